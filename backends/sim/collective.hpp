@@ -1,0 +1,68 @@
+// Collectives on the simulator, as a rendezvous: each rank leaves its call in the communicator's
+// slot for that collective and waits; the last rank to arrive moves all the data at once, in rank
+// order (so reductions are reproducible bit for bit), and wakes the others. The work is linear in
+// the number of ranks (plus the data itself).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <source_location>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <baton/backend.hpp>
+
+namespace baton::sim::detail {
+
+enum class collective_kind {
+    barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
+    gatherv, allgatherv, scatterv, split, dup,
+};
+
+std::string_view to_string(collective_kind kind);
+
+// One rank's part in a collective: what it gives, where its result goes.
+struct collective_call {
+    collective_kind kind = collective_kind::barrier;
+    int root = -1;
+    backend::send_view send;
+    backend::recv_buffer recv;
+    const reduce_op* op = nullptr;
+    std::vector<std::size_t>* counts_out = nullptr;  // gatherv, allgatherv
+    std::span<const std::size_t> counts_in;          // scatterv's root
+    int color = 0, key = 0;                          // split
+    std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup
+    std::source_location where;
+
+    bool done = false;
+    std::exception_ptr error;  // this rank's own failure (its buffer was too small)
+};
+
+// "allreduce(op=sum, 1 x double)", for reports.
+std::string describe(const collective_call& call);
+
+// The collectives of one communicator that some but not all ranks have reached.
+struct collective_slot {
+    std::vector<collective_call*> calls;  // by rank in the communicator; null until it arrives
+    int arrived = 0;
+    int first = -1;  // the rank that arrived first: the reference for mismatch checks
+};
+
+struct comm_state;
+class engine;
+
+// Why `call` (from `rank`) cannot be part of the same collective as the slot's first call, or
+// empty if it can.
+std::string mismatch(const collective_slot& slot, const collective_call& call, int rank);
+// Mismatches visible only once every rank is there (a bcast's fixed receive buffers against the
+// root's count); empty if none.
+std::string mismatch_at_completion(const collective_slot& slot);
+
+// Moves the data of a collective every rank has reached.
+void complete(collective_slot& slot, comm_state& comm, engine& eng);
+
+}  // namespace baton::sim::detail

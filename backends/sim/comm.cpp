@@ -1,0 +1,338 @@
+#include "comm.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
+
+#include "comm_state.hpp"
+
+namespace baton::sim::detail {
+
+namespace {
+
+std::string elements(std::size_t count, const type_desc& type) {
+    if (type.kind == element_kind::serialized) return fmt::format("{} bytes of serialized {}", count, type.name);
+    return fmt::format("{} elements of {}", count, type.name);
+}
+
+// Waits for a message a probe accepts.
+class probe_blocker final : public blocker {
+public:
+    probe_blocker(const comm_state& comm, int rank, int source, int tag)
+        : comm_(comm), rank_(rank), source_(source), tag_(tag) {}
+    bool ready() const override {
+        return !comm_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source_, tag_).empty();
+    }
+    std::string describe() const override {
+        return fmt::format("probe(source={}, tag={}, comm={})", source_ < 0 ? "any_source" : std::to_string(source_),
+                           tag_ < 0 ? "any_tag" : std::to_string(tag_), comm_.name);
+    }
+    std::vector<int> waits_for() const override {
+        std::vector<int> ranks;
+        for (int r = 0; r < comm_.size(); ++r)
+            if ((source_ < 0 && r != rank_) || r == source_) ranks.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
+        return ranks;
+    }
+
+private:
+    const comm_state& comm_;
+    int rank_, source_, tag_;
+};
+
+// Waits for the other ranks to reach a collective.
+class collective_blocker final : public blocker {
+public:
+    collective_blocker(const comm_state& comm, std::uint64_t sequence, const collective_call& call)
+        : comm_(comm), sequence_(sequence), call_(call) {}
+    bool ready() const override { return call_.done; }
+    std::string describe() const override {
+        std::string text = describe_call();
+        return text.substr(0, text.size() - 1) + (text.ends_with("()") ? "" : ", ") + "comm=" + comm_.name + ")";
+    }
+    std::vector<int> waits_for() const override {
+        std::vector<int> missing;
+        const auto slot = comm_.collectives.find(sequence_);
+        if (slot == comm_.collectives.end()) return missing;
+        for (int r = 0; r < comm_.size(); ++r)
+            if (!slot->second.calls[static_cast<std::size_t>(r)]) missing.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
+        return missing;
+    }
+
+private:
+    std::string describe_call() const { return detail::describe(call_); }
+    const comm_state& comm_;
+    std::uint64_t sequence_;
+    const collective_call& call_;
+};
+
+}  // namespace
+
+void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data, std::size_t count,
+             const std::source_location& sent_at) {
+    const status result{source, tag, count};
+    auto& buffer = receive.buffer;
+    const auto& comm = receive.comm();
+    auto fail = [&](auto error_type, const std::string& what) {
+        receive.complete(result, std::make_exception_ptr(decltype(error_type)(fmt::format(
+                                     "rank {} ({} rank {}): {}: the message from rank {} (tag {}, sent at {}) {}",
+                                     comm.world_ranks[static_cast<std::size_t>(receive.owner())], comm.name,
+                                     receive.owner(), receive.describe(), source, tag,
+                                     baton::detail::format_location(sent_at), what))));
+    };
+    if (!(type == buffer.type))
+        return fail(type_mismatch_error(""), fmt::format("holds {} but the receive is for {}", type.name, buffer.type.name));
+    void* to = buffer.data;
+    if (buffer.resizable()) {
+        to = buffer.resize(buffer.container, count);
+    } else if (count > buffer.count) {
+        return fail(truncation_error(""), fmt::format("has {}, more than the {} the receive buffer holds",
+                                                      elements(count, type), buffer.count));
+    }
+    if (count > 0) std::memcpy(to, data, count * type.size);
+    receive.complete(result);
+}
+
+sim_comm::sim_comm(engine& eng, comm_state& state, int rank) : eng_(eng), state_(state), rank_(rank) {}
+
+int sim_comm::size() const { return state_.size(); }
+const std::string& sim_comm::name() const { return state_.name; }
+int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::size_t>(rank_)]; }
+
+void sim_comm::record(std::string_view operation, int peer, int tag, std::size_t bytes,
+                      const backend::location& where) {
+    if (!eng_.recording()) return;
+    const int world_peer = peer >= 0 ? state_.world_ranks[static_cast<std::size_t>(peer)] : peer;
+    eng_.record({0, world_rank(), std::string(operation), world_peer, tag, bytes, state_.name,
+                 baton::detail::format_location(where)});
+}
+
+// ---- Point-to-point ------------------------------------------------------------------------
+
+std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data, int dest, int tag,
+                                                  std::string_view operation, const backend::location& where,
+                                                  bool always_request) {
+    eng_.schedule_point(world_rank());
+    record(operation, dest, tag, data.count * data.type.size, where);
+    const bool synchronous = eng_.opts().sends == send_mode::synchronous;
+    std::unique_ptr<sim_request> request;
+    if (always_request || synchronous)
+        request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::send, operation, dest, tag, where);
+
+    auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
+    if (sim_request* receive = box.take_posted(rank_, tag)) {
+        deliver(*receive, rank_, tag, data.type, data.data, data.count, where);
+        if (request) request->complete({dest, tag, data.count});
+        return request;
+    }
+    message m;
+    m.source = rank_;
+    m.tag = tag;
+    m.type = data.type;
+    m.count = data.count;
+    const auto* bytes = static_cast<const std::byte*>(data.data);
+    m.data.assign(bytes, bytes + data.count * data.type.size);
+    m.arrival = ++state_.arrivals;
+    m.sent_at = where;
+    if (synchronous) {
+        m.sync_sender = request.get();
+        request->unmatched_sync_send = true;
+    } else if (request) {
+        request->complete({dest, tag, data.count});  // buffered: complete at once
+    }
+    box.store(std::move(m));
+    eng_.notify(state_.world_ranks[static_cast<std::size_t>(dest)]);  // it may be probing
+    return request;
+}
+
+std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer& into, int source, int tag,
+                                                     std::string_view operation, const backend::location& where) {
+    eng_.schedule_point(world_rank());
+    auto request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::receive, operation,
+                                                 source, tag, where);
+    request->buffer = into;
+    auto& box = state_.mailboxes[static_cast<std::size_t>(rank_)];
+    const auto candidates = box.candidates(source, tag);
+    if (candidates.empty()) {
+        box.post(source, tag, request.get());
+        request->posted = true;
+        return request;
+    }
+    message m = box.take(candidates[eng_.sched().choose(candidates.size())]);
+    deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.sent_at);
+    if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.count});
+    return request;
+}
+
+void sim_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
+    if (auto pending = start_send(data, dest, tag, "send", where, false)) pending->wait(where);
+}
+
+status sim_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
+    return start_receive(into, source, tag, "recv", where)->wait(where);
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::isend(backend::send_view data, int dest, int tag,
+                                                       backend::location where) {
+    return start_send(data, dest, tag, "isend", where, true);
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into, int source, int tag,
+                                                       backend::location where) {
+    return start_receive(into, source, tag, "irecv", where);
+}
+
+std::optional<status> sim_comm::find_message(int source, int tag) {
+    const auto candidates = state_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source, tag);
+    if (candidates.empty()) return std::nullopt;
+    const message* m = candidates[eng_.sched().choose(candidates.size())];
+    return status{m->source, m->tag, m->count};
+}
+
+status sim_comm::probe(int source, int tag, backend::location where) {
+    eng_.schedule_point(world_rank());
+    probe_blocker until_message(state_, rank_, source, tag);
+    eng_.wait_until(world_rank(), until_message, where);
+    return *find_message(source, tag);
+}
+
+std::optional<status> sim_comm::iprobe(int source, int tag, backend::location) {
+    eng_.schedule_point(world_rank());
+    return find_message(source, tag);
+}
+
+// ---- Collectives ---------------------------------------------------------------------------
+
+void sim_comm::collective(collective_call& call) {
+    eng_.schedule_point(world_rank());
+    record(to_string(call.kind), call.root, -1, call.send.count * call.send.type.size, call.where);
+    const std::uint64_t sequence = next_collective_++;
+    auto& slot = state_.collectives[sequence];
+    if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
+    slot.calls[static_cast<std::size_t>(rank_)] = &call;
+    ++slot.arrived;
+    std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_);
+    if (slot.first < 0) slot.first = rank_;
+    if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot);
+    if (!why.empty()) {
+        std::vector<rank_call> table;
+        std::string text = fmt::format("collective mismatch on {} (its collective #{}): {}\n", state_.name,
+                                       sequence + 1, why);
+        for (int r = 0; r < size(); ++r) {
+            const auto* each = slot.calls[static_cast<std::size_t>(r)];
+            const int world = state_.world_ranks[static_cast<std::size_t>(r)];
+            if (each) {
+                table.push_back({world, describe(*each), baton::detail::format_location(each->where), {}});
+                text += fmt::format("  rank {}: {} at {}\n", world, table.back().call, table.back().location);
+            } else {
+                text += fmt::format("  rank {}: not there yet\n", world);
+            }
+        }
+        text += "  replay: " + eng_.replay_hint();
+        eng_.fail_run(std::make_exception_ptr(collective_mismatch(std::move(text), std::move(table))));
+    }
+    if (slot.arrived == size()) {
+        complete(slot, state_, eng_);
+        state_.collectives.erase(sequence);
+    } else {
+        collective_blocker until_complete(state_, sequence, call);
+        eng_.wait_until(world_rank(), until_complete, call.where);
+    }
+    if (call.error) std::rethrow_exception(call.error);
+}
+
+void sim_comm::barrier(backend::location where) {
+    collective_call call{.kind = collective_kind::barrier, .where = where};
+    collective(call);
+}
+
+void sim_comm::bcast(backend::recv_buffer data, int root, backend::location where) {
+    collective_call call{.kind = collective_kind::bcast, .root = root, .recv = data, .where = where};
+    call.send = {data.data, data.count, data.type};
+    collective(call);
+}
+
+void sim_comm::scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) {
+    collective_call call{.kind = collective_kind::scatter, .root = root, .send = all, .recv = mine, .where = where};
+    if (rank_ != root) call.send.count = 0;
+    collective(call);
+}
+
+void sim_comm::gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) {
+    collective_call call{.kind = collective_kind::gather, .root = root, .send = mine, .recv = all, .where = where};
+    collective(call);
+}
+
+void sim_comm::allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
+    collective_call call{.kind = collective_kind::allgather, .send = mine, .recv = all, .where = where};
+    collective(call);
+}
+
+void sim_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
+    collective_call call{.kind = collective_kind::alltoall, .send = all, .recv = mine, .where = where};
+    collective(call);
+}
+
+void sim_comm::reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
+                      backend::location where) {
+    collective_call call{.kind = collective_kind::reduce, .root = root, .send = mine, .recv = result, .op = &op,
+                         .where = where};
+    collective(call);
+}
+
+void sim_comm::allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                         backend::location where) {
+    collective_call call{.kind = collective_kind::allreduce, .send = mine, .recv = result, .op = &op, .where = where};
+    collective(call);
+}
+
+void sim_comm::scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, backend::location where) {
+    collective_call call{.kind = collective_kind::scan, .send = mine, .recv = result, .op = &op, .where = where};
+    collective(call);
+}
+
+void sim_comm::exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                      backend::location where) {
+    collective_call call{.kind = collective_kind::exscan, .send = mine, .recv = result, .op = &op, .where = where};
+    collective(call);
+}
+
+void sim_comm::gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts, int root,
+                       backend::location where) {
+    collective_call call{.kind = collective_kind::gatherv, .root = root, .send = mine, .recv = all,
+                         .counts_out = counts, .where = where};
+    collective(call);
+}
+
+void sim_comm::allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
+                          backend::location where) {
+    collective_call call{.kind = collective_kind::allgatherv, .send = mine, .recv = all, .counts_out = counts,
+                         .where = where};
+    collective(call);
+}
+
+void sim_comm::scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                        int root, backend::location where) {
+    collective_call call{.kind = collective_kind::scatterv, .root = root, .send = all, .recv = mine,
+                         .counts_in = counts, .where = where};
+    if (rank_ != root) call.send.count = 0;
+    collective(call);
+}
+
+std::unique_ptr<backend::comm_impl> sim_comm::split(int color, int key, backend::location where) {
+    std::unique_ptr<backend::comm_impl> result;
+    collective_call call{.kind = collective_kind::split, .color = color, .key = key, .new_comm = &result, .where = where};
+    collective(call);
+    return result;
+}
+
+std::unique_ptr<backend::comm_impl> sim_comm::dup(backend::location where) {
+    std::unique_ptr<backend::comm_impl> result;
+    collective_call call{.kind = collective_kind::dup, .new_comm = &result, .where = where};
+    collective(call);
+    return result;
+}
+
+}  // namespace baton::sim::detail

@@ -1,0 +1,108 @@
+// The simulator's engine: one OS thread per rank, exactly one of them running at any time.
+//
+// A rank runs until it makes a baton call. Every call is a scheduling point: the scheduler picks
+// the next rank to run (maybe the same one) and the CPU is handed over with one semaphore
+// release/acquire. A rank that must wait (a receive with no message yet, a collective not
+// everyone has reached) leaves the runnable set until whoever satisfies its wait notifies it.
+// When no rank can run and some have not finished, that is a deadlock, found at once.
+//
+// All engine state is touched only by the rank holding the CPU; the semaphore hand-offs order
+// every access, so there are no locks.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <semaphore>
+#include <source_location>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <baton/sim.hpp>
+
+#include "scheduler.hpp"
+
+namespace baton::sim::detail {
+
+// Thrown inside ranks to unwind them when the run ends early. Deliberately not a std::exception,
+// so that user code catching std::exception does not swallow it.
+struct run_aborted {};
+
+// What a blocked rank waits for: when it may continue, and how to describe it in a report.
+class blocker {
+public:
+    virtual ~blocker() = default;
+    virtual bool ready() const = 0;
+    virtual std::string describe() const = 0;       // e.g. "recv(source=1, tag=0, comm=world)"
+    virtual std::vector<int> waits_for() const = 0;  // world ranks it needs
+};
+
+struct comm_state;
+
+class engine {
+public:
+    engine(const options& opts, const std::function<void(communicator&)>& body);
+    ~engine();
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    // Runs every rank to the end (from the caller's thread); throws what ended the run early.
+    std::vector<event> run();
+
+    // ---- Called by the running rank -------------------------------------------------------
+    const options& opts() const { return opts_; }
+    scheduler& sched() { return scheduler_; }
+
+    // Lets the scheduler run another rank before `self` goes on.
+    void schedule_point(int self);
+    // Blocks `self` until `what.ready()`. `where` is the user's call, for reports.
+    void wait_until(int self, const blocker& what, const std::source_location& where);
+    // `rank`'s wait may now be satisfied: make it runnable again.
+    void notify(int rank);
+    // Ends the whole run with `error` (a deadlock, a mismatch); unwinds the caller.
+    [[noreturn]] void fail_run(std::exception_ptr error);
+
+    bool recording() const { return opts_.record; }
+    void record(event e);
+
+    // A new communicator's shared state, owned by the engine for the whole run.
+    comm_state& make_comm(std::string name, std::vector<int> world_ranks);
+    comm_state& world() { return *comms_.front(); }
+
+    // How reports say to reproduce this run.
+    std::string replay_hint() const;
+
+private:
+    enum class rank_state { runnable, blocked, finished };
+    struct rank_slot {
+        std::thread thread;
+        std::binary_semaphore turn{0};
+        rank_state state = rank_state::runnable;
+        const blocker* waiting = nullptr;
+        std::source_location waiting_at;
+    };
+
+    void thread_main(int self);
+    void finish(int self);
+    // Hands the CPU to the next rank the scheduler picks; returns when `self` runs again (at once
+    // if it is picked), or right away if `self` has finished.
+    void hand_off(int self);
+    void begin_abort();
+    std::exception_ptr deadlock_report() const;
+
+    options opts_;
+    const std::function<void(communicator&)>& body_;
+    scheduler scheduler_;
+    std::vector<std::unique_ptr<rank_slot>> ranks_;
+    int started_ = 0;   // threads created
+    int finished_ = 0;  // ranks whose body has returned or unwound
+    std::binary_semaphore done_{0};
+    bool aborting_ = false;
+    std::exception_ptr error_;
+    std::vector<std::unique_ptr<comm_state>> comms_;
+    std::vector<event> events_;
+};
+
+}  // namespace baton::sim::detail

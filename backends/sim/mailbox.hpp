@@ -1,0 +1,65 @@
+// Point-to-point matching for one receiving rank of one communicator.
+//
+// MPI's rules: messages from one sender with matching tags are received in the order sent; a
+// send matches the earliest posted receive that accepts it; a receive takes, from each sender,
+// the first message whose tag it accepts. Which sender a wildcard receive takes is the
+// scheduler's choice among those candidates.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <map>
+#include <source_location>
+#include <vector>
+
+#include <baton/datatype.hpp>
+
+namespace baton::sim::detail {
+
+class sim_request;
+
+// A message sent before its receive was posted.
+struct message {
+    int source = 0;  // rank in the communicator
+    int tag = 0;
+    type_desc type;
+    std::size_t count = 0;
+    std::vector<std::byte> data;
+    std::uint64_t arrival = 0;
+    sim_request* sync_sender = nullptr;  // a synchronous send waiting for this message's match
+    std::source_location sent_at;
+};
+
+class mailbox {
+public:
+    // The earliest posted receive that a message (source, tag) matches, taken off the list.
+    sim_request* take_posted(int source, int tag);
+    void post(int source, int tag, sim_request* receive);
+    void cancel(sim_request* receive);
+
+    void store(message m);
+    // From each sender, the first stored message a receive (source, tag) accepts, by arrival.
+    std::vector<const message*> candidates(int source, int tag) const;
+    message take(const message* m);
+    // A synchronous send's request is gone: its message no longer has anyone to tell.
+    void forget_sender(const sim_request* sender);
+
+    bool has_messages() const { return !unexpected_.empty(); }
+    // Every stored message, for end-of-run checks.
+    std::vector<const message*> all_messages() const;
+
+private:
+    struct posted_receive {
+        int source;
+        int tag;
+        sim_request* request;
+    };
+    std::map<int, std::deque<message>> unexpected_;  // by source; only senders with messages
+    std::list<posted_receive> posted_;               // in the order posted
+};
+
+inline bool tag_matches(int wanted, int tag) { return wanted < 0 || wanted == tag; }
+
+}  // namespace baton::sim::detail

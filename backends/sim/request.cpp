@@ -1,0 +1,143 @@
+#include "request.hpp"
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+
+#include "comm_state.hpp"
+
+namespace baton::sim::detail {
+
+namespace {
+
+std::string shown(int value, bool is_rank) {
+    if (value >= 0) return std::to_string(value);
+    return is_rank ? "any_source" : "any_tag";
+}
+
+// Waits until the request is done.
+class request_blocker final : public blocker {
+public:
+    explicit request_blocker(const sim_request& r) : request_(r) {}
+    bool ready() const override { return request_.done(); }
+    std::string describe() const override { return "wait for " + request_.describe(); }
+    std::vector<int> waits_for() const override { return request_.waits_for(); }
+
+private:
+    const sim_request& request_;
+};
+
+// Waits until any of the requests is done.
+class any_blocker final : public blocker {
+public:
+    explicit any_blocker(const std::vector<sim_request*>& requests) : requests_(requests) {}
+    bool ready() const override {
+        for (const auto* r : requests_)
+            if (r && r->done()) return true;
+        return false;
+    }
+    std::string describe() const override {
+        std::string text = "wait_any of {";
+        bool first = true;
+        for (const auto* r : requests_) {
+            if (!r) continue;
+            text += (first ? "" : "; ") + r->describe();
+            first = false;
+        }
+        return text + "}";
+    }
+    std::vector<int> waits_for() const override {
+        std::vector<int> all;
+        for (const auto* r : requests_)
+            if (r)
+                for (int w : r->waits_for())
+                    if (std::find(all.begin(), all.end(), w) == all.end()) all.push_back(w);
+        std::sort(all.begin(), all.end());
+        return all;
+    }
+
+private:
+    const std::vector<sim_request*>& requests_;
+};
+
+}  // namespace
+
+sim_request::sim_request(engine& eng, comm_state& comm, int owner, kind k, std::string_view operation, int peer,
+                         int tag, const std::source_location& posted_at)
+    : eng_(eng), comm_(comm), owner_(owner), kind_(k), operation_(operation), peer_(peer), tag_(tag),
+      posted_at_(posted_at) {}
+
+sim_request::~sim_request() {
+    if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
+    if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer_)].forget_sender(this);
+}
+
+void sim_request::complete(const status& result, std::exception_ptr failure) {
+    done_ = true;
+    posted = false;
+    unmatched_sync_send = false;
+    result_ = result;
+    failure_ = std::move(failure);
+    if (kind_ == kind::receive && eng_.recording()) {
+        // The match, as the receiver sees it: which sender, which tag, how much.
+        const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
+        eng_.record({0, comm_.world_ranks[static_cast<std::size_t>(owner_)], operation_, source, result.tag,
+                     result.count * buffer.type.size, comm_.name, baton::detail::format_location(posted_at_)});
+    }
+    eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
+}
+
+status sim_request::take_result() {
+    if (failure_) std::rethrow_exception(failure_);
+    return result_;
+}
+
+std::string sim_request::describe() const {
+    const bool receives = kind_ == kind::receive;
+    return fmt::format("{}({}={}, tag={}, comm={}) posted at {}", operation_, receives ? "source" : "dest",
+                       shown(peer_, true), shown(tag_, false), comm_.name,
+                       baton::detail::format_location(posted_at_));
+}
+
+std::vector<int> sim_request::waits_for() const {
+    if (done_) return {};
+    if (peer_ >= 0) return {comm_.world_ranks[static_cast<std::size_t>(peer_)]};
+    std::vector<int> others;
+    for (int r = 0; r < comm_.size(); ++r)
+        if (r != owner_) others.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
+    return others;
+}
+
+status sim_request::wait(backend::location where) {
+    const int self = comm_.world_ranks[static_cast<std::size_t>(owner_)];
+    eng_.schedule_point(self);
+    request_blocker until_done(*this);
+    eng_.wait_until(self, until_done, where);
+    return take_result();
+}
+
+std::optional<status> sim_request::test(backend::location) {
+    eng_.schedule_point(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
+    if (!done_) return std::nullopt;
+    return take_result();
+}
+
+std::size_t sim_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
+                                  backend::location where) {
+    const int self = comm_.world_ranks[static_cast<std::size_t>(owner_)];
+    eng_.schedule_point(self);
+    std::vector<sim_request*> pending;
+    pending.reserve(requests.size());
+    for (auto* r : requests) pending.push_back(static_cast<sim_request*>(r));
+    any_blocker until_any(pending);
+    eng_.wait_until(self, until_any, where);
+    // Several may be done: which one wait_any returns is the scheduler's choice.
+    std::vector<std::size_t> done;
+    for (std::size_t i = 0; i < pending.size(); ++i)
+        if (pending[i] && pending[i]->done()) done.push_back(i);
+    const std::size_t index = done[eng_.sched().choose(done.size())];
+    result = pending[index]->take_result();
+    return index;
+}
+
+}  // namespace baton::sim::detail

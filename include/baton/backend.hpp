@@ -1,0 +1,102 @@
+// The interface every backend implements (sim, mpi, ...). User code never sees it: the typed
+// `communicator` turns each call into one call here, on untyped buffers described by type_desc.
+//
+// Conventions:
+//  - ranks are ranks in the communicator; `root`, `dest` and `source` have been validated by the
+//    typed layer (backend-independent checks live in src/validate.cpp);
+//  - counts are in elements of the buffer's type_desc;
+//  - every call carries the caller's source location, for reports;
+//  - a receive side is a `recv_buffer`: either a fixed buffer (its count is the capacity) or a
+//    resizable one (a std::vector), which is resized to exactly what arrives.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <source_location>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <baton/datatype.hpp>
+#include <baton/ops.hpp>
+#include <baton/status.hpp>
+
+namespace baton::backend {
+
+struct send_view {
+    const void* data = nullptr;
+    std::size_t count = 0;
+    type_desc type;
+};
+
+struct recv_buffer {
+    void* data = nullptr;
+    std::size_t count = 0;  // capacity of a fixed buffer; current size of a resizable one
+    type_desc type;
+    // Resizes the underlying container to n elements and returns its data; null for fixed buffers.
+    void* (*resize)(void* container, std::size_t n) = nullptr;
+    void* container = nullptr;
+
+    bool resizable() const { return resize != nullptr; }
+};
+
+using location = std::source_location;
+
+// A pending non-blocking operation.
+class request_impl {
+public:
+    virtual ~request_impl() = default;
+    // Blocks until the operation completes; throws the operation's error, if any.
+    virtual status wait(location where) = 0;
+    // Completes the operation if it can without blocking.
+    virtual std::optional<status> test(location where) = 0;
+    // Blocks until one of `requests` (all of this backend; null entries are skipped) completes and
+    // returns its index. Called on any one of them.
+    virtual std::size_t wait_any(std::span<request_impl* const> requests, status& result,
+                                 location where) = 0;
+};
+
+class comm_impl {
+public:
+    virtual ~comm_impl() = default;
+
+    virtual int rank() const = 0;
+    virtual int size() const = 0;
+    virtual const std::string& name() const = 0;  // "world", "world.split(1)", ...
+    virtual int world_rank() const = 0;           // this rank's rank in the world, for messages
+
+    // Point-to-point.
+    virtual void send(send_view data, int dest, int tag, location where) = 0;
+    virtual status recv(recv_buffer into, int source, int tag, location where) = 0;
+    virtual std::unique_ptr<request_impl> isend(send_view data, int dest, int tag, location where) = 0;
+    virtual std::unique_ptr<request_impl> irecv(recv_buffer into, int source, int tag, location where) = 0;
+    virtual status probe(int source, int tag, location where) = 0;
+    virtual std::optional<status> iprobe(int source, int tag, location where) = 0;
+
+    // Collectives. `data` at the root of bcast is both the source and (elsewhere) the destination.
+    virtual void barrier(location where) = 0;
+    virtual void bcast(recv_buffer data, int root, location where) = 0;
+    virtual void scatter(send_view all, recv_buffer mine, int root, location where) = 0;
+    virtual void gather(send_view mine, recv_buffer all, int root, location where) = 0;
+    virtual void allgather(send_view mine, recv_buffer all, location where) = 0;
+    virtual void alltoall(send_view all, recv_buffer mine, location where) = 0;
+    virtual void reduce(send_view mine, recv_buffer result, const reduce_op& op, int root, location where) = 0;
+    virtual void allreduce(send_view mine, recv_buffer result, const reduce_op& op, location where) = 0;
+    virtual void scan(send_view mine, recv_buffer result, const reduce_op& op, location where) = 0;
+    virtual void exscan(send_view mine, recv_buffer result, const reduce_op& op, location where) = 0;
+
+    // Variable-size collectives. `counts` receives how many elements came from each rank.
+    virtual void gatherv(send_view mine, recv_buffer all, std::vector<std::size_t>* counts, int root,
+                         location where) = 0;
+    virtual void allgatherv(send_view mine, recv_buffer all, std::vector<std::size_t>* counts,
+                            location where) = 0;
+    virtual void scatterv(send_view all, std::span<const std::size_t> counts, recv_buffer mine, int root,
+                          location where) = 0;
+
+    // New communicators, each with a message space of its own. split returns null for `undefined`.
+    virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;
+    virtual std::unique_ptr<comm_impl> dup(location where) = 0;
+};
+
+}  // namespace baton::backend

@@ -1,0 +1,348 @@
+// communicator: a group of ranks and a message space of their own. Every operation of MPI's
+// divide -> compute -> combine programs is a method here; the semantics are MPI's.
+//
+// Values are passed as themselves (see datatype.hpp for what can be sent):
+//     world.send(std::vector<double>{...}, 1, /*tag=*/7);
+//     auto v = world.recv<std::vector<double>>(0, 7);
+//     double total = world.allreduce(local, baton::op::sum);
+//
+// Every method takes the caller's source location as a defaulted last argument; the simulator
+// names it in its reports. Leave it out.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <baton/backend.hpp>
+#include <baton/datatype.hpp>
+#include <baton/detail/buffers.hpp>
+#include <baton/detail/serialize.hpp>
+#include <baton/detail/validate.hpp>
+#include <baton/ops.hpp>
+#include <baton/ragged.hpp>
+#include <baton/request.hpp>
+#include <baton/status.hpp>
+
+namespace baton {
+
+class communicator {
+public:
+    using location = std::source_location;
+
+    // A null communicator (what split gives a rank whose color is baton::undefined).
+    communicator() = default;
+    explicit communicator(std::unique_ptr<backend::comm_impl> impl) : impl_(std::move(impl)) {}
+
+    explicit operator bool() const { return impl_ != nullptr; }
+    int rank() const { return impl().rank(); }
+    int size() const { return impl().size(); }
+    const std::string& name() const { return impl().name(); }
+
+    // ---- Point-to-point -----------------------------------------------------------------------
+
+    // Sends `value` to `dest`. Returns once the value may be reused (on the simulator: at once,
+    // unless sends are synchronous; then once the receive has matched).
+    template <sendable T>
+    void send(const T& value, int dest, int tag = 0, location where = location::current()) {
+        check_destination(dest, tag, "send", where);
+        const auto data = detail::payload_of(value);
+        impl().send(data.view, dest, tag, where);
+    }
+
+    // Receives into `into`: a std::vector or std::string is resized to what arrives; a fixed
+    // buffer (std::span, std::array, a scalar) must be large enough or a truncation_error is thrown.
+    template <sendable T>
+    status recv(T& into, int source, int tag, location where = location::current()) {
+        check_source(source, tag, "recv", where);
+        if constexpr (serializable_sendable<T>) {
+            std::vector<std::byte> bytes;
+            const status result = impl().recv(detail::serialized_buffer<T>(bytes), source, tag, where);
+            detail::deserialize_from(bytes, into);
+            return result;
+        } else {
+            return impl().recv(detail::recv_buffer_of(into), source, tag, where);
+        }
+    }
+
+    // Receives and returns a T: `auto v = comm.recv<std::vector<int>>(0, 7);`
+    template <sendable T>
+    T recv(int source = any_source, int tag = any_tag, location where = location::current()) {
+        T value{};
+        recv(value, source, tag, where);
+        return value;
+    }
+
+    // Starts a send. An lvalue must stay alive and unchanged until the request completes; an
+    // rvalue is moved into the request.
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request isend(T&& value, int dest, int tag = 0, location where = location::current()) {
+        using V = std::remove_cvref_t<T>;
+        check_destination(dest, tag, "isend", where);
+        if constexpr (serializable_sendable<V>) {
+            auto owned = std::make_shared<detail::payload>(detail::payload_of(value));
+            auto impl_request = impl().isend(owned->view, dest, tag, where);
+            return request(std::move(impl_request), std::move(owned), {});
+        } else if constexpr (std::is_lvalue_reference_v<T>) {
+            return request(impl().isend(detail::view_of(value), dest, tag, where), nullptr, {});
+        } else {
+            auto owned = std::make_shared<V>(std::move(value));
+            auto impl_request = impl().isend(detail::view_of(*owned), dest, tag, where);
+            return request(std::move(impl_request), std::move(owned), {});
+        }
+    }
+
+    // Starts a receive into `into`, which must stay alive until the request completes.
+    template <sendable T>
+    request irecv(T& into, int source, int tag, location where = location::current()) {
+        check_source(source, tag, "irecv", where);
+        if constexpr (serializable_sendable<T>) {
+            auto bytes = std::make_shared<std::vector<std::byte>>();
+            auto impl_request = impl().irecv(detail::serialized_buffer<T>(*bytes), source, tag, where);
+            auto deserialize = [bytes, &into] { detail::deserialize_from(*bytes, into); };
+            return request(std::move(impl_request), bytes, deserialize);
+        } else {
+            return request(impl().irecv(detail::recv_buffer_of(into), source, tag, where), nullptr, {});
+        }
+    }
+
+    // Sends and receives at once, so that two ranks exchanging never wait on each other.
+    template <sendable S, sendable R>
+    status sendrecv(const S& out, int dest, int send_tag, R& in, int source, int recv_tag,
+                    location where = location::current()) {
+        request sending = isend(out, dest, send_tag, where);
+        const status received = recv(in, source, recv_tag, where);
+        sending.wait(where);
+        return received;
+    }
+
+    // Waits for a matching message without receiving it.
+    status probe(int source = any_source, int tag = any_tag, location where = location::current()) {
+        check_source(source, tag, "probe", where);
+        return impl().probe(source, tag, where);
+    }
+
+    // The status of a matching message if one has arrived.
+    std::optional<status> iprobe(int source = any_source, int tag = any_tag,
+                                 location where = location::current()) {
+        check_source(source, tag, "iprobe", where);
+        return impl().iprobe(source, tag, where);
+    }
+
+    // ---- Collectives ---------------------------------------------------------------------------
+
+    void barrier(location where = location::current()) { impl().barrier(where); }
+
+    // The root's `value` is copied into every rank's `value`. A std::vector or std::string is
+    // resized to the root's size; a fixed buffer must have the root's size.
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    void bcast(T&& value, int root, location where = location::current()) {
+        using V = std::remove_cvref_t<T>;
+        check_root(root, "bcast", where);
+        if constexpr (serializable_sendable<V>) {
+            std::vector<std::byte> bytes;
+            if (rank() == root) detail::serialize_into(bytes, value);
+            impl().bcast(detail::serialized_buffer<V>(bytes), root, where);
+            if (rank() != root) detail::deserialize_from(bytes, value);
+        } else {
+            impl().bcast(detail::recv_buffer_of(value), root, where);
+        }
+    }
+
+    // The root's `all` is cut into size() equal blocks; rank r gets block r. `all` is read only
+    // at the root.
+    template <class R>
+        requires contiguous_sendable<R> || serializable_sendable<element_t<R>>
+    std::vector<element_t<R>> scatter(const R& all, int root, location where = location::current()) {
+        using E = element_t<R>;
+        check_root(root, "scatter", where);
+        if (rank() == root) detail::check_divisible(impl(), std::ranges::size(all), "scatter", where);
+        std::vector<E> mine;
+        if constexpr (contiguous_sendable<R>) {
+            impl().scatter(detail::view_of(all), detail::recv_buffer_of_vector(mine), root, where);
+        } else {
+            scatter_serialized(all, mine, root, where);
+        }
+        return mine;
+    }
+
+    // The root gets every rank's value, in rank order; other ranks get an empty vector.
+    template <sendable T>
+    std::vector<element_t<T>> gather(const T& mine, int root, location where = location::current()) {
+        check_root(root, "gather", where);
+        std::vector<element_t<T>> all;
+        if constexpr (serializable_sendable<T>) {
+            gather_serialized(mine, all, root, where);
+        } else {
+            impl().gather(detail::view_of(mine), detail::recv_buffer_of_vector(all), root, where);
+        }
+        return all;
+    }
+
+    // Every rank gets every rank's value, in rank order.
+    template <sendable T>
+    std::vector<element_t<T>> allgather(const T& mine, location where = location::current()) {
+        std::vector<element_t<T>> all;
+        if constexpr (serializable_sendable<T>) {
+            gather_serialized(mine, all, any_source, where);
+        } else {
+            impl().allgather(detail::view_of(mine), detail::recv_buffer_of_vector(all), where);
+        }
+        return all;
+    }
+
+    // `all` holds size() equal blocks; block r goes to rank r. Returns the blocks received,
+    // in the senders' rank order.
+    template <contiguous_sendable R>
+    std::vector<element_t<R>> alltoall(const R& all, location where = location::current()) {
+        detail::check_divisible(impl(), std::ranges::size(all), "alltoall", where);
+        std::vector<element_t<R>> mine;
+        impl().alltoall(detail::view_of(all), detail::recv_buffer_of_vector(mine), where);
+        return mine;
+    }
+
+    // Combines every rank's value with `op`, element-wise. The root gets the result; other ranks
+    // get a value-initialized result.
+    template <sendable T, class Op>
+    detail::owning_t<T> reduce(const T& mine, const Op& op, int root, location where = location::current()) {
+        check_root(root, "reduce", where);
+        detail::owning_t<T> result{};
+        impl().reduce(detail::view_of(mine), detail::recv_buffer_of(result),
+                      detail::make_reduce_op<element_t<T>>(op), root, where);
+        return result;
+    }
+
+    template <sendable T, class Op>
+    detail::owning_t<T> allreduce(const T& mine, const Op& op, location where = location::current()) {
+        detail::owning_t<T> result{};
+        impl().allreduce(detail::view_of(mine), detail::recv_buffer_of(result),
+                         detail::make_reduce_op<element_t<T>>(op), where);
+        return result;
+    }
+
+    // Rank r gets the combination of ranks 0..r.
+    template <sendable T, class Op>
+    detail::owning_t<T> scan(const T& mine, const Op& op, location where = location::current()) {
+        detail::owning_t<T> result{};
+        impl().scan(detail::view_of(mine), detail::recv_buffer_of(result),
+                    detail::make_reduce_op<element_t<T>>(op), where);
+        return result;
+    }
+
+    // Rank r gets the combination of ranks 0..r-1; rank 0 gets a value-initialized result.
+    template <sendable T, class Op>
+    detail::owning_t<T> exscan(const T& mine, const Op& op, location where = location::current()) {
+        detail::owning_t<T> result{};
+        impl().exscan(detail::view_of(mine), detail::recv_buffer_of(result),
+                      detail::make_reduce_op<element_t<T>>(op), where);
+        return result;
+    }
+
+    // Like gather, but each rank may contribute a different number of elements.
+    template <class T>
+        requires contiguous_sendable<T> || trivially_sendable<T>
+    ragged<element_t<T>> gatherv(const T& mine, int root, location where = location::current()) {
+        check_root(root, "gatherv", where);
+        std::vector<element_t<T>> all;
+        std::vector<std::size_t> counts;
+        impl().gatherv(detail::view_of(mine), detail::recv_buffer_of_vector(all), &counts, root, where);
+        return ragged<element_t<T>>(std::move(all), counts);
+    }
+
+    template <class T>
+        requires contiguous_sendable<T> || trivially_sendable<T>
+    ragged<element_t<T>> allgatherv(const T& mine, location where = location::current()) {
+        std::vector<element_t<T>> all;
+        std::vector<std::size_t> counts;
+        impl().allgatherv(detail::view_of(mine), detail::recv_buffer_of_vector(all), &counts, where);
+        return ragged<element_t<T>>(std::move(all), counts);
+    }
+
+    // Rank r gets block r of the root's `parts`, which must have one block per rank.
+    template <trivially_sendable E>
+    std::vector<E> scatterv(const ragged<E>& parts, int root, location where = location::current()) {
+        check_root(root, "scatterv", where);
+        std::vector<std::size_t> counts;
+        if (rank() == root) {
+            counts = parts.counts();
+            detail::check_counts(impl(), counts, parts.data().size(), "scatterv", where);
+        }
+        std::vector<E> mine;
+        impl().scatterv(detail::view_of(parts.data()), counts, detail::recv_buffer_of_vector(mine), root, where);
+        return mine;
+    }
+
+    // ---- New communicators ---------------------------------------------------------------------
+
+    // Ranks with the same color form a new communicator, ordered by key (then by rank here).
+    // A rank whose color is baton::undefined gets a null communicator.
+    communicator split(int color, int key, location where = location::current());
+    communicator dup(location where = location::current()) { return communicator(impl().dup(where)); }
+
+    // The backend's object, for backend-specific extensions.
+    backend::comm_impl& impl() const;
+
+private:
+    void check_destination(int dest, int tag, std::string_view operation, const location& where) const {
+        detail::check_rank(impl(), dest, operation, "dest", false, where);
+        detail::check_tag(impl(), tag, operation, false, where);
+    }
+    void check_source(int source, int tag, std::string_view operation, const location& where) const {
+        detail::check_rank(impl(), source, operation, "source", true, where);
+        detail::check_tag(impl(), tag, operation, true, where);
+    }
+    void check_root(int root, std::string_view operation, const location& where) const {
+        detail::check_rank(impl(), root, operation, "root", false, where);
+    }
+
+    // Serialized values travel as per-rank byte blocks through the variable-size collectives.
+    template <class T>
+    void gather_serialized(const T& mine, std::vector<T>& all, int root, const location& where) {
+        std::vector<std::byte> bytes;
+        detail::serialize_into(bytes, mine);
+        const backend::send_view view{bytes.data(), bytes.size(), type_of<T>()};
+        std::vector<std::byte> gathered;
+        std::vector<std::size_t> counts;
+        if (root == any_source)
+            impl().allgatherv(view, detail::serialized_buffer<T>(gathered), &counts, where);
+        else
+            impl().gatherv(view, detail::serialized_buffer<T>(gathered), &counts, root, where);
+        std::size_t offset = 0;
+        for (const std::size_t count : counts) {
+            detail::deserialize_from(std::span<const std::byte>(gathered).subspan(offset, count),
+                                     all.emplace_back());
+            offset += count;
+        }
+    }
+
+    template <class R, class E>
+    void scatter_serialized(const R& all, std::vector<E>& mine, int root, const location& where) {
+        std::vector<std::byte> bytes;
+        std::vector<std::size_t> counts;
+        if (rank() == root) {
+            const std::size_t block = std::ranges::size(all) / static_cast<std::size_t>(size());
+            for (int r = 0; r < size(); ++r) {
+                const auto first = std::ranges::begin(all) + static_cast<std::ptrdiff_t>(block * r);
+                const std::vector<E> part(first, first + static_cast<std::ptrdiff_t>(block));
+                const std::size_t before = bytes.size();
+                detail::serialize_into(bytes, part);
+                counts.push_back(bytes.size() - before);
+            }
+        }
+        std::vector<std::byte> received;
+        impl().scatterv({bytes.data(), bytes.size(), type_of<E>()}, counts,
+                        detail::serialized_buffer<E>(received), root, where);
+        detail::deserialize_from(received, mine);
+    }
+
+    std::unique_ptr<backend::comm_impl> impl_;
+};
+
+}  // namespace baton

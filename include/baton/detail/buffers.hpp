@@ -1,0 +1,88 @@
+// Adapters from typed C++ values to the backends' untyped send views and receive buffers.
+#pragma once
+
+#include <cstddef>
+#include <ranges>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include <baton/backend.hpp>
+#include <baton/datatype.hpp>
+#include <baton/detail/serialize.hpp>
+
+namespace baton::detail {
+
+// A contiguous container that a receive can resize to fit the message (std::vector, std::string).
+template <class T>
+concept resizable_range = contiguous_sendable<T> && requires(T& t, std::size_t n) { t.resize(n); };
+
+template <class T> struct is_span : std::false_type {};
+template <class E, std::size_t N> struct is_span<std::span<E, N>> : std::true_type {};
+
+// What a reduction of a T gives back: T itself, except that a span's result needs an owner.
+template <class T>
+using owning_t = std::conditional_t<is_span<T>::value, std::vector<element_t<T>>, T>;
+
+template <class Container>
+void* resize_container(void* container, std::size_t n) {
+    auto& c = *static_cast<Container*>(container);
+    c.resize(n);
+    return std::ranges::data(c);
+}
+
+// The elements of a contiguous or trivially copyable value, in place.
+template <class T>
+backend::send_view view_of(const T& value) {
+    if constexpr (contiguous_sendable<T>)
+        return {std::ranges::data(value), std::ranges::size(value), type_of<element_t<T>>()};
+    else
+        return {&value, 1, type_of<T>()};
+}
+
+// What a value sends: a view of its own memory, or of the bytes it serializes to.
+struct payload {
+    backend::send_view view;
+    std::vector<std::byte> bytes;  // owns the serialized form (moving a vector keeps its data)
+};
+
+template <class T>
+payload payload_of(const T& value) {
+    payload p;
+    if constexpr (serializable_sendable<T>) {
+        serialize_into(p.bytes, value);
+        p.view = {p.bytes.data(), p.bytes.size(), type_of<T>()};
+    } else {
+        p.view = view_of(value);
+    }
+    return p;
+}
+
+// Where a received T goes: into `out` itself for contiguous and trivially copyable values.
+template <class T>
+backend::recv_buffer recv_buffer_of(T& out) {
+    if constexpr (resizable_range<T>) {
+        return {std::ranges::data(out), std::ranges::size(out), type_of<element_t<T>>(),
+                &resize_container<T>, &out};
+    } else if constexpr (contiguous_sendable<T>) {
+        static_assert(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<T>>>,
+                      "baton: cannot receive into a range of const elements");
+        return {std::ranges::data(out), std::ranges::size(out), type_of<element_t<T>>()};
+    } else {
+        return {&out, 1, type_of<T>()};
+    }
+}
+
+// A resizable vector of E as a receive buffer (the result of gathers).
+template <class E>
+backend::recv_buffer recv_buffer_of_vector(std::vector<E>& out) {
+    return {out.data(), out.size(), type_of<E>(), &resize_container<std::vector<E>>, &out};
+}
+
+// Bytes that will be deserialized into a T once they have arrived.
+template <class T>
+backend::recv_buffer serialized_buffer(std::vector<std::byte>& bytes) {
+    return {bytes.data(), bytes.size(), type_of<T>(), &resize_container<std::vector<std::byte>>, &bytes};
+}
+
+}  // namespace baton::detail

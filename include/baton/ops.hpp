@@ -1,0 +1,128 @@
+// Reduction operations: baton's named ones, the matching std:: function objects, and user callables.
+//
+// A reduction is element-wise: reducing std::vector<double>s of length n gives n results. Any
+// callable `E(const E&, const E&)` that is associative works as a user operation; baton combines
+// contributions in rank order, so it need not be commutative.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <type_traits>
+
+#include <baton/datatype.hpp>
+
+namespace baton {
+
+enum class builtin_op : std::uint8_t {
+    user, sum, prod, min, max, logical_and, logical_or, logical_xor,
+    bit_and, bit_or, bit_xor, minloc, maxloc,
+};
+
+// The element type of minloc/maxloc: a value and where it came from (usually a rank). Ties go to
+// the smaller index, as in MPI.
+template <class T>
+struct value_index {
+    T value{};
+    int index = 0;
+    friend bool operator==(const value_index&, const value_index&) = default;
+};
+
+namespace op {
+
+#define BATON_DEFINE_OP(type_name, object, id_value, expression)                \
+    struct type_name {                                                          \
+        static constexpr builtin_op id = builtin_op::id_value;                  \
+        template <class T>                                                      \
+        constexpr T operator()(const T& a, const T& b) const { return expression; } \
+    };                                                                          \
+    inline constexpr type_name object{};
+
+BATON_DEFINE_OP(sum_t, sum, sum, a + b)
+BATON_DEFINE_OP(prod_t, prod, prod, a * b)
+BATON_DEFINE_OP(min_t, min, min, b < a ? b : a)
+BATON_DEFINE_OP(max_t, max, max, a < b ? b : a)
+BATON_DEFINE_OP(logical_and_t, logical_and, logical_and, static_cast<T>(a && b))
+BATON_DEFINE_OP(logical_or_t, logical_or, logical_or, static_cast<T>(a || b))
+BATON_DEFINE_OP(logical_xor_t, logical_xor, logical_xor, static_cast<T>(!a != !b))
+BATON_DEFINE_OP(bit_and_t, bit_and, bit_and, static_cast<T>(a & b))
+BATON_DEFINE_OP(bit_or_t, bit_or, bit_or, static_cast<T>(a | b))
+BATON_DEFINE_OP(bit_xor_t, bit_xor, bit_xor, static_cast<T>(a ^ b))
+BATON_DEFINE_OP(minloc_t, minloc, minloc,
+                (b.value < a.value || (!(a.value < b.value) && b.index < a.index)) ? b : a)
+BATON_DEFINE_OP(maxloc_t, maxloc, maxloc,
+                (a.value < b.value || (!(b.value < a.value) && b.index < a.index)) ? b : a)
+
+#undef BATON_DEFINE_OP
+
+}  // namespace op
+
+namespace detail {
+
+// Which builtin an operation object stands for; std:: function objects map to their builtin so
+// that they run natively on MPI.
+template <class Op> struct builtin_of { static constexpr builtin_op id = builtin_op::user; };
+template <class Op> requires requires { Op::id; }
+struct builtin_of<Op> { static constexpr builtin_op id = Op::id; };
+template <class T> struct builtin_of<std::plus<T>> { static constexpr builtin_op id = builtin_op::sum; };
+template <class T> struct builtin_of<std::multiplies<T>> { static constexpr builtin_op id = builtin_op::prod; };
+template <class T> struct builtin_of<std::logical_and<T>> { static constexpr builtin_op id = builtin_op::logical_and; };
+template <class T> struct builtin_of<std::logical_or<T>> { static constexpr builtin_op id = builtin_op::logical_or; };
+template <class T> struct builtin_of<std::bit_and<T>> { static constexpr builtin_op id = builtin_op::bit_and; };
+template <class T> struct builtin_of<std::bit_or<T>> { static constexpr builtin_op id = builtin_op::bit_or; };
+template <class T> struct builtin_of<std::bit_xor<T>> { static constexpr builtin_op id = builtin_op::bit_xor; };
+
+constexpr bool is_bitwise(builtin_op id) {
+    return id == builtin_op::bit_and || id == builtin_op::bit_or || id == builtin_op::bit_xor;
+}
+constexpr bool is_loc(builtin_op id) { return id == builtin_op::minloc || id == builtin_op::maxloc; }
+
+}  // namespace detail
+
+// A reduction as the backends see it. `apply` computes inout[i] = op(in[i], inout[i]) for i < n,
+// where `in` holds the contribution of the lower ranks (MPI's convention for user functions).
+struct reduce_op {
+    builtin_op id = builtin_op::user;
+    std::string_view name;  // for reports: "sum", or the callable's type for user operations
+    void (*apply)(const void* in, void* inout, std::size_t n, const void* context) = nullptr;
+    const void* context = nullptr;  // the callable object
+    bool commutative = false;
+};
+
+namespace detail {
+
+template <class E, class Op>
+void apply_elementwise(const void* in, void* inout, std::size_t n, const void* context) {
+    const Op& op = *static_cast<const Op*>(context);
+    const E* lhs = static_cast<const E*>(in);
+    E* rhs = static_cast<E*>(inout);
+    for (std::size_t i = 0; i < n; ++i) rhs[i] = op(lhs[i], rhs[i]);
+}
+
+// The reduce_op for elements of type E. A builtin on a type the backends cannot reduce natively
+// (a user struct with operator+) becomes a user operation that calls the same function object.
+template <class E, class Op>
+reduce_op make_reduce_op(const Op& op) {
+    static_assert(trivially_sendable<E>,
+                  "baton: reductions need trivially copyable elements (arithmetic types or plain "
+                  "structs); serialized types cannot be reduced");
+    static_assert(std::is_invocable_r_v<E, const Op&, const E&, const E&>,
+                  "baton: a reduction must be callable as E(const E&, const E&)");
+    constexpr builtin_op id = builtin_of<Op>::id;
+    if constexpr (is_bitwise(id))
+        static_assert(std::is_integral_v<E>, "baton: bitwise reductions need integral elements");
+    constexpr bool native = id != builtin_op::user && !is_loc(id) && native_kind<E>() != element_kind::bytes;
+    constexpr std::string_view names[] = {"", "sum", "prod", "min", "max", "logical_and", "logical_or",
+                                          "logical_xor", "bit_and", "bit_or", "bit_xor", "minloc", "maxloc"};
+    reduce_op result;
+    result.id = native ? id : builtin_op::user;
+    result.name = id == builtin_op::user ? type_name<Op>() : names[static_cast<int>(id)];
+    result.apply = &apply_elementwise<E, Op>;
+    result.context = &op;
+    result.commutative = id != builtin_op::user;
+    return result;
+}
+
+}  // namespace detail
+}  // namespace baton

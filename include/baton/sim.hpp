@@ -1,0 +1,102 @@
+// Running ranks on the deterministic simulator, from a test or any other code:
+//
+//     auto result = baton::sim::run({.ranks = 4, .seed = 7}, [](baton::communicator& world) {
+//         return world.allreduce(world.rank(), baton::op::sum);
+//     });
+//     // result.values == {6, 6, 6, 6}
+//
+// One thread per rank, exactly one running at a time, chosen by a scheduler that is a pure
+// function of the program and the seed: the same options give the same interleaving, the same
+// wildcard matches and the same output, on any machine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <baton/communicator.hpp>
+
+namespace baton::sim {
+
+enum class schedule {
+    random,       // at every call, a seeded random choice among the ranks that can run
+    round_robin,  // at every call, the next rank (in rank order) that can run
+};
+
+enum class send_mode {
+    buffered,     // a send completes at once, as with MPI's eager protocol (the default)
+    synchronous,  // a send completes only once a receive has matched it, as MPI_Ssend
+};
+
+struct options {
+    int ranks = 4;
+    std::uint64_t seed = 1;
+    sim::schedule schedule = schedule::random;
+    sim::send_mode sends = send_mode::buffered;
+    bool record = false;         // keep the event log (result.events)
+    std::string replay_command;  // how reports say to replay the run; derived from the rest if empty
+};
+
+// The options as command-line flags: "--ranks 4 --seed 7 --schedule random --sends buffered".
+std::string to_flags(const options& opts);
+std::string to_string(schedule s);
+std::string to_string(send_mode m);
+std::optional<schedule> parse_schedule(std::string_view text);
+std::optional<send_mode> parse_send_mode(std::string_view text);
+
+// One communication event, as recorded with options::record.
+struct event {
+    std::uint64_t step = 0;   // the scheduler's step when it happened
+    int rank = 0;             // world rank
+    std::string operation;    // "send", "recv", "bcast", ...
+    int peer = -1;            // world rank of the other side (matched source for receives), or root
+    int tag = -1;
+    std::size_t bytes = 0;
+    std::string comm;
+    std::string location;     // file:line in the user's code
+
+    friend bool operator==(const event&, const event&) = default;
+};
+
+// One line per event, for logs and diffs.
+std::string to_string(const event& e);
+
+template <class R>
+struct result {
+    std::vector<R> values;  // values[r] is what rank r returned
+    std::vector<event> events;
+};
+template <>
+struct result<void> {
+    std::vector<event> events;
+};
+
+// Runs `body` on opts.ranks simulated ranks and returns the event log. Throws what ended the run:
+// rank_failed (a rank threw; its original exception inside), deadlock_error, collective_mismatch.
+std::vector<event> run_ranks(const options& opts, const std::function<void(communicator&)>& body);
+
+// Runs `fn(world)` on every rank and gives back each rank's return value.
+template <class F>
+auto run(const options& opts, F&& fn) -> result<std::invoke_result_t<F&, communicator&>> {
+    using R = std::invoke_result_t<F&, communicator&>;
+    if constexpr (std::is_void_v<R>) {
+        return {run_ranks(opts, fn)};
+    } else {
+        std::vector<std::optional<R>> slots(static_cast<std::size_t>(opts.ranks));
+        auto events = run_ranks(opts, [&](communicator& world) {
+            slots[static_cast<std::size_t>(world.rank())].emplace(fn(world));
+        });
+        result<R> out;
+        out.values.reserve(slots.size());
+        for (auto& slot : slots) out.values.push_back(std::move(*slot));
+        out.events = std::move(events);
+        return out;
+    }
+}
+
+}  // namespace baton::sim

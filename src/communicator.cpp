@@ -1,0 +1,20 @@
+#include <baton/communicator.hpp>
+
+#include <baton/errors.hpp>
+
+namespace baton {
+
+backend::comm_impl& communicator::impl() const {
+    if (!impl_)
+        throw usage_error("use of a null communicator (one that split gave a rank whose color was "
+                          "baton::undefined)");
+    return *impl_;
+}
+
+communicator communicator::split(int color, int key, location where) {
+    if (color < 0 && color != undefined)
+        detail::throw_usage(impl(), "split", "color must be non-negative or baton::undefined", where);
+    return communicator(impl().split(color, key, where));
+}
+
+}  // namespace baton

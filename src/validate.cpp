@@ -1,0 +1,67 @@
+#include <baton/detail/validate.hpp>
+
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
+#include <baton/status.hpp>
+
+namespace baton::detail {
+
+std::string format_location(const std::source_location& where) {
+    std::string_view file = where.file_name();
+    while (file.starts_with("../")) file.remove_prefix(3);
+    return fmt::format("{}:{}", file, where.line());
+}
+
+void throw_usage(const backend::comm_impl& comm, std::string_view operation, const std::string& what,
+                 const std::source_location& where) {
+    throw usage_error(fmt::format("rank {} ({} rank {}): {} at {}: {}", comm.world_rank(), comm.name(),
+                                  comm.rank(), operation, format_location(where), what));
+}
+
+void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation, std::string_view role,
+                bool wildcard_ok, const std::source_location& where) {
+    if (rank == any_source && wildcard_ok) return;
+    if (rank >= 0 && rank < comm.size()) return;
+    const std::string shown = rank == any_source ? "any_source" : std::to_string(rank);
+    const std::string hint = rank == any_source ? " (any_source is only for receives and probes)" : "";
+    throw_usage(comm, operation,
+                fmt::format("{} {} is not a rank of {} (ranks 0..{}){}", role, shown, comm.name(),
+                            comm.size() - 1, hint),
+                where);
+}
+
+void check_tag(const backend::comm_impl& comm, int tag, std::string_view operation, bool wildcard_ok,
+               const std::source_location& where) {
+    if (tag == any_tag && wildcard_ok) return;
+    if (tag >= 0 && tag <= max_tag) return;
+    if (tag == any_tag)
+        throw_usage(comm, operation, "tag any_tag is only for receives and probes", where);
+    throw_usage(comm, operation,
+                fmt::format("tag {} is outside 0..{} (the tags every MPI accepts)", tag, max_tag), where);
+}
+
+void check_divisible(const backend::comm_impl& comm, std::size_t count, std::string_view operation,
+                     const std::source_location& where) {
+    const auto ranks = static_cast<std::size_t>(comm.size());
+    if (count % ranks == 0) return;
+    throw_usage(comm, operation,
+                fmt::format("{} elements do not split into {} equal blocks (use {}v for unequal blocks)",
+                            count, ranks, operation),
+                where);
+}
+
+void check_counts(const backend::comm_impl& comm, std::span<const std::size_t> counts, std::size_t total,
+                  std::string_view operation, const std::source_location& where) {
+    if (counts.size() != static_cast<std::size_t>(comm.size()))
+        throw_usage(comm, operation,
+                    fmt::format("{} blocks given for {} ranks", counts.size(), comm.size()), where);
+    const std::size_t sum = std::accumulate(counts.begin(), counts.end(), std::size_t{0});
+    if (sum != total)
+        throw_usage(comm, operation,
+                    fmt::format("block counts add up to {} but {} elements were given", sum, total), where);
+}
+
+}  // namespace baton::detail

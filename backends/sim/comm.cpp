@@ -167,11 +167,16 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
 }
 
 void sim_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
-    if (auto pending = start_send(data, dest, tag, "send", where, false)) pending->wait(where);
+    if (auto pending = start_send(data, dest, tag, "send", where, false)) {
+        pending->blocking = true;
+        pending->wait(where);
+    }
 }
 
 status sim_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
-    return start_receive(into, source, tag, "recv", where)->wait(where);
+    auto receive = start_receive(into, source, tag, "recv", where);
+    receive->blocking = true;
+    return receive->wait(where);
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::isend(backend::send_view data, int dest, int tag,

@@ -108,9 +108,11 @@ void engine::hand_off(int self) {
         next = scheduler_.pick(self);
     }
     if (next == self) return;
+    // Read before the release: from then on `next` runs and owns all engine state.
+    auto& own = *ranks_[static_cast<std::size_t>(self)];
+    const bool finished = own.state == rank_state::finished;
     ranks_[static_cast<std::size_t>(next)]->turn.release();
-    if (ranks_[static_cast<std::size_t>(self)]->state == rank_state::finished) return;
-    ranks_[static_cast<std::size_t>(self)]->turn.acquire();
+    if (!finished) own.turn.acquire();
 }
 
 void engine::schedule_point(int self) {

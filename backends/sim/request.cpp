@@ -20,7 +20,10 @@ class request_blocker final : public blocker {
 public:
     explicit request_blocker(const sim_request& r) : request_(r) {}
     bool ready() const override { return request_.done(); }
-    std::string describe() const override { return "wait for " + request_.describe(); }
+    std::string describe() const override {
+        if (request_.blocking) return request_.describe();  // a plain send or recv: the call itself
+        return "wait for " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
+    }
     std::vector<int> waits_for() const override { return request_.waits_for(); }
 
 private:
@@ -41,7 +44,7 @@ public:
         bool first = true;
         for (const auto* r : requests_) {
             if (!r) continue;
-            text += (first ? "" : "; ") + r->describe();
+            text += (first ? "" : "; ") + r->describe() + " posted at " + baton::detail::format_location(r->posted_at());
             first = false;
         }
         return text + "}";
@@ -94,9 +97,8 @@ status sim_request::take_result() {
 
 std::string sim_request::describe() const {
     const bool receives = kind_ == kind::receive;
-    return fmt::format("{}({}={}, tag={}, comm={}) posted at {}", operation_, receives ? "source" : "dest",
-                       shown(peer_, true), shown(tag_, false), comm_.name,
-                       baton::detail::format_location(posted_at_));
+    return fmt::format("{}({}={}, tag={}, comm={})", operation_, receives ? "source" : "dest", shown(peer_, true),
+                       shown(tag_, false), comm_.name);
 }
 
 std::vector<int> sim_request::waits_for() const {

@@ -31,7 +31,7 @@ public:
     void complete(const status& result, std::exception_ptr failure = nullptr);
     bool done() const { return done_; }
 
-    // "irecv(source=1, tag=0, comm=world) posted at f.cpp:12"
+    // "irecv(source=1, tag=0, comm=world)"
     std::string describe() const;
     // World ranks this operation waits for.
     std::vector<int> waits_for() const;
@@ -39,6 +39,7 @@ public:
     backend::recv_buffer buffer;  // where a receive writes
     bool posted = false;          // a receive sitting in its mailbox's posted list
     bool unmatched_sync_send = false;  // a synchronous send whose message is still in a mailbox
+    bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
 
     int owner() const { return owner_; }  // rank in the communicator
     int peer() const { return peer_; }

@@ -15,10 +15,15 @@ std::string format_location(const std::source_location& where) {
     return fmt::format("{}:{}", file, where.line());
 }
 
+std::string format_rank(int world_rank, const std::string& comm_name, int comm_rank) {
+    if (comm_name == "world") return fmt::format("rank {}", world_rank);
+    return fmt::format("rank {} (rank {} of {})", world_rank, comm_rank, comm_name);
+}
+
 void throw_usage(const backend::comm_impl& comm, std::string_view operation, const std::string& what,
                  const std::source_location& where) {
-    throw usage_error(fmt::format("rank {} ({} rank {}): {} at {}: {}", comm.world_rank(), comm.name(),
-                                  comm.rank(), operation, format_location(where), what));
+    throw usage_error(fmt::format("{}: {} at {}: {}", format_rank(comm.world_rank(), comm.name(), comm.rank()),
+                                  operation, format_location(where), what));
 }
 
 void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation, std::string_view role,

@@ -64,8 +64,8 @@ void* prepare(collective_call& call, std::size_t count, const comm_state& comm, 
     if (buffer.resizable()) return buffer.resize(buffer.container, count);
     if (count <= buffer.count) return buffer.data;
     call.error = std::make_exception_ptr(truncation_error(fmt::format(
-        "rank {} ({} rank {}): {} at {}: the result has {} elements but the buffer holds {}",
-        comm.world_ranks[static_cast<std::size_t>(rank)], comm.name, rank, to_string(call.kind),
+        "{}: {} at {}: the result has {} elements but the buffer holds {}",
+        baton::detail::format_rank(comm.world_ranks[static_cast<std::size_t>(rank)], comm.name, rank), to_string(call.kind),
         baton::detail::format_location(call.where), count, buffer.count)));
     return nullptr;
 }

@@ -77,9 +77,10 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
     const auto& comm = receive.comm();
     auto fail = [&](auto error_type, const std::string& what) {
         receive.complete(result, std::make_exception_ptr(decltype(error_type)(fmt::format(
-                                     "rank {} ({} rank {}): {}: the message from rank {} (tag {}, sent at {}) {}",
-                                     comm.world_ranks[static_cast<std::size_t>(receive.owner())], comm.name,
-                                     receive.owner(), receive.describe(), source, tag,
+                                     "{}: {}: the message from rank {} (tag {}, sent at {}) {}",
+                                     baton::detail::format_rank(comm.world_ranks[static_cast<std::size_t>(receive.owner())],
+                                                                comm.name, receive.owner()),
+                                     receive.describe(), source, tag,
                                      baton::detail::format_location(sent_at), what))));
     };
     if (!(type == buffer.type))

@@ -15,6 +15,10 @@ namespace baton::detail {
 // "file.cpp:42", with the build directory's leading "../" taken off.
 std::string format_location(const std::source_location& where);
 
+// How messages name a rank: "rank 5" in the world, "rank 5 (rank 1 of world.split1(color=1))"
+// in another communicator.
+std::string format_rank(int world_rank, const std::string& comm_name, int comm_rank);
+
 [[noreturn]] void throw_usage(const backend::comm_impl& comm, std::string_view operation,
                               const std::string& what, const std::source_location& where);
 

@@ -2,6 +2,11 @@
 
 #include <vector>
 
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
+
 namespace baton {
 
 status request::finish(status result) {
@@ -14,14 +19,23 @@ status request::finish(status result) {
 }
 
 status request::wait(std::source_location where) {
-    if (!impl_) return {};
-    return finish(impl_->wait(where));
+    if (!impl_) {
+        if (completed_at_)
+            throw usage_error(fmt::format("wait at {}: this request already completed at {}; waiting twice for one "
+                                          "operation is a bug",
+                                          detail::format_location(where), detail::format_location(*completed_at_)));
+        return {};
+    }
+    const status result = impl_->wait(where);
+    completed_at_ = where;
+    return finish(result);
 }
 
 std::optional<status> request::test(std::source_location where) {
     if (!impl_) return status{};
     auto result = impl_->test(where);
     if (!result) return std::nullopt;
+    completed_at_ = where;
     return finish(*result);
 }
 
@@ -36,6 +50,7 @@ std::optional<completion> wait_any(std::span<request> requests, std::source_loca
     if (!any) return std::nullopt;
     status result;
     const std::size_t index = any->wait_any(pending, result, where);
+    requests[index].completed_at_ = where;
     return completion{index, requests[index].finish(result)};
 }
 

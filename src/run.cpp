@@ -3,6 +3,7 @@
 #include <baton/run.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,6 +13,10 @@
 #include <baton/errors.hpp>
 #include <baton/sim.hpp>
 
+#ifdef BATON_HAVE_MPI
+#include "../backends/mpi/launch.hpp"
+#endif
+
 namespace baton {
 
 namespace {
@@ -19,7 +24,28 @@ namespace {
 struct settings {
     sim::options sim;
     std::string backend = "auto";
+    std::string report_json;  // where to write the findings as JSON, if anywhere
+    std::string report_dot;   // where to write a deadlock's wait-for graph
 };
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path);
+    out << text;
+    if (!out) std::cerr << "baton: could not write " << path << '\n';
+}
+
+// Prints what the simulator found and writes the requested report files.
+void report(const settings& chosen, const std::vector<finding>& findings) {
+    std::cout << std::flush;
+    for (const auto& f : findings) std::cerr << "baton: " << f.text() << '\n';
+    if (!chosen.report_json.empty()) write_file(chosen.report_json, to_json(findings) + '\n');
+    if (!chosen.report_dot.empty())
+        for (const auto& f : findings)
+            if (f.kind == finding_kind::deadlock || f.kind == finding_kind::potential_deadlock) {
+                write_file(chosen.report_dot, to_dot(f));
+                break;
+            }
+}
 
 // True when a launcher such as mpiexec started this process.
 bool launched_by_mpi() {
@@ -42,7 +68,7 @@ std::string quoted_command(const std::vector<std::string>& words) {
 
 int run(int& argc, char**& argv, const std::function<void(communicator&)>& body) {
     settings chosen;
-    std::string schedule = "random", sends = "buffered";
+    std::string schedule = "random", sends = "buffered", collectives = "synchronizing";
     CLI::App app{"A baton program. Options read by baton (the program gets the other arguments):"};
     app.allow_extras();
     app.set_help_flag("--help", "Print baton's options and exit");
@@ -52,8 +78,20 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         ->envname("BATON_SEED")->capture_default_str();
     app.add_option("--schedule", schedule, "How the simulator picks the next rank: random or round-robin")
         ->envname("BATON_SCHEDULE")->check(CLI::IsMember({"random", "round-robin"}))->capture_default_str();
-    app.add_option("--sends", sends, "buffered (like MPI's eager sends) or synchronous (every send waits for its receive)")
-        ->envname("BATON_SENDS")->check(CLI::IsMember({"buffered", "synchronous"}))->capture_default_str();
+    app.add_option("--sends", sends,
+                   "buffered (every send completes at once), synchronous (every send waits for its receive) or "
+                   "eager (sends above --eager-limit wait for their receive)")
+        ->envname("BATON_SENDS")->check(CLI::IsMember({"buffered", "synchronous", "eager"}))->capture_default_str();
+    app.add_option("--eager-limit", chosen.sim.eager_limit, "Bytes a send may have and still be buffered, with --sends eager")
+        ->envname("BATON_EAGER_LIMIT")->capture_default_str();
+    app.add_option("--collectives", collectives,
+                   "synchronizing (nobody leaves a collective before all arrive) or local (ranks that only give "
+                   "leave at once, as MPI allows)")
+        ->envname("BATON_COLLECTIVES")->check(CLI::IsMember({"synchronizing", "local"}))->capture_default_str();
+    app.add_option("--report-json", chosen.report_json, "Write the simulator's findings to this file as JSON")
+        ->envname("BATON_REPORT_JSON");
+    app.add_option("--report-dot", chosen.report_dot, "Write a deadlock's wait-for graph to this file (Graphviz DOT)")
+        ->envname("BATON_REPORT_DOT");
     app.add_option("--backend", chosen.backend, "sim, mpi, or auto (mpi when started by mpiexec)")
         ->envname("BATON_BACKEND")->check(CLI::IsMember({"auto", "sim", "mpi"}))->capture_default_str();
     try {
@@ -63,6 +101,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
     }
     chosen.sim.schedule = *sim::parse_schedule(schedule);
     chosen.sim.sends = *sim::parse_send_mode(sends);
+    chosen.sim.collectives = *sim::parse_collective_mode(collectives);
 
     // Hand the program back only its own arguments, in their order, as MPI_Init does.
     const std::vector<std::string> extras = app.remaining();
@@ -80,25 +119,31 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
     std::string backend = chosen.backend;
     if (backend == "auto") backend = launched_by_mpi() ? "mpi" : "sim";
     if (backend == "mpi") {
-        std::cerr << "baton: the MPI backend is not part of this build; run without mpiexec (or with "
-                     "--backend sim) to use simulated ranks\n";
+#ifdef BATON_HAVE_MPI
+        mpi::launch_options mpi_options;
+        mpi_options.synchronous_sends = chosen.sim.sends == sim::send_mode::synchronous;
+        return mpi::run_world(argc, argv, mpi_options, body);
+#else
+        std::cerr << "baton: "
+                  << (chosen.backend == "mpi" ? "the MPI backend was asked for (--backend mpi or BATON_BACKEND=mpi)"
+                                              : "this program was started by mpiexec")
+                  << ", but this build of baton has no MPI backend (configure it with -Dmpi=enabled, with an "
+                     "MPI such as Debian's libopenmpi-dev installed); run it plainly, or with --backend sim, "
+                     "to use simulated ranks\n";
         return 2;
+#endif
     }
 
-    std::vector<std::string> replay = {argv[0],
-                                       "--ranks", std::to_string(chosen.sim.ranks),
-                                       "--seed", std::to_string(chosen.sim.seed),
-                                       "--schedule", sim::to_string(chosen.sim.schedule),
-                                       "--sends", sim::to_string(chosen.sim.sends)};
-    replay.insert(replay.end(), user_args.begin(), user_args.end());
-    chosen.sim.replay_command = quoted_command(replay);
+    std::string replay = quoted_command({argv[0]}) + ' ' + sim::to_flags(chosen.sim);
+    if (!user_args.empty()) replay += ' ' + quoted_command(user_args);
+    chosen.sim.replay_command = replay;
 
     try {
         sim::run_ranks(chosen.sim, body);
+        if (!chosen.report_json.empty()) write_file(chosen.report_json, "[]\n");
         return 0;
-    } catch (const rank_failed& e) {
-        std::cout << std::flush;
-        std::cerr << "baton: " << e.what() << "\n  replay: " << chosen.sim.replay_command << '\n';
+    } catch (const check_failed& e) {
+        report(chosen, e.findings());
     } catch (const std::exception& e) {
         std::cout << std::flush;
         std::cerr << "baton: " << e.what() << '\n';

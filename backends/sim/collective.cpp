@@ -60,6 +60,7 @@ void copy(void* to, std::size_t to_index, const void* from, std::size_t from_ind
 // Room for `count` elements in `call`'s result; null (with the call's error set) when a fixed
 // buffer is too small.
 void* prepare(collective_call& call, std::size_t count, const comm_state& comm, int rank) {
+    if (call.returned_early) return nullptr;  // it has all it gets, and its buffers are gone
     auto& buffer = call.recv;
     if (buffer.resizable()) return buffer.resize(buffer.container, count);
     if (count <= buffer.count) return buffer.data;
@@ -156,6 +157,21 @@ void reduction(collective_slot& slot, const comm_state& comm) {
 }
 
 }  // namespace
+
+bool may_complete_locally(const collective_call& call, int rank) {
+    switch (call.kind) {
+        case kind::bcast:
+        case kind::scatter:
+        case kind::scatterv:
+            return rank == call.root;
+        case kind::gather:
+        case kind::gatherv:
+        case kind::reduce:
+            return rank != call.root;
+        default:
+            return false;
+    }
+}
 
 std::string_view to_string(collective_kind k) {
     static constexpr std::string_view names[] = {"barrier", "bcast", "scatter", "gather", "allgather",

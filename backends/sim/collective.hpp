@@ -40,7 +40,17 @@ struct collective_call {
 
     bool done = false;
     std::exception_ptr error;  // this rank's own failure (its buffer was too small)
+
+    // With collective_mode::local, a rank that MPI lets leave early (a bcast's root, a gather's
+    // non-roots, ...) leaves a copy of its call, owning its data, and returns at once.
+    bool returned_early = false;
+    std::vector<std::byte> owned_data;
+    std::vector<std::size_t> owned_counts;
 };
+
+// Whether MPI lets this rank's part of the collective complete before the others arrive: it
+// only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).
+bool may_complete_locally(const collective_call& call, int rank);
 
 // "allreduce(op=sum, 1 x double)", for reports.
 std::string describe(const collective_call& call);
@@ -50,6 +60,7 @@ struct collective_slot {
     std::vector<collective_call*> calls;  // by rank in the communicator; null until it arrives
     int arrived = 0;
     int first = -1;  // the rank that arrived first: the reference for mismatch checks
+    std::vector<std::unique_ptr<collective_call>> detached;  // calls of ranks that returned early
 };
 
 struct comm_state;

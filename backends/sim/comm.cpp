@@ -45,9 +45,11 @@ private:
 // Waits for the other ranks to reach a collective.
 class collective_blocker final : public blocker {
 public:
-    collective_blocker(const comm_state& comm, std::uint64_t sequence, const collective_call& call)
-        : comm_(comm), sequence_(sequence), call_(call) {}
+    collective_blocker(const comm_state& comm, std::uint64_t sequence, const collective_call& call, int rank)
+        : comm_(comm), sequence_(sequence), call_(call), rank_(rank) {}
     bool ready() const override { return call_.done; }
+    // MPI may let this rank leave at once (collective_mode::local); this run did not.
+    bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
     std::string describe() const override {
         std::string text = describe_call();
         return text.substr(0, text.size() - 1) + (text.ends_with("()") ? "" : ", ") + "comm=" + comm_.name + ")";
@@ -66,6 +68,7 @@ private:
     const comm_state& comm_;
     std::uint64_t sequence_;
     const collective_call& call_;
+    int rank_;
 };
 
 }  // namespace
@@ -85,14 +88,15 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
     };
     if (!(type == buffer.type))
         return fail(type_mismatch_error(""), fmt::format("holds {} but the receive is for {}", type.name, buffer.type.name));
-    void* to = buffer.data;
-    if (buffer.resizable()) {
-        to = buffer.resize(buffer.container, count);
-    } else if (count > buffer.count) {
+    if (!buffer.resizable() && count > buffer.count)
         return fail(truncation_error(""), fmt::format("has {}, more than the {} the receive buffer holds",
                                                       elements(count, type), buffer.count));
+    if (receive.deferred()) {
+        receive.keep_until_completion(data, count * type.size);
+    } else {
+        void* to = buffer.resizable() ? buffer.resize(buffer.container, count) : buffer.data;
+        if (count > 0) std::memcpy(to, data, count * type.size);
     }
-    if (count > 0) std::memcpy(to, data, count * type.size);
     receive.complete(result);
 }
 
@@ -117,10 +121,14 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
                                                   bool always_request) {
     eng_.schedule_point(world_rank());
     record(operation, dest, tag, data.count * data.type.size, where);
-    const bool synchronous = eng_.opts().sends == send_mode::synchronous;
+    const auto& opts = eng_.opts();
+    const std::size_t bytes = data.count * data.type.size;
+    const bool synchronous = opts.sends == send_mode::synchronous ||
+                             (opts.sends == send_mode::eager && bytes > opts.eager_limit);
     std::unique_ptr<sim_request> request;
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::send, operation, dest, tag, where);
+    if (always_request) request->watch_send_buffer(data.data, bytes);
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     if (sim_request* receive = box.take_posted(rank_, tag)) {
@@ -133,10 +141,11 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     m.tag = tag;
     m.type = data.type;
     m.count = data.count;
-    const auto* bytes = static_cast<const std::byte*>(data.data);
-    m.data.assign(bytes, bytes + data.count * data.type.size);
+    const auto* first = static_cast<const std::byte*>(data.data);
+    m.data.assign(first, first + bytes);
     m.arrival = ++state_.arrivals;
     m.sent_at = where;
+    m.operation = operation;
     if (synchronous) {
         m.sync_sender = request.get();
         request->unmatched_sync_send = true;
@@ -149,11 +158,14 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
 }
 
 std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer& into, int source, int tag,
-                                                     std::string_view operation, const backend::location& where) {
+                                                     std::string_view operation, const backend::location& where,
+                                                     bool blocking) {
     eng_.schedule_point(world_rank());
     auto request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::receive, operation,
                                                  source, tag, where);
     request->buffer = into;
+    if (!blocking) request->defer_delivery();
+    request->blocking = blocking;
     auto& box = state_.mailboxes[static_cast<std::size_t>(rank_)];
     const auto candidates = box.candidates(source, tag);
     if (candidates.empty()) {
@@ -175,9 +187,7 @@ void sim_comm::send(backend::send_view data, int dest, int tag, backend::locatio
 }
 
 status sim_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
-    auto receive = start_receive(into, source, tag, "recv", where);
-    receive->blocking = true;
-    return receive->wait(where);
+    return start_receive(into, source, tag, "recv", where, true)->wait(where);
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::isend(backend::send_view data, int dest, int tag,
@@ -187,7 +197,7 @@ std::unique_ptr<backend::request_impl> sim_comm::isend(backend::send_view data, 
 
 std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into, int source, int tag,
                                                        backend::location where) {
-    return start_receive(into, source, tag, "irecv", where);
+    return start_receive(into, source, tag, "irecv", where, false);
 }
 
 std::optional<status> sim_comm::find_message(int source, int tag) {
@@ -217,36 +227,68 @@ void sim_comm::collective(collective_call& call) {
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
-    slot.calls[static_cast<std::size_t>(rank_)] = &call;
+    const bool early = eng_.opts().collectives == collective_mode::local && may_complete_locally(call, rank_) &&
+                       slot.arrived + 1 < size();
+    slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot) : &call;
     ++slot.arrived;
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_);
     if (slot.first < 0) slot.first = rank_;
     if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot);
     if (!why.empty()) {
         std::vector<rank_call> table;
-        std::string text = fmt::format("collective mismatch on {} (its collective #{}): {}\n", state_.name,
-                                       sequence + 1, why);
         for (int r = 0; r < size(); ++r) {
             const auto* each = slot.calls[static_cast<std::size_t>(r)];
             const int world = state_.world_ranks[static_cast<std::size_t>(r)];
-            if (each) {
-                table.push_back({world, describe(*each), baton::detail::format_location(each->where), {}});
-                text += fmt::format("  rank {}: {} at {}\n", world, table.back().call, table.back().location);
-            } else {
-                text += fmt::format("  rank {}: not there yet\n", world);
-            }
+            if (each) table.push_back({world, describe(*each), baton::detail::format_location(each->where), {}});
+            else table.push_back({world, "not there yet", "", {}});
         }
-        text += "  replay: " + eng_.replay_hint();
-        eng_.fail_run(std::make_exception_ptr(collective_mismatch(std::move(text), std::move(table))));
+        auto f = eng_.make_finding(finding_kind::collective_mismatch,
+                                   fmt::format("collective mismatch on {} (its collective #{}): {}", state_.name,
+                                               sequence + 1, why),
+                                   std::move(table));
+        eng_.fail_run(std::make_exception_ptr(collective_mismatch(std::move(f))));
     }
     if (slot.arrived == size()) {
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
+    } else if (early) {
+        return;  // the others will find its data in the slot
     } else {
-        collective_blocker until_complete(state_, sequence, call);
+        collective_blocker until_complete(state_, sequence, call, rank_);
         eng_.wait_until(world_rank(), until_complete, call.where);
     }
     if (call.error) std::rethrow_exception(call.error);
+}
+
+collective_call* sim_comm::detach(collective_call& call, collective_slot& slot) {
+    auto copy = std::make_unique<collective_call>(call);
+    const auto* first = static_cast<const std::byte*>(call.send.data);
+    copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
+    copy->send.data = copy->owned_data.data();
+    copy->returned_early = true;
+    if (call.kind == collective_kind::bcast) copy->recv.data = copy->owned_data.data();  // the root's data
+    // A scatter's root takes its own block now: nobody may write to its buffer later.
+    if (call.kind == collective_kind::scatter || call.kind == collective_kind::scatterv) {
+        std::size_t offset = 0, count = call.send.count / static_cast<std::size_t>(size());
+        if (call.kind == collective_kind::scatterv) {
+            for (int r = 0; r < rank_; ++r) offset += call.counts_in[static_cast<std::size_t>(r)];
+            count = call.counts_in[static_cast<std::size_t>(rank_)];
+            copy->owned_counts.assign(call.counts_in.begin(), call.counts_in.end());
+            copy->counts_in = copy->owned_counts;
+        } else {
+            offset = count * static_cast<std::size_t>(rank_);
+        }
+        auto& mine = call.recv;
+        if (!mine.resizable() && count > mine.count)
+            throw truncation_error(fmt::format("{}: {} at {}: the block has {} elements but the buffer holds {}",
+                                               baton::detail::format_rank(world_rank(), state_.name, rank_),
+                                               to_string(call.kind), baton::detail::format_location(call.where),
+                                               count, mine.count));
+        void* to = mine.resizable() ? mine.resize(mine.container, count) : mine.data;
+        if (count > 0) std::memcpy(to, first + offset * call.send.type.size, count * call.send.type.size);
+    }
+    slot.detached.push_back(std::move(copy));
+    return slot.detached.back().get();
 }
 
 void sim_comm::barrier(backend::location where) {

@@ -62,9 +62,12 @@ private:
                                             std::string_view operation, const backend::location& where,
                                             bool always_request);
     std::unique_ptr<sim_request> start_receive(const backend::recv_buffer& into, int source, int tag,
-                                               std::string_view operation, const backend::location& where);
+                                               std::string_view operation, const backend::location& where,
+                                               bool blocking);
     std::optional<status> find_message(int source, int tag);
     void collective(collective_call& call);
+    // A copy of `call` that owns its data, for a rank that leaves the collective early.
+    collective_call* detach(collective_call& call, collective_slot& slot);
     void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where);
 
     engine& eng_;

@@ -1,5 +1,6 @@
 // The deadlock report: every blocked rank, its pending call and where it was made, whom it waits
 // for, and a cycle of ranks waiting for each other if there is one.
+#include <algorithm>
 #include <functional>
 
 #include <fmt/format.h>
@@ -44,50 +45,65 @@ std::vector<int> find_cycle(const std::vector<rank_call>& blocked, int world_siz
     return cycle;
 }
 
-std::string rank_list(const std::vector<int>& ranks) {
-    std::string text;
-    for (std::size_t i = 0; i < ranks.size(); ++i) text += (i ? ", " : "") + std::to_string(ranks[i]);
-    return text;
-}
-
 }  // namespace
 
-std::exception_ptr engine::deadlock_report() const {
+std::exception_ptr engine::deadlock_report(const std::vector<int>& stuck) const {
     std::vector<rank_call> blocked;
-    std::vector<int> finished;
-    for (int r = 0; r < started_; ++r) {
+    std::vector<int> finished, live;  // live: ranks that would go on if MPI buffered what this run did not
+    for (int r = 0; r < started_; ++r)
+        if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished) finished.push_back(r);
+    auto has_finished = [&](int r) { return std::binary_search(finished.begin(), finished.end(), r); };
+    for (int r : stuck) {
         const auto& slot = *ranks_[static_cast<std::size_t>(r)];
-        if (slot.state == rank_state::finished) finished.push_back(r);
-        if (slot.state != rank_state::blocked || !slot.waiting) continue;
         blocked.push_back({r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
                            slot.waiting->waits_for()});
+        // Buffering would let it go on, unless it waits for a rank that has finished: that rank
+        // will never receive the send or join the collective anyway.
+        const auto& targets = blocked.back().waits_for;
+        if (slot.waiting->buffering_dependent() && std::none_of(targets.begin(), targets.end(), has_finished))
+            live.push_back(r);
     }
-    const std::vector<int> cycle = find_cycle(blocked, started_);
 
-    std::string text = fmt::format("deadlock: no rank can make progress ({} blocked, {} finished)\n",
-                                   blocked.size(), finished.size());
-    for (const auto& call : blocked) {
-        std::vector<std::string> targets;
-        for (int w : call.waits_for) {
-            const bool done = ranks_[static_cast<std::size_t>(w)]->state == rank_state::finished;
-            targets.push_back(std::to_string(w) + (done ? " (finished)" : ""));
+    // Potential or certain? Spread "would go on" to every rank waiting for a live one; if that
+    // frees every stuck rank, buffering alone caused the deadlock.
+    for (bool grew = !live.empty(); grew;) {
+        grew = false;
+        for (const auto& call : blocked) {
+            if (std::find(live.begin(), live.end(), call.rank) != live.end()) continue;
+            for (int w : call.waits_for)
+                if (std::find(live.begin(), live.end(), w) != live.end()) {
+                    live.push_back(call.rank);
+                    grew = true;
+                    break;
+                }
         }
-        std::string waits;
-        for (std::size_t i = 0; i < targets.size(); ++i) waits += (i ? ", " : "") + targets[i];
-        text += fmt::format("  rank {}: {} at {}, waiting for rank{} {}\n", call.rank, call.call, call.location,
-                            targets.size() == 1 ? "" : "s", waits);
     }
-    if (!finished.empty()) text += fmt::format("  finished: rank{} {}\n", finished.size() == 1 ? "" : "s",
-                                               rank_list(finished));
-    if (!cycle.empty()) {
-        text += "  cycle: ";
-        for (std::size_t i = 0; i < cycle.size(); ++i) text += (i ? " -> " : "") + std::string("rank ") + std::to_string(cycle[i]);
-        text += '\n';
-    } else {
-        text += "  no cycle: the ranks above wait for ranks that have finished\n";
-    }
-    text += "  replay: " + replay_hint();
-    return std::make_exception_ptr(deadlock_error(std::move(text), std::move(blocked), cycle));
+    const bool potential = live.size() == blocked.size();
+
+    std::string summary;
+    if (potential)
+        summary = fmt::format("potential deadlock: {} ranks wait for each other only because this run did not "
+                              "buffer a send or let a rank leave a collective early (--sends {}, --collectives {}); "
+                              "MPI is allowed to do the same",
+                              blocked.size(), to_string(opts_.sends), to_string(opts_.collectives));
+    else if (static_cast<int>(blocked.size() + finished.size()) == started_)
+        summary = fmt::format("deadlock: no rank can make progress ({} blocked, {} finished)", blocked.size(),
+                              finished.size());
+    else
+        summary = fmt::format("deadlock: {} ranks can never make progress (the other {} still can)", blocked.size(),
+                              started_ - static_cast<int>(blocked.size() + finished.size()));
+
+    finding f = make_finding(potential ? finding_kind::potential_deadlock : finding_kind::deadlock, std::move(summary),
+                             std::move(blocked));
+    f.cycle = find_cycle(f.calls, started_);
+    // Only the finished ranks someone waits for matter to this report.
+    for (int r : finished)
+        for (const auto& call : f.calls)
+            if (std::find(call.waits_for.begin(), call.waits_for.end(), r) != call.waits_for.end()) {
+                f.finished.push_back(r);
+                break;
+            }
+    return std::make_exception_ptr(deadlock_error(std::move(f)));
 }
 
 }  // namespace baton::sim::detail

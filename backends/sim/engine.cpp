@@ -1,11 +1,18 @@
 #include "engine.hpp"
 
+#include <algorithm>
 #include <system_error>
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
 
 #include <baton/errors.hpp>
 
+#include "collective.hpp"
 #include "comm.hpp"
 #include "comm_state.hpp"
+#include "process_exit.hpp"
 
 namespace baton::sim::detail {
 
@@ -21,10 +28,26 @@ std::string describe_exception(const std::exception_ptr& error) {
     }
 }
 
+// Which kind of finding an exception escaping a rank is.
+finding_kind kind_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const truncation_error&) {
+        return finding_kind::truncation;
+    } catch (const type_mismatch_error&) {
+        return finding_kind::type_mismatch;
+    } catch (const usage_error&) {
+        return finding_kind::invalid_argument;
+    } catch (...) {
+        return finding_kind::rank_failure;
+    }
+}
+
 }  // namespace
 
 engine::engine(const options& opts, const std::function<void(communicator&)>& body)
-    : opts_(opts), body_(body), scheduler_(opts.schedule, opts.seed, opts.ranks) {
+    : opts_(opts), body_(body), scheduler_(opts.schedule, opts.seed, opts.ranks),
+      replay_(opts.replay_command.empty() ? "sim::run with " + to_flags(opts) : opts.replay_command) {
     if (opts.ranks < 1)
         throw usage_error("sim::run: ranks must be at least 1, not " + std::to_string(opts.ranks));
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
@@ -57,12 +80,15 @@ std::vector<event> engine::run() {
     done_.acquire();
     for (auto& slot : ranks_)
         if (slot->thread.joinable()) slot->thread.join();
+    if (!error_) check_unreceived();
     if (error_) std::rethrow_exception(error_);
+    if (!findings_.empty()) throw check_failed(std::move(findings_));
     return std::move(events_);
 }
 
 void engine::thread_main(int self) {
     ranks_[static_cast<std::size_t>(self)]->turn.acquire();
+    mark_rank_thread(self, &replay_);
     if (!aborting_) {
         try {
             communicator world(std::make_unique<sim_comm>(*this, this->world(), self));
@@ -70,13 +96,11 @@ void engine::thread_main(int self) {
         } catch (const run_aborted&) {
             // The run is being torn down; whatever ended it is already recorded.
         } catch (...) {
-            if (!error_) {
-                auto original = std::current_exception();
-                error_ = std::make_exception_ptr(rank_failed(self, original, describe_exception(original)));
-            }
+            if (!error_) error_ = failure_of(self, std::current_exception());
             begin_abort();
         }
     }
+    mark_rank_thread(-1, nullptr);
     finish(self);
 }
 
@@ -102,7 +126,12 @@ void engine::hand_off(int self) {
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
         }
         if (scheduler_.empty()) {
-            if (!error_) error_ = deadlock_report();
+            if (!error_) {
+                std::vector<int> blocked;
+                for (int r = 0; r < started_; ++r)
+                    if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::blocked) blocked.push_back(r);
+                error_ = deadlock_report(blocked);
+            }
             begin_abort();
         }
         next = scheduler_.pick(self);
@@ -129,6 +158,8 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
         slot.waiting = &what;
         slot.waiting_at = where;
         scheduler_.remove(self);
+        // A deadlock among some ranks is reported now, even while others still run.
+        if (const auto stuck = stuck_with(self); !stuck.empty()) fail_run(deadlock_report(stuck));
         hand_off(self);
         slot.waiting = nullptr;
         if (aborting_) throw run_aborted{};
@@ -158,6 +189,96 @@ void engine::begin_abort() {
     }
 }
 
+std::vector<int> engine::stuck_with(int self) {
+    // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
+    // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
+    if (visited_.size() != ranks_.size()) visited_.assign(ranks_.size(), 0);
+    ++visit_;
+    std::vector<int> stuck, pending{self};
+    visited_[static_cast<std::size_t>(self)] = visit_;
+    while (!pending.empty()) {
+        const int r = pending.back();
+        pending.pop_back();
+        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        if (slot.state == rank_state::finished) continue;  // will never send again
+        if (slot.state != rank_state::blocked || !slot.waiting || slot.waiting->ready()) return {};
+        stuck.push_back(r);
+        for (int w : slot.waiting->waits_for()) {
+            if (visited_[static_cast<std::size_t>(w)] == visit_) continue;
+            visited_[static_cast<std::size_t>(w)] = visit_;
+            pending.push_back(w);
+        }
+    }
+    // Others blocked only on these ranks (or finished ones) are stuck too: report them all.
+    auto is_stuck = [&](int r) {
+        const auto state = ranks_[static_cast<std::size_t>(r)]->state;
+        return state == rank_state::finished || std::find(stuck.begin(), stuck.end(), r) != stuck.end();
+    };
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (int r = 0; r < started_; ++r) {
+            const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+            if (slot.state != rank_state::blocked || !slot.waiting || is_stuck(r) || slot.waiting->ready()) continue;
+            const auto targets = slot.waiting->waits_for();
+            if (std::all_of(targets.begin(), targets.end(), is_stuck)) {
+                stuck.push_back(r);
+                grew = true;
+            }
+        }
+    }
+    std::sort(stuck.begin(), stuck.end());
+    return stuck;
+}
+
+std::exception_ptr engine::failure_of(int rank, std::exception_ptr original) const {
+    std::string what = describe_exception(original);
+    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what, {{rank, what, "", {}}});
+    return std::make_exception_ptr(rank_failed(rank, std::move(original), std::move(f)));
+}
+
+void engine::add_finding(finding f) { findings_.push_back(std::move(f)); }
+
+finding engine::make_finding(finding_kind kind, std::string summary, std::vector<rank_call> calls) const {
+    finding f;
+    f.kind = kind;
+    f.summary = std::move(summary);
+    f.calls = std::move(calls);
+    f.replay = replay_hint();
+    return f;
+}
+
+void engine::check_unreceived() {
+    for (const auto& comm : comms_) {
+        // Ranks that left a collective early (collective_mode::local) for others that never came.
+        for (const auto& [sequence, slot] : comm->collectives) {
+            std::vector<rank_call> calls;
+            for (int r = 0; r < comm->size(); ++r) {
+                const auto* call = slot.calls[static_cast<std::size_t>(r)];
+                calls.push_back({comm->world_ranks[static_cast<std::size_t>(r)],
+                                 call ? describe(*call) : "never called it",
+                                 call ? baton::detail::format_location(call->where) : "", {}});
+            }
+            add_finding(make_finding(finding_kind::deadlock,
+                                     fmt::format("deadlock: collective #{} on {} was never called by every rank",
+                                                 sequence + 1, comm->name),
+                                     std::move(calls)));
+        }
+        for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
+            for (const message* m : comm->mailboxes[dest].all_messages()) {
+                const int from = comm->world_ranks[static_cast<std::size_t>(m->source)];
+                const int to = comm->world_ranks[dest];
+                add_finding(make_finding(
+                    finding_kind::unreceived_message,
+                    fmt::format("message never received: rank {} sent {} bytes to rank {} (tag {}, comm {}) and "
+                                "rank {} finished without receiving it",
+                                from, m->data.size(), to, m->tag, comm->name, to),
+                    {{from, fmt::format("{}(dest={}, tag={}, comm={})", m->operation, dest, m->tag, comm->name),
+                      baton::detail::format_location(m->sent_at), {}}}));
+            }
+        }
+    }
+}
+
 void engine::record(event e) {
     e.step = scheduler_.steps();
     events_.push_back(std::move(e));
@@ -168,8 +289,6 @@ comm_state& engine::make_comm(std::string name, std::vector<int> world_ranks) {
     return *comms_.back();
 }
 
-std::string engine::replay_hint() const {
-    return opts_.replay_command.empty() ? "sim::run with " + to_flags(opts_) : opts_.replay_command;
-}
+const std::string& engine::replay_hint() const { return replay_; }
 
 }  // namespace baton::sim::detail

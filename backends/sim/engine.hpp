@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
 #include "scheduler.hpp"
@@ -37,6 +38,9 @@ public:
     virtual bool ready() const = 0;
     virtual std::string describe() const = 0;       // e.g. "recv(source=1, tag=0, comm=world)"
     virtual std::vector<int> waits_for() const = 0;  // world ranks it needs
+    // True when it waits only because this run did not buffer something MPI may buffer (a send
+    // above the eager limit): a deadlock through it is a potential one.
+    virtual bool buffering_dependent() const { return false; }
 };
 
 struct comm_state;
@@ -63,6 +67,12 @@ public:
     void notify(int rank);
     // Ends the whole run with `error` (a deadlock, a mismatch); unwinds the caller.
     [[noreturn]] void fail_run(std::exception_ptr error);
+    bool aborting() const { return aborting_; }
+
+    // A problem that does not stop the run; the run fails with it at the end.
+    void add_finding(finding f);
+    // A finding with this run's replay command.
+    finding make_finding(finding_kind kind, std::string summary, std::vector<rank_call> calls) const;
 
     bool recording() const { return opts_.record; }
     void record(event e);
@@ -72,7 +82,7 @@ public:
     comm_state& world() { return *comms_.front(); }
 
     // How reports say to reproduce this run.
-    std::string replay_hint() const;
+    const std::string& replay_hint() const;
 
 private:
     enum class rank_state { runnable, blocked, finished };
@@ -90,11 +100,18 @@ private:
     // if it is picked), or right away if `self` has finished.
     void hand_off(int self);
     void begin_abort();
-    std::exception_ptr deadlock_report() const;
+    // The ranks that can never run again if `self` blocks now: a set of blocked ranks that wait
+    // only for each other or for finished ranks. Empty if some rank may still wake it.
+    std::vector<int> stuck_with(int self);
+    std::exception_ptr deadlock_report(const std::vector<int>& stuck) const;
+    std::exception_ptr failure_of(int rank, std::exception_ptr original) const;
+    // Messages nobody received, once every rank has finished.
+    void check_unreceived();
 
     options opts_;
     const std::function<void(communicator&)>& body_;
     scheduler scheduler_;
+    std::string replay_;
     std::vector<std::unique_ptr<rank_slot>> ranks_;
     int started_ = 0;   // threads created
     int finished_ = 0;  // ranks whose body has returned or unwound
@@ -103,6 +120,9 @@ private:
     std::exception_ptr error_;
     std::vector<std::unique_ptr<comm_state>> comms_;
     std::vector<event> events_;
+    std::vector<finding> findings_;
+    std::vector<std::uint64_t> visited_;  // stuck_with's marks: visited_[r] == visit_ when seen
+    std::uint64_t visit_ = 0;
 };
 
 }  // namespace baton::sim::detail

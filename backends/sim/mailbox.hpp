@@ -12,6 +12,7 @@
 #include <list>
 #include <map>
 #include <source_location>
+#include <string_view>
 #include <vector>
 
 #include <baton/datatype.hpp>
@@ -30,6 +31,7 @@ struct message {
     std::uint64_t arrival = 0;
     sim_request* sync_sender = nullptr;  // a synchronous send waiting for this message's match
     std::source_location sent_at;
+    std::string_view operation;          // "send" or "isend"
 };
 
 class mailbox {

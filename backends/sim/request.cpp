@@ -1,5 +1,7 @@
 #include "request.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include <baton/detail/validate.hpp>
@@ -9,6 +11,16 @@
 namespace baton::sim::detail {
 
 namespace {
+
+constexpr std::byte poison{0xA5};
+
+// FNV-1a: enough to notice that a buffer changed.
+std::uint64_t checksum(const void* data, std::size_t bytes) {
+    std::uint64_t hash = 14695981039346656037ull;
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < bytes; ++i) hash = (hash ^ p[i]) * 1099511628211ull;
+    return hash;
+}
 
 std::string shown(int value, bool is_rank) {
     if (value >= 0) return std::to_string(value);
@@ -20,6 +32,7 @@ class request_blocker final : public blocker {
 public:
     explicit request_blocker(const sim_request& r) : request_(r) {}
     bool ready() const override { return request_.done(); }
+    bool buffering_dependent() const override { return request_.is_send() && !request_.done(); }
     std::string describe() const override {
         if (request_.blocking) return request_.describe();  // a plain send or recv: the call itself
         return "wait for " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
@@ -49,6 +62,11 @@ public:
         }
         return text + "}";
     }
+    bool buffering_dependent() const override {
+        for (const auto* r : requests_)
+            if (r && r->is_send() && !r->done()) return true;
+        return false;
+    }
     std::vector<int> waits_for() const override {
         std::vector<int> all;
         for (const auto* r : requests_)
@@ -73,6 +91,34 @@ sim_request::sim_request(engine& eng, comm_state& comm, int owner, kind k, std::
 sim_request::~sim_request() {
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer_)].forget_sender(this);
+    if (!consumed_ && !eng_.aborting())
+        eng_.add_finding(eng_.make_finding(
+            finding_kind::request_leak,
+            fmt::format("request leak: rank {}'s {} was never completed by wait or test", world_owner(), operation_),
+            {{world_owner(), describe() + (done_ ? " (done, never waited for)" : " (still pending)"),
+              baton::detail::format_location(posted_at_), {}}}));
+}
+
+int sim_request::world_owner() const { return comm_.world_ranks[static_cast<std::size_t>(owner_)]; }
+
+void sim_request::watch_send_buffer(const void* data, std::size_t bytes) {
+    watched_ = data;
+    watched_bytes_ = bytes;
+    checksum_ = checksum(data, bytes);
+}
+
+void sim_request::defer_delivery() {
+    deferred_ = true;
+    if (buffer.resizable() || buffer.count == 0) return;  // a vector may move: nothing to watch
+    watched_ = buffer.data;
+    watched_bytes_ = buffer.count * buffer.type.size;
+    std::memset(buffer.data, static_cast<int>(poison), watched_bytes_);
+    checksum_ = checksum(watched_, watched_bytes_);
+}
+
+void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
+    const auto* first = static_cast<const std::byte*>(data);
+    kept_.assign(first, first + bytes);
 }
 
 void sim_request::complete(const status& result, std::exception_ptr failure) {
@@ -90,8 +136,23 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
 }
 
-status sim_request::take_result() {
+status sim_request::take_result(const backend::location& where) {
+    consumed_ = true;
+    if (watched_ && checksum(watched_, watched_bytes_) != checksum_) {
+        const bool send = kind_ == kind::send;
+        eng_.add_finding(eng_.make_finding(
+            send ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified,
+            fmt::format("rank {} {} the buffer of its {} before completing it at {}", world_owner(),
+                        send ? "changed" : "wrote into", operation_, baton::detail::format_location(where)),
+            {{world_owner(), describe(), baton::detail::format_location(posted_at_), {}}}));
+    }
+    watched_ = nullptr;
     if (failure_) std::rethrow_exception(failure_);
+    if (deferred_) {
+        void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.count) : buffer.data;
+        if (!kept_.empty()) std::memcpy(to, kept_.data(), kept_.size());
+        kept_.clear();
+    }
     return result_;
 }
 
@@ -115,13 +176,13 @@ status sim_request::wait(backend::location where) {
     eng_.schedule_point(self);
     request_blocker until_done(*this);
     eng_.wait_until(self, until_done, where);
-    return take_result();
+    return take_result(where);
 }
 
-std::optional<status> sim_request::test(backend::location) {
-    eng_.schedule_point(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
+std::optional<status> sim_request::test(backend::location where) {
+    eng_.schedule_point(world_owner());
     if (!done_) return std::nullopt;
-    return take_result();
+    return take_result(where);
 }
 
 std::size_t sim_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
@@ -138,7 +199,7 @@ std::size_t sim_request::wait_any(std::span<backend::request_impl* const> reques
     for (std::size_t i = 0; i < pending.size(); ++i)
         if (pending[i] && pending[i]->done()) done.push_back(i);
     const std::size_t index = done[eng_.sched().choose(done.size())];
-    result = pending[index]->take_result();
+    result = pending[index]->take_result(where);
     return index;
 }
 

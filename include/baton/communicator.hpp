@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <source_location>
 #include <string>
 #include <type_traits>
@@ -116,6 +117,9 @@ public:
     template <sendable S, sendable R>
     status sendrecv(const S& out, int dest, int send_tag, R& in, int source, int recv_tag,
                     location where = location::current()) {
+        // Checked here too, so that an error names the call the user made, not its parts.
+        check_destination(dest, send_tag, "sendrecv", where);
+        check_source(source, recv_tag, "sendrecv", where);
         request sending = isend(out, dest, send_tag, where);
         const status received = recv(in, source, recv_tag, where);
         sending.wait(where);
@@ -157,11 +161,16 @@ public:
     }
 
     // The root's `all` is cut into size() equal blocks; rank r gets block r. `all` is read only
-    // at the root.
+    // at the root. Blocks of elements that are not trivially copyable travel serialized, as
+    // std::vector<E>, where E is the range's own element (not element_t<R>: for such a range,
+    // which is not contiguous_sendable, that is the whole range).
     template <class R>
-        requires contiguous_sendable<R> || serializable_sendable<element_t<R>>
-    std::vector<element_t<R>> scatter(const R& all, int root, location where = location::current()) {
-        using E = element_t<R>;
+        requires contiguous_sendable<R> ||
+                 (std::ranges::random_access_range<R> && std::ranges::sized_range<R> &&
+                  serializable_sendable<std::vector<std::ranges::range_value_t<R>>>)
+    std::vector<std::ranges::range_value_t<R>> scatter(const R& all, int root,
+                                                       location where = location::current()) {
+        using E = std::ranges::range_value_t<R>;
         check_root(root, "scatter", where);
         if (rank() == root) detail::check_divisible(impl(), std::ranges::size(all), "scatter", where);
         std::vector<E> mine;

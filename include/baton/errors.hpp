@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <baton/findings.hpp>
+
 namespace baton {
 
 // Base of everything baton throws.
@@ -32,47 +34,41 @@ public:
     using usage_error::usage_error;
 };
 
-// One call of a rank that is stuck, as shown in deadlock and mismatch reports.
-struct rank_call {
-    int rank = -1;                // rank in the world
-    std::string call;             // e.g. "recv(source=1, tag=0, comm=world)"
-    std::string location;         // "file.cpp:42" in the user's code
-    std::vector<int> waits_for;   // world ranks this call needs before it can finish
+// What ended a simulated run, or what the checks at its end found: one or more findings.
+class check_failed : public error {
+public:
+    explicit check_failed(std::vector<finding> findings);
+    const std::vector<finding>& findings() const noexcept { return findings_; }
+
+private:
+    std::vector<finding> findings_;
+};
+
+// No rank of a set can make progress. The simulator raises it at once, never after a timeout.
+// Its finding is a deadlock or, when the run's buffering caused it, a potential deadlock.
+class deadlock_error : public check_failed {
+public:
+    explicit deadlock_error(finding f) : check_failed({std::move(f)}) {}
+    // Every blocked rank with its pending call, in rank order.
+    const std::vector<rank_call>& blocked() const noexcept { return findings().front().calls; }
+    // Ranks each waiting for the next, first == last; empty when they wait for finished ranks.
+    const std::vector<int>& cycle() const noexcept { return findings().front().cycle; }
+    bool potential() const noexcept { return findings().front().kind == finding_kind::potential_deadlock; }
 };
 
 // Ranks called the same collective differently (operation, root, count, type or reduction).
-class collective_mismatch : public error {
+class collective_mismatch : public check_failed {
 public:
-    collective_mismatch(std::string message, std::vector<rank_call> calls)
-        : error(std::move(message)), calls_(std::move(calls)) {}
+    explicit collective_mismatch(finding f) : check_failed({std::move(f)}) {}
     // What each rank that reached this collective called, in rank order.
-    const std::vector<rank_call>& calls() const noexcept { return calls_; }
-
-private:
-    std::vector<rank_call> calls_;
-};
-
-// No rank can make progress. The simulator raises it at once, never after a timeout.
-class deadlock_error : public error {
-public:
-    deadlock_error(std::string message, std::vector<rank_call> blocked, std::vector<int> cycle)
-        : error(std::move(message)), blocked_(std::move(blocked)), cycle_(std::move(cycle)) {}
-    // Every blocked rank with its pending call, in rank order.
-    const std::vector<rank_call>& blocked() const noexcept { return blocked_; }
-    // A cycle of world ranks each waiting for the next (empty when ranks wait for finished ranks).
-    const std::vector<int>& cycle() const noexcept { return cycle_; }
-
-private:
-    std::vector<rank_call> blocked_;
-    std::vector<int> cycle_;
+    const std::vector<rank_call>& calls() const noexcept { return findings().front().calls; }
 };
 
 // A rank threw; the run was torn down. `original()` is what the rank threw.
-class rank_failed : public error {
+class rank_failed : public check_failed {
 public:
-    rank_failed(int rank, std::exception_ptr original, const std::string& description)
-        : error("rank " + std::to_string(rank) + " failed: " + description),
-          rank_(rank), original_(std::move(original)) {}
+    rank_failed(int rank, std::exception_ptr original, finding f)
+        : check_failed({std::move(f)}), rank_(rank), original_(std::move(original)) {}
 
     int rank() const noexcept { return rank_; }
     const std::exception_ptr& original() const noexcept { return original_; }

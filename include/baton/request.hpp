@@ -33,13 +33,15 @@ std::vector<status> wait_all(std::span<request> requests,
                              std::source_location where = std::source_location::current());
 
 // A pending isend or irecv. It completes in wait() or test(); after that it is inactive, as
-// MPI_REQUEST_NULL is, and waiting on it again returns an empty status at once.
+// MPI_REQUEST_NULL is: wait_all and wait_any skip it and test() returns an empty status, but a
+// second wait() on it is a usage_error (waiting twice for one operation is a bug).
 class request {
 public:
     request() = default;
     request(request&&) noexcept = default;
     request& operator=(request&&) noexcept = default;
-    ~request() = default;
+    // The pending operation goes first: on MPI it may still read the data that keepalive_ owns.
+    ~request() { impl_.reset(); }
 
     // True until the operation has completed in wait() or test().
     bool pending() const { return impl_ != nullptr; }
@@ -61,6 +63,7 @@ private:
     std::unique_ptr<backend::request_impl> impl_;
     std::shared_ptr<void> keepalive_;     // what the operation reads from or writes to, if it owns it
     std::function<void()> on_complete_;   // e.g. deserializing what an irecv received
+    std::optional<std::source_location> completed_at_;  // where wait or test completed it
 };
 
 }  // namespace baton

@@ -28,9 +28,22 @@ enum class schedule {
     round_robin,  // at every call, the next rank (in rank order) that can run
 };
 
+// How much MPI buffers sends, as far as this run is concerned. A program correct under MPI's rules
+// runs the same in every mode; one that only works because sends were buffered deadlocks in the
+// stricter ones, and the report calls that a potential deadlock.
 enum class send_mode {
-    buffered,     // a send completes at once, as with MPI's eager protocol (the default)
-    synchronous,  // a send completes only once a receive has matched it, as MPI_Ssend
+    buffered,     // every send completes at once: unlimited buffering (the default)
+    synchronous,  // no buffering: a send completes only once a receive has matched it, as MPI_Ssend
+    eager,        // sends up to eager_limit bytes are buffered, larger ones synchronous, like MPI's
+                  // eager and rendezvous protocols
+};
+
+// When a rank may leave a collective. MPI lets a rank whose part is only to give (a bcast's root,
+// a gather's other ranks) return before the others arrive, or not: a correct program works both
+// ways; a deadlock that only the synchronizing mode shows is reported as a potential one.
+enum class collective_mode {
+    synchronizing,  // nobody leaves before everyone has arrived (the default)
+    local,          // ranks that only give return at once
 };
 
 struct options {
@@ -38,6 +51,8 @@ struct options {
     std::uint64_t seed = 1;
     sim::schedule schedule = schedule::random;
     sim::send_mode sends = send_mode::buffered;
+    std::size_t eager_limit = 65536;  // bytes; used with send_mode::eager
+    sim::collective_mode collectives = collective_mode::synchronizing;
     bool record = false;         // keep the event log (result.events)
     std::string replay_command;  // how reports say to replay the run; derived from the rest if empty
 };
@@ -48,6 +63,8 @@ std::string to_string(schedule s);
 std::string to_string(send_mode m);
 std::optional<schedule> parse_schedule(std::string_view text);
 std::optional<send_mode> parse_send_mode(std::string_view text);
+std::string to_string(collective_mode m);
+std::optional<collective_mode> parse_collective_mode(std::string_view text);
 
 // One communication event, as recorded with options::record.
 struct event {

@@ -1,0 +1,69 @@
+#include "process_exit.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+
+#include <unistd.h>
+
+namespace baton::sim::detail {
+
+namespace {
+
+thread_local int current_rank = -1;
+thread_local const std::string* current_replay = nullptr;
+struct sigaction previous_abort_action;
+
+// Only async-signal-safe calls from here on: write(2), no allocation.
+void say(std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t written = ::write(STDERR_FILENO, text.data(), text.size());
+        if (written <= 0) return;
+        text.remove_prefix(static_cast<std::size_t>(written));
+    }
+}
+
+void say_rank(std::string_view what) {
+    char digits[16];
+    int n = 0, rank = current_rank;
+    do digits[n++] = static_cast<char>('0' + rank % 10); while ((rank /= 10) > 0);
+    say("baton: rank ");
+    while (n > 0) say(std::string_view(&digits[--n], 1));
+    say(what);
+    if (current_replay) {
+        say("\n  replay: ");
+        say(*current_replay);
+    }
+    say("\n");
+}
+
+void on_abort(int signal) {
+    if (current_rank >= 0) say_rank(" aborted (SIGABRT: std::abort or a failed assert); the whole run ends here");
+    sigaction(SIGABRT, &previous_abort_action, nullptr);
+    std::raise(signal);
+}
+
+void on_exit() {
+    if (current_rank < 0) return;
+    say_rank(" called exit() before the run ended; the whole run ends here, as a failure");
+    std::_Exit(1);
+}
+
+}  // namespace
+
+void mark_rank_thread(int rank, const std::string* replay) {
+    static std::once_flag installed;
+    std::call_once(installed, [] {
+        struct sigaction action {};
+        action.sa_handler = on_abort;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGABRT, &action, &previous_abort_action);
+        std::atexit(on_exit);
+    });
+    current_rank = rank;
+    current_replay = replay;
+}
+
+}  // namespace baton::sim::detail

@@ -1,0 +1,57 @@
+// What the simulator's checks find: one `finding` per problem, as text for people, as JSON for
+// tools, and (for deadlocks) as a Graphviz wait-for graph.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace baton {
+
+// One rank's part in a finding: its call and where it was made.
+struct rank_call {
+    int rank = -1;                // rank in the world
+    std::string call;             // e.g. "recv(source=1, tag=0, comm=world)"
+    std::string location;         // "file.cpp:42" in the user's code (empty if unknown)
+    std::vector<int> waits_for;   // world ranks this call needs before it can finish (deadlocks)
+};
+
+enum class finding_kind {
+    deadlock,                 // ranks that can never progress, whatever MPI does
+    potential_deadlock,       // ranks that cannot progress because a send or collective was not
+                              // buffered in this run; MPI is allowed to do the same
+    collective_mismatch,      // ranks called a collective differently
+    type_mismatch,            // a message's element type differs from its receive's
+    truncation,               // a message longer than its receive buffer
+    invalid_argument,         // a bad rank, tag, root, count or communicator
+    request_leak,             // a request that was never completed by wait or test
+    unreceived_message,       // a message still unreceived when the run ended
+    send_buffer_modified,     // an isend's data changed before the isend completed
+    receive_buffer_modified,  // an irecv's buffer was written before the irecv completed
+    rank_failure,             // a rank threw something else, or aborted
+};
+
+// "deadlock", "potential-deadlock", "collective-mismatch", ...
+std::string_view to_string(finding_kind kind);
+
+struct finding {
+    finding_kind kind = finding_kind::rank_failure;
+    std::string summary;           // one line: what is wrong
+    std::vector<rank_call> calls;  // every rank involved, in rank order
+    std::vector<int> cycle;        // deadlocks: ranks each waiting for the next, first == last
+    std::vector<int> finished;     // deadlocks: ranks that had already finished
+    std::string replay;            // how to reproduce the run
+
+    // The report for people: the summary, one line per rank, the cycle, the replay command.
+    std::string text() const;
+};
+
+// One JSON object per finding, in an array: kind, summary, calls (rank, call, location,
+// waits_for), cycle, replay.
+std::string to_json(const std::vector<finding>& findings);
+
+// The wait-for graph of a deadlock in Graphviz DOT: a node per blocked rank labelled with its
+// call and line, an edge to each rank it waits for, the cycle in red.
+std::string to_dot(const finding& deadlock);
+
+}  // namespace baton

@@ -1,0 +1,97 @@
+#include <baton/errors.hpp>
+#include <baton/findings.hpp>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace baton {
+
+namespace {
+
+std::string join_ranks(const std::vector<int>& ranks, const std::vector<int>& finished) {
+    std::string text;
+    for (std::size_t i = 0; i < ranks.size(); ++i) {
+        const bool done = std::find(finished.begin(), finished.end(), ranks[i]) != finished.end();
+        text += fmt::format("{}{}{}", i ? ", " : "", ranks[i], done ? " (finished)" : "");
+    }
+    return text;
+}
+
+std::string all_texts(const std::vector<finding>& findings) {
+    std::string text;
+    for (const auto& f : findings) text += (text.empty() ? "" : "\n") + f.text();
+    return text;
+}
+
+}  // namespace
+
+std::string_view to_string(finding_kind kind) {
+    static constexpr std::string_view names[] = {
+        "deadlock", "potential-deadlock", "collective-mismatch", "type-mismatch", "truncation",
+        "invalid-argument", "request-leak", "unreceived-message", "send-buffer-modified",
+        "receive-buffer-modified", "rank-failure"};
+    return names[static_cast<int>(kind)];
+}
+
+std::string finding::text() const {
+    std::string text = summary + '\n';
+    for (const auto& call : calls) {
+        text += fmt::format("  rank {}: {}", call.rank, call.call);
+        if (!call.location.empty()) text += " at " + call.location;
+        if (!call.waits_for.empty())
+            text += fmt::format(", waiting for rank{} {}", call.waits_for.size() == 1 ? "" : "s",
+                                join_ranks(call.waits_for, finished));
+        text += '\n';
+    }
+    if (!finished.empty())
+        text += fmt::format("  finished: rank{} {}\n", finished.size() == 1 ? "" : "s", join_ranks(finished, {}));
+    if (!cycle.empty()) {
+        text += "  cycle: ";
+        for (std::size_t i = 0; i < cycle.size(); ++i) text += fmt::format("{}rank {}", i ? " -> " : "", cycle[i]);
+        text += '\n';
+    }
+    if (!replay.empty()) text += "  replay: " + replay + '\n';
+    text.pop_back();
+    return text;
+}
+
+std::string to_json(const std::vector<finding>& findings) {
+    auto all = nlohmann::json::array();
+    for (const auto& f : findings) {
+        auto calls = nlohmann::json::array();
+        for (const auto& c : f.calls)
+            calls.push_back({{"rank", c.rank}, {"call", c.call}, {"location", c.location}, {"waits_for", c.waits_for}});
+        all.push_back({{"kind", to_string(f.kind)},
+                       {"summary", f.summary},
+                       {"calls", calls},
+                       {"cycle", f.cycle},
+                       {"finished", f.finished},
+                       {"replay", f.replay}});
+    }
+    return all.dump(2);
+}
+
+std::string to_dot(const finding& deadlock) {
+    auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(); };  // escapes like DOT wants
+    auto on_cycle = [&](int from, int to) {
+        for (std::size_t i = 0; i + 1 < deadlock.cycle.size(); ++i)
+            if (deadlock.cycle[i] == from && deadlock.cycle[i + 1] == to) return true;
+        return false;
+    };
+    std::string dot = "digraph waits_for {\n  node [shape=box, fontname=monospace];\n";
+    dot += "  label=" + quoted(deadlock.summary) + ";\n";
+    for (const auto& call : deadlock.calls)
+        dot += fmt::format("  r{} [label={}];\n", call.rank,
+                           quoted(fmt::format("rank {}\\n{}\\n{}", call.rank, call.call, call.location)));
+    for (int r : deadlock.finished) dot += fmt::format("  r{} [label=\"rank {}\\nfinished\", style=dashed];\n", r, r);
+    for (const auto& call : deadlock.calls)
+        for (int to : call.waits_for)
+            dot += fmt::format("  r{} -> r{}{};\n", call.rank, to, on_cycle(call.rank, to) ? " [color=red, penwidth=2]" : "");
+    return dot + "}\n";
+}
+
+check_failed::check_failed(std::vector<finding> findings) : error(all_texts(findings)), findings_(std::move(findings)) {}
+
+}  // namespace baton

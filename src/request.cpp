@@ -57,7 +57,9 @@ std::optional<completion> wait_any(std::span<request> requests, std::source_loca
 std::vector<status> wait_all(std::span<request> requests, std::source_location where) {
     std::vector<status> statuses;
     statuses.reserve(requests.size());
-    for (auto& r : requests) statuses.push_back(r.wait(where));
+    // A request already completed is inactive, as MPI_REQUEST_NULL is to MPI_Waitall: skipped, with an
+    // empty status. Only a second wait() on it by name is a usage error.
+    for (auto& r : requests) statuses.push_back(r.pending() ? r.wait(where) : status{});
     return statuses;
 }
 

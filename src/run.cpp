@@ -2,11 +2,15 @@
 // argv, picks the backend and runs the rank function. Reports failures on stderr.
 #include <baton/run.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <optional>
 #include <vector>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +30,9 @@ struct settings {
     std::string backend = "auto";
     std::string report_json;  // where to write the findings as JSON, if anywhere
     std::string report_dot;   // where to write a deadlock's wait-for graph
+    std::size_t explore = 0;  // executions to explore (0: run once)
+    bool deterministic = false;
+    std::string replay;
 };
 
 void write_file(const std::string& path, const std::string& text) {
@@ -45,6 +52,71 @@ void report(const settings& chosen, const std::vector<finding>& findings) {
                 write_file(chosen.report_dot, to_dot(f));
                 break;
             }
+}
+
+// Collects what the process writes to standard output during one execution, so that executions
+// can be compared; on stop, puts standard output back.
+class stdout_capture {
+public:
+    stdout_capture() {
+        std::cout.flush();
+        std::fflush(stdout);
+        saved_ = ::dup(STDOUT_FILENO);
+        file_ = std::tmpfile();
+        ::dup2(::fileno(file_), STDOUT_FILENO);
+    }
+    ~stdout_capture() { stop(); }
+    // What was written since the last call.
+    std::string take() {
+        std::cout.flush();
+        std::fflush(stdout);
+        std::string text;
+        std::rewind(file_);
+        char block[4096];
+        for (std::size_t n; (n = std::fread(block, 1, sizeof block, file_)) > 0;) text.append(block, n);
+        std::rewind(file_);
+        ::ftruncate(::fileno(file_), 0);
+        return text;
+    }
+    void stop() {
+        if (!file_) return;
+        std::cout.flush();
+        std::fflush(stdout);
+        ::dup2(saved_, STDOUT_FILENO);
+        ::close(saved_);
+        std::fclose(file_);
+        file_ = nullptr;
+    }
+
+private:
+    int saved_ = -1;
+    std::FILE* file_ = nullptr;
+};
+
+// --explore: prints a summary line, then the failure if one was found. Returns the exit status.
+int explore(const settings& chosen, const std::function<void(communicator&)>& body) {
+    std::optional<stdout_capture> capture;
+    std::optional<std::string> first_output;
+    std::function<std::optional<std::string>()> check;
+    if (chosen.deterministic) {
+        capture.emplace();
+        check = [&]() -> std::optional<std::string> {
+            std::string output = capture->take();
+            if (!first_output) {
+                first_output = std::move(output);
+                return std::nullopt;
+            }
+            if (output == *first_output) return std::nullopt;
+            return "the output depends on the schedule: this execution printed something else than the first";
+        };
+    }
+    const sim::exploration result = sim::explore(chosen.sim, body, chosen.explore, check);
+    if (capture) capture->stop();
+    std::cout << std::flush;
+    std::cerr << "baton: " << result.summary() << '\n';
+    if (!result.failure) return 0;
+    report(chosen, {*result.failure});
+    return 1;
 }
 
 // True when a launcher such as mpiexec started this process.
@@ -76,8 +148,21 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         ->envname("BATON_RANKS")->check(CLI::Range(1, 1 << 24))->capture_default_str();
     app.add_option("--seed", chosen.sim.seed, "Seed of the simulator's scheduler")
         ->envname("BATON_SEED")->capture_default_str();
-    app.add_option("--schedule", schedule, "How the simulator picks the next rank: random or round-robin")
-        ->envname("BATON_SCHEDULE")->check(CLI::IsMember({"random", "round-robin"}))->capture_default_str();
+    app.add_option("--schedule", schedule, "How the simulator picks the next rank: random, round-robin or pct")
+        ->envname("BATON_SCHEDULE")->check(CLI::IsMember({"random", "round-robin", "pct"}))->capture_default_str();
+    app.add_option("--pct-depth", chosen.sim.pct_depth, "With --schedule pct: the bug depth to aim at")
+        ->check(CLI::Range(1, 1000))->capture_default_str();
+    app.add_option("--pct-steps", chosen.sim.pct_steps, "With --schedule pct: steps over which priorities change")
+        ->capture_default_str();
+    app.add_option("--explore", chosen.explore,
+                   "Run under every distinct way wildcard receives can match, up to this many executions, and "
+                   "stop at the first failure")
+        ->envname("BATON_EXPLORE");
+    app.add_flag("--deterministic", chosen.deterministic,
+                 "With --explore: also fail when the output differs between executions");
+    app.add_option("--replay", chosen.replay, "Replay the run a report names (a token like v1.2/3)");
+    app.add_option("--break-at", chosen.sim.break_at_step,
+                   "Raise SIGTRAP in the rank that runs at this step, to stop a debugger there");
     app.add_option("--sends", sends,
                    "buffered (every send completes at once), synchronous (every send waits for its receive) or "
                    "eager (sends above --eager-limit wait for their receive)")
@@ -102,6 +187,15 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
     chosen.sim.schedule = *sim::parse_schedule(schedule);
     chosen.sim.sends = *sim::parse_send_mode(sends);
     chosen.sim.collectives = *sim::parse_collective_mode(collectives);
+    if (!chosen.replay.empty()) {
+        const auto plan = sim::parse_token(chosen.replay);
+        if (!plan) {
+            std::cerr << "baton: --replay " << chosen.replay << ": not a replay token (they look like v1.2/3.0/2)\n";
+            return 2;
+        }
+        chosen.sim.schedule = sim::schedule::systematic;
+        chosen.sim.plan = *plan;
+    }
 
     // Hand the program back only its own arguments, in their order, as MPI_Init does.
     const std::vector<std::string> extras = app.remaining();
@@ -134,11 +228,11 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
 #endif
     }
 
-    std::string replay = quoted_command({argv[0]}) + ' ' + sim::to_flags(chosen.sim);
-    if (!user_args.empty()) replay += ' ' + quoted_command(user_args);
-    chosen.sim.replay_command = replay;
+    chosen.sim.program = quoted_command({argv[0]});
+    chosen.sim.program_args = quoted_command(user_args);
 
     try {
+        if (chosen.explore > 0) return explore(chosen, body);
         sim::run_ranks(chosen.sim, body);
         if (!chosen.report_json.empty()) write_file(chosen.report_json, "[]\n");
         return 0;

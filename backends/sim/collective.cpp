@@ -31,6 +31,14 @@ bool equal_counts(kind k) {
     return reduces(k) || k == kind::gather || k == kind::allgather || k == kind::alltoall;
 }
 
+// Builtins match by name (op::sum and std::plus<> are both MPI_SUM). A user callable's name is its
+// type's, which does not tell two lambdas of one function apart: those match by function too
+// (make_reduce_op marks builtins, and only them, commutative).
+bool same_reduction(const reduce_op& a, const reduce_op& b) {
+    if (a.name != b.name) return false;
+    return a.commutative || a.apply == b.apply;
+}
+
 const type_desc& element_type(const collective_call& call) {
     return call.kind == kind::bcast ? call.recv.type : call.send.type;
 }
@@ -117,7 +125,10 @@ void reduction(collective_slot& slot, const comm_state& comm) {
     const auto& first = *calls.front();
     const std::size_t n = first.send.count;
     const std::size_t size = first.send.type.size;
-    const reduce_op& op = *first.op;
+    // The operation of a rank still in the call: a rank that left early (collective_mode::local)
+    // may have taken the function object its operation calls with it.
+    const auto live = std::find_if(calls.begin(), calls.end(), [](const collective_call* c) { return !c->returned_early; });
+    const reduce_op& op = *(*live)->op;
     scratch accumulated(n * size), next(n * size);
 
     auto fold = [&](int last) {  // x[0] op ... op x[last], evaluated right to left
@@ -203,7 +214,7 @@ std::string mismatch(const collective_slot& slot, const collective_call& call, i
     else if (rooted(call.kind) && call.root != first.root) what = "another root";
     else if (typed(call.kind) && element_type(call).name != element_type(first).name) what = "another element type";
     else if (equal_counts(call.kind) && call.send.count != first.send.count) what = "another element count";
-    else if (reduces(call.kind) && call.op->name != first.op->name) what = "another reduction";
+    else if (reduces(call.kind) && !same_reduction(*call.op, *first.op)) what = "another reduction";
     if (what.empty()) return {};
     return fmt::format("{}: rank {} called {} at {}, but rank {} called {} at {}", what, rank, describe(call),
                        baton::detail::format_location(call.where), slot.first, describe(first),

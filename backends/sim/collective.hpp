@@ -46,6 +46,7 @@ struct collective_call {
     bool returned_early = false;
     std::vector<std::byte> owned_data;
     std::vector<std::size_t> owned_counts;
+    reduce_op owned_op;
 };
 
 // Whether MPI lets this rank's part of the collective complete before the others arrive: it

@@ -50,6 +50,7 @@ public:
     bool ready() const override { return call_.done; }
     // MPI may let this rank leave at once (collective_mode::local); this run did not.
     bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
+    bool check_partial_deadlock() const override { return false; }
     std::string describe() const override {
         std::string text = describe_call();
         return text.substr(0, text.size() - 1) + (text.ends_with("()") ? "" : ", ") + "comm=" + comm_.name + ")";
@@ -74,8 +75,9 @@ private:
 }  // namespace
 
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data, std::size_t count,
-             const std::source_location& sent_at) {
+             const std::source_location& sent_at, std::uint64_t id) {
     const status result{source, tag, count};
+    receive.message_id = id;
     auto& buffer = receive.buffer;
     const auto& comm = receive.comm();
     auto fail = [&](auto error_type, const std::string& what) {
@@ -107,11 +109,30 @@ const std::string& sim_comm::name() const { return state_.name; }
 int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::size_t>(rank_)]; }
 
 void sim_comm::record(std::string_view operation, int peer, int tag, std::size_t bytes,
-                      const backend::location& where) {
+                      const backend::location& where, std::uint64_t message) {
     if (!eng_.recording()) return;
     const int world_peer = peer >= 0 ? state_.world_ranks[static_cast<std::size_t>(peer)] : peer;
     eng_.record({0, world_rank(), std::string(operation), world_peer, tag, bytes, state_.name,
-                 baton::detail::format_location(where)});
+                 baton::detail::format_location(where), message});
+}
+
+void match_deferred(comm_state& comm, int rank, scheduler& sched) {
+    auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
+    auto deliver_message = [&](sim_request& receive, message m) {
+        receive.posted = false;
+        deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.sent_at, m.id);
+        if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.count});
+    };
+    // The first posted receive is a wildcard: every message it could take is there now; the
+    // scheduler chooses (and an exploration tries each in turn).
+    sim_request* wildcard = box.wildcard_ready();
+    const auto candidates = box.candidates(wildcard->peer(), wildcard->tag());
+    message chosen = box.take(candidates[sched.choose(candidates.size())]);
+    box.cancel(wildcard);
+    deliver_message(*wildcard, std::move(chosen));
+    // Then the receives posted after it, up to the next wildcard, as MPI would match them.
+    message next;
+    while (sim_request* receive = box.next_match_before_wildcard(next)) deliver_message(*receive, std::move(next));
 }
 
 // ---- Point-to-point ------------------------------------------------------------------------
@@ -120,7 +141,8 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
                                                   std::string_view operation, const backend::location& where,
                                                   bool always_request) {
     eng_.schedule_point(world_rank());
-    record(operation, dest, tag, data.count * data.type.size, where);
+    const std::uint64_t id = ++state_.arrivals;
+    record(operation, dest, tag, data.count * data.type.size, where, id);
     const auto& opts = eng_.opts();
     const std::size_t bytes = data.count * data.type.size;
     const bool synchronous = opts.sends == send_mode::synchronous ||
@@ -131,8 +153,9 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     if (always_request) request->watch_send_buffer(data.data, bytes);
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
-    if (sim_request* receive = box.take_posted(rank_, tag)) {
-        deliver(*receive, rank_, tag, data.type, data.data, data.count, where);
+    const bool systematic = opts.schedule == schedule::systematic;
+    if (sim_request* receive = box.take_posted(rank_, tag, systematic)) {
+        deliver(*receive, rank_, tag, data.type, data.data, data.count, where, id);
         if (request) request->complete({dest, tag, data.count});
         return request;
     }
@@ -143,7 +166,8 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     m.count = data.count;
     const auto* first = static_cast<const std::byte*>(data.data);
     m.data.assign(first, first + bytes);
-    m.arrival = ++state_.arrivals;
+    m.arrival = id;
+    m.id = id;
     m.sent_at = where;
     m.operation = operation;
     if (synchronous) {
@@ -167,14 +191,18 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     if (!blocking) request->defer_delivery();
     request->blocking = blocking;
     auto& box = state_.mailboxes[static_cast<std::size_t>(rank_)];
-    const auto candidates = box.candidates(source, tag);
+    // A systematic run matches a wildcard (and whatever was posted after one) only when every
+    // rank is blocked: then every message it could take is there to choose from.
+    const bool wait_for_choice = eng_.opts().schedule == schedule::systematic &&
+                                 (source == any_source || box.has_posted_wildcard());
+    const auto candidates = wait_for_choice ? std::vector<const message*>{} : box.candidates(source, tag);
     if (candidates.empty()) {
         box.post(source, tag, request.get());
         request->posted = true;
         return request;
     }
     message m = box.take(candidates[eng_.sched().choose(candidates.size())]);
-    deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.sent_at);
+    deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.count});
     return request;
 }
@@ -266,6 +294,12 @@ collective_call* sim_comm::detach(collective_call& call, collective_slot& slot) 
     copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
     copy->send.data = copy->owned_data.data();
     copy->returned_early = true;
+    // The caller's reduce_op is a temporary that ends with the call: keep a copy (its name and
+    // function; the reduction itself uses the operation of a rank still in the call).
+    if (call.op) {
+        copy->owned_op = *call.op;
+        copy->op = &copy->owned_op;
+    }
     if (call.kind == collective_kind::bcast) copy->recv.data = copy->owned_data.data();  // the root's data
     // A scatter's root takes its own block now: nobody may write to its buffer later.
     if (call.kind == collective_kind::scatter || call.kind == collective_kind::scatterv) {

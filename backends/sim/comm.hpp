@@ -68,7 +68,8 @@ private:
     void collective(collective_call& call);
     // A copy of `call` that owns its data, for a rank that leaves the collective early.
     collective_call* detach(collective_call& call, collective_slot& slot);
-    void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where);
+    void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where,
+                std::uint64_t message = 0);
 
     engine& eng_;
     comm_state& state_;
@@ -79,6 +80,10 @@ private:
 // Copies a matched message into a receive and completes it (with an error if it does not fit or
 // its element type differs). `data` holds `count` elements of `type`.
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data,
-             std::size_t count, const std::source_location& sent_at);
+             std::size_t count, const std::source_location& sent_at, std::uint64_t id);
+
+// schedule::systematic, when no rank can run: the first posted receive of `rank`'s mailbox is a
+// wildcard with candidates; let the scheduler choose its message, then match what follows it.
+void match_deferred(comm_state& comm, int rank, scheduler& sched);
 
 }  // namespace baton::sim::detail

@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -46,8 +47,10 @@ finding_kind kind_of(const std::exception_ptr& error) {
 }  // namespace
 
 engine::engine(const options& opts, const std::function<void(communicator&)>& body)
-    : opts_(opts), body_(body), scheduler_(opts.schedule, opts.seed, opts.ranks),
-      replay_(opts.replay_command.empty() ? "sim::run with " + to_flags(opts) : opts.replay_command) {
+    : opts_(opts), body_(body), scheduler_(opts, opts.ranks),
+      replay_(opts.program.empty() ? "sim::run with " + to_flags(opts)
+                                   : opts.program + ' ' + to_flags(opts) +
+                                         (opts.program_args.empty() ? "" : ' ' + opts.program_args)) {
     if (opts.ranks < 1)
         throw usage_error("sim::run: ranks must be at least 1, not " + std::to_string(opts.ranks));
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
@@ -62,7 +65,7 @@ engine::~engine() {
         if (slot->thread.joinable()) slot->thread.join();
 }
 
-std::vector<event> engine::run() {
+run_outcome engine::run() {
     try {
         for (int r = 0; r < opts_.ranks; ++r) {
             ranks_[static_cast<std::size_t>(r)]->thread = std::thread([this, r] { thread_main(r); });
@@ -74,16 +77,26 @@ std::vector<event> engine::run() {
         error_ = std::make_exception_ptr(
             error("sim::run: could not start rank " + std::to_string(started_) + ": " + e.what()));
         aborting_ = true;
-        if (started_ == 0) throw;
+        if (started_ == 0) return {{}, {}, error_};
     }
     ranks_[static_cast<std::size_t>(scheduler_.pick(-1))]->turn.release();
     done_.acquire();
     for (auto& slot : ranks_)
         if (slot->thread.joinable()) slot->thread.join();
     if (!error_) check_unreceived();
-    if (error_) std::rethrow_exception(error_);
-    if (!findings_.empty()) throw check_failed(std::move(findings_));
-    return std::move(events_);
+    if (const auto& why = scheduler_.divergence();
+        opts_.plan_is_exact && (why || scheduler_.choices().size() < opts_.plan.size())) {
+        // Whatever else happened, this was not the run being replayed.
+        const std::string detail = why ? *why : fmt::format("the recorded run made {} choices and this one {}",
+                                                            opts_.plan.size(), scheduler_.choices().size());
+        error_ = std::make_exception_ptr(check_failed({make_finding(
+            finding_kind::nondeterminism,
+            "nondeterminism the scheduler does not control: " + detail +
+                "; does the program read the clock, rand(), addresses or input that changed?",
+            {})}));
+    }
+    if (!error_ && !findings_.empty()) error_ = std::make_exception_ptr(check_failed(std::move(findings_)));
+    return {std::move(events_), scheduler_.choices(), error_};
 }
 
 void engine::thread_main(int self) {
@@ -125,6 +138,8 @@ void engine::hand_off(int self) {
             auto& slot = *ranks_[static_cast<std::size_t>(r)];
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
         }
+        // A systematic run matches waiting wildcard receives only now, when every candidate is there.
+        if (scheduler_.empty() && !aborting_ && opts_.schedule == schedule::systematic) resolve_wildcard();
         if (scheduler_.empty()) {
             if (!error_) {
                 std::vector<int> blocked;
@@ -148,6 +163,10 @@ void engine::schedule_point(int self) {
     if (aborting_) throw run_aborted{};
     hand_off(self);
     if (aborting_) throw run_aborted{};
+    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step) {
+        // Stop the debugger in the rank that runs at this step (see README, "Replay in a debugger").
+        std::raise(SIGTRAP);
+    }
 }
 
 void engine::wait_until(int self, const blocker& what, const std::source_location& where) {
@@ -159,7 +178,8 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
         slot.waiting_at = where;
         scheduler_.remove(self);
         // A deadlock among some ranks is reported now, even while others still run.
-        if (const auto stuck = stuck_with(self); !stuck.empty()) fail_run(deadlock_report(stuck));
+        if (what.check_partial_deadlock())
+            if (const auto stuck = stuck_with(self); !stuck.empty()) fail_run(deadlock_report(stuck));
         hand_off(self);
         slot.waiting = nullptr;
         if (aborting_) throw run_aborted{};
@@ -189,7 +209,20 @@ void engine::begin_abort() {
     }
 }
 
+bool engine::resolve_wildcard() {
+    std::vector<std::pair<comm_state*, int>> ready;  // mailboxes whose first receive is a wildcard with candidates
+    for (const auto& comm : comms_)
+        for (int r = 0; r < comm->size(); ++r)
+            if (comm->mailboxes[static_cast<std::size_t>(r)].wildcard_ready()) ready.emplace_back(comm.get(), r);
+    if (ready.empty()) return false;
+    const auto [comm, rank] = ready[scheduler_.choose(ready.size())];
+    match_deferred(*comm, rank, scheduler_);
+    return true;
+}
+
 std::vector<int> engine::stuck_with(int self) {
+    // Systematic runs leave wildcard receives waiting until every rank is blocked: not stuck.
+    if (opts_.schedule == schedule::systematic) return {};
     // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
     // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
     if (visited_.size() != ranks_.size()) visited_.assign(ranks_.size(), 0);

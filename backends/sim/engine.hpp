@@ -41,9 +41,20 @@ public:
     // True when it waits only because this run did not buffer something MPI may buffer (a send
     // above the eager limit): a deadlock through it is a potential one.
     virtual bool buffering_dependent() const { return false; }
+    // Whether blocking on it should look for a deadlock among some ranks at once. Collectives say
+    // no: their waits_for lists every rank not there yet, which would make each collective O(P^2);
+    // a stuck collective is still found when no rank can run, or through the rank it waits for.
+    virtual bool check_partial_deadlock() const { return true; }
 };
 
 struct comm_state;
+
+// What a run gave: its event log, the choices it made, and what ended it badly (if anything).
+struct run_outcome {
+    std::vector<event> events;
+    std::vector<choice> choices;
+    std::exception_ptr error;
+};
 
 class engine {
 public:
@@ -52,8 +63,8 @@ public:
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
 
-    // Runs every rank to the end (from the caller's thread); throws what ended the run early.
-    std::vector<event> run();
+    // Runs every rank to the end (from the caller's thread).
+    run_outcome run();
 
     // ---- Called by the running rank -------------------------------------------------------
     const options& opts() const { return opts_; }
@@ -100,6 +111,9 @@ private:
     // if it is picked), or right away if `self` has finished.
     void hand_off(int self);
     void begin_abort();
+    // schedule::systematic: every rank is blocked; match one waiting wildcard receive (the
+    // scheduler chooses which, and which message). False if none can be matched.
+    bool resolve_wildcard();
     // The ranks that can never run again if `self` blocks now: a set of blocked ranks that wait
     // only for each other or for finished ranks. Empty if some rank may still wake it.
     std::vector<int> stuck_with(int self);

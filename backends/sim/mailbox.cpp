@@ -4,13 +4,35 @@
 
 namespace baton::sim::detail {
 
-sim_request* mailbox::take_posted(int source, int tag) {
+sim_request* mailbox::take_posted(int source, int tag, bool defer_wildcards) {
     for (auto it = posted_.begin(); it != posted_.end(); ++it) {
         if ((it->source < 0 || it->source == source) && tag_matches(it->tag, tag)) {
+            if (defer_wildcards && it->source < 0) return nullptr;
             sim_request* receive = it->request;
             posted_.erase(it);
             return receive;
         }
+    }
+    return nullptr;
+}
+
+bool mailbox::has_posted_wildcard() const {
+    return std::any_of(posted_.begin(), posted_.end(), [](const posted_receive& p) { return p.source < 0; });
+}
+
+sim_request* mailbox::wildcard_ready() const {
+    if (posted_.empty() || posted_.front().source >= 0) return nullptr;
+    return candidates(posted_.front().source, posted_.front().tag).empty() ? nullptr : posted_.front().request;
+}
+
+sim_request* mailbox::next_match_before_wildcard(message& taken) {
+    for (auto it = posted_.begin(); it != posted_.end() && it->source >= 0; ++it) {
+        const auto found = candidates(it->source, it->tag);
+        if (found.empty()) continue;
+        sim_request* receive = it->request;
+        posted_.erase(it);
+        taken = take(found.front());
+        return receive;
     }
     return nullptr;
 }

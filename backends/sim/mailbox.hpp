@@ -30,14 +30,23 @@ struct message {
     std::vector<std::byte> data;
     std::uint64_t arrival = 0;
     sim_request* sync_sender = nullptr;  // a synchronous send waiting for this message's match
+    std::uint64_t id = 0;                // links the send's event to the receive's
     std::source_location sent_at;
     std::string_view operation;          // "send" or "isend"
 };
 
 class mailbox {
 public:
-    // The earliest posted receive that a message (source, tag) matches, taken off the list.
-    sim_request* take_posted(int source, int tag);
+    // The earliest posted receive that a message (source, tag) matches, taken off the list. With
+    // `defer_wildcards`, none when that receive is a wildcard: the message waits for the
+    // scheduler to choose among all candidates (schedule::systematic).
+    sim_request* take_posted(int source, int tag, bool defer_wildcards);
+    bool has_posted_wildcard() const;
+    // The first posted receive, if it is a wildcard with candidates (schedule::systematic).
+    sim_request* wildcard_ready() const;
+    // The first posted receive before any wildcard that a stored message matches, taken off the
+    // list with that message; null if there is none.
+    sim_request* next_match_before_wildcard(message& taken);
     void post(int source, int tag, sim_request* receive);
     void cancel(sim_request* receive);
 

@@ -109,7 +109,9 @@ void sim_request::watch_send_buffer(const void* data, std::size_t bytes) {
 
 void sim_request::defer_delivery() {
     deferred_ = true;
-    if (buffer.resizable() || buffer.count == 0) return;  // a vector may move: nothing to watch
+    // A vector or string is watched too (on MPI the message lands in its memory once matched);
+    // take_result checks that it still has that memory before reading it.
+    if (buffer.count == 0) return;
     watched_ = buffer.data;
     watched_bytes_ = buffer.count * buffer.type.size;
     std::memset(buffer.data, static_cast<int>(poison), watched_bytes_);
@@ -131,14 +133,19 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         // The match, as the receiver sees it: which sender, which tag, how much.
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
         eng_.record({0, comm_.world_ranks[static_cast<std::size_t>(owner_)], operation_, source, result.tag,
-                     result.count * buffer.type.size, comm_.name, baton::detail::format_location(posted_at_)});
+                     result.count * buffer.type.size, comm_.name, baton::detail::format_location(posted_at_),
+                     message_id});
     }
     eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
 }
 
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
-    if (watched_ && checksum(watched_, watched_bytes_) != checksum_) {
+    // A watched vector that was resized, reallocated or moved from has other memory now (its size
+    // put back to the irecv's first, which the delivery below changes anyway): changed too.
+    const bool moved = watched_ && kind_ == kind::receive && buffer.resizable() &&
+                       buffer.resize(buffer.container, buffer.count) != watched_;
+    if (watched_ && (moved || checksum(watched_, watched_bytes_) != checksum_)) {
         const bool send = kind_ == kind::send;
         eng_.add_finding(eng_.make_finding(
             send ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified,

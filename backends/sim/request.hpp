@@ -54,6 +54,7 @@ public:
     bool posted = false;          // a receive sitting in its mailbox's posted list
     bool unmatched_sync_send = false;  // a synchronous send whose message is still in a mailbox
     bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
+    std::uint64_t message_id = 0;      // the message a receive matched, for the event log
 
     int owner() const { return owner_; }  // rank in the communicator
     int peer() const { return peer_; }

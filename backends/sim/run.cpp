@@ -1,4 +1,6 @@
 // sim::run_ranks and the textual forms of the simulator's options.
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include <baton/sim.hpp>
@@ -9,10 +11,20 @@ namespace baton::sim {
 
 std::vector<event> run_ranks(const options& opts, const std::function<void(communicator&)>& body) {
     detail::engine eng(opts, body);
-    return eng.run();
+    auto outcome = eng.run();
+    if (outcome.error) std::rethrow_exception(outcome.error);
+    return std::move(outcome.events);
 }
 
-std::string to_string(schedule s) { return s == schedule::random ? "random" : "round-robin"; }
+std::string to_string(schedule s) {
+    switch (s) {
+        case schedule::random: return "random";
+        case schedule::round_robin: return "round-robin";
+        case schedule::pct: return "pct";
+        case schedule::systematic: return "systematic";
+    }
+    return "?";
+}
 std::string to_string(send_mode m) {
     switch (m) {
         case send_mode::buffered: return "buffered";
@@ -25,6 +37,8 @@ std::string to_string(send_mode m) {
 std::optional<schedule> parse_schedule(std::string_view text) {
     if (text == "random") return schedule::random;
     if (text == "round-robin") return schedule::round_robin;
+    if (text == "pct") return schedule::pct;
+    if (text == "systematic") return schedule::systematic;
     return std::nullopt;
 }
 
@@ -44,11 +58,42 @@ std::optional<collective_mode> parse_collective_mode(std::string_view text) {
 }
 
 std::string to_flags(const options& opts) {
-    std::string flags = fmt::format("--ranks {} --seed {} --schedule {} --sends {}", opts.ranks, opts.seed,
-                                    to_string(opts.schedule), to_string(opts.sends));
+    std::string flags = fmt::format("--ranks {}", opts.ranks);
+    if (opts.schedule == schedule::systematic)
+        flags += " --replay " + to_token(opts.plan);
+    else
+        flags += fmt::format(" --seed {} --schedule {}", opts.seed, to_string(opts.schedule));
+    if (opts.schedule == schedule::pct) flags += fmt::format(" --pct-depth {} --pct-steps {}", opts.pct_depth, opts.pct_steps);
+    flags += " --sends " + to_string(opts.sends);
     if (opts.sends == send_mode::eager) flags += fmt::format(" --eager-limit {}", opts.eager_limit);
     if (opts.collectives == collective_mode::local) flags += " --collectives local";
     return flags;
+}
+
+std::string to_token(const std::vector<choice>& choices) {
+    // Trailing first-alternative choices are what a systematic run makes anyway: leave them out.
+    std::size_t length = choices.size();
+    while (length > 0 && choices[length - 1].chosen == 0) --length;
+    std::string token = "v1";
+    for (std::size_t i = 0; i < length; ++i) token += fmt::format(".{}/{}", choices[i].chosen, choices[i].of);
+    return token;
+}
+
+std::optional<std::vector<choice>> parse_token(std::string_view token) {
+    if (!token.starts_with("v1")) return std::nullopt;
+    token.remove_prefix(2);
+    std::vector<choice> choices;
+    while (!token.empty()) {
+        unsigned chosen = 0, of = 0;
+        int used = 0;
+        const std::string part(token.substr(0, token.find('.', 1)));
+        if (std::sscanf(part.c_str(), ".%u/%u%n", &chosen, &of, &used) != 2 || used != static_cast<int>(part.size()) ||
+            chosen >= of)
+            return std::nullopt;
+        choices.push_back({chosen, of});
+        token.remove_prefix(part.size());
+    }
+    return choices;
 }
 
 std::string to_string(const event& e) {

@@ -1,10 +1,25 @@
 #include "scheduler.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 namespace baton::sim::detail {
 
-scheduler::scheduler(schedule policy, std::uint64_t seed, int ranks)
-    : policy_(policy), random_(seed), position_(static_cast<std::size_t>(ranks), -1) {
+scheduler::scheduler(const options& opts, int ranks)
+    : policy_(opts.schedule), random_(opts.seed), position_(static_cast<std::size_t>(ranks), -1), plan_(opts.plan) {
     members_.reserve(static_cast<std::size_t>(ranks));
+    if (policy_ == schedule::pct) {
+        // Burckhardt et al.: distinct random priorities d..d+n-1, and d-1 change points drawn
+        // from the first `pct_steps` steps, at which the running rank drops to priority d-1, d-2, ...
+        priority_.resize(static_cast<std::size_t>(ranks));
+        for (int r = 0; r < ranks; ++r) priority_[static_cast<std::size_t>(r)] = opts.pct_depth + r;
+        for (int r = ranks - 1; r > 0; --r)
+            std::swap(priority_[static_cast<std::size_t>(r)],
+                      priority_[static_cast<std::size_t>(random_() % static_cast<std::uint64_t>(r + 1))]);
+        for (int i = 1; i < opts.pct_depth; ++i) change_points_.push_back(1 + random_() % std::max<std::uint64_t>(opts.pct_steps, 1));
+        lowest_ = opts.pct_depth;
+    }
 }
 
 void scheduler::add(int rank) {
@@ -12,7 +27,7 @@ void scheduler::add(int rank) {
     if (pos >= 0) return;
     pos = static_cast<std::ptrdiff_t>(members_.size());
     members_.push_back(rank);
-    if (policy_ == schedule::round_robin) ordered_.insert(rank);
+    if (policy_ == schedule::round_robin || policy_ == schedule::systematic) ordered_.insert(rank);
 }
 
 void scheduler::remove(int rank) {
@@ -24,23 +39,51 @@ void scheduler::remove(int rank) {
     position_[static_cast<std::size_t>(last)] = pos;
     members_.pop_back();
     pos = -1;
-    if (policy_ == schedule::round_robin) ordered_.erase(rank);
+    if (policy_ == schedule::round_robin || policy_ == schedule::systematic) ordered_.erase(rank);
 }
 
 int scheduler::pick(int current) {
     if (members_.empty()) return -1;
     ++steps_;
-    if (policy_ == schedule::round_robin) {
-        auto next = ordered_.upper_bound(current);
-        return next == ordered_.end() ? *ordered_.begin() : *next;
+    switch (policy_) {
+        case schedule::round_robin:
+        case schedule::systematic: {
+            // Systematic runs do not branch on whom to run: in a program without shared memory
+            // that changes nothing but timing; the matches are branched on in choose().
+            auto next = ordered_.upper_bound(current);
+            return next == ordered_.end() ? *ordered_.begin() : *next;
+        }
+        case schedule::pct:
+            if (current >= 0 && std::find(change_points_.begin(), change_points_.end(), steps_) != change_points_.end())
+                priority_[static_cast<std::size_t>(current)] = --lowest_;
+            return pick_by_priority();
+        case schedule::random:
+            break;
     }
-    return members_[choose(members_.size())];
+    return members_[static_cast<std::size_t>(random_() % members_.size())];
+}
+
+int scheduler::pick_by_priority() {
+    return *std::max_element(members_.begin(), members_.end(), [&](int a, int b) {
+        return priority_[static_cast<std::size_t>(a)] < priority_[static_cast<std::size_t>(b)];
+    });
 }
 
 std::size_t scheduler::choose(std::size_t n) {
-    if (n <= 1 || policy_ == schedule::round_robin) return 0;
-    // Not std::uniform_int_distribution: its output differs between standard libraries.
-    return static_cast<std::size_t>(random_() % n);
+    if (n <= 1) return 0;
+    const std::size_t index = choices_.size();
+    std::size_t chosen = 0;
+    if (index < plan_.size()) {
+        if (plan_[index].of != n && !divergence_)
+            divergence_ = fmt::format("choice #{} had {} alternatives when recorded and {} now", index + 1,
+                                      plan_[index].of, n);
+        chosen = std::min<std::size_t>(plan_[index].chosen, n - 1);
+    } else if (policy_ == schedule::random || policy_ == schedule::pct) {
+        // Not std::uniform_int_distribution: its output differs between standard libraries.
+        chosen = static_cast<std::size_t>(random_() % n);
+    }
+    choices_.push_back({static_cast<std::uint32_t>(chosen), static_cast<std::uint32_t>(n)});
+    return chosen;
 }
 
 }  // namespace baton::sim::detail

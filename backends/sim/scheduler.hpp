@@ -1,5 +1,6 @@
-// Which rank runs next. Every choice the simulator makes comes from here, so a run is a pure
-// function of the program and (policy, seed).
+// Which rank runs next, and every other choice the simulator makes (which of several messages a
+// wildcard receive takes, which done request wait_any returns). Every choice comes from here, so
+// a run is a pure function of the program and (policy, seed, plan).
 #pragma once
 
 #include <cstddef>
@@ -14,7 +15,7 @@ namespace baton::sim::detail {
 
 class scheduler {
 public:
-    scheduler(schedule policy, std::uint64_t seed, int ranks);
+    scheduler(const options& opts, int ranks);
 
     void add(int rank);
     void remove(int rank);
@@ -25,20 +26,36 @@ public:
     // asking (or -1): round-robin continues after it.
     int pick(int current);
 
-    // One of n alternatives (n > 0) for a choice other than whom to run, such as which of
-    // several eligible messages a wildcard receive takes. Round-robin takes the first.
+    // One of n alternatives (n > 0) for a choice other than whom to run. Choices among two or more
+    // are recorded; under schedule::systematic they come from the plan, then the first.
     std::size_t choose(std::size_t n);
+
+    // The choices among two or more alternatives made so far, in order.
+    const std::vector<choice>& choices() const { return choices_; }
+    // Set when a systematic run was asked for a choice its plan says had another number of
+    // alternatives: something the scheduler does not control decided the program's course.
+    const std::optional<std::string>& divergence() const { return divergence_; }
 
     // How many choices have been made: the run's logical clock.
     std::uint64_t steps() const { return steps_; }
 
 private:
+    int pick_by_priority();
+
     schedule policy_;
     std::mt19937_64 random_;             // fully specified by the standard: same numbers everywhere
     std::vector<int> members_;           // unordered, for the random policy
     std::vector<std::ptrdiff_t> position_;  // index in members_, or -1
     std::set<int> ordered_;              // the same members in rank order, for round-robin
     std::uint64_t steps_ = 0;
+    std::vector<choice> plan_;
+    std::vector<choice> choices_;
+    std::optional<std::string> divergence_;
+    // PCT: a random priority per rank (higher runs first) and the steps at which the running
+    // rank's priority drops below every other.
+    std::vector<std::int64_t> priority_;
+    std::vector<std::uint64_t> change_points_;
+    std::int64_t lowest_ = 0;
 };
 
 }  // namespace baton::sim::detail

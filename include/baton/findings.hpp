@@ -29,6 +29,9 @@ enum class finding_kind {
     send_buffer_modified,     // an isend's data changed before the isend completed
     receive_buffer_modified,  // an irecv's buffer was written before the irecv completed
     rank_failure,             // a rank threw something else, or aborted
+    schedule_dependence,      // the program's result differs between schedules
+    nondeterminism,           // a replay diverged: something the scheduler does not control
+                              // (the clock, rand(), addresses) changed the program's course
 };
 
 // "deadlock", "potential-deadlock", "collective-mismatch", ...

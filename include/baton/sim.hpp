@@ -20,13 +20,29 @@
 #include <vector>
 
 #include <baton/communicator.hpp>
+#include <baton/findings.hpp>
 
 namespace baton::sim {
 
 enum class schedule {
     random,       // at every call, a seeded random choice among the ranks that can run
     round_robin,  // at every call, the next rank (in rank order) that can run
+    pct,          // probabilistic concurrency testing: seeded priorities, pct_depth - 1 changes
+    systematic,   // for exploration and replay: round-robin, wildcard receives matched only once
+                  // every rank is blocked (so every candidate message is there), and every choice
+                  // among several candidates taken from `plan`, then the first
 };
+
+// One choice a run made: alternative `chosen` of `of`.
+struct choice {
+    std::uint32_t chosen = 0;
+    std::uint32_t of = 0;
+    friend bool operator==(const choice&, const choice&) = default;
+};
+
+// A run's choices as a short text, "v1.2/3.0/2.1/4", and back (nothing for a malformed token).
+std::string to_token(const std::vector<choice>& choices);
+std::optional<std::vector<choice>> parse_token(std::string_view token);
 
 // How much MPI buffers sends, as far as this run is concerned. A program correct under MPI's rules
 // runs the same in every mode; one that only works because sends were buffered deadlocks in the
@@ -53,8 +69,16 @@ struct options {
     sim::send_mode sends = send_mode::buffered;
     std::size_t eager_limit = 65536;  // bytes; used with send_mode::eager
     sim::collective_mode collectives = collective_mode::synchronizing;
+    int pct_depth = 3;                 // schedule::pct: the bug depth d it aims at
+    std::uint64_t pct_steps = 1000;    // schedule::pct: the steps over which priorities change
+    std::vector<choice> plan;          // schedule::systematic: the choices to make, in order
+    std::uint64_t break_at_step = 0;   // raise SIGTRAP in the running rank at this step (0: never)
     bool record = false;         // keep the event log (result.events)
-    std::string replay_command;  // how reports say to replay the run; derived from the rest if empty
+    bool plan_is_exact = true;         // a plan recorded from a run: report a run that does not follow it
+    // How reports say to replay the run: "<program> <flags for these options> <program_args>";
+    // "sim::run with <flags>" when `program` is empty.
+    std::string program;
+    std::string program_args;
 };
 
 // The options as command-line flags: "--ranks 4 --seed 7 --schedule random --sends buffered".
@@ -76,6 +100,7 @@ struct event {
     std::size_t bytes = 0;
     std::string comm;
     std::string location;     // file:line in the user's code
+    std::uint64_t message = 0;  // links a send to the receive that matched it (0: not a message)
 
     friend bool operator==(const event&, const event&) = default;
 };
@@ -114,6 +139,48 @@ auto run(const options& opts, F&& fn) -> result<std::invoke_result_t<F&, communi
         out.events = std::move(events);
         return out;
     }
+}
+
+// ---- Exploration ------------------------------------------------------------------------------
+
+// What an exploration found.
+struct exploration {
+    std::size_t executions = 0;     // runs made
+    bool complete = false;          // every distinct way of matching was tried
+    std::optional<finding> failure; // the first failure, shrunk; failure->replay reproduces it
+    std::vector<choice> plan;       // the failing run's choices (to_token gives the replay token)
+
+    // "explored 24 executions: every schedule passed (complete)"
+    std::string summary() const;
+};
+
+// Runs `body` under every distinct way its wildcard receives and wait_any calls can match (up to
+// `max_executions` runs), stopping at the first failure: a finding, an exception, or a non-empty
+// answer from `check` (called after each successful run; compare results there). A program
+// without wildcards has one execution; k senders to a loop of k wildcard receives have k!.
+exploration explore(const options& opts, const std::function<void(communicator&)>& body,
+                    std::size_t max_executions = 100000,
+                    const std::function<std::optional<std::string>()>& check = {});
+
+// explore() for a function returning a value: also fails when any rank's value differs from
+// the first execution's.
+template <class F>
+exploration explore_results(const options& opts, F&& fn, std::size_t max_executions = 100000) {
+    using R = std::invoke_result_t<F&, communicator&>;
+    std::vector<std::optional<R>> current(static_cast<std::size_t>(opts.ranks)), first;
+    auto body = [&](communicator& world) { current[static_cast<std::size_t>(world.rank())].emplace(fn(world)); };
+    auto check = [&]() -> std::optional<std::string> {
+        if (first.empty()) {
+            first = current;
+            return std::nullopt;
+        }
+        for (std::size_t r = 0; r < current.size(); ++r)
+            if (!(current[r] == first[r]))
+                return "the result depends on the schedule: rank " + std::to_string(r) +
+                       " returned something else than in the first execution";
+        return std::nullopt;
+    };
+    return explore(opts, body, max_executions, check);
 }
 
 }  // namespace baton::sim

@@ -1,0 +1,25 @@
+// (c) Allreduce of one double (sum) on every rank, --iters times (default 100) after one untimed
+// allreduce. Rank 0 prints "BENCH per_op_us <microseconds per allreduce>". --ranks N on the
+// simulator.
+#include <stdexcept>
+
+#include <baton/baton.hpp>
+
+#include "baton_bench.hpp"
+
+int main(int argc, char** argv) {
+    return baton::run(argc, argv, [&](baton::communicator& world) {
+        const long iters = bench::arg_long(argc, argv, "--iters", 100);
+        const double mine = world.rank();
+        double sum = world.allreduce(mine, baton::op::sum);  // untimed: every rank is running
+        const double start = bench::wall_seconds();
+        for (long i = 0; i < iters; ++i) sum = world.allreduce(mine, baton::op::sum);
+        const double total = bench::wall_seconds() - start;
+        if (world.rank() == 0) {
+            const double n = world.size();
+            if (sum != n * (n - 1) / 2) throw std::runtime_error("baton_allreduce: wrong sum");
+            bench::report("per_op_us", total / static_cast<double>(iters > 0 ? iters : 1) * 1e6);
+            bench::report("total_s", total);
+        }
+    });
+}

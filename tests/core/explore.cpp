@@ -1,0 +1,165 @@
+// Exploration: every distinct way wildcard receives can match, exact replay, shrinking, and the
+// guard against nondeterminism the scheduler does not control.
+#include <catch2/catch.hpp>
+
+#include <baton/baton.hpp>
+
+using baton::communicator;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Every rank but 0 sends its rank to rank 0, which receives them with wildcards, in order.
+std::vector<int> arrival_order(communicator& world) {
+    std::vector<int> order;
+    if (world.rank() == 0)
+        for (int i = 1; i < world.size(); ++i) order.push_back(world.recv<int>(baton::any_source, 0));
+    else
+        world.send(world.rank(), 0, 0);
+    return order;
+}
+
+std::size_t factorial(std::size_t n) { return n <= 1 ? 1 : n * factorial(n - 1); }
+
+}  // namespace
+
+TEST_CASE("a program without wildcards has exactly one execution", "[explore]") {
+    const int ranks = GENERATE(1, 2, 4, 7);
+    const auto result = baton::sim::explore_results({.ranks = ranks}, [](communicator& world) {
+        std::vector<int> all;
+        if (world.rank() == 0) all.assign(static_cast<std::size_t>(world.size()) * 2, 3);
+        const auto mine = world.scatter(all, 0);
+        const int right = (world.rank() + 1) % world.size(), left = (world.rank() + world.size() - 1) % world.size();
+        int got = 0;
+        world.sendrecv(mine[0], right, 0, got, left, 0);
+        return world.allreduce(got, baton::op::sum);
+    });
+    CHECK(result.executions == 1);
+    CHECK(result.complete);
+    CHECK_FALSE(result.failure);
+}
+
+TEST_CASE("k senders to a loop of k wildcard receives explore exactly k! executions", "[explore]") {
+    const int senders = GENERATE(1, 2, 3, 4, 5);
+    std::set<std::vector<int>> orders;
+    const auto result = baton::sim::explore({.ranks = senders + 1}, [&](communicator& world) {
+        const auto order = arrival_order(world);
+        if (world.rank() == 0) orders.insert(order);
+    });
+    CHECK(result.complete);
+    CHECK_FALSE(result.failure);
+    CHECK(result.executions == factorial(static_cast<std::size_t>(senders)));
+    CHECK(orders.size() == result.executions);  // each execution a different order
+    CHECK_THAT(result.summary(), Contains("every schedule passed (complete)"));
+}
+
+TEST_CASE("the bound stops an exploration and says it is incomplete", "[explore]") {
+    const auto result = baton::sim::explore({.ranks = 6}, [](communicator& world) { arrival_order(world); }, 10);
+    CHECK(result.executions == 10);
+    CHECK_FALSE(result.complete);
+    CHECK_THAT(result.summary(), Contains("incomplete"));
+}
+
+TEST_CASE("exploration finds a result that depends on arrival order, and its replay reproduces it", "[explore]") {
+    // A master that subtracts the second result from the first: right only if they arrive in
+    // rank order.
+    auto master_worker = [](communicator& world) {
+        if (world.rank() != 0) {
+            world.send(world.rank() * 10, 0, 1);
+            return 0;
+        }
+        const int first = world.recv<int>(baton::any_source, 1);
+        const int second = world.recv<int>(baton::any_source, 1);
+        return first - second;
+    };
+    const auto result = baton::sim::explore_results({.ranks = 3}, master_worker);
+    REQUIRE(result.failure);
+    CHECK(result.failure->kind == baton::finding_kind::schedule_dependence);
+    CHECK(result.executions == 2);
+    const std::string token = baton::sim::to_token(result.plan);
+    CHECK(token == "v1.1/2");
+    CHECK_THAT(result.failure->replay, Contains("--replay " + token));
+
+    // The replay is the failing run, event for event, every time.
+    const baton::sim::options replay{.ranks = 3, .schedule = baton::sim::schedule::systematic,
+                                     .plan = *baton::sim::parse_token(token), .record = true};
+    const auto again = baton::sim::run(replay, master_worker);
+    const auto once_more = baton::sim::run(replay, master_worker);
+    CHECK(again.values[0] == 10);  // 20 arrived first
+    CHECK(again.events == once_more.events);
+    auto first_run = replay;
+    first_run.plan.clear();
+    CHECK(baton::sim::run(first_run, master_worker).values[0] == -10);
+}
+
+TEST_CASE("a failing schedule is shrunk to the fewest forced choices", "[explore]") {
+    // Rank 0 takes 4 messages with wildcards and fails when rank 4's comes before rank 1's. The
+    // exploration meets that first deep in its search; one forced choice (rank 4 first) is enough.
+    auto program = [](communicator& world) {
+        const auto order = arrival_order(world);
+        if (world.rank() == 0 && std::find(order.begin(), order.end(), 4) < std::find(order.begin(), order.end(), 1))
+            throw std::runtime_error("rank 4's message came before rank 1's");
+    };
+    const auto result = baton::sim::explore({.ranks = 5}, program);
+    REQUIRE(result.failure);
+    CHECK(result.failure->kind == baton::finding_kind::rank_failure);
+    CHECK_THAT(result.failure->summary, Contains("rank 4's message came before rank 1's"));
+    std::size_t forced = 0;
+    for (const auto& c : result.plan) forced += c.chosen != 0;
+    CHECK(forced == 1);
+    CHECK_THAT(result.summary(), Contains("after shrinking to 1 forced choice"));
+    // The shrunk schedule still fails.
+    const baton::sim::options replay{.ranks = 5, .schedule = baton::sim::schedule::systematic, .plan = result.plan};
+    CHECK_THROWS_AS(baton::sim::run_ranks(replay, program), baton::rank_failed);
+}
+
+TEST_CASE("a replay that another source of nondeterminism changes is refused", "[explore]") {
+    static int runs = 0;  // shared by every run: a stand-in for the clock or rand()
+    runs = 0;
+    auto program = [](communicator& world) {
+        // The number of senders changes from run to run: the scheduler cannot control that.
+        const int senders = world.size() - 1 - (runs % 2);
+        if (world.rank() == 0) {
+            for (int i = 0; i < senders; ++i) world.recv<int>(baton::any_source, 0);
+            ++runs;
+        } else if (world.rank() <= senders) {
+            world.send(1, 0, 0);
+        }
+    };
+    const baton::sim::options replay{.ranks = 4, .schedule = baton::sim::schedule::systematic,
+                                     .plan = *baton::sim::parse_token("v1.2/3")};
+    CHECK_NOTHROW(baton::sim::run_ranks(replay, program));  // runs == 0: three senders, as recorded
+    try {
+        baton::sim::run_ranks(replay, program);  // runs == 1: two senders
+        FAIL("the divergence was not noticed");
+    } catch (const baton::check_failed& e) {
+        REQUIRE(e.findings().size() == 1);
+        CHECK(e.findings()[0].kind == baton::finding_kind::nondeterminism);
+        CHECK_THAT(e.what(), Contains("choice #1 had 3 alternatives when recorded and 2 now"));
+    }
+}
+
+TEST_CASE("replay tokens round-trip and malformed ones are refused", "[explore]") {
+    const std::vector<baton::sim::choice> plan{{1, 3}, {0, 2}, {2, 4}};
+    CHECK(baton::sim::parse_token(baton::sim::to_token(plan)) == plan);
+    CHECK(baton::sim::to_token({{1, 2}, {0, 2}, {0, 3}}) == "v1.1/2");
+    CHECK(baton::sim::parse_token("v1") == std::vector<baton::sim::choice>{});
+    CHECK_FALSE(baton::sim::parse_token("v1.3/3"));
+    CHECK_FALSE(baton::sim::parse_token("v2.1/2"));
+    CHECK_FALSE(baton::sim::parse_token("v1.1/2x"));
+}
+
+TEST_CASE("deadlocks that only some matchings reach are found", "[explore]") {
+    // Rank 0 receives one message from anyone, then one from rank 1 specifically. If rank 1's
+    // message is taken by the wildcard, the second receive waits forever.
+    const auto result = baton::sim::explore({.ranks = 3}, [](communicator& world) {
+        if (world.rank() == 0) {
+            world.recv<int>(baton::any_source, 0);
+            world.recv<int>(1, 0);
+        } else {
+            world.send(world.rank(), 0, 0);
+        }
+    });
+    REQUIRE(result.failure);
+    CHECK(result.failure->kind == baton::finding_kind::deadlock);
+}

@@ -1,0 +1,366 @@
+// Collectives that move data on the simulator: barrier, bcast, scatter, gather, allgather,
+// alltoall and the variable-size gatherv, allgatherv and scatterv. (Reductions: reductions.cpp.)
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <numeric>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common.hpp"
+
+using baton::communicator;
+
+namespace {
+
+// Block r of a ragged collective holds (r * 5) % 4 elements: 0, 1, 2, 3, 0, ... (empty blocks too).
+std::size_t ragged_count(int rank) { return static_cast<std::size_t>((rank * 5) % 4); }
+
+std::vector<int> ragged_block(int rank) {
+    std::vector<int> block(ragged_count(rank));
+    for (std::size_t i = 0; i < block.size(); ++i) block[i] = rank * 10 + static_cast<int>(i);
+    return block;
+}
+
+}  // namespace
+
+TEST_CASE("no rank leaves a barrier before every rank has reached it", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    constexpr int rounds = 5;
+
+    // The ranks are threads of this process, so they can count arrivals in shared memory.
+    auto arrived = std::make_shared<std::array<std::atomic<int>, rounds>>();
+    const auto result = baton::sim::run(opts, [arrived](communicator& world) {
+        std::vector<int> seen;
+        for (int round = 0; round < rounds; ++round) {
+            ++(*arrived)[round];
+            world.barrier();
+            seen.push_back((*arrived)[round].load());
+        }
+        return seen;
+    });
+
+    for (int r = 0; r < opts.ranks; ++r) CHECK(result.values[r] == std::vector<int>(rounds, opts.ranks));
+}
+
+TEST_CASE("bcast copies the root's value to every rank, from every root", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<int> scalars;
+        std::vector<std::vector<double>> vectors;
+        std::vector<std::string> strings;
+        std::vector<std::array<int, 3>> arrays;
+        std::vector<std::vector<int>> spans;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        const int me = world.rank();
+        for (int root = 0; root < world.size(); ++root) {
+            int scalar = me == root ? 1000 + root : -1;
+            world.bcast(scalar, root);
+            out.scalars.push_back(scalar);
+
+            // Receivers start with the wrong size, larger or smaller: the vector is resized.
+            std::vector<double> vector(static_cast<std::size_t>(me % 3) * 4, -1.0);
+            if (me == root) vector.assign(static_cast<std::size_t>(root + 1), root + 0.5);
+            world.bcast(vector, root);
+            out.vectors.push_back(vector);
+
+            std::string text = me == root ? "root " + std::to_string(root) : "something else entirely";
+            world.bcast(text, root);
+            out.strings.push_back(text);
+
+            std::array<int, 3> array{-1, -1, -1};
+            if (me == root) array = {root, root * 2, root * 3};
+            world.bcast(array, root);
+            out.arrays.push_back(array);
+
+            // A span is fixed: every rank's has the root's size.
+            std::vector<int> storage(4, -1);
+            if (me == root) std::iota(storage.begin(), storage.end(), root * 4);
+            world.bcast(std::span<int>(storage), root);
+            out.spans.push_back(storage);
+        }
+        return out;
+    });
+
+    for (int r = 0; r < opts.ranks; ++r) {
+        const auto& out = result.values[r];
+        for (int root = 0; root < opts.ranks; ++root) {
+            const auto i = static_cast<std::size_t>(root);
+            CHECK(out.scalars[i] == 1000 + root);
+            CHECK(out.vectors[i] == std::vector<double>(i + 1, root + 0.5));
+            CHECK(out.strings[i] == "root " + std::to_string(root));
+            CHECK(out.arrays[i] == std::array<int, 3>{root, root * 2, root * 3});
+            CHECK(out.spans[i] == std::vector<int>{root * 4, root * 4 + 1, root * 4 + 2, root * 4 + 3});
+        }
+    }
+}
+
+TEST_CASE("scatter gives rank r block r of the root's data", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    constexpr int block = 3;
+
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<std::vector<long>> got;
+        for (int root = 0; root < world.size(); ++root) {
+            std::vector<long> all;  // read only at the root
+            if (world.rank() == root) {
+                all.resize(static_cast<std::size_t>(world.size() * block));
+                std::iota(all.begin(), all.end(), 1000L * root);
+            }
+            got.push_back(world.scatter(all, root));
+        }
+        // From a span over the root's data, one element per rank, with the last rank as root.
+        std::vector<char> letters(static_cast<std::size_t>(world.size()));
+        std::iota(letters.begin(), letters.end(), 'a');
+        const auto mine = world.scatter(std::span<const char>(letters), world.size() - 1);
+        got.push_back(std::vector<long>(mine.begin(), mine.end()));
+        return got;
+    });
+
+    for (int r = 0; r < opts.ranks; ++r) {
+        for (int root = 0; root < opts.ranks; ++root) {
+            const long first = 1000L * root + r * block;
+            CHECK(result.values[r][static_cast<std::size_t>(root)] == std::vector<long>{first, first + 1, first + 2});
+        }
+        CHECK(result.values[r].back() == std::vector<long>{'a' + r});
+    }
+}
+
+TEST_CASE("gather collects every rank's value in rank order at the root only", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<std::vector<int>> scalars;    // by root
+        std::vector<std::vector<short>> vectors;  // by root
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        const int me = world.rank();
+        for (int root = 0; root < world.size(); ++root) {
+            out.scalars.push_back(world.gather(me * me + root, root));
+            const std::vector<short> pair{static_cast<short>(me), static_cast<short>(-me)};
+            out.vectors.push_back(world.gather(pair, root));
+        }
+        return out;
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        for (int root = 0; root < n; ++root) {
+            const auto& scalars = result.values[r].scalars[static_cast<std::size_t>(root)];
+            const auto& vectors = result.values[r].vectors[static_cast<std::size_t>(root)];
+            if (r != root) {
+                CHECK(scalars.empty());
+                CHECK(vectors.empty());
+                continue;
+            }
+            std::vector<int> expected_scalars;
+            std::vector<short> expected_vectors;
+            for (int s = 0; s < n; ++s) {
+                expected_scalars.push_back(s * s + root);
+                expected_vectors.push_back(static_cast<short>(s));
+                expected_vectors.push_back(static_cast<short>(-s));
+            }
+            CHECK(scalars == expected_scalars);
+            CHECK(vectors == expected_vectors);
+        }
+    }
+}
+
+TEST_CASE("allgather gives every rank every rank's value in rank order", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<double> scalars;
+        std::vector<int> arrays;
+        std::string text;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank();
+        outcome out;
+        out.scalars = world.allgather(me / 2.0);
+        out.arrays = world.allgather(std::array<int, 2>{me, me * 10});
+        const std::vector<char> letters = world.allgather(static_cast<char>('A' + me));
+        out.text.assign(letters.begin(), letters.end());
+        return out;
+    });
+
+    const int n = opts.ranks;
+    std::vector<double> scalars;
+    std::vector<int> arrays;
+    std::string text;
+    for (int s = 0; s < n; ++s) {
+        scalars.push_back(s / 2.0);
+        arrays.push_back(s);
+        arrays.push_back(s * 10);
+        text += static_cast<char>('A' + s);
+    }
+    for (int r = 0; r < n; ++r) {
+        CHECK(result.values[r].scalars == scalars);
+        CHECK(result.values[r].arrays == arrays);
+        CHECK(result.values[r].text == text);
+    }
+}
+
+TEST_CASE("alltoall sends block d to rank d and returns the blocks in senders' order", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        std::vector<int> all;
+        for (int dest = 0; dest < n; ++dest) {
+            all.push_back(100 * me + dest);
+            all.push_back(-(100 * me + dest));
+        }
+        return world.alltoall(all);
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        std::vector<int> expected;
+        for (int sender = 0; sender < n; ++sender) {
+            expected.push_back(100 * sender + r);
+            expected.push_back(-(100 * sender + r));
+        }
+        CHECK(result.values[r] == expected);
+    }
+}
+
+TEST_CASE("gatherv and allgatherv collect blocks of unequal sizes as a ragged", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<baton::ragged<int>> gathered;  // by root
+        baton::ragged<int> everyone;
+        baton::ragged<double> scalars;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        const std::vector<int> mine = ragged_block(world.rank());
+        for (int root = 0; root < world.size(); ++root) out.gathered.push_back(world.gatherv(mine, root));
+        out.everyone = world.allgatherv(mine);
+        out.scalars = world.allgatherv(world.rank() * 1.5);
+        return out;
+    });
+
+    const int n = opts.ranks;
+    std::vector<std::vector<int>> blocks;
+    for (int s = 0; s < n; ++s) blocks.push_back(ragged_block(s));
+    const auto expected = baton::ragged<int>::from_blocks(blocks);
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[r];
+        for (int root = 0; root < n; ++root) {
+            const auto& got = out.gathered[static_cast<std::size_t>(root)];
+            if (r == root) {
+                CHECK(got == expected);
+            } else {
+                CHECK(got.blocks() == 0);
+                CHECK(got.data().empty());
+            }
+        }
+        CHECK(out.everyone == expected);
+        REQUIRE(out.everyone.blocks() == static_cast<std::size_t>(n));
+        for (int s = 0; s < n; ++s) {
+            const auto block = out.everyone[static_cast<std::size_t>(s)];
+            CHECK(out.everyone.count(static_cast<std::size_t>(s)) == ragged_count(s));
+            CHECK(std::vector<int>(block.begin(), block.end()) == ragged_block(s));
+        }
+        REQUIRE(out.scalars.blocks() == static_cast<std::size_t>(n));
+        for (int s = 0; s < n; ++s) {
+            REQUIRE(out.scalars.count(static_cast<std::size_t>(s)) == 1);
+            CHECK(out.scalars[static_cast<std::size_t>(s)][0] == s * 1.5);
+        }
+    }
+}
+
+TEST_CASE("gatherv and allgatherv of strings of different lengths", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const std::string mine(static_cast<std::size_t>(world.rank() % 4), static_cast<char>('a' + world.rank()));
+        return std::pair{world.gatherv(mine, world.size() / 2), world.allgatherv(mine)};
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        const auto& [gathered, everyone] = result.values[r];
+        REQUIRE(everyone.blocks() == static_cast<std::size_t>(opts.ranks));
+        for (int s = 0; s < opts.ranks; ++s) {
+            const auto block = everyone[static_cast<std::size_t>(s)];
+            CHECK(std::string(block.begin(), block.end()) ==
+                  std::string(static_cast<std::size_t>(s % 4), static_cast<char>('a' + s)));
+        }
+        if (r == opts.ranks / 2) CHECK(gathered == everyone);
+        else CHECK(gathered.blocks() == 0);
+    }
+}
+
+TEST_CASE("scatterv gives rank r block r of the root's ragged data", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<std::vector<int>> got;
+        for (int root = 0; root < world.size(); ++root) {
+            baton::ragged<int> parts;  // read only at the root
+            if (world.rank() == root) {
+                std::vector<std::vector<int>> blocks;
+                for (int r = 0; r < world.size(); ++r) {
+                    auto block = ragged_block(r);
+                    for (int& value : block) value += root * 1000;
+                    blocks.push_back(block);
+                }
+                parts = baton::ragged<int>::from_blocks(blocks);
+            }
+            got.push_back(world.scatterv(parts, root));
+        }
+        return got;
+    });
+
+    for (int r = 0; r < opts.ranks; ++r)
+        for (int root = 0; root < opts.ranks; ++root) {
+            auto expected = ragged_block(r);
+            for (int& value : expected) value += root * 1000;
+            CHECK(result.values[r][static_cast<std::size_t>(root)] == expected);
+        }
+}
+
+TEST_CASE("collectives in a row keep their order and their data apart", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    // Ranks run in a seeded order and reach the collectives at different times; each collective
+    // must still meet its own counterpart on every rank.
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank(), n = world.size();
+        std::vector<int> seen;
+        for (int round = 0; round < 10; ++round) {
+            int value = me == round % n ? round * 11 : -1;
+            world.bcast(value, round % n);
+            seen.push_back(value);
+            const auto all = world.allgather(me + round);
+            seen.push_back(std::accumulate(all.begin(), all.end(), 0));
+        }
+        return seen;
+    });
+
+    const int n = opts.ranks;
+    std::vector<int> expected;
+    for (int round = 0; round < 10; ++round) {
+        expected.push_back(round * 11);
+        expected.push_back(n * (n - 1) / 2 + n * round);
+    }
+    for (int r = 0; r < n; ++r) CHECK(result.values[r] == expected);
+}

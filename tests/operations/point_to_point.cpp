@@ -1,0 +1,675 @@
+// Point-to-point operations on the simulator: send/recv, tags and wildcards, ordering, sendrecv,
+// probes, non-blocking requests, and the kinds of buffer a receive can fill.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+
+using baton::communicator;
+using baton::status;
+
+namespace {
+
+// A status and the value that came with it, as rank 0 saw them.
+template <class T>
+struct received {
+    status st;
+    T value{};
+};
+
+}  // namespace
+
+TEST_CASE("send and recv deliver values, and recv reports source, tag and count", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<int> request;                 // what a worker received from rank 0
+        std::vector<received<double>> replies;   // what rank 0 received back, by worker
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        if (world.rank() == 0) {
+            // Every send first: in synchronous mode each waits for its receive, which every worker
+            // posts before replying.
+            for (int r = 1; r < world.size(); ++r) world.send(std::vector<int>{r, 10 * r, 100 * r}, r, /*tag=*/3);
+            for (int r = 1; r < world.size(); ++r) {
+                received<double> reply;
+                reply.st = world.recv(reply.value, r, /*tag=*/4);
+                out.replies.push_back(reply);
+            }
+        } else {
+            out.request = world.recv<std::vector<int>>(0, 3);
+            world.send(out.request.at(2) + 0.5, 0, /*tag=*/4);
+        }
+        return out;
+    });
+
+    const int n = opts.ranks;
+    REQUIRE(result.values[0].replies.size() == static_cast<std::size_t>(n - 1));
+    for (int r = 1; r < n; ++r) {
+        CHECK(result.values[r].request == std::vector<int>{r, 10 * r, 100 * r});
+        const auto& reply = result.values[0].replies[static_cast<std::size_t>(r - 1)];
+        CHECK(reply.st.source == r);
+        CHECK(reply.st.tag == 4);
+        CHECK(reply.st.count == 1);
+        CHECK(reply.value == 100 * r + 0.5);
+    }
+}
+
+TEST_CASE("a receive takes only messages with its tag", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    // Every worker sends tags 10, 20, 30; rank 0 asks for them in another order. The sends are
+    // non-blocking, since synchronous blocking sends would wait for receives posted later.
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<std::pair<int, int>> got;  // (tag, value) in the order received
+        if (world.rank() == 0) {
+            for (int r = 1; r < world.size(); ++r)
+                for (const int tag : {30, 10, 20}) {
+                    int value = -1;
+                    const status st = world.recv(value, r, tag);
+                    CHECK(st.tag == tag);
+                    got.emplace_back(st.tag, value);
+                }
+        } else {
+            std::vector<baton::request> sends;
+            for (const int tag : {10, 20, 30}) sends.push_back(world.isend(world.rank() * 1000 + tag, 0, tag));
+            baton::wait_all(sends);
+        }
+        return got;
+    });
+
+    std::vector<std::pair<int, int>> expected;
+    for (int r = 1; r < opts.ranks; ++r)
+        for (const int tag : {30, 10, 20}) expected.emplace_back(tag, r * 1000 + tag);
+    CHECK(result.values[0] == expected);
+}
+
+TEST_CASE("any_source and any_tag match any message and the status says which", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<received<int>> by_tag;     // recv(any_source, 2)
+        std::vector<received<int>> by_source;  // recv(r, any_tag)
+        std::vector<received<int>> anything;   // recv(any_source, any_tag)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        const int n = world.size();
+        if (world.rank() == 0) {
+            for (int i = 1; i < n; ++i) {
+                received<int> m;
+                m.st = world.recv(m.value, baton::any_source, 2);
+                out.by_tag.push_back(m);
+            }
+            for (int r = 1; r < n; ++r) {
+                received<int> m;
+                m.st = world.recv(m.value, r, baton::any_tag);
+                out.by_source.push_back(m);
+            }
+            for (int i = 1; i < n; ++i) {
+                received<int> m;
+                m.st = world.recv(m.value, baton::any_source, baton::any_tag);
+                out.anything.push_back(m);
+            }
+        } else {
+            // In this order, so that blocking synchronous sends meet rank 0's receives.
+            world.send(-world.rank(), 0, 2);
+            world.send(world.rank(), 0, 1);
+            world.send(world.rank() * 7, 0, 100 + world.rank());
+        }
+        return out;
+    });
+
+    const auto& out = result.values[0];
+    const int n = opts.ranks;
+    std::set<int> sources;
+    for (const auto& m : out.by_tag) {
+        CHECK(m.st.tag == 2);
+        CHECK(m.st.count == 1);
+        CHECK(m.value == -m.st.source);
+        sources.insert(m.st.source);
+    }
+    CHECK(sources.size() == static_cast<std::size_t>(n - 1));  // each worker exactly once
+    for (int r = 1; r < n; ++r) {
+        const auto& m = out.by_source[static_cast<std::size_t>(r - 1)];
+        CHECK(m.st.source == r);
+        CHECK(m.st.tag == 1);
+        CHECK(m.value == r);
+    }
+    sources.clear();
+    for (const auto& m : out.anything) {
+        CHECK(m.st.source >= 1);
+        CHECK(m.st.source < n);
+        CHECK(m.st.tag == 100 + m.st.source);
+        CHECK(m.value == 7 * m.st.source);
+        sources.insert(m.st.source);
+    }
+    CHECK(sources.size() == static_cast<std::size_t>(n - 1));
+}
+
+TEST_CASE("messages from one sender with the same tag arrive in the order sent", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+    constexpr int messages = 24;
+
+    // Every rank sends to the next around a ring, tags cycling 0, 1, 2. The receiver takes the
+    // tag-2 messages first, then the rest with any_tag: each group must come in send order.
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size();
+        const int next = (world.rank() + 1) % n, previous = (world.rank() + n - 1) % n;
+        std::vector<baton::request> sends;
+        for (int i = 0; i < messages; ++i) sends.push_back(world.isend(world.rank() * 1000 + i, next, i % 3));
+        std::vector<int> got;
+        for (int i = 0; i < messages / 3; ++i) got.push_back(world.recv<int>(previous, 2));
+        for (int i = 0; i < messages - messages / 3; ++i) {
+            int value = -1;
+            const status st = world.recv(value, previous, baton::any_tag);
+            CHECK(st.tag == (value % 1000) % 3);
+            got.push_back(value);
+        }
+        baton::wait_all(sends);
+        return got;
+    });
+
+    for (int r = 0; r < opts.ranks; ++r) {
+        const int previous = (r + opts.ranks - 1) % opts.ranks;
+        std::vector<int> expected;
+        for (int i = 2; i < messages; i += 3) expected.push_back(previous * 1000 + i);
+        for (int i = 0; i < messages; ++i)
+            if (i % 3 != 2) expected.push_back(previous * 1000 + i);
+        CHECK(result.values[r] == expected);
+    }
+}
+
+TEST_CASE("sendrecv shifts values around a ring without deadlock", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        int shifted = -1;
+        status st;
+        std::string text;  // a second shift, two steps back, with other types on each side
+        status text_st;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        outcome out;
+        out.st = world.sendrecv(me, (me + 1) % n, 5, out.shifted, (me + n - 1) % n, 5);
+        const std::string mine = "from " + std::to_string(me);
+        out.text_st = world.sendrecv(mine, (me + 2) % n, 6, out.text, (me + 2 * n - 2) % n, baton::any_tag);
+        return out;
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[r];
+        CHECK(out.shifted == (r + n - 1) % n);
+        CHECK(out.st.source == (r + n - 1) % n);
+        CHECK(out.st.tag == 5);
+        CHECK(out.st.count == 1);
+        const int from = (r + 2 * n - 2) % n;
+        CHECK(out.text == "from " + std::to_string(from));
+        CHECK(out.text_st.source == from);
+        CHECK(out.text_st.tag == 6);
+        CHECK(out.text_st.count == out.text.size());
+    }
+}
+
+TEST_CASE("probe and iprobe describe a waiting message without taking it", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        bool early_iprobe_found = true;  // before anyone has sent
+        std::vector<status> probed;
+        std::vector<status> probed_again;
+        std::vector<status> iprobed;
+        std::vector<std::vector<int>> values;
+        bool late_iprobe_found = true;  // after every message was received
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        if (world.rank() == 0) {
+            out.early_iprobe_found = world.iprobe().has_value();
+            world.barrier();
+            for (int i = 1; i < world.size(); ++i) {
+                const status st = world.probe();  // any source, any tag
+                out.probed.push_back(st);
+                out.probed_again.push_back(world.probe(st.source, st.tag));
+                std::optional<status> seen;
+                while (!seen) seen = world.iprobe(st.source, baton::any_tag);  // it is there already
+                out.iprobed.push_back(*seen);
+                // Exactly as large as the probe said: a fixed buffer that must not be too small.
+                std::vector<int> storage(st.count);
+                std::span<int> buffer(storage);
+                const status got = world.recv(buffer, st.source, st.tag);
+                CHECK(got.source == st.source);
+                CHECK(got.count == st.count);
+                out.values.push_back(storage);
+            }
+            out.late_iprobe_found = world.iprobe().has_value();
+        } else {
+            world.barrier();
+            // Rank r sends r elements (rank 1 sends one, ...), tag 50 + r.
+            std::vector<int> data(static_cast<std::size_t>(world.rank()));
+            for (std::size_t i = 0; i < data.size(); ++i) data[i] = world.rank() * 100 + static_cast<int>(i);
+            world.send(data, 0, 50 + world.rank());
+        }
+        return out;
+    });
+
+    const auto& out = result.values[0];
+    CHECK_FALSE(out.early_iprobe_found);
+    CHECK_FALSE(out.late_iprobe_found);
+    REQUIRE(out.probed.size() == static_cast<std::size_t>(opts.ranks - 1));
+    std::set<int> sources;
+    for (std::size_t i = 0; i < out.probed.size(); ++i) {
+        const status& st = out.probed[i];
+        sources.insert(st.source);
+        CHECK(st.tag == 50 + st.source);
+        CHECK(st.count == static_cast<std::size_t>(st.source));
+        CHECK(out.probed_again[i].source == st.source);
+        CHECK(out.probed_again[i].tag == st.tag);
+        CHECK(out.probed_again[i].count == st.count);
+        CHECK(out.iprobed[i].source == st.source);
+        CHECK(out.iprobed[i].tag == st.tag);
+        std::vector<int> expected;
+        for (int k = 0; k < st.source; ++k) expected.push_back(st.source * 100 + k);
+        CHECK(out.values[i] == expected);
+    }
+    CHECK(sources.size() == static_cast<std::size_t>(opts.ranks - 1));
+}
+
+TEST_CASE("isend and irecv complete in wait, in either order of posting", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    const bool receive_first = GENERATE(true, false);
+    OPS_DESCRIBE(opts);
+    INFO("receive posted first: " << receive_first);
+
+    struct outcome {
+        std::vector<double> values;
+        std::string text;
+        status values_st, text_st;
+    };
+    const auto result = baton::sim::run(opts, [receive_first](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        const int next = (me + 1) % n, previous = (me + n - 1) % n;
+        outcome out;
+        out.values.assign(99, -1.0);  // to be resized to what arrives
+        const std::vector<double> mine{me + 0.25, me + 0.5};
+        std::vector<baton::request> receives, sends;
+        auto post_receives = [&] {
+            receives.push_back(world.irecv(out.values, previous, 1));
+            receives.push_back(world.irecv(out.text, previous, 2));
+        };
+        if (receive_first) post_receives();
+        sends.push_back(world.isend(mine, next, 1));  // an lvalue: alive until the wait below
+        sends.push_back(world.isend(std::string(static_cast<std::size_t>(me + 1), 'x'), next, 2));  // moved in
+        if (!receive_first) post_receives();
+        CHECK(receives[0].pending());
+        out.values_st = receives[0].wait();
+        out.text_st = receives[1].wait();
+        CHECK_FALSE(receives[0].pending());
+        for (auto& send : sends) send.wait();
+        CHECK_FALSE(sends[0].pending());
+        return out;
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const int previous = (r + n - 1) % n;
+        const auto& out = result.values[r];
+        CHECK(out.values == std::vector<double>{previous + 0.25, previous + 0.5});
+        CHECK(out.values_st.source == previous);
+        CHECK(out.values_st.tag == 1);
+        CHECK(out.values_st.count == 2);
+        CHECK(out.text == std::string(static_cast<std::size_t>(previous + 1), 'x'));
+        CHECK(out.text_st.source == previous);
+        CHECK(out.text_st.tag == 2);
+        CHECK(out.text_st.count == static_cast<std::size_t>(previous + 1));
+    }
+}
+
+TEST_CASE("test polls a request until it completes", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        bool done_before_send = true;  // test() before the sender could have sent
+        int value = -1;
+        status st;
+        bool inactive_after = false;
+        bool retest_engaged = false;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        outcome out;
+        baton::request receive = world.irecv(out.value, (me + n - 1) % n, 9);
+        // Nobody sends before the barrier, so the receive cannot have completed yet.
+        out.done_before_send = receive.test().has_value();
+        world.barrier();
+        baton::request send = world.isend(me * me, (me + 1) % n, 9);
+        std::optional<status> st;
+        while (!(st = receive.test())) {
+            // Each test() lets other ranks run; the sender's message comes eventually.
+        }
+        out.st = *st;
+        out.inactive_after = !receive.pending();
+        out.retest_engaged = receive.test().has_value();  // an inactive request tests as done
+        while (!send.test()) {
+        }
+        return out;
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const int previous = (r + n - 1) % n;
+        const auto& out = result.values[r];
+        CHECK_FALSE(out.done_before_send);
+        CHECK(out.value == previous * previous);
+        CHECK(out.st.source == previous);
+        CHECK(out.st.tag == 9);
+        CHECK(out.st.count == 1);
+        CHECK(out.inactive_after);
+        CHECK(out.retest_engaged);
+    }
+}
+
+TEST_CASE("wait_all completes every request and returns their statuses in order", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<int> values;
+        std::vector<status> statuses;
+        bool all_inactive = false;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        outcome out;
+        out.values.assign(static_cast<std::size_t>(n), -1);
+        // Every rank exchanges with every rank (itself too), tag = the sender's rank.
+        std::vector<baton::request> requests;
+        for (int r = 0; r < n; ++r) requests.push_back(world.irecv(out.values[static_cast<std::size_t>(r)], r, r));
+        for (int r = 0; r < n; ++r) requests.push_back(world.isend(me * 100 + r, r, me));
+        const auto statuses = baton::wait_all(requests);
+        out.statuses.assign(statuses.begin(), statuses.begin() + n);  // the receives' statuses
+        out.all_inactive = std::none_of(requests.begin(), requests.end(),
+                                        [](const baton::request& r) { return r.pending(); });
+        return out;
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[r];
+        CHECK(out.all_inactive);
+        for (int s = 0; s < n; ++s) {
+            CHECK(out.values[static_cast<std::size_t>(s)] == s * 100 + r);
+            CHECK(out.statuses[static_cast<std::size_t>(s)].source == s);
+            CHECK(out.statuses[static_cast<std::size_t>(s)].tag == s);
+        }
+    }
+}
+
+TEST_CASE("wait_any returns each request once, then nothing", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<std::size_t> order;  // indices wait_any gave, in order
+        std::vector<int> values;
+        bool all_correct = true;
+        bool nothing_left = false;
+        bool empty_span_gives_nothing = false;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        outcome out;
+        out.empty_span_gives_nothing = !baton::wait_any(std::span<baton::request>{}).has_value();
+        if (me == 0) {
+            out.values.assign(static_cast<std::size_t>(n - 1), -1);
+            std::vector<baton::request> receives;
+            for (int r = 1; r < n; ++r)
+                receives.push_back(world.irecv(out.values[static_cast<std::size_t>(r - 1)], r, 0));
+            while (const auto done = baton::wait_any(receives)) {
+                out.order.push_back(done->index);
+                const int source = static_cast<int>(done->index) + 1;
+                out.all_correct = out.all_correct && done->status.source == source && done->status.tag == 0 &&
+                                  out.values[done->index] == -source && !receives[done->index].pending();
+            }
+            out.nothing_left = !baton::wait_any(receives).has_value();
+        } else {
+            world.send(-me, 0, 0);
+        }
+        return out;
+    });
+
+    const auto& out = result.values[0];
+    CHECK(out.empty_span_gives_nothing);
+    CHECK(out.all_correct);
+    CHECK(out.nothing_left);
+    std::vector<std::size_t> sorted = out.order;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::size_t> every(static_cast<std::size_t>(opts.ranks - 1));
+    for (std::size_t i = 0; i < every.size(); ++i) every[i] = i;
+    CHECK(sorted == every);
+}
+
+TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[p2p][buffers]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::vector<int> grown, shrunk;
+        std::string text;
+        std::array<int, 5> array{};
+        status array_st;
+        std::array<int, 3> exact{};
+        int scalar = 0;
+        status scalar_st;
+        std::vector<int> into_vector_from_scalar;
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        const int next = (me + 1) % n, previous = (me + n - 1) % n;
+        // All sends are non-blocking, so that no order of receives can deadlock on synchronous sends.
+        std::vector<baton::request> sends;
+        sends.push_back(world.isend(std::vector<int>{me, me + 1, me + 2, me + 3}, next, 1));
+        sends.push_back(world.isend(std::vector<int>{me}, next, 2));
+        sends.push_back(world.isend(std::string("rank ") + std::to_string(me), next, 3));
+        sends.push_back(world.isend(std::vector<int>{me, -me}, next, 4));
+        sends.push_back(world.isend(std::array<int, 3>{7, me, 9}, next, 5));
+        sends.push_back(world.isend(me * 3, next, 6));
+        sends.push_back(world.isend(me * 5, next, 7));
+
+        outcome out;
+        out.shrunk.assign(10, -1);
+        world.recv(out.grown, previous, 1);   // empty, grows to 4
+        world.recv(out.shrunk, previous, 2);  // 10 long, shrinks to 1
+        world.recv(out.text, previous, 3);
+        out.array.fill(-1);
+        out.array_st = world.recv(out.array, previous, 4);  // room for 5, 2 arrive
+        std::span<int> exact(out.exact);
+        world.recv(exact, previous, 5);
+        out.scalar_st = world.recv(out.scalar, previous, 6);
+        world.recv(out.into_vector_from_scalar, previous, 7);  // one int is a message of one int
+        baton::wait_all(sends);
+        return out;
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const int p = (r + n - 1) % n;
+        const auto& out = result.values[r];
+        CHECK(out.grown == std::vector<int>{p, p + 1, p + 2, p + 3});
+        CHECK(out.shrunk == std::vector<int>{p});
+        CHECK(out.text == "rank " + std::to_string(p));
+        CHECK(out.array == std::array<int, 5>{p, -p, -1, -1, -1});  // the rest untouched
+        CHECK(out.array_st.count == 2);
+        CHECK(out.exact == std::array<int, 3>{7, p, 9});
+        CHECK(out.scalar == 3 * p);
+        CHECK(out.scalar_st.count == 1);
+        CHECK(out.into_vector_from_scalar == std::vector<int>{5 * p});
+    }
+}
+
+TEST_CASE("a message larger than a fixed receive buffer is a truncation error naming the rank", "[p2p][buffers]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+    const int receiver = opts.ranks - 1;
+    const int sender = 0;
+
+    SECTION("into a span") {
+        const auto failure = ops::rank_failure(opts, [=](communicator& world) {
+            baton::request send;  // waited for last, so that one rank can be both ends
+            if (world.rank() == sender) send = world.isend(std::vector<int>{1, 2, 3, 4}, receiver, 0);
+            if (world.rank() == receiver) {
+                std::array<int, 3> storage{};
+                std::span<int> buffer(storage);
+                world.recv(buffer, sender, 0);
+            }
+            send.wait();
+        });
+        REQUIRE(failure);
+        CHECK(failure->rank() == receiver);
+        CHECK(failure->original_is<baton::truncation_error>());
+        CHECK_THAT(ops::original_message(*failure),
+                   ops::mentions_rank(receiver) && ops::mentions_word("recv") &&
+                       Catch::Matchers::Contains("4 elements of int") && Catch::Matchers::Contains("the 3"));
+    }
+    SECTION("into a scalar") {
+        const auto failure = ops::rank_failure(opts, [=](communicator& world) {
+            baton::request send;
+            if (world.rank() == sender) send = world.isend(std::vector<double>{1.0, 2.0}, receiver, 0);
+            if (world.rank() == receiver) world.recv<double>(sender, 0);
+            send.wait();
+        });
+        REQUIRE(failure);
+        CHECK(failure->rank() == receiver);
+        CHECK(failure->original_is<baton::truncation_error>());
+        CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(receiver) && ops::mentions_word("recv"));
+    }
+    SECTION("into an irecv's array") {
+        const auto failure = ops::rank_failure(opts, [=](communicator& world) {
+            baton::request send;
+            if (world.rank() == sender) send = world.isend(std::string("too long"), receiver, 0);
+            if (world.rank() == receiver) {
+                std::array<char, 4> buffer{};
+                world.irecv(buffer, sender, 0).wait();
+            }
+            send.wait();
+        });
+        REQUIRE(failure);
+        CHECK(failure->rank() == receiver);
+        CHECK(failure->original_is<baton::truncation_error>());
+        CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(receiver) && ops::mentions_word("irecv"));
+    }
+}
+
+TEST_CASE("a receive for another element type is a type mismatch", "[p2p][buffers]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+    const int receiver = opts.ranks - 1;
+
+    SECTION("double sent, int received") {
+        const auto failure = ops::rank_failure(opts, [=](communicator& world) {
+            baton::request send;
+            if (world.rank() == 0) send = world.isend(2.5, receiver, 0);
+            if (world.rank() == receiver) world.recv<int>(0, 0);
+            send.wait();
+        });
+        REQUIRE(failure);
+        CHECK(failure->rank() == receiver);
+        CHECK(failure->original_is<baton::type_mismatch_error>());
+        CHECK_THAT(ops::original_message(*failure),
+                   ops::mentions_rank(receiver) && ops::mentions_word("double") && ops::mentions_word("int"));
+    }
+    SECTION("ints sent, longs received, through irecv") {
+        const auto failure = ops::rank_failure(opts, [=](communicator& world) {
+            baton::request send;
+            if (world.rank() == 0) send = world.isend(std::vector<int>{1, 2}, receiver, 3);
+            if (world.rank() == receiver) {
+                std::vector<long> values;
+                world.irecv(values, 0, 3).wait();
+            }
+            send.wait();
+        });
+        REQUIRE(failure);
+        CHECK(failure->rank() == receiver);
+        CHECK(failure->original_is<baton::type_mismatch_error>());
+    }
+}
+
+TEST_CASE("a message goes to the earliest posted receive that accepts it", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    // Rank 0 posts three receives that all accept rank `sender`'s tag-5 messages, then the sender
+    // sends three: they must fill the receives in the order posted.
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int sender = world.size() - 1;
+        std::array<int, 3> got{-1, -1, -1};
+        std::array<status, 3> statuses{};
+        std::vector<baton::request> requests;
+        if (world.rank() == 0) {
+            requests.push_back(world.irecv(got[0], sender, baton::any_tag));
+            requests.push_back(world.irecv(got[1], baton::any_source, 5));
+            requests.push_back(world.irecv(got[2], baton::any_source, baton::any_tag));
+        }
+        world.barrier();  // all three are posted before anything is sent
+        // Each isend reads its own element until it completes, so the values cannot share a variable.
+        static constexpr std::array<int, 3> values{10, 20, 30};
+        if (world.rank() == sender)
+            for (const int& value : values) requests.push_back(world.isend(value, 0, 5));
+        const auto all = baton::wait_all(requests);
+        if (world.rank() == 0) std::copy_n(all.begin(), 3, statuses.begin());
+        return std::pair{got, statuses};
+    });
+
+    const auto& [got, statuses] = result.values[0];
+    CHECK(got == std::array<int, 3>{10, 20, 30});
+    for (const status& st : statuses) {
+        CHECK(st.source == opts.ranks - 1);
+        CHECK(st.tag == 5);
+    }
+}
+
+TEST_CASE("irecv with any_source takes one message from each sender", "[p2p]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size();
+        std::vector<int> values(static_cast<std::size_t>(n), -1);
+        std::vector<status> statuses;
+        if (world.rank() == 0) {
+            std::vector<baton::request> receives;
+            for (int i = 1; i < n; ++i)
+                receives.push_back(world.irecv(values[static_cast<std::size_t>(i)], baton::any_source, baton::any_tag));
+            statuses = baton::wait_all(receives);
+        } else {
+            world.send(world.rank() * 3, 0, world.rank());
+        }
+        return std::pair{values, statuses};
+    });
+
+    const auto& [values, statuses] = result.values[0];
+    std::set<int> sources;
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        CHECK(statuses[i].tag == statuses[i].source);
+        CHECK(values[i + 1] == 3 * statuses[i].source);
+        sources.insert(statuses[i].source);
+    }
+    CHECK(sources.size() == static_cast<std::size_t>(opts.ranks - 1));
+    CHECK((sources.empty() || (*sources.begin() == 1 && *sources.rbegin() == opts.ranks - 1)));
+}

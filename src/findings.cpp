@@ -84,7 +84,7 @@ std::string to_dot(const finding& deadlock) {
     dot += "  label=" + quoted(deadlock.summary) + ";\n";
     for (const auto& call : deadlock.calls)
         dot += fmt::format("  r{} [label={}];\n", call.rank,
-                           quoted(fmt::format("rank {}\\n{}\\n{}", call.rank, call.call, call.location)));
+                           quoted(fmt::format("rank {}\n{}\n{}", call.rank, call.call, call.location)));
     for (int r : deadlock.finished) dot += fmt::format("  r{} [label=\"rank {}\\nfinished\", style=dashed];\n", r, r);
     for (const auto& call : deadlock.calls)
         for (int to : call.waits_for)

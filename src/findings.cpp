@@ -38,6 +38,7 @@ std::string_view to_string(finding_kind kind) {
 std::string finding::text() const {
     std::string text = summary + '\n';
     for (const auto& call : calls) {
+        if (call.call.empty()) continue;  // the summary says it all (a rank's failure)
         text += fmt::format("  rank {}: {}", call.rank, call.call);
         if (!call.location.empty()) text += " at " + call.location;
         if (!call.waits_for.empty())

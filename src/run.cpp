@@ -16,6 +16,7 @@
 
 #include <baton/errors.hpp>
 #include <baton/sim.hpp>
+#include <baton/trace.hpp>
 
 #ifdef BATON_HAVE_MPI
 #include "../backends/mpi/launch.hpp"
@@ -33,6 +34,8 @@ struct settings {
     std::size_t explore = 0;  // executions to explore (0: run once)
     bool deterministic = false;
     std::string replay;
+    std::string trace;     // Chrome trace-event JSON of the run, if wanted
+    std::string timeline;  // the same as text
 };
 
 void write_file(const std::string& path, const std::string& text) {
@@ -160,6 +163,9 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         ->envname("BATON_EXPLORE");
     app.add_flag("--deterministic", chosen.deterministic,
                  "With --explore: also fail when the output differs between executions");
+    app.add_option("--trace", chosen.trace,
+                   "Write the run's communication as Chrome trace-event JSON (open it in Perfetto)");
+    app.add_option("--timeline", chosen.timeline, "Write the run's communication as a text timeline");
     app.add_option("--replay", chosen.replay, "Replay the run a report names (a token like v1.2/3)");
     app.add_option("--break-at", chosen.sim.break_at_step,
                    "Raise SIGTRAP in the rank that runs at this step, to stop a debugger there");
@@ -233,7 +239,15 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
 
     try {
         if (chosen.explore > 0) return explore(chosen, body);
-        sim::run_ranks(chosen.sim, body);
+        if (!chosen.trace.empty() || !chosen.timeline.empty()) {
+            chosen.sim.record = true;
+            const auto run = sim::run_and_record(chosen.sim, body);
+            if (!chosen.trace.empty()) write_file(chosen.trace, sim::to_chrome_trace(run.events));
+            if (!chosen.timeline.empty()) write_file(chosen.timeline, sim::to_timeline(run.events));
+            if (run.error) std::rethrow_exception(run.error);
+        } else {
+            sim::run_ranks(chosen.sim, body);
+        }
         if (!chosen.report_json.empty()) write_file(chosen.report_json, "[]\n");
         return 0;
     } catch (const check_failed& e) {

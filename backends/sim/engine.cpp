@@ -265,7 +265,10 @@ std::vector<int> engine::stuck_with(int self) {
 
 std::exception_ptr engine::failure_of(int rank, std::exception_ptr original) const {
     std::string what = describe_exception(original);
-    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what, {{rank, what, "", {}}});
+    // baton's own messages start by naming the rank; say it once.
+    if (const std::string prefix = "rank " + std::to_string(rank) + ": "; what.starts_with(prefix))
+        what.erase(0, prefix.size());
+    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what, {{rank, "", "", {}}});
     return std::make_exception_ptr(rank_failed(rank, std::move(original), std::move(f)));
 }
 

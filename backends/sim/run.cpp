@@ -16,6 +16,12 @@ std::vector<event> run_ranks(const options& opts, const std::function<void(commu
     return std::move(outcome.events);
 }
 
+recorded_run run_and_record(const options& opts, const std::function<void(communicator&)>& body) {
+    detail::engine eng(opts, body);
+    auto outcome = eng.run();
+    return {std::move(outcome.events), outcome.error};
+}
+
 std::string to_string(schedule s) {
     switch (s) {
         case schedule::random: return "random";

@@ -11,3 +11,4 @@
 #include <baton/run.hpp>
 #include <baton/sim.hpp>
 #include <baton/status.hpp>
+#include <baton/trace.hpp>

@@ -59,6 +59,11 @@ constexpr std::string_view type_name() {
     return sig.substr(start, stop - start);
 }
 
+// type_name<T>() computed once, at compile time (called at run time it would search the
+// signature on every message).
+template <class T>
+inline constexpr std::string_view type_name_v = type_name<T>();
+
 template <class T>
 constexpr element_kind native_kind() {
     using U = std::remove_cv_t<T>;
@@ -126,9 +131,9 @@ using element_t = typename element_of<std::remove_cvref_t<T>>::type;
 template <class E>
 constexpr type_desc type_of() {
     if constexpr (trivially_sendable<E>)
-        return {detail::native_kind<E>(), sizeof(E), detail::type_name<std::remove_cv_t<E>>()};
+        return {detail::native_kind<E>(), sizeof(E), detail::type_name_v<std::remove_cv_t<E>>};
     else
-        return {element_kind::serialized, 1, detail::type_name<std::remove_cv_t<E>>()};
+        return {element_kind::serialized, 1, detail::type_name_v<std::remove_cv_t<E>>};
 }
 
 }  // namespace baton

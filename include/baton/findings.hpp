@@ -11,7 +11,8 @@ namespace baton {
 // One rank's part in a finding: its call and where it was made.
 struct rank_call {
     int rank = -1;                // rank in the world
-    std::string call;             // e.g. "recv(source=1, tag=0, comm=world)"
+    std::string call;             // e.g. "recv(source=1, tag=0, comm=world)"; empty when the
+                                  // summary says it all (a rank that threw)
     std::string location;         // "file.cpp:42" in the user's code (empty if unknown)
     std::vector<int> waits_for;   // world ranks this call needs before it can finish (deadlocks)
 };

@@ -117,7 +117,7 @@ reduce_op make_reduce_op(const Op& op) {
                                           "logical_xor", "bit_and", "bit_or", "bit_xor", "minloc", "maxloc"};
     reduce_op result;
     result.id = native ? id : builtin_op::user;
-    result.name = id == builtin_op::user ? type_name<Op>() : names[static_cast<int>(id)];
+    result.name = id == builtin_op::user ? type_name_v<Op> : names[static_cast<int>(id)];
     result.apply = &apply_elementwise<E, Op>;
     result.context = &op;
     result.commutative = id != builtin_op::user;

@@ -122,6 +122,14 @@ struct result<void> {
 // rank_failed (a rank threw; its original exception inside), deadlock_error, collective_mismatch.
 std::vector<event> run_ranks(const options& opts, const std::function<void(communicator&)>& body);
 
+// Like run_ranks, but gives back the event log even when the run fails; what ended the run (or
+// nothing) is in `error`.
+struct recorded_run {
+    std::vector<event> events;
+    std::exception_ptr error;
+};
+recorded_run run_and_record(const options& opts, const std::function<void(communicator&)>& body);
+
 // Runs `fn(world)` on every rank and gives back each rank's return value.
 template <class F>
 auto run(const options& opts, F&& fn) -> result<std::invoke_result_t<F&, communicator&>> {

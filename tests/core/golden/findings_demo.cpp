@@ -1,0 +1,102 @@
+// One small program per kind of finding, for the golden-output tests: `findings_demo KIND`
+// prints the simulator's report of that kind on stderr (compared with KIND.txt).
+#include <array>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <baton/baton.hpp>
+
+using baton::communicator;
+
+namespace {
+
+const std::map<std::string, std::function<void(communicator&)>> programs = {
+    {"deadlock", [](communicator& world) { world.recv<int>((world.rank() + 1) % world.size(), 0); }},
+    {"potential-deadlock",  // run with --sends synchronous
+     [](communicator& world) {
+         const int other = 1 - world.rank();
+         world.send(world.rank(), other, 0);
+         world.recv<int>(other, 0);
+     }},
+    {"collective-mismatch",
+     [](communicator& world) {
+         if (world.rank() == 0) world.allreduce(1, baton::op::sum);
+         else world.allreduce(1, baton::op::max);
+     }},
+    {"type-mismatch",
+     [](communicator& world) {
+         if (world.rank() == 0) world.send(1.5, 1, 0);
+         else world.recv<int>(0, 0);
+     }},
+    {"truncation",
+     [](communicator& world) {
+         if (world.rank() == 0) {
+             world.send(std::vector<int>(8), 1, 0);
+         } else {
+             std::array<int, 4> small{};
+             world.recv(small, 0, 0);
+         }
+     }},
+    {"invalid-argument", [](communicator& world) { world.send(1, world.rank(), 40000); }},
+    {"request-leak",
+     [](communicator& world) {
+         int value = 0;
+         if (world.rank() == 0) baton::request forgotten = world.irecv(value, 1, 0);
+         else world.send(1, 0, 0);
+     }},
+    {"unreceived-message", [](communicator& world) { if (world.rank() == 1) world.send(7, 0, 3); }},
+    {"send-buffer-modified",
+     [](communicator& world) {
+         if (world.rank() == 0) {
+             int value = 1;
+             baton::request sending = world.isend(value, 1, 0);
+             value = 2;
+             sending.wait();
+         } else {
+             world.recv<int>(0, 0);
+         }
+     }},
+    {"receive-buffer-modified",
+     [](communicator& world) {
+         if (world.rank() == 0) {
+             int value = 0;
+             baton::request receiving = world.irecv(value, 1, 0);
+             value = 5;
+             receiving.wait();
+         } else {
+             world.send(1, 0, 0);
+         }
+     }},
+    {"rank-failure",
+     [](communicator& world) {
+         if (world.rank() == 1) throw std::runtime_error("input file not found");
+         world.barrier();
+     }},
+    {"schedule-dependence",  // run with --explore 100 --deterministic
+     [](communicator& world) {
+         if (world.rank() == 0) {
+             const auto first = world.recv<int>(baton::any_source, 0);
+             baton::tagged(world) << "first: " << first;
+             world.recv<int>(baton::any_source, 0);
+         } else {
+             world.send(world.rank(), 0, 0);
+         }
+     }},
+    {"nondeterminism",  // run with --replay v1.1/2, recorded when two ranks sent (say, on a Monday)
+     [](communicator& world) {
+         if (world.rank() == 0) world.recv<int>(baton::any_source, 0);
+         else if (world.rank() == 1) world.send(1, 0, 0);
+     }},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string kind = argc > 1 ? argv[argc - 1] : "";
+    const auto program = programs.find(kind);
+    if (program == programs.end()) return 2;
+    return baton::run(argc, argv, program->second);
+}

@@ -1,0 +1,291 @@
+// Collectives on MPI: each is the MPI collective of the same name on the callers' own buffers.
+#include <cstdint>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
+
+#include "comm.hpp"
+#include "datatypes.hpp"
+#include "ops.hpp"
+#include "request.hpp"
+
+namespace baton::mpi::detail {
+
+namespace {
+
+std::string amount(std::size_t count, const type_desc& type) {
+    if (type.kind == element_kind::serialized) return fmt::format("{} serialized ({} bytes)", type.name, count);
+    return fmt::format("{} x {}", count, type.name);
+}
+
+// Scratch room for a rank that must take part in a collective but has no (large enough) buffer
+// of its own: exscan's rank 0, a fixed buffer that is too small.
+void* scratch(std::size_t bytes) {
+    thread_local std::vector<std::max_align_t> words;
+    const std::size_t needed = (bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t) + 1;
+    if (words.size() < needed) words.resize(needed);
+    return words.data();
+}
+
+// Where rank r's block starts, for the v-collectives; the total must fit MPI's int.
+std::vector<int> displacements(const std::vector<int>& counts, std::size_t& total) {
+    std::vector<int> starts(counts.size());
+    total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+        starts[r] = total <= static_cast<std::size_t>(INT_MAX) ? static_cast<int>(total) : INT_MAX;
+        total += static_cast<std::size_t>(counts[r]);
+    }
+    return starts;
+}
+
+}  // namespace
+
+template <class Call>
+int mpi_comm::collective(Call&& call) {
+    // MPI matches a blocking collective only with the blocking form on every rank, so even with
+    // receives deferred this is the blocking call; they get one chance to start before it.
+    if (!nothing_deferred()) [[unlikely]]
+        progress();
+    return call();
+}
+
+mpi_comm::room_for mpi_comm::room(backend::recv_buffer& into, std::size_t count) {
+    if (into.resizable()) {
+        into.data = into.resize(into.container, count);
+        into.count = count;
+        return {into.data, true};
+    }
+    if (count <= into.count) return {into.data, true};
+    return {scratch(count * into.type.size), false};
+}
+
+void mpi_comm::too_small(std::string_view operation, std::size_t count, const backend::recv_buffer& into,
+                         backend::location where) const {
+    throw truncation_error(describe_failure(*comm_, described(operation, ""), where,
+                                            fmt::format("the result has {} elements but the buffer holds {}", count,
+                                                        into.count)));
+}
+
+void mpi_comm::barrier(backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    check(collective([&] { return MPI_Barrier(comm); }),
+          *comm_, where, [&] { return described("barrier", ""); });
+}
+
+void mpi_comm::bcast(backend::recv_buffer data, int root, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(data.type);
+    std::size_t count = data.count;
+    auto call = [&] { return described("bcast", fmt::format("root={}, {}", root, amount(count, data.type))); };
+    if (data.resizable()) {
+        // The receivers' containers take the root's size: share it first.
+        std::uint64_t shared = count;
+        check(collective([&] { return MPI_Bcast(&shared, 1, MPI_UINT64_T, root, comm); }),
+              *comm_, where, call);
+        count = static_cast<std::size_t>(shared);
+        if (comm_->rank != root) room(data, count);
+    }
+    const int n = to_int(count, *comm_, "bcast", where);
+    check(collective([&] { return MPI_Bcast(data.data, n, type, root, comm); }),
+          *comm_, where, call);
+}
+
+void mpi_comm::scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    const bool is_root = comm_->rank == root;
+    std::uint64_t block = is_root ? all.count / static_cast<std::size_t>(comm_->size) : mine.count;
+    auto call = [&] { return described("scatter", fmt::format("root={}, {}", root, std::string(mine.type.name))); };
+    if (mine.resizable()) {
+        check(collective([&] { return MPI_Bcast(&block, 1, MPI_UINT64_T, root, comm); }),
+              *comm_, where, call);
+    }
+    const int n = to_int(block, *comm_, "scatter", where);
+    const room_for target = room(mine, block);
+    void* to = target.data;
+    const bool fits = target.fits;
+    check(collective([&] { return MPI_Scatter(all.data, n, type, to, n, type, root, comm); }),
+          *comm_, where, call);
+    if (!fits) too_small("scatter", block, mine, where);
+}
+
+void mpi_comm::gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    const int n = to_int(mine.count, *comm_, "gather", where);
+    const std::size_t total = mine.count * static_cast<std::size_t>(comm_->size);
+    void* to = nullptr;
+    bool fits = true;
+    if (comm_->rank == root) {
+        to_int(total, *comm_, "gather", where);
+        const room_for target = room(all, total);
+        to = target.data;
+        fits = target.fits;
+    }
+    check(collective([&] { return MPI_Gather(mine.data, n, type, to, n, type, root, comm); }),
+          *comm_, where, [&] { return described("gather", fmt::format("root={}, {}", root, amount(mine.count, mine.type))); });
+    if (!fits) too_small("gather", total, all, where);
+}
+
+void mpi_comm::allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    const int n = to_int(mine.count, *comm_, "allgather", where);
+    const std::size_t total = mine.count * static_cast<std::size_t>(comm_->size);
+    to_int(total, *comm_, "allgather", where);
+    const room_for target = room(all, total);
+    void* to = target.data;
+    const bool fits = target.fits;
+    check(collective([&] { return MPI_Allgather(mine.data, n, type, to, n, type, comm); }),
+          *comm_, where, [&] { return described("allgather", amount(mine.count, mine.type)); });
+    if (!fits) too_small("allgather", total, all, where);
+}
+
+void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(all.type);
+    const int block = to_int(all.count / static_cast<std::size_t>(comm_->size), *comm_, "alltoall", where);
+    const room_for target = room(mine, all.count);
+    void* to = target.data;
+    const bool fits = target.fits;
+    check(collective([&] { return MPI_Alltoall(all.data, block, type, to, block, type, comm); }),
+          *comm_, where, [&] { return described("alltoall", amount(all.count, all.type)); });
+    if (!fits) too_small("alltoall", all.count, mine, where);
+}
+
+// ---- Reductions ----------------------------------------------------------------------------
+
+template <class Call>
+void mpi_comm::reduction(std::string_view op_name, backend::send_view mine, backend::recv_buffer result,
+                         const reduce_op& op, result_at where_result, Call&& call,
+                         backend::location where) {
+    active_reduction active(op, mine.type);
+    const int n = to_int(mine.count, *comm_, op_name, where);
+    room_for target;
+    if (where_result == result_at::this_rank) target = room(result, mine.count);
+    else if (where_result == result_at::scratch) target.data = scratch(mine.count * mine.type.size);
+    void* const to = target.data;
+    const MPI_Datatype type = active.mpi().type;
+    const MPI_Op mpi_op = active.mpi().op;
+    const int code = collective([&] { return call(mine.data, to, n, type, mpi_op); });
+    active.rethrow();
+    check(code, *comm_, where,
+          [&] { return described(op_name, fmt::format("op={}, {}", op.name, amount(mine.count, mine.type))); });
+    if (!target.fits) too_small(op_name, mine.count, result, where);
+}
+
+void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
+                      backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    reduction(
+        "reduce", mine, result, op, comm_->rank == root ? result_at::this_rank : result_at::nowhere,
+        [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Reduce(s, r, n, t, o, root, comm); },
+        where);
+}
+
+void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                         backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    reduction(
+        "allreduce", mine, result, op, result_at::this_rank,
+        [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Allreduce(s, r, n, t, o, comm); },
+        where);
+}
+
+void mpi_comm::scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    reduction(
+        "scan", mine, result, op, result_at::this_rank,
+        [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Scan(s, r, n, t, o, comm); },
+        where);
+}
+
+void mpi_comm::exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                      backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    reduction(
+        "exscan", mine, result, op, comm_->rank != 0 ? result_at::this_rank : result_at::scratch,
+        [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Exscan(s, r, n, t, o, comm); },
+        where);
+}
+
+// ---- Variable-size collectives --------------------------------------------------------------
+
+void mpi_comm::gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
+                       int root, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    const bool is_root = comm_->rank == root;
+    auto call = [&] { return described("gatherv", fmt::format("root={}, {}", root, amount(mine.count, mine.type))); };
+    int n = to_int(mine.count, *comm_, "gatherv", where);
+    std::vector<int> sizes(is_root ? static_cast<std::size_t>(comm_->size) : 0);
+    check(collective([&] { return MPI_Gather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, root, comm); }),
+          *comm_, where, call);
+    std::size_t total = 0;
+    std::vector<int> starts;
+    void* to = nullptr;
+    bool fits = true;
+    if (is_root) {
+        starts = displacements(sizes, total);
+        to_int(total, *comm_, "gatherv", where);
+        const room_for target = room(all, total);
+        to = target.data;
+        fits = target.fits;
+    }
+    check(collective(
+              [&] { return MPI_Gatherv(mine.data, n, type, to, sizes.data(), starts.data(), type, root, comm); }),
+          *comm_, where, call);
+    if (!fits) too_small("gatherv", total, all, where);
+    if (is_root && counts) counts->assign(sizes.begin(), sizes.end());
+}
+
+void mpi_comm::allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
+                          backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    auto call = [&] { return described("allgatherv", amount(mine.count, mine.type)); };
+    int n = to_int(mine.count, *comm_, "allgatherv", where);
+    std::vector<int> sizes(static_cast<std::size_t>(comm_->size));
+    check(collective([&] { return MPI_Allgather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, comm); }),
+          *comm_, where, call);
+    std::size_t total = 0;
+    const std::vector<int> starts = displacements(sizes, total);
+    to_int(total, *comm_, "allgatherv", where);
+    const room_for target = room(all, total);
+    void* to = target.data;
+    const bool fits = target.fits;
+    check(collective([&] { return MPI_Allgatherv(mine.data, n, type, to, sizes.data(), starts.data(), type, comm); }),
+          *comm_, where, call);
+    if (!fits) too_small("allgatherv", total, all, where);
+    if (counts) counts->assign(sizes.begin(), sizes.end());
+}
+
+void mpi_comm::scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                        int root, backend::location where) {
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    const bool is_root = comm_->rank == root;
+    auto call = [&] { return described("scatterv", fmt::format("root={}, {}", root, std::string(mine.type.name))); };
+    std::vector<int> sizes, starts;
+    if (is_root) {
+        sizes.reserve(counts.size());
+        for (const std::size_t count : counts) sizes.push_back(to_int(count, *comm_, "scatterv", where));
+        std::size_t total = 0;
+        starts = displacements(sizes, total);
+        to_int(total, *comm_, "scatterv", where);
+    }
+    int n = 0;
+    check(collective([&] { return MPI_Scatter(sizes.data(), 1, MPI_INT, &n, 1, MPI_INT, root, comm); }),
+          *comm_, where, call);
+    const std::size_t block = static_cast<std::size_t>(n);
+    const room_for target = room(mine, block);
+    void* to = target.data;
+    const bool fits = target.fits;
+    check(collective([&] { return MPI_Scatterv(all.data, sizes.data(), starts.data(), type, to, n, type, root, comm); }),
+          *comm_, where, call);
+    if (!fits) too_small("scatterv", block, mine, where);
+}
+
+}  // namespace baton::mpi::detail

@@ -1,0 +1,161 @@
+// Point-to-point and new communicators on MPI.
+#include "comm.hpp"
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+
+#include <baton/status.hpp>
+
+#include "datatypes.hpp"
+#include "request.hpp"
+
+namespace baton::mpi::detail {
+
+namespace {
+
+// A probe's status: MPI's probe does not know the element type, so its count is in bytes.
+status probed(const MPI_Status& mpi_status) {
+    int bytes = 0;
+    MPI_Get_count(&mpi_status, MPI_BYTE, &bytes);
+    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(bytes < 0 ? 0 : bytes)};
+}
+
+}  // namespace
+
+mpi_comm::mpi_comm(MPI_Comm handle, std::string name, bool owned, const settings& options)
+    : comm_(std::make_shared<comm_info>()), settings_(options) {
+    comm_->handle = handle;
+    comm_->name = std::move(name);
+    comm_->owned = owned;
+    MPI_Comm_rank(handle, &comm_->rank);
+    MPI_Comm_size(handle, &comm_->size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &comm_->world_rank);
+}
+
+std::string mpi_comm::described(std::string_view operation, std::string_view arguments) const {
+    if (arguments.empty()) return fmt::format("{}(comm={})", operation, comm_->name);
+    return fmt::format("{}({}, comm={})", operation, arguments, comm_->name);
+}
+
+// ---- Point-to-point ------------------------------------------------------------------------
+
+void mpi_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
+    if (!nothing_deferred()) {
+        mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "send", where)->wait(where);
+        return;
+    }
+    const int count = to_int(data.count, *comm_, "send", where);
+    const MPI_Datatype type = transfer_type(data.type);
+    const int code = settings_.synchronous_sends ? MPI_Ssend(data.data, count, type, dest, tag, comm_->handle)
+                                                 : MPI_Send(data.data, count, type, dest, tag, comm_->handle);
+    check(code, *comm_, where, [&] { return described("send", fmt::format("dest={}, tag={}", dest, tag)); });
+}
+
+std::string mpi_comm::recv_context(int source, int tag, const backend::location& where) const {
+    return fmt::format("{}: {} at {}", who(*comm_),
+                       described("recv", fmt::format("source={}, tag={}", shown_rank(source), shown_tag(tag))),
+                       baton::detail::format_location(where));
+}
+
+void mpi_comm::recv_failed(int code, const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into,
+                           int source, int tag, const backend::location& where) const {
+    int error_class = code;
+    MPI_Error_class(code, &error_class);
+    std::rethrow_exception(mpi_error(code, recv_context(source, tag, where),
+                                     error_class == MPI_ERR_TRUNCATE ? truncation_detail(mpi_status, capacity, into) : ""));
+}
+
+status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
+    if (!nothing_deferred()) [[unlikely]]
+        return mpi_request::start_receive(comm_, into, source, tag, "recv", where)->wait(where);
+    const MPI_Datatype type = transfer_type(into.type);
+    MPI_Status mpi_status;
+    if (!into.resizable()) [[likely]] {
+        // A fixed buffer: one MPI_Recv with the capacity as count.
+        const int capacity = to_int(into.count, *comm_, "recv", where);
+        const int code = MPI_Recv(into.data, capacity, type, mpi_source(source), mpi_tag(tag), comm_->handle, &mpi_status);
+        if (code != MPI_SUCCESS) [[unlikely]]
+            recv_failed(code, mpi_status, capacity, into, source, tag, where);
+        int count = 0;
+        MPI_Get_count(&mpi_status, type, &count);
+        if (count == MPI_UNDEFINED) [[unlikely]]
+            return received_status(mpi_status, type, into, recv_context(source, tag, where));  // throws
+        return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
+    }
+    // A resizable container: a matched probe tells the size, then that very message is received.
+    MPI_Message message = MPI_MESSAGE_NULL;
+    int code = MPI_Mprobe(mpi_source(source), mpi_tag(tag), comm_->handle, &message, &mpi_status);
+    if (code != MPI_SUCCESS) [[unlikely]]
+        std::rethrow_exception(mpi_error(code, recv_context(source, tag, where)));
+    const matched_room room = make_room(message, mpi_status, into, type);
+    if (room.failed()) [[unlikely]]
+        std::rethrow_exception(room_failure(room, into, recv_context(source, tag, where)));
+    code = MPI_Mrecv(room.data, room.count, type, &message, &mpi_status);
+    if (code != MPI_SUCCESS) [[unlikely]]
+        std::rethrow_exception(mpi_error(code, recv_context(source, tag, where)));
+    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(room.count)};
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, int dest, int tag,
+                                                       backend::location where) {
+    if (!nothing_deferred()) progress();
+    return mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "isend", where);
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::irecv(backend::recv_buffer into, int source, int tag,
+                                                       backend::location where) {
+    if (!nothing_deferred()) progress();
+    return mpi_request::start_receive(comm_, into, source, tag, "irecv", where);
+}
+
+status mpi_comm::probe(int source, int tag, backend::location where) {
+    auto call = [&] {
+        return described("probe", fmt::format("source={}, tag={}", shown_rank(source), shown_tag(tag)));
+    };
+    MPI_Status mpi_status;
+    while (!nothing_deferred()) {
+        progress();
+        if (nothing_deferred()) break;
+        int found = 0;
+        check(MPI_Iprobe(mpi_source(source), mpi_tag(tag), comm_->handle, &found, &mpi_status), *comm_, where, call);
+        if (found && !claimed_by_deferred(comm_.get(), mpi_status.MPI_SOURCE, mpi_status.MPI_TAG))
+            return probed(mpi_status);
+    }
+    check(MPI_Probe(mpi_source(source), mpi_tag(tag), comm_->handle, &mpi_status), *comm_, where, call);
+    return probed(mpi_status);
+}
+
+std::optional<status> mpi_comm::iprobe(int source, int tag, backend::location where) {
+    if (!nothing_deferred()) progress();
+    int found = 0;
+    MPI_Status mpi_status;
+    check(MPI_Iprobe(mpi_source(source), mpi_tag(tag), comm_->handle, &found, &mpi_status), *comm_, where, [&] {
+        return described("iprobe", fmt::format("source={}, tag={}", shown_rank(source), shown_tag(tag)));
+    });
+    if (!found || claimed_by_deferred(comm_.get(), mpi_status.MPI_SOURCE, mpi_status.MPI_TAG)) return std::nullopt;
+    return probed(mpi_status);
+}
+
+// ---- New communicators ---------------------------------------------------------------------
+
+std::unique_ptr<backend::comm_impl> mpi_comm::split(int color, int key, backend::location where) {
+    if (!nothing_deferred()) progress();
+    MPI_Comm made = MPI_COMM_NULL;
+    check(MPI_Comm_split(comm_->handle, color == undefined ? MPI_UNDEFINED : color, key, &made), *comm_, where,
+          [&] { return described("split", fmt::format("color={}, key={}", color, key)); });
+    const int number = ++children_;
+    if (made == MPI_COMM_NULL) return nullptr;
+    return std::make_unique<mpi_comm>(made, fmt::format("{}.split{}(color={})", comm_->name, number, color), true,
+                                      settings_);
+}
+
+std::unique_ptr<backend::comm_impl> mpi_comm::dup(backend::location where) {
+    if (!nothing_deferred()) progress();
+    MPI_Comm made = MPI_COMM_NULL;
+    check(MPI_Comm_dup(comm_->handle, &made), *comm_, where, [&] { return described("dup", ""); });
+    const int number = ++children_;
+    return std::make_unique<mpi_comm>(made, fmt::format("{}.dup{}", comm_->name, number), true, settings_);
+}
+
+}  // namespace baton::mpi::detail

@@ -1,0 +1,109 @@
+// One process's handle on an MPI communicator: the backend interface on the MPI C API.
+//
+// Each baton call is the MPI call of the same name on the caller's own memory: a contiguous
+// range is sent from where it lives and received where it will live, with no staging copy and no
+// extra message. The exceptions, all documented in the README:
+//  - a receive into a resizable container (std::vector, std::string, serialized values) is a
+//    matched probe (MPI_Mprobe/MPI_Improbe), then MPI_Get_count, a resize and MPI_Mrecv: still
+//    one message, and wildcards stay correct because the probe has matched the message;
+//  - collectives whose receivers are resizable but cannot know the size from their own arguments
+//    (bcast into a vector, scatter, the v-collectives) first share the counts with one small
+//    collective (MPI_Bcast / MPI_Gather / MPI_Allgather / MPI_Scatter of counts); fixed buffers
+//    avoid it;
+//  - exscan gives rank 0 a value-initialized result as the simulator does (MPI leaves it
+//    undefined), so rank 0's result is not handed to MPI.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <baton/backend.hpp>
+
+#include "errors.hpp"
+#include "mpi_api.hpp"
+
+namespace baton::mpi::detail {
+
+struct settings {
+    bool synchronous_sends = false;  // --sends synchronous: MPI_Ssend / MPI_Issend
+};
+
+class mpi_comm final : public backend::comm_impl {
+public:
+    // Takes `handle` (freed with the last user of it when `owned`).
+    mpi_comm(MPI_Comm handle, std::string name, bool owned, const settings& options);
+
+    int rank() const override { return comm_->rank; }
+    int size() const override { return comm_->size; }
+    const std::string& name() const override { return comm_->name; }
+    int world_rank() const override { return comm_->world_rank; }
+    MPI_Comm handle() const { return comm_->handle; }
+
+    void send(backend::send_view data, int dest, int tag, backend::location where) override;
+    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
+                                                 backend::location where) override;
+    std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
+                                                 backend::location where) override;
+    status probe(int source, int tag, backend::location where) override;
+    std::optional<status> iprobe(int source, int tag, backend::location where) override;
+
+    void barrier(backend::location where) override;
+    void bcast(backend::recv_buffer data, int root, backend::location where) override;
+    void scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) override;
+    void gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) override;
+    void allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override;
+    void alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override;
+    void reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
+                backend::location where) override;
+    void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                   backend::location where) override;
+    void scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+              backend::location where) override;
+    void exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                backend::location where) override;
+    void gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts, int root,
+                 backend::location where) override;
+    void allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
+                    backend::location where) override;
+    void scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine, int root,
+                  backend::location where) override;
+    std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
+    std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
+
+private:
+    // A collective: `call()`, the blocking MPI call, after giving deferred receives (see
+    // request.hpp) a chance to start. Returns MPI's code.
+    template <class Call>
+    int collective(Call&& call);
+    // The reductions differ only in their MPI call; `op_name` names it in errors.
+    // `gets_result`: the rank receives a result (reduce's root; not exscan's rank 0, whose
+    // result MPI leaves undefined and the simulator value-initializes).
+    enum class result_at { this_rank, nowhere, scratch };
+    template <class Call>
+    void reduction(std::string_view op_name, backend::send_view mine, backend::recv_buffer result,
+                   const reduce_op& op, result_at where_result, Call&& call, backend::location where);
+    // Room for `count` elements in `into`: the container resized, or a fixed buffer when it is large
+    // enough; otherwise scratch room (`fits` false: the caller takes part in the collective all the
+    // same, so that the others do not hang, then throws too_small).
+    struct room_for {
+        void* data = nullptr;
+        bool fits = true;
+    };
+    room_for room(backend::recv_buffer& into, std::size_t count);
+    [[noreturn]] void too_small(std::string_view operation, std::size_t count, const backend::recv_buffer& into,
+                                backend::location where) const;
+    std::string described(std::string_view operation, std::string_view arguments) const;
+    // The start of a receive's error messages, and the error of a failed MPI_Recv (kept out of
+    // the receive's own code, which stays short).
+    std::string recv_context(int source, int tag, const backend::location& where) const;
+    [[noreturn, gnu::cold, gnu::noinline]] void recv_failed(int code, const MPI_Status& mpi_status, int capacity,
+                                                            const backend::recv_buffer& into, int source, int tag,
+                                                            const backend::location& where) const;
+
+    std::shared_ptr<comm_info> comm_;
+    settings settings_;
+    int children_ = 0;  // communicators made from this one, for their names (as the simulator counts)
+};
+
+}  // namespace baton::mpi::detail

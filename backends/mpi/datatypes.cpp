@@ -1,0 +1,98 @@
+#include "datatypes.hpp"
+
+#include <map>
+#include <type_traits>
+
+namespace baton::mpi::detail {
+
+namespace {
+
+// Contiguous byte datatypes for trivially copyable types that are not arithmetic, by size.
+std::map<std::size_t, MPI_Datatype>& struct_types() {
+    static std::map<std::size_t, MPI_Datatype> types;
+    return types;
+}
+
+}  // namespace
+
+MPI_Datatype struct_type(std::size_t size) {
+    if (size == 1) return MPI_BYTE;
+    auto& types = struct_types();
+    if (auto found = types.find(size); found != types.end()) return found->second;
+    MPI_Datatype type = MPI_DATATYPE_NULL;
+    // Sizes of C++ objects fit MPI's int for any type one would send by value.
+    MPI_Type_contiguous(static_cast<int>(size), MPI_BYTE, &type);
+    MPI_Type_commit(&type);
+    types.emplace(size, type);
+    return type;
+}
+
+namespace {
+
+bool is_integer(element_kind kind) {
+    return kind == element_kind::character || (kind >= element_kind::int8 && kind <= element_kind::uint64);
+}
+bool is_floating(element_kind kind) {
+    return kind == element_kind::float32 || kind == element_kind::float64 || kind == element_kind::long_double;
+}
+bool is_complex(element_kind kind) {
+    return kind == element_kind::complex_float32 || kind == element_kind::complex_float64;
+}
+
+}  // namespace
+
+const MPI_Datatype* native_types() {
+    // MPI's predefined datatypes are constants once MPI is initialized; the table is made on the
+    // first message.
+    static const MPI_Datatype table[element_kinds] = {
+        MPI_DATATYPE_NULL,  // bytes: a struct, by its size
+        MPI_BYTE,           // serialized
+        MPI_CXX_BOOL, MPI_CHAR,
+        MPI_INT8_T, MPI_UINT8_T, MPI_INT16_T, MPI_UINT16_T, MPI_INT32_T, MPI_UINT32_T, MPI_INT64_T, MPI_UINT64_T,
+        MPI_FLOAT, MPI_DOUBLE, MPI_LONG_DOUBLE,
+        MPI_CXX_FLOAT_COMPLEX, MPI_CXX_DOUBLE_COMPLEX,
+    };
+    static_assert(static_cast<int>(element_kind::int8) == 4 && static_cast<int>(element_kind::long_double) == 14,
+                  "the table follows element_kind's order");
+    return table;
+}
+
+// The operations MPI predefines for each group of basic datatypes (MPI 3.1, section 5.9.2).
+MPI_Datatype native_reduction_type(const type_desc& type, builtin_op op) {
+    const element_kind kind = type.kind;
+    bool allowed = false;
+    switch (op) {
+        case builtin_op::sum:
+        case builtin_op::prod:
+            allowed = is_integer(kind) || is_floating(kind) || is_complex(kind);
+            break;
+        case builtin_op::min:
+        case builtin_op::max:
+            allowed = is_integer(kind) || is_floating(kind);
+            break;
+        case builtin_op::logical_and:
+        case builtin_op::logical_or:
+        case builtin_op::logical_xor:
+            allowed = is_integer(kind) || kind == element_kind::boolean;
+            break;
+        case builtin_op::bit_and:
+        case builtin_op::bit_or:
+        case builtin_op::bit_xor:
+            allowed = is_integer(kind);
+            break;
+        default:
+            allowed = false;
+    }
+    if (!allowed) return MPI_DATATYPE_NULL;
+    // MPI_CHAR is a text type, not one of MPI's integer types for reductions: reduce a char as
+    // the signed or unsigned char it is.
+    if (kind == element_kind::character) return std::is_signed_v<char> ? MPI_SIGNED_CHAR : MPI_UNSIGNED_CHAR;
+    return transfer_type(type);
+}
+
+void free_datatypes() {
+    for (auto& [size, type] : struct_types()) MPI_Type_free(&type);
+    struct_types().clear();
+}
+
+}  // namespace baton::mpi::detail

@@ -1,0 +1,69 @@
+#include "launch.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <baton/communicator.hpp>
+
+#include "comm.hpp"
+#include "datatypes.hpp"
+#include "mpi_api.hpp"
+#include "ops.hpp"
+
+namespace baton::mpi {
+
+namespace {
+
+[[noreturn]] void abort_job(int world_rank, const std::string& what) {
+    std::cout << std::flush;
+    std::fprintf(stderr, "baton: rank %d failed: %s\n", world_rank, what.c_str());
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    std::_Exit(1);  // MPI_Abort does not return; this is for the compiler
+}
+
+}  // namespace
+
+int run_world(int& argc, char**& argv, const launch_options& options,
+              const std::function<void(communicator&)>& body) {
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) {
+        int provided = 0;
+        // Only the thread that called baton::run calls MPI (the simulator, if the program also
+        // runs one, never does).
+        if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+            std::fprintf(stderr, "baton: MPI_Init_thread failed\n");
+            return 1;
+        }
+    }
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    int world_rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+
+    {
+        // baton's world is a duplicate, so that the program's own MPI calls on MPI_COMM_WORLD
+        // never match baton's messages. It inherits MPI_ERRORS_RETURN.
+        MPI_Comm handle = MPI_COMM_NULL;
+        if (MPI_Comm_dup(MPI_COMM_WORLD, &handle) != MPI_SUCCESS) abort_job(world_rank, "MPI_Comm_dup failed");
+        detail::settings settings{.synchronous_sends = options.synchronous_sends};
+        communicator world(std::make_unique<detail::mpi_comm>(handle, "world", true, settings));
+        try {
+            body(world);
+        } catch (const std::exception& e) {
+            abort_job(world_rank, e.what());
+        } catch (...) {
+            abort_job(world_rank, "an exception that is not a std::exception");
+        }
+    }
+    std::cout << std::flush;
+    detail::free_ops();
+    detail::free_datatypes();
+    if (!initialized) MPI_Finalize();
+    return 0;
+}
+
+}  // namespace baton::mpi

@@ -1,0 +1,357 @@
+#include "request.hpp"
+
+#include <exception>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
+
+#include "datatypes.hpp"
+
+namespace baton::mpi::detail {
+
+namespace {
+
+// Every deferred receive of this process, in the order posted. Only the thread that runs the
+// rank calls MPI, so no lock.
+std::list<mpi_request*>& deferred_list() {
+    static std::list<mpi_request*> list;
+    return list;
+}
+
+// Takes a matched message off MPI's queue when it cannot go where it was meant to.
+void discard(MPI_Message& message, const MPI_Status& mpi_status) {
+    int bytes = 0;
+    MPI_Get_count(&mpi_status, MPI_BYTE, &bytes);
+    std::vector<std::byte> scratch(bytes > 0 ? static_cast<std::size_t>(bytes) : 1);
+    MPI_Mrecv(scratch.data(), bytes, MPI_BYTE, &message, MPI_STATUS_IGNORE);
+}
+
+}  // namespace
+
+matched_room make_room(MPI_Message& message, const MPI_Status& mpi_status, const backend::recv_buffer& into,
+                       MPI_Datatype type) {
+    matched_room room;
+    room.source = mpi_status.MPI_SOURCE;
+    room.tag = mpi_status.MPI_TAG;
+    MPI_Get_count(&mpi_status, type, &room.count);
+    if (room.count == MPI_UNDEFINED) {
+        MPI_Get_elements_x(&mpi_status, MPI_BYTE, &room.bytes);
+        discard(message, mpi_status);
+        return room;
+    }
+    try {
+        room.data = into.resize(into.container, static_cast<std::size_t>(room.count));
+    } catch (...) {
+        discard(message, mpi_status);
+        room.resize_error = std::current_exception();
+    }
+    return room;
+}
+
+std::exception_ptr room_failure(const matched_room& room, const backend::recv_buffer& into,
+                                const std::string& context) {
+    if (room.resize_error) return room.resize_error;
+    const bool whole = room.bytes % static_cast<MPI_Count>(into.type.size) == 0;
+    const std::string what = fmt::format(
+        "{}: the message from rank {} (tag {}) has {} bytes, {}", context, room.source, room.tag, room.bytes,
+        whole ? fmt::format("more elements than an MPI {}.{} count can carry", MPI_VERSION, MPI_SUBVERSION)
+              : fmt::format("not a whole number of {} ({} bytes each): the sender sent another type",
+                            into.type.name, into.type.size));
+    if (whole) return std::make_exception_ptr(usage_error(what));
+    return std::make_exception_ptr(type_mismatch_error(what));
+}
+
+status received_status(const MPI_Status& mpi_status, MPI_Datatype type, const backend::recv_buffer& into,
+                       const std::string& context) {
+    int count = 0;
+    MPI_Get_count(&mpi_status, type, &count);
+    if (count == MPI_UNDEFINED)
+        throw type_mismatch_error(fmt::format(
+            "{}: the message from rank {} (tag {}) is not a whole number of {} ({} bytes each): the sender sent "
+            "another type",
+            context, mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, into.type.name, into.type.size));
+    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
+}
+
+std::string truncation_detail(const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into) {
+    return fmt::format("the message from rank {} (tag {}) is longer than the {} elements of {} the receive buffer "
+                       "holds",
+                       mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, capacity, into.type.name);
+}
+
+std::size_t deferred_receives = 0;
+
+void progress() {
+    auto& list = deferred_list();
+    for (auto it = list.begin(); it != list.end();) {
+        mpi_request* receive = *it;
+        bool behind = false;
+        for (auto earlier = list.begin(); earlier != it && !behind; ++earlier)
+            behind = (*earlier)->overlaps(*receive);
+        if (receive->try_start(behind, list.begin(), it))
+            it = list.erase(it);
+        else
+            ++it;
+    }
+    deferred_receives = list.size();
+}
+
+bool claimed_by_deferred(const comm_info* comm, int source, int tag) {
+    for (const mpi_request* receive : deferred_list())
+        if (receive->accepts(comm, source, tag)) return true;
+    return false;
+}
+
+
+int wait_progressing(MPI_Request& request, MPI_Status* mpi_status) {
+    while (!nothing_deferred()) {
+        progress();
+        int done = 0;
+        const int code = MPI_Test(&request, &done, mpi_status);
+        if (code != MPI_SUCCESS || done) return code;
+    }
+    return MPI_Wait(&request, mpi_status);
+}
+
+mpi_request::mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::string_view operation, int peer,
+                         int tag, const backend::location& posted_at)
+    : comm_(std::move(comm)), kind_(k), operation_(operation), peer_(peer), tag_(tag), posted_at_(posted_at),
+      phase_(k == kind::send ? phase::active : phase::deferred) {}
+
+std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_info> comm,
+                                                     const backend::send_view& data, int dest, int tag,
+                                                     bool synchronous, std::string_view operation,
+                                                     const backend::location& where) {
+    std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::send, operation, dest, tag, where));
+    const comm_info& info = *request->comm_;
+    request->count_ = to_int(data.count, info, operation, where);
+    request->type_ = transfer_type(data.type);
+    const int code = synchronous
+                         ? MPI_Issend(data.data, request->count_, request->type_, dest, tag, info.handle, &request->handle_)
+                         : MPI_Isend(data.data, request->count_, request->type_, dest, tag, info.handle, &request->handle_);
+    if (code != MPI_SUCCESS) {
+        request->phase_ = phase::done;
+        std::rethrow_exception(mpi_error(code, who(info) + ": " + request->describe()));
+    }
+    return request;
+}
+
+std::unique_ptr<mpi_request> mpi_request::start_receive(std::shared_ptr<const comm_info> comm,
+                                                        const backend::recv_buffer& into, int source, int tag,
+                                                        std::string_view operation, const backend::location& where) {
+    std::unique_ptr<mpi_request> request(
+        new mpi_request(std::move(comm), kind::receive, operation, source, tag, where));
+    const comm_info& info = *request->comm_;
+    request->buffer_ = into;
+    request->type_ = transfer_type(into.type);
+    if (!into.resizable()) request->count_ = to_int(into.count, info, operation, where);
+    auto& list = deferred_list();
+    if (list.empty()) {
+        // The usual case: a fixed buffer is posted, a resizable one matched if its message is here.
+        if (request->try_start(false, list.end(), list.end())) return request;
+        request->slot_ = list.insert(list.end(), request.get());
+        deferred_receives = list.size();
+        return request;
+    }
+    // Behind other deferred receives: in the list, and started (with them) in posting order.
+    request->slot_ = list.insert(list.end(), request.get());
+    deferred_receives = list.size();
+    progress();
+    return request;
+}
+
+mpi_request::~mpi_request() {
+    if (phase_ == phase::deferred) {
+        deferred_list().erase(slot_);
+        deferred_receives = deferred_list().size();
+        return;
+    }
+    if (phase_ != phase::active) return;
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized) return;
+    if (kind_ == kind::receive) {
+        MPI_Cancel(&handle_);
+        MPI_Wait(&handle_, MPI_STATUS_IGNORE);
+    } else if (std::uncaught_exceptions() > 0) {
+        MPI_Request_free(&handle_);
+    } else {
+        wait_progressing(handle_, MPI_STATUS_IGNORE);
+    }
+}
+
+bool mpi_request::accepts(const comm_info* comm, int source, int tag) const {
+    return comm == comm_.get() && (peer_ < 0 || source < 0 || peer_ == source) &&
+           (tag_ < 0 || tag < 0 || tag_ == tag);
+}
+
+bool mpi_request::overlaps(const mpi_request& later) const { return accepts(later.comm_.get(), later.peer_, later.tag_); }
+
+std::string mpi_request::describe() const {
+    return fmt::format("{}({}={}, tag={}, comm={}) posted at {}", operation_,
+                       kind_ == kind::receive ? "source" : "dest", shown_rank(peer_), shown_tag(tag_), comm_->name,
+                       baton::detail::format_location(posted_at_));
+}
+
+void mpi_request::fail(std::exception_ptr failure) {
+    phase_ = phase::done;
+    failure_ = std::move(failure);
+}
+
+bool mpi_request::try_start(bool behind, std::list<mpi_request*>::const_iterator first,
+                            std::list<mpi_request*>::const_iterator self) {
+    const comm_info& info = *comm_;
+    const int source = mpi_source(peer_), tag = mpi_tag(tag_);
+    if (!behind && !buffer_.resizable()) {
+        const int code = MPI_Irecv(buffer_.data, count_, type_, source, tag, info.handle, &handle_);
+        if (code != MPI_SUCCESS)
+            fail(mpi_error(code, who(info) + ": " + describe()));
+        else
+            phase_ = phase::active;
+        return true;
+    }
+    int found = 0;
+    MPI_Status mpi_status;
+    if (behind) {
+        // An earlier deferred receive could take some of this one's messages: take the first
+        // message this one accepts only if none of the earlier ones accepts it.
+        int code = MPI_Iprobe(source, tag, info.handle, &found, &mpi_status);
+        if (code != MPI_SUCCESS) {
+            fail(mpi_error(code, who(info) + ": " + describe()));
+            return true;
+        }
+        if (!found) return false;
+        for (auto earlier = first; earlier != self; ++earlier)
+            if ((*earlier)->accepts(comm_.get(), mpi_status.MPI_SOURCE, mpi_status.MPI_TAG)) return false;
+    }
+    MPI_Message message = MPI_MESSAGE_NULL;
+    // The same message the probe saw, if there was one: only this thread takes messages.
+    int code = MPI_Improbe(source, tag, info.handle, &found, &message, &mpi_status);
+    if (code != MPI_SUCCESS) {
+        fail(mpi_error(code, who(info) + ": " + describe()));
+        return true;
+    }
+    if (!found) return false;
+    void* into = buffer_.data;
+    int count = count_;  // a fixed buffer's capacity: MPI reports a longer message as truncated
+    if (buffer_.resizable()) {
+        const matched_room room = make_room(message, mpi_status, buffer_, type_);
+        if (room.failed()) {
+            fail(room_failure(room, buffer_, who(info) + ": " + describe()));
+            return true;
+        }
+        into = room.data;
+        count = count_ = room.count;
+    }
+    code = MPI_Imrecv(into, count, type_, &message, &handle_);
+    if (code != MPI_SUCCESS)
+        fail(mpi_error(code, who(info) + ": " + describe()));
+    else
+        phase_ = phase::active;
+    return true;
+}
+
+void mpi_request::finish(int code, const MPI_Status& mpi_status) {
+    phase_ = phase::done;
+    handle_ = MPI_REQUEST_NULL;
+    const comm_info& info = *comm_;
+    if (code != MPI_SUCCESS) {
+        int error_class = code;
+        MPI_Error_class(code, &error_class);
+        std::string detail;
+        if (error_class == MPI_ERR_TRUNCATE && kind_ == kind::receive)
+            detail = truncation_detail(mpi_status, count_, buffer_);
+        fail(mpi_error(code, who(info) + ": " + describe(), detail));
+        return;
+    }
+    if (kind_ == kind::send) {
+        result_ = {peer_, tag_, static_cast<std::size_t>(count_)};
+        return;
+    }
+    if (buffer_.resizable()) {
+        result_ = {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count_)};
+        return;
+    }
+    try {
+        result_ = received_status(mpi_status, type_, buffer_, who(info) + ": " + describe());
+    } catch (...) {
+        fail(std::current_exception());
+    }
+}
+
+status mpi_request::take_result() {
+    if (failure_) std::rethrow_exception(failure_);
+    return result_;
+}
+
+bool mpi_request::poll() {
+    if (phase_ == phase::deferred) progress();
+    if (phase_ == phase::active) {
+        int done = 0;
+        MPI_Status mpi_status;
+        const int code = MPI_Test(&handle_, &done, &mpi_status);
+        if (code != MPI_SUCCESS || done) finish(code, mpi_status);
+    }
+    return phase_ == phase::done;
+}
+
+status mpi_request::wait(backend::location) {
+    while (phase_ != phase::done) {
+        if (phase_ == phase::active && nothing_deferred()) {
+            MPI_Status mpi_status;
+            const int code = MPI_Wait(&handle_, &mpi_status);
+            finish(code, mpi_status);
+            break;
+        }
+        if (phase_ == phase::active) progress();  // keep the other deferred receives going
+        poll();
+    }
+    return take_result();
+}
+
+std::optional<status> mpi_request::test(backend::location) {
+    if (phase_ == phase::active && !nothing_deferred()) progress();
+    if (!poll()) return std::nullopt;
+    return take_result();
+}
+
+std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
+                                  backend::location) {
+    std::vector<MPI_Request> handles(requests.size(), MPI_REQUEST_NULL);
+    auto at = [&](std::size_t i) { return static_cast<mpi_request*>(requests[i]); };
+    while (true) {
+        if (!nothing_deferred()) progress();
+        bool any_deferred = false;
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            mpi_request* request = at(i);
+            if (!request) continue;
+            if (request->phase_ == phase::done) {
+                result = request->take_result();
+                return i;
+            }
+            any_deferred = any_deferred || request->deferred();
+            handles[i] = request->phase_ == phase::active ? request->handle_ : MPI_REQUEST_NULL;
+        }
+        int index = MPI_UNDEFINED, done = 0;
+        MPI_Status mpi_status;
+        int code;
+        if (!any_deferred && nothing_deferred()) {
+            code = MPI_Waitany(static_cast<int>(handles.size()), handles.data(), &index, &mpi_status);
+            done = 1;
+        } else {
+            code = MPI_Testany(static_cast<int>(handles.size()), handles.data(), &index, &done, &mpi_status);
+        }
+        if (index != MPI_UNDEFINED && (done || code != MPI_SUCCESS)) {
+            mpi_request* request = at(static_cast<std::size_t>(index));
+            request->finish(code, mpi_status);
+            result = request->take_result();
+            return static_cast<std::size_t>(index);
+        }
+        if (code != MPI_SUCCESS) raise(code, *comm_, "wait_any", posted_at_);
+    }
+}
+
+}  // namespace baton::mpi::detail

@@ -1,0 +1,150 @@
+// Non-blocking operations on MPI, and the receives MPI cannot be given yet.
+//
+// An isend is MPI_Isend. An irecv into a fixed buffer is MPI_Irecv with the buffer's capacity.
+// An irecv into a resizable container (std::vector, std::string, a serialized value) cannot be
+// posted before its size is known, and baton never sends sizes in separate messages: it is
+// matched with MPI_Improbe, which tells the size, and then received with MPI_Imrecv into the
+// container resized to fit. Until a message has arrived such a receive is *deferred*: it lives in
+// a list of this process, in the order posted, and every later baton call that can wait (wait,
+// test, recv, send, probe, collectives) first tries to match the deferred receives (`progress`).
+// No thread is started and nothing blocks behind the program's back.
+//
+// Two rules keep MPI's semantics while receives are deferred:
+//  - order: the deferred receives are tried in the order they were posted, and a receive that an
+//    earlier deferred receive stands before (same communicator, overlapping source and tag) takes
+//    a message only if none of the earlier ones accepts it; so each message goes to the earliest
+//    receive that accepts it, as MPI matches posted receives;
+//  - progress: while any receive is deferred, baton's point-to-point calls do not block inside MPI
+//    (a large message to a deferred receive needs that receive to be posted before its sender can
+//    finish): send, recv, probe and wait become their non-blocking forms completed by polling,
+//    which tries the deferred receives again on every turn.
+// Collectives cannot do the same: MPI matches a blocking collective only with the blocking form on
+// every rank, and which ranks have deferred receives differs. So a rank inside a collective does
+// not match its deferred receives, and a sender whose large message (above MPI's eager limit) goes
+// to one of them waits until the receiving rank is back in a point-to-point call. The README says
+// so ("what differs"); an irecv into a fixed buffer is posted at once and never waits like that.
+// With no deferred receive (the usual case) every call is the plain blocking MPI call.
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <baton/backend.hpp>
+
+#include "errors.hpp"
+#include "mpi_api.hpp"
+
+namespace baton::mpi::detail {
+
+class mpi_request final : public backend::request_impl {
+public:
+    // Posts a send (MPI_Isend, or MPI_Issend when sends are synchronous).
+    static std::unique_ptr<mpi_request> start_send(std::shared_ptr<const comm_info> comm,
+                                                   const backend::send_view& data, int dest, int tag,
+                                                   bool synchronous, std::string_view operation,
+                                                   const backend::location& where);
+    // Posts a receive, or defers it (see above).
+    static std::unique_ptr<mpi_request> start_receive(std::shared_ptr<const comm_info> comm,
+                                                      const backend::recv_buffer& into, int source, int tag,
+                                                      std::string_view operation, const backend::location& where);
+
+    // A pending receive is cancelled; a pending send is waited for (its data is about to go away),
+    // except while an exception unwinds the stack, when it is let go.
+    ~mpi_request() override;
+
+    status wait(backend::location where) override;
+    std::optional<status> test(backend::location where) override;
+    std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
+                         backend::location where) override;
+
+    // Hands a deferred receive to MPI if it can be; true when it is no longer deferred. `behind`:
+    // an earlier deferred receive, in [first, self) of the deferred list, could take the same
+    // message; then only a message that none of them accepts is taken.
+    bool try_start(bool behind, std::list<mpi_request*>::const_iterator first,
+                   std::list<mpi_request*>::const_iterator self);
+    bool deferred() const { return phase_ == phase::deferred; }
+    // True when this deferred receive would accept a message (source, tag) of `comm`.
+    bool accepts(const comm_info* comm, int source, int tag) const;
+    // True when this deferred receive could take a message that `later` could take.
+    bool overlaps(const mpi_request& later) const;
+
+    // "irecv(source=1, tag=0, comm=world) posted at app.cpp:12"
+    std::string describe() const;
+
+private:
+    enum class phase { deferred, active, done };
+    enum class kind { send, receive };
+
+    mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::string_view operation, int peer, int tag,
+                const backend::location& posted_at);
+
+    // Polls once: returns true when the request is done.
+    bool poll();
+    // Records the outcome of the MPI request.
+    void finish(int code, const MPI_Status& mpi_status);
+    void fail(std::exception_ptr failure);
+    status take_result();
+
+    std::shared_ptr<const comm_info> comm_;
+    kind kind_;
+    std::string_view operation_;  // a string literal: "isend", "irecv", "recv", ...
+    int peer_;                    // dest of a send, source of a receive (baton's any_source)
+    int tag_;
+    backend::location posted_at_;
+
+    phase phase_ = phase::active;
+    MPI_Request handle_ = MPI_REQUEST_NULL;
+    MPI_Datatype type_ = MPI_DATATYPE_NULL;
+    backend::recv_buffer buffer_;
+    int count_ = 0;  // elements sent, capacity of a fixed receive, or what a resizable one matched
+    status result_;
+    std::exception_ptr failure_;
+    std::list<mpi_request*>::iterator slot_;  // in the deferred list while deferred
+};
+
+// How many receives are deferred (the size of the list above).
+extern std::size_t deferred_receives;
+// True when no receive is deferred: then blocking MPI calls are safe and used as they are.
+inline bool nothing_deferred() { return deferred_receives == 0; }
+// Tries to start every deferred receive that no earlier deferred receive stands before.
+void progress();
+// True when a message (source, tag) on `comm` belongs to a deferred receive (a probe must not
+// report it).
+bool claimed_by_deferred(const comm_info* comm, int source, int tag);
+// Completes `request` while keeping deferred receives progressing. Returns MPI's error code.
+int wait_progressing(MPI_Request& request, MPI_Status* mpi_status);
+
+// A message matched by a probe, to be received into a resizable buffer: resizes the buffer to
+// the message and says where to receive it and how many elements. When the message is no whole
+// number of elements (another type was sent) or the resize fails, the message is taken off MPI's
+// queue and `failed()`; room_failure() then makes the error, its message starting with `context`.
+struct matched_room {
+    void* data = nullptr;
+    int count = 0;
+    int source = 0, tag = 0;
+    MPI_Count bytes = 0;           // the message's size when it is no whole number of elements
+    std::exception_ptr resize_error;
+    bool failed() const { return count == MPI_UNDEFINED || resize_error; }
+};
+matched_room make_room(MPI_Message& message, const MPI_Status& mpi_status, const backend::recv_buffer& into,
+                       MPI_Datatype type);
+std::exception_ptr room_failure(const matched_room& room, const backend::recv_buffer& into,
+                                const std::string& context);
+
+// The status of a fixed receive, or a type_mismatch_error when the bytes received are no whole
+// number of elements.
+status received_status(const MPI_Status& mpi_status, MPI_Datatype type, const backend::recv_buffer& into,
+                       const std::string& context);
+// What a fixed receive that MPI found too short says.
+std::string truncation_detail(const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into);
+
+// baton's wildcards as MPI's.
+inline int mpi_source(int source) { return source < 0 ? MPI_ANY_SOURCE : source; }
+inline int mpi_tag(int tag) { return tag < 0 ? MPI_ANY_TAG : tag; }
+
+}  // namespace baton::mpi::detail

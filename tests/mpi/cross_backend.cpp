@@ -1,0 +1,653 @@
+// The cross-backend suite: every communicator operation, run under mpiexec on MPI and, in the
+// same process, on the simulator with the same number of ranks; every rank's record must be the
+// same on both. Run it as `mpiexec -n N cross_backend [name-filter]`; started plainly it compares
+// the simulator with itself under another schedule.
+//
+// Every scenario is safe without buffering (MPI may make any send wait for its receive): ranks
+// exchange with sendrecv or isend/irecv, never with two blocking sends facing each other.
+#include <algorithm>
+#include <array>
+#include <complex>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
+#include "harness.hpp"
+
+using baton::communicator;
+using harness::record;
+
+namespace {
+
+using harness::text;
+
+struct pod {
+    std::int32_t a;
+    double b;
+    char c;
+    friend bool operator==(const pod&, const pod&) = default;
+};
+std::string text(const pod& p) { return fmt::format("pod({},{},{})", p.a, p.b, static_cast<int>(p.c)); }
+
+struct pod_sum {
+    pod operator()(const pod& x, const pod& y) const {
+        return {x.a + y.a, x.b + y.b, static_cast<char>(x.c ^ y.c)};
+    }
+};
+
+// Affine maps x -> m*x + c (mod 1000003), composed: associative, not commutative.
+struct affine {
+    std::int64_t m, c;
+};
+std::string text(const affine& f) { return fmt::format("affine({},{})", f.m, f.c); }
+// (g after f): first f (the lower rank), then g.
+affine compose(const affine& f, const affine& g) {
+    constexpr std::int64_t p = 1000003;
+    return {(g.m * f.m) % p, (g.m * f.c + g.c) % p};
+}
+
+struct message {
+    std::string name;
+    std::vector<int> values;
+    std::map<int, std::string> labels;
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(name, values, labels);
+    }
+};
+std::string text(const message& m) {
+    std::string labels;
+    for (const auto& [k, v] : m.labels) labels += fmt::format("{}={};", k, v);
+    return fmt::format("message({}, {}, {})", m.name, harness::text(m.values), labels);
+}
+
+int right_of(const communicator& c, int k = 1) { return (c.rank() + k) % c.size(); }
+int left_of(const communicator& c, int k = 1) { return (c.rank() - k % c.size() + c.size()) % c.size(); }
+
+// ---- Point-to-point ------------------------------------------------------------------------
+
+template <class T>
+void exchange_scalar(communicator& world, record& out, T mine, std::string_view name) {
+    T got{};
+    const auto s = world.sendrecv(mine, right_of(world), 3, got, left_of(world), 3);
+    out("{}: got {} {}", name, text(got), text(s));
+}
+
+std::string scalars(communicator& world) {
+    record out;
+    const int r = world.rank();
+    exchange_scalar(world, out, 7 * r - 3, "int");
+    exchange_scalar(world, out, static_cast<std::int8_t>(-r), "int8");
+    exchange_scalar(world, out, static_cast<std::uint16_t>(60000 + r), "uint16");
+    exchange_scalar(world, out, static_cast<std::uint64_t>(1) << (40 + r), "uint64");
+    exchange_scalar(world, out, static_cast<long>(-5'000'000'000L * (r + 1)), "long");
+    exchange_scalar(world, out, 0.1 * r, "double");
+    exchange_scalar(world, out, 1.5f / static_cast<float>(r + 1), "float");
+    exchange_scalar(world, out, static_cast<long double>(r) / 3.0L, "long double");
+    exchange_scalar(world, out, static_cast<char>('a' + r), "char");
+    exchange_scalar(world, out, r % 2 == 0, "bool");
+    exchange_scalar(world, out, std::complex<double>(r, -r * 0.5), "complex<double>");
+    exchange_scalar(world, out, std::complex<float>(1.0f + r, 2.0f), "complex<float>");
+    exchange_scalar(world, out, pod{r, r * 1.25, static_cast<char>(r)}, "pod");
+    exchange_scalar(world, out, baton::value_index<double>{r * 2.5, r}, "value_index");
+    return out.text();
+}
+
+std::string containers(communicator& world) {
+    record out;
+    const int r = world.rank();
+    std::vector<double> v(static_cast<std::size_t>(r + 1));
+    std::iota(v.begin(), v.end(), 0.5 * r);
+    std::vector<double> got;
+    auto s = world.sendrecv(v, right_of(world), 1, got, left_of(world), 1);
+    out("vector<double>: {} {}", text(got), text(s));
+
+    std::string word(static_cast<std::size_t>(r), static_cast<char>('x' + r % 3));
+    std::string word_got = "previous content";
+    s = world.sendrecv(word, right_of(world), 2, word_got, left_of(world), 2);
+    out("string: {} {}", text(word_got), text(s));
+
+    std::vector<pod> pods;
+    for (int i = 0; i <= r; ++i) pods.push_back({i, i * 0.5, static_cast<char>('A' + i)});
+    std::vector<pod> pods_got;
+    s = world.sendrecv(pods, right_of(world), 3, pods_got, left_of(world), 3);
+    std::string shown;
+    for (const auto& p : pods_got) shown += text(p) + " ";
+    out("vector<pod>: {} {}", shown, text(s));
+
+    // An empty vector arrives as an empty vector.
+    std::vector<int> empty, empty_got{1, 2, 3};
+    s = world.sendrecv(empty, right_of(world), 4, empty_got, left_of(world), 4);
+    out("empty: {} {}", text(empty_got), text(s));
+
+    // Fixed buffers: an array of the exact size, a span larger than the message.
+    std::array<int, 4> fixed{r, r + 1, r + 2, r + 3}, fixed_got{};
+    s = world.sendrecv(fixed, right_of(world), 5, fixed_got, left_of(world), 5);
+    out("array: {} {}", text(fixed_got), text(s));
+    std::vector<short> three{static_cast<short>(r), 2, 3}, storage(10, -1);
+    std::span<short> room(storage);
+    s = world.sendrecv(three, right_of(world), 6, room, left_of(world), 6);
+    out("span of 10 got {} {}", text(storage), text(s));
+    return out.text();
+}
+
+std::string serialized(communicator& world) {
+    record out;
+    const int r = world.rank();
+    message m{"from " + std::to_string(r), {r, r * r}, {{r, "self"}, {r + 10, "ten more"}}};
+    message got;
+    auto s = world.sendrecv(m, right_of(world), 9, got, left_of(world), 9);
+    out("message: {} tag {} source {}", text(got), s.tag, s.source);
+
+    std::vector<std::vector<int>> nested{{r}, {}, {1, 2, r}};
+    std::vector<std::vector<int>> nested_got;
+    s = world.sendrecv(nested, right_of(world), 10, nested_got, left_of(world), 10);
+    std::string shown;
+    for (const auto& inner : nested_got) shown += text(inner);
+    out("nested: {}", shown);
+
+    std::map<std::string, double> table{{"rank", r}, {"half", r / 2.0}};
+    auto request = world.isend(table, right_of(world), 11);
+    std::map<std::string, double> table_got;
+    auto receive = world.irecv(table_got, left_of(world), 11);
+    receive.wait();
+    request.wait();
+    for (const auto& [k, v] : table_got) out("table {} = {}", k, v);
+    return out.text();
+}
+
+std::string to_self(communicator& world) {
+    record out;
+    const int r = world.rank();
+    auto request = world.isend(std::vector<int>{r, r, r}, r, 4);
+    out("self: {}", text(world.recv<std::vector<int>>(r, 4)));
+    out("send status: {}", text(request.wait()));
+    out("again: {}", harness::thrown_by([&] { request.wait(); }));  // waiting twice is a usage_error
+    return out.text();
+}
+
+std::string nonblocking(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    // Every rank to every rank (itself included): resizable irecvs, then isends, then wait_all.
+    std::vector<std::vector<int>> inbox(static_cast<std::size_t>(n));
+    std::vector<baton::request> requests;
+    for (int from = 0; from < n; ++from) requests.push_back(world.irecv(inbox[static_cast<std::size_t>(from)], from, 7));
+    for (int to = 0; to < n; ++to)
+        requests.push_back(world.isend(std::vector<int>(static_cast<std::size_t>(to + 1), r * 100 + to), to, 7));
+    const auto statuses = baton::wait_all(requests);
+    for (int from = 0; from < n; ++from)
+        out("from {}: {} {}", from, text(inbox[static_cast<std::size_t>(from)]),
+            text(statuses[static_cast<std::size_t>(from)]));
+    for (int to = 0; to < n; ++to) out("sent: {}", text(statuses[static_cast<std::size_t>(n + to)]));
+
+    // Fixed irecv completed by polling test().
+    int value = -1;
+    auto receive = world.irecv(value, left_of(world), 8);
+    auto send = world.isend(r * 3, right_of(world), 8);
+    std::optional<baton::status> done;
+    while (!(done = receive.test())) {
+    }
+    send.wait();
+    out("tested: {} {} pending={}", value, text(*done), receive.pending());
+    return out.text();
+}
+
+// Receives posted before their messages arrive, into resizable containers: on MPI they are
+// deferred until a matched probe finds the message. They must take the messages in the order
+// they were posted, mixed with fixed receives, blocking receives and probes.
+std::string posted_early(communicator& world) {
+    record out;
+    if (world.size() < 2) return "needs two ranks\n";
+    const int r = world.rank();
+    if (r == 1) {
+        std::vector<double> first;
+        std::array<int, 2> second{};
+        std::string third;
+        std::vector<double> big;
+        auto a = world.irecv(first, 0, baton::any_tag);
+        auto b = world.irecv(second, 0, baton::any_tag);
+        auto c = world.irecv(third, 0, baton::any_tag);
+        world.barrier();  // rank 0 sends only now
+        const auto fourth = world.recv<std::vector<int>>(0, baton::any_tag);
+        auto d = world.irecv(big, 0, 25);
+        const auto probed = world.probe(0, baton::any_tag);
+        const auto fifth = world.recv<std::string>(0, baton::any_tag);
+        out("probe before the fifth: source {} tag {}", probed.source, probed.tag);
+        out("first: {} {}", text(first), text(a.wait()));
+        out("second: {} {}", text(second), text(b.wait()));
+        out("third: {} {}", text(third), text(c.wait()));
+        out("fourth: {}", text(fourth));
+        out("fifth: {}", text(fifth));
+        const auto big_status = d.wait();
+        out("big: {} elements, sum {} {}", big.size(), std::accumulate(big.begin(), big.end(), 0.0), text(big_status));
+    } else {
+        world.barrier();
+    }
+    if (r == 0) {
+        // Blocking sends: the large one (a rendezvous on MPI) must find its deferred receive
+        // started while rank 1 is blocked elsewhere.
+        world.send(std::vector<double>{1.5, 2.5}, 1, 21);
+        world.send(std::array<int, 2>{7, 8}, 1, 22);
+        world.send(std::string("third"), 1, 23);
+        world.send(std::vector<int>{4, 4, 4, 4}, 1, 24);
+        world.send(std::vector<double>(300000, 0.25), 1, 25);
+        world.send(std::string("fifth"), 1, 26);
+    }
+    world.barrier();
+    // A receive behind a deferred one still takes the messages the deferred one does not accept:
+    // rank 1's first receive (from rank 0) is matched only after its second (from anyone, tag 77)
+    // has received rank 2's message, because rank 0 sends only once rank 1 says so.
+    if (world.size() >= 3) {
+        if (r == 1) {
+            std::vector<int> from_zero;
+            int from_anyone = 0;
+            auto first = world.irecv(from_zero, 0, baton::any_tag);
+            auto second = world.irecv(from_anyone, baton::any_source, 77);
+            const auto s2 = second.wait();
+            world.send(1, 0, 78);
+            const auto s1 = first.wait();
+            out("second {} {}, then first {} {}", from_anyone, text(s2), text(from_zero), text(s1));
+        } else if (r == 2) {
+            world.send(42, 1, 77);
+        } else if (r == 0) {
+            world.recv<int>(1, 78);
+            world.send(std::vector<int>{7, 7}, 1, 79);
+        }
+    }
+    world.barrier();
+    return out.text();
+}
+
+std::string wildcards(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    // Everyone sends its rank to rank 0; rank 0 takes them with any_source, in whatever order.
+    if (r == 0) {
+        std::vector<std::pair<int, int>> got;
+        for (int i = 1; i < n; ++i) {
+            int value = 0;
+            const auto s = world.recv(value, baton::any_source, 12);
+            got.push_back({s.source, value});
+        }
+        std::sort(got.begin(), got.end());
+        for (const auto& [source, value] : got) out("any_source: {} sent {}", source, value);
+    } else {
+        world.send(r * 11, 0, 12);
+    }
+    // Tags in sending order from one source: any_tag takes them in that order.
+    if (r == 0) {
+        for (int to = 1; to < n; ++to) {
+            auto a = world.isend(std::string("x"), to, 30);
+            auto b = world.isend(std::string("yy"), to, 31);
+            auto c = world.isend(std::string("zzz"), to, 32);
+            baton::request all[] = {std::move(a), std::move(b), std::move(c)};
+            baton::wait_all(all);
+        }
+    } else {
+        // A specific tag first, then any_tag twice: they get 31, then 30 and 32.
+        const auto second = world.recv<std::string>(0, 31);
+        std::string first, third;
+        const auto s1 = world.recv(first, 0, baton::any_tag);
+        const auto s3 = world.recv(third, 0, baton::any_tag);
+        out("specific {} then any_tag {} (tag {}), {} (tag {})", second, first, s1.tag, third, s3.tag);
+    }
+    // Probe with wildcards, then receive exactly what was probed.
+    if (r == 0) {
+        std::vector<std::string> got;
+        for (int i = 1; i < n; ++i) {
+            const auto p = world.probe(baton::any_source, 13);
+            const auto value = world.recv<std::string>(p.source, p.tag);
+            got.push_back(fmt::format("{}:{}:{}", p.source, value, p.count));  // bytes of chars: same count
+        }
+        std::sort(got.begin(), got.end());
+        out("probed: {}", fmt::join(got, ", "));
+    } else {
+        world.send(std::string(static_cast<std::size_t>(r), 'p'), 0, 13);
+    }
+    // iprobe until the message is there.
+    if (n > 1 && r == 1) world.send(std::string("late"), 0, 14);
+    if (n > 1 && r == 0) {
+        std::optional<baton::status> s;
+        while (!(s = world.iprobe(baton::any_source, 14))) {
+        }
+        out("iprobe: source {} tag {}", s->source, s->tag);
+        out("then: {}", world.recv<std::string>(s->source, 14));
+    }
+    world.barrier();
+    return out.text();
+}
+
+std::string wait_any(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    if (r == 0) {
+        std::vector<std::vector<int>> inbox(static_cast<std::size_t>(n));
+        std::vector<int> fixed(static_cast<std::size_t>(n), -1);
+        std::vector<baton::request> requests;
+        for (int from = 1; from < n; ++from) {
+            requests.push_back(world.irecv(inbox[static_cast<std::size_t>(from)], from, 15));
+            requests.push_back(world.irecv(fixed[static_cast<std::size_t>(from)], from, 16));
+        }
+        world.barrier();
+        std::vector<std::string> seen;
+        while (auto done = baton::wait_any(requests))
+            seen.push_back(fmt::format("request {} {}", done->index, text(done->status)));
+        std::sort(seen.begin(), seen.end());
+        for (const auto& s : seen) out("{}", s);
+        for (int from = 1; from < n; ++from)
+            out("from {}: {} and {}", from, text(inbox[static_cast<std::size_t>(from)]), fixed[static_cast<std::size_t>(from)]);
+        out("none pending: {}", !baton::wait_any(requests).has_value());
+    } else {
+        world.barrier();
+        world.send(std::vector<int>(static_cast<std::size_t>(r), r), 0, 15);
+        world.send(-r, 0, 16);
+    }
+    return out.text();
+}
+
+std::string errors(communicator& world) {
+    record out;
+    const int r = world.rank();
+    // A fixed buffer too small for the message: truncation_error, blocking and non-blocking.
+    std::vector<int> five{1, 2, 3, 4, 5};
+    std::array<int, 3> small{};
+    auto send = world.isend(five, right_of(world), 40);
+    out("recv into 3 of 5: {}", harness::thrown_by([&] { world.recv(small, left_of(world), 40); }));
+    send.wait();
+    send = world.isend(five, right_of(world), 41);
+    auto receive = world.irecv(small, left_of(world), 41);
+    out("irecv into 3 of 5: {}", harness::thrown_by([&] { receive.wait(); }));
+    send.wait();
+    // Another type (12 bytes of ints into doubles): type_mismatch_error.
+    send = world.isend(std::vector<int>{1, 2, 3}, right_of(world), 42);
+    std::vector<double> doubles;
+    out("ints into doubles: {}", harness::thrown_by([&] { world.recv(doubles, left_of(world), 42); }));
+    send.wait();
+    send = world.isend(std::array<std::int32_t, 3>{1, 2, 3}, right_of(world), 43);
+    std::array<double, 4> fixed_doubles{};
+    out("ints into fixed doubles: {}", harness::thrown_by([&] { world.recv(fixed_doubles, left_of(world), 43); }));
+    send.wait();
+    // Arguments baton refuses on every backend, before anything is sent.
+    out("bad dest: {}", harness::thrown_by([&] { world.send(1, world.size(), 0); }));
+    out("bad tag: {}", harness::thrown_by([&] { world.send(1, 0, baton::max_tag + 1); }));
+    int value = r;
+    out("bad root: {}", harness::thrown_by([&] { world.bcast(value, -2); }));
+    out("uneven scatter: {}", harness::thrown_by([&] {
+            if (world.rank() == 0) world.scatter(std::vector<int>(static_cast<std::size_t>(world.size()) + 1), 0);
+            else throw baton::usage_error("only the root knows");
+        }));
+    // A rank carries on after catching them.
+    out("afterwards: {}", world.allreduce(r, baton::op::sum));
+    return out.text();
+}
+
+// ---- Collectives ---------------------------------------------------------------------------
+
+std::string broadcasts(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    for (int root = 0; root < n; ++root) {
+        int scalar = r == root ? 42 + root : -1;
+        world.bcast(scalar, root);
+        std::vector<double> v;
+        if (r == root) v = {1.0 * root, 2.0, 3.5};
+        world.bcast(v, root);
+        std::string s = r == root ? std::string(static_cast<std::size_t>(root + 1), '#') : "";
+        world.bcast(s, root);
+        std::array<std::int16_t, 3> a{};
+        if (r == root) a = {1, static_cast<std::int16_t>(root), 3};
+        world.bcast(a, root);
+        message m;
+        if (r == root) m = {"root " + std::to_string(root), {root}, {{1, "one"}}};
+        world.bcast(m, root);
+        std::vector<int> empty;
+        if (r == root) empty.clear();
+        world.bcast(empty, root);
+        out("root {}: {} {} {} {} {} {}", root, scalar, text(v), text(s), text(a), text(m), text(empty));
+    }
+    return out.text();
+}
+
+std::string scatters_and_gathers(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    const int root = n - 1;
+    std::vector<int> all;
+    if (r == root) {
+        all.resize(static_cast<std::size_t>(3 * n));
+        std::iota(all.begin(), all.end(), 100);
+    }
+    const auto mine = world.scatter(all, root);
+    out("scatter: {}", text(mine));
+    std::vector<std::string> words;
+    if (r == root)
+        for (int i = 0; i < 2 * n; ++i) words.push_back(std::string(static_cast<std::size_t>(i), 'w'));
+    out("scatter serialized: {}", text(world.scatter(words, root)));
+    out("gather scalar: {}", text(world.gather(r * r, root)));
+    out("gather vector: {}", text(world.gather(std::vector<double>{r * 0.5, -1.0}, 0)));
+    out("gather serialized: {}", text(world.gather(std::vector<std::string>(static_cast<std::size_t>(r), "g"), 0)));
+    out("allgather: {}", text(world.allgather(static_cast<std::uint8_t>(r + 200))));
+    out("allgather array: {}", text(world.allgather(std::array<char, 2>{'a', static_cast<char>('a' + r)})));
+    out("allgather serialized: {}", text(world.allgather(std::map<int, int>{{r, -r}})));
+    std::vector<int> blocks;
+    for (int to = 0; to < n; ++to)
+        for (int k = 0; k < 2; ++k) blocks.push_back(r * 1000 + to * 10 + k);
+    out("alltoall: {}", text(world.alltoall(blocks)));
+    out("alltoall empty: {}", text(world.alltoall(std::vector<int>{})));
+    world.barrier();
+    return out.text();
+}
+
+std::string variable_size(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    const std::vector<int> mine(static_cast<std::size_t>(r), r);  // rank 0 contributes nothing
+    for (int root = 0; root < n; ++root) {
+        const auto all = world.gatherv(mine, root);
+        out("gatherv to {}: {} counts {}", root, text(all.data()), text(all.counts()));
+    }
+    const auto every = world.allgatherv(std::vector<double>(static_cast<std::size_t>(n - r), 0.5 * r));
+    out("allgatherv: {} counts {}", text(every.data()), text(every.counts()));
+    out("allgatherv scalar: {}", text(world.allgatherv(r * 3).data()));
+    baton::ragged<std::int64_t> parts;
+    if (r == 0) {
+        std::vector<std::vector<std::int64_t>> blocks(static_cast<std::size_t>(n));
+        for (int to = 0; to < n; ++to)
+            for (int k = 0; k < (to * 2) % 3; ++k) blocks[static_cast<std::size_t>(to)].push_back(to * 100 + k);
+        parts = baton::ragged<std::int64_t>::from_blocks(blocks);
+    }
+    out("scatterv: {}", text(world.scatterv(parts, 0)));
+    return out.text();
+}
+
+template <class T, class Op>
+void reduce_all_ways(communicator& world, record& out, std::string_view name, const T& mine, const Op& op) {
+    for (int root = 0; root < world.size(); ++root) out("{} reduce to {}: {}", name, root, text(world.reduce(mine, op, root)));
+    out("{} allreduce: {}", name, text(world.allreduce(mine, op)));
+    out("{} scan: {}", name, text(world.scan(mine, op)));
+    out("{} exscan: {}", name, text(world.exscan(mine, op)));
+}
+
+template <class T>
+void arithmetic_reductions(communicator& world, record& out, std::string_view name, T mine) {
+    reduce_all_ways(world, out, fmt::format("{} sum", name), mine, baton::op::sum);
+    reduce_all_ways(world, out, fmt::format("{} prod", name), mine, baton::op::prod);
+    if constexpr (!std::is_same_v<T, std::complex<double>>) {
+        reduce_all_ways(world, out, fmt::format("{} min", name), mine, baton::op::min);
+        reduce_all_ways(world, out, fmt::format("{} max", name), mine, baton::op::max);
+    }
+}
+
+std::string reductions(communicator& world) {
+    record out;
+    const int r = world.rank();
+    arithmetic_reductions(world, out, "int", 3 * r - 4);
+    arithmetic_reductions(world, out, "int8", static_cast<std::int8_t>(r - 2));
+    arithmetic_reductions(world, out, "uint32", static_cast<std::uint32_t>(r + 1));
+    arithmetic_reductions(world, out, "int64", static_cast<std::int64_t>(r) * 1'000'000'007LL);
+    arithmetic_reductions(world, out, "double", r - 1.5);
+    arithmetic_reductions(world, out, "float", static_cast<float>(r) * 0.5f);
+    arithmetic_reductions(world, out, "long double", static_cast<long double>(r) - 0.25L);
+    arithmetic_reductions(world, out, "char", static_cast<char>(r + 1));
+    arithmetic_reductions(world, out, "complex", std::complex<double>(r, 1));
+    for (const auto& [name, value] : {std::pair{"int", r}, std::pair{"int zero at 1", r == 1 ? 0 : 5}}) {
+        reduce_all_ways(world, out, fmt::format("{} land", name), value, baton::op::logical_and);
+        reduce_all_ways(world, out, fmt::format("{} lor", name), value * 0, baton::op::logical_or);
+        reduce_all_ways(world, out, fmt::format("{} lxor", name), value, baton::op::logical_xor);
+        reduce_all_ways(world, out, fmt::format("{} band", name), value + 6, baton::op::bit_and);
+        reduce_all_ways(world, out, fmt::format("{} bor", name), value, baton::op::bit_or);
+        reduce_all_ways(world, out, fmt::format("{} bxor", name), value, baton::op::bit_xor);
+    }
+    reduce_all_ways(world, out, "bool land", r != 2, baton::op::logical_and);
+    reduce_all_ways(world, out, "bool lor", r == 2, baton::op::logical_or);
+    reduce_all_ways(world, out, "bool lxor", r % 2 == 0, baton::op::logical_xor);
+    reduce_all_ways(world, out, "bool sum (a user op on MPI)", r == 1, baton::op::sum);
+    reduce_all_ways(world, out, "uint16 bxor", static_cast<std::uint16_t>(1 << r), baton::op::bit_xor);
+    reduce_all_ways(world, out, "std::plus", r * 2, std::plus<int>{});
+    reduce_all_ways(world, out, "std::multiplies", r + 2.0, std::multiplies<double>{});
+    return out.text();
+}
+
+std::string user_reductions(communicator& world) {
+    record out;
+    const int r = world.rank();
+    // Not commutative: the results show that contributions are combined in rank order.
+    const affine f{r + 2, 3 * r + 1};
+    const auto compose_op = [](const affine& a, const affine& b) { return compose(a, b); };
+    for (int root = 0; root < world.size(); ++root) out("affine reduce to {}: {}", root, text(world.reduce(f, compose_op, root)));
+    out("affine allreduce: {}", text(world.allreduce(f, compose_op)));
+    out("affine scan: {}", text(world.scan(f, compose_op)));
+    out("affine exscan: {}", text(world.exscan(f, compose_op)));
+    const auto first = [](double a, double) { return a; };
+    const auto last = [](double, double b) { return b; };
+    reduce_all_ways(world, out, "first", r * 1.5, first);
+    reduce_all_ways(world, out, "last", r * 1.5, last);
+    // Element-wise over vectors, and a builtin on a struct (a user op on MPI).
+    std::vector<affine> fs{{r + 1, 1}, {2, r}, {1, 1}};
+    std::string shown;
+    for (const auto& g : world.allreduce(fs, compose_op)) shown += text(g);
+    out("affine vector allreduce: {}", shown);
+    out("pod sum: {}", text(world.allreduce(pod{r, r * 0.5, static_cast<char>(r)}, pod_sum{})));
+    // minloc / maxloc; ties go to the smaller index.
+    const baton::value_index<double> vi{static_cast<double>(r % 2), r};
+    reduce_all_ways(world, out, "minloc", vi, baton::op::minloc);
+    reduce_all_ways(world, out, "maxloc", vi, baton::op::maxloc);
+    // Vectors, arrays and spans of elements.
+    std::vector<int> v{r, -r, r * r, 1};
+    reduce_all_ways(world, out, "vector sum", v, baton::op::sum);
+    reduce_all_ways(world, out, "vector max", v, baton::op::max);
+    reduce_all_ways(world, out, "array min", std::array<double, 2>{r * 1.0, -r * 1.0}, baton::op::min);
+    reduce_all_ways(world, out, "span sum", std::span<const int>(v).subspan(1, 2), baton::op::sum);
+    reduce_all_ways(world, out, "empty vector sum", std::vector<double>{}, baton::op::sum);
+    // A large reduction.
+    std::vector<double> big(200000, static_cast<double>(r + 1));
+    const auto sums = world.allreduce(big, baton::op::sum);
+    out("big allreduce: {} elements, first {}, last {}", sums.size(), sums.front(), sums.back());
+    return out.text();
+}
+
+// ---- Communicators -------------------------------------------------------------------------
+
+std::string communicators(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    out("world: {} rank {} of {}", world.name(), world.rank(), world.size());
+    communicator halves = world.split(r % 2, -r);  // keys reversed: the highest rank comes first
+    out("split: {} rank {} of {}", halves.name(), halves.rank(), halves.size());
+    out("sum over {}: {}", halves.name(), halves.allreduce(r, baton::op::sum));
+    out("gather over {}: {}", halves.name(), text(halves.gather(r, 0)));
+    communicator some = world.split(r == 0 ? baton::undefined : 7, 0);
+    out("without rank 0: {}", static_cast<bool>(some));
+    if (some) {
+        out("{} rank {} of {}; max {}", some.name(), some.rank(), some.size(), some.allreduce(r, baton::op::max));
+        communicator inner = some.split(some.rank() / 2, some.rank());
+        out("{} rank {} of {}", inner.name(), inner.rank(), inner.size());
+        inner.barrier();
+    }
+    out("null communicator: {}", harness::thrown_by([] { communicator none; (void)none.rank(); }));
+    communicator copy = world.dup();
+    out("dup: {} rank {} of {}", copy.name(), copy.rank(), copy.size());
+    // The same tag on world and on its duplicate: each receive gets its own communicator's message.
+    auto on_world = world.isend(std::string("on world"), right_of(world), 5);
+    auto on_copy = copy.isend(std::string("on the copy"), right_of(copy), 5);
+    out("copy first: {}", copy.recv<std::string>(left_of(copy), 5));
+    out("then world: {}", world.recv<std::string>(left_of(world), 5));
+    on_world.wait();
+    on_copy.wait();
+    communicator again = world.dup();
+    out("second dup: {}", again.name());
+    communicator by_third = world.split(r / 3, r);
+    out("thirds: {} rank {} of {}", by_third.name(), by_third.rank(), by_third.size());
+    (void)n;
+    return out.text();
+}
+
+struct scenario {
+    const char* name;
+    std::function<std::string(communicator&)> run;
+};
+
+const std::vector<scenario>& scenarios() {
+    static const std::vector<scenario> all = {
+        {"scalars", scalars},
+        {"containers", containers},
+        {"serialized", serialized},
+        {"to_self", to_self},
+        {"nonblocking", nonblocking},
+        {"posted_early", posted_early},
+        {"wildcards", wildcards},
+        {"wait_any", wait_any},
+        {"errors", errors},
+        {"broadcasts", broadcasts},
+        {"scatters_and_gathers", scatters_and_gathers},
+        {"variable_size", variable_size},
+        {"reductions", reductions},
+        {"user_reductions", user_reductions},
+        {"communicators", communicators},
+    };
+    return all;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return baton::run(argc, argv, [&](communicator& world) {
+        const std::string filter = argc > 1 ? argv[1] : "";
+        const bool mpi = harness::on_mpi();
+        int ran = 0, failed = 0;
+        for (const auto& s : scenarios()) {
+            if (!filter.empty() && std::string_view(s.name).find(filter) == std::string_view::npos) continue;
+            ++ran;
+            std::string here;
+            try {
+                here = s.run(world);
+            } catch (const std::exception& e) {
+                // The other ranks may be waiting for this one: end the job (MPI_Abort).
+                throw std::runtime_error(fmt::format("scenario {} threw: {}", s.name, e.what()));
+            }
+            // Started plainly, compare the simulator with itself under another seed.
+            const auto expected = harness::on_simulator(world.size(), mpi ? 1 : 99, s.run);
+            const std::string& there = expected[static_cast<std::size_t>(world.rank())];
+            if (here != there) {
+                ++failed;
+                std::fprintf(stderr, "MISMATCH scenario %s on rank %d of %d: %s\n", s.name, world.rank(),
+                             world.size(), harness::first_difference(here, there).c_str());
+            }
+        }
+        const int failures = world.allreduce(failed, baton::op::sum);
+        if (world.rank() == 0)
+            std::printf("%d scenarios on %d ranks (%s against the simulator): %s\n", ran, world.size(),
+                        mpi ? "MPI" : "the simulator", failures == 0 ? "all equal" : "MISMATCHES");
+        if (failures > 0) throw std::runtime_error(fmt::format("{} scenario results differ", failures));
+    });
+}

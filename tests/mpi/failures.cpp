@@ -1,0 +1,46 @@
+// How failures end an MPI job, checked by run_mpi.py (see meson.build):
+//
+//   failures throw       rank 1 throws while the others wait in a collective: it prints its
+//                        exception and calls MPI_Abort, and the job ends instead of hanging;
+//   failures truncate    a receive into a buffer too small: MPI's MPI_ERR_TRUNCATE arrives as a
+//                        baton::truncation_error naming the rank, the call and its line;
+//   failures huge        a message of more than INT_MAX elements is refused with a clear
+//                        usage_error instead of MPI's int count silently wrapping.
+#include <array>
+#include <climits>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <baton/baton.hpp>
+
+int main(int argc, char** argv) {
+    return baton::run(argc, argv, [&](baton::communicator& world) {
+        const std::string mode = argc > 1 ? argv[1] : "";
+        if (mode == "throw") {
+            if (world.rank() == 1 % world.size()) throw std::runtime_error("bad input file");
+            world.barrier();  // the others wait here for rank 1, which never comes
+            world.recv<int>(baton::any_source, 0);
+        } else if (mode == "truncate") {
+            if (world.rank() == 0 && world.size() > 1) world.send(std::vector<int>{1, 2, 3, 4, 5}, 1, 0);
+            if (world.rank() == 1) {
+                std::array<int, 3> small{};
+                world.recv(small, 0, 0);  // not caught: the rank fails with the message
+            }
+            world.barrier();
+        } else if (mode == "huge") {
+            std::vector<char> some(16);
+            // A view claiming more than INT_MAX elements: refused before MPI reads any of it.
+            const std::span<const char> huge(some.data(), static_cast<std::size_t>(INT_MAX) + 2);
+            try {
+                world.send(huge, 0, 0);
+            } catch (const baton::usage_error& e) {
+                std::printf("rank %d refused: %s\n", world.rank(), e.what());
+            }
+        } else {
+            throw std::invalid_argument("usage: failures throw|truncate|huge");
+        }
+    });
+}

@@ -1,12 +1,18 @@
 // baton on MPI against the same program written with the plain MPI C API, side by side in one
 // run: the half round trip of an 8-byte ping-pong between ranks 0 and 1, and an allreduce of one
-// double over every rank. Each measurement is repeated; the table shows medians.
+// double over every rank.
 //
-//     mpiexec -n 2 build-mpi/tests/mpi/mpi_compare [--iterations 20000] [--runs 21]
+//     mpiexec -n 2 build/tests/mpi/mpi_compare [--iterations 2000] [--runs 41]
 //
-// The plain MPI code runs on its own duplicate of MPI_COMM_WORLD; runs alternate which side goes
-// first, so that drift in the machine's speed falls on both alike.
+// Three sides are measured: the plain MPI code, baton, and the plain MPI code again (a second
+// copy of the same code on a communicator of its own, as baton has one). The third is the
+// control: its difference from the first is what this machine's noise and the placement of code
+// alone make, so a difference of baton's within it is no difference at all. A run is
+// `iterations` calls of each side, in an order that rotates from run to run, so that a change in
+// the machine's load falls on every side alike; the table shows each side's median over the runs
+// and the median of the per-run ratios.
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -40,25 +46,40 @@ double median(std::vector<double> values) {
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+enum side { plain, baton_side, control, sides };
+
 struct benchmark {
     std::string name;
-    std::function<void()> plain, baton;
-    double divisor = 1;  // a round trip is two messages: report the half
-    std::vector<double> plain_times, baton_times;
+    std::array<std::function<void()>, sides> body;  // plain MPI, baton, plain MPI again
+    double divisor = 1;                               // a round trip is two messages: report the half
+    std::array<std::vector<double>, sides> times;
 };
+
+// The plain MPI ping-pong, on `comm`.
+void plain_ping_pong(MPI_Comm comm, int rank, double* ball) {
+    if (rank == 0) {
+        MPI_Send(ball, 1, MPI_DOUBLE, 1, tag, comm);
+        MPI_Recv(ball, 1, MPI_DOUBLE, 1, tag, comm, MPI_STATUS_IGNORE);
+    } else {
+        MPI_Recv(ball, 1, MPI_DOUBLE, 0, tag, comm, MPI_STATUS_IGNORE);
+        MPI_Send(ball, 1, MPI_DOUBLE, 0, tag, comm);
+    }
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     return baton::run(argc, argv, [&](baton::communicator& world) {
-        int iterations = 20000, runs = 21;
+        int iterations = 2000, runs = 41;
         for (int i = 1; i + 1 < argc; i += 2) {
             const std::string name = argv[i];
             if (name == "--iterations") iterations = std::atoi(argv[i + 1]);
             else if (name == "--runs") runs = std::atoi(argv[i + 1]);
         }
-        MPI_Comm plain;
-        MPI_Comm_dup(MPI_COMM_WORLD, &plain);
+        // baton's world is a duplicate of MPI_COMM_WORLD; each plain side gets its own too.
+        MPI_Comm first, second;
+        MPI_Comm_dup(MPI_COMM_WORLD, &first);
+        MPI_Comm_dup(MPI_COMM_WORLD, &second);
         const int rank = world.rank();
         const bool pinging = world.size() >= 2 && rank <= 1;
 
@@ -67,78 +88,77 @@ int main(int argc, char** argv) {
         double value = rank + 0.5, total = 0;
 
         std::vector<benchmark> benchmarks;
+        // The plain sides are written out twice (not one lambda used twice), so that the control
+        // is separate code, as baton's side is.
         benchmarks.push_back({"ping-pong, 8 bytes (half round trip)",
-                              [&] {
-                                  if (!pinging) return;
-                                  if (rank == 0) {
-                                      MPI_Send(&ball, 1, MPI_DOUBLE, 1, tag, plain);
-                                      MPI_Recv(&ball, 1, MPI_DOUBLE, 1, tag, plain, MPI_STATUS_IGNORE);
-                                  } else {
-                                      MPI_Recv(&ball, 1, MPI_DOUBLE, 0, tag, plain, MPI_STATUS_IGNORE);
-                                      MPI_Send(&ball, 1, MPI_DOUBLE, 0, tag, plain);
-                                  }
-                              },
-                              [&] {
-                                  if (!pinging) return;
-                                  if (rank == 0) {
-                                      world.send(ball, 1, tag);
-                                      world.recv(ball, 1, tag);
-                                  } else {
-                                      world.recv(ball, 0, tag);
-                                      world.send(ball, 0, tag);
-                                  }
-                              },
-                              2});
-        // The documented cost of receiving into a std::vector: a matched probe before the receive.
-        benchmarks.push_back({"ping-pong, std::vector<double>(1)",
-                              [&] {
-                                  if (!pinging) return;
-                                  if (rank == 0) {
-                                      MPI_Send(ball_vector.data(), 1, MPI_DOUBLE, 1, tag, plain);
-                                      MPI_Recv(ball_vector.data(), 1, MPI_DOUBLE, 1, tag, plain, MPI_STATUS_IGNORE);
-                                  } else {
-                                      MPI_Recv(ball_vector.data(), 1, MPI_DOUBLE, 0, tag, plain, MPI_STATUS_IGNORE);
-                                      MPI_Send(ball_vector.data(), 1, MPI_DOUBLE, 0, tag, plain);
-                                  }
-                              },
-                              [&] {
-                                  if (!pinging) return;
-                                  if (rank == 0) {
-                                      world.send(ball_vector, 1, tag);
-                                      world.recv(ball_vector, 1, tag);
-                                  } else {
-                                      world.recv(ball_vector, 0, tag);
-                                      world.send(ball_vector, 0, tag);
-                                  }
-                              },
+                              {[&] { if (pinging) plain_ping_pong(first, rank, &ball); },
+                               [&] {
+                                   if (!pinging) return;
+                                   if (rank == 0) {
+                                       world.send(ball, 1, tag);
+                                       world.recv(ball, 1, tag);
+                                   } else {
+                                       world.recv(ball, 0, tag);
+                                       world.send(ball, 0, tag);
+                                   }
+                               },
+                               [&] {
+                                   if (!pinging) return;
+                                   if (rank == 0) {
+                                       MPI_Send(&ball, 1, MPI_DOUBLE, 1, tag, second);
+                                       MPI_Recv(&ball, 1, MPI_DOUBLE, 1, tag, second, MPI_STATUS_IGNORE);
+                                   } else {
+                                       MPI_Recv(&ball, 1, MPI_DOUBLE, 0, tag, second, MPI_STATUS_IGNORE);
+                                       MPI_Send(&ball, 1, MPI_DOUBLE, 0, tag, second);
+                                   }
+                               }},
                               2});
         benchmarks.push_back({"allreduce, 1 double (sum)",
-                              [&] { MPI_Allreduce(&value, &total, 1, MPI_DOUBLE, MPI_SUM, plain); },
-                              [&] { total = world.allreduce(value, baton::op::sum); }, 1});
+                              {[&] { MPI_Allreduce(&value, &total, 1, MPI_DOUBLE, MPI_SUM, first); },
+                               [&] { total = world.allreduce(value, baton::op::sum); },
+                               [&] { MPI_Allreduce(&value, &total, 1, MPI_DOUBLE, MPI_SUM, second); }},
+                              1});
+        // The documented cost of receiving into a std::vector: a matched probe before the receive.
+        benchmarks.push_back({"ping-pong, std::vector<double>(1)",
+                              {[&] { if (pinging) plain_ping_pong(first, rank, ball_vector.data()); },
+                               [&] {
+                                   if (!pinging) return;
+                                   if (rank == 0) {
+                                       world.send(ball_vector, 1, tag);
+                                       world.recv(ball_vector, 1, tag);
+                                   } else {
+                                       world.recv(ball_vector, 0, tag);
+                                       world.send(ball_vector, 0, tag);
+                                   }
+                               },
+                               [&] { if (pinging) plain_ping_pong(second, rank, ball_vector.data()); }},
+                              2});
 
         for (auto& b : benchmarks) {
-            // A warm-up of each side, then the measured runs, alternating which side goes first.
-            time_per_iteration(plain, iterations / 10 + 1, b.plain);
-            time_per_iteration(plain, iterations / 10 + 1, b.baton);
-            for (int run = 0; run < runs; ++run) {
-                if (run % 2 == 0) {
-                    b.plain_times.push_back(time_per_iteration(plain, iterations, b.plain) / b.divisor);
-                    b.baton_times.push_back(time_per_iteration(plain, iterations, b.baton) / b.divisor);
-                } else {
-                    b.baton_times.push_back(time_per_iteration(plain, iterations, b.baton) / b.divisor);
-                    b.plain_times.push_back(time_per_iteration(plain, iterations, b.plain) / b.divisor);
+            for (auto& body : b.body) time_per_iteration(first, iterations / 10 + 1, body);  // warm-up
+            for (int run = 0; run < runs; ++run)
+                for (int k = 0; k < sides; ++k) {
+                    const int s = (run + k) % sides;
+                    b.times[s].push_back(time_per_iteration(first, iterations, b.body[s]) / b.divisor);
                 }
-            }
         }
         if (rank == 0) {
             std::printf("baton on MPI against plain MPI: %d ranks, medians of %d runs of %d iterations\n",
                         world.size(), runs, iterations);
-            std::printf("%-40s %14s %14s %8s\n", "", "plain MPI (us)", "baton (us)", "ratio");
+            std::printf("%-38s %10s %10s %10s %12s %14s\n", "", "plain (us)", "baton (us)", "again (us)",
+                        "baton/plain", "again/plain");
             for (const auto& b : benchmarks) {
-                const double p = median(b.plain_times), t = median(b.baton_times);
-                std::printf("%-40s %14.3f %14.3f %8.3f\n", b.name.c_str(), p, t, t / p);
+                std::vector<double> baton_ratio, control_ratio;
+                for (int run = 0; run < runs; ++run) {
+                    baton_ratio.push_back(b.times[baton_side][run] / b.times[plain][run]);
+                    control_ratio.push_back(b.times[control][run] / b.times[plain][run]);
+                }
+                std::printf("%-38s %10.3f %10.3f %10.3f %12.3f %14.3f\n", b.name.c_str(), median(b.times[plain]),
+                            median(b.times[baton_side]), median(b.times[control]), median(baton_ratio),
+                            median(control_ratio));
             }
         }
-        MPI_Comm_free(&plain);
+        MPI_Comm_free(&first);
+        MPI_Comm_free(&second);
     });
 }

@@ -51,7 +51,7 @@ int mpi_comm::collective(Call&& call) {
     return call();
 }
 
-mpi_comm::room_for mpi_comm::room(backend::recv_buffer& into, std::size_t count) {
+mpi_comm::room_for mpi_comm::resized_or_scratch(backend::recv_buffer& into, std::size_t count) {
     if (into.resizable()) {
         into.data = into.resize(into.container, count);
         into.count = count;
@@ -158,21 +158,25 @@ void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backe
 // ---- Reductions ----------------------------------------------------------------------------
 
 template <class Call>
-void mpi_comm::reduction(std::string_view op_name, backend::send_view mine, backend::recv_buffer result,
+void mpi_comm::reduction(std::string_view op_name, const backend::send_view& mine, backend::recv_buffer& result,
                          const reduce_op& op, result_at where_result, Call&& call,
                          backend::location where) {
-    active_reduction active(op, mine.type);
     const int n = to_int(mine.count, *comm_, op_name, where);
     room_for target;
     if (where_result == result_at::this_rank) target = room(result, mine.count);
     else if (where_result == result_at::scratch) target.data = scratch(mine.count * mine.type.size);
     void* const to = target.data;
-    const MPI_Datatype type = active.mpi().type;
-    const MPI_Op mpi_op = active.mpi().op;
-    const int code = collective([&] { return call(mine.data, to, n, type, mpi_op); });
-    active.rethrow();
-    check(code, *comm_, where,
-          [&] { return described(op_name, fmt::format("op={}, {}", op.name, amount(mine.count, mine.type))); });
+    auto describe = [&] { return described(op_name, fmt::format("op={}, {}", op.name, amount(mine.count, mine.type))); };
+    const mpi_reduction& native = native_reduction(op, mine.type);
+    if (native.op != MPI_OP_NULL) [[likely]] {
+        // MPI's own operation (op::sum on doubles is MPI_SUM on MPI_DOUBLE): just the MPI call.
+        check(collective([&] { return call(mine.data, to, n, native.type, native.op); }), *comm_, where, describe);
+    } else {
+        user_reduction_scope user(op, mine.type);
+        const int code = collective([&] { return call(mine.data, to, n, user.mpi().type, user.mpi().op); });
+        user.rethrow();
+        check(code, *comm_, where, describe);
+    }
     if (!target.fits) too_small(op_name, mine.count, result, where);
 }
 

@@ -77,10 +77,9 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
         const int code = MPI_Recv(into.data, capacity, type, mpi_source(source), mpi_tag(tag), comm_->handle, &mpi_status);
         if (code != MPI_SUCCESS) [[unlikely]]
             recv_failed(code, mpi_status, capacity, into, source, tag, where);
-        int count = 0;
-        MPI_Get_count(&mpi_status, type, &count);
+        const int count = received_count(mpi_status, type, into.type.size, capacity);
         if (count == MPI_UNDEFINED) [[unlikely]]
-            return received_status(mpi_status, type, into, recv_context(source, tag, where));  // throws
+            std::rethrow_exception(not_whole_elements(mpi_status, into, recv_context(source, tag, where)));
         return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
     }
     // A resizable container: a matched probe tells the size, then that very message is received.

@@ -81,7 +81,7 @@ private:
     // result MPI leaves undefined and the simulator value-initializes).
     enum class result_at { this_rank, nowhere, scratch };
     template <class Call>
-    void reduction(std::string_view op_name, backend::send_view mine, backend::recv_buffer result,
+    void reduction(std::string_view op_name, const backend::send_view& mine, backend::recv_buffer& result,
                    const reduce_op& op, result_at where_result, Call&& call, backend::location where);
     // Room for `count` elements in `into`: the container resized, or a fixed buffer when it is large
     // enough; otherwise scratch room (`fits` false: the caller takes part in the collective all the
@@ -90,7 +90,12 @@ private:
         void* data = nullptr;
         bool fits = true;
     };
-    room_for room(backend::recv_buffer& into, std::size_t count);
+    room_for room(backend::recv_buffer& into, std::size_t count) {
+        if (!into.resizable() && count <= into.count) [[likely]]
+            return {into.data, true};  // a fixed buffer that holds it: the usual case, kept inline
+        return resized_or_scratch(into, count);
+    }
+    room_for resized_or_scratch(backend::recv_buffer& into, std::size_t count);
     [[noreturn]] void too_small(std::string_view operation, std::size_t count, const backend::recv_buffer& into,
                                 backend::location where) const;
     std::string described(std::string_view operation, std::string_view arguments) const;

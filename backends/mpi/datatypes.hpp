@@ -18,13 +18,15 @@ constexpr int element_kinds = static_cast<int>(element_kind::complex_float64) + 
 constexpr int builtin_ops = static_cast<int>(builtin_op::maxloc) + 1;
 
 // MPI's datatype for each element kind; MPI_DATATYPE_NULL for `bytes` (a struct: by its size).
-const MPI_Datatype* native_types();
+// Filled by init_datatypes() once MPI is initialized.
+extern MPI_Datatype native_types[element_kinds];
+void init_datatypes();
 // The contiguous datatype of `size` bytes for structs, made and committed on first use.
 MPI_Datatype struct_type(std::size_t size);
 
 // The datatype that moves elements of `type`.
 inline MPI_Datatype transfer_type(const type_desc& type) {
-    const MPI_Datatype native = native_types()[static_cast<int>(type.kind)];
+    const MPI_Datatype native = native_types[static_cast<int>(type.kind)];
     return native != MPI_DATATYPE_NULL ? native : struct_type(type.size);
 }
 

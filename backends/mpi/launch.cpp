@@ -41,6 +41,8 @@ int run_world(int& argc, char**& argv, const launch_options& options,
         }
     }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    detail::init_datatypes();
+    detail::init_ops();
     int world_rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
 

@@ -1,7 +1,6 @@
 #include "ops.hpp"
 
 #include <cstddef>
-#include <vector>
 
 #include "datatypes.hpp"
 
@@ -49,38 +48,29 @@ MPI_Op predefined(builtin_op id) {
 
 }  // namespace
 
-const mpi_reduction* native_reductions() {
-    static const std::vector<mpi_reduction> table = [] {
-        std::vector<mpi_reduction> all(static_cast<std::size_t>(builtin_ops * element_kinds));
-        for (int op = 0; op < builtin_ops; ++op)
-            for (int kind = 0; kind < element_kinds; ++kind) {
-                const type_desc type{static_cast<element_kind>(kind), 1, {}};
-                const MPI_Datatype native = native_reduction_type(type, static_cast<builtin_op>(op));
-                if (native != MPI_DATATYPE_NULL)
-                    all[static_cast<std::size_t>(op * element_kinds + kind)] = {predefined(static_cast<builtin_op>(op)), native, false};
-            }
-        return all;
-    }();
-    return table.data();
+mpi_reduction native_reductions[builtin_ops][element_kinds] = {};
+
+void init_ops() {
+    for (int op = 0; op < builtin_ops; ++op)
+        for (int kind = 0; kind < element_kinds; ++kind) {
+            const type_desc type{static_cast<element_kind>(kind), 1, {}};
+            const MPI_Datatype native = native_reduction_type(type, static_cast<builtin_op>(op));
+            if (native != MPI_DATATYPE_NULL) native_reductions[op][kind] = {predefined(static_cast<builtin_op>(op)), native};
+        }
 }
 
-mpi_reduction user_reduction(const reduce_op& op, const type_desc& type) {
-    return {user_op(op.commutative), transfer_type(type), true};
-}
-
-void active_reduction::enter(const reduce_op& op) {
-    previous_ = current;
-    previous_failure_ = failure;
+user_reduction_scope::user_reduction_scope(const reduce_op& op, const type_desc& type)
+    : mpi_{user_op(op.commutative), transfer_type(type)}, previous_(current), previous_failure_(failure) {
     current = &op;
     failure = nullptr;
 }
 
-void active_reduction::leave() {
+user_reduction_scope::~user_reduction_scope() {
     current = previous_;
     failure = previous_failure_;
 }
 
-void active_reduction::rethrow_user() {
+void user_reduction_scope::rethrow() {
     if (failure) {
         auto error = failure;
         failure = nullptr;

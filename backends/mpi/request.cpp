@@ -1,5 +1,7 @@
 #include "request.hpp"
 
+#include <algorithm>
+#include <array>
 #include <exception>
 #include <vector>
 
@@ -36,7 +38,7 @@ matched_room make_room(MPI_Message& message, const MPI_Status& mpi_status, const
     matched_room room;
     room.source = mpi_status.MPI_SOURCE;
     room.tag = mpi_status.MPI_TAG;
-    MPI_Get_count(&mpi_status, type, &room.count);
+    room.count = received_count(mpi_status, type, into.type.size);
     if (room.count == MPI_UNDEFINED) {
         MPI_Get_elements_x(&mpi_status, MPI_BYTE, &room.bytes);
         discard(message, mpi_status);
@@ -64,16 +66,12 @@ std::exception_ptr room_failure(const matched_room& room, const backend::recv_bu
     return std::make_exception_ptr(type_mismatch_error(what));
 }
 
-status received_status(const MPI_Status& mpi_status, MPI_Datatype type, const backend::recv_buffer& into,
-                       const std::string& context) {
-    int count = 0;
-    MPI_Get_count(&mpi_status, type, &count);
-    if (count == MPI_UNDEFINED)
-        throw type_mismatch_error(fmt::format(
-            "{}: the message from rank {} (tag {}) is not a whole number of {} ({} bytes each): the sender sent "
-            "another type",
-            context, mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, into.type.name, into.type.size));
-    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
+std::exception_ptr not_whole_elements(const MPI_Status& mpi_status, const backend::recv_buffer& into,
+                                      const std::string& context) {
+    return std::make_exception_ptr(type_mismatch_error(fmt::format(
+        "{}: the message from rank {} (tag {}) is not a whole number of {} ({} bytes each): the sender sent "
+        "another type",
+        context, mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, into.type.name, into.type.size)));
 }
 
 std::string truncation_detail(const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into) {
@@ -275,11 +273,12 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         result_ = {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count_)};
         return;
     }
-    try {
-        result_ = received_status(mpi_status, type_, buffer_, who(info) + ": " + describe());
-    } catch (...) {
-        fail(std::current_exception());
+    const int count = received_count(mpi_status, type_, buffer_.type.size, count_);
+    if (count == MPI_UNDEFINED) [[unlikely]] {
+        fail(not_whole_elements(mpi_status, buffer_, who(info) + ": " + describe()));
+        return;
     }
+    result_ = {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
 }
 
 status mpi_request::take_result() {
@@ -320,7 +319,12 @@ std::optional<status> mpi_request::test(backend::location) {
 
 std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
                                   backend::location) {
-    std::vector<MPI_Request> handles(requests.size(), MPI_REQUEST_NULL);
+    // MPI wants the handles side by side: on the stack for a few, so that waiting allocates nothing.
+    std::array<MPI_Request, 16> few;
+    std::vector<MPI_Request> many;
+    if (requests.size() > few.size()) many.resize(requests.size());
+    const std::span<MPI_Request> handles(many.empty() ? few.data() : many.data(), requests.size());
+    std::fill(handles.begin(), handles.end(), MPI_REQUEST_NULL);
     auto at = [&](std::size_t i) { return static_cast<mpi_request*>(requests[i]); };
     while (true) {
         if (!nothing_deferred()) progress();

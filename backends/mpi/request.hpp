@@ -26,6 +26,7 @@
 // With no deferred receive (the usual case) every call is the plain blocking MPI call.
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <exception>
 #include <list>
@@ -136,10 +137,37 @@ matched_room make_room(MPI_Message& message, const MPI_Status& mpi_status, const
 std::exception_ptr room_failure(const matched_room& room, const backend::recv_buffer& into,
                                 const std::string& context);
 
-// The status of a fixed receive, or a type_mismatch_error when the bytes received are no whole
-// number of elements.
-status received_status(const MPI_Status& mpi_status, MPI_Datatype type, const backend::recv_buffer& into,
-                       const std::string& context);
+// How many elements of `type` (each `element_size` bytes, the datatype's size) a status counts:
+// what MPI_Get_count says, MPI_UNDEFINED when the bytes are no whole number of elements or more
+// than an int holds. Every receive needs it for its status, right where the program is waiting
+// for the message, so it is kept short:
+//  - Open MPI's MPI_Get_count checks its arguments and looks up the datatype's size, some 90
+//    instructions; its status carries the byte count MPI_Get_count divides (`_ucount`, a field
+//    that Open MPI's mpi.h reserves for itself), so on Open MPI the count is read from there. The
+//    cross-backend suite checks received counts of every element type against the simulator;
+//  - a 64-bit division costs tens of cycles: when the message filled the `expected` elements (a
+//    fixed buffer's capacity, usually what arrives) one multiplication says so.
+inline int received_count(const MPI_Status& mpi_status, MPI_Datatype type, std::size_t element_size,
+                          int expected = 0) {
+#if defined(OPEN_MPI) && OPEN_MPI
+    (void)type;
+    const std::size_t bytes = mpi_status._ucount;
+    if (bytes == static_cast<std::size_t>(expected) * element_size) [[likely]]
+        return expected;
+    if (bytes % element_size != 0 || bytes / element_size > static_cast<std::size_t>(INT_MAX)) [[unlikely]]
+        return MPI_UNDEFINED;
+    return static_cast<int>(bytes / element_size);
+#else
+    (void)element_size;
+    (void)expected;
+    int count = MPI_UNDEFINED;
+    MPI_Get_count(&mpi_status, type, &count);
+    return count;
+#endif
+}
+// The type_mismatch_error of a fixed receive whose bytes are no whole number of elements.
+std::exception_ptr not_whole_elements(const MPI_Status& mpi_status, const backend::recv_buffer& into,
+                                      const std::string& context);
 // What a fixed receive that MPI found too short says.
 std::string truncation_detail(const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into);
 

@@ -5,7 +5,10 @@
 //   failures truncate    a receive into a buffer too small: MPI's MPI_ERR_TRUNCATE arrives as a
 //                        baton::truncation_error naming the rank, the call and its line;
 //   failures huge        a message of more than INT_MAX elements is refused with a clear
-//                        usage_error instead of MPI's int count silently wrapping.
+//                        usage_error instead of MPI's int count silently wrapping;
+//   failures user-op     a user operation that throws inside MPI_Allreduce (MPI_Op_create's C
+//                        code cannot carry the exception): it arrives after the call, on the
+//                        rank whose callable threw, and every rank carries on.
 #include <array>
 #include <climits>
 #include <cstdio>
@@ -39,8 +42,19 @@ int main(int argc, char** argv) {
             } catch (const baton::usage_error& e) {
                 std::printf("rank %d refused: %s\n", world.rank(), e.what());
             }
+        } else if (mode == "user-op") {
+            // Which ranks apply the operation is MPI's choice; with two ranks, at least one does.
+            const auto refuse = [](const int&, const int&) -> int { throw std::domain_error("user op refused"); };
+            try {
+                world.allreduce(world.rank(), refuse);
+                std::printf("rank %d: no exception\n", world.rank());
+            } catch (const std::domain_error& e) {
+                std::printf("rank %d caught: %s\n", world.rank(), e.what());
+            }
+            std::fflush(stdout);
+            std::printf("rank %d after: %d\n", world.rank(), world.allreduce(1, baton::op::sum));
         } else {
-            throw std::invalid_argument("usage: failures throw|truncate|huge");
+            throw std::invalid_argument("usage: failures throw|truncate|huge|user-op");
         }
     });
 }

@@ -313,4 +313,43 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     }
 }
 
+collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank) {
+    auto copy = std::make_unique<collective_call>(call);
+    const auto* first = static_cast<const std::byte*>(call.send.data);
+    copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
+    copy->send.data = copy->owned_data.data();
+    copy->returned_early = true;
+    // The caller's reduce_op is a temporary that ends with the call: keep a copy (its name and
+    // function; the reduction itself uses the operation of a rank still in the call).
+    if (call.op) {
+        copy->owned_op = *call.op;
+        copy->op = &copy->owned_op;
+    }
+    if (call.kind == kind::bcast) copy->recv.data = copy->owned_data.data();  // the root's data
+    // A scatter's root takes its own block now: nobody may write to its buffer later.
+    if (call.kind == kind::scatter || call.kind == kind::scatterv) {
+        std::size_t offset = 0, count = call.send.count / static_cast<std::size_t>(comm.size());
+        if (call.kind == kind::scatterv) {
+            for (int r = 0; r < rank; ++r) offset += call.counts_in[static_cast<std::size_t>(r)];
+            count = call.counts_in[static_cast<std::size_t>(rank)];
+            copy->owned_counts.assign(call.counts_in.begin(), call.counts_in.end());
+            copy->counts_in = copy->owned_counts;
+        } else {
+            offset = count * static_cast<std::size_t>(rank);
+        }
+        auto& mine = call.recv;
+        if (!mine.resizable() && count > mine.count) {
+            call.error = std::make_exception_ptr(truncation_error(fmt::format(
+                "{}: {} at {}: the block has {} elements but the buffer holds {}",
+                baton::detail::format_rank(comm.world_ranks[static_cast<std::size_t>(rank)], comm.name, rank),
+                to_string(call.kind), baton::detail::format_location(call.where), count, mine.count)));
+        } else {
+            void* to = mine.resizable() ? mine.resize(mine.container, count) : mine.data;
+            if (count > 0) std::memcpy(to, first + offset * call.send.type.size, count * call.send.type.size);
+        }
+    }
+    slot.detached.push_back(std::move(copy));
+    return slot.detached.back().get();
+}
+
 }  // namespace baton::sim::detail

@@ -77,4 +77,10 @@ std::string mismatch_at_completion(const collective_slot& slot);
 // Moves the data of a collective every rank has reached.
 void complete(collective_slot& slot, comm_state& comm, engine& eng);
 
+// For a rank that leaves a collective before the others arrive (collective_mode::local, or a root
+// the engine lets go because MPI may): a copy of its call that owns its data, kept in the slot
+// until the collective completes. A scatter's root takes its own block at once; if it does not
+// fit, `call.error` says so.
+collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank);
+
 }  // namespace baton::sim::detail

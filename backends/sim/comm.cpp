@@ -18,16 +18,18 @@ std::string elements(std::size_t count, const type_desc& type) {
     return fmt::format("{} elements of {}", count, type.name);
 }
 
-// Waits for a message a probe accepts.
+// Waits for a message a probe accepts (or, for an iprobe that found none, describes what it
+// polls for).
 class probe_blocker final : public blocker {
 public:
-    probe_blocker(const comm_state& comm, int rank, int source, int tag)
-        : comm_(comm), rank_(rank), source_(source), tag_(tag) {}
+    probe_blocker(const comm_state& comm, int rank, int source, int tag, std::string_view operation = "probe")
+        : comm_(comm), rank_(rank), source_(source), tag_(tag), operation_(operation) {}
     bool ready() const override {
         return !comm_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source_, tag_).empty();
     }
     std::string describe() const override {
-        return fmt::format("probe(source={}, tag={}, comm={})", source_ < 0 ? "any_source" : std::to_string(source_),
+        return fmt::format("{}(source={}, tag={}, comm={})", operation_,
+                           source_ < 0 ? "any_source" : std::to_string(source_),
                            tag_ < 0 ? "any_tag" : std::to_string(tag_), comm_.name);
     }
     std::vector<int> waits_for() const override {
@@ -40,16 +42,23 @@ public:
 private:
     const comm_state& comm_;
     int rank_, source_, tag_;
+    std::string_view operation_;
 };
 
 // Waits for the other ranks to reach a collective.
 class collective_blocker final : public blocker {
 public:
-    collective_blocker(const comm_state& comm, std::uint64_t sequence, const collective_call& call, int rank)
+    collective_blocker(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank)
         : comm_(comm), sequence_(sequence), call_(call), rank_(rank) {}
     bool ready() const override { return call_.done; }
     // MPI may let this rank leave at once (collective_mode::local); this run did not.
     bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
+    // Lets it leave now, as collective_mode::local would have: its data stays in the slot.
+    void grant_buffering() const override {
+        auto& slot = comm_.collectives.at(sequence_);
+        slot.calls[static_cast<std::size_t>(rank_)] = detach(call_, slot, comm_, rank_);
+        call_.done = true;
+    }
     bool check_partial_deadlock() const override { return false; }
     std::string describe() const override {
         std::string text = describe_call();
@@ -66,9 +75,9 @@ public:
 
 private:
     std::string describe_call() const { return detail::describe(call_); }
-    const comm_state& comm_;
+    comm_state& comm_;
     std::uint64_t sequence_;
-    const collective_call& call_;
+    collective_call& call_;
     int rank_;
 };
 
@@ -242,9 +251,12 @@ status sim_comm::probe(int source, int tag, backend::location where) {
     return *find_message(source, tag);
 }
 
-std::optional<status> sim_comm::iprobe(int source, int tag, backend::location) {
-    eng_.schedule_point(world_rank());
-    return find_message(source, tag);
+std::optional<status> sim_comm::iprobe(int source, int tag, backend::location where) {
+    eng_.schedule_point(world_rank(), engine::call_kind::polls);
+    auto found = find_message(source, tag);
+    if (found) eng_.poll_succeeded(world_rank());
+    else eng_.poll_failed(world_rank(), probe_blocker(state_, rank_, source, tag, "iprobe"), where);
+    return found;
 }
 
 // ---- Collectives ---------------------------------------------------------------------------
@@ -257,7 +269,7 @@ void sim_comm::collective(collective_call& call) {
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
     const bool early = eng_.opts().collectives == collective_mode::local && may_complete_locally(call, rank_) &&
                        slot.arrived + 1 < size();
-    slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot) : &call;
+    slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_);
     if (slot.first < 0) slot.first = rank_;
@@ -279,50 +291,11 @@ void sim_comm::collective(collective_call& call) {
     if (slot.arrived == size()) {
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
-    } else if (early) {
-        return;  // the others will find its data in the slot
-    } else {
+    } else if (!early) {  // one that left early is done: the others will find its data in the slot
         collective_blocker until_complete(state_, sequence, call, rank_);
         eng_.wait_until(world_rank(), until_complete, call.where);
     }
     if (call.error) std::rethrow_exception(call.error);
-}
-
-collective_call* sim_comm::detach(collective_call& call, collective_slot& slot) {
-    auto copy = std::make_unique<collective_call>(call);
-    const auto* first = static_cast<const std::byte*>(call.send.data);
-    copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
-    copy->send.data = copy->owned_data.data();
-    copy->returned_early = true;
-    // The caller's reduce_op is a temporary that ends with the call: keep a copy (its name and
-    // function; the reduction itself uses the operation of a rank still in the call).
-    if (call.op) {
-        copy->owned_op = *call.op;
-        copy->op = &copy->owned_op;
-    }
-    if (call.kind == collective_kind::bcast) copy->recv.data = copy->owned_data.data();  // the root's data
-    // A scatter's root takes its own block now: nobody may write to its buffer later.
-    if (call.kind == collective_kind::scatter || call.kind == collective_kind::scatterv) {
-        std::size_t offset = 0, count = call.send.count / static_cast<std::size_t>(size());
-        if (call.kind == collective_kind::scatterv) {
-            for (int r = 0; r < rank_; ++r) offset += call.counts_in[static_cast<std::size_t>(r)];
-            count = call.counts_in[static_cast<std::size_t>(rank_)];
-            copy->owned_counts.assign(call.counts_in.begin(), call.counts_in.end());
-            copy->counts_in = copy->owned_counts;
-        } else {
-            offset = count * static_cast<std::size_t>(rank_);
-        }
-        auto& mine = call.recv;
-        if (!mine.resizable() && count > mine.count)
-            throw truncation_error(fmt::format("{}: {} at {}: the block has {} elements but the buffer holds {}",
-                                               baton::detail::format_rank(world_rank(), state_.name, rank_),
-                                               to_string(call.kind), baton::detail::format_location(call.where),
-                                               count, mine.count));
-        void* to = mine.resizable() ? mine.resize(mine.container, count) : mine.data;
-        if (count > 0) std::memcpy(to, first + offset * call.send.type.size, count * call.send.type.size);
-    }
-    slot.detached.push_back(std::move(copy));
-    return slot.detached.back().get();
 }
 
 void sim_comm::barrier(backend::location where) {

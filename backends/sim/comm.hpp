@@ -66,8 +66,6 @@ private:
                                                bool blocking);
     std::optional<status> find_message(int source, int tag);
     void collective(collective_call& call);
-    // A copy of `call` that owns its data, for a rank that leaves the collective early.
-    collective_call* detach(collective_call& call, collective_slot& slot);
     void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where,
                 std::uint64_t message = 0);
 

@@ -1,5 +1,25 @@
-// The deadlock report: every blocked rank, its pending call and where it was made, whom it waits
-// for, and a cycle of ranks waiting for each other if there is one.
+// Deadlocks: the report (every stuck rank, its pending call and where it was made, whom it waits
+// for, and a cycle of ranks waiting for each other if there is one), and what tells a deadlock
+// from a potential one.
+//
+// A set of ranks is stuck when none of them can move and no rank that still runs can wake them.
+// Some may wait only because this run withheld buffering that MPI is allowed to do: a synchronous
+// send (--sends synchronous, or above --eager-limit), or a collective's root kept until everyone
+// arrives (--collectives synchronizing); blocker::buffering_dependent() says which. Whether
+// buffering would free the whole set cannot be read off the wait-for graph: a rank waiting for a
+// buffered sender may need a *later* action of that sender, which may never come. So the run
+// finds out. It grants the buffering (the send completes and its message waits in the receiver's
+// mailbox; the root leaves and its data stays in the collective) and goes on, with the potential
+// deadlock as its error, provisionally:
+//  - if the run then gets past the point (it ends, or fails in another way), that stands: the
+//    program deadlocks only where MPI does not buffer. (The rest of the run is what MPI would do
+//    with buffering; its other findings are not reported, as after any deadlock.)
+//  - if it gets stuck again with nothing more to grant, the program deadlocks whatever MPI
+//    buffers: a plain deadlock, reported at the first stuck set (where a run with these options
+//    stops) when the new one shares a rank with it, or else at the new one, a deadlock of other
+//    ranks further on.
+// A send to a rank that has finished, or a collective a finished rank never joined, is not
+// granted: nobody will ever receive it, whatever MPI buffers.
 #include <algorithm>
 #include <functional>
 
@@ -8,11 +28,30 @@
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
 
+#include "comm_state.hpp"
 #include "engine.hpp"
+#include "request.hpp"
 
 namespace baton::sim::detail {
 
 namespace {
+
+// The synchronous sends still waiting for their receive that ranks `polling` posted (an isend
+// they test in a loop, say), to receivers that have not `finished`. A rank that polls is not
+// blocked, so no blocker holds these; MPI may buffer them all the same.
+std::vector<sim_request*> withheld_sends(const std::vector<std::unique_ptr<comm_state>>& comms,
+                                         const std::function<bool(int)>& polling,
+                                         const std::function<bool(int)>& finished) {
+    std::vector<sim_request*> sends;
+    for (const auto& comm : comms)
+        for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
+            if (finished(comm->world_ranks[dest])) continue;
+            for (const message* m : comm->mailboxes[dest].all_messages())
+                if (m->sync_sender && polling(comm->world_ranks[static_cast<std::size_t>(m->sync_sender->owner())]))
+                    sends.push_back(m->sync_sender);
+        }
+    return sends;
+}
 
 // A cycle in the wait-for graph among blocked ranks, or empty. Depth-first from the lowest rank,
 // so the same deadlock always gives the same cycle.
@@ -47,54 +86,90 @@ std::vector<int> find_cycle(const std::vector<rank_call>& blocked, int world_siz
 
 }  // namespace
 
-std::exception_ptr engine::deadlock_report(const std::vector<int>& stuck) const {
-    std::vector<rank_call> blocked;
-    std::vector<int> finished, live;  // live: ranks that would go on if MPI buffered what this run did not
+std::vector<int> engine::blocked_ranks() const {
+    std::vector<int> blocked;
     for (int r = 0; r < started_; ++r)
-        if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished) finished.push_back(r);
-    auto has_finished = [&](int r) { return std::binary_search(finished.begin(), finished.end(), r); };
+        if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::blocked) blocked.push_back(r);
+    return blocked;
+}
+
+bool engine::settle_stuck(const std::vector<int>& stuck) {
+    auto has_finished = [&](int r) { return ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished; };
+    std::vector<int> grantable;
     for (int r : stuck) {
         const auto& slot = *ranks_[static_cast<std::size_t>(r)];
-        blocked.push_back({r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
-                           slot.waiting->waits_for()});
-        // Buffering would let it go on, unless it waits for a rank that has finished: that rank
-        // will never receive the send or join the collective anyway.
-        const auto& targets = blocked.back().waits_for;
-        if (slot.waiting->buffering_dependent() && std::none_of(targets.begin(), targets.end(), has_finished))
-            live.push_back(r);
+        if (slot.state != rank_state::blocked || !slot.waiting || !slot.waiting->buffering_dependent()) continue;
+        const auto targets = slot.waiting->waits_for();
+        if (std::none_of(targets.begin(), targets.end(), has_finished)) grantable.push_back(r);
     }
+    // Ranks in the set that are not blocked are polling in vain (polling.cpp).
+    auto polling = [&](int r) {
+        return ranks_[static_cast<std::size_t>(r)]->state == rank_state::runnable &&
+               std::find(stuck.begin(), stuck.end(), r) != stuck.end();
+    };
+    const auto sends = std::any_of(stuck.begin(), stuck.end(), polling) ? withheld_sends(comms_, polling, has_finished)
+                                                                        : std::vector<sim_request*>{};
+    if (grantable.empty() && sends.empty()) {
+        error_ = deadlock_report(stuck);
+        return false;
+    }
+    if (!granted_from_) {
+        granted_from_ = deadlock_finding(stuck, finding_kind::deadlock);
+        error_ = std::make_exception_ptr(deadlock_error(deadlock_finding(stuck, finding_kind::potential_deadlock)));
+    }
+    for (int r : grantable) {
+        const blocker& wait = *ranks_[static_cast<std::size_t>(r)]->waiting;
+        wait.grant_buffering();
+        if (wait.ready()) notify(r);
+    }
+    for (sim_request* send : sends) send->complete_as_buffered();
+    polls_.progress();
+    return true;
+}
 
-    // Potential or certain? Spread "would go on" to every rank waiting for a live one; if that
-    // frees every stuck rank, buffering alone caused the deadlock.
-    for (bool grew = !live.empty(); grew;) {
-        grew = false;
-        for (const auto& call : blocked) {
-            if (std::find(live.begin(), live.end(), call.rank) != live.end()) continue;
-            for (int w : call.waits_for)
-                if (std::find(live.begin(), live.end(), w) != live.end()) {
-                    live.push_back(call.rank);
-                    grew = true;
-                    break;
-                }
+std::exception_ptr engine::deadlock_report(const std::vector<int>& stuck) const {
+    if (granted_from_)
+        for (const auto& call : granted_from_->calls)
+            if (std::find(stuck.begin(), stuck.end(), call.rank) != stuck.end())
+                return std::make_exception_ptr(deadlock_error(*granted_from_));
+    return std::make_exception_ptr(deadlock_error(deadlock_finding(stuck, finding_kind::deadlock)));
+}
+
+finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kind) const {
+    std::vector<rank_call> calls;
+    int polling = 0;  // ranks in a polling loop that can never succeed (polling.cpp)
+    for (int r : stuck) {
+        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        if (slot.state == rank_state::blocked && slot.waiting) {
+            calls.push_back({r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
+                             slot.waiting->waits_for()});
+        } else {
+            calls.push_back(polls_.last(r));
+            ++polling;
         }
     }
-    const bool potential = live.size() == blocked.size();
+    std::vector<int> finished;
+    for (int r = 0; r < started_; ++r)
+        if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished) finished.push_back(r);
 
     std::string summary;
-    if (potential)
+    const int others = started_ - static_cast<int>(calls.size() + finished.size());
+    if (kind == finding_kind::potential_deadlock)
         summary = fmt::format("potential deadlock: {} ranks wait for each other only because this run did not "
                               "buffer a send or let a rank leave a collective early (--sends {}, --collectives {}); "
                               "MPI is allowed to do the same",
-                              blocked.size(), to_string(opts_.sends), to_string(opts_.collectives));
-    else if (static_cast<int>(blocked.size() + finished.size()) == started_)
-        summary = fmt::format("deadlock: no rank can make progress ({} blocked, {} finished)", blocked.size(),
+                              calls.size(), to_string(opts_.sends), to_string(opts_.collectives));
+    else if (others == 0 && polling > 0)
+        summary = fmt::format("deadlock: no rank can make progress ({} polling in vain, {} blocked, {} finished)",
+                              polling, calls.size() - static_cast<std::size_t>(polling), finished.size());
+    else if (others == 0)
+        summary = fmt::format("deadlock: no rank can make progress ({} blocked, {} finished)", calls.size(),
                               finished.size());
     else
-        summary = fmt::format("deadlock: {} ranks can never make progress (the other {} still can)", blocked.size(),
-                              started_ - static_cast<int>(blocked.size() + finished.size()));
+        summary = fmt::format("deadlock: {} ranks can never make progress (the other {} still can)", calls.size(),
+                              others);
 
-    finding f = make_finding(potential ? finding_kind::potential_deadlock : finding_kind::deadlock, std::move(summary),
-                             std::move(blocked));
+    finding f = make_finding(kind, std::move(summary), std::move(calls));
     f.cycle = find_cycle(f.calls, started_);
     // Only the finished ranks someone waits for matter to this report.
     for (int r : finished)
@@ -103,7 +178,7 @@ std::exception_ptr engine::deadlock_report(const std::vector<int>& stuck) const 
                 f.finished.push_back(r);
                 break;
             }
-    return std::make_exception_ptr(deadlock_error(std::move(f)));
+    return f;
 }
 
 }  // namespace baton::sim::detail

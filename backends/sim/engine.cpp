@@ -122,6 +122,7 @@ void engine::finish(int self) {
     slot.state = rank_state::finished;
     ++finished_;
     scheduler_.remove(self);
+    polls_.progress();  // what others poll for may now never come: count their polls afresh
     hand_off(self);
 }
 
@@ -140,15 +141,8 @@ void engine::hand_off(int self) {
         }
         // A systematic run matches waiting wildcard receives only now, when every candidate is there.
         if (scheduler_.empty() && !aborting_ && opts_.schedule == schedule::systematic) resolve_wildcard();
-        if (scheduler_.empty()) {
-            if (!error_) {
-                std::vector<int> blocked;
-                for (int r = 0; r < started_; ++r)
-                    if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::blocked) blocked.push_back(r);
-                error_ = deadlock_report(blocked);
-            }
-            begin_abort();
-        }
+        // Buffering MPI may do (and this run withheld) may let the run go on; if not, a deadlock.
+        if (scheduler_.empty() && (aborting_ || !settle_stuck(blocked_ranks()))) begin_abort();
         next = scheduler_.pick(self);
     }
     if (next == self) return;
@@ -159,8 +153,9 @@ void engine::hand_off(int self) {
     if (!finished) own.turn.acquire();
 }
 
-void engine::schedule_point(int self) {
+void engine::schedule_point(int self, call_kind kind) {
     if (aborting_) throw run_aborted{};
+    if (kind == call_kind::acts) polls_.progress();
     hand_off(self);
     if (aborting_) throw run_aborted{};
     if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step) {
@@ -179,7 +174,7 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
         scheduler_.remove(self);
         // A deadlock among some ranks is reported now, even while others still run.
         if (what.check_partial_deadlock())
-            if (const auto stuck = stuck_with(self); !stuck.empty()) fail_run(deadlock_report(stuck));
+            if (const auto stuck = stuck_with(self); !stuck.empty() && !settle_stuck(stuck)) fail_run(error_);
         hand_off(self);
         slot.waiting = nullptr;
         if (aborting_) throw run_aborted{};

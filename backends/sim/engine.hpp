@@ -14,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <semaphore>
 #include <source_location>
 #include <string>
@@ -23,6 +24,7 @@
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
+#include "polling.hpp"
 #include "scheduler.hpp"
 
 namespace baton::sim::detail {
@@ -39,8 +41,11 @@ public:
     virtual std::string describe() const = 0;       // e.g. "recv(source=1, tag=0, comm=world)"
     virtual std::vector<int> waits_for() const = 0;  // world ranks it needs
     // True when it waits only because this run did not buffer something MPI may buffer (a send
-    // above the eager limit): a deadlock through it is a potential one.
+    // above the eager limit): a deadlock through it may be a potential one (see deadlock.cpp).
     virtual bool buffering_dependent() const { return false; }
+    // Ends the wait as MPI's buffering would have (the send completes, the root leaves the
+    // collective); called only when buffering_dependent(). It changes what the blocker refers to.
+    virtual void grant_buffering() const {}
     // Whether blocking on it should look for a deadlock among some ranks at once. Collectives say
     // no: their waits_for lists every rank not there yet, which would make each collective O(P^2);
     // a stuck collective is still found when no rank can run, or through the rank it waits for.
@@ -70,8 +75,14 @@ public:
     const options& opts() const { return opts_; }
     scheduler& sched() { return scheduler_; }
 
-    // Lets the scheduler run another rank before `self` goes on.
-    void schedule_point(int self);
+    // Lets the scheduler run another rank before `self` goes on. A call that acts (anything but
+    // a poll) may change what other ranks wait or poll for.
+    enum class call_kind { acts, polls };
+    void schedule_point(int self, call_kind kind = call_kind::acts);
+    // After a poll (iprobe, test): whether it found what it looked for. A loop of polls that can
+    // never succeed ends the run as a deadlock (polling.cpp). `poll` describes what it polls for.
+    void poll_succeeded(int self);
+    void poll_failed(int self, const blocker& poll, const std::source_location& where);
     // Blocks `self` until `what.ready()`. `where` is the user's call, for reports.
     void wait_until(int self, const blocker& what, const std::source_location& where);
     // `rank`'s wait may now be satisfied: make it runnable again.
@@ -117,7 +128,13 @@ private:
     // The ranks that can never run again if `self` blocks now: a set of blocked ranks that wait
     // only for each other or for finished ranks. Empty if some rank may still wake it.
     std::vector<int> stuck_with(int self);
+    // `stuck` can never move on its own. If MPI's buffering could move some of it, grant that and
+    // return true: the run goes on. Otherwise set the run's error to the deadlock (replacing a
+    // provisional potential one) and return false. See deadlock.cpp.
+    bool settle_stuck(const std::vector<int>& stuck);
     std::exception_ptr deadlock_report(const std::vector<int>& stuck) const;
+    finding deadlock_finding(const std::vector<int>& stuck, finding_kind kind) const;
+    std::vector<int> blocked_ranks() const;
     std::exception_ptr failure_of(int rank, std::exception_ptr original) const;
     // Messages nobody received, once every rank has finished.
     void check_unreceived();
@@ -137,6 +154,9 @@ private:
     std::vector<finding> findings_;
     std::vector<std::uint64_t> visited_;  // stuck_with's marks: visited_[r] == visit_ when seen
     std::uint64_t visit_ = 0;
+    // The first stuck set buffering was granted to, as a certain deadlock (settle_stuck).
+    std::optional<finding> granted_from_;
+    poll_watch polls_;
 };
 
 }  // namespace baton::sim::detail

@@ -30,12 +30,28 @@ std::string shown(int value, bool is_rank) {
 // Waits until the request is done.
 class request_blocker final : public blocker {
 public:
-    explicit request_blocker(const sim_request& r) : request_(r) {}
+    explicit request_blocker(sim_request& r) : request_(r) {}
     bool ready() const override { return request_.done(); }
     bool buffering_dependent() const override { return request_.is_send() && !request_.done(); }
+    void grant_buffering() const override { request_.complete_as_buffered(); }
     std::string describe() const override {
         if (request_.blocking) return request_.describe();  // a plain send or recv: the call itself
         return "wait for " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
+    }
+    std::vector<int> waits_for() const override { return request_.waits_for(); }
+
+private:
+    sim_request& request_;
+};
+
+// What a test that found the request pending polls for, for the report of a loop that can never
+// succeed.
+class test_poll final : public blocker {
+public:
+    explicit test_poll(const sim_request& r) : request_(r) {}
+    bool ready() const override { return request_.done(); }
+    std::string describe() const override {
+        return "test of " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
     }
     std::vector<int> waits_for() const override { return request_.waits_for(); }
 
@@ -66,6 +82,10 @@ public:
         for (const auto* r : requests_)
             if (r && r->is_send() && !r->done()) return true;
         return false;
+    }
+    void grant_buffering() const override {
+        for (auto* r : requests_)
+            if (r) r->complete_as_buffered();
     }
     std::vector<int> waits_for() const override {
         std::vector<int> all;
@@ -121,6 +141,16 @@ void sim_request::defer_delivery() {
 void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
     const auto* first = static_cast<const std::byte*>(data);
     kept_.assign(first, first + bytes);
+}
+
+void sim_request::complete_as_buffered() {
+    if (done_ || kind_ != kind::send) return;
+    auto& box = comm_.mailboxes[static_cast<std::size_t>(peer_)];
+    std::size_t count = 0;
+    for (const message* m : box.all_messages())
+        if (m->sync_sender == this) count = m->count;
+    box.forget_sender(this);  // whoever receives the message now has nobody to tell
+    complete({peer_, tag_, count});
 }
 
 void sim_request::complete(const status& result, std::exception_ptr failure) {
@@ -187,8 +217,12 @@ status sim_request::wait(backend::location where) {
 }
 
 std::optional<status> sim_request::test(backend::location where) {
-    eng_.schedule_point(world_owner());
-    if (!done_) return std::nullopt;
+    eng_.schedule_point(world_owner(), engine::call_kind::polls);
+    if (!done_) {
+        eng_.poll_failed(world_owner(), test_poll(*this), where);
+        return std::nullopt;
+    }
+    eng_.poll_succeeded(world_owner());
     return take_result(where);
 }
 

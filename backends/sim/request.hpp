@@ -34,6 +34,9 @@ public:
 
     // Called by whichever rank completes the operation; wakes the owner.
     void complete(const status& result, std::exception_ptr failure = nullptr);
+    // A synchronous send still waiting for its receive completes as if MPI had buffered it: its
+    // message stays in the receiver's mailbox. Nothing for a receive or a send already done.
+    void complete_as_buffered();
     bool done() const { return done_; }
     bool is_send() const { return kind_ == kind::send; }
 

@@ -63,6 +63,10 @@ int scheduler::pick(int current) {
     return members_[static_cast<std::size_t>(random_() % members_.size())];
 }
 
+void scheduler::polled_in_vain(int rank) {
+    if (policy_ == schedule::pct) priority_[static_cast<std::size_t>(rank)] = --lowest_;
+}
+
 int scheduler::pick_by_priority() {
     return *std::max_element(members_.begin(), members_.end(), [&](int a, int b) {
         return priority_[static_cast<std::size_t>(a)] < priority_[static_cast<std::size_t>(b)];

@@ -26,6 +26,11 @@ public:
     // asking (or -1): round-robin continues after it.
     int pick(int current);
 
+    // `rank` polled in vain (iprobe, test). Under PCT it drops below every other rank, as at a
+    // change point: otherwise a polling loop with the highest priority would run forever and
+    // starve the very rank it waits for. The other policies are fair already.
+    void polled_in_vain(int rank);
+
     // One of n alternatives (n > 0) for a choice other than whom to run. Choices among two or more
     // are recorded; under schedule::systematic they come from the plan, then the first.
     std::size_t choose(std::size_t n);

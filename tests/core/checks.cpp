@@ -49,6 +49,72 @@ TEST_CASE("sends that only work when buffered: a potential deadlock without buff
     CHECK(found[0].cycle == std::vector<int>{0, 1, 0});
 }
 
+TEST_CASE("large messages exchanged before receiving stay a potential deadlock while others run", "[checks][buffering]") {
+    // Ranks 0 and 1 need buffering; ranks 2 and 3 exchange messages properly meanwhile. The run
+    // grants the buffering, goes on to the end, and reports the first stuck set as potential.
+    const auto seed = GENERATE(1u, 2u, 3u, 4u);
+    const auto found = findings_of({.ranks = 4, .seed = seed, .sends = baton::sim::send_mode::synchronous},
+                                   [](communicator& world) {
+                                       if (world.rank() < 2) {
+                                           head_to_head(world, 100'000);
+                                       } else {
+                                           const int other = 5 - world.rank();
+                                           for (int i = 0; i < 20; ++i) world.sendrecv(i, other, 1, i, other, 1);
+                                       }
+                                   });
+    REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
+    CHECK_THAT(found[0].summary, Contains("potential deadlock: 2 ranks wait for each other"));
+    REQUIRE(found[0].calls.size() == 2);
+    CHECK(found[0].calls[0].call == "send(dest=1, tag=0, comm=world)");
+    CHECK(found[0].calls[1].call == "send(dest=0, tag=0, comm=world)");
+    CHECK_THAT(found[0].replay, Contains("--sends synchronous"));
+}
+
+TEST_CASE("a polling loop behind a withheld send is a potential deadlock", "[checks][buffering][polling]") {
+    // Rank 1's first send needs buffering: rank 0 polls for the second one before receiving it.
+    auto program = [](communicator& world) {
+        if (world.rank() == 1) {
+            world.send(5, 0, 5);
+            world.send(6, 0, 6);
+        } else {
+            while (!world.iprobe(1, 6)) {
+            }
+            CHECK(world.recv<int>(1, 6) == 6);
+            CHECK(world.recv<int>(1, 5) == 5);
+        }
+    };
+    CHECK(findings_of({.ranks = 2}, program).empty());
+    const auto found = findings_of({.ranks = 2, .sends = baton::sim::send_mode::synchronous}, program);
+    REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
+    REQUIRE(found[0].calls.size() == 2);
+    CHECK_THAT(found[0].calls[0].call, Contains("iprobe(source=1, tag=6, comm=world) in a loop"));
+    CHECK(found[0].calls[1].call == "send(dest=0, tag=5, comm=world)");
+}
+
+TEST_CASE("ranks polling for each other behind a withheld isend are a potential deadlock", "[checks][buffering][polling]") {
+    // Rank 0 tests its isend until rank 1 receives it; rank 1 first polls for what rank 0 sends
+    // only after that. Buffered, the isend completes at once and all is well.
+    auto program = [](communicator& world) {
+        if (world.rank() == 0) {
+            baton::request r = world.isend(5, 1, 5);
+            while (!r.test()) {
+            }
+            world.send(6, 1, 6);
+        } else {
+            while (!world.iprobe(0, 6)) {
+            }
+            CHECK(world.recv<int>(0, 6) == 6);
+            CHECK(world.recv<int>(0, 5) == 5);
+        }
+    };
+    CHECK(findings_of({.ranks = 2}, program).empty());
+    const auto found = findings_of({.ranks = 2, .sends = baton::sim::send_mode::synchronous}, program);
+    REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
+    REQUIRE(found[0].calls.size() == 2);
+    CHECK_THAT(found[0].calls[0].call, Contains("test of isend(dest=1, tag=5, comm=world)"));
+    CHECK_THAT(found[0].calls[1].call, Contains("iprobe(source=0, tag=6, comm=world) in a loop"));
+}
+
 TEST_CASE("an eager limit makes only large sends synchronous, like MPI's rendezvous", "[checks][buffering]") {
     const baton::sim::options eager{.ranks = 2, .sends = baton::sim::send_mode::eager, .eager_limit = 4096};
     CHECK(findings_of(eager, [](communicator& world) { head_to_head(world, 512); }).empty());  // 4096 bytes

@@ -41,6 +41,24 @@ CORPUS_PROGRAM(head_to_head_512_doubles) {
 }
 CORPUS_RUN(head_to_head_512_doubles, "buffering hazard", correct, .ranks = 2, .sends = eager, .eager_limit = 4096);
 
+// The same hazard behind polling loops: rank 0 tests its isend until it is received, rank 1
+// polls for the message rank 0 sends only after that. Without buffering both poll forever.
+CORPUS_PROGRAM(polling_for_each_other_behind_an_isend) {
+    if (world.rank() == 0) {
+        baton::request r = world.isend(5, 1, 5);
+        while (!r.test()) {
+        }
+        world.send(6, 1, 6);
+    } else {
+        while (!world.iprobe(0, 6)) {
+        }
+        corpus::expect(world.recv<int>(0, 6) == 6 && world.recv<int>(0, 5) == 5, "both messages");
+    }
+}
+CORPUS_RUN(polling_for_each_other_behind_an_isend, "buffering hazard", potential_deadlock, .ranks = 2,
+           .sends = synchronous);
+CORPUS_RUN(polling_for_each_other_behind_an_isend, "buffering hazard", correct, .ranks = 2);
+
 // Everybody sends to the right, then receives from the left.
 CORPUS_PROGRAM(ring_of_sends_first) {
     const int right = (world.rank() + 1) % world.size();

@@ -181,6 +181,25 @@ CORPUS_PROGRAM(iprobe_until_the_message_comes) {
 CORPUS_RUN(iprobe_until_the_message_comes, "correct", correct, .ranks = 2);
 CORPUS_RUN(iprobe_until_the_message_comes, "correct", correct, .ranks = 2, .sends = synchronous);
 
+// Polling far longer than the simulator's bound for a loop in vain (10 000 polls while nothing
+// else happens, backends/sim/polling.hpp) while the sender is busy with other messages first.
+CORPUS_PROGRAM(test_while_the_sender_is_busy) {
+    if (world.rank() == 1) {
+        for (int i = 0; i < 12'000; ++i) {
+            world.send(i, 1, 1);
+            corpus::expect(world.recv<int>(1, 1) == i, "its own message");
+        }
+        world.send(3, 0, 0);
+    } else {
+        int value = 0;
+        baton::request r = world.irecv(value, 1, 0);
+        while (!r.test()) {
+        }
+        corpus::expect(value == 3, "the message");
+    }
+}
+CORPUS_RUN(test_while_the_sender_is_busy, "correct", correct, .ranks = 2);
+
 // Zero-length messages: an empty vector, into a vector, into an empty span and into an irecv.
 CORPUS_PROGRAM(zero_length_messages) {
     if (world.rank() == 0) {

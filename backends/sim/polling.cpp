@@ -1,0 +1,55 @@
+// Polling loops that can never succeed: `while (!world.iprobe(1, 0)) {}` or `while (!r.test()) {}`
+// waiting for a message nobody will send. The rank never blocks, so the run would never end;
+// instead, once every rank that can still run has polled in vain poll_watch::bound times in a row
+// with nothing changing (see polling.hpp for why that bound), the ranks are stuck: the run ends
+// with a deadlock report that names each polling rank with its call and line, like a blocked one.
+#include "polling.hpp"
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+
+#include "engine.hpp"
+
+namespace baton::sim::detail {
+
+poll_watch::streak& poll_watch::streak_of(int rank) {
+    if (static_cast<std::size_t>(rank) >= streaks_.size()) streaks_.resize(static_cast<std::size_t>(rank) + 1);
+    auto& s = streaks_[static_cast<std::size_t>(rank)];
+    if (s.epoch != epoch_) {
+        s.epoch = epoch_;
+        s.failures = 0;
+    }
+    return s;
+}
+
+bool poll_watch::in_vain(int rank) const {
+    if (static_cast<std::size_t>(rank) >= streaks_.size()) return false;
+    const auto& s = streaks_[static_cast<std::size_t>(rank)];
+    return s.epoch == epoch_ && s.failures >= bound;
+}
+
+void engine::poll_succeeded(int self) { polls_.succeeded(self); }
+
+void engine::poll_failed(int self, const blocker& poll, const std::source_location& where) {
+    scheduler_.polled_in_vain(self);
+    if (!polls_.failed(self)) return;
+    polls_.remember(self, {self, fmt::format("{} in a loop, in vain {} times in a row", poll.describe(), polls_.failures(self)),
+                           baton::detail::format_location(where), poll.waits_for()});
+    std::vector<int> stuck;  // every rank that has not finished
+    for (int r = 0; r < started_; ++r) {
+        const auto state = ranks_[static_cast<std::size_t>(r)]->state;
+        if (state == rank_state::runnable && !polls_.in_vain(r)) return;  // it may still act
+        if (state != rank_state::finished) stuck.push_back(r);
+    }
+    // Nobody can change anything any more: as when no rank can run (engine::hand_off), a
+    // systematic run's waiting wildcard receive may now be matched, and withheld buffering may be
+    // granted; otherwise it is a deadlock.
+    if (opts_.schedule == schedule::systematic && resolve_wildcard()) {
+        polls_.progress();
+        return;
+    }
+    if (!settle_stuck(stuck)) fail_run(error_);
+}
+
+}  // namespace baton::sim::detail

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(meson ninja-build g++ pkg-config python3 catch2 libfmt-dev libcli11-dev libcereal-dev
-          nlohmann-json3-dev libopenmpi-dev openmpi-bin)
+          nlohmann-json3-dev libboost-context-dev libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -45,6 +45,7 @@ std::string finding::text() const {
             text += fmt::format(", waiting for rank{} {}", call.waits_for.size() == 1 ? "" : "s",
                                 join_ranks(call.waits_for, finished));
         text += '\n';
+        for (const auto& before : call.recent) text += "      after " + before + '\n';
     }
     if (!finished.empty())
         text += fmt::format("  finished: rank{} {}\n", finished.size() == 1 ? "" : "s", join_ranks(finished, {}));
@@ -63,7 +64,8 @@ std::string to_json(const std::vector<finding>& findings) {
     for (const auto& f : findings) {
         auto calls = nlohmann::json::array();
         for (const auto& c : f.calls)
-            calls.push_back({{"rank", c.rank}, {"call", c.call}, {"location", c.location}, {"waits_for", c.waits_for}});
+            calls.push_back({{"rank", c.rank}, {"call", c.call}, {"location", c.location}, {"waits_for", c.waits_for},
+                             {"recent", c.recent}});
         all.push_back({{"kind", to_string(f.kind)},
                        {"summary", f.summary},
                        {"calls", calls},

@@ -119,8 +119,9 @@ int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::si
 
 void sim_comm::record(std::string_view operation, int peer, int tag, std::size_t bytes,
                       const backend::location& where, std::uint64_t message) {
-    if (!eng_.recording()) return;
     const int world_peer = peer >= 0 ? state_.world_ranks[static_cast<std::size_t>(peer)] : peer;
+    eng_.remember(world_rank(), operation, world_peer, tag, bytes, state_.name, where);
+    if (!eng_.recording()) return;
     eng_.record({0, world_rank(), std::string(operation), world_peer, tag, bytes, state_.name,
                  baton::detail::format_location(where), message});
 }
@@ -204,7 +205,7 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     // rank is blocked: then every message it could take is there to choose from.
     const bool wait_for_choice = eng_.opts().schedule == schedule::systematic &&
                                  (source == any_source || box.has_posted_wildcard());
-    const auto candidates = wait_for_choice ? std::vector<const message*>{} : box.candidates(source, tag);
+    const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
     if (candidates.empty()) {
         box.post(source, tag, request.get());
         request->posted = true;

@@ -86,6 +86,34 @@ std::vector<int> find_cycle(const std::vector<rank_call>& blocked, int world_siz
 
 }  // namespace
 
+std::vector<std::string> engine::recent_calls(int rank) const {
+    const auto& slot = *ranks_[static_cast<std::size_t>(rank)];
+    std::vector<std::string> lines;
+    for (std::uint64_t n = slot.calls; n > 0 && slot.calls - n < recent_kept; --n) {
+        const recent_call& call = slot.recent[(n - 1) % recent_kept];
+        const std::string_view operation = call.operation.data();
+        // A send or collective is remembered when it starts: the newest may be the very call the
+        // rank is blocked in, which the report shows already.
+        const bool is_pending_call = n == slot.calls && slot.state == rank_state::blocked &&
+                                     operation.find("recv") == std::string_view::npos &&
+                                     call.where.line() == slot.waiting_at.line() &&
+                                     call.where.column() == slot.waiting_at.column() &&
+                                     std::string_view(call.where.file_name()) == slot.waiting_at.file_name();
+        if (is_pending_call) continue;
+        std::string line = fmt::format("step {}: {}", call.step, operation);
+        if (operation.find("send") != std::string_view::npos)
+            line += fmt::format(" to rank {}, tag {}", call.peer, call.tag);
+        else if (operation.find("recv") != std::string_view::npos)
+            line += fmt::format(" from rank {}, tag {}", call.peer, call.tag);
+        else if (call.peer >= 0)
+            line += fmt::format(" (root {})", call.peer);
+        line += fmt::format(", {} B", call.bytes);
+        if (*call.comm != "world") line += ", comm " + *call.comm;
+        lines.push_back(line + " at " + baton::detail::format_location(call.where));
+    }
+    return lines;
+}
+
 std::vector<int> engine::blocked_ranks() const {
     std::vector<int> blocked;
     for (int r = 0; r < started_; ++r)
@@ -148,6 +176,7 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
             ++polling;
         }
     }
+    for (auto& call : calls) call.recent = recent_calls(call.rank);
     std::vector<int> finished;
     for (int r = 0; r < started_; ++r)
         if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished) finished.push_back(r);

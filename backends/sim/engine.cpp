@@ -58,31 +58,30 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     make_comm("world", std::move(everyone));
     ranks_.reserve(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) ranks_.push_back(std::make_unique<rank_slot>());
+    install_exit_handlers();
+    auto entry = [this](int rank) { rank_main(rank); };
+    contexts_ = opts.context == rank_context::fiber ? make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry)
+                                                    : make_thread_contexts(opts.ranks, entry);
 }
 
-engine::~engine() {
-    for (auto& slot : ranks_)
-        if (slot->thread.joinable()) slot->thread.join();
-}
+engine::~engine() = default;
 
 run_outcome engine::run() {
     try {
         for (int r = 0; r < opts_.ranks; ++r) {
-            ranks_[static_cast<std::size_t>(r)]->thread = std::thread([this, r] { thread_main(r); });
+            contexts_->create(r);
             scheduler_.add(r);
             ++started_;
         }
-    } catch (const std::system_error& e) {
-        // Not enough threads: let the ranks already started unwind without running.
+    } catch (const std::exception& e) {
+        // Not enough threads or memory: let the ranks already started unwind without running.
         error_ = std::make_exception_ptr(
             error("sim::run: could not start rank " + std::to_string(started_) + ": " + e.what()));
         aborting_ = true;
         if (started_ == 0) return {{}, {}, error_};
     }
-    ranks_[static_cast<std::size_t>(scheduler_.pick(-1))]->turn.release();
-    done_.acquire();
-    for (auto& slot : ranks_)
-        if (slot->thread.joinable()) slot->thread.join();
+    contexts_->run(scheduler_.pick(-1));
+    mark_rank_thread(-1, nullptr);  // fibers ran on this very thread
     if (!error_) check_unreceived();
     if (const auto& why = scheduler_.divergence();
         opts_.plan_is_exact && (why || scheduler_.choices().size() < opts_.plan.size())) {
@@ -99,9 +98,8 @@ run_outcome engine::run() {
     return {std::move(events_), scheduler_.choices(), error_};
 }
 
-void engine::thread_main(int self) {
-    ranks_[static_cast<std::size_t>(self)]->turn.acquire();
-    mark_rank_thread(self, &replay_);
+void engine::rank_main(int self) {
+    resumed(self);
     if (!aborting_) {
         try {
             communicator world(std::make_unique<sim_comm>(*this, this->world(), self));
@@ -113,7 +111,6 @@ void engine::thread_main(int self) {
             begin_abort();
         }
     }
-    mark_rank_thread(-1, nullptr);
     finish(self);
 }
 
@@ -130,7 +127,7 @@ void engine::hand_off(int self) {
     int next = scheduler_.pick(self);
     if (next < 0) {
         if (finished_ == started_) {
-            done_.release();
+            contexts_->leave(self, -1);
             return;
         }
         // Nobody can run. A wait satisfied without a notify would be a bug, but cheap to rule out
@@ -145,12 +142,24 @@ void engine::hand_off(int self) {
         if (scheduler_.empty() && (aborting_ || !settle_stuck(blocked_ranks()))) begin_abort();
         next = scheduler_.pick(self);
     }
-    if (next == self) return;
-    // Read before the release: from then on `next` runs and owns all engine state.
-    auto& own = *ranks_[static_cast<std::size_t>(self)];
-    const bool finished = own.state == rank_state::finished;
-    ranks_[static_cast<std::size_t>(next)]->turn.release();
-    if (!finished) own.turn.acquire();
+    if (next == self) {
+        resumed(self);
+        return;
+    }
+    if (ranks_[static_cast<std::size_t>(self)]->state == rank_state::finished) {
+        contexts_->leave(self, next);
+        return;
+    }
+    contexts_->transfer(self, next);
+    resumed(self);
+}
+
+void engine::resumed(int self) {
+    mark_rank_thread(self, &replay_);  // fibers share one thread: say which rank runs now
+    // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
+    // rank that runs at the step asked for (see README, "Finding the bugs that show up only
+    // sometimes").
+    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) std::raise(SIGTRAP);
 }
 
 void engine::schedule_point(int self, call_kind kind) {
@@ -158,10 +167,6 @@ void engine::schedule_point(int self, call_kind kind) {
     if (kind == call_kind::acts) polls_.progress();
     hand_off(self);
     if (aborting_) throw run_aborted{};
-    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step) {
-        // Stop the debugger in the rank that runs at this step (see README, "Replay in a debugger").
-        std::raise(SIGTRAP);
-    }
 }
 
 void engine::wait_until(int self, const blocker& what, const std::source_location& where) {
@@ -308,6 +313,21 @@ void engine::check_unreceived() {
             }
         }
     }
+}
+
+void engine::remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
+                      const std::string& comm, const std::source_location& where) {
+    auto& slot = *ranks_[static_cast<std::size_t>(rank)];
+    auto& call = slot.recent[slot.calls++ % recent_kept];
+    call.step = scheduler_.steps();
+    const std::size_t n = std::min(operation.size(), call.operation.size() - 1);
+    std::copy_n(operation.data(), n, call.operation.data());
+    call.operation[n] = '\0';
+    call.peer = peer;
+    call.tag = tag;
+    call.bytes = bytes;
+    call.comm = &comm;
+    call.where = where;
 }
 
 void engine::record(event e) {

@@ -1,29 +1,30 @@
-// The simulator's engine: one OS thread per rank, exactly one of them running at any time.
+// The simulator's engine: one execution context per rank (an OS thread or a fiber, see
+// contexts.hpp), exactly one of them running at any time.
 //
 // A rank runs until it makes a baton call. Every call is a scheduling point: the scheduler picks
-// the next rank to run (maybe the same one) and the CPU is handed over with one semaphore
-// release/acquire. A rank that must wait (a receive with no message yet, a collective not
-// everyone has reached) leaves the runnable set until whoever satisfies its wait notifies it.
-// When no rank can run and some have not finished, that is a deadlock, found at once.
+// the next rank to run (maybe the same one) and the CPU is handed over. A rank that must wait (a
+// receive with no message yet, a collective not everyone has reached) leaves the runnable set
+// until whoever satisfies its wait notifies it. When no rank can run and some have not finished,
+// that is a deadlock, found at once.
 //
-// All engine state is touched only by the rank holding the CPU; the semaphore hand-offs order
-// every access, so there are no locks.
+// All engine state is touched only by the rank holding the CPU; the hand-offs order every
+// access, so there are no locks.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <semaphore>
 #include <source_location>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
+#include "contexts.hpp"
 #include "polling.hpp"
 #include "scheduler.hpp"
 
@@ -98,6 +99,10 @@ public:
 
     bool recording() const { return opts_.record; }
     void record(event e);
+    // Every communication call (send, completed receive, collective), kept always but cheaply:
+    // the last few of each rank are shown in deadlock reports. `peer` is a world rank or -1.
+    void remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
+                  const std::string& comm, const std::source_location& where);
 
     // A new communicator's shared state, owned by the engine for the whole run.
     comm_state& make_comm(std::string name, std::vector<int> world_ranks);
@@ -108,15 +113,31 @@ public:
 
 private:
     enum class rank_state { runnable, blocked, finished };
+    // One call remembered for reports; no allocation, as every call makes one.
+    struct recent_call {
+        std::uint64_t step = 0;
+        std::array<char, 16> operation{};  // "send", "allreduce", ... (cut to fit)
+        int peer = -1;
+        int tag = -1;
+        std::size_t bytes = 0;
+        const std::string* comm = nullptr;  // the communicator's name, alive for the whole run
+        std::source_location where;
+    };
+    static constexpr std::size_t recent_kept = 3;
     struct rank_slot {
-        std::thread thread;
-        std::binary_semaphore turn{0};
         rank_state state = rank_state::runnable;
         const blocker* waiting = nullptr;
         std::source_location waiting_at;
+        std::array<recent_call, recent_kept> recent;  // a ring: call number n is at n % recent_kept
+        std::uint64_t calls = 0;
     };
+    // `rank`'s remembered calls as report lines, newest first.
+    std::vector<std::string> recent_calls(int rank) const;
+    // `self` has the CPU (again, or for the first time).
+    void resumed(int self);
 
-    void thread_main(int self);
+    // What each rank's context runs.
+    void rank_main(int self);
     void finish(int self);
     // Hands the CPU to the next rank the scheduler picks; returns when `self` runs again (at once
     // if it is picked), or right away if `self` has finished.
@@ -144,9 +165,9 @@ private:
     scheduler scheduler_;
     std::string replay_;
     std::vector<std::unique_ptr<rank_slot>> ranks_;
-    int started_ = 0;   // threads created
+    std::unique_ptr<rank_contexts> contexts_;
+    int started_ = 0;   // contexts created
     int finished_ = 0;  // ranks whose body has returned or unwound
-    std::binary_semaphore done_{0};
     bool aborting_ = false;
     std::exception_ptr error_;
     std::vector<std::unique_ptr<comm_state>> comms_;

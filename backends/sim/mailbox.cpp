@@ -9,7 +9,7 @@ sim_request* mailbox::take_posted(int source, int tag, bool defer_wildcards) {
         if ((it->source < 0 || it->source == source) && tag_matches(it->tag, tag)) {
             if (defer_wildcards && it->source < 0) return nullptr;
             sim_request* receive = it->request;
-            posted_.erase(it);
+            erase_posted(it);
             return receive;
         }
     }
@@ -30,23 +30,33 @@ sim_request* mailbox::next_match_before_wildcard(message& taken) {
         const auto found = candidates(it->source, it->tag);
         if (found.empty()) continue;
         sim_request* receive = it->request;
-        posted_.erase(it);
+        erase_posted(it);
         taken = take(found.front());
         return receive;
     }
     return nullptr;
 }
 
+void mailbox::erase_posted(std::deque<posted_receive>::iterator it) {
+    if (it == posted_.begin())
+        posted_.pop_front();  // the usual case, and much cheaper than a general erase
+    else
+        posted_.erase(it);
+}
+
 void mailbox::post(int source, int tag, sim_request* receive) { posted_.push_back({source, tag, receive}); }
 
 void mailbox::cancel(sim_request* receive) {
-    posted_.remove_if([&](const posted_receive& p) { return p.request == receive; });
+    std::erase_if(posted_, [&](const posted_receive& p) { return p.request == receive; });
 }
 
-void mailbox::store(message m) { unexpected_[m.source].push_back(std::move(m)); }
+void mailbox::store(message m) {
+    unexpected_[m.source].push_back(std::move(m));
+    ++stored_;
+}
 
-std::vector<const message*> mailbox::candidates(int source, int tag) const {
-    std::vector<const message*> found;
+candidate_list mailbox::candidates(int source, int tag) const {
+    candidate_list found;
     auto first_accepted = [&](const std::deque<message>& queue) {
         for (const auto& m : queue)
             if (tag_matches(tag, m.tag)) {
@@ -69,7 +79,7 @@ message mailbox::take(const message* m) {
                            [&](const message& candidate) { return &candidate == m; });
     message taken = std::move(*it);
     queue->second.erase(it);
-    if (queue->second.empty()) unexpected_.erase(queue);
+    --stored_;
     return taken;
 }
 

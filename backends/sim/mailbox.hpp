@@ -9,11 +9,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <list>
 #include <map>
 #include <source_location>
 #include <string_view>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include <baton/datatype.hpp>
 
@@ -27,13 +28,17 @@ struct message {
     int tag = 0;
     type_desc type;
     std::size_t count = 0;
-    std::vector<std::byte> data;
+    // Small messages (the common case: a number or two) live inside the message, not on the heap.
+    boost::container::small_vector<std::byte, 32> data;
     std::uint64_t arrival = 0;
     sim_request* sync_sender = nullptr;  // a synchronous send waiting for this message's match
     std::uint64_t id = 0;                // links the send's event to the receive's
     std::source_location sent_at;
     std::string_view operation;          // "send" or "isend"
 };
+
+// From each sender, at most one message; rarely more than a few, so they fit without allocation.
+using candidate_list = boost::container::small_vector<const message*, 4>;
 
 class mailbox {
 public:
@@ -52,12 +57,12 @@ public:
 
     void store(message m);
     // From each sender, the first stored message a receive (source, tag) accepts, by arrival.
-    std::vector<const message*> candidates(int source, int tag) const;
+    candidate_list candidates(int source, int tag) const;
     message take(const message* m);
     // A synchronous send's request is gone: its message no longer has anyone to tell.
     void forget_sender(const sim_request* sender);
 
-    bool has_messages() const { return !unexpected_.empty(); }
+    bool has_messages() const { return stored_ > 0; }
     // Every stored message, for end-of-run checks.
     std::vector<const message*> all_messages() const;
 
@@ -67,8 +72,12 @@ private:
         int tag;
         sim_request* request;
     };
-    std::map<int, std::deque<message>> unexpected_;  // by source; only senders with messages
-    std::list<posted_receive> posted_;               // in the order posted
+    void erase_posted(std::deque<posted_receive>::iterator it);
+
+    // By source. A sender's queue stays when it empties: the next message from it reuses it.
+    std::map<int, std::deque<message>> unexpected_;
+    std::size_t stored_ = 0;  // messages in unexpected_
+    std::deque<posted_receive> posted_;  // in the order posted
 };
 
 inline bool tag_matches(int wanted, int tag) { return wanted < 0 || wanted == tag; }

@@ -1,5 +1,7 @@
 #include "process_exit.hpp"
 
+#include <baton/sim.hpp>
+
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -12,7 +14,7 @@ namespace baton::sim::detail {
 
 namespace {
 
-thread_local int current_rank = -1;
+thread_local int current_rank_ = -1;
 thread_local const std::string* current_replay = nullptr;
 struct sigaction previous_abort_action;
 
@@ -27,7 +29,7 @@ void say(std::string_view text) {
 
 void say_rank(std::string_view what) {
     char digits[16];
-    int n = 0, rank = current_rank;
+    int n = 0, rank = current_rank_;
     do digits[n++] = static_cast<char>('0' + rank % 10); while ((rank /= 10) > 0);
     say("baton: rank ");
     while (n > 0) say(std::string_view(&digits[--n], 1));
@@ -40,20 +42,20 @@ void say_rank(std::string_view what) {
 }
 
 void on_abort(int signal) {
-    if (current_rank >= 0) say_rank(" aborted (SIGABRT: std::abort or a failed assert); the whole run ends here");
+    if (current_rank_ >= 0) say_rank(" aborted (SIGABRT: std::abort or a failed assert); the whole run ends here");
     sigaction(SIGABRT, &previous_abort_action, nullptr);
     std::raise(signal);
 }
 
 void on_exit() {
-    if (current_rank < 0) return;
+    if (current_rank_ < 0) return;
     say_rank(" called exit() before the run ended; the whole run ends here, as a failure");
     std::_Exit(1);
 }
 
 }  // namespace
 
-void mark_rank_thread(int rank, const std::string* replay) {
+void install_exit_handlers() {
     static std::once_flag installed;
     std::call_once(installed, [] {
         struct sigaction action {};
@@ -62,8 +64,19 @@ void mark_rank_thread(int rank, const std::string* replay) {
         sigaction(SIGABRT, &action, &previous_abort_action);
         std::atexit(on_exit);
     });
-    current_rank = rank;
+}
+
+int current_rank() noexcept { return current_rank_; }
+
+void mark_rank_thread(int rank, const std::string* replay) {
+    current_rank_ = rank;
     current_replay = replay;
 }
 
 }  // namespace baton::sim::detail
+
+namespace baton::sim {
+
+int running_rank() noexcept { return detail::current_rank(); }
+
+}  // namespace baton::sim

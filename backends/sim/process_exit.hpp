@@ -7,8 +7,12 @@
 
 namespace baton::sim::detail {
 
-// Marks the calling thread as rank `rank` of a run replayed by `replay` (null: no longer a rank).
-// The first call installs the SIGABRT and exit handlers, once per process.
+// Installs the SIGABRT and exit handlers that say which rank ended the process (once per process).
+void install_exit_handlers();
+// Marks the calling thread as running rank `rank` of a run replayed by `replay` (null: no longer
+// a rank). Cheap: fibers call it at every switch.
 void mark_rank_thread(int rank, const std::string* replay);
+// The rank last marked on the calling thread (-1: none).
+int current_rank() noexcept;
 
 }  // namespace baton::sim::detail

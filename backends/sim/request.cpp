@@ -159,8 +159,13 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     unmatched_sync_send = false;
     result_ = result;
     failure_ = std::move(failure);
-    if (kind_ == kind::receive && eng_.recording()) {
+    if (kind_ == kind::receive && !failure) {
         // The match, as the receiver sees it: which sender, which tag, how much.
+        const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
+        eng_.remember(world_owner(), operation_, source, result.tag, result.count * buffer.type.size, comm_.name,
+                      posted_at_);
+    }
+    if (kind_ == kind::receive && eng_.recording()) {
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
         eng_.record({0, comm_.world_ranks[static_cast<std::size_t>(owner_)], operation_, source, result.tag,
                      result.count * buffer.type.size, comm_.name, baton::detail::format_location(posted_at_),

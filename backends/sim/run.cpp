@@ -1,8 +1,10 @@
 // sim::run_ranks and the textual forms of the simulator's options.
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
+#include <baton/errors.hpp>
 #include <baton/sim.hpp>
 
 #include "engine.hpp"
@@ -63,6 +65,25 @@ std::optional<collective_mode> parse_collective_mode(std::string_view text) {
     return std::nullopt;
 }
 
+std::string to_string(rank_context c) { return c == rank_context::fiber ? "fiber" : "thread"; }
+
+std::optional<rank_context> parse_rank_context(std::string_view text) {
+    if (text == "thread") return rank_context::thread;
+    if (text == "fiber") return rank_context::fiber;
+    return std::nullopt;
+}
+
+rank_context default_rank_context() {
+    static const std::optional<rank_context> from_environment = [] {
+        const char* text = std::getenv("BATON_CONTEXT");
+        return text && *text ? parse_rank_context(text) : rank_context::thread;
+    }();
+    if (!from_environment)
+        throw usage_error(fmt::format("BATON_CONTEXT={}: the simulator's ranks run on a thread or a fiber",
+                                      std::getenv("BATON_CONTEXT")));
+    return *from_environment;
+}
+
 std::string to_flags(const options& opts) {
     std::string flags = fmt::format("--ranks {}", opts.ranks);
     if (opts.schedule == schedule::systematic)
@@ -73,6 +94,7 @@ std::string to_flags(const options& opts) {
     flags += " --sends " + to_string(opts.sends);
     if (opts.sends == send_mode::eager) flags += fmt::format(" --eager-limit {}", opts.eager_limit);
     if (opts.collectives == collective_mode::local) flags += " --collectives local";
+    if (opts.context == rank_context::fiber) flags += " --context fiber";
     return flags;
 }
 

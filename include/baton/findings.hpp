@@ -15,6 +15,9 @@ struct rank_call {
                                   // summary says it all (a rank that threw)
     std::string location;         // "file.cpp:42" in the user's code (empty if unknown)
     std::vector<int> waits_for;   // world ranks this call needs before it can finish (deadlocks)
+    // Deadlocks: the rank's last few communication calls before this one, newest first, e.g.
+    // "step 12: send(dest=1, tag=0, 4 B, comm=world) at ring.cpp:17": how it got here.
+    std::vector<std::string> recent;
 };
 
 enum class finding_kind {
@@ -46,12 +49,13 @@ struct finding {
     std::vector<int> finished;     // deadlocks: ranks that had already finished
     std::string replay;            // how to reproduce the run
 
-    // The report for people: the summary, one line per rank, the cycle, the replay command.
+    // The report for people: the summary, one line per rank (with its recent calls under it), the
+    // cycle, the replay command.
     std::string text() const;
 };
 
 // One JSON object per finding, in an array: kind, summary, calls (rank, call, location,
-// waits_for), cycle, replay.
+// waits_for, recent), cycle, finished, replay.
 std::string to_json(const std::vector<finding>& findings);
 
 // The wait-for graph of a deadlock in Graphviz DOT: a node per blocked rank labelled with its

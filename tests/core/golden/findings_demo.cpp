@@ -14,7 +14,12 @@ using baton::communicator;
 namespace {
 
 const std::map<std::string, std::function<void(communicator&)>> programs = {
-    {"deadlock", [](communicator& world) { world.recv<int>((world.rank() + 1) % world.size(), 0); }},
+    {"deadlock",  // each rank sends right, then waits for its right neighbour instead of its left
+     [](communicator& world) {
+         const int right = (world.rank() + 1) % world.size();
+         world.send(world.allreduce(world.rank(), baton::op::sum), right, 0);
+         world.recv<int>(right, 0);
+     }},
     {"potential-deadlock",  // run with --sends synchronous
      [](communicator& world) {
          const int other = 1 - world.rank();

@@ -1,0 +1,224 @@
+// Ranks as fibers (Boost.Context), all on the thread that called sim::run.
+//
+// The calling thread runs a small loop: resume the rank the engine picked, and when that rank
+// gives the CPU up, resume the one it named. A switch is a register save and restore, with no
+// system call, so handing the CPU to another rank costs nanoseconds instead of an OS wake-up.
+//
+// What a switch must carry besides the registers:
+// - C++'s exception-handling state (the exceptions being caught, std::uncaught_exceptions) is
+//   per thread; a rank that gives the CPU up inside a catch block must find its own again, so
+//   each rank keeps its copy and the switch swaps it in and out;
+// - AddressSanitizer and ThreadSanitizer must be told that the stack changed, or they report
+//   errors that are not there.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <new>
+#include <system_error>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+
+#include "contexts.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define BATON_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#define BATON_TSAN 1
+#endif
+
+// The Itanium C++ ABI's per-thread exception state (libsupc++ and libc++abi lay it out alike).
+struct __cxa_eh_globals;
+extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+
+namespace baton::sim::detail {
+
+namespace {
+
+namespace ctx = boost::context;
+
+struct exception_state {
+    void* caught = nullptr;
+    unsigned int uncaught = 0;
+};
+static_assert(sizeof(exception_state) == 2 * sizeof(void*));
+
+// Swaps the thread's exception state with `saved`.
+void swap_exception_state(exception_state& saved) {
+    auto* current = reinterpret_cast<exception_state*>(__cxa_get_globals());
+    std::swap(*current, saved);
+}
+
+std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+
+std::size_t max_memory_maps() {
+    std::ifstream in("/proc/sys/vm/max_map_count");
+    std::size_t n = 65530;  // Linux's default
+    in >> n;
+    return n;
+}
+
+// Every rank's stack, carved out of one reserved range of addresses. Nothing is committed until
+// a rank touches it, so 100 000 ranks of 256 KiB each cost address space, not memory. Each stack
+// has an inaccessible guard page below it (an overflow faults instead of corrupting the next
+// rank), as long as the process may have that many separate mappings: mprotect splits the range.
+class stack_region {
+public:
+    stack_region(int ranks, std::size_t stack_bytes) {
+        const std::size_t page = page_size();
+        usable_ = (stack_bytes + page - 1) / page * page;
+        const std::size_t count = static_cast<std::size_t>(ranks);
+        guarded_ = 2 * count + 4096 < max_memory_maps();
+        stride_ = usable_ + (guarded_ ? page : 0);
+        bytes_ = stride_ * count;
+        void* base = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (base == MAP_FAILED) throw std::bad_alloc();
+        base_ = static_cast<std::byte*>(base);
+        if (guarded_)
+            for (std::size_t r = 0; r < count; ++r)
+                if (::mprotect(base_ + r * stride_, page, PROT_NONE) != 0) {
+                    ::munmap(base_, bytes_);
+                    throw std::system_error(errno, std::generic_category(), "guard page of a fiber stack");
+                }
+    }
+    ~stack_region() { ::munmap(base_, bytes_); }
+    stack_region(const stack_region&) = delete;
+    stack_region& operator=(const stack_region&) = delete;
+
+    // The lowest usable address of `rank`'s stack, and its size.
+    void* bottom(int rank) const { return base_ + static_cast<std::size_t>(rank) * stride_ + (stride_ - usable_); }
+    std::size_t size() const { return usable_; }
+
+private:
+    std::byte* base_ = nullptr;
+    std::size_t bytes_ = 0, stride_ = 0, usable_ = 0;
+    bool guarded_ = false;
+};
+
+// Hands Boost.Context a stack it did not allocate and must not free.
+struct given_stack {
+    ctx::stack_context stack;
+    ctx::stack_context allocate() { return stack; }
+    void deallocate(ctx::stack_context&) noexcept {}
+};
+
+class fiber_contexts final : public rank_contexts {
+public:
+    fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry)
+        : entry_(std::move(entry)), stacks_(ranks, stack_bytes), slots_(static_cast<std::size_t>(ranks)) {}
+
+    ~fiber_contexts() override {
+#if BATON_TSAN
+        for (auto& s : slots_)
+            if (s.tsan_fiber) __tsan_destroy_fiber(s.tsan_fiber);
+#endif
+    }
+
+    void create(int rank) override {
+        auto& s = slot_of(rank);
+        ctx::stack_context stack;
+        stack.size = stacks_.size();
+        stack.sp = static_cast<std::byte*>(stacks_.bottom(rank)) + stacks_.size();  // stacks grow down
+        s.fiber = ctx::fiber(std::allocator_arg, given_stack{stack}, [this, rank](ctx::fiber&& scheduler) {
+            auto& me = slot_of(rank);
+            me.scheduler = std::move(scheduler);
+            arrived(me);
+            entry_(rank);
+            departing(me, true);
+            return std::move(me.scheduler);
+        });
+#if BATON_TSAN
+        s.tsan_fiber = __tsan_create_fiber(0);
+#endif
+    }
+
+    void run(int first) override {
+        next_ = first;
+        while (next_ >= 0) {
+            auto& s = slot_of(next_);
+            next_ = -1;
+            // Hand the thread over to the rank ...
+            swap_exception_state(s.exceptions);
+#if BATON_ASAN
+            void* fake_stack = nullptr;
+            __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(static_cast<int>(&s - slots_.data())), stacks_.size());
+#endif
+#if BATON_TSAN
+            if (!thread_tsan_fiber_) thread_tsan_fiber_ = __tsan_get_current_fiber();
+            __tsan_switch_to_fiber(s.tsan_fiber, 0);
+#endif
+            s.fiber = std::move(s.fiber).resume();
+            // ... and take it back: the rank set next_ before it gave the CPU up.
+#if BATON_ASAN
+            __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+            swap_exception_state(s.exceptions);
+        }
+    }
+
+    void transfer(int self, int next) override {
+        auto& me = slot_of(self);
+        next_ = next;
+        departing(me, false);
+        me.scheduler = std::move(me.scheduler).resume();
+        arrived(me);
+    }
+
+    void leave(int, int next) override { next_ = next; }
+
+private:
+    struct slot {
+        ctx::fiber fiber;      // the rank, while the scheduler loop holds the CPU
+        ctx::fiber scheduler;  // the scheduler loop, while the rank holds the CPU
+        exception_state exceptions;
+#if BATON_ASAN
+        void* fake_stack = nullptr;
+#endif
+#if BATON_TSAN
+        void* tsan_fiber = nullptr;
+#endif
+    };
+    slot& slot_of(int rank) { return slots_[static_cast<std::size_t>(rank)]; }
+
+    // The sanitizers' half of a switch, on the rank's side: after it gets the CPU, and before it
+    // gives it back (`for_good` when its stack will never run again).
+    void arrived([[maybe_unused]] slot& me) {
+#if BATON_ASAN
+        __sanitizer_finish_switch_fiber(me.fake_stack, &thread_stack_bottom_, &thread_stack_size_);
+#endif
+    }
+    void departing([[maybe_unused]] slot& me, [[maybe_unused]] bool for_good) {
+#if BATON_ASAN
+        __sanitizer_start_switch_fiber(for_good ? nullptr : &me.fake_stack, thread_stack_bottom_, thread_stack_size_);
+#endif
+#if BATON_TSAN
+        __tsan_switch_to_fiber(thread_tsan_fiber_, 0);
+#endif
+    }
+
+    rank_entry entry_;
+    stack_region stacks_;
+    std::vector<slot> slots_;
+    int next_ = -1;  // the rank to resume next; -1 ends run()
+#if BATON_ASAN
+    const void* thread_stack_bottom_ = nullptr;
+    std::size_t thread_stack_size_ = 0;
+#endif
+#if BATON_TSAN
+    void* thread_tsan_fiber_ = nullptr;
+#endif
+};
+
+}  // namespace
+
+std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry) {
+    return std::make_unique<fiber_contexts>(ranks, stack_bytes, std::move(entry));
+}
+
+}  // namespace baton::sim::detail

@@ -53,7 +53,7 @@ import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH_DIR)
-BATON_PROGRAMS = ["baton_average_inprocess", "baton_pingpong", "baton_allreduce", "baton_bcast", "floor"]
+BATON_PROGRAMS = ["baton_average_inprocess", "baton_pingpong", "baton_allreduce", "baton_bcast", "baton_explore", "floor"]
 REF_PROGRAMS = ["average", "pingpong", "allreduce", "bcast"]
 OMPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
 
@@ -521,6 +521,10 @@ class Bench:
         measure(r, self.spawn, lambda: [self.baton("average"), "--ranks", "4"], self.runs(20, 5), 30,
                 lambda o: o.wall_s * 1e6, expect=expect, log=self.log)
         rows.append(r)
+        r = Row("a", "baton, simulator on fibers: examples/average --context fiber")
+        measure(r, self.spawn, lambda: [self.baton("average"), "--ranks", "4", "--context", "fiber"], self.runs(20, 5),
+                30, lambda o: o.wall_s * 1e6, expect=expect, log=self.log)
+        rows.append(r)
         if self.have_ompi:
             r = Row("a", "plain MPI, Open MPI mpiexec -n 4")
             measure(r, self.spawn, lambda: self.ompi_cmd("average", 4, [], self.rss_file()), self.runs(7, 2), 60,
@@ -540,13 +544,15 @@ class Bench:
 
         runs_inside = 200 if self.quick else 2000
         rows = []
-        for label, extra, target in (("as a test: ranks return their values", [], True),
-                                     ("printing as the example does (to /dev/null)", ["--print"], False)):
+        for label, extra, target, env in (
+                ("as a test: ranks return their values", [], True, None),
+                ("printing as the example does (to /dev/null)", ["--print"], False, None),
+                ("on fibers, as a test", [], False, {"BATON_CONTEXT": "fiber"})):
             r = Row("a", f"baton, sim::run in one process, {label}", target_us=100 if target else None,
                     target_text="≤ 100 µs" if target else "")
             r.is_baton_reference = target
             measure(r, self.spawn, lambda: [self.baton("baton_average_inprocess"), "--runs", str(runs_inside)] + extra,
-                    self.runs(5, 3), 120, lambda o: o.bench.get("per_op_us"), log=self.log)
+                    self.runs(5, 3), 120, lambda o: o.bench.get("per_op_us"), env=env, log=self.log)
             rows.append(r)
         self.table(f"(a) the same program inside one process: time per baton::sim::run on 4 ranks "
                    f"({runs_inside} runs per process, after one untimed run)", rows, "time per run")
@@ -565,6 +571,10 @@ class Bench:
         rows.append(r)
         r = Row("b", "baton, simulator (schedule round-robin)", target_us=3, target_text="≤ 3 µs")
         measure(r, self.spawn, lambda: [self.baton("baton_pingpong"), "--ranks", "2", "--schedule", "round-robin"] + args,
+                self.runs(5, 2), 300, per, log=self.log)
+        rows.append(r)
+        r = Row("b", "baton, simulator on fibers (--context fiber)", target_us=0.5, target_text="≤ 0.5 µs")
+        measure(r, self.spawn, lambda: [self.baton("baton_pingpong"), "--ranks", "2", "--context", "fiber"] + args,
                 self.runs(5, 2), 300, per, log=self.log)
         rows.append(r)
         r = Row("b", "floor, no baton: 2 threads handing the CPU to each other with std::binary_semaphore, "
@@ -593,12 +603,14 @@ class Bench:
 
     def case_c(self):
         if self.quick:
-            sizes = {"baton": [4, 64, 1024], "ompi": [4, 64], "smpi": [4, 64, 1024]}
+            sizes = {"baton": [4, 64, 1024], "fiber": [4, 64, 1024, 16384], "ompi": [4, 64],
+                     "smpi": [4, 64, 1024]}
         else:
-            sizes = {"baton": [4, 64, 256, 1024, 4096, 16384], "ompi": [4, 64, 256, 1024, 4096],
-                     "smpi": [4, 64, 256, 1024, 4096]}
+            sizes = {"baton": [4, 64, 256, 1024, 4096, 16384], "fiber": [4, 64, 256, 1024, 4096, 16384, 100000],
+                     "ompi": [4, 64, 256, 1024, 4096], "smpi": [4, 64, 256, 1024, 4096]}
         # Allreduces per run, by size: enough to time, few enough to stay in the time budget.
         iters = {"baton": {4: 5000, 64: 500, 256: 100, 1024: 20, 4096: 5, 16384: 3},
+                 "fiber": {4: 20000, 64: 2000, 256: 500, 1024: 100, 4096: 20, 16384: 5, 100000: 2},
                  "ompi": {4: 5000, 64: 100, 256: 10, 1024: 3, 4096: 3},
                  "smpi": {4: 5000, 64: 200, 256: 50, 1024: 5, 4096: 2}}
         # Runs per size (fewer where one run is slow: Open MPI needs 1-3 minutes to start 256 ranks
@@ -606,8 +618,8 @@ class Bench:
         def runs(p, tool="baton"):
             if tool == "ompi":
                 return self.runs(5, 2) if p <= 4 else self.runs(3, 1) if p <= 64 else 1
-            return self.runs(5, 2) if p <= (1024 if tool == "baton" else 256) else self.runs(3, 1)
-        timeout = {"baton": 120, "ompi": 180, "smpi": 180}
+            return self.runs(5, 2) if p <= (1024 if tool in ("baton", "fiber") else 256) else self.runs(3, 1)
+        timeout = {"baton": 120, "fiber": 120, "ompi": 180, "smpi": 180}
         # A tool is not tried at the next size (4x the ranks) when a run there would likely exceed the
         # timeout: start-up can grow with the square of the ranks (Open MPI on 2 cores: about 4 s at 64
         # ranks, 46-166 s at 256; at 1024, tried by hand, still in MPI_Init after 13 minutes with a
@@ -615,16 +627,18 @@ class Bench:
         growth = 16
         per = lambda o: o.bench.get("per_op_us")
         rows = []
-        for tool in ("baton", "ompi", "smpi"):
+        for tool in ("baton", "fiber", "ompi", "smpi"):
             stopped = None
             for p in sizes[tool]:
-                label = {"baton": "baton, simulator", "ompi": "plain MPI, Open MPI mpiexec",
-                         "smpi": "plain MPI, SimGrid smpirun"}[tool]
+                label = {"baton": "baton, simulator", "fiber": "baton, simulator on fibers",
+                         "ompi": "plain MPI, Open MPI mpiexec", "smpi": "plain MPI, SimGrid smpirun"}[tool]
                 target = None
-                if tool == "baton" and p == 4096:
+                if tool in ("baton", "fiber") and p == 4096:
                     target = (10_000, "≤ 10 ms")
                 elif tool == "baton" and p == 16384:
                     target = (None, "runs")
+                elif tool == "fiber" and p == 100000:
+                    target = (None, "runs, in a few GiB")
                 r = Row("c", label, config=str(p), target_us=target[0] if target else None,
                         target_text=target[1] if target else "")
                 r.is_baton_reference = tool == "baton"
@@ -632,12 +646,14 @@ class Bench:
                 if stopped:
                     r.why = stopped
                     continue
-                if tool != "baton" and not getattr(self, f"have_{tool}"):
+                if tool not in ("baton", "fiber") and not getattr(self, f"have_{tool}"):
                     self.no_tool_row(r, tool)
                     continue
                 args = ["--iters", str(iters[tool][p])]
-                if tool == "baton":
-                    cmd = lambda p=p, args=args: [self.baton("baton_allreduce"), "--ranks", str(p)] + args
+                if tool in ("baton", "fiber"):
+                    context = ["--context", "fiber"] if tool == "fiber" else []
+                    cmd = lambda p=p, args=args, context=context: [self.baton("baton_allreduce"), "--ranks", str(p)] + \
+                        context + args
                     ok = measure(r, self.spawn, cmd, runs(p), timeout[tool], per, log=self.log)
                 elif tool == "ompi":
                     cmd = lambda p=p, args=args: self.ompi_cmd("allreduce", p, args, self.rss_file())
@@ -684,6 +700,10 @@ class Bench:
         measure(r, self.spawn, lambda: [self.baton("baton_bcast"), "--ranks", "16"] + args, self.runs(5, 2), 120, total,
                 log=self.log)
         rows.append(r)
+        r = Row("d", "baton, simulator on fibers (--context fiber)")
+        measure(r, self.spawn, lambda: [self.baton("baton_bcast"), "--ranks", "16", "--context", "fiber"] + args,
+                self.runs(5, 2), 120, total, log=self.log)
+        rows.append(r)
         r = Row("d", "floor, no baton: the copies alone, 1 MiB memcpy into 15 buffers, 100 times, one thread")
         "floor" in self.args.tools and measure(r, self.spawn, lambda: [self.baton("floor"), "memcpy", "--ranks", "16", "--bytes", str(1 << 20),
                                         "--iters", "100"], self.runs(5, 2), 120, total, log=self.log)
@@ -703,6 +723,30 @@ class Bench:
         rows.append(r)
         self.table("(d) broadcast of 1 MiB from rank 0 to 16 ranks, 100 times: total time of the 100 "
                    "(after one untimed broadcast; a barrier before and after)", rows, "100 broadcasts")
+
+    # ---- (f) ----
+
+    def case_f(self):
+        explorations = 200 if self.quick else 2000
+        rows = []
+        per_s = lambda o: 1e6 / o.bench["executions_per_s"] if "executions_per_s" in o.bench else None
+        for program, label, extra in (
+                ("average", f"the seed's average on 4 ranks, explored {explorations} times (1 execution each)",
+                 ["--explorations", str(explorations)]),
+                ("race", "6 senders to 6 wildcard receives on rank 0: 720 executions", ["--senders", "6"])):
+            for context, env in (("threads", None), ("fibers", {"BATON_CONTEXT": "fiber"})):
+                r = Row("f", f"baton, {label}, on {context}",
+                        target_us=500 if program == "average" else None,
+                        target_text="≥ 2 000 per second" if program == "average" else "")
+                r.is_baton_reference = program == "average" and context == "threads"
+                measure(r, self.spawn, lambda program=program, extra=extra: [self.baton("baton_explore"), "--program",
+                                                                             program] + extra,
+                        self.runs(5, 2), 300, per_s, env=env, log=self.log)
+                if r.values_us:
+                    r.note = f"{1e6 / statistics.median(r.values_us):,.0f} executions per second"
+                rows.append(r)
+        self.table("(f) exploration throughput: time per execution (schedule) explored, one core", rows,
+                   "per execution")
 
     # ---- (e) ----
 
@@ -856,7 +900,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
-    parser.add_argument("--only", help="comma-separated cases to run, of a,b,c,d,e (default: all)")
+    parser.add_argument("--only", help="comma-separated cases to run, of a,b,c,d,e,f (default: all)")
     parser.add_argument("--runs", type=int, help="at most this many runs per row")
     parser.add_argument("--rev", help="measure this commit (exported with git archive) instead of the work tree")
     parser.add_argument("--build-dir", help="meson build directory (default: build-bench, or build-bench-SHA with --rev)")
@@ -868,10 +912,10 @@ def main():
                         help="which rows to run besides baton's, of floor, ompi, smpi (default: all)")
     parser.add_argument("--no-install", action="store_true", help="never apt-get install a missing MPI")
     args = parser.parse_args()
-    cases = (args.only or "a,b,c,d,e").split(",")
-    bad = [c for c in cases if c not in "abcde" or len(c) != 1]
+    cases = (args.only or "a,b,c,d,e,f").split(",")
+    bad = [c for c in cases if c not in "abcdef" or len(c) != 1]
     if bad:
-        parser.error(f"unknown case {bad[0]!r}: the cases are a, b, c, d, e")
+        parser.error(f"unknown case {bad[0]!r}: the cases are a, b, c, d, e, f")
 
     bench = Bench(args)
     started = time.perf_counter()
@@ -881,7 +925,7 @@ def main():
     bench.build_baton()
     bench.build_spawn()
     bench.build_refs()
-    for c in "abcde":
+    for c in "abcdef":
         if c in cases:
             bench.case(c, getattr(bench, f"case_{c}"))
     elapsed = time.perf_counter() - started

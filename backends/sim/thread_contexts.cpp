@@ -1,5 +1,6 @@
-// Ranks as OS threads. Each waits on its own semaphore; giving the CPU to another rank is one
-// release of that rank's semaphore and one acquire of one's own, so exactly one thread runs.
+// Ranks as OS threads. Each waits for its own turn; giving the CPU to another rank is handing
+// that rank its turn and waiting for one's own, so exactly one thread runs.
+#include <atomic>
 #include <semaphore>
 #include <thread>
 #include <vector>
@@ -10,9 +11,38 @@ namespace baton::sim::detail {
 
 namespace {
 
+// A rank's permission to run. Waiting sleeps in the kernel (a futex, through std::atomic::wait),
+// which costs an OS wake-up of a few microseconds per hand-off. When every rank has a core of its
+// own, a waiting rank first spins for a few microseconds: the rank it handed the CPU to often
+// hands it back that soon (a ping-pong), and a wake-up is then a cache-line transfer instead.
+// With more ranks than cores, spinning would steal the CPU from the one rank that runs: no spin.
+class turn {
+public:
+    void give() {
+        state_.store(given, std::memory_order_release);
+        state_.notify_one();
+    }
+    void take(bool spin) {
+        if (spin)
+            for (int i = 0; i < spin_limit; ++i) {
+                if (state_.load(std::memory_order_acquire) == given) break;
+#if defined(__x86_64__) || defined(__i386__)
+                __builtin_ia32_pause();
+#endif
+            }
+        while (state_.exchange(waiting, std::memory_order_acquire) != given) state_.wait(waiting, std::memory_order_relaxed);
+    }
+
+private:
+    static constexpr int waiting = 0, given = 1;
+    static constexpr int spin_limit = 4000;  // about 10 µs of pause instructions
+    std::atomic<int> state_{waiting};
+};
+
 class thread_contexts final : public rank_contexts {
 public:
-    thread_contexts(int ranks, rank_entry entry) : entry_(std::move(entry)) {
+    thread_contexts(int ranks, rank_entry entry)
+        : entry_(std::move(entry)), spin_(ranks <= static_cast<int>(std::thread::hardware_concurrency())) {
         slots_.reserve(static_cast<std::size_t>(ranks));
         for (int r = 0; r < ranks; ++r) slots_.push_back(std::make_unique<slot>());
     }
@@ -24,38 +54,39 @@ public:
 
     void create(int rank) override {
         slot_of(rank).thread = std::thread([this, rank] {
-            slot_of(rank).turn.acquire();
+            slot_of(rank).turn.take(false);
             entry_(rank);
         });
     }
 
     void run(int first) override {
-        slot_of(first).turn.release();
+        slot_of(first).turn.give();
         done_.acquire();
         for (auto& s : slots_)
             if (s->thread.joinable()) s->thread.join();
     }
 
     void transfer(int self, int next) override {
-        slot_of(next).turn.release();
-        slot_of(self).turn.acquire();
+        slot_of(next).turn.give();
+        slot_of(self).turn.take(spin_);
     }
 
     void leave(int, int next) override {
         if (next < 0)
             done_.release();
         else
-            slot_of(next).turn.release();
+            slot_of(next).turn.give();
     }
 
 private:
     struct slot {
         std::thread thread;
-        std::binary_semaphore turn{0};
+        class turn turn;
     };
     slot& slot_of(int rank) { return *slots_[static_cast<std::size_t>(rank)]; }
 
     rank_entry entry_;
+    const bool spin_;  // every rank has a core of its own (the thread that started the run sleeps)
     std::vector<std::unique_ptr<slot>> slots_;
     std::binary_semaphore done_{0};
 };

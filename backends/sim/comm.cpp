@@ -32,8 +32,8 @@ public:
                            source_ < 0 ? "any_source" : std::to_string(source_),
                            tag_ < 0 ? "any_tag" : std::to_string(tag_), comm_.name);
     }
-    std::vector<int> waits_for() const override {
-        std::vector<int> ranks;
+    rank_list waits_for() const override {
+        rank_list ranks;
         for (int r = 0; r < comm_.size(); ++r)
             if ((source_ < 0 && r != rank_) || r == source_) ranks.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
         return ranks;
@@ -64,8 +64,8 @@ public:
         std::string text = describe_call();
         return text.substr(0, text.size() - 1) + (text.ends_with("()") ? "" : ", ") + "comm=" + comm_.name + ")";
     }
-    std::vector<int> waits_for() const override {
-        std::vector<int> missing;
+    rank_list waits_for() const override {
+        rank_list missing;
         const auto slot = comm_.collectives.find(sequence_);
         if (slot == comm_.collectives.end()) return missing;
         for (int r = 0; r < comm_.size(); ++r)

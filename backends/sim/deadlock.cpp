@@ -91,7 +91,7 @@ std::vector<std::string> engine::recent_calls(int rank) const {
     std::vector<std::string> lines;
     for (std::uint64_t n = slot.calls; n > 0 && slot.calls - n < recent_kept; --n) {
         const recent_call& call = slot.recent[(n - 1) % recent_kept];
-        const std::string_view operation = call.operation.data();
+        const std::string_view operation = call.operation;
         // A send or collective is remembered when it starts: the newest may be the very call the
         // rank is blocked in, which the report shows already.
         const bool is_pending_call = n == slot.calls && slot.state == rank_state::blocked &&
@@ -169,8 +169,9 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
     for (int r : stuck) {
         const auto& slot = *ranks_[static_cast<std::size_t>(r)];
         if (slot.state == rank_state::blocked && slot.waiting) {
+            const rank_list waits_for = slot.waiting->waits_for();
             calls.push_back({r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
-                             slot.waiting->waits_for()});
+                             {waits_for.begin(), waits_for.end()}});
         } else {
             calls.push_back(polls_.last(r));
             ++polling;

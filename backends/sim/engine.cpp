@@ -227,7 +227,11 @@ std::vector<int> engine::stuck_with(int self) {
     // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
     if (visited_.size() != ranks_.size()) visited_.assign(ranks_.size(), 0);
     ++visit_;
-    std::vector<int> stuck, pending{self};
+    // Scratch lists kept between calls: a blocking call then allocates nothing here.
+    auto& stuck = stuck_scratch_;
+    auto& pending = pending_scratch_;
+    stuck.clear();
+    pending.assign(1, self);
     visited_[static_cast<std::size_t>(self)] = visit_;
     while (!pending.empty()) {
         const int r = pending.back();
@@ -260,7 +264,7 @@ std::vector<int> engine::stuck_with(int self) {
         }
     }
     std::sort(stuck.begin(), stuck.end());
-    return stuck;
+    return {stuck.begin(), stuck.end()};
 }
 
 std::exception_ptr engine::failure_of(int rank, std::exception_ptr original) const {
@@ -320,9 +324,7 @@ void engine::remember(int rank, std::string_view operation, int peer, int tag, s
     auto& slot = *ranks_[static_cast<std::size_t>(rank)];
     auto& call = slot.recent[slot.calls++ % recent_kept];
     call.step = scheduler_.steps();
-    const std::size_t n = std::min(operation.size(), call.operation.size() - 1);
-    std::copy_n(operation.data(), n, call.operation.data());
-    call.operation[n] = '\0';
+    call.operation = operation;
     call.peer = peer;
     call.tag = tag;
     call.bytes = bytes;

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -20,6 +21,8 @@
 #include <source_location>
 #include <string>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
@@ -34,13 +37,16 @@ namespace baton::sim::detail {
 // so that user code catching std::exception does not swallow it.
 struct run_aborted {};
 
+// A few world ranks; asked for at every blocking call, so usually without allocation.
+using rank_list = boost::container::small_vector<int, 4>;
+
 // What a blocked rank waits for: when it may continue, and how to describe it in a report.
 class blocker {
 public:
     virtual ~blocker() = default;
     virtual bool ready() const = 0;
     virtual std::string describe() const = 0;       // e.g. "recv(source=1, tag=0, comm=world)"
-    virtual std::vector<int> waits_for() const = 0;  // world ranks it needs
+    virtual rank_list waits_for() const = 0;  // world ranks it needs
     // True when it waits only because this run did not buffer something MPI may buffer (a send
     // above the eager limit): a deadlock through it may be a potential one (see deadlock.cpp).
     virtual bool buffering_dependent() const { return false; }
@@ -100,7 +106,8 @@ public:
     bool recording() const { return opts_.record; }
     void record(event e);
     // Every communication call (send, completed receive, collective), kept always but cheaply:
-    // the last few of each rank are shown in deadlock reports. `peer` is a world rank or -1.
+    // the last few of each rank are shown in deadlock reports. `peer` is a world rank or -1;
+    // `operation` must outlive the run (the operations' names are literals).
     void remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
                   const std::string& comm, const std::source_location& where);
 
@@ -116,7 +123,7 @@ private:
     // One call remembered for reports; no allocation, as every call makes one.
     struct recent_call {
         std::uint64_t step = 0;
-        std::array<char, 16> operation{};  // "send", "allreduce", ... (cut to fit)
+        std::string_view operation;  // "send", "allreduce", ...: always a literal
         int peer = -1;
         int tag = -1;
         std::size_t bytes = 0;
@@ -175,6 +182,7 @@ private:
     std::vector<finding> findings_;
     std::vector<std::uint64_t> visited_;  // stuck_with's marks: visited_[r] == visit_ when seen
     std::uint64_t visit_ = 0;
+    std::vector<int> stuck_scratch_, pending_scratch_;  // stuck_with's lists
     // The first stuck set buffering was granted to, as a certain deadlock (settle_stuck).
     std::optional<finding> granted_from_;
     poll_watch polls_;

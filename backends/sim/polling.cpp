@@ -34,8 +34,9 @@ void engine::poll_succeeded(int self) { polls_.succeeded(self); }
 void engine::poll_failed(int self, const blocker& poll, const std::source_location& where) {
     scheduler_.polled_in_vain(self);
     if (!polls_.failed(self)) return;
+    const rank_list waits_for = poll.waits_for();
     polls_.remember(self, {self, fmt::format("{} in a loop, in vain {} times in a row", poll.describe(), polls_.failures(self)),
-                           baton::detail::format_location(where), poll.waits_for()});
+                           baton::detail::format_location(where), {waits_for.begin(), waits_for.end()}});
     std::vector<int> stuck;  // every rank that has not finished
     for (int r = 0; r < started_; ++r) {
         const auto state = ranks_[static_cast<std::size_t>(r)]->state;

@@ -14,8 +14,10 @@ namespace baton::sim::detail {
 
 namespace {
 
-thread_local int current_rank_ = -1;
-thread_local const std::string* current_replay = nullptr;
+// initial-exec: read and written at every switch between fibers, so without a call to
+// __tls_get_addr (the library may be built position-independent).
+[[gnu::tls_model("initial-exec")]] thread_local int current_rank_ = -1;
+[[gnu::tls_model("initial-exec")]] thread_local const std::string* current_replay = nullptr;
 struct sigaction previous_abort_action;
 
 // Only async-signal-safe calls from here on: write(2), no allocation.

@@ -38,7 +38,7 @@ public:
         if (request_.blocking) return request_.describe();  // a plain send or recv: the call itself
         return "wait for " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
     }
-    std::vector<int> waits_for() const override { return request_.waits_for(); }
+    rank_list waits_for() const override { return request_.waits_for(); }
 
 private:
     sim_request& request_;
@@ -53,7 +53,7 @@ public:
     std::string describe() const override {
         return "test of " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
     }
-    std::vector<int> waits_for() const override { return request_.waits_for(); }
+    rank_list waits_for() const override { return request_.waits_for(); }
 
 private:
     const sim_request& request_;
@@ -87,8 +87,8 @@ public:
         for (auto* r : requests_)
             if (r) r->complete_as_buffered();
     }
-    std::vector<int> waits_for() const override {
-        std::vector<int> all;
+    rank_list waits_for() const override {
+        rank_list all;
         for (const auto* r : requests_)
             if (r)
                 for (int w : r->waits_for())
@@ -167,7 +167,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     }
     if (kind_ == kind::receive && eng_.recording()) {
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
-        eng_.record({0, comm_.world_ranks[static_cast<std::size_t>(owner_)], operation_, source, result.tag,
+        eng_.record({0, comm_.world_ranks[static_cast<std::size_t>(owner_)], std::string(operation_), source, result.tag,
                      result.count * buffer.type.size, comm_.name, baton::detail::format_location(posted_at_),
                      message_id});
     }
@@ -204,10 +204,10 @@ std::string sim_request::describe() const {
                        shown(tag_, false), comm_.name);
 }
 
-std::vector<int> sim_request::waits_for() const {
+rank_list sim_request::waits_for() const {
     if (done_) return {};
     if (peer_ >= 0) return {comm_.world_ranks[static_cast<std::size_t>(peer_)]};
-    std::vector<int> others;
+    rank_list others;
     for (int r = 0; r < comm_.size(); ++r)
         if (r != owner_) others.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
     return others;

@@ -43,7 +43,7 @@ public:
     // "irecv(source=1, tag=0, comm=world)"
     std::string describe() const;
     // World ranks this operation waits for.
-    std::vector<int> waits_for() const;
+    rank_list waits_for() const;
 
     // An isend remembers a checksum of the caller's data, to catch changes before completion.
     void watch_send_buffer(const void* data, std::size_t bytes);
@@ -74,7 +74,7 @@ private:
     comm_state& comm_;
     int owner_;
     kind kind_;
-    std::string operation_;
+    std::string_view operation_;  // a literal: "isend", "recv", ...
     int peer_;
     int tag_;
     std::source_location posted_at_;

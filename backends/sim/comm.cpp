@@ -238,10 +238,12 @@ std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into
     return start_receive(into, source, tag, "irecv", where, false);
 }
 
-std::optional<status> sim_comm::find_message(int source, int tag) {
+std::optional<status> sim_comm::find_message(int source, int tag, bool may_miss) {
     const auto candidates = state_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source, tag);
     if (candidates.empty()) return std::nullopt;
-    const message* m = candidates[eng_.sched().choose(candidates.size())];
+    const std::size_t chosen = eng_.sched().choose(candidates.size() + (may_miss ? 1 : 0));
+    if (chosen == candidates.size()) return std::nullopt;  // not arrived yet, as far as this poll sees
+    const message* m = candidates[chosen];
     return status{m->source, m->tag, m->count};
 }
 
@@ -254,9 +256,14 @@ status sim_comm::probe(int source, int tag, backend::location where) {
 
 std::optional<status> sim_comm::iprobe(int source, int tag, backend::location where) {
     eng_.schedule_point(world_rank(), engine::call_kind::polls);
-    auto found = find_message(source, tag);
+    std::optional<status> found;
+    const probe_blocker poll(state_, rank_, source, tag, "iprobe");
+    if (!poll.ready() && eng_.poll_wait_chosen(world_rank(), poll, where))
+        found = find_message(source, tag);
+    else
+        found = find_message(source, tag, eng_.poll_may_miss(world_rank()));
     if (found) eng_.poll_succeeded(world_rank());
-    else eng_.poll_failed(world_rank(), probe_blocker(state_, rank_, source, tag, "iprobe"), where);
+    else eng_.poll_failed(world_rank(), poll, where);
     return found;
 }
 

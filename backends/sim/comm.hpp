@@ -64,7 +64,9 @@ private:
     std::unique_ptr<sim_request> start_receive(const backend::recv_buffer& into, int source, int tag,
                                                std::string_view operation, const backend::location& where,
                                                bool blocking);
-    std::optional<status> find_message(int source, int tag);
+    // A message a probe (source, tag) accepts; the scheduler chooses among several, and with
+    // `may_miss` "none yet" is one more alternative.
+    std::optional<status> find_message(int source, int tag, bool may_miss = false);
     void collective(collective_call& call);
     void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where,
                 std::uint64_t message = 0);

@@ -137,7 +137,8 @@ void engine::hand_off(int self) {
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
         }
         // A systematic run matches waiting wildcard receives only now, when every candidate is there.
-        if (scheduler_.empty() && !aborting_ && opts_.schedule == schedule::systematic) resolve_wildcard();
+        if (scheduler_.empty() && !aborting_ && opts_.schedule == schedule::systematic && !resolve_wildcard())
+            end_chosen_waits();
         // Buffering MPI may do (and this run withheld) may let the run go on; if not, a deadlock.
         if (scheduler_.empty() && (aborting_ || !settle_stuck(blocked_ranks()))) begin_abort();
         next = scheduler_.pick(self);

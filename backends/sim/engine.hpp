@@ -57,6 +57,10 @@ public:
     // no: their waits_for lists every rank not there yet, which would make each collective O(P^2);
     // a stuck collective is still found when no rank can run, or through the rank it waits for.
     virtual bool check_partial_deadlock() const { return true; }
+    // A wait an exploration chose for a poll (engine::poll_wait_chosen): when nothing else can
+    // happen it ends empty-handed instead of being a deadlock.
+    virtual bool ends_when_nothing_else_can_happen() const { return false; }
+    virtual void end() const {}
 };
 
 struct comm_state;
@@ -89,6 +93,15 @@ public:
     // After a poll (iprobe, test): whether it found what it looked for. A loop of polls that can
     // never succeed ends the run as a deadlock (polling.cpp). `poll` describes what it polls for.
     void poll_succeeded(int self);
+    // Whether a poll by `self` that could succeed now may still come up empty: exploration
+    // (schedule::systematic) branches on it, because on MPI a message sent may not have arrived
+    // yet and a request may not be complete yet when polled. Only the first poll after something
+    // changed may miss: MPI guarantees that polling again eventually sees the message.
+    bool poll_may_miss(int self);
+    // A poll by `self` that finds nothing now: exploration also tries waiting for what it polls
+    // for, as if it had arrived before the poll. True when that was chosen and the wait is over
+    // (`poll` may be ready now, or the wait ended because nothing else could happen).
+    bool poll_wait_chosen(int self, const blocker& poll, const std::source_location& where);
     void poll_failed(int self, const blocker& poll, const std::source_location& where);
     // Blocks `self` until `what.ready()`. `where` is the user's call, for reports.
     void wait_until(int self, const blocker& what, const std::source_location& where);
@@ -153,6 +166,8 @@ private:
     // schedule::systematic: every rank is blocked; match one waiting wildcard receive (the
     // scheduler chooses which, and which message). False if none can be matched.
     bool resolve_wildcard();
+    // schedule::systematic, every rank blocked: ends the waits exploration chose for polls.
+    bool end_chosen_waits();
     // The ranks that can never run again if `self` blocks now: a set of blocked ranks that wait
     // only for each other or for finished ranks. Empty if some rank may still wake it.
     std::vector<int> stuck_with(int self);

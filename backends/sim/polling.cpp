@@ -31,6 +31,48 @@ bool poll_watch::in_vain(int rank) const {
 
 void engine::poll_succeeded(int self) { polls_.succeeded(self); }
 
+bool engine::poll_may_miss(int self) { return opts_.schedule == schedule::systematic && polls_.failures(self) == 0; }
+
+namespace {
+
+// The wait exploration chose for a poll: until what it polls for is there, or until nothing else
+// can happen (then the poll comes up empty, as it could have at once).
+class chosen_wait final : public blocker {
+public:
+    explicit chosen_wait(const blocker& poll) : poll_(poll) {}
+    bool ready() const override { return ended_ || poll_.ready(); }
+    std::string describe() const override { return poll_.describe(); }
+    rank_list waits_for() const override { return poll_.waits_for(); }
+    bool ends_when_nothing_else_can_happen() const override { return true; }
+    void end() const override { ended_ = true; }
+
+private:
+    const blocker& poll_;
+    mutable bool ended_ = false;
+};
+
+}  // namespace
+
+bool engine::poll_wait_chosen(int self, const blocker& poll, const std::source_location& where) {
+    if (!poll_may_miss(self) || scheduler_.choose(2) == 0) return false;
+    const chosen_wait wait(poll);
+    wait_until(self, wait, where);
+    return true;
+}
+
+bool engine::end_chosen_waits() {
+    bool ended = false;
+    for (int r = 0; r < started_; ++r) {
+        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        if (slot.state != rank_state::blocked || !slot.waiting || !slot.waiting->ends_when_nothing_else_can_happen())
+            continue;
+        slot.waiting->end();
+        notify(r);
+        ended = true;
+    }
+    return ended;
+}
+
 void engine::poll_failed(int self, const blocker& poll, const std::source_location& where) {
     scheduler_.polled_in_vain(self);
     if (!polls_.failed(self)) return;

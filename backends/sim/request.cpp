@@ -223,8 +223,18 @@ status sim_request::wait(backend::location where) {
 
 std::optional<status> sim_request::test(backend::location where) {
     eng_.schedule_point(world_owner(), engine::call_kind::polls);
+    // An exploration also tries "done" when not done yet, and "not yet" when done (see
+    // engine::poll_wait_chosen and poll_may_miss).
+    const test_poll poll(*this);
+    bool seen_done = false;
     if (!done_) {
-        eng_.poll_failed(world_owner(), test_poll(*this), where);
+        eng_.poll_wait_chosen(world_owner(), poll, where);
+        seen_done = done_;
+    } else {
+        seen_done = !(eng_.poll_may_miss(world_owner()) && eng_.sched().choose(2) == 1);
+    }
+    if (!seen_done) {
+        eng_.poll_failed(world_owner(), poll, where);
         return std::nullopt;
     }
     eng_.poll_succeeded(world_owner());

@@ -1,5 +1,7 @@
 // Exploration: every distinct way wildcard receives can match, exact replay, shrinking, and the
 // guard against nondeterminism the scheduler does not control.
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include <baton/baton.hpp>
@@ -179,4 +181,73 @@ TEST_CASE("PCT finds a depth-1 ordering bug at least as often as its bound promi
     CHECK(found >= runs / ranks);
     // ... and different seeds really do give different schedules.
     CHECK(found < runs);
+}
+
+TEST_CASE("exploration branches on whether iprobe sees a message that was sent", "[explore][poll]") {
+    // Rank 0 looks once whether rank 1's message is there, then receives it anyway. On MPI the
+    // message may or may not have arrived by then: two executions, with different results.
+    std::set<bool> seen;
+    auto body = [&](communicator& world) {
+        if (world.rank() == 1) {
+            world.send(7, 0, 0);
+            return false;
+        }
+        const bool early = world.iprobe(1, 0).has_value();
+        CHECK(world.recv<int>(1, 0) == 7);
+        seen.insert(early);
+        return early;
+    };
+    const auto all = baton::sim::explore({.ranks = 2}, [&](communicator& world) { body(world); });
+    CHECK(all.complete);
+    CHECK_FALSE(all.failure);
+    CHECK(all.executions == 2);
+    CHECK(seen == std::set<bool>{false, true});
+
+    const auto found = baton::sim::explore_results({.ranks = 2}, body);
+    REQUIRE(found.failure);
+    CHECK_THAT(found.failure->summary, Contains("depends on the schedule"));
+}
+
+TEST_CASE("exploration branches on whether test sees a receive complete", "[explore][poll]") {
+    std::set<bool> seen;
+    const auto all = baton::sim::explore({.ranks = 2}, [&](communicator& world) {
+        if (world.rank() == 1) {
+            world.send(7, 0, 0);
+            world.barrier();
+            return;
+        }
+        int value = 0;
+        auto pending = world.irecv(value, 1, 0);
+        world.barrier();  // rank 1 has sent by now
+        const bool early = pending.test().has_value();
+        if (!early) pending.wait();
+        CHECK(value == 7);
+        seen.insert(early);
+    });
+    CHECK(all.complete);
+    CHECK_FALSE(all.failure);
+    CHECK(all.executions == 2);
+    CHECK(seen == std::set<bool>{false, true});
+}
+
+TEST_CASE("a polling loop is explored without running away", "[explore][poll]") {
+    // Each poll after a change may miss once, never twice in a row: the loop ends in every
+    // execution, and the exploration is complete.
+    const auto result = baton::sim::explore_results({.ranks = 3}, [](communicator& world) {
+        if (world.rank() != 0) {
+            world.send(world.rank(), 0, 0);
+            return 0;
+        }
+        int sum = 0;
+        for (int got = 0; got < 2;) {
+            if (const auto st = world.iprobe(baton::any_source, 0)) {
+                sum += world.recv<int>(st->source, 0);
+                ++got;
+            }
+        }
+        return sum;
+    });
+    CHECK(result.complete);
+    CHECK_FALSE(result.failure);
+    CHECK(result.executions > 2);
 }

@@ -883,8 +883,6 @@ class Bench:
             parts.append(note + "\n")
         for title, body in self.tables:
             parts.append(f"## {title}\n\n{body}\n")
-        if not self.args.append:
-            parts.append("## (f) exploration throughput\n\nNot measured: baton has no schedule exploration yet.\n")
         text = "\n".join(parts)
         out = self.args.output or os.path.join(BENCH_DIR, "results.md")
         if self.args.append and os.path.exists(out):

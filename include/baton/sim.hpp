@@ -5,9 +5,9 @@
 //     });
 //     // result.values == {6, 6, 6, 6}
 //
-// One thread per rank, exactly one running at a time, chosen by a scheduler that is a pure
-// function of the program and the seed: the same options give the same interleaving, the same
-// wildcard matches and the same output, on any machine.
+// A thread (or a fiber, see rank_context) per rank, exactly one running at a time, chosen by a
+// scheduler that is a pure function of the program and the seed: the same options give the same
+// interleaving, the same wildcard matches and the same output, on any machine.
 #pragma once
 
 #include <cstddef>

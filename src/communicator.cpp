@@ -4,12 +4,14 @@
 
 namespace baton {
 
-backend::comm_impl& communicator::impl() const {
-    if (!impl_)
-        throw usage_error("use of a null communicator (one that split gave a rank whose color was "
-                          "baton::undefined)");
-    return *impl_;
+namespace detail {
+
+void throw_null_communicator() {
+    throw usage_error("use of a null communicator (one that split gave a rank whose color was "
+                      "baton::undefined)");
 }
+
+}  // namespace detail
 
 communicator communicator::split(int color, int key, location where) {
     if (color < 0 && color != undefined)

@@ -38,11 +38,18 @@ public:
 
     // A null communicator (what split gives a rank whose color is baton::undefined).
     communicator() = default;
-    explicit communicator(std::unique_ptr<backend::comm_impl> impl) : impl_(std::move(impl)) {}
+    explicit communicator(std::unique_ptr<backend::comm_impl> impl)
+        : impl_(std::move(impl)), rank_(impl_ ? impl_->rank() : -1), size_(impl_ ? impl_->size() : 0) {}
 
     explicit operator bool() const { return impl_ != nullptr; }
-    int rank() const { return impl().rank(); }
-    int size() const { return impl().size(); }
+    int rank() const {
+        impl();  // a null communicator has neither
+        return rank_;
+    }
+    int size() const {
+        impl();
+        return size_;
+    }
     const std::string& name() const { return impl().name(); }
 
     // ---- Point-to-point -----------------------------------------------------------------------
@@ -300,19 +307,23 @@ public:
     communicator dup(location where = location::current()) { return communicator(impl().dup(where)); }
 
     // The backend's object, for backend-specific extensions.
-    backend::comm_impl& impl() const;
+    backend::comm_impl& impl() const {
+        if (!impl_) [[unlikely]]
+            detail::throw_null_communicator();
+        return *impl_;
+    }
 
 private:
     // The checks run on every message: valid arguments pass inline, at the cost of a comparison or
     // two (on MPI a message takes a few hundred nanoseconds); the others get their report.
     void check_destination(int dest, int tag, std::string_view operation, const location& where) const {
-        if (dest >= 0 && tag >= 0 && tag <= max_tag && dest < impl().size()) [[likely]]
+        if (dest >= 0 && tag >= 0 && tag <= max_tag && dest < size_) [[likely]]
             return;
         detail::check_rank(impl(), dest, operation, "dest", false, where);
         detail::check_tag(impl(), tag, operation, false, where);
     }
     void check_source(int source, int tag, std::string_view operation, const location& where) const {
-        if (source >= any_source && tag >= any_tag && tag <= max_tag && source < impl().size()) [[likely]]
+        if (source >= any_source && tag >= any_tag && tag <= max_tag && source < size_) [[likely]]
             return;
         detail::check_rank(impl(), source, operation, "source", true, where);
         detail::check_tag(impl(), tag, operation, true, where);
@@ -362,6 +373,10 @@ private:
     }
 
     std::unique_ptr<backend::comm_impl> impl_;
+    // A communicator's rank and size never change: kept here, they cost no virtual call, and the
+    // checks every message goes through stay inline.
+    int rank_ = -1;
+    int size_ = 0;
 };
 
 }  // namespace baton

@@ -2,6 +2,7 @@
 // that step of the run, so a debugger stops inside the right rank. Checked against the event log:
 // the rank whose send or collective carries step STEP is the one the signal finds running.
 // (Receives are logged when they complete, which the sending rank may do.)
+#include <atomic>
 #include <csignal>
 #include <vector>
 
@@ -11,8 +12,9 @@
 
 namespace {
 
-volatile std::sig_atomic_t traps = 0;
-volatile std::sig_atomic_t trapped_rank = -2;
+// Lock-free atomics: safe to touch from a signal handler.
+std::atomic<int> traps{0};
+std::atomic<int> trapped_rank{-2};
 
 void on_trap(int) {
     ++traps;

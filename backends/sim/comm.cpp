@@ -270,7 +270,10 @@ std::optional<status> sim_comm::iprobe(int source, int tag, backend::location wh
 // ---- Collectives ---------------------------------------------------------------------------
 
 void sim_comm::collective(collective_call& call) {
-    eng_.schedule_point(world_rank());
+    // Not a scheduling point: who arrives at a collective when changes nothing in its outcome,
+    // and every rank but the last blocks there anyway. Letting another rank run first would
+    // double the hand-offs a collective costs.
+    eng_.call_without_switch(world_rank());
     record(to_string(call.kind), call.root, -1, call.send.count * call.send.type.size, call.where);
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];

@@ -163,6 +163,11 @@ void engine::resumed(int self) {
     if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) std::raise(SIGTRAP);
 }
 
+void engine::call_without_switch(int) {
+    if (aborting_) throw run_aborted{};
+    polls_.progress();
+}
+
 void engine::schedule_point(int self, call_kind kind) {
     if (aborting_) throw run_aborted{};
     if (kind == call_kind::acts) polls_.progress();

@@ -1,10 +1,10 @@
 // The simulator's engine: one execution context per rank (an OS thread or a fiber, see
 // contexts.hpp), exactly one of them running at any time.
 //
-// A rank runs until it makes a baton call. Every call is a scheduling point: the scheduler picks
-// the next rank to run (maybe the same one) and the CPU is handed over. A rank that must wait (a
-// receive with no message yet, a collective not everyone has reached) leaves the runnable set
-// until whoever satisfies its wait notifies it. When no rank can run and some have not finished,
+// A rank runs until it makes a baton call. Every call but a collective's arrival is a scheduling
+// point: the scheduler picks the next rank to run (maybe the same one) and the CPU is handed
+// over. A rank that must wait (a receive with no message yet, a collective not everyone has
+// reached) leaves the runnable set until whoever satisfies its wait notifies it. When no rank can run and some have not finished,
 // that is a deadlock, found at once.
 //
 // All engine state is touched only by the rank holding the CPU; the hand-offs order every
@@ -90,6 +90,8 @@ public:
     // a poll) may change what other ranks wait or poll for.
     enum class call_kind { acts, polls };
     void schedule_point(int self, call_kind kind = call_kind::acts);
+    // An acting call that is not a scheduling point (a collective's arrival).
+    void call_without_switch(int self);
     // After a poll (iprobe, test): whether it found what it looked for. A loop of polls that can
     // never succeed ends the run as a deadlock (polling.cpp). `poll` describes what it polls for.
     void poll_succeeded(int self);

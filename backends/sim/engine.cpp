@@ -69,8 +69,15 @@ engine::~engine() = default;
 run_outcome engine::run() {
     try {
         for (int r = 0; r < opts_.ranks; ++r) {
-            contexts_->create(r);
+            // In the scheduler before it exists, so that a rank whose context exists is never
+            // left out (it would wait for its turn forever); out again if it cannot be made.
             scheduler_.add(r);
+            try {
+                contexts_->create(r);
+            } catch (...) {
+                scheduler_.remove(r);
+                throw;
+            }
             ++started_;
         }
     } catch (const std::exception& e) {

@@ -24,13 +24,26 @@
 
 #include "contexts.hpp"
 
+// Which sanitizer is on: gcc defines __SANITIZE_*__, clang answers __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
+#define BATON_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
 #define BATON_ASAN 1
 #endif
+#endif
 #if defined(__SANITIZE_THREAD__)
-#include <sanitizer/tsan_interface.h>
 #define BATON_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BATON_TSAN 1
+#endif
+#endif
+#if BATON_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+#if BATON_TSAN
+#include <sanitizer/tsan_interface.h>
 #endif
 
 // The Itanium C++ ABI's per-thread exception state (libsupc++ and libc++abi lay it out alike).
@@ -125,6 +138,13 @@ public:
         ctx::stack_context stack;
         stack.size = stacks_.size();
         stack.sp = static_cast<std::byte*>(stacks_.bottom(rank)) + stacks_.size();  // stacks grow down
+#if BATON_TSAN
+        // Making a fiber already visits its stack once (Boost's entry runs there and comes
+        // back): ThreadSanitizer must see that on the fiber's own shadow stack.
+        if (!thread_tsan_fiber_) thread_tsan_fiber_ = __tsan_get_current_fiber();
+        s.tsan_fiber = __tsan_create_fiber(0);
+        __tsan_switch_to_fiber(s.tsan_fiber, 0);
+#endif
         s.fiber = ctx::fiber(std::allocator_arg, given_stack{stack}, [this, rank](ctx::fiber&& scheduler) {
             auto& me = slot_of(rank);
             me.scheduler = std::move(scheduler);
@@ -134,7 +154,7 @@ public:
             return std::move(me.scheduler);
         });
 #if BATON_TSAN
-        s.tsan_fiber = __tsan_create_fiber(0);
+        __tsan_switch_to_fiber(thread_tsan_fiber_, 0);
 #endif
     }
 
@@ -187,13 +207,14 @@ private:
     slot& slot_of(int rank) { return slots_[static_cast<std::size_t>(rank)]; }
 
     // The sanitizers' half of a switch, on the rank's side: after it gets the CPU, and before it
-    // gives it back (`for_good` when its stack will never run again).
-    void arrived([[maybe_unused]] slot& me) {
+    // gives it back (`for_good` when its stack will never run again). Always inlined: a function
+    // that switched ThreadSanitizer's fiber would return on the other fiber's shadow stack.
+    [[gnu::always_inline]] void arrived([[maybe_unused]] slot& me) {
 #if BATON_ASAN
         __sanitizer_finish_switch_fiber(me.fake_stack, &thread_stack_bottom_, &thread_stack_size_);
 #endif
     }
-    void departing([[maybe_unused]] slot& me, [[maybe_unused]] bool for_good) {
+    [[gnu::always_inline]] void departing([[maybe_unused]] slot& me, [[maybe_unused]] bool for_good) {
 #if BATON_ASAN
         __sanitizer_start_switch_fiber(for_good ? nullptr : &me.fake_stack, thread_stack_bottom_, thread_stack_size_);
 #endif

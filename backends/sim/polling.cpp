@@ -19,6 +19,7 @@ poll_watch::streak& poll_watch::streak_of(int rank) {
     if (s.epoch != epoch_) {
         s.epoch = epoch_;
         s.failures = 0;
+        s.polled = false;
     }
     return s;
 }
@@ -31,7 +32,7 @@ bool poll_watch::in_vain(int rank) const {
 
 void engine::poll_succeeded(int self) { polls_.succeeded(self); }
 
-bool engine::poll_may_miss(int self) { return opts_.schedule == schedule::systematic && polls_.failures(self) == 0; }
+bool engine::poll_may_miss(int self) { return opts_.schedule == schedule::systematic && !polls_.polled(self); }
 
 namespace {
 
@@ -88,7 +89,7 @@ void engine::poll_failed(int self, const blocker& poll, const std::source_locati
     // Nobody can change anything any more: as when no rank can run (engine::hand_off), a
     // systematic run's waiting wildcard receive may now be matched, and withheld buffering may be
     // granted; otherwise it is a deadlock.
-    if (opts_.schedule == schedule::systematic && resolve_wildcard()) {
+    if (opts_.schedule == schedule::systematic && (resolve_wildcard() || end_chosen_waits())) {
         polls_.progress();
         return;
     }

@@ -30,10 +30,21 @@ public:
     // Something changed that a poll may see: every rank's count starts again.
     void progress() { ++epoch_; }
     // `rank`'s poll found what it looked for: its count starts again.
-    void succeeded(int rank) { streak_of(rank).failures = 0; }
+    void succeeded(int rank) {
+        auto& s = streak_of(rank);
+        s.failures = 0;
+        s.polled = true;
+    }
     // `rank` polled in vain. True once it has done so `bound` times in a row since the last
     // progress.
-    bool failed(int rank) { return ++streak_of(rank).failures >= bound; }
+    bool failed(int rank) {
+        auto& s = streak_of(rank);
+        s.polled = true;
+        return ++s.failures >= bound;
+    }
+    // Whether `rank` has polled since the last progress (then exploration does not branch on its
+    // polls again: a message once seen stays seen, and polling again eventually sees it).
+    bool polled(int rank) { return streak_of(rank).polled; }
     bool in_vain(int rank) const;
     std::uint64_t failures(int rank) { return streak_of(rank).failures; }
 
@@ -45,6 +56,7 @@ private:
     struct streak {
         std::uint64_t epoch = 0;     // the progress epoch its failures were counted in
         std::uint64_t failures = 0;  // polls in vain in a row within that epoch
+        bool polled = false;         // any poll within that epoch
         rank_call last;
     };
     // `rank`'s streak, started again if something changed since it was last counted.

@@ -5,34 +5,11 @@
 // By default the ranks return their results, as a test would check them; with --print they also
 // print what the example prints (run.py sends that to /dev/null).
 #include <iostream>
-#include <numeric>
-#include <vector>
 
 #include <baton/baton.hpp>
 
+#include "average_program.hpp"
 #include "baton_bench.hpp"
-
-namespace {
-
-// The example's rank function; returns the global average on rank 0, the local one elsewhere.
-double average(baton::communicator& world, bool print) {
-    constexpr int per_rank = 5;
-    std::vector<double> numbers;
-    if (world.rank() == 0) {
-        numbers.resize(static_cast<std::size_t>(world.size() * per_rank));
-        std::iota(numbers.begin(), numbers.end(), 1.0);
-    }
-    const std::vector<double> mine = world.scatter(numbers, /*root=*/0);
-    const double local_average = std::accumulate(mine.begin(), mine.end(), 0.0) / mine.size();
-    if (print) baton::tagged(world) << "local average: " << local_average;
-    const std::vector<double> averages = world.gather(local_average, /*root=*/0);
-    if (world.rank() != 0) return local_average;
-    const double global = std::accumulate(averages.begin(), averages.end(), 0.0) / averages.size();
-    if (print) std::cout << "Global average across all data: " << global << '\n';
-    return global;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     const long runs = bench::arg_long(argc, argv, "--runs", 1000);
@@ -40,7 +17,7 @@ int main(int argc, char** argv) {
     const bool print = bench::arg_flag(argc, argv, "--print");
     const baton::sim::options opts{.ranks = ranks, .seed = 1};
     auto once = [&] {
-        auto result = baton::sim::run(opts, [print](baton::communicator& world) { return average(world, print); });
+        auto result = baton::sim::run(opts, [print](baton::communicator& world) { return bench::average(world, print); });
         const double expected = (1.0 + 5.0 * ranks) / 2.0;
         if (result.values.front() != expected) {
             std::cerr << "baton_average_inprocess: global average " << result.values.front() << ", expected "

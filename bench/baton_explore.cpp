@@ -10,27 +10,15 @@
 // ranks run on threads, or on fibers with BATON_CONTEXT=fiber.
 #include <cstring>
 #include <iostream>
-#include <numeric>
 #include <string>
 #include <vector>
 
 #include <baton/baton.hpp>
 
+#include "average_program.hpp"
 #include "baton_bench.hpp"
 
 namespace {
-
-double average(baton::communicator& world) {
-    std::vector<double> numbers;
-    if (world.rank() == 0) {
-        numbers.resize(static_cast<std::size_t>(world.size() * 5));
-        std::iota(numbers.begin(), numbers.end(), 1.0);
-    }
-    const std::vector<double> mine = world.scatter(numbers, 0);
-    const double local = std::accumulate(mine.begin(), mine.end(), 0.0) / static_cast<double>(mine.size());
-    const std::vector<double> all = world.gather(local, 0);
-    return world.rank() == 0 ? std::accumulate(all.begin(), all.end(), 0.0) / static_cast<double>(all.size()) : local;
-}
 
 // Every rank but 0 sends its rank; rank 0 receives them in whatever order they match.
 int race(baton::communicator& world) {
@@ -54,7 +42,8 @@ int main(int argc, char** argv) {
     if (program == "average") {
         const long explorations = bench::arg_long(argc, argv, "--explorations", 2000);
         for (long i = 0; i < explorations; ++i) {
-            const auto found = baton::sim::explore_results({.ranks = 4}, average);
+            const auto found = baton::sim::explore_results(
+                {.ranks = 4}, [](baton::communicator& world) { return bench::average(world, false); });
             if (found.failure || !found.complete) {
                 std::cerr << "baton_explore: " << found.summary() << '\n';
                 return 1;

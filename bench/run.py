@@ -511,6 +511,26 @@ class Bench:
         self.loads.append((name, share, elapsed))
         self.log(f"  case {name}: {elapsed:.0f} s; other processes used {share:.0%} of the machine's CPU meanwhile")
 
+    def reference_rows(self, case, program, ranks, args, metric, ompi, smpi, expect=None):
+        """The plain-MPI rows of a case: bench/ref_<program>.c under Open MPI and under SMPI, each
+        (runs, timeout), or a row saying why the tool is missing."""
+        rows = []
+        r = Row(case, f"plain MPI, Open MPI mpiexec -n {ranks}")
+        if self.have_ompi:
+            measure(r, self.spawn, lambda: self.ompi_cmd(program, ranks, args, self.rss_file()), ompi[0], ompi[1],
+                    metric, env=OMPI_ENV, rank_rss_file=self.rss_file(), expect=expect, log=self.log)
+        else:
+            self.no_tool_row(r, "ompi")
+        rows.append(r)
+        r = Row(case, f"plain MPI, SimGrid smpirun -np {ranks}")
+        if self.have_smpi:
+            measure(r, self.spawn, lambda: self.smpi_cmd(program, ranks, args), smpi[0], smpi[1], metric,
+                    expect=expect, log=self.log)
+        else:
+            self.no_tool_row(r, "smpi")
+        rows.append(r)
+        return rows
+
     # ---- (a) ----
 
     def case_a(self):
@@ -525,20 +545,8 @@ class Bench:
         measure(r, self.spawn, lambda: [self.baton("average"), "--ranks", "4", "--context", "fiber"], self.runs(20, 5),
                 30, lambda o: o.wall_s * 1e6, expect=expect, log=self.log)
         rows.append(r)
-        if self.have_ompi:
-            r = Row("a", "plain MPI, Open MPI mpiexec -n 4")
-            measure(r, self.spawn, lambda: self.ompi_cmd("average", 4, [], self.rss_file()), self.runs(7, 2), 60,
-                    lambda o: o.wall_s * 1e6, env=OMPI_ENV, rank_rss_file=self.rss_file(), expect=expect, log=self.log)
-        else:
-            r = self.no_tool_row(Row("a", "plain MPI, Open MPI mpiexec -n 4"), "ompi")
-        rows.append(r)
-        if self.have_smpi:
-            r = Row("a", "plain MPI, SimGrid smpirun -np 4")
-            measure(r, self.spawn, lambda: self.smpi_cmd("average", 4, []), self.runs(7, 2), 60,
-                    lambda o: o.wall_s * 1e6, expect=expect, log=self.log)
-        else:
-            r = self.no_tool_row(Row("a", "plain MPI, SimGrid smpirun -np 4"), "smpi")
-        rows.append(r)
+        rows += self.reference_rows("a", "average", 4, [], lambda o: o.wall_s * 1e6, (self.runs(7, 2), 60),
+                                    (self.runs(7, 2), 60), expect=expect)
         self.table("(a) the seed's average program on 4 ranks, whole process (fork to exit)", rows,
                    "time")
 
@@ -583,19 +591,8 @@ class Bench:
                 self.runs(5, 2), 120, lambda o: o.bench["per_handoff_us"] * 2 if "per_handoff_us" in o.bench else None,
                 log=self.log)
         rows.append(r)
-        if self.have_ompi:
-            r = Row("b", "plain MPI, Open MPI mpiexec -n 2")
-            measure(r, self.spawn, lambda: self.ompi_cmd("pingpong", 2, args, self.rss_file()), self.runs(5, 2), 120, per,
-                    env=OMPI_ENV, rank_rss_file=self.rss_file(), log=self.log)
-        else:
-            r = self.no_tool_row(Row("b", "plain MPI, Open MPI mpiexec -n 2"), "ompi")
-        rows.append(r)
-        if self.have_smpi:
-            r = Row("b", "plain MPI, SimGrid smpirun -np 2")
-            measure(r, self.spawn, lambda: self.smpi_cmd("pingpong", 2, args), self.runs(3, 1), 300, per, log=self.log)
-        else:
-            r = self.no_tool_row(Row("b", "plain MPI, SimGrid smpirun -np 2"), "smpi")
-        rows.append(r)
+        rows += self.reference_rows("b", "pingpong", 2, args, per, (self.runs(5, 2), 120),
+                                    (self.runs(3, 1), 300))
         self.table(f"(b) ping-pong of 8 bytes between 2 ranks: time per round trip ({iters} round trips "
                    f"per run, after one untimed)", rows, "per round trip")
 
@@ -708,19 +705,8 @@ class Bench:
         "floor" in self.args.tools and measure(r, self.spawn, lambda: [self.baton("floor"), "memcpy", "--ranks", "16", "--bytes", str(1 << 20),
                                         "--iters", "100"], self.runs(5, 2), 120, total, log=self.log)
         rows.append(r)
-        if self.have_ompi:
-            r = Row("d", "plain MPI, Open MPI mpiexec -n 16")
-            measure(r, self.spawn, lambda: self.ompi_cmd("bcast", 16, args, self.rss_file()), self.runs(5, 2), 120, total,
-                    env=OMPI_ENV, rank_rss_file=self.rss_file(), log=self.log)
-        else:
-            r = self.no_tool_row(Row("d", "plain MPI, Open MPI mpiexec -n 16"), "ompi")
-        rows.append(r)
-        if self.have_smpi:
-            r = Row("d", "plain MPI, SimGrid smpirun -np 16")
-            measure(r, self.spawn, lambda: self.smpi_cmd("bcast", 16, args), self.runs(5, 2), 120, total, log=self.log)
-        else:
-            r = self.no_tool_row(Row("d", "plain MPI, SimGrid smpirun -np 16"), "smpi")
-        rows.append(r)
+        rows += self.reference_rows("d", "bcast", 16, args, total, (self.runs(5, 2), 120),
+                                    (self.runs(5, 2), 120))
         self.table("(d) broadcast of 1 MiB from rank 0 to 16 ranks, 100 times: total time of the 100 "
                    "(after one untimed broadcast; a barrier before and after)", rows, "100 broadcasts")
 

@@ -143,9 +143,7 @@ void engine::hand_off(int self) {
             auto& slot = *ranks_[static_cast<std::size_t>(r)];
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
         }
-        // A systematic run matches waiting wildcard receives only now, when every candidate is there.
-        if (scheduler_.empty() && !aborting_ && opts_.schedule == schedule::systematic && !resolve_wildcard())
-            end_chosen_waits();
+        if (scheduler_.empty() && !aborting_) go_on_at_quiescence();
         // Buffering MPI may do (and this run withheld) may let the run go on; if not, a deadlock.
         if (scheduler_.empty() && (aborting_ || !settle_stuck(blocked_ranks()))) begin_abort();
         next = scheduler_.pick(self);
@@ -220,6 +218,12 @@ void engine::begin_abort() {
         slot.state = rank_state::runnable;
         scheduler_.add(r);
     }
+}
+
+bool engine::go_on_at_quiescence() {
+    // A systematic run matches waiting wildcard receives only now, when every candidate is
+    // there, and ends the waits exploration chose for polls only when nothing else can happen.
+    return opts_.schedule == schedule::systematic && (resolve_wildcard() || end_chosen_waits());
 }
 
 bool engine::resolve_wildcard() {

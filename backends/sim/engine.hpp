@@ -170,6 +170,10 @@ private:
     bool resolve_wildcard();
     // schedule::systematic, every rank blocked: ends the waits exploration chose for polls.
     bool end_chosen_waits();
+    // Nothing can happen any more (every rank blocked, or only polling in vain): what a
+    // systematic run does then, resolve_wildcard or else end_chosen_waits. True if some rank
+    // can go on.
+    bool go_on_at_quiescence();
     // The ranks that can never run again if `self` blocks now: a set of blocked ranks that wait
     // only for each other or for finished ranks. Empty if some rank may still wake it.
     std::vector<int> stuck_with(int self);

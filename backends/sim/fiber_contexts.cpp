@@ -18,6 +18,7 @@
 #include <fstream>
 #include <new>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <boost/context/fiber.hpp>
@@ -161,17 +162,16 @@ public:
     void run(int first) override {
         next_ = first;
         while (next_ >= 0) {
-            auto& s = slot_of(next_);
-            next_ = -1;
+            const int rank = std::exchange(next_, -1);
+            auto& s = slot_of(rank);
             // Hand the thread over to the rank ...
             swap_exception_state(s.exceptions);
 #if BATON_ASAN
             void* fake_stack = nullptr;
-            __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(static_cast<int>(&s - slots_.data())), stacks_.size());
+            __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(rank), stacks_.size());
 #endif
 #if BATON_TSAN
-            if (!thread_tsan_fiber_) thread_tsan_fiber_ = __tsan_get_current_fiber();
-            __tsan_switch_to_fiber(s.tsan_fiber, 0);
+            __tsan_switch_to_fiber(s.tsan_fiber, 0);  // thread_tsan_fiber_ was set by create()
 #endif
             s.fiber = std::move(s.fiber).resume();
             // ... and take it back: the rank set next_ before it gave the CPU up.

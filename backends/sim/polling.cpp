@@ -87,9 +87,8 @@ void engine::poll_failed(int self, const blocker& poll, const std::source_locati
         if (state != rank_state::finished) stuck.push_back(r);
     }
     // Nobody can change anything any more: as when no rank can run (engine::hand_off), a
-    // systematic run's waiting wildcard receive may now be matched, and withheld buffering may be
-    // granted; otherwise it is a deadlock.
-    if (opts_.schedule == schedule::systematic && (resolve_wildcard() || end_chosen_waits())) {
+    // systematic run may go on, and withheld buffering may be granted; otherwise it is a deadlock.
+    if (go_on_at_quiescence()) {
         polls_.progress();
         return;
     }

@@ -159,17 +159,14 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     unmatched_sync_send = false;
     result_ = result;
     failure_ = std::move(failure);
-    if (kind_ == kind::receive && !failure) {
+    if (kind_ == kind::receive) {
         // The match, as the receiver sees it: which sender, which tag, how much.
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
-        eng_.remember(world_owner(), operation_, source, result.tag, result.count * buffer.type.size, comm_.name,
-                      posted_at_);
-    }
-    if (kind_ == kind::receive && eng_.recording()) {
-        const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
-        eng_.record({0, comm_.world_ranks[static_cast<std::size_t>(owner_)], std::string(operation_), source, result.tag,
-                     result.count * buffer.type.size, comm_.name, baton::detail::format_location(posted_at_),
-                     message_id});
+        const std::size_t bytes = result.count * buffer.type.size;
+        if (!failure_) eng_.remember(world_owner(), operation_, source, result.tag, bytes, comm_.name, posted_at_);
+        if (eng_.recording())
+            eng_.record({0, world_owner(), std::string(operation_), source, result.tag, bytes, comm_.name,
+                         baton::detail::format_location(posted_at_), message_id});
     }
     eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
 }

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <string>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <unistd.h>
@@ -142,7 +142,15 @@ std::string quoted_command(const std::vector<std::string>& words) {
 }  // namespace
 
 int run(int& argc, char**& argv, const std::function<void(communicator&)>& body) {
-    settings chosen;
+    // The simulator's defaults read the environment (BATON_CONTEXT), which may be wrong.
+    std::optional<settings> made;
+    try {
+        made.emplace();
+    } catch (const usage_error& e) {
+        std::cerr << "baton: " << e.what() << '\n';
+        return 2;
+    }
+    settings& chosen = *made;
     std::string schedule = "random", sends = "buffered", collectives = "synchronizing", context = "thread";
     CLI::App app{"A baton program. Options read by baton (the program gets the other arguments):"};
     app.allow_extras();

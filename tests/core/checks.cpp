@@ -3,14 +3,14 @@
 #include <array>
 #include <atomic>
 
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 #include <nlohmann/json.hpp>
 
 #include <baton/baton.hpp>
 
 using baton::communicator;
 using baton::finding_kind;
-using Catch::Matchers::Contains;
+using baton_test::contains;
 
 namespace {
 
@@ -44,7 +44,7 @@ TEST_CASE("sends that only work when buffered: a potential deadlock without buff
     CHECK(findings_of({.ranks = 2}, program).empty());
     const auto found = findings_of({.ranks = 2, .sends = baton::sim::send_mode::synchronous}, program);
     REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
-    CHECK_THAT(found[0].summary, Contains("potential deadlock"));
+    CHECK_THAT(found[0].summary, contains("potential deadlock"));
     CHECK(found[0].calls.size() == 2);
     CHECK(found[0].cycle == std::vector<int>{0, 1, 0});
 }
@@ -63,11 +63,11 @@ TEST_CASE("large messages exchanged before receiving stay a potential deadlock w
                                        }
                                    });
     REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
-    CHECK_THAT(found[0].summary, Contains("potential deadlock: 2 ranks wait for each other"));
+    CHECK_THAT(found[0].summary, contains("potential deadlock: 2 ranks wait for each other"));
     REQUIRE(found[0].calls.size() == 2);
     CHECK(found[0].calls[0].call == "send(dest=1, tag=0, comm=world)");
     CHECK(found[0].calls[1].call == "send(dest=0, tag=0, comm=world)");
-    CHECK_THAT(found[0].replay, Contains("--sends synchronous"));
+    CHECK_THAT(found[0].replay, contains("--sends synchronous"));
 }
 
 TEST_CASE("a polling loop behind a withheld send is a potential deadlock", "[checks][buffering][polling]") {
@@ -87,7 +87,7 @@ TEST_CASE("a polling loop behind a withheld send is a potential deadlock", "[che
     const auto found = findings_of({.ranks = 2, .sends = baton::sim::send_mode::synchronous}, program);
     REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
     REQUIRE(found[0].calls.size() == 2);
-    CHECK_THAT(found[0].calls[0].call, Contains("iprobe(source=1, tag=6, comm=world) in a loop"));
+    CHECK_THAT(found[0].calls[0].call, contains("iprobe(source=1, tag=6, comm=world) in a loop"));
     CHECK(found[0].calls[1].call == "send(dest=0, tag=5, comm=world)");
 }
 
@@ -111,8 +111,8 @@ TEST_CASE("ranks polling for each other behind a withheld isend are a potential 
     const auto found = findings_of({.ranks = 2, .sends = baton::sim::send_mode::synchronous}, program);
     REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
     REQUIRE(found[0].calls.size() == 2);
-    CHECK_THAT(found[0].calls[0].call, Contains("test of isend(dest=1, tag=5, comm=world)"));
-    CHECK_THAT(found[0].calls[1].call, Contains("iprobe(source=0, tag=6, comm=world) in a loop"));
+    CHECK_THAT(found[0].calls[0].call, contains("test of isend(dest=1, tag=5, comm=world)"));
+    CHECK_THAT(found[0].calls[1].call, contains("iprobe(source=0, tag=6, comm=world) in a loop"));
 }
 
 TEST_CASE("an eager limit makes only large sends synchronous, like MPI's rendezvous", "[checks][buffering]") {
@@ -138,7 +138,7 @@ TEST_CASE("a program that needs a collective's root to leave early", "[checks][b
     CHECK(findings_of({.ranks = 2, .collectives = baton::sim::collective_mode::local}, program).empty());
     const auto found = findings_of({.ranks = 2}, program);
     REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
-    CHECK_THAT(found[0].text(), Contains("bcast(root=0, 1 x int, comm=world)"));
+    CHECK_THAT(found[0].text(), contains("bcast(root=0, 1 x int, comm=world)"));
 }
 
 TEST_CASE("collectives that complete locally still deliver everything", "[checks][buffering]") {
@@ -190,7 +190,7 @@ TEST_CASE("a deadlock among some ranks is reported while the others still run", 
     });
     REQUIRE(kinds(found) == std::vector{finding_kind::deadlock});
     CHECK(found[0].calls.size() == 2);
-    CHECK_THAT(found[0].summary, Contains("2 ranks can never make progress (the other 2 still can)"));
+    CHECK_THAT(found[0].summary, contains("2 ranks can never make progress (the other 2 still can)"));
     CHECK(exchanges < 400);
 }
 
@@ -202,8 +202,8 @@ TEST_CASE("requests must be completed by wait or test", "[checks][requests]") {
         });
         REQUIRE(kinds(found) == std::vector{finding_kind::request_leak});
         CHECK(found[0].calls[0].rank == 0);
-        CHECK_THAT(found[0].calls[0].call, Contains("isend(dest=1, tag=0, comm=world) (done, never waited for)"));
-        CHECK_THAT(found[0].calls[0].location, Contains("checks.cpp:"));
+        CHECK_THAT(found[0].calls[0].call, contains("isend(dest=1, tag=0, comm=world) (done, never waited for)"));
+        CHECK_THAT(found[0].calls[0].location, contains("checks.cpp:"));
     }
     SECTION("an irecv never completed, and the message it would have taken") {
         const auto found = findings_of({.ranks = 2}, [](communicator& world) {
@@ -211,7 +211,7 @@ TEST_CASE("requests must be completed by wait or test", "[checks][requests]") {
             if (world.rank() == 1) baton::request forgotten = world.irecv(value, 0, 3);
         });
         REQUIRE(kinds(found) == std::vector{finding_kind::request_leak});
-        CHECK_THAT(found[0].calls[0].call, Contains("(still pending)"));
+        CHECK_THAT(found[0].calls[0].call, contains("(still pending)"));
     }
     SECTION("waiting twice for one request is a usage error") {
         CHECK_THROWS_MATCHES(baton::sim::run_ranks({.ranks = 1}, [](communicator& world) {
@@ -232,8 +232,8 @@ TEST_CASE("a message nobody received is reported at the end of the run", "[check
         if (world.rank() == 2) world.send(std::vector<int>(3), 0, 7);
     });
     REQUIRE(kinds(found) == std::vector{finding_kind::unreceived_message});
-    CHECK_THAT(found[0].summary, Contains("rank 2 sent 12 bytes to rank 0 (tag 7, comm world)"));
-    CHECK_THAT(found[0].calls[0].location, Contains("checks.cpp:"));
+    CHECK_THAT(found[0].summary, contains("rank 2 sent 12 bytes to rank 0 (tag 7, comm world)"));
+    CHECK_THAT(found[0].calls[0].location, contains("checks.cpp:"));
 }
 
 TEST_CASE("an isend's data changed before its wait", "[checks][buffers]") {
@@ -248,7 +248,7 @@ TEST_CASE("an isend's data changed before its wait", "[checks][buffers]") {
         }
     });
     REQUIRE(kinds(found) == std::vector{finding_kind::send_buffer_modified});
-    CHECK_THAT(found[0].summary, Contains("rank 0 changed the buffer of its isend"));
+    CHECK_THAT(found[0].summary, contains("rank 0 changed the buffer of its isend"));
 }
 
 TEST_CASE("an irecv's buffer is poison until the wait, and writing it early is caught", "[checks][buffers]") {
@@ -327,12 +327,12 @@ TEST_CASE("findings as JSON and as a Graphviz wait-for graph", "[checks][report]
     CHECK(json[0]["calls"][1]["rank"] == 1);
     CHECK(json[0]["calls"][1]["call"] == "recv(source=0, tag=0, comm=world)");
     CHECK(json[0]["calls"][1]["waits_for"] == std::vector<int>{0});
-    CHECK_THAT(json[0]["calls"][1]["location"].get<std::string>(), Contains("checks.cpp:"));
+    CHECK_THAT(json[0]["calls"][1]["location"].get<std::string>(), contains("checks.cpp:"));
     CHECK(json[0]["cycle"].size() == 4);
-    CHECK_THAT(json[0]["replay"].get<std::string>(), Contains("--ranks 3 --seed 2"));
+    CHECK_THAT(json[0]["replay"].get<std::string>(), contains("--ranks 3 --seed 2"));
 
     const std::string dot = baton::to_dot(found[0]);
-    CHECK_THAT(dot, Contains("digraph waits_for {"));
-    CHECK_THAT(dot, Contains("r1 -> r0 [color=red, penwidth=2];"));
-    CHECK_THAT(dot, Contains("recv(source=2, tag=0, comm=world)"));
+    CHECK_THAT(dot, contains("digraph waits_for {"));
+    CHECK_THAT(dot, contains("r1 -> r0 [color=red, penwidth=2];"));
+    CHECK_THAT(dot, contains("recv(source=2, tag=0, comm=world)"));
 }

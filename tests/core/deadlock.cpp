@@ -1,10 +1,10 @@
 // Deadlocks end the run at once with a report naming every blocked rank, its call and its line.
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 
 #include <baton/baton.hpp>
 
 using baton::communicator;
-using Catch::Matchers::Contains;
+using baton_test::contains;
 
 namespace {
 
@@ -37,12 +37,12 @@ TEST_CASE("two ranks receiving from each other deadlock, and the report says so"
         const auto& call = e.blocked()[static_cast<std::size_t>(r)];
         CHECK(call.rank == r);
         CHECK(call.call == "recv(source=" + std::to_string(1 - r) + ", tag=0, comm=world)");
-        CHECK_THAT(call.location, Contains("deadlock.cpp:" + std::to_string(recv_line)));
+        CHECK_THAT(call.location, contains("deadlock.cpp:" + std::to_string(recv_line)));
         CHECK(call.waits_for == std::vector<int>{1 - r});
     }
     CHECK(e.cycle().size() == 3);  // a -> b -> a
-    CHECK_THAT(e.what(), Contains("cycle: rank 0 -> rank 1 -> rank 0"));
-    CHECK_THAT(e.what(), Contains("replay: sim::run with --ranks 2 --seed " + std::to_string(seed)));
+    CHECK_THAT(e.what(), contains("cycle: rank 0 -> rank 1 -> rank 0"));
+    CHECK_THAT(e.what(), contains("replay: sim::run with --ranks 2 --seed " + std::to_string(seed)));
 }
 
 TEST_CASE("a ring of receives deadlocks on any number of ranks", "[deadlock]") {
@@ -65,11 +65,11 @@ TEST_CASE("a collective only some ranks call is reported with the ranks it waits
     });
     REQUIRE(e.blocked().size() == static_cast<std::size_t>(ranks - 1));
     for (const auto& call : e.blocked()) {
-        CHECK_THAT(call.call, Contains("barrier(comm=world)"));
+        CHECK_THAT(call.call, contains("barrier(comm=world)"));
         CHECK(call.waits_for == std::vector<int>{ranks - 1});
     }
     CHECK(e.cycle().empty());
-    CHECK_THAT(e.what(), Contains(std::to_string(ranks - 1) + " (finished)"));
+    CHECK_THAT(e.what(), contains(std::to_string(ranks - 1) + " (finished)"));
 }
 
 TEST_CASE("a program that only works because sends are buffered deadlocks with synchronous sends", "[deadlock]") {
@@ -91,7 +91,7 @@ TEST_CASE("a deadlock inside part of the ranks is found while the others have fi
         world.recv<int>(1 - world.rank(), 1);
     });
     CHECK(e.blocked().size() == 2);
-    CHECK_THAT(e.what(), Contains("(2 blocked, 3 finished)"));
+    CHECK_THAT(e.what(), contains("(2 blocked, 3 finished)"));
 }
 
 TEST_CASE("a wildcard receive nobody sends to lists every other rank", "[deadlock]") {
@@ -99,7 +99,7 @@ TEST_CASE("a wildcard receive nobody sends to lists every other rank", "[deadloc
         if (world.rank() == 0) world.recv<int>(baton::any_source, baton::any_tag);
     });
     REQUIRE(e.blocked().size() == 1);
-    CHECK_THAT(e.blocked()[0].call, Contains("recv(source=any_source, tag=any_tag, comm=world)"));
+    CHECK_THAT(e.blocked()[0].call, contains("recv(source=any_source, tag=any_tag, comm=world)"));
     CHECK(e.blocked()[0].waits_for == std::vector<int>{1, 2});
 }
 
@@ -112,8 +112,8 @@ TEST_CASE("waiting on requests that can never complete is a deadlock naming the 
         baton::wait_any(requests);
     });
     REQUIRE(e.blocked().size() == 2);
-    CHECK_THAT(e.blocked()[0].call, Contains("wait_any of {irecv(source=1, tag=1, comm=world)"));
-    CHECK_THAT(e.blocked()[0].call, Contains("irecv(source=1, tag=2, comm=world)"));
+    CHECK_THAT(e.blocked()[0].call, contains("wait_any of {irecv(source=1, tag=1, comm=world)"));
+    CHECK_THAT(e.blocked()[0].call, contains("irecv(source=1, tag=2, comm=world)"));
 }
 
 // ---- Certain deadlocks in runs that withheld buffering ------------------------------------------
@@ -131,13 +131,13 @@ TEST_CASE("a receive for a tag nobody sends is a deadlock, even when the send wa
             else world.recv<int>(0, /*tag=*/2);
         });
     CHECK_FALSE(e.potential());
-    CHECK_THAT(e.what(), Contains("deadlock: no rank can make progress (2 blocked, 0 finished)"));
+    CHECK_THAT(e.what(), contains("deadlock: no rank can make progress (2 blocked, 0 finished)"));
     // The ranks as this run left them, the send still waiting.
     REQUIRE(e.blocked().size() == 2);
     CHECK(e.blocked()[0].call == "send(dest=1, tag=1, comm=world)");
-    CHECK_THAT(e.blocked()[0].location, Contains("deadlock.cpp:" + std::to_string(send_line)));
+    CHECK_THAT(e.blocked()[0].location, contains("deadlock.cpp:" + std::to_string(send_line)));
     CHECK(e.blocked()[1].call == "recv(source=0, tag=2, comm=world)");
-    CHECK_THAT(e.what(), Contains("--sends synchronous"));
+    CHECK_THAT(e.what(), contains("--sends synchronous"));
 }
 
 TEST_CASE("a send to oneself that no receive matches is a deadlock with synchronous sends", "[deadlock][buffering]") {
@@ -161,8 +161,8 @@ TEST_CASE("a root kept in its bcast while the others wait on another communicato
     });
     CHECK_FALSE(e.potential());
     REQUIRE(e.blocked().size() == 3);
-    CHECK_THAT(e.blocked()[0].call, Contains("bcast(root=0, 1 x int, comm=world)"));
-    CHECK_THAT(e.blocked()[1].call, Contains("comm=world.dup1"));
+    CHECK_THAT(e.blocked()[0].call, contains("bcast(root=0, 1 x int, comm=world)"));
+    CHECK_THAT(e.blocked()[1].call, contains("comm=world.dup1"));
 }
 
 TEST_CASE("ranks that get past a withheld send and then deadlock are reported at the send", "[deadlock][buffering]") {
@@ -217,11 +217,11 @@ TEST_CASE("an iprobe loop for a message nobody sends is a deadlock naming the lo
             }
     });
     CHECK_FALSE(e.potential());
-    CHECK_THAT(e.what(), Contains("deadlock: no rank can make progress (1 polling in vain, 0 blocked, 1 finished)"));
+    CHECK_THAT(e.what(), contains("deadlock: no rank can make progress (1 polling in vain, 0 blocked, 1 finished)"));
     REQUIRE(e.blocked().size() == 1);
     CHECK(e.blocked()[0].rank == 0);
-    CHECK_THAT(e.blocked()[0].call, Contains("iprobe(source=1, tag=0, comm=world) in a loop, in vain"));
-    CHECK_THAT(e.blocked()[0].location, Contains("deadlock.cpp:" + std::to_string(poll_line)));
+    CHECK_THAT(e.blocked()[0].call, contains("iprobe(source=1, tag=0, comm=world) in a loop, in vain"));
+    CHECK_THAT(e.blocked()[0].location, contains("deadlock.cpp:" + std::to_string(poll_line)));
     CHECK(e.blocked()[0].waits_for == std::vector<int>{1});
 }
 
@@ -237,11 +237,11 @@ TEST_CASE("a test loop on a receive nobody matches is a deadlock naming the loop
         }
     });
     REQUIRE(e.blocked().size() == 1);
-    CHECK_THAT(e.blocked()[0].call, Contains("test of irecv(source=2, tag=0, comm=world) posted at") &&
-                                        Contains("deadlock.cpp:" + std::to_string(post_line)));
-    CHECK_THAT(e.blocked()[0].location, Contains("deadlock.cpp:" + std::to_string(poll_line)));
+    CHECK_THAT(e.blocked()[0].call, contains("test of irecv(source=2, tag=0, comm=world) posted at") &&
+                                        contains("deadlock.cpp:" + std::to_string(post_line)));
+    CHECK_THAT(e.blocked()[0].location, contains("deadlock.cpp:" + std::to_string(poll_line)));
     CHECK(e.blocked()[0].waits_for == std::vector<int>{2});
-    CHECK_THAT(e.what(), Contains("rank 2 (finished)"));
+    CHECK_THAT(e.what(), contains("rank 2 (finished)"));
 }
 
 TEST_CASE("ranks polling for each other, or polling for a blocked rank, are a deadlock", "[deadlock][polling]") {
@@ -258,7 +258,7 @@ TEST_CASE("ranks polling for each other, or polling for a blocked rank, are a de
                 }
             }
         });
-        CHECK_THAT(e.what(), Contains("(2 polling in vain, 0 blocked, 0 finished)"));
+        CHECK_THAT(e.what(), contains("(2 polling in vain, 0 blocked, 0 finished)"));
         CHECK(e.cycle() == std::vector<int>{0, 1, 0});
     }
     SECTION("one polls, the other is blocked") {
@@ -270,7 +270,7 @@ TEST_CASE("ranks polling for each other, or polling for a blocked rank, are a de
                 world.recv<int>(0, 0);
             }
         });
-        CHECK_THAT(e.what(), Contains("(1 polling in vain, 1 blocked, 0 finished)"));
+        CHECK_THAT(e.what(), contains("(1 polling in vain, 1 blocked, 0 finished)"));
         CHECK(e.blocked()[1].call == "recv(source=0, tag=0, comm=world)");
     }
 }

@@ -2,12 +2,12 @@
 // guard against nondeterminism the scheduler does not control.
 #include <set>
 
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 
 #include <baton/baton.hpp>
 
 using baton::communicator;
-using Catch::Matchers::Contains;
+using baton_test::contains;
 
 namespace {
 
@@ -52,14 +52,14 @@ TEST_CASE("k senders to a loop of k wildcard receives explore exactly k! executi
     CHECK_FALSE(result.failure);
     CHECK(result.executions == factorial(static_cast<std::size_t>(senders)));
     CHECK(orders.size() == result.executions);  // each execution a different order
-    CHECK_THAT(result.summary(), Contains("every schedule passed (complete)"));
+    CHECK_THAT(result.summary(), contains("every schedule passed (complete)"));
 }
 
 TEST_CASE("the bound stops an exploration and says it is incomplete", "[explore]") {
     const auto result = baton::sim::explore({.ranks = 6}, [](communicator& world) { arrival_order(world); }, 10);
     CHECK(result.executions == 10);
     CHECK_FALSE(result.complete);
-    CHECK_THAT(result.summary(), Contains("incomplete"));
+    CHECK_THAT(result.summary(), contains("incomplete"));
 }
 
 TEST_CASE("exploration finds a result that depends on arrival order, and its replay reproduces it", "[explore]") {
@@ -80,7 +80,7 @@ TEST_CASE("exploration finds a result that depends on arrival order, and its rep
     CHECK(result.executions == 2);
     const std::string token = baton::sim::to_token(result.plan);
     CHECK(token == "v1.1/2");
-    CHECK_THAT(result.failure->replay, Contains("--replay " + token));
+    CHECK_THAT(result.failure->replay, contains("--replay " + token));
 
     // The replay is the failing run, event for event, every time.
     const baton::sim::options replay{.ranks = 3, .schedule = baton::sim::schedule::systematic,
@@ -105,11 +105,11 @@ TEST_CASE("a failing schedule is shrunk to the fewest forced choices", "[explore
     const auto result = baton::sim::explore({.ranks = 5}, program);
     REQUIRE(result.failure);
     CHECK(result.failure->kind == baton::finding_kind::rank_failure);
-    CHECK_THAT(result.failure->summary, Contains("rank 4's message came before rank 1's"));
+    CHECK_THAT(result.failure->summary, contains("rank 4's message came before rank 1's"));
     std::size_t forced = 0;
     for (const auto& c : result.plan) forced += c.chosen != 0;
     CHECK(forced == 1);
-    CHECK_THAT(result.summary(), Contains("after shrinking to 1 forced choice"));
+    CHECK_THAT(result.summary(), contains("after shrinking to 1 forced choice"));
     // The shrunk schedule still fails.
     const baton::sim::options replay{.ranks = 5, .schedule = baton::sim::schedule::systematic, .plan = result.plan};
     CHECK_THROWS_AS(baton::sim::run_ranks(replay, program), baton::rank_failed);
@@ -137,7 +137,7 @@ TEST_CASE("a replay that another source of nondeterminism changes is refused", "
     } catch (const baton::check_failed& e) {
         REQUIRE(e.findings().size() == 1);
         CHECK(e.findings()[0].kind == baton::finding_kind::nondeterminism);
-        CHECK_THAT(e.what(), Contains("choice #1 had 3 alternatives when recorded and 2 now"));
+        CHECK_THAT(e.what(), contains("choice #1 had 3 alternatives when recorded and 2 now"));
     }
 }
 
@@ -205,7 +205,7 @@ TEST_CASE("exploration branches on whether iprobe sees a message that was sent",
 
     const auto found = baton::sim::explore_results({.ranks = 2}, body);
     REQUIRE(found.failure);
-    CHECK_THAT(found.failure->summary, Contains("depends on the schedule"));
+    CHECK_THAT(found.failure->summary, contains("depends on the schedule"));
 }
 
 TEST_CASE("exploration branches on whether test sees a receive complete", "[explore][poll]") {

@@ -2,12 +2,12 @@
 // original exception tagged with the rank.
 #include <stdexcept>
 
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 
 #include <baton/baton.hpp>
 
 using baton::communicator;
-using Catch::Matchers::Contains;
+using baton_test::contains;
 
 namespace {
 
@@ -35,7 +35,7 @@ TEST_CASE("an exception on one rank tears the run down and names the rank", "[fa
     } catch (const baton::rank_failed& e) {
         CHECK(e.rank() == thrower);
         CHECK(e.original_is<std::runtime_error>());
-        CHECK_THAT(e.what(), Contains("rank " + std::to_string(thrower) + " failed: bad input file"));
+        CHECK_THAT(e.what(), contains("rank " + std::to_string(thrower) + " failed: bad input file"));
         CHECK_THROWS_WITH(e.rethrow_original(), "bad input file");
     }
     CHECK(guard::alive == 0);
@@ -50,8 +50,8 @@ TEST_CASE("a usage error escaping a rank is its failure", "[failure]") {
     } catch (const baton::rank_failed& e) {
         CHECK(e.rank() == 1);
         CHECK(e.original_is<baton::usage_error>());
-        CHECK_THAT(e.what(), Contains("rank 1 failed: send at"));
-        CHECK_THAT(e.what(), Contains("dest 3 is not a rank of world (ranks 0..2)"));
+        CHECK_THAT(e.what(), contains("rank 1 failed: send at"));
+        CHECK_THAT(e.what(), contains("dest 3 is not a rank of world (ranks 0..2)"));
     }
 }
 
@@ -75,7 +75,7 @@ TEST_CASE("the first failure wins when several ranks fail", "[failure]") {
             });
             FAIL("no exception");
         } catch (const baton::rank_failed& e) {
-            CHECK_THAT(e.what(), Contains("failed: rank " + std::to_string(e.rank())));
+            CHECK_THAT(e.what(), contains("failed: rank " + std::to_string(e.rank())));
         }
     }
 }

@@ -1,7 +1,7 @@
 // A Catch2 assertion that fails inside a rank fails its test case, names the rank, and leaves the
 // test program able to run the next test case. Run by check_output.py (see meson.build), which
 // expects this program to fail in exactly that way.
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 
 #include <baton/baton.hpp>
 

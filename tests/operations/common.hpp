@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 
 #include <baton/baton.hpp>
 
@@ -62,12 +62,12 @@ std::optional<baton::rank_failed> rank_failure(const baton::sim::options& opts, 
 }
 
 // Matches text that names rank `rank` ("rank 3", but not "rank 13" or "rank 30"), wherever.
-inline Catch::Matchers::StdString::RegexMatcher mentions_rank(int rank) {
+inline baton_test::regex_matcher mentions_rank(int rank) {
     return Catch::Matchers::Matches("[\\s\\S]*\\brank " + std::to_string(rank) + "\\b[\\s\\S]*");
 }
 
 // Matches text that has `word` as a word of its own ("send", but not "isend" or "sendrecv").
-inline Catch::Matchers::StdString::RegexMatcher mentions_word(const std::string& word) {
+inline baton_test::regex_matcher mentions_word(const std::string& word) {
     return Catch::Matchers::Matches("[\\s\\S]*\\b" + word + "\\b[\\s\\S]*");
 }
 

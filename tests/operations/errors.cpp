@@ -8,7 +8,7 @@
 #include "common.hpp"
 
 using baton::communicator;
-using Catch::Matchers::Contains;
+using baton_test::contains;
 
 namespace {
 
@@ -112,7 +112,7 @@ TEST_CASE("bad ranks, tags and roots are usage errors naming the rank and the op
         CHECK(failure->original_is<baton::usage_error>());
         CHECK_THAT(failure->what(), ops::mentions_rank(culprit));
         CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(culprit) && ops::mentions_word(bad.operation) &&
-                                                        Contains("errors.cpp:") && Contains(bad.complaint));
+                                                        contains("errors.cpp:") && contains(bad.complaint));
     }
 }
 
@@ -132,7 +132,7 @@ TEST_CASE("counts that do not split into equal blocks are usage errors", "[error
         CHECK(failure->rank() == 1);
         CHECK(failure->original_is<baton::usage_error>());
         CHECK_THAT(ops::original_message(*failure),
-                   ops::mentions_rank(1) && ops::mentions_word("scatter") && Contains(uneven) && Contains("scatterv"));
+                   ops::mentions_rank(1) && ops::mentions_word("scatter") && contains(uneven) && contains("scatterv"));
     }
     SECTION("alltoall") {
         const auto failure = ops::rank_failure(opts, [&](communicator& world) {
@@ -140,7 +140,7 @@ TEST_CASE("counts that do not split into equal blocks are usage errors", "[error
         });
         REQUIRE(failure);
         CHECK(failure->original_is<baton::usage_error>());
-        CHECK_THAT(ops::original_message(*failure), ops::mentions_word("alltoall") && Contains(uneven));
+        CHECK_THAT(ops::original_message(*failure), ops::mentions_word("alltoall") && contains(uneven));
     }
     SECTION("scatterv counts that do not add up") {
         const auto failure = ops::rank_failure(opts, [&](communicator& world) {
@@ -154,7 +154,7 @@ TEST_CASE("counts that do not split into equal blocks are usage errors", "[error
         CHECK(failure->rank() == 0);
         CHECK(failure->original_is<baton::usage_error>());
         CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(0) && ops::mentions_word("scatterv") &&
-                                                        Contains("block counts add up to " + std::to_string(n)));
+                                                        contains("block counts add up to " + std::to_string(n)));
     }
 }
 
@@ -174,7 +174,7 @@ TEST_CASE("errors on a sub-communicator name it and both of the rank's numbers",
     // World rank 1, and rank odds-1 of the new communicator.
     CHECK_THAT(ops::original_message(*failure),
                ops::mentions_rank(1) && ops::mentions_rank(odds - 1) && ops::mentions_word("send") &&
-                   Contains("dest " + std::to_string(odds) + " is not a rank of world.split1(color=1)"));
+                   contains("dest " + std::to_string(odds) + " is not a rank of world.split1(color=1)"));
 }
 
 TEST_CASE("the largest tag and every rank are accepted", "[errors]") {

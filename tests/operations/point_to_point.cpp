@@ -545,7 +545,7 @@ TEST_CASE("a message larger than a fixed receive buffer is a truncation error na
         CHECK(failure->original_is<baton::truncation_error>());
         CHECK_THAT(ops::original_message(*failure),
                    ops::mentions_rank(receiver) && ops::mentions_word("recv") &&
-                       Catch::Matchers::Contains("4 elements of int") && Catch::Matchers::Contains("the 3"));
+                       baton_test::contains("4 elements of int") && baton_test::contains("the 3"));
     }
     SECTION("into a scalar") {
         const auto failure = ops::rank_failure(opts, [=](communicator& world) {

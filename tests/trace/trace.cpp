@@ -1,5 +1,5 @@
 // The event log as a Chrome trace and as a text timeline: a run's trace parsed back and checked.
-#include <catch2/catch.hpp>
+#include "catch2_compat.hpp"
 
 #include <algorithm>
 #include <cstdint>

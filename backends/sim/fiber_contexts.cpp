@@ -10,6 +10,13 @@
 //   each rank keeps its copy and the switch swaps it in and out;
 // - AddressSanitizer and ThreadSanitizer must be told that the stack changed, or they report
 //   errors that are not there.
+//
+// And AddressSanitizer's shadow of a stack must be clean whenever a rank starts on it. A fiber
+// never returns from its bottom frame (Boost's entry function switches away from it), so that
+// frame's redzones stay poisoned; munmap does not clear the shadow (GCC 12's libasan does not
+// intercept it), and the next run's stacks, mapped at the same addresses but not always at the
+// same offsets, would find those redzones under their own live locals: a false
+// stack-buffer-overflow, once in a few dozen runs, depending on where ASLR put the mappings.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -48,8 +55,15 @@
 #endif
 
 // The Itanium C++ ABI's per-thread exception state (libsupc++ and libc++abi lay it out alike).
+// libstdc++'s <cxxabi.h> declares __cxa_get_globals (clang then refuses a second declaration that
+// differs from it); libc++abi's does not, so it is declared here for that case.
+#include <cxxabi.h>
+#if !defined(__GLIBCXX__)
+namespace __cxxabiv1 {
 struct __cxa_eh_globals;
 extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+}  // namespace __cxxabiv1
+#endif
 
 namespace baton::sim::detail {
 
@@ -65,11 +79,28 @@ static_assert(sizeof(exception_state) == 2 * sizeof(void*));
 
 // Swaps the thread's exception state with `saved`.
 void swap_exception_state(exception_state& saved) {
-    auto* current = reinterpret_cast<exception_state*>(__cxa_get_globals());
+    auto* current = reinterpret_cast<exception_state*>(__cxxabiv1::__cxa_get_globals());
     std::swap(*current, saved);
 }
 
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+
+#if BATON_ASAN
+// Marks a stack's memory addressable again for AddressSanitizer (see the top of this file). Only
+// from the lowest page that has something poisoned: a stack's shadow is mostly never written, and
+// writing zeros there would take memory for nothing (8 pages for a 256 KiB stack).
+void clean_stack_shadow(void* bottom, std::size_t size) {
+    auto* const low = static_cast<std::byte*>(bottom);
+    auto* const top = low + size;
+    if (!__asan_region_is_poisoned(low, size)) return;  // the usual case, one scan of the shadow
+    const std::size_t page = page_size();
+    for (std::byte* p = low; p < top; p += page)
+        if (__asan_region_is_poisoned(p, page)) {
+            __asan_unpoison_memory_region(p, static_cast<std::size_t>(top - p));
+            return;
+        }
+}
+#endif
 
 std::size_t max_memory_maps() {
     std::ifstream in("/proc/sys/vm/max_map_count");
@@ -128,6 +159,14 @@ public:
         : entry_(std::move(entry)), stacks_(ranks, stack_bytes), slots_(static_cast<std::size_t>(ranks)) {}
 
     ~fiber_contexts() override {
+        // The engine runs every rank to its end. A rank still suspended here (run() ended early)
+        // is unwound through run() and transfer(), so that the sanitizers and the exception state
+        // follow each switch, instead of by Boost's forced unwinding on destruction, which
+        // switches without telling them (ASan would then skip the unwound frames' shadow and
+        // leave them poisoned).
+        unwinding_ = true;
+        for (int r = 0; r < static_cast<int>(slots_.size()); ++r)
+            if (slot_of(r).fiber) run(r);
 #if BATON_TSAN
         for (auto& s : slots_)
             if (s.tsan_fiber) __tsan_destroy_fiber(s.tsan_fiber);
@@ -139,6 +178,16 @@ public:
         ctx::stack_context stack;
         stack.size = stacks_.size();
         stack.sp = static_cast<std::byte*>(stacks_.bottom(rank)) + stacks_.size();  // stacks grow down
+#if BATON_ASAN
+        // Whatever this range held before (another run's stacks) may have left poisoned shadow.
+        clean_stack_shadow(stacks_.bottom(rank), stacks_.size());
+        // Making a fiber visits its stack once (Boost's entry runs there up to its first switch
+        // and comes back): AddressSanitizer must know, or it would take that frame for one of this
+        // thread's (and with detect_stack_use_after_return, put it on this thread's fake stack,
+        // which may hand it out again while the fiber still uses it).
+        void* fake_stack = nullptr;
+        __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(rank), stacks_.size());
+#endif
 #if BATON_TSAN
         // Making a fiber already visits its stack once (Boost's entry runs there and comes
         // back): ThreadSanitizer must see that on the fiber's own shadow stack.
@@ -150,10 +199,23 @@ public:
             auto& me = slot_of(rank);
             me.scheduler = std::move(scheduler);
             arrived(me);
-            entry_(rank);
+            try {
+                if (!unwinding_) entry_(rank);  // a rank that never ran is not started to be unwound
+            } catch (const unwind_rank&) {
+                // Torn down by the destructor; the stack is over as if entry_ had returned.
+            }
             departing(me, true);
             return std::move(me.scheduler);
         });
+#if BATON_ASAN
+        // Back on this thread's stack, without the fiber's side of the switch having run: tell
+        // AddressSanitizer both halves of the way back (arrived on the fiber, left it again).
+        const void* thread_bottom = nullptr;
+        std::size_t thread_size = 0;
+        __sanitizer_finish_switch_fiber(fake_stack, &thread_bottom, &thread_size);
+        __sanitizer_start_switch_fiber(&fake_stack, thread_bottom, thread_size);
+        __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
 #if BATON_TSAN
         __tsan_switch_to_fiber(thread_tsan_fiber_, 0);
 #endif
@@ -177,22 +239,31 @@ public:
             // ... and take it back: the rank set next_ before it gave the CPU up.
 #if BATON_ASAN
             __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+            // A rank whose stack is over leaves it clean for whatever maps these addresses next.
+            if (!s.fiber) clean_stack_shadow(stacks_.bottom(rank), stacks_.size());
 #endif
             swap_exception_state(s.exceptions);
         }
     }
 
     void transfer(int self, int next) override {
+        // Being torn down: throw again at a rank that caught unwind_rank and went on.
+        if (unwinding_) throw unwind_rank{};
         auto& me = slot_of(self);
         next_ = next;
         departing(me, false);
         me.scheduler = std::move(me.scheduler).resume();
         arrived(me);
+        if (unwinding_) throw unwind_rank{};
     }
 
     void leave(int, int next) override { next_ = next; }
 
 private:
+    // Thrown at a suspended rank when the contexts are destroyed, to unwind its stack. Not a
+    // std::exception, so that the rank's own handlers for those let it through.
+    struct unwind_rank {};
+
     struct slot {
         ctx::fiber fiber;      // the rank, while the scheduler loop holds the CPU
         ctx::fiber scheduler;  // the scheduler loop, while the rank holds the CPU
@@ -226,7 +297,8 @@ private:
     rank_entry entry_;
     stack_region stacks_;
     std::vector<slot> slots_;
-    int next_ = -1;  // the rank to resume next; -1 ends run()
+    int next_ = -1;           // the rank to resume next; -1 ends run()
+    bool unwinding_ = false;  // the destructor is unwinding the ranks still suspended
 #if BATON_ASAN
     const void* thread_stack_bottom_ = nullptr;
     std::size_t thread_stack_size_ = 0;

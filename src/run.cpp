@@ -2,12 +2,21 @@
 // argv, picks the backend and runs the rank function. Reports failures on stderr.
 #include <baton/run.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <deque>
 #include <iostream>
+#include <limits>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -33,26 +42,35 @@ struct settings {
     std::string report_dot;   // where to write a deadlock's wait-for graph
     std::size_t explore = 0;  // executions to explore (0: run once)
     bool deterministic = false;
-    std::string replay;
     std::string trace;     // Chrome trace-event JSON of the run, if wanted
     std::string timeline;  // the same as text
+    bool write_failed = false;  // a file asked for could not be written: the exit status is 2
 };
 
-void write_file(const std::string& path, const std::string& text) {
-    std::ofstream out(path);
-    out << text;
-    if (!out) std::cerr << "baton: could not write " << path << '\n';
+// Writes a whole file that an option asked for, or says why it could not. Checked after the
+// file is closed: a full disk (or /dev/full) only shows when the buffer is flushed.
+void write_file(settings& chosen, const char* option, const std::string& path, std::string_view text) {
+    int error = 0;
+    if (std::FILE* file = std::fopen(path.c_str(), "w")) {
+        if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) error = errno;
+        if (std::fclose(file) != 0 && error == 0) error = errno;
+    } else {
+        error = errno;
+    }
+    if (error == 0) return;
+    std::cerr << "baton: cannot write " << option << ' ' << path << ": " << std::strerror(error) << '\n';
+    chosen.write_failed = true;
 }
 
 // Prints what the simulator found and writes the requested report files.
-void report(const settings& chosen, const std::vector<finding>& findings) {
+void report(settings& chosen, const std::vector<finding>& findings) {
     std::cout << std::flush;
     for (const auto& f : findings) std::cerr << "baton: " << f.text() << '\n';
-    if (!chosen.report_json.empty()) write_file(chosen.report_json, to_json(findings) + '\n');
+    if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, to_json(findings) + '\n');
     if (!chosen.report_dot.empty())
         for (const auto& f : findings)
             if (f.kind == finding_kind::deadlock || f.kind == finding_kind::potential_deadlock) {
-                write_file(chosen.report_dot, to_dot(f));
+                write_file(chosen, "--report-dot", chosen.report_dot, to_dot(f));
                 break;
             }
 }
@@ -97,7 +115,7 @@ private:
 };
 
 // --explore: prints a summary line, then the failure if one was found. Returns the exit status.
-int explore(const settings& chosen, const std::function<void(communicator&)>& body) {
+int explore(settings& chosen, const std::function<void(communicator&)>& body) {
     std::optional<stdout_capture> capture;
     std::optional<std::string> first_output;
     std::function<std::optional<std::string>()> check;
@@ -117,8 +135,36 @@ int explore(const settings& chosen, const std::function<void(communicator&)>& bo
     if (capture) capture->stop();
     std::cout << std::flush;
     std::cerr << "baton: " << result.summary() << '\n';
-    if (!result.failure) return 0;
+    if (!result.failure) {
+        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, "[]\n");
+        return 0;
+    }
     report(chosen, {*result.failure});
+    return 1;
+}
+
+// Runs the ranks on the simulator as the options say. Returns 0, or 1 for a failure.
+int simulate(settings& chosen, const std::function<void(communicator&)>& body) {
+    try {
+        if (chosen.explore > 0) return explore(chosen, body);
+        if (!chosen.trace.empty() || !chosen.timeline.empty()) {
+            chosen.sim.record = true;
+            const auto run = sim::run_and_record(chosen.sim, body);
+            if (!chosen.trace.empty()) write_file(chosen, "--trace", chosen.trace, sim::to_chrome_trace(run.events));
+            if (!chosen.timeline.empty())
+                write_file(chosen, "--timeline", chosen.timeline, sim::to_timeline(run.events));
+            if (run.error) std::rethrow_exception(run.error);
+        } else {
+            sim::run_ranks(chosen.sim, body);
+        }
+        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, "[]\n");
+        return 0;
+    } catch (const check_failed& e) {
+        report(chosen, e.findings());
+    } catch (const std::exception& e) {
+        std::cout << std::flush;
+        std::cerr << "baton: " << e.what() << '\n';
+    }
     return 1;
 }
 
@@ -139,6 +185,202 @@ std::string quoted_command(const std::vector<std::string>& words) {
     return text;
 }
 
+// "a, b or c"
+std::string one_of(const std::vector<std::string>& names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return text;
+}
+
+// ---- baton's options ----------------------------------------------------------------------------
+// CLI11 reads every value as text and the functions below convert it, strictly: so that a bad
+// value is one line naming it as the user gave it ("--ranks 0", "BATON_RANKS=0") and exit status
+// 2. (CLI11 itself wraps "-1" to 2^64-1, reads "0x10" as 16, names an environment variable as its
+// flag and prints two lines with its own exit codes.)
+
+// An option's value, if it was given, and where from.
+struct given {
+    std::string text;
+    std::string where;  // "--ranks 0" or "BATON_RANKS=0"; empty when not given
+    bool on_command_line = false;
+    explicit operator bool() const { return !where.empty(); }
+};
+
+class option_table {
+public:
+    explicit option_table(CLI::App& app) : app_(app) {}
+
+    // --flag VALUE, or the environment variable `env` (if any) when the command line does not
+    // give it. The reference stays valid; it is filled in by resolve().
+    const given& add(std::string flag, const char* env, const char* type, const std::string& default_text,
+                     std::string description) {
+        entry& e = entries_.emplace_back();
+        e.flag = std::move(flag);
+        e.env = env;
+        if (env) description += std::string(" [env ") + env + "]";
+        e.option = app_.add_option(e.flag, e.text, description)->type_name(type);
+        if (!default_text.empty()) e.option->default_str(default_text);
+        return e.value;
+    }
+
+    // After parsing. The environment is read here, not by CLI11, to know which one gave a value.
+    // An empty variable counts as unset, as it does for CLI11 and BATON_CONTEXT.
+    void resolve() {
+        for (entry& e : entries_) {
+            if (e.option->count() > 0) {
+                e.value = {e.text, e.flag + ' ' + quoted_command({e.text}), true};
+            } else if (const char* text = e.env ? std::getenv(e.env) : nullptr; text && *text) {
+                e.value = {text, std::string(e.env) + '=' + text, false};
+            }
+        }
+    }
+
+private:
+    struct entry {
+        std::string flag;
+        const char* env = nullptr;
+        std::string text;  // what CLI11 read
+        CLI::Option* option = nullptr;
+        given value;
+    };
+    CLI::App& app_;
+    std::deque<entry> entries_;  // a deque: add() hands out references
+};
+
+[[noreturn]] void reject(const given& value, const std::string& expected) {
+    throw usage_error(value.where + ": expected " + expected);
+}
+
+// Decimal digits only: from_chars takes no sign (strtoull would read "-1" as 2^64-1), no "0x"
+// and no spaces, and says when the number does not fit.
+std::optional<std::uint64_t> decimal(std::string_view text) {
+    std::uint64_t number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return number;
+}
+
+template <class T>
+void take_number(const given& value, T& target, std::uint64_t least,
+                 std::uint64_t most = std::numeric_limits<T>::max()) {
+    if (!value) return;
+    const auto number = decimal(value.text);
+    if (!number || *number < least || *number > most)
+        reject(value, "a whole number from " + std::to_string(least) + " to " + std::to_string(most));
+    target = static_cast<T>(*number);
+}
+
+template <class T>
+void take_choice(const given& value, T& target, std::initializer_list<std::pair<const char*, T>> choices) {
+    if (!value) return;
+    std::vector<std::string> names;
+    for (const auto& [name, meaning] : choices) {
+        if (value.text == name) {
+            target = meaning;
+            return;
+        }
+        names.emplace_back(name);
+    }
+    reject(value, one_of(names));
+}
+
+void take_file(const given& value, std::string& target) {
+    if (!value) return;
+    // "--trace --ranks 4" would otherwise write a file named --ranks (a file named so: ./-name).
+    if (value.text.empty() || value.text.front() == '-') reject(value, "a file name");
+    target = value.text;
+}
+
+// A --replay token: "v1", then ".CHOSEN/OF" for each choice, in decimal, CHOSEN < OF. Stricter than
+// sim::parse_token, whose sscanf takes "-1" (as 4294967295), "+1" and spaces.
+std::optional<std::vector<sim::choice>> replay_plan(std::string_view token) {
+    if (!token.starts_with("v1")) return std::nullopt;
+    token.remove_prefix(2);
+    std::vector<sim::choice> plan;
+    while (!token.empty()) {
+        if (token.front() != '.') return std::nullopt;
+        token.remove_prefix(1);
+        const std::size_t slash = token.find('/'), end = std::min(token.find('.'), token.size());
+        if (slash >= end) return std::nullopt;
+        const auto chosen = decimal(token.substr(0, slash)), of = decimal(token.substr(slash + 1, end - slash - 1));
+        if (!chosen || !of || *chosen >= *of || *of > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+        plan.push_back({static_cast<std::uint32_t>(*chosen), static_cast<std::uint32_t>(*of)});
+        token.remove_prefix(end);
+    }
+    return plan;
+}
+
+// CLI11's own errors (a value missing, an option given twice) as the rest of baton's line.
+std::string without_cli11_words(const CLI::ParseError& e) {
+    const std::string what = e.what();
+    const std::string flag = what.substr(0, what.find(':'));
+    if (what.find(": 1 required ") != std::string::npos && what.ends_with(" missing"))  // "--ranks: 1 required N missing"
+        return flag + ": the value is missing";
+    if (what.find(": At Most 1 required but received ") != std::string::npos)
+        return flag + ": given more than once";
+    return what;
+}
+
+// Under mpiexec every process reads the same options: only the first one warns.
+bool first_process() {
+    for (const char* variable : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"})
+        if (const char* rank = std::getenv(variable); rank && std::string_view(rank) != "0") return false;
+    return true;
+}
+
+void warn(const std::string& text) {
+    if (first_process()) std::cerr << "baton: warning: " << text << '\n';
+}
+
+// Typos, counted as the optimal string alignment distance: a letter added, left out or changed,
+// or two neighbours swapped.
+std::size_t typos(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// The baton options that an argument going to the program was likely meant to be: a name within
+// one typo (two for names longer than five letters: a program's --runs is not --ranks), the start
+// of a name (--sched), or mpiexec's -n and -np.
+std::vector<std::string> meant(std::string_view word, const std::vector<std::string>& names) {
+    const std::size_t start = word.find_first_not_of('-');
+    if (start == 0 || start == std::string_view::npos || !std::isalpha(static_cast<unsigned char>(word[start])))
+        return {};  // not an option, or a number such as -1
+    const std::string_view name = word.substr(start, word.find('=') - start);
+    if (name == "n" || name == "np") return {"--ranks"};
+    std::vector<std::string> found;
+    for (const auto& option : names)
+        if (typos(name, option) <= (option.size() > 5 ? 2u : 1u) || (name.size() >= 3 && option.starts_with(name)))
+            found.push_back("--" + option);
+    return found;
+}
+
+// Warns about the program's arguments that look like misspelled baton options (up to a "--",
+// after which every argument is the program's), unless BATON_NO_OPTION_HINTS is set.
+void hint_typos(const CLI::App& app, const std::vector<std::string>& program_args) {
+    if (const char* off = std::getenv("BATON_NO_OPTION_HINTS"); off && *off && std::string_view(off) != "0") return;
+    std::vector<std::string> names;
+    for (const CLI::Option* option : app.get_options())
+        for (const auto& name : option->get_lnames()) names.push_back(name);
+    std::set<std::string> warned;
+    for (const auto& word : program_args) {
+        if (word == "--") break;
+        const std::string shown = word.substr(0, word.find('='));
+        if (const auto options = meant(word, names); !options.empty() && warned.insert(shown).second)
+            warn("'" + shown + "' is not a baton option and goes to the program; did you mean " + one_of(options) +
+                 "? (BATON_NO_OPTION_HINTS=1 silences this)");
+    }
+}
+
 }  // namespace
 
 int run(int& argc, char**& argv, const std::function<void(communicator&)>& body) {
@@ -151,72 +393,117 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         return 2;
     }
     settings& chosen = *made;
-    std::string schedule = "random", sends = "buffered", collectives = "synchronizing", context = "thread";
-    CLI::App app{"A baton program. Options read by baton (the program gets the other arguments):"};
+    CLI::App app{"A baton program. Options read by baton (the program gets the other arguments, and every "
+                 "argument after --):"};
     app.allow_extras();
     app.set_help_flag("--help", "Print baton's options and exit");
-    app.add_option("--ranks", chosen.sim.ranks, "Simulated ranks")
-        ->envname("BATON_RANKS")->check(CLI::Range(1, 1 << 24))->capture_default_str();
-    app.add_option("--seed", chosen.sim.seed, "Seed of the simulator's scheduler")
-        ->envname("BATON_SEED")->capture_default_str();
-    app.add_option("--schedule", schedule, "How the simulator picks the next rank: random, round-robin or pct")
-        ->envname("BATON_SCHEDULE")->check(CLI::IsMember({"random", "round-robin", "pct"}))->capture_default_str();
-    app.add_option("--pct-depth", chosen.sim.pct_depth, "With --schedule pct: the bug depth to aim at")
-        ->check(CLI::Range(1, 1000))->capture_default_str();
-    app.add_option("--pct-steps", chosen.sim.pct_steps, "With --schedule pct: steps over which priorities change")
-        ->capture_default_str();
-    app.add_option("--explore", chosen.explore,
-                   "Run under every distinct way wildcard receives can match, up to this many executions, and "
-                   "stop at the first failure")
-        ->envname("BATON_EXPLORE");
+    option_table table(app);
+    const auto& ranks = table.add("--ranks", "BATON_RANKS", "N", std::to_string(chosen.sim.ranks), "Simulated ranks");
+    const auto& seed = table.add("--seed", "BATON_SEED", "N", std::to_string(chosen.sim.seed),
+                                 "Seed of the simulator's scheduler");
+    const auto& schedule = table.add("--schedule", "BATON_SCHEDULE", "NAME", "random",
+                                     "How the simulator picks the next rank: random, round-robin or pct");
+    const auto& pct_depth = table.add("--pct-depth", nullptr, "N", std::to_string(chosen.sim.pct_depth),
+                                      "With --schedule pct: the bug depth to aim at");
+    const auto& pct_steps = table.add("--pct-steps", nullptr, "N", std::to_string(chosen.sim.pct_steps),
+                                      "With --schedule pct: steps over which priorities change");
+    const auto& explore_count =
+        table.add("--explore", "BATON_EXPLORE", "N", "",
+                  "Run under every distinct way wildcard receives can match, up to this many executions, and stop "
+                  "at the first failure");
     app.add_flag("--deterministic", chosen.deterministic,
                  "With --explore: also fail when the output differs between executions");
-    app.add_option("--trace", chosen.trace,
-                   "Write the run's communication as Chrome trace-event JSON (open it in Perfetto)");
-    app.add_option("--timeline", chosen.timeline, "Write the run's communication as a text timeline");
-    app.add_option("--replay", chosen.replay, "Replay the run a report names (a token like v1.2/3)");
-    app.add_option("--break-at", chosen.sim.break_at_step,
-                   "Raise SIGTRAP in the rank that runs at this step, to stop a debugger there");
-    app.add_option("--sends", sends,
-                   "buffered (every send completes at once), synchronous (every send waits for its receive) or "
-                   "eager (sends above --eager-limit wait for their receive)")
-        ->envname("BATON_SENDS")->check(CLI::IsMember({"buffered", "synchronous", "eager"}))->capture_default_str();
-    app.add_option("--eager-limit", chosen.sim.eager_limit, "Bytes a send may have and still be buffered, with --sends eager")
-        ->envname("BATON_EAGER_LIMIT")->capture_default_str();
-    app.add_option("--collectives", collectives,
-                   "synchronizing (nobody leaves a collective before all arrive) or local (ranks that only give "
-                   "leave at once, as MPI allows)")
-        ->envname("BATON_COLLECTIVES")->check(CLI::IsMember({"synchronizing", "local"}))->capture_default_str();
-    app.add_option("--context", context,
-                   "What each simulated rank runs on: thread (an OS thread, the default: debuggers and sanitizers "
-                   "see ranks as threads) or fiber (a user-space context: much faster switches, 100 000 ranks)")
-        ->envname("BATON_CONTEXT")->check(CLI::IsMember({"thread", "fiber"}))->capture_default_str();
-    app.add_option("--fiber-stack", chosen.sim.fiber_stack_bytes, "Bytes of stack for each rank, with --context fiber")
-        ->envname("BATON_FIBER_STACK")->check(CLI::Range(std::size_t{16384}, std::size_t{1} << 30))->capture_default_str();
-    app.add_option("--report-json", chosen.report_json, "Write the simulator's findings to this file as JSON")
-        ->envname("BATON_REPORT_JSON");
-    app.add_option("--report-dot", chosen.report_dot, "Write a deadlock's wait-for graph to this file (Graphviz DOT)")
-        ->envname("BATON_REPORT_DOT");
-    app.add_option("--backend", chosen.backend, "sim, mpi, or auto (mpi when started by mpiexec)")
-        ->envname("BATON_BACKEND")->check(CLI::IsMember({"auto", "sim", "mpi"}))->capture_default_str();
+    const auto& trace = table.add("--trace", nullptr, "FILE", "",
+                                  "Write the run's communication as Chrome trace-event JSON (open it in Perfetto)");
+    const auto& timeline = table.add("--timeline", nullptr, "FILE", "", "Write the run's communication as a text timeline");
+    const auto& replay = table.add("--replay", nullptr, "TOKEN", "",
+                                   "Replay the run a report names (a token like v1.2/3), instead of --seed and --schedule");
+    const auto& break_at = table.add("--break-at", nullptr, "STEP", "",
+                                     "Raise SIGTRAP in the rank that runs at this step, to stop a debugger there");
+    const auto& sends = table.add("--sends", "BATON_SENDS", "MODE", "buffered",
+                                  "buffered (every send completes at once), synchronous (every send waits for its "
+                                  "receive) or eager (sends above --eager-limit wait for their receive)");
+    const auto& eager_limit = table.add("--eager-limit", "BATON_EAGER_LIMIT", "BYTES", std::to_string(chosen.sim.eager_limit),
+                                        "Bytes a send may have and still be buffered, with --sends eager");
+    const auto& collectives = table.add("--collectives", "BATON_COLLECTIVES", "MODE", "synchronizing",
+                                        "synchronizing (nobody leaves a collective before all arrive) or local (ranks "
+                                        "that only give leave at once, as MPI allows)");
+    const auto& context = table.add("--context", "BATON_CONTEXT", "KIND", "thread",
+                                    "What each simulated rank runs on: thread (an OS thread, the default: debuggers and "
+                                    "sanitizers see ranks as threads) or fiber (a user-space context: much faster "
+                                    "switches, 100 000 ranks)");
+    const auto& fiber_stack = table.add("--fiber-stack", "BATON_FIBER_STACK", "BYTES",
+                                        std::to_string(chosen.sim.fiber_stack_bytes),
+                                        "Bytes of stack for each rank, with --context fiber");
+    const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
+                                        "Write the simulator's findings to this file as JSON");
+    const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
+                                       "Write a deadlock's wait-for graph to this file (Graphviz DOT)");
+    const auto& backend_choice = table.add("--backend", "BATON_BACKEND", "NAME", "auto",
+                                           "sim, mpi, or auto (mpi when started by mpiexec)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help
+        std::cerr << "baton: " << without_cli11_words(e) << '\n';
+        return 2;
     }
-    chosen.sim.schedule = *sim::parse_schedule(schedule);
-    chosen.sim.sends = *sim::parse_send_mode(sends);
-    chosen.sim.collectives = *sim::parse_collective_mode(collectives);
-    chosen.sim.context = *sim::parse_rank_context(context);
-    if (!chosen.replay.empty()) {
-        const auto plan = sim::parse_token(chosen.replay);
-        if (!plan) {
-            std::cerr << "baton: --replay " << chosen.replay << ": not a replay token (they look like v1.2/3.0/2)\n";
-            return 2;
+    try {
+        table.resolve();
+        take_number(ranks, chosen.sim.ranks, 1, 1 << 24);
+        take_number(seed, chosen.sim.seed, 0);
+        take_choice(schedule, chosen.sim.schedule,
+                    {{"random", sim::schedule::random},
+                     {"round-robin", sim::schedule::round_robin},
+                     {"pct", sim::schedule::pct}});
+        take_number(pct_depth, chosen.sim.pct_depth, 1, 1000);
+        take_number(pct_steps, chosen.sim.pct_steps, 1);
+        take_number(explore_count, chosen.explore, 0);
+        take_file(trace, chosen.trace);
+        take_file(timeline, chosen.timeline);
+        take_number(break_at, chosen.sim.break_at_step, 0);
+        take_choice(sends, chosen.sim.sends,
+                    {{"buffered", sim::send_mode::buffered},
+                     {"synchronous", sim::send_mode::synchronous},
+                     {"eager", sim::send_mode::eager}});
+        take_number(eager_limit, chosen.sim.eager_limit, 0);
+        take_choice(collectives, chosen.sim.collectives,
+                    {{"synchronizing", sim::collective_mode::synchronizing}, {"local", sim::collective_mode::local}});
+        take_choice(context, chosen.sim.context,
+                    {{"thread", sim::rank_context::thread}, {"fiber", sim::rank_context::fiber}});
+        take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
+        take_file(report_json, chosen.report_json);
+        take_file(report_dot, chosen.report_dot);
+        take_choice<std::string>(backend_choice, chosen.backend, {{"auto", "auto"}, {"sim", "sim"}, {"mpi", "mpi"}});
+        if (replay) {
+            const auto plan = replay_plan(replay.text);
+            if (!plan) throw usage_error(replay.where + ": not a replay token (they look like v1.2/3.0/2)");
+            // A token fixes every choice of the run: a seed or schedule given with it would be ignored.
+            // (From the environment they are only defaults, which the command line overrides.)
+            for (const given* other : {&seed, &schedule})
+                if (other->on_command_line)
+                    throw usage_error(replay.where + " and " + other->where +
+                                      " do not go together: the replay token fixes the whole schedule");
+            chosen.sim.schedule = sim::schedule::systematic;
+            chosen.sim.plan = *plan;
         }
-        chosen.sim.schedule = sim::schedule::systematic;
-        chosen.sim.plan = *plan;
+    } catch (const usage_error& e) {
+        std::cerr << "baton: " << e.what() << '\n';
+        return 2;
     }
+    // Options that would do nothing. Only those on the command line: variables set for a whole
+    // test suite are not worth a warning in every program that does not use them.
+    if (chosen.deterministic && chosen.explore == 0) warn("--deterministic does nothing without --explore");
+    if (chosen.explore > 0)
+        for (const given* file : {&trace, &timeline})
+            if (*file) warn(file->where + " is not written with --explore (replay the failing run with it)");
+    if (chosen.sim.schedule != sim::schedule::pct)
+        for (const given* pct : {&pct_depth, &pct_steps})
+            if (*pct) warn(pct->where + " does nothing without --schedule pct");
+    if (eager_limit.on_command_line && chosen.sim.sends != sim::send_mode::eager)
+        warn(eager_limit.where + " does nothing without --sends eager");
+    if (fiber_stack.on_command_line && chosen.sim.context != sim::rank_context::fiber)
+        warn(fiber_stack.where + " does nothing on thread ranks (it sizes the stacks of --context fiber)");
 
     // Hand the program back only its own arguments, in their order, as MPI_Init does.
     const std::vector<std::string> extras = app.remaining();
@@ -230,6 +517,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         }
     argv[kept] = nullptr;
     argc = kept;
+    hint_typos(app, user_args);
 
     std::string backend = chosen.backend;
     if (backend == "auto") backend = launched_by_mpi() ? "mpi" : "sim";
@@ -251,27 +539,8 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
 
     chosen.sim.program = quoted_command({argv[0]});
     chosen.sim.program_args = quoted_command(user_args);
-
-    try {
-        if (chosen.explore > 0) return explore(chosen, body);
-        if (!chosen.trace.empty() || !chosen.timeline.empty()) {
-            chosen.sim.record = true;
-            const auto run = sim::run_and_record(chosen.sim, body);
-            if (!chosen.trace.empty()) write_file(chosen.trace, sim::to_chrome_trace(run.events));
-            if (!chosen.timeline.empty()) write_file(chosen.timeline, sim::to_timeline(run.events));
-            if (run.error) std::rethrow_exception(run.error);
-        } else {
-            sim::run_ranks(chosen.sim, body);
-        }
-        if (!chosen.report_json.empty()) write_file(chosen.report_json, "[]\n");
-        return 0;
-    } catch (const check_failed& e) {
-        report(chosen, e.findings());
-    } catch (const std::exception& e) {
-        std::cout << std::flush;
-        std::cerr << "baton: " << e.what() << '\n';
-    }
-    return 1;
+    const int status = simulate(chosen, body);
+    return chosen.write_failed ? 2 : status;
 }
 
 }  // namespace baton

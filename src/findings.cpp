@@ -59,10 +59,14 @@ std::string finding::text() const {
     return text;
 }
 
+// The --report-json document: {"schema": "baton-findings", "version": 1, "findings": [...]}.
+// docs/report-schema.md documents every field and says what changes bump the version. Keys are
+// kept in this order (ordered_json) so that the file reads top down.
 std::string to_json(const std::vector<finding>& findings) {
-    auto all = nlohmann::json::array();
+    using json = nlohmann::ordered_json;
+    auto all = json::array();
     for (const auto& f : findings) {
-        auto calls = nlohmann::json::array();
+        auto calls = json::array();
         for (const auto& c : f.calls)
             calls.push_back({{"rank", c.rank}, {"call", c.call}, {"location", c.location}, {"waits_for", c.waits_for},
                              {"recent", c.recent}});
@@ -73,7 +77,7 @@ std::string to_json(const std::vector<finding>& findings) {
                        {"finished", f.finished},
                        {"replay", f.replay}});
     }
-    return all.dump(2);
+    return json{{"schema", "baton-findings"}, {"version", 1}, {"findings", all}}.dump(2);
 }
 
 std::string to_dot(const finding& deadlock) {

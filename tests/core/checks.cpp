@@ -320,16 +320,31 @@ TEST_CASE("findings as JSON and as a Graphviz wait-for graph", "[checks][report]
         world.recv<int>(left, 0);
     });
     REQUIRE(found.size() == 1);
-    const auto json = nlohmann::json::parse(baton::to_json(found));
+    // The document of docs/report-schema.md: a versioned object around the findings.
+    const auto report = nlohmann::json::parse(baton::to_json(found));
+    REQUIRE(report.is_object());
+    CHECK(report.size() == 3);
+    CHECK(report["schema"] == "baton-findings");
+    CHECK(report["version"] == 1);
+    REQUIRE(report["findings"].is_array());
+    const auto& json = report["findings"];
     REQUIRE(json.size() == 1);
+    CHECK(json[0].size() == 6);  // kind, summary, calls, cycle, finished, replay
     CHECK(json[0]["kind"] == "deadlock");
+    CHECK_THAT(json[0]["summary"].get<std::string>(), contains("deadlock"));
     CHECK(json[0]["calls"].size() == 3);
+    CHECK(json[0]["calls"][1].size() == 5);  // rank, call, location, waits_for, recent
     CHECK(json[0]["calls"][1]["rank"] == 1);
     CHECK(json[0]["calls"][1]["call"] == "recv(source=0, tag=0, comm=world)");
     CHECK(json[0]["calls"][1]["waits_for"] == std::vector<int>{0});
+    CHECK(json[0]["calls"][1]["recent"].is_array());
     CHECK_THAT(json[0]["calls"][1]["location"].get<std::string>(), contains("checks.cpp:"));
     CHECK(json[0]["cycle"].size() == 4);
+    CHECK(json[0]["finished"] == std::vector<int>{});
     CHECK_THAT(json[0]["replay"].get<std::string>(), contains("--ranks 3 --seed 2"));
+    // No findings: the same object, with an empty list.
+    CHECK(nlohmann::json::parse(baton::to_json({})) ==
+          nlohmann::json{{"schema", "baton-findings"}, {"version", 1}, {"findings", nlohmann::json::array()}});
 
     const std::string dot = baton::to_dot(found[0]);
     CHECK_THAT(dot, contains("digraph waits_for {"));

@@ -57,6 +57,14 @@ def installed(args, work):
     libdir = os.path.join(prefix, args.libdir)
     env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(libdir, 'pkgconfig'),
                LD_LIBRARY_PATH=libdir)  # for a shared libbaton (-Ddefault_library=shared|both)
+    # baton.pc names its prefix relative to itself (pkgconfig.relocatable, the project's default);
+    # a build configured with it off names the final prefix, which is pointed at the staging one.
+    pc = os.path.join(libdir, 'pkgconfig', 'baton.pc')
+    with open(pc) as f:
+        lines = f.read().splitlines()
+    with open(pc, 'w') as f:
+        f.write('\n'.join(f'prefix={prefix}' if line.startswith('prefix=') and '${pcfiledir}' not in line else line
+                          for line in lines) + '\n')
 
     # pkg-config, as the README shows it.
     flags = run(['pkg-config', '--cflags', '--libs', 'baton'], env=env).split()

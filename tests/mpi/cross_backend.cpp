@@ -34,7 +34,6 @@ struct pod {
     std::int32_t a;
     double b;
     char c;
-    friend bool operator==(const pod&, const pod&) = default;
 };
 std::string text(const pod& p) { return fmt::format("pod({},{},{})", p.a, p.b, static_cast<int>(p.c)); }
 
@@ -223,9 +222,13 @@ std::string posted_early(communicator& world) {
         const auto probed = world.probe(0, baton::any_tag);
         const auto fifth = world.recv<std::string>(0, baton::any_tag);
         out("probe before the fifth: source {} tag {}", probed.source, probed.tag);
-        out("first: {} {}", text(first), text(a.wait()));
-        out("second: {} {}", text(second), text(b.wait()));
-        out("third: {} {}", text(third), text(c.wait()));
+        // Each wait before its buffer is read (an argument list has no order of evaluation).
+        const auto first_status = a.wait();
+        out("first: {} {}", text(first), text(first_status));
+        const auto second_status = b.wait();
+        out("second: {} {}", text(second), text(second_status));
+        const auto third_status = c.wait();
+        out("third: {} {}", text(third), text(third_status));
         out("fourth: {}", text(fourth));
         out("fifth: {}", text(fifth));
         const auto big_status = d.wait();

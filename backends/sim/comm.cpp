@@ -1,5 +1,7 @@
 #include "comm.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -81,7 +83,30 @@ private:
     int rank_;
 };
 
+std::atomic<std::size_t> comm_states{0};
+
 }  // namespace
+
+comm_state::comm_state(std::string comm_name, std::vector<int> members)
+    : label(std::move(comm_name)), world_ranks(std::move(members)), mailboxes(world_ranks.size()) {
+    comm_states.fetch_add(1, std::memory_order_relaxed);
+}
+
+comm_state::~comm_state() { comm_states.fetch_sub(1, std::memory_order_relaxed); }
+
+bool comm_state::idle() const {
+    return collectives.empty() && std::all_of(mailboxes.begin(), mailboxes.end(), [](const mailbox& m) { return m.idle(); });
+}
+
+comm_handle::~comm_handle() {
+    if (--comm_->handles > 0) return;
+    if (comm_->owner)
+        comm_->owner->comm_unused(*comm_);
+    else
+        delete comm_;  // the engine is gone and gave it to its last handle
+}
+
+std::size_t live_comm_states() { return comm_states.load(std::memory_order_relaxed); }
 
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data, std::size_t count,
              const std::source_location& sent_at, std::uint64_t id) {
@@ -120,7 +145,7 @@ int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::si
 void sim_comm::record(std::string_view operation, int peer, int tag, std::size_t bytes,
                       const backend::location& where, std::uint64_t message) {
     const int world_peer = peer >= 0 ? state_.world_ranks[static_cast<std::size_t>(peer)] : peer;
-    eng_.remember(world_rank(), operation, world_peer, tag, bytes, state_.name, where);
+    eng_.remember(world_rank(), operation, world_peer, tag, bytes, state_, where);
     if (!eng_.recording()) return;
     eng_.record({0, world_rank(), std::string(operation), world_peer, tag, bytes, state_.name,
                  baton::detail::format_location(where), message});

@@ -7,6 +7,7 @@
 #include <baton/backend.hpp>
 
 #include "collective.hpp"
+#include "comm_state.hpp"
 #include "engine.hpp"
 #include "request.hpp"
 
@@ -73,6 +74,7 @@ private:
 
     engine& eng_;
     comm_state& state_;
+    comm_handle keep_{state_};
     int rank_;
     std::uint64_t next_collective_ = 0;
 };

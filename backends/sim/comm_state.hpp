@@ -2,6 +2,7 @@
 // collectives under way.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,18 +13,78 @@
 
 namespace baton::sim::detail {
 
+class engine;
+
+// A communicator's name, shared by the communicator and the reports that mention it (each rank's
+// last few calls, see engine::remember), which may outlive it. Counted without atomics: like all
+// engine state it is touched only by the rank holding the CPU, and every call copies one.
+class shared_name {
+public:
+    shared_name() = default;
+    explicit shared_name(std::string text) : block_(new block{std::move(text), 1}) {}
+    shared_name(const shared_name& other) : block_(other.block_) {
+        if (block_) ++block_->refs;
+    }
+    shared_name& operator=(const shared_name& other) {
+        if (other.block_) ++other.block_->refs;
+        drop();
+        block_ = other.block_;
+        return *this;
+    }
+    ~shared_name() { drop(); }
+    const std::string& operator*() const { return block_->text; }
+
+private:
+    struct block {
+        std::string text;
+        std::size_t refs;
+    };
+    void drop() {
+        if (block_ && --block_->refs == 0) delete block_;
+    }
+    block* block_ = nullptr;
+};
+
 struct comm_state {
-    std::string name;
+    shared_name label;
+    const std::string& name = *label;  // "world", "world.dup1", ...
     std::vector<int> world_ranks;  // world rank of each rank of this communicator
     std::vector<mailbox> mailboxes;  // one per receiving rank
     std::map<std::uint64_t, collective_slot> collectives;  // by sequence number
     std::uint64_t arrivals = 0;  // messages stored so far: their arrival order
     int children = 0;            // communicators made from this one, for their names
+    // The engine that owns it, told when the last handle is gone (engine::comm_unused); null once
+    // the engine is gone, and then the last handle frees it.
+    engine* owner = nullptr;
+    std::size_t handles = 0;  // ranks' communicators and requests on it (comm_handle)
 
-    comm_state(std::string comm_name, std::vector<int> members)
-        : name(std::move(comm_name)), world_ranks(std::move(members)), mailboxes(world_ranks.size()) {}
+    comm_state(std::string comm_name, std::vector<int> members);
+    ~comm_state();
+    comm_state(const comm_state&) = delete;
+    comm_state& operator=(const comm_state&) = delete;
 
     int size() const { return static_cast<int>(world_ranks.size()); }
+    // Nothing in it that a report at the end of the run would mention: no stored message, no
+    // posted receive, no collective some ranks have reached.
+    bool idle() const;
 };
+
+// Keeps a communicator's state alive while a rank's communicator or a request uses it. When the
+// last one goes, the engine frees the state (issue #11: 100 000 dups used to keep 309 MB until the
+// run ended, and every wildcard match scanned them all).
+class comm_handle {
+public:
+    explicit comm_handle(comm_state& comm) : comm_(&comm) { ++comm.handles; }
+    comm_handle(const comm_handle&) = delete;
+    comm_handle& operator=(const comm_handle&) = delete;
+    ~comm_handle();
+
+private:
+    comm_state* comm_;
+};
+
+// How many comm_states exist in this process (every run's): for tests that check that unused
+// communicators are freed during a run.
+std::size_t live_comm_states();
 
 }  // namespace baton::sim::detail

@@ -64,7 +64,14 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
                                                     : make_thread_contexts(opts.ranks, entry);
 }
 
-engine::~engine() = default;
+engine::~engine() {
+    // A communicator still in use outlives the run (a program kept one past it): its last handle
+    // frees it. Every other one goes with the engine.
+    for (auto& comm : comms_) {
+        comm->owner = nullptr;
+        if (comm->handles > 0) (void)comm.release();
+    }
+}
 
 run_outcome engine::run() {
     try {
@@ -91,10 +98,10 @@ run_outcome engine::run() {
     mark_rank_thread(-1, nullptr);  // fibers ran on this very thread
     if (!error_) check_unreceived();
     if (const auto& why = scheduler_.divergence();
-        opts_.plan_is_exact && (why || scheduler_.choices().size() < opts_.plan.size())) {
+        opts_.plan_is_exact && (why || scheduler_.choices_made() < opts_.plan.size())) {
         // Whatever else happened, this was not the run being replayed.
         const std::string detail = why ? *why : fmt::format("the recorded run made {} choices and this one {}",
-                                                            opts_.plan.size(), scheduler_.choices().size());
+                                                            opts_.plan.size(), scheduler_.choices_made());
         error_ = std::make_exception_ptr(check_failed({make_finding(
             finding_kind::nondeterminism,
             "nondeterminism the scheduler does not control: " + detail +
@@ -337,7 +344,7 @@ void engine::check_unreceived() {
 }
 
 void engine::remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
-                      const std::string& comm, const std::source_location& where) {
+                      const comm_state& comm, const std::source_location& where) {
     auto& slot = *ranks_[static_cast<std::size_t>(rank)];
     auto& call = slot.recent[slot.calls++ % recent_kept];
     call.step = scheduler_.steps();
@@ -345,7 +352,7 @@ void engine::remember(int rank, std::string_view operation, int peer, int tag, s
     call.peer = peer;
     call.tag = tag;
     call.bytes = bytes;
-    call.comm = &comm;
+    call.comm = comm.label;
     call.where = where;
 }
 
@@ -356,7 +363,16 @@ void engine::record(event e) {
 
 comm_state& engine::make_comm(std::string name, std::vector<int> world_ranks) {
     comms_.push_back(std::make_unique<comm_state>(std::move(name), std::move(world_ranks)));
+    comms_.back()->owner = this;
     return *comms_.back();
+}
+
+void engine::comm_unused(comm_state& comm) {
+    if (&comm == comms_.front().get() || !comm.idle()) return;
+    // From the back: communicators made last are usually dropped first. The order of the others
+    // stays, as the scheduler's choices among their mailboxes depend on it (resolve_wildcard).
+    const auto it = std::find_if(comms_.rbegin(), comms_.rend(), [&](const auto& c) { return c.get() == &comm; });
+    comms_.erase(std::next(it).base());
 }
 
 const std::string& engine::replay_hint() const { return replay_; }

@@ -27,6 +27,7 @@
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
+#include "comm_state.hpp"
 #include "contexts.hpp"
 #include "polling.hpp"
 #include "scheduler.hpp"
@@ -124,10 +125,17 @@ public:
     // the last few of each rank are shown in deadlock reports. `peer` is a world rank or -1;
     // `operation` must outlive the run (the operations' names are literals).
     void remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
-                  const std::string& comm, const std::source_location& where);
+                  const comm_state& comm, const std::source_location& where);
 
-    // A new communicator's shared state, owned by the engine for the whole run.
+    // A new communicator's shared state, owned by the engine until no rank's communicator nor
+    // request uses it (comm_unused).
     comm_state& make_comm(std::string name, std::vector<int> world_ranks);
+    // The last handle on `comm` is gone: nobody can use it again. Freed at once unless a report at
+    // the end needs it (an unreceived message, a collective some ranks never reached); the world
+    // stays for the whole run.
+    void comm_unused(comm_state& comm);
+    // How many communicators the engine keeps (the world among them).
+    std::size_t comms_kept() const { return comms_.size(); }
     comm_state& world() { return *comms_.front(); }
 
     // How reports say to reproduce this run.
@@ -142,7 +150,7 @@ private:
         int peer = -1;
         int tag = -1;
         std::size_t bytes = 0;
-        const std::string* comm = nullptr;  // the communicator's name, alive for the whole run
+        shared_name comm;  // the communicator's name, kept after the communicator is freed
         std::source_location where;
     };
     static constexpr std::size_t recent_kept = 3;

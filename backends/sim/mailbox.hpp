@@ -63,6 +63,8 @@ public:
     void forget_sender(const sim_request* sender);
 
     bool has_messages() const { return stored_ > 0; }
+    // No stored message and no posted receive.
+    bool idle() const { return stored_ == 0 && posted_.empty(); }
     // Every stored message, for end-of-run checks.
     std::vector<const message*> all_messages() const;
 

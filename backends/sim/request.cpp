@@ -163,7 +163,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         // The match, as the receiver sees it: which sender, which tag, how much.
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
         const std::size_t bytes = result.count * buffer.type.size;
-        if (!failure_) eng_.remember(world_owner(), operation_, source, result.tag, bytes, comm_.name, posted_at_);
+        if (!failure_) eng_.remember(world_owner(), operation_, source, result.tag, bytes, comm_, posted_at_);
         if (eng_.recording())
             eng_.record({0, world_owner(), std::string(operation_), source, result.tag, bytes, comm_.name,
                          baton::detail::format_location(posted_at_), message_id});

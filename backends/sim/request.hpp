@@ -72,6 +72,7 @@ private:
 
     engine& eng_;
     comm_state& comm_;
+    comm_handle keep_{comm_};  // a request may outlive its communicator, as in MPI
     int owner_;
     kind kind_;
     std::string_view operation_;  // a literal: "isend", "recv", ...

@@ -28,6 +28,7 @@ void scheduler::add(int rank) {
     pos = static_cast<std::ptrdiff_t>(members_.size());
     members_.push_back(rank);
     if (policy_ == schedule::round_robin || policy_ == schedule::systematic) ordered_.insert(rank);
+    if (policy_ == schedule::pct) by_priority_.emplace(priority_[static_cast<std::size_t>(rank)], rank);
 }
 
 void scheduler::remove(int rank) {
@@ -40,6 +41,7 @@ void scheduler::remove(int rank) {
     members_.pop_back();
     pos = -1;
     if (policy_ == schedule::round_robin || policy_ == schedule::systematic) ordered_.erase(rank);
+    if (policy_ == schedule::pct) by_priority_.erase({priority_[static_cast<std::size_t>(rank)], rank});
 }
 
 int scheduler::pick(int current) {
@@ -55,7 +57,7 @@ int scheduler::pick(int current) {
         }
         case schedule::pct:
             if (current >= 0 && std::find(change_points_.begin(), change_points_.end(), steps_) != change_points_.end())
-                priority_[static_cast<std::size_t>(current)] = --lowest_;
+                set_priority(current, --lowest_);
             return pick_by_priority();
         case schedule::random:
             break;
@@ -64,18 +66,23 @@ int scheduler::pick(int current) {
 }
 
 void scheduler::polled_in_vain(int rank) {
-    if (policy_ == schedule::pct) priority_[static_cast<std::size_t>(rank)] = --lowest_;
+    if (policy_ == schedule::pct) set_priority(rank, --lowest_);
 }
 
-int scheduler::pick_by_priority() {
-    return *std::max_element(members_.begin(), members_.end(), [&](int a, int b) {
-        return priority_[static_cast<std::size_t>(a)] < priority_[static_cast<std::size_t>(b)];
-    });
+void scheduler::set_priority(int rank, std::int64_t priority) {
+    auto& slot = priority_[static_cast<std::size_t>(rank)];
+    if (contains(rank)) {
+        by_priority_.erase({slot, rank});
+        by_priority_.emplace(priority, rank);
+    }
+    slot = priority;
 }
+
+int scheduler::pick_by_priority() { return by_priority_.rbegin()->second; }
 
 std::size_t scheduler::choose(std::size_t n) {
     if (n <= 1) return 0;
-    const std::size_t index = choices_.size();
+    const std::size_t index = choices_made_++;
     std::size_t chosen = 0;
     if (index < plan_.size()) {
         if (plan_[index].of != n && !divergence_)
@@ -86,7 +93,8 @@ std::size_t scheduler::choose(std::size_t n) {
         // Not std::uniform_int_distribution: its output differs between standard libraries.
         chosen = static_cast<std::size_t>(random_() % n);
     }
-    choices_.push_back({static_cast<std::uint32_t>(chosen), static_cast<std::uint32_t>(n)});
+    if (policy_ == schedule::systematic)
+        choices_.push_back({static_cast<std::uint32_t>(chosen), static_cast<std::uint32_t>(n)});
     return chosen;
 }
 

@@ -1,0 +1,211 @@
+// Issue #11, "Long runs and many ranks": what the simulator keeps must not grow with the length of
+// a run. Checked by counting (choices kept, communicator states alive), never by timing. The PCT
+// schedule's priority structure is checked against the linear scan it replaced.
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "catch2_compat.hpp"
+
+#include <baton/baton.hpp>
+
+#include "comm_state.hpp"
+#include "scheduler.hpp"
+
+using baton::communicator;
+using baton_test::contains;
+namespace sim = baton::sim;
+
+namespace {
+
+std::vector<baton::finding> findings_of(const sim::options& opts, const std::function<void(communicator&)>& body) {
+    try {
+        sim::run_ranks(opts, body);
+    } catch (const baton::check_failed& e) {
+        return e.findings();
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("the scheduler keeps its choices only for exploration and replay") {
+    sim::options opts;
+    const auto policy = GENERATE(sim::schedule::random, sim::schedule::pct, sim::schedule::round_robin,
+                                 sim::schedule::systematic);
+    opts.schedule = policy;
+    sim::detail::scheduler sched(opts, 4);
+    for (int i = 0; i < 100'000; ++i) sched.choose(3);
+    sched.choose(1);  // one alternative: no choice at all
+    CHECK(sched.choices_made() == 100'000);
+    if (policy == sim::schedule::systematic)
+        CHECK(sched.choices().size() == 100'000);
+    else
+        CHECK(sched.choices().empty());  // 8 bytes per wildcard receive, for ever, before
+}
+
+TEST_CASE("communicators made by dup and split are freed once no rank uses them") {
+    sim::options opts;
+    opts.ranks = 4;
+    const std::size_t before = sim::detail::live_comm_states();
+    std::size_t during = 0;
+    sim::run_ranks(opts, [&](communicator& world) {
+        for (int i = 0; i < 500; ++i) {
+            communicator made = i % 2 == 0 ? world.dup() : world.split(world.rank() % 2, world.rank());
+            // Traffic on it, wildcard receives included, and a collective.
+            made.send(i, (made.rank() + 1) % made.size(), 3);
+            (void)made.recv<int>(baton::any_source, 3);
+            (void)made.allreduce(1, baton::op::sum);
+        }
+        world.barrier();  // every rank has dropped every communicator it made
+        if (world.rank() == 0) during = sim::detail::live_comm_states() - before;
+        world.barrier();
+    });
+    CHECK(during == 1);  // the world only (all 500 of them, and the splits' halves, before)
+    CHECK(sim::detail::live_comm_states() == before);
+}
+
+TEST_CASE("a request keeps its communicator alive after the communicator is dropped") {
+    sim::options opts;
+    opts.ranks = 2;
+    const std::size_t before = sim::detail::live_comm_states();
+    std::size_t while_request = 0, after_request = 0;
+    sim::run_ranks(opts, [&](communicator& world) {
+        if (world.rank() == 0) {
+            int value = 7;
+            baton::request pending;
+            {
+                communicator made = world.dup();
+                pending = made.isend(value, 1, 0);
+            }
+            world.barrier();  // rank 1 has received and dropped its handle
+            while_request = sim::detail::live_comm_states() - before;
+            pending.wait();
+            pending = baton::request();
+            after_request = sim::detail::live_comm_states() - before;
+        } else {
+            {
+                communicator made = world.dup();
+                CHECK(made.recv<int>(0, 0) == 7);
+            }
+            world.barrier();
+        }
+    });
+    CHECK(while_request == 2);  // the world and the dup the request was made on
+    CHECK(after_request == 1);
+}
+
+TEST_CASE("reports still name a communicator that was freed, or one kept for a message never received") {
+    sim::options opts;
+    opts.ranks = 2;
+    SECTION("a deadlock report's recent calls") {
+        const auto findings = findings_of(opts, [](communicator& world) {
+            {
+                communicator made = world.dup();
+                if (world.rank() == 0) made.send(1, 1, 5);
+                else (void)made.recv<int>(0, 5);
+            }
+            (void)world.recv<int>(1 - world.rank(), 9);  // both wait: a deadlock
+        });
+        REQUIRE(findings.size() == 1);
+        CHECK(findings[0].kind == baton::finding_kind::deadlock);
+        CHECK_THAT(findings[0].text(), contains("comm world.dup1"));
+    }
+    SECTION("a message on a dropped communicator that nobody received") {
+        const auto findings = findings_of(opts, [](communicator& world) {
+            communicator made = world.dup();
+            if (world.rank() == 0) made.send(1, 1, 5);
+        });
+        REQUIRE(findings.size() == 1);
+        CHECK(findings[0].kind == baton::finding_kind::unreceived_message);
+        CHECK_THAT(findings[0].summary, contains("comm world.dup1"));
+    }
+}
+
+TEST_CASE("exploration matches wildcards among the live communicators only") {
+    // Many communicators made and dropped before a program with a wildcard: exploration finds its
+    // executions as before (they used to be scanned at every match, not changing the result).
+    sim::options opts;
+    opts.ranks = 3;
+    const auto result = sim::explore(opts, [](communicator& world) {
+        for (int i = 0; i < 200; ++i) (void)world.dup();
+        if (world.rank() == 0) {
+            (void)world.recv<int>(baton::any_source, 0);
+            (void)world.recv<int>(baton::any_source, 0);
+        } else {
+            world.send(world.rank(), 0, 0);
+        }
+    }, 100);
+    CHECK(result.executions == 2);
+}
+
+namespace {
+
+// PCT as it was, scanning every runnable rank at each step: the reference for the ordered set.
+class pct_by_scan {
+public:
+    pct_by_scan(const sim::options& opts, int ranks) : random_(opts.seed), priority_(static_cast<std::size_t>(ranks)) {
+        for (int r = 0; r < ranks; ++r) priority_[static_cast<std::size_t>(r)] = opts.pct_depth + r;
+        for (int r = ranks - 1; r > 0; --r)
+            std::swap(priority_[static_cast<std::size_t>(r)],
+                      priority_[static_cast<std::size_t>(random_() % static_cast<std::uint64_t>(r + 1))]);
+        for (int i = 1; i < opts.pct_depth; ++i)
+            change_points_.push_back(1 + random_() % std::max<std::uint64_t>(opts.pct_steps, 1));
+        lowest_ = opts.pct_depth;
+    }
+    void add(int r) {
+        if (std::find(members_.begin(), members_.end(), r) == members_.end()) members_.push_back(r);
+    }
+    void remove(int r) { std::erase(members_, r); }
+    void polled_in_vain(int r) { priority_[static_cast<std::size_t>(r)] = --lowest_; }
+    int pick(int current) {
+        if (members_.empty()) return -1;
+        ++steps_;
+        if (current >= 0 && std::find(change_points_.begin(), change_points_.end(), steps_) != change_points_.end())
+            priority_[static_cast<std::size_t>(current)] = --lowest_;
+        return *std::max_element(members_.begin(), members_.end(), [&](int a, int b) {
+            return priority_[static_cast<std::size_t>(a)] < priority_[static_cast<std::size_t>(b)];
+        });
+    }
+
+private:
+    std::mt19937_64 random_;
+    std::vector<std::int64_t> priority_;
+    std::vector<std::uint64_t> change_points_;
+    std::vector<int> members_;
+    std::int64_t lowest_ = 0;
+    std::uint64_t steps_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("PCT picks the same ranks as the scan it replaced, for the same seed") {
+    const auto seed = GENERATE(1u, 2u, 7u, 12345u);
+    const int ranks = GENERATE(1, 2, 5, 64);
+    sim::options opts;
+    opts.schedule = sim::schedule::pct;
+    opts.seed = seed;
+    opts.pct_depth = 4;
+    opts.pct_steps = 300;
+    sim::detail::scheduler sched(opts, ranks);
+    pct_by_scan reference(opts, ranks);
+    std::mt19937 program(seed);  // what the ranks do: block, wake, poll in vain
+    for (int r = 0; r < ranks; ++r) {
+        sched.add(r);
+        reference.add(r);
+    }
+    int current = -1;
+    for (int step = 0; step < 2000; ++step) {
+        const int r = static_cast<int>(program() % static_cast<unsigned>(ranks));
+        switch (program() % 4) {
+            case 0: sched.remove(r), reference.remove(r); break;
+            case 1: sched.add(r), reference.add(r); break;
+            case 2: sched.polled_in_vain(r), reference.polled_in_vain(r); break;
+            default: break;
+        }
+        const int picked = sched.pick(current);
+        REQUIRE(picked == reference.pick(current));
+        current = picked;
+    }
+}

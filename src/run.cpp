@@ -51,7 +51,14 @@ struct settings {
 // file is closed: a full disk (or /dev/full) only shows when the buffer is flushed.
 void write_file(settings& chosen, const char* option, const std::string& path, std::string_view text) {
     int error = 0;
-    if (std::FILE* file = std::fopen(path.c_str(), "w")) {
+    // A device (/dev/stdout, /dev/stderr) is appended to: opened for writing it would truncate the
+    // file the program's own output is redirected to. What the program printed goes first.
+    const bool device = path.starts_with("/dev/");
+    if (device) {
+        std::cout.flush();
+        std::fflush(stdout);
+    }
+    if (std::FILE* file = std::fopen(path.c_str(), device ? "a" : "w")) {
         if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) error = errno;
         if (std::fclose(file) != 0 && error == 0) error = errno;
     } else {
@@ -136,7 +143,7 @@ int explore(settings& chosen, const std::function<void(communicator&)>& body) {
     std::cout << std::flush;
     std::cerr << "baton: " << result.summary() << '\n';
     if (!result.failure) {
-        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, "[]\n");
+        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, to_json({}) + '\n');
         return 0;
     }
     report(chosen, {*result.failure});
@@ -157,7 +164,7 @@ int simulate(settings& chosen, const std::function<void(communicator&)>& body) {
         } else {
             sim::run_ranks(chosen.sim, body);
         }
-        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, "[]\n");
+        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, to_json({}) + '\n');
         return 0;
     } catch (const check_failed& e) {
         report(chosen, e.findings());

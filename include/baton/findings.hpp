@@ -16,7 +16,7 @@ struct rank_call {
     std::string location;         // "file.cpp:42" in the user's code (empty if unknown)
     std::vector<int> waits_for;   // world ranks this call needs before it can finish (deadlocks)
     // Deadlocks: the rank's last few communication calls before this one, newest first, e.g.
-    // "step 12: send(dest=1, tag=0, 4 B, comm=world) at ring.cpp:17": how it got here.
+    // "step 12: send to rank 1, tag 0, 4 B at ring.cpp:17": how it got here.
     std::vector<std::string> recent;
 };
 
@@ -54,8 +54,8 @@ struct finding {
     std::string text() const;
 };
 
-// One JSON object per finding, in an array: kind, summary, calls (rank, call, location,
-// waits_for, recent), cycle, finished, replay.
+// The findings as JSON: {"schema": "baton-findings", "version": 1, "findings": [...]}, one object
+// per finding (kind, summary, calls, cycle, finished, replay); docs/report-schema.md has each field.
 std::string to_json(const std::vector<finding>& findings);
 
 // The wait-for graph of a deadlock in Graphviz DOT: a node per blocked rank labelled with its

@@ -74,6 +74,7 @@ engine::~engine() {
 }
 
 run_outcome engine::run() {
+    const active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
     try {
         for (int r = 0; r < opts_.ranks; ++r) {
             // In the scheduler before it exists, so that a rank whose context exists is never

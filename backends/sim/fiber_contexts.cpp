@@ -31,6 +31,7 @@
 #include <boost/context/fiber.hpp>
 
 #include "contexts.hpp"
+#include "process_exit.hpp"
 
 // Which sanitizer is on: gcc defines __SANITIZE_*__, clang answers __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
@@ -139,6 +140,13 @@ public:
     // The lowest usable address of `rank`'s stack, and its size.
     void* bottom(int rank) const { return base_ + static_cast<std::size_t>(rank) * stride_ + (stride_ - usable_); }
     std::size_t size() const { return usable_; }
+    // Which rank's guard page holds `address`, or -1. Async-signal-safe (reads members only).
+    int guard_owner(const void* address) const noexcept {
+        const auto* a = static_cast<const std::byte*>(address);
+        if (!guarded_ || a < base_ || a >= base_ + bytes_) return -1;
+        const auto offset = static_cast<std::size_t>(a - base_);
+        return offset % stride_ < stride_ - usable_ ? static_cast<int>(offset / stride_) : -1;
+    }
 
 private:
     std::byte* base_ = nullptr;
@@ -152,6 +160,10 @@ struct given_stack {
     ctx::stack_context allocate() { return stack; }
     void deallocate(ctx::stack_context&) noexcept {}
 };
+
+// The stacks of the fiber run going on on this thread, for in_fiber_guard_page (initial-exec: read
+// in a signal handler, where a lazy allocation of this library's TLS block must not happen).
+[[gnu::tls_model("initial-exec")]] thread_local const stack_region* running_stacks = nullptr;
 
 class fiber_contexts final : public rank_contexts {
 public:
@@ -222,6 +234,13 @@ public:
     }
 
     void run(int first) override {
+        // The fatal-signal handler looks for the faulting address among these stacks (a nested
+        // run on a fiber rank puts the outer run's back when it ends).
+        struct running_here {
+            const stack_region* previous;
+            explicit running_here(const stack_region* s) : previous(std::exchange(running_stacks, s)) {}
+            ~running_here() { running_stacks = previous; }
+        } here(&stacks_);
         next_ = first;
         while (next_ >= 0) {
             const int rank = std::exchange(next_, -1);
@@ -309,6 +328,13 @@ private:
 };
 
 }  // namespace
+
+bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_bytes) noexcept {
+    if (!running_stacks) return false;
+    rank = running_stacks->guard_owner(address);
+    stack_bytes = running_stacks->size();
+    return rank >= 0;
+}
 
 std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry) {
     return std::make_unique<fiber_contexts>(ranks, stack_bytes, std::move(entry));

@@ -4,13 +4,16 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 #include <string_view>
 #include <vector>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace baton::sim::detail {
@@ -50,12 +53,19 @@ void say(std::string_view text) {
     }
 }
 
-void say_rank(std::string_view what) {
-    char digits[16];
-    int n = 0, rank = current_rank_;
-    do digits[n++] = static_cast<char>('0' + rank % 10); while ((rank /= 10) > 0);
-    say("baton: rank ");
+// A number in decimal or (`hex`, with 0x) hexadecimal, without allocating.
+void say_number(std::uintptr_t value, bool hex = false) {
+    char digits[24];
+    int n = 0;
+    const unsigned base = hex ? 16 : 10;
+    do digits[n++] = "0123456789abcdef"[value % base]; while ((value /= base) > 0);
+    if (hex) say("0x");
     while (n > 0) say(std::string_view(&digits[--n], 1));
+}
+
+void say_rank(std::string_view what) {
+    say("baton: rank ");
+    say_number(static_cast<std::uintptr_t>(current_rank_));
     say(what);
     if (current_replay) {
         say("\n  replay: ");
@@ -80,7 +90,113 @@ void on_exit() {
     std::_Exit(1);
 }
 
+// ---- Fatal signals: a rank that faults --------------------------------------------------------
+
+constexpr int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+constexpr std::string_view fatal_names[] = {"SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL"};
+struct sigaction previous_fatal_actions[std::size(fatal_signals)];
+std::mutex active_runs_mutex;
+int active_runs = 0;  // runs going on (nested, or in several threads): handlers while > 0
+
+// This thread's alternate signal stack, made the first time it is marked as a rank: a stack that
+// overflowed leaves no room for the handler's frame. Freed when the thread ends.
+struct alternate_stack {
+    void* memory = nullptr;
+    std::size_t bytes = 0;
+    ~alternate_stack() {
+        if (!memory) return;
+        stack_t off{};
+        off.ss_flags = SS_DISABLE;
+        sigaltstack(&off, nullptr);
+        ::munmap(memory, bytes);
+    }
+};
+[[gnu::tls_model("initial-exec")]] thread_local bool has_alternate_stack = false;
+
+void give_thread_an_alternate_stack() {
+    has_alternate_stack = true;
+    stack_t current{};
+    // The program's own alternate stack, if it set one, serves as well: leave it.
+    if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
+    thread_local alternate_stack mine;
+    mine.bytes = 64 * 1024;  // the handler's few frames, with room for sanitizers' own
+    void* memory = ::mmap(nullptr, mine.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return;  // then a stack overflow dies unreported, as before
+    mine.memory = memory;
+    stack_t stack{};
+    stack.ss_sp = memory;
+    stack.ss_size = mine.bytes;
+    sigaltstack(&stack, nullptr);
+}
+
+void on_fatal_signal(int signal, siginfo_t* info, void*) {
+    std::size_t which = 0;
+    while (fatal_signals[which] != signal) ++which;
+    // Not a rank (the program's other threads, or between ranks): as if baton were not there. A
+    // fault happens again on return, now for the program's handler; a sent signal is sent again.
+    if (current_rank_ < 0) {
+        sigaction(signal, &previous_fatal_actions[which], nullptr);
+        if (info->si_code <= 0) std::raise(signal);
+        return;
+    }
+    say("baton: rank ");
+    say_number(static_cast<std::uintptr_t>(current_rank_));
+    say(" crashed (");
+    say(fatal_names[which]);
+    if (info->si_code > 0) {  // raised by the CPU, not sent with kill: it has a faulting address
+        say(", address ");
+        say_number(reinterpret_cast<std::uintptr_t>(info->si_addr), true);
+    }
+    say(")");
+    int owner = -1;
+    std::size_t stack_bytes = 0;
+    if (signal == SIGSEGV && in_fiber_guard_page(info->si_addr, owner, stack_bytes)) {
+        say(" in the guard page below ");
+        if (owner == current_rank_) {
+            say("its fiber stack");
+        } else {
+            say("rank ");
+            say_number(static_cast<std::uintptr_t>(owner));
+            say("'s fiber stack");
+        }
+        say(": a stack overflow; give ranks more stack with --fiber-stack BYTES (now ");
+        say_number(stack_bytes);
+        say(")");
+    }
+    say("; the whole run ends here");
+    if (current_replay) {
+        say("\n  replay: ");
+        say(*current_replay);
+    }
+    say("\n");
+    // Die of the same signal, so that the status (and a core dump) are what they would have been.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    sigaction(signal, &default_action, nullptr);
+    if (info->si_code <= 0) std::raise(signal);  // a fault happens again on return
+}
+
 }  // namespace
+
+active_run::active_run() {
+    give_thread_an_alternate_stack();
+    std::lock_guard lock(active_runs_mutex);
+    if (active_runs++ > 0) return;
+    struct sigaction action {};
+    action.sa_sigaction = on_fatal_signal;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < std::size(fatal_signals); ++i)
+        sigaction(fatal_signals[i], &action, &previous_fatal_actions[i]);
+}
+
+active_run::~active_run() {
+    std::lock_guard lock(active_runs_mutex);
+    if (--active_runs > 0) return;
+    for (std::size_t i = 0; i < std::size(fatal_signals); ++i)
+        sigaction(fatal_signals[i], &previous_fatal_actions[i], nullptr);
+}
 
 void install_exit_handlers() {
     static std::once_flag installed;
@@ -97,6 +213,7 @@ void install_exit_handlers() {
 int current_rank() noexcept { return current_rank_; }
 
 void mark_rank_thread(int rank, const std::string* replay) {
+    if (rank >= 0 && !has_alternate_stack) give_thread_an_alternate_stack();
     if (rank >= 0 && replay != current_replay) {
         saved_marks.push_back({current_rank_, current_replay, replay, !made_a_run});
     } else if (rank < 0) {

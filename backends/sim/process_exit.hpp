@@ -3,6 +3,7 @@
 // rank did it and how to replay the run, and exit() cannot pass for success.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace baton::sim::detail {
@@ -14,5 +15,22 @@ void install_exit_handlers();
 void mark_rank_thread(int rank, const std::string* replay);
 // The rank last marked on the calling thread (-1: none).
 int current_rank() noexcept;
+
+// A rank that faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL: a bad pointer, a stack overflow) would end
+// the process with nothing said. While at least one run is active, handlers on an alternate
+// signal stack (each marked thread gets one: an overflowed stack has no room left for a handler)
+// name the rank and the replay command, then die of the same signal. Outside runs the program's
+// own handlers are back. engine::run holds one of these for its duration; runs may nest.
+struct active_run {
+    active_run();
+    ~active_run();
+    active_run(const active_run&) = delete;
+    active_run& operator=(const active_run&) = delete;
+};
+
+// Defined in fiber_contexts.cpp, called from the signal handler (so async-signal-safe: it only
+// reads the calling thread's running fiber stacks): whether `address` is in the guard page below
+// a fiber rank's stack on this thread; if so which rank's, and how big each rank's stack is.
+bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_bytes) noexcept;
 
 }  // namespace baton::sim::detail

@@ -177,7 +177,7 @@ void print_table(std::string_view title, const std::vector<std::pair<std::string
 
 int main_(int argc, char** argv) {
     int seeds = 4;
-    unsigned timeout = 10;
+    unsigned timeout = 60;  // for a hang, not for speed: a loaded machine may be many times slower
     std::string filter;
     bool verbose = false, in_process = false;
     for (int i = 1; i < argc; ++i) {

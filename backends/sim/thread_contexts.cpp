@@ -1,6 +1,5 @@
 // Ranks as OS threads. Each waits for its own turn; giving the CPU to another rank is handing
 // that rank its turn and waiting for one's own, so exactly one thread runs.
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <semaphore>
@@ -18,14 +17,13 @@ namespace {
 // own, a waiting rank first spins briefly: the rank it handed the CPU to often hands it back that
 // soon (a ping-pong), and a wake-up is then a cache-line transfer instead.
 //
-// The spin is bounded by time, not by a count of PAUSE instructions: their cost varies tenfold
-// between CPUs (4 000 of them took 94 µs on an EPYC, not the 10 µs meant), and a few µs is all a
-// ping-pong needs. A failed spin thus wastes at most spin_time next to a wake-up that costs more.
-// It backs off only when spinning keeps failing (the turn comes back slowly, or the ranks do not
-// get cores): after fail_limit failures in a row this rank skips spinning for twice as many waits
-// each time, up to 1 << max_backoff; one spin that succeeds makes it spin every time again. Not
-// after a single failure: on a machine busy with other processes a rank is preempted now and then,
-// and sleeping through the waits after that costs a slow wake-up each (measured: 7x slower).
+// The spin is bounded by time, not by a count of PAUSE instructions, whose cost varies tenfold
+// between CPUs (4 000 of them took 94 µs on an EPYC, not the 10 µs meant). Why about 100 µs and
+// not a few: on a machine busy with other processes the rank handed the turn must itself be
+// scheduled before it answers, which often takes tens of µs; a rank that stops spinning sooner
+// sleeps, and each wake-up then waits for a core, for milliseconds (issue #11, measured: a 2-rank
+// ping-pong with 2 burners went from ~0.1-0.4 ms to over 1.5 ms per round trip with a 5 µs spin,
+// with or without backing off after failed spins).
 // With more ranks than cores, spinning would steal the CPU from the one rank that runs: no spin.
 class turn {
 public:
@@ -34,43 +32,28 @@ public:
         state_.notify_one();
     }
     void take(bool spin) {
-        if (spin && skip_ == 0) {
-            if (spin_until_given()) {
-                failed_ = 0;
-            } else if (++failed_ >= fail_limit) {
-                skip_ = 1 << std::min(failed_ - fail_limit + 1, max_backoff);
-            }
-        } else if (skip_ > 0) {
-            --skip_;
-        }
+        if (spin) spin_until_given();
         while (state_.exchange(waiting, std::memory_order_acquire) != given) state_.wait(waiting, std::memory_order_relaxed);
     }
 
 private:
-    // Whether the turn came within spin_time.
-    bool spin_until_given() {
+    void spin_until_given() {
         const auto deadline = std::chrono::steady_clock::now() + spin_time;
         for (;;) {
             for (int i = 0; i < pauses_per_check; ++i) {
-                if (state_.load(std::memory_order_acquire) == given) return true;
+                if (state_.load(std::memory_order_acquire) == given) return;
 #if defined(__x86_64__) || defined(__i386__)
                 __builtin_ia32_pause();
 #endif
             }
-            if (std::chrono::steady_clock::now() >= deadline) return false;
+            if (std::chrono::steady_clock::now() >= deadline) return;
         }
     }
 
     static constexpr int waiting = 0, given = 1;
-    // Below an OS wake-up (about 15 µs here): spinning longer than sleeping costs is never worth it.
-    static constexpr auto spin_time = std::chrono::microseconds(5);
+    static constexpr auto spin_time = std::chrono::microseconds(100);
     static constexpr int pauses_per_check = 16;  // a clock read (~25 ns) per ~0.4 µs of pauses
-    static constexpr int fail_limit = 4;         // failed spins in a row before backing off
-    static constexpr int max_backoff = 6;        // skip at most 64 waits
     std::atomic<int> state_{waiting};
-    // Only the rank's own thread touches these.
-    int failed_ = 0;  // spins in a row that ended in sleeping
-    int skip_ = 0;    // waits left to sleep through without spinning
 };
 
 class thread_contexts final : public rank_contexts {

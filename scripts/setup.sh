@@ -3,6 +3,7 @@
 # and builds it in build/ (or the directory given as $1, with any further meson options after it).
 #   scripts/setup.sh                       # build/
 #   scripts/setup.sh build-asan -Db_sanitize=address,undefined
+#   EXTRA_PACKAGES="clang-16 libclang-rt-16-dev" CXX=clang++-16 scripts/setup.sh build-clang
 # On a machine without apt, or as a user who can neither install nor sudo, it installs nothing:
 # it prints what to install and the plain meson commands, and exits with status 1.
 set -euo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 # Debian/Ubuntu package names. Open MPI is optional (without it baton builds the simulator only).
 packages=(meson ninja-build g++ pkg-config cmake python3 catch2 libfmt-dev libcli11-dev libcereal-dev
-          nlohmann-json3-dev libboost-context-dev libopenmpi-dev openmpi-bin)
+          nlohmann-json3-dev libboost-context-dev libopenmpi-dev openmpi-bin ${EXTRA_PACKAGES:-})
 
 instructions() {
   cat >&2 <<'TEXT'

@@ -143,7 +143,7 @@ int explore(settings& chosen, const std::function<void(communicator&)>& body) {
     std::cout << std::flush;
     std::cerr << "baton: " << result.summary() << '\n';
     if (!result.failure) {
-        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, to_json({}) + '\n');
+        report(chosen, {});  // the report file, with no findings
         return 0;
     }
     report(chosen, {*result.failure});
@@ -164,7 +164,7 @@ int simulate(settings& chosen, const std::function<void(communicator&)>& body) {
         } else {
             sim::run_ranks(chosen.sim, body);
         }
-        if (!chosen.report_json.empty()) write_file(chosen, "--report-json", chosen.report_json, to_json({}) + '\n');
+        report(chosen, {});  // the report file, with no findings
         return 0;
     } catch (const check_failed& e) {
         report(chosen, e.findings());
@@ -297,25 +297,6 @@ void take_file(const given& value, std::string& target) {
     // "--trace --ranks 4" would otherwise write a file named --ranks (a file named so: ./-name).
     if (value.text.empty() || value.text.front() == '-') reject(value, "a file name");
     target = value.text;
-}
-
-// A --replay token: "v1", then ".CHOSEN/OF" for each choice, in decimal, CHOSEN < OF. Stricter than
-// sim::parse_token, whose sscanf takes "-1" (as 4294967295), "+1" and spaces.
-std::optional<std::vector<sim::choice>> replay_plan(std::string_view token) {
-    if (!token.starts_with("v1")) return std::nullopt;
-    token.remove_prefix(2);
-    std::vector<sim::choice> plan;
-    while (!token.empty()) {
-        if (token.front() != '.') return std::nullopt;
-        token.remove_prefix(1);
-        const std::size_t slash = token.find('/'), end = std::min(token.find('.'), token.size());
-        if (slash >= end) return std::nullopt;
-        const auto chosen = decimal(token.substr(0, slash)), of = decimal(token.substr(slash + 1, end - slash - 1));
-        if (!chosen || !of || *chosen >= *of || *of > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
-        plan.push_back({static_cast<std::uint32_t>(*chosen), static_cast<std::uint32_t>(*of)});
-        token.remove_prefix(end);
-    }
-    return plan;
 }
 
 // CLI11's own errors (a value missing, an option given twice) as the rest of baton's line.
@@ -483,7 +464,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         take_file(report_dot, chosen.report_dot);
         take_choice<std::string>(backend_choice, chosen.backend, {{"auto", "auto"}, {"sim", "sim"}, {"mpi", "mpi"}});
         if (replay) {
-            const auto plan = replay_plan(replay.text);
+            const auto plan = sim::parse_token(replay.text);
             if (!plan) throw usage_error(replay.where + ": not a replay token (they look like v1.2/3.0/2)");
             // A token fixes every choice of the run: a seed or schedule given with it would be ignored.
             // (From the environment they are only defaults, which the command line overrides.)

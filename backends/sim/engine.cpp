@@ -74,7 +74,7 @@ engine::~engine() {
 }
 
 run_outcome engine::run() {
-    const active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
+    active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
     try {
         for (int r = 0; r < opts_.ranks; ++r) {
             // In the scheduler before it exists, so that a rank whose context exists is never
@@ -96,7 +96,7 @@ run_outcome engine::run() {
         if (started_ == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
-    mark_rank_thread(-1, nullptr);  // fibers ran on this very thread
+    fatal_signals_reported.ranks_done();  // fibers ran on this very thread
     if (!error_) check_unreceived();
     if (const auto& why = scheduler_.divergence();
         opts_.plan_is_exact && (why || scheduler_.choices_made() < opts_.plan.size())) {

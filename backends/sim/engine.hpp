@@ -134,8 +134,6 @@ public:
     // the end needs it (an unreceived message, a collective some ranks never reached); the world
     // stays for the whole run.
     void comm_unused(comm_state& comm);
-    // How many communicators the engine keeps (the world among them).
-    std::size_t comms_kept() const { return comms_.size(); }
     comm_state& world() { return *comms_.front(); }
 
     // How reports say to reproduce this run.

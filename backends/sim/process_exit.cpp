@@ -11,7 +11,6 @@
 #include <iterator>
 #include <mutex>
 #include <string_view>
-#include <vector>
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -25,23 +24,6 @@ namespace {
 [[gnu::tls_model("initial-exec")]] thread_local int current_rank_ = -1;
 [[gnu::tls_model("initial-exec")]] thread_local const std::string* current_replay = nullptr;
 
-// A rank may call sim::run itself, and the nested run's end must give the thread back to the
-// rank, not unmark it (exit() and abort() in the rank would then pass unreported). The engine only
-// says which rank runs (its replay text tells the runs apart) and, as its run ends,
-// mark_rank_thread(-1, nullptr); so a thread remembers, each time a run it was not running yet
-// marks it, the mark it had before, and that run's end puts it back. Not covered: a run on thread
-// ranks nested in a fiber rank leaves that rank unmarked until its next switch (telling it from
-// the outer run's end needs the engine to save and restore the mark itself).
-struct saved_mark {
-    int rank;
-    const std::string* replay;
-    const std::string* by;  // the run whose first mark saved it
-    bool whole_thread;      // the thread was made for that run's rank: it stays that rank's
-};
-thread_local std::vector<saved_mark> saved_marks;
-// Set on the threads that made an engine (the engine's constructor installs the handlers): the
-// ones a run's fibers may run on. A thread that never made one and gets marked is a thread rank.
-thread_local bool made_a_run = false;
 struct sigaction previous_abort_action;
 
 // Only async-signal-safe calls from here on: write(2), no allocation.
@@ -63,15 +45,25 @@ void say_number(std::uintptr_t value, bool hex = false) {
     while (n > 0) say(std::string_view(&digits[--n], 1));
 }
 
-void say_rank(std::string_view what) {
+// "baton: rank N", the start of every line said about the running rank.
+void say_rank_start() {
     say("baton: rank ");
     say_number(static_cast<std::uintptr_t>(current_rank_));
-    say(what);
+}
+
+// The end of every such report: its replay command.
+void say_replay() {
     if (current_replay) {
         say("\n  replay: ");
         say(*current_replay);
     }
     say("\n");
+}
+
+void say_rank(std::string_view what) {
+    say_rank_start();
+    say(what);
+    say_replay();
 }
 
 void on_abort(int signal) {
@@ -139,8 +131,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
         if (info->si_code <= 0) std::raise(signal);
         return;
     }
-    say("baton: rank ");
-    say_number(static_cast<std::uintptr_t>(current_rank_));
+    say_rank_start();
     say(" crashed (");
     say(fatal_names[which]);
     if (info->si_code > 0) {  // raised by the CPU, not sent with kill: it has a faulting address
@@ -164,11 +155,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
         say(")");
     }
     say("; the whole run ends here");
-    if (current_replay) {
-        say("\n  replay: ");
-        say(*current_replay);
-    }
-    say("\n");
+    say_replay();
     // Die of the same signal, so that the status (and a core dump) are what they would have been.
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
@@ -179,8 +166,8 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
 
 }  // namespace
 
-active_run::active_run() {
-    give_thread_an_alternate_stack();
+active_run::active_run() : rank_before_(current_rank_), replay_before_(current_replay) {
+    if (!has_alternate_stack) give_thread_an_alternate_stack();
     std::lock_guard lock(active_runs_mutex);
     if (active_runs++ > 0) return;
     struct sigaction action {};
@@ -191,7 +178,13 @@ active_run::active_run() {
         sigaction(fatal_signals[i], &action, &previous_fatal_actions[i]);
 }
 
+void active_run::ranks_done() noexcept {
+    current_rank_ = rank_before_;
+    current_replay = replay_before_;
+}
+
 active_run::~active_run() {
+    ranks_done();
     std::lock_guard lock(active_runs_mutex);
     if (--active_runs > 0) return;
     for (std::size_t i = 0; i < std::size(fatal_signals); ++i)
@@ -207,25 +200,12 @@ void install_exit_handlers() {
         sigaction(SIGABRT, &action, &previous_abort_action);
         std::atexit(on_exit);
     });
-    made_a_run = true;
 }
 
 int current_rank() noexcept { return current_rank_; }
 
 void mark_rank_thread(int rank, const std::string* replay) {
     if (rank >= 0 && !has_alternate_stack) give_thread_an_alternate_stack();
-    if (rank >= 0 && replay != current_replay) {
-        saved_marks.push_back({current_rank_, current_replay, replay, !made_a_run});
-    } else if (rank < 0) {
-        // A run ends. If it marked this thread (its fibers ran here), back to the mark from before
-        // it; if not (its ranks were threads of their own), the thread's mark is not its own.
-        if (!saved_marks.empty() && saved_marks.back().by == current_replay && !saved_marks.back().whole_thread) {
-            current_rank_ = saved_marks.back().rank;
-            current_replay = saved_marks.back().replay;
-            saved_marks.pop_back();
-        }
-        return;
-    }
     current_rank_ = rank;
     current_replay = replay;
 }

@@ -10,8 +10,8 @@ namespace baton::sim::detail {
 
 // Installs the SIGABRT and exit handlers that say which rank ended the process (once per process).
 void install_exit_handlers();
-// Marks the calling thread as running rank `rank` of a run replayed by `replay` (null: no longer
-// a rank). Cheap: fibers call it at every switch.
+// Marks the calling thread as running rank `rank` of a run replayed by `replay`. Cheap: fibers
+// call it at every switch.
 void mark_rank_thread(int rank, const std::string* replay);
 // The rank last marked on the calling thread (-1: none).
 int current_rank() noexcept;
@@ -21,11 +21,21 @@ int current_rank() noexcept;
 // signal stack (each marked thread gets one: an overflowed stack has no room left for a handler)
 // name the rank and the replay command, then die of the same signal. Outside runs the program's
 // own handlers are back. engine::run holds one of these for its duration; runs may nest.
-struct active_run {
+// It also keeps the calling thread's mark from before the run: a rank may call sim::run itself,
+// and when the nested run's ranks are done the thread is that rank's again (exit() and abort()
+// in it are still reported as its own).
+class active_run {
+public:
     active_run();
     ~active_run();
     active_run(const active_run&) = delete;
     active_run& operator=(const active_run&) = delete;
+    // This run's ranks no longer run on this thread: back to the mark from before the run.
+    void ranks_done() noexcept;
+
+private:
+    int rank_before_;
+    const std::string* replay_before_;
 };
 
 // Defined in fiber_contexts.cpp, called from the signal handler (so async-signal-safe: it only

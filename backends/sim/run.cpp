@@ -1,4 +1,6 @@
 // sim::run_ranks and the textual forms of the simulator's options.
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -110,16 +112,23 @@ std::string to_token(const std::vector<choice>& choices) {
 std::optional<std::vector<choice>> parse_token(std::string_view token) {
     if (!token.starts_with("v1")) return std::nullopt;
     token.remove_prefix(2);
+    // Each number plain decimal, all of it (from_chars takes no sign, space or 0x for unsigned).
+    auto number = [](std::string_view text) -> std::optional<std::uint32_t> {
+        std::uint32_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+        return value;
+    };
     std::vector<choice> choices;
-    while (!token.empty()) {
-        unsigned chosen = 0, of = 0;
-        int used = 0;
-        const std::string part(token.substr(0, token.find('.', 1)));
-        if (std::sscanf(part.c_str(), ".%u/%u%n", &chosen, &of, &used) != 2 || used != static_cast<int>(part.size()) ||
-            chosen >= of)
-            return std::nullopt;
-        choices.push_back({chosen, of});
-        token.remove_prefix(part.size());
+    while (!token.empty()) {  // ".CHOSEN/OF" for each choice, CHOSEN < OF
+        if (token.front() != '.') return std::nullopt;
+        token.remove_prefix(1);
+        const std::size_t slash = token.find('/'), end = std::min(token.find('.'), token.size());
+        if (slash >= end) return std::nullopt;
+        const auto chosen = number(token.substr(0, slash)), of = number(token.substr(slash + 1, end - slash - 1));
+        if (!chosen || !of || *chosen >= *of) return std::nullopt;
+        choices.push_back({*chosen, *of});
+        token.remove_prefix(end);
     }
     return choices;
 }

@@ -36,6 +36,16 @@ auto at_depth(int depth, F&& then) -> decltype(then()) {
     return result;
 }
 
+// Every other rank sends to rank 0, which takes them with wildcard receives: k senders give k!
+// executions.
+int senders_to_wildcards(communicator& world) {
+    if (world.rank() == 0)
+        for (int i = 1; i < world.size(); ++i) world.recv<int>(baton::any_source, 0);
+    else
+        world.send(world.rank(), 0, 0);
+    return 0;
+}
+
 std::size_t factorial(std::size_t n) { return n <= 1 ? 1 : n * factorial(n - 1); }
 
 struct failed_on_purpose : std::runtime_error {
@@ -53,13 +63,7 @@ void explore_one(int iteration) {
     switch (which) {
         case 0: {  // every rank ends normally; k senders to k wildcard receives give k! executions
             const auto result = baton::sim::explore(opts, [&](communicator& world) {
-                at_depth(depth, [&] {
-                    if (world.rank() == 0)
-                        for (int i = 0; i < senders; ++i) world.recv<int>(baton::any_source, 0);
-                    else
-                        world.send(world.rank(), 0, 0);
-                    return 0;
-                });
+                at_depth(depth, [&] { return senders_to_wildcards(world); });
             });
             CHECK(result.complete);
             CHECK_FALSE(result.failure);
@@ -124,13 +128,7 @@ void explore_one(int iteration) {
                     try {
                         throw failed_on_purpose(mine);
                     } catch (const failed_on_purpose&) {
-                        at_depth(depth, [&] {
-                            if (world.rank() == 0)
-                                for (int i = 0; i < senders; ++i) world.recv<int>(baton::any_source, 0);
-                            else
-                                world.send(world.rank(), 0, 0);
-                            return 0;
-                        });
+                        at_depth(depth, [&] { return senders_to_wildcards(world); });
                         CHECK(std::uncaught_exceptions() == 0);
                         throw;  // the exception this rank caught, not the last one thrown
                     }

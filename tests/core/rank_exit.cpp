@@ -3,6 +3,8 @@
 //                               exit(0): the printed lines must still arrive
 //   rank_exit nested-exit       rank 2 runs a simulation of its own, then calls exit(0)
 //   rank_exit nested-abort      the same, then std::abort()
+//   rank_exit nested-threads-exit  rank 2's own simulation on thread ranks (whatever the outer
+//                               run's are), then exit(0)
 // After a nested run, exit() and abort() must still be reported as rank 2's.
 #include <cstdio>
 #include <cstdlib>
@@ -26,7 +28,9 @@ int main(int argc, char** argv) {
         }
         if (mode != "print-then-exit") {
             // The nested run's ranks run like the outer ones (BATON_CONTEXT decides for both).
-            const auto inner = baton::sim::run({.ranks = 2}, [](baton::communicator& nested) {
+            baton::sim::options inner_options{.ranks = 2};
+            if (mode == "nested-threads-exit") inner_options.context = baton::sim::rank_context::thread;
+            const auto inner = baton::sim::run(inner_options, [](baton::communicator& nested) {
                 return nested.allreduce(nested.rank() + 1, baton::op::sum);
             });
             std::printf("nested run: %d %d\n", inner.values[0], inner.values[1]);

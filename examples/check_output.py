@@ -12,8 +12,10 @@ import argparse
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import threading
 
 TIMEOUT = 30  # seconds per run; meson's own timeout is the outer bound
 
@@ -40,6 +42,9 @@ def parse_arguments():
              'SPEC is shell words, NAME=VALUE words set environment variables and the rest are arguments')
     add('--replay', action='store_true',
         help="running the command in stderr's 'replay:' line prints the same stdout and stderr")
+    add('--signal', choices=['INT', 'TERM'],
+        help='send the program this signal once it has printed the --after line (a stuck run, interrupted)')
+    add('--after', metavar='TEXT', help='with --signal: the stdout line to wait for before sending it')
     add('command', nargs=argparse.REMAINDER, help='-- program [arguments...]')
     options = parser.parse_args()
     if options.command[:1] == ['--']:
@@ -58,15 +63,34 @@ def environment(assignments):
 
 
 class Run:
-    def __init__(self, command, env):
+    def __init__(self, command, env, signal=None, after=None):
         self.command = command
         self.env_shown = ' '.join(f'{name}={value}' for name, value in sorted(env.items())
                                   if name.startswith('BATON_'))
+        if signal:
+            self.interrupt(env, signal, after)
+            return
         try:
             done = subprocess.run(command, env=env, capture_output=True, timeout=TIMEOUT)
             self.status, self.stdout, self.stderr = done.returncode, done.stdout, done.stderr
         except subprocess.TimeoutExpired as e:
             self.status, self.stdout, self.stderr = None, e.stdout or b'', e.stderr or b''
+
+    def interrupt(self, env, signal_name, after):
+        """Runs the command until it prints `after`, then sends it SIGINT or SIGTERM."""
+        process = subprocess.Popen(self.command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        hang = threading.Timer(TIMEOUT, process.kill)  # for a hang only: the line comes at once
+        hang.start()
+        printed = b''
+        for line in iter(process.stdout.readline, b''):
+            printed += line
+            if line.decode('utf-8', errors='replace').rstrip('\n') == after:
+                process.send_signal(getattr(signal, 'SIG' + signal_name))
+                break
+        rest, self.stderr = process.communicate()
+        hang.cancel()
+        self.stdout = printed + rest
+        self.status = process.returncode
 
     def shown(self):
         return ((self.env_shown + ' ') if self.env_shown else '') + shlex.join(self.command)
@@ -93,7 +117,7 @@ def main():
         return pattern
 
     base_env = environment(options.env)
-    first = Run(options.command, base_env)
+    first = Run(options.command, base_env, options.signal, options.after)
     failures = []
 
     if first.status is None:

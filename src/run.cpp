@@ -345,11 +345,15 @@ std::vector<std::string> meant(std::string_view word, const std::vector<std::str
         return {};  // not an option, or a number such as -1
     const std::string_view name = word.substr(start, word.find('=') - start);
     if (name == "n" || name == "np") return {"--ranks"};
-    std::vector<std::string> found;
-    for (const auto& option : names)
-        if (typos(name, option) <= (option.size() > 5 ? 2u : 1u) || (name.size() >= 3 && option.starts_with(name)))
-            found.push_back("--" + option);
-    return found;
+    // A misspelling first: "--rank" is --ranks, though --rank-timeout starts with it too.
+    std::vector<std::string> misspelled, started;
+    for (const auto& option : names) {
+        if (typos(name, option) <= (option.size() > 5 ? 2u : 1u))
+            misspelled.push_back("--" + option);
+        else if (name.size() >= 3 && option.starts_with(name))
+            started.push_back("--" + option);
+    }
+    return misspelled.empty() ? started : misspelled;
 }
 
 // Warns about the program's arguments that look like misspelled baton options (up to a "--",
@@ -423,6 +427,10 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
     const auto& fiber_stack = table.add("--fiber-stack", "BATON_FIBER_STACK", "BYTES",
                                         std::to_string(chosen.sim.fiber_stack_bytes),
                                         "Bytes of stack for each rank, with --context fiber");
+    const auto& rank_timeout =
+        table.add("--rank-timeout", "BATON_RANK_TIMEOUT", "SECONDS", "0",
+                  "When a rank runs its own code this long without a baton call (an endless loop?), end the run "
+                  "with the state of every rank (0: never)");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
@@ -460,6 +468,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         take_choice(context, chosen.sim.context,
                     {{"thread", sim::rank_context::thread}, {"fiber", sim::rank_context::fiber}});
         take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
+        take_number(rank_timeout, chosen.sim.rank_timeout_seconds, 0, 1u << 24);
         take_file(report_json, chosen.report_json);
         take_file(report_dot, chosen.report_dot);
         take_choice<std::string>(backend_choice, chosen.backend, {{"auto", "auto"}, {"sim", "sim"}, {"mpi", "mpi"}});
@@ -513,6 +522,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
 #ifdef BATON_HAVE_MPI
         mpi::launch_options mpi_options;
         mpi_options.synchronous_sends = chosen.sim.sends == sim::send_mode::synchronous;
+        mpi_options.rank_timeout_seconds = chosen.sim.rank_timeout_seconds;
         return mpi::run_world(argc, argv, mpi_options, body);
 #else
         std::cerr << "baton: "

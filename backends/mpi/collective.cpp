@@ -9,6 +9,7 @@
 #include "comm.hpp"
 #include "datatypes.hpp"
 #include "ops.hpp"
+#include "current_call.hpp"
 #include "request.hpp"
 
 namespace baton::mpi::detail {
@@ -69,12 +70,14 @@ void mpi_comm::too_small(std::string_view operation, std::size_t count, const ba
 }
 
 void mpi_comm::barrier(backend::location where) {
+    const current_call in_call("barrier", where);
     const MPI_Comm comm = comm_->handle;
     check(collective([&] { return MPI_Barrier(comm); }),
           *comm_, where, [&] { return described("barrier", ""); });
 }
 
 void mpi_comm::bcast(backend::recv_buffer data, int root, backend::location where) {
+    const current_call in_call("bcast", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(data.type);
     std::size_t count = data.count;
@@ -93,6 +96,7 @@ void mpi_comm::bcast(backend::recv_buffer data, int root, backend::location wher
 }
 
 void mpi_comm::scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) {
+    const current_call in_call("scatter", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const bool is_root = comm_->rank == root;
@@ -112,6 +116,7 @@ void mpi_comm::scatter(backend::send_view all, backend::recv_buffer mine, int ro
 }
 
 void mpi_comm::gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) {
+    const current_call in_call("gather", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "gather", where);
@@ -130,6 +135,7 @@ void mpi_comm::gather(backend::send_view mine, backend::recv_buffer all, int roo
 }
 
 void mpi_comm::allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
+    const current_call in_call("allgather", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "allgather", where);
@@ -144,6 +150,7 @@ void mpi_comm::allgather(backend::send_view mine, backend::recv_buffer all, back
 }
 
 void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
+    const current_call in_call("alltoall", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     const int block = to_int(all.count / static_cast<std::size_t>(comm_->size), *comm_, "alltoall", where);
@@ -182,6 +189,7 @@ void mpi_comm::reduction(std::string_view op_name, const backend::send_view& min
 
 void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
                       backend::location where) {
+    const current_call in_call("reduce", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "reduce", mine, result, op, comm_->rank == root ? result_at::this_rank : result_at::nowhere,
@@ -191,6 +199,7 @@ void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, cons
 
 void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
                          backend::location where) {
+    const current_call in_call("allreduce", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "allreduce", mine, result, op, result_at::this_rank,
@@ -199,6 +208,7 @@ void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, c
 }
 
 void mpi_comm::scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, backend::location where) {
+    const current_call in_call("scan", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "scan", mine, result, op, result_at::this_rank,
@@ -208,6 +218,7 @@ void mpi_comm::scan(backend::send_view mine, backend::recv_buffer result, const 
 
 void mpi_comm::exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
                       backend::location where) {
+    const current_call in_call("exscan", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "exscan", mine, result, op, comm_->rank != 0 ? result_at::this_rank : result_at::scratch,
@@ -219,6 +230,7 @@ void mpi_comm::exscan(backend::send_view mine, backend::recv_buffer result, cons
 
 void mpi_comm::gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
                        int root, backend::location where) {
+    const current_call in_call("gatherv", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const bool is_root = comm_->rank == root;
@@ -247,6 +259,7 @@ void mpi_comm::gatherv(backend::send_view mine, backend::recv_buffer all, std::v
 
 void mpi_comm::allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
                           backend::location where) {
+    const current_call in_call("allgatherv", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     auto call = [&] { return described("allgatherv", amount(mine.count, mine.type)); };
@@ -268,6 +281,7 @@ void mpi_comm::allgatherv(backend::send_view mine, backend::recv_buffer all, std
 
 void mpi_comm::scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
                         int root, backend::location where) {
+    const current_call in_call("scatterv", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const bool is_root = comm_->rank == root;

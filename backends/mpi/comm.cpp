@@ -8,6 +8,7 @@
 #include <baton/status.hpp>
 
 #include "datatypes.hpp"
+#include "current_call.hpp"
 #include "request.hpp"
 
 namespace baton::mpi::detail {
@@ -41,6 +42,7 @@ std::string mpi_comm::described(std::string_view operation, std::string_view arg
 // ---- Point-to-point ------------------------------------------------------------------------
 
 void mpi_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
+    const current_call in_call("send", where);
     if (!nothing_deferred()) {
         mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "send", where)->wait(where);
         return;
@@ -67,6 +69,7 @@ void mpi_comm::recv_failed(int code, const MPI_Status& mpi_status, int capacity,
 }
 
 status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
+    const current_call in_call("recv", where);
     if (!nothing_deferred()) [[unlikely]]
         return mpi_request::start_receive(comm_, into, source, tag, "recv", where)->wait(where);
     const MPI_Datatype type = transfer_type(into.type);
@@ -98,17 +101,20 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
 
 std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, int dest, int tag,
                                                        backend::location where) {
+    const current_call in_call("isend", where);
     if (!nothing_deferred()) progress();
     return mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "isend", where);
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::irecv(backend::recv_buffer into, int source, int tag,
                                                        backend::location where) {
+    const current_call in_call("irecv", where);
     if (!nothing_deferred()) progress();
     return mpi_request::start_receive(comm_, into, source, tag, "irecv", where);
 }
 
 status mpi_comm::probe(int source, int tag, backend::location where) {
+    const current_call in_call("probe", where);
     auto call = [&] {
         return described("probe", fmt::format("source={}, tag={}", shown_rank(source), shown_tag(tag)));
     };
@@ -126,6 +132,7 @@ status mpi_comm::probe(int source, int tag, backend::location where) {
 }
 
 std::optional<status> mpi_comm::iprobe(int source, int tag, backend::location where) {
+    const current_call in_call("iprobe", where);
     if (!nothing_deferred()) progress();
     int found = 0;
     MPI_Status mpi_status;
@@ -139,6 +146,7 @@ std::optional<status> mpi_comm::iprobe(int source, int tag, backend::location wh
 // ---- New communicators ---------------------------------------------------------------------
 
 std::unique_ptr<backend::comm_impl> mpi_comm::split(int color, int key, backend::location where) {
+    const current_call in_call("split", where);
     if (!nothing_deferred()) progress();
     MPI_Comm made = MPI_COMM_NULL;
     check(MPI_Comm_split(comm_->handle, color == undefined ? MPI_UNDEFINED : color, key, &made), *comm_, where,
@@ -150,6 +158,7 @@ std::unique_ptr<backend::comm_impl> mpi_comm::split(int color, int key, backend:
 }
 
 std::unique_ptr<backend::comm_impl> mpi_comm::dup(backend::location where) {
+    const current_call in_call("dup", where);
     if (!nothing_deferred()) progress();
     MPI_Comm made = MPI_COMM_NULL;
     check(MPI_Comm_dup(comm_->handle, &made), *comm_, where, [&] { return described("dup", ""); });

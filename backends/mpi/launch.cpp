@@ -9,6 +9,7 @@
 #include <baton/communicator.hpp>
 
 #include "comm.hpp"
+#include "current_call.hpp"
 #include "datatypes.hpp"
 #include "mpi_api.hpp"
 #include "ops.hpp"
@@ -43,8 +44,9 @@ int run_world(int& argc, char**& argv, const launch_options& options,
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     detail::init_datatypes();
     detail::init_ops();
-    int world_rank = 0;
+    int world_rank = 0, world_size = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &world_size);
 
     {
         // baton's world is a duplicate, so that the program's own MPI calls on MPI_COMM_WORLD
@@ -53,6 +55,8 @@ int run_world(int& argc, char**& argv, const launch_options& options,
         if (MPI_Comm_dup(MPI_COMM_WORLD, &handle) != MPI_SUCCESS) abort_job(world_rank, "MPI_Comm_dup failed");
         detail::settings settings{.synchronous_sends = options.synchronous_sends};
         communicator world(std::make_unique<detail::mpi_comm>(handle, "world", true, settings));
+        // SIGTERM from mpiexec (one rank failed, or Ctrl-C) or an endless loop: say where this rank is.
+        const detail::watched_rank watched(world_rank, world_size, options.rank_timeout_seconds);
         try {
             body(world);
         } catch (const std::exception& e) {

@@ -12,6 +12,7 @@ namespace baton::mpi {
 
 struct launch_options {
     bool synchronous_sends = false;  // --sends synchronous: every send is MPI_Ssend
+    unsigned rank_timeout_seconds = 0;  // --rank-timeout: see watchdog.hpp (0: none)
 };
 
 // Initializes MPI (unless the program already has), runs `body` on this process's rank of a

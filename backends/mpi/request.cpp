@@ -10,6 +10,7 @@
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
 
+#include "current_call.hpp"
 #include "datatypes.hpp"
 
 namespace baton::mpi::detail {
@@ -297,7 +298,8 @@ bool mpi_request::poll() {
     return phase_ == phase::done;
 }
 
-status mpi_request::wait(backend::location) {
+status mpi_request::wait(backend::location where) {
+    const current_call in_call("wait", where);
     while (phase_ != phase::done) {
         if (phase_ == phase::active && nothing_deferred()) {
             MPI_Status mpi_status;
@@ -311,14 +313,16 @@ status mpi_request::wait(backend::location) {
     return take_result();
 }
 
-std::optional<status> mpi_request::test(backend::location) {
+std::optional<status> mpi_request::test(backend::location where) {
+    const current_call in_call("test", where);
     if (phase_ == phase::active && !nothing_deferred()) progress();
     if (!poll()) return std::nullopt;
     return take_result();
 }
 
 std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
-                                  backend::location) {
+                                  backend::location where) {
+    const current_call in_call("wait_any", where);
     // MPI wants the handles side by side: on the stack for a few, so that waiting allocates nothing.
     std::array<MPI_Request, 16> few;
     std::vector<MPI_Request> many;

@@ -50,7 +50,8 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     : opts_(opts), body_(body), scheduler_(opts, opts.ranks),
       replay_(opts.program.empty() ? "sim::run with " + to_flags(opts)
                                    : opts.program + ' ' + to_flags(opts) +
-                                         (opts.program_args.empty() ? "" : ' ' + opts.program_args)) {
+                                         (opts.program_args.empty() ? "" : ' ' + opts.program_args)),
+      watch_(opts.rank_timeout_seconds, true, [this](const std::string& headline) { return state_report(headline); }) {
     if (opts.ranks < 1)
         throw usage_error("sim::run: ranks must be at least 1, not " + std::to_string(opts.ranks));
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
@@ -96,6 +97,7 @@ run_outcome engine::run() {
         if (started_ == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
+    watch_.running(-1);
     fatal_signals_reported.ranks_done();  // fibers ran on this very thread
     if (!error_) check_unreceived();
     if (const auto& why = scheduler_.divergence();
@@ -130,6 +132,7 @@ void engine::rank_main(int self) {
 }
 
 void engine::finish(int self) {
+    watch_.progressed();
     auto& slot = *ranks_[static_cast<std::size_t>(self)];
     slot.state = rank_state::finished;
     ++finished_;
@@ -169,7 +172,10 @@ void engine::hand_off(int self) {
 }
 
 void engine::resumed(int self) {
-    mark_rank_thread(self, &replay_);  // fibers share one thread: say which rank runs now
+    // Fibers share one thread: say which rank runs now.
+    mark_rank_thread(self, &replay_, &ranks_[static_cast<std::size_t>(self)]->last);
+    watch_.running(self);
+    call_made();
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
     // rank that runs at the step asked for (see README, "Finding the bugs that show up only
     // sometimes").
@@ -177,11 +183,13 @@ void engine::resumed(int self) {
 }
 
 void engine::call_without_switch(int) {
+    call_made();
     if (aborting_) throw run_aborted{};
     polls_.progress();
 }
 
 void engine::schedule_point(int self, call_kind kind) {
+    call_made();
     if (aborting_) throw run_aborted{};
     if (kind == call_kind::acts) polls_.progress();
     hand_off(self);
@@ -189,6 +197,7 @@ void engine::schedule_point(int self, call_kind kind) {
 }
 
 void engine::wait_until(int self, const blocker& what, const std::source_location& where) {
+    call_made();
     if (aborting_) throw run_aborted{};
     auto& slot = *ranks_[static_cast<std::size_t>(self)];
     while (!what.ready()) {
@@ -355,6 +364,7 @@ void engine::remember(int rank, std::string_view operation, int peer, int tag, s
     call.bytes = bytes;
     call.comm = comm.label;
     call.where = where;
+    slot.last = {operation, where.file_name(), static_cast<unsigned>(where.line())};
 }
 
 void engine::record(event e) {

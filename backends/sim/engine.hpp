@@ -27,9 +27,11 @@
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
+#include "../common/watchdog.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
 #include "polling.hpp"
+#include "process_exit.hpp"
 #include "scheduler.hpp"
 
 namespace baton::sim::detail {
@@ -139,6 +141,11 @@ public:
     // How reports say to reproduce this run.
     const std::string& replay_hint() const;
 
+    // The state of every rank, as a report under `headline`: who runs, who is blocked in which
+    // call at which line and waits for whom, who has finished. What the watchdog prints when the
+    // run is interrupted or a rank runs its own code for too long.
+    std::string state_report(const std::string& headline) const;
+
 private:
     enum class rank_state { runnable, blocked, finished };
     // One call remembered for reports; no allocation, as every call makes one.
@@ -157,12 +164,19 @@ private:
         const blocker* waiting = nullptr;
         std::source_location waiting_at;
         std::array<recent_call, recent_kept> recent;  // a ring: call number n is at n % recent_kept
+        last_call_note last;  // the newest of them, for a crash report (process_exit.hpp)
         std::uint64_t calls = 0;
     };
     // `rank`'s remembered calls as report lines, newest first.
     std::vector<std::string> recent_calls(int rank) const;
     // `self` has the CPU (again, or for the first time).
     void resumed(int self);
+    // Every call passes here: the watchdog sees that the running rank is not stuck in its own
+    // code, and an interrupted run stops at the running rank's call (watchdog.hpp).
+    void call_made() {
+        watch_.progressed();
+        if (watch_.stop_requested()) [[unlikely]] watch_.stop_here();
+    }
 
     // What each rank's context runs.
     void rank_main(int self);
@@ -213,6 +227,8 @@ private:
     // The first stuck set buffering was granted to, as a certain deadlock (settle_stuck).
     std::optional<finding> granted_from_;
     poll_watch polls_;
+    // Last: it reads the rest from the watchdog's thread, so it goes first.
+    baton::detail::watch watch_;
 };
 
 }  // namespace baton::sim::detail

@@ -23,6 +23,7 @@ namespace {
 // __tls_get_addr (the library may be built position-independent).
 [[gnu::tls_model("initial-exec")]] thread_local int current_rank_ = -1;
 [[gnu::tls_model("initial-exec")]] thread_local const std::string* current_replay = nullptr;
+[[gnu::tls_model("initial-exec")]] thread_local const last_call_note* current_last_call = nullptr;
 
 struct sigaction previous_abort_action;
 
@@ -58,6 +59,21 @@ void say_replay() {
         say(*current_replay);
     }
     say("\n");
+}
+
+// Where the running rank was: what it called last (it may be in that call still).
+void say_last_call() {
+    if (!current_last_call) return;
+    if (current_last_call->operation.empty()) {
+        say("\n  before its first baton call");
+        return;
+    }
+    say("\n  its last baton call: ");
+    say(current_last_call->operation);
+    say(" at ");
+    say(current_last_call->file ? current_last_call->file : "?");
+    say(":");
+    say_number(current_last_call->line);
 }
 
 void say_rank(std::string_view what) {
@@ -155,6 +171,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
         say(")");
     }
     say("; the whole run ends here");
+    say_last_call();
     say_replay();
     // Die of the same signal, so that the status (and a core dump) are what they would have been.
     struct sigaction default_action {};
@@ -166,7 +183,8 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
 
 }  // namespace
 
-active_run::active_run() : rank_before_(current_rank_), replay_before_(current_replay) {
+active_run::active_run()
+    : rank_before_(current_rank_), replay_before_(current_replay), last_before_(current_last_call) {
     if (!has_alternate_stack) give_thread_an_alternate_stack();
     std::lock_guard lock(active_runs_mutex);
     if (active_runs++ > 0) return;
@@ -181,6 +199,7 @@ active_run::active_run() : rank_before_(current_rank_), replay_before_(current_r
 void active_run::ranks_done() noexcept {
     current_rank_ = rank_before_;
     current_replay = replay_before_;
+    current_last_call = last_before_;
 }
 
 active_run::~active_run() {
@@ -204,10 +223,11 @@ void install_exit_handlers() {
 
 int current_rank() noexcept { return current_rank_; }
 
-void mark_rank_thread(int rank, const std::string* replay) {
+void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last) {
     if (rank >= 0 && !has_alternate_stack) give_thread_an_alternate_stack();
     current_rank_ = rank;
     current_replay = replay;
+    current_last_call = last;
 }
 
 }  // namespace baton::sim::detail

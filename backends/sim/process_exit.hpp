@@ -5,14 +5,22 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace baton::sim::detail {
 
+// A rank's last baton call, as a crash report names it: plain data, read by a signal handler.
+struct last_call_note {
+    std::string_view operation;  // a literal ("send", "allreduce"); empty before the first call
+    const char* file = nullptr;
+    unsigned line = 0;
+};
+
 // Installs the SIGABRT and exit handlers that say which rank ended the process (once per process).
 void install_exit_handlers();
-// Marks the calling thread as running rank `rank` of a run replayed by `replay`. Cheap: fibers
-// call it at every switch.
-void mark_rank_thread(int rank, const std::string* replay);
+// Marks the calling thread as running rank `rank` of a run replayed by `replay`, whose last call
+// is `last` (if known). Cheap: fibers call it at every switch.
+void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last = nullptr);
 // The rank last marked on the calling thread (-1: none).
 int current_rank() noexcept;
 
@@ -36,6 +44,7 @@ public:
 private:
     int rank_before_;
     const std::string* replay_before_;
+    const last_call_note* last_before_;
 };
 
 // Defined in fiber_contexts.cpp, called from the signal handler (so async-signal-safe: it only

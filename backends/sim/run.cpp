@@ -86,6 +86,22 @@ rank_context default_rank_context() {
     return *from_environment;
 }
 
+unsigned default_rank_timeout() {
+    static const std::optional<unsigned> from_environment = []() -> std::optional<unsigned> {
+        const char* text = std::getenv("BATON_RANK_TIMEOUT");
+        if (!text || !*text) return 0u;
+        unsigned seconds = 0;
+        const std::string_view view(text);
+        const auto [end, error] = std::from_chars(view.data(), view.data() + view.size(), seconds);
+        if (error != std::errc{} || end != view.data() + view.size()) return std::nullopt;
+        return seconds;
+    }();
+    if (!from_environment)
+        throw usage_error(fmt::format("BATON_RANK_TIMEOUT={}: expected whole seconds (0 for no timeout)",
+                                      std::getenv("BATON_RANK_TIMEOUT")));
+    return *from_environment;
+}
+
 std::string to_flags(const options& opts) {
     std::string flags = fmt::format("--ranks {}", opts.ranks);
     if (opts.schedule == schedule::systematic)

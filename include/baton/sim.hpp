@@ -75,6 +75,11 @@ enum class rank_context {
 // another value.
 rank_context default_rank_context();
 
+// What the environment variable BATON_RANK_TIMEOUT says (whole seconds), or 0 (no timeout) when
+// it is unset: so a test suite (`meson test`) can turn it on for every run. Throws usage_error for
+// another value.
+unsigned default_rank_timeout();
+
 struct options {
     int ranks = 4;
     std::uint64_t seed = 1;
@@ -88,6 +93,10 @@ struct options {
     std::uint64_t break_at_step = 0;   // raise SIGTRAP in the running rank at this step (0: never)
     bool record = false;               // keep the event log (result.events)
     sim::rank_context context = default_rank_context();
+    // A rank that runs its own code this many seconds without a baton call (an endless loop)
+    // ends the process with the state of every rank (0: never). Interrupting a run (SIGINT,
+    // SIGTERM) prints the same report, whatever this is.
+    unsigned rank_timeout_seconds = default_rank_timeout();
     std::size_t fiber_stack_bytes = 256 * 1024;  // rank_context::fiber: each rank's stack
     bool plan_is_exact = true;         // a plan recorded from a run: report a run that does not follow it
     // How reports say to replay the run: "<program> <flags for these options> <program_args>";

@@ -139,6 +139,7 @@ TEST_CASE("numbers are decimal and in range: nothing wraps") {
     check_rejected(run({"--pct-depth", "0"}), "baton: --pct-depth 0: expected a whole number from 1 to 1000");
     check_rejected(run({"--fiber-stack", "4096"}),
                    "baton: --fiber-stack 4096: expected a whole number from 16384 to 1073741824");
+    check_rejected(run({"--rank-timeout", "-1"}), "baton: --rank-timeout -1: expected a whole number from 0 to 16777216");
 
     const auto largest = run({"--seed", "18446744073709551615", "--ranks", "2"});
     CHECK(largest.status == 0);

@@ -1,0 +1,57 @@
+// The state of every rank at any moment, for a run interrupted (SIGINT, SIGTERM) or stopped by the
+// rank timeout: the same lines as a deadlock report (call, line, whom it waits for, the calls
+// before), for every rank that has not finished.
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+
+#include "engine.hpp"
+
+namespace baton::sim::detail {
+
+namespace {
+
+// Enough lines to see what a run of a few ranks does; a run of 100 000 says how many more.
+constexpr std::size_t ranks_shown = 32;
+
+}  // namespace
+
+std::string engine::state_report(const std::string& headline) const {
+    const int running = watch_.running_rank();
+    std::vector<rank_call> calls;
+    std::vector<int> finished;
+    std::size_t blocked = 0, ready = 0, left_out = 0;
+    for (int r = 0; r < started_; ++r) {
+        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        rank_call call{r, "", "", {}};
+        if (slot.state == rank_state::finished) {
+            finished.push_back(r);
+            continue;
+        }
+        if (slot.state == rank_state::blocked && slot.waiting) {
+            ++blocked;
+            const rank_list waits_for = slot.waiting->waits_for();
+            call = {r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
+                    {waits_for.begin(), waits_for.end()}};
+        } else {
+            ++ready;
+            call.call = r == running ? "running" : "ready to run, waiting for its turn";
+        }
+        // The running rank is always shown: it is the one a hang is most likely in.
+        if (calls.size() >= ranks_shown && r != running) {
+            ++left_out;
+            continue;
+        }
+        call.recent = recent_calls(r);
+        calls.push_back(std::move(call));
+    }
+    std::string summary = fmt::format("{}\n  at step {}: {} ranks blocked, {} running or ready, {} finished", headline,
+                                      scheduler_.steps(), blocked, ready, finished.size());
+    if (started_ < opts_.ranks) summary += fmt::format(", {} not started yet", opts_.ranks - started_);
+    if (left_out > 0) summary += fmt::format(" ({} ranks not shown)", left_out);
+    finding f = make_finding(finding_kind::deadlock, std::move(summary), std::move(calls));
+    if (finished.size() <= ranks_shown) f.finished = std::move(finished);
+    return f.text();
+}
+
+}  // namespace baton::sim::detail

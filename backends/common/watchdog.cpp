@@ -36,9 +36,6 @@ namespace {
 
 constexpr int stop_signals[] = {SIGINT, SIGTERM};
 
-// The watched run whose rank runs on this thread: a run started there is nested in it.
-thread_local watch* running_here = nullptr;
-
 // The write end of the pipe the signal handlers wake the watchdog through (-1: no watchdog yet).
 volatile std::sig_atomic_t wake_fd = -1;
 volatile std::sig_atomic_t stop_signals_seen = 0;
@@ -77,7 +74,6 @@ public:
 
     void add(watch& w) {
         std::lock_guard lock(mutex_);
-        w.parent_ = running_here;
         w.quiet_since_ms_ = now_ms();
         if (stopping_) w.stop_.store(true, std::memory_order_relaxed);
         if (watches_.empty()) install_handlers();
@@ -184,9 +180,10 @@ private:
         return text;
     }
 
-    bool has_nested_run(const watch& w) const {
-        return std::any_of(watches_.begin(), watches_.end(), [&](const watch* v) { return v->parent_ == &w; });
-    }
+    // A run started after `w` and still going: perhaps nested in `w` (a rank of `w` runs it, and
+    // makes no call of `w`'s meanwhile), which is watched on its own. (Or a run on another
+    // thread: then `w`'s timeout waits for it to end, which is late but never wrong.)
+    bool newer_run_than(const watch& w) const { return watches_.back() != &w; }
 
     // SIGINT or SIGTERM: every run says where its ranks are, then the process dies of the signal.
     void stop_for_signal(int signal) {
@@ -235,7 +232,7 @@ private:
             const int rank = w->running_.load(std::memory_order_acquire);
             // A rank blocked in a call, or running a nested run (watched on its own), is not stuck.
             if (progress != w->seen_progress_ || rank < 0 || w->in_call_.load(std::memory_order_acquire) ||
-                has_nested_run(*w)) {
+                newer_run_than(*w)) {
                 w->seen_progress_ = progress;
                 w->quiet_since_ms_ = now;
                 continue;
@@ -266,19 +263,11 @@ private:
 };
 
 watch::watch(unsigned rank_timeout_seconds, bool reports_itself, describe_fn describe)
-    : timeout_(rank_timeout_seconds), reports_itself_(reports_itself), describe_(std::move(describe)), parent_(nullptr) {
+    : timeout_(rank_timeout_seconds), reports_itself_(reports_itself), describe_(std::move(describe)) {
     watchdog::get().add(*this);
 }
 
-watch::~watch() {
-    watchdog::get().remove(*this);
-    if (running_here == this) running_here = parent_;
-}
-
-void watch::running(int rank) noexcept {
-    running_.store(rank, std::memory_order_release);
-    if (rank >= 0) running_here = this;
-}
+watch::~watch() { watchdog::get().remove(*this); }
 
 void watch::stop_here() { watchdog::get().stop_here(*this); }
 

@@ -40,7 +40,7 @@ public:
 
     // ---- From the ranks: cheap (plain stores on x86), as they are called at every baton call --
     // `rank` runs now (-1: no rank runs: before the first, after the last, between two).
-    void running(int rank) noexcept;
+    void running(int rank) noexcept { running_.store(rank, std::memory_order_release); }
     int running_rank() const noexcept { return running_.load(std::memory_order_acquire); }
     // A baton call happened: the running rank is not stuck in its own code.
     void progressed() noexcept {
@@ -67,7 +67,6 @@ private:
     const unsigned timeout_;
     const bool reports_itself_;
     const describe_fn describe_;
-    watch* parent_;  // the run whose rank started this one (a nested run), or null
     std::atomic<int> running_{-1};
     std::atomic<std::uint64_t> progress_{0};
     std::atomic<bool> in_call_{false};

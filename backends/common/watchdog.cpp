@@ -16,15 +16,10 @@
 
 #include <fmt/format.h>
 
+#include "sanitizers.hpp"
+
 // The watchdog reads a run's state from its own thread while the running rank runs its own code;
 // ThreadSanitizer is told to ignore those reads (see describe_from_outside).
-#if defined(__SANITIZE_THREAD__)
-#define BATON_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define BATON_TSAN 1
-#endif
-#endif
 #ifdef BATON_TSAN
 extern "C" void AnnotateIgnoreReadsBegin(const char* file, int line);
 extern "C" void AnnotateIgnoreReadsEnd(const char* file, int line);

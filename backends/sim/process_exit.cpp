@@ -153,6 +153,12 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
         say(": a stack overflow; give ranks more stack with --fiber-stack BYTES (now ");
         say_number(stack_bytes);
         say(")");
+    } else if (signal == SIGSEGV && in_thread_stack_overflow(info->si_addr, stack_bytes)) {
+        // glibc gives new threads the stack size of RLIMIT_STACK, as read when the program started.
+        say(" just below its thread's stack: a stack overflow; give thread ranks more stack with ulimit -s KIB "
+            "before starting the program (now ");
+        say_number(stack_bytes / 1024);
+        say(" KiB), or run ranks as fibers with --context fiber --fiber-stack BYTES");
     }
     say("; the whole run ends here");
     say_replay();

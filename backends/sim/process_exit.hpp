@@ -42,5 +42,8 @@ private:
 // reads the calling thread's running fiber stacks): whether `address` is in the guard page below
 // a fiber rank's stack on this thread; if so which rank's, and how big each rank's stack is.
 bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_bytes) noexcept;
+// Defined in thread_contexts.cpp, likewise: whether `address` is just below the stack of the
+// thread rank running on this thread (an overflow); if so how big that stack is.
+bool in_thread_stack_overflow(const void* address, std::size_t& stack_bytes) noexcept;
 
 }  // namespace baton::sim::detail

@@ -20,15 +20,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
-#include <new>
+#include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include <boost/context/fiber.hpp>
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
 
 #include "contexts.hpp"
 #include "process_exit.hpp"
@@ -116,19 +121,19 @@ std::size_t max_memory_maps() {
 // rank), as long as the process may have that many separate mappings: mprotect splits the range.
 class stack_region {
 public:
-    stack_region(int ranks, std::size_t stack_bytes) {
-        const std::size_t page = page_size();
-        usable_ = (stack_bytes + page - 1) / page * page;
+    stack_region(int ranks, std::size_t stack_bytes) : page_(page_size()) {
+        usable_ = (stack_bytes + page_ - 1) / page_ * page_;
         const std::size_t count = static_cast<std::size_t>(ranks);
+        check_fits_in_memory(count);
         guarded_ = 2 * count + 4096 < max_memory_maps();
-        stride_ = usable_ + (guarded_ ? page : 0);
+        stride_ = usable_ + (guarded_ ? page_ : 0);
         bytes_ = stride_ * count;
         void* base = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (base == MAP_FAILED) throw std::bad_alloc();
+        if (base == MAP_FAILED) throw error(cannot_reserve(count, errno));
         base_ = static_cast<std::byte*>(base);
         if (guarded_)
             for (std::size_t r = 0; r < count; ++r)
-                if (::mprotect(base_ + r * stride_, page, PROT_NONE) != 0) {
+                if (::mprotect(base_ + r * stride_, page_, PROT_NONE) != 0) {
                     ::munmap(base_, bytes_);
                     throw std::system_error(errno, std::generic_category(), "guard page of a fiber stack");
                 }
@@ -145,12 +150,32 @@ public:
         const auto* a = static_cast<const std::byte*>(address);
         if (!guarded_ || a < base_ || a >= base_ + bytes_) return -1;
         const auto offset = static_cast<std::size_t>(a - base_);
-        return offset % stride_ < stride_ - usable_ ? static_cast<int>(offset / stride_) : -1;
+        return offset % stride_ < page_ ? static_cast<int>(offset / stride_) : -1;
     }
 
 private:
+    // Each rank touches at least the top page of its stack when its fiber is made: a run that
+    // needs more pages than the machine has would only end when the kernel kills the process.
+    void check_fits_in_memory(std::size_t count) const {
+        const std::uint64_t needed = static_cast<std::uint64_t>(count) * page_, there = memory_and_swap();
+        if (there == 0 || needed <= there) return;
+        throw error(fmt::format("sim::run: {} fiber ranks need at least {} of memory (a {} page of stack "
+                                "each, touched when the rank is made), more than this machine's {} of "
+                                "memory and swap\n  use fewer ranks",
+                                count, in_binary_units(needed), in_binary_units(page_), in_binary_units(there)));
+    }
+
+    std::string cannot_reserve(std::size_t count, int mmap_error) const {
+        std::string text = fmt::format("sim::run: cannot reserve {} of address space for the stacks of {} fiber "
+                                       "ranks ({} bytes each{}): {}",
+                                       in_binary_units(bytes_), count, usable_, guarded_ ? ", and a guard page" : "",
+                                       std::strerror(mmap_error));
+        if (const std::string limit = address_space_limit(); !limit.empty()) text += "\n  " + limit;
+        return text + "\n  use fewer ranks or a smaller --fiber-stack";
+    }
+
     std::byte* base_ = nullptr;
-    std::size_t bytes_ = 0, stride_ = 0, usable_ = 0;
+    std::size_t page_ = 0, bytes_ = 0, stride_ = 0, usable_ = 0;
     bool guarded_ = false;
 };
 

@@ -6,8 +6,13 @@
 #include <chrono>
 #include <cstdint>
 #include <semaphore>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
 
 #include "contexts.hpp"
 #include "process_exit.hpp"
@@ -79,6 +84,22 @@ void note_rank_stack() {
     ::pthread_attr_destroy(&attributes);
 }
 
+// Why a rank's thread could not be made, and what to change.
+std::string no_thread_for(std::size_t ranks, const std::system_error& why) {
+    std::size_t stack = 0;
+    pthread_attr_t defaults;
+    if (::pthread_getattr_default_np(&defaults) == 0) {
+        ::pthread_attr_getstacksize(&defaults, &stack);
+        ::pthread_attr_destroy(&defaults);
+    }
+    std::string text = fmt::format("its thread could not be made ({})\n  {} thread ranks reserve {} of address space "
+                                   "for their stacks ({} each: the stack size ulimit -s gives threads)",
+                                   why.code().message(), ranks, in_binary_units(ranks * stack), in_binary_units(stack));
+    const std::string limit = address_space_limit();
+    text += "\n  " + (limit.empty() ? "the system limits threads too (ulimit -u, /proc/sys/kernel/threads-max)" : limit);
+    return text + "\n  use fewer ranks, or fiber ranks (--context fiber), which take far less";
+}
+
 class thread_contexts final : public rank_contexts {
 public:
     thread_contexts(int ranks, rank_entry entry)
@@ -93,11 +114,15 @@ public:
     }
 
     void create(int rank) override {
-        slot_of(rank).thread = std::thread([this, rank] {
-            note_rank_stack();
-            slot_of(rank).turn.take(false);
-            entry_(rank);
-        });
+        try {
+            slot_of(rank).thread = std::thread([this, rank] {
+                note_rank_stack();
+                slot_of(rank).turn.take(false);
+                entry_(rank);
+            });
+        } catch (const std::system_error& e) {
+            throw error(no_thread_for(slots_.size(), e));
+        }
     }
 
     void run(int first) override {

@@ -46,4 +46,9 @@ bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_byte
 // thread rank running on this thread (an overflow); if so how big that stack is.
 bool in_thread_stack_overflow(const void* address, std::size_t& stack_bytes) noexcept;
 
+// Fiber rank `rank` went below its stack of `stack_bytes` (fiber_contexts.cpp finds it when the
+// rank switches, where no guard page stopped it). The memory there, maybe another rank's stack,
+// is overwritten, so nothing can be unwound: says which rank and how to replay, then aborts.
+[[noreturn]] void die_of_fiber_stack_overflow(int rank, std::size_t stack_bytes);
+
 }  // namespace baton::sim::detail

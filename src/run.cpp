@@ -13,6 +13,7 @@
 #include <deque>
 #include <iostream>
 #include <limits>
+#include <new>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@
 #include <baton/sim.hpp>
 #include <baton/trace.hpp>
 
+#include "../backends/sim/contexts.hpp"
 #ifdef BATON_HAVE_MPI
 #include "../backends/mpi/launch.hpp"
 #endif
@@ -168,6 +170,14 @@ int simulate(settings& chosen, const std::function<void(communicator&)>& body) {
         return 0;
     } catch (const check_failed& e) {
         report(chosen, e.findings());
+    } catch (const std::bad_alloc&) {
+        // Not from the ranks (what they throw is a finding): the simulator's own state, per rank.
+        std::cout << std::flush;
+        std::cerr << "baton: out of memory (std::bad_alloc) for the simulator's state of " << chosen.sim.ranks
+                  << " ranks\n";
+        if (const std::string limit = sim::detail::address_space_limit(); !limit.empty())
+            std::cerr << "  " << limit << '\n';
+        std::cerr << "  use fewer ranks\n";
     } catch (const std::exception& e) {
         std::cout << std::flush;
         std::cerr << "baton: " << e.what() << '\n';

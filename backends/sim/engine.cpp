@@ -54,15 +54,17 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
       watch_(opts.rank_timeout_seconds, true, [this](const std::string& headline) { return state_report(headline); }) {
     if (opts.ranks < 1)
         throw usage_error("sim::run: ranks must be at least 1, not " + std::to_string(opts.ranks));
+    // First: the contexts say at once when the ranks cannot fit (fiber stacks), before the rest
+    // takes memory for each rank.
+    auto entry = [this](int rank) { rank_main(rank); };
+    contexts_ = opts.context == rank_context::fiber ? make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry)
+                                                    : make_thread_contexts(opts.ranks, entry);
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) everyone[static_cast<std::size_t>(r)] = r;
     make_comm("world", std::move(everyone));
     ranks_.reserve(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) ranks_.push_back(std::make_unique<rank_slot>());
     install_exit_handlers();
-    auto entry = [this](int rank) { rank_main(rank); };
-    contexts_ = opts.context == rank_context::fiber ? make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry)
-                                                    : make_thread_contexts(opts.ranks, entry);
 }
 
 engine::~engine() {

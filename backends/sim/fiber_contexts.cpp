@@ -20,15 +20,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
-#include <new>
+#include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include <boost/context/fiber.hpp>
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
 
 #include "contexts.hpp"
 #include "process_exit.hpp"
@@ -114,43 +119,81 @@ std::size_t max_memory_maps() {
 // a rank touches it, so 100 000 ranks of 256 KiB each cost address space, not memory. Each stack
 // has an inaccessible guard page below it (an overflow faults instead of corrupting the next
 // rank), as long as the process may have that many separate mappings: mprotect splits the range.
+// Beyond that (about 30 000 ranks) only the lowest stack has one, and a rank that overflows runs
+// into the stack below its own, silently: overflowed() catches that when the rank next switches.
 class stack_region {
 public:
-    stack_region(int ranks, std::size_t stack_bytes) {
-        const std::size_t page = page_size();
-        usable_ = (stack_bytes + page - 1) / page * page;
+    stack_region(int ranks, std::size_t stack_bytes) : page_(page_size()) {
+        usable_ = (stack_bytes + page_ - 1) / page_ * page_;
         const std::size_t count = static_cast<std::size_t>(ranks);
+        check_fits_in_memory(count);
         guarded_ = 2 * count + 4096 < max_memory_maps();
-        stride_ = usable_ + (guarded_ ? page : 0);
-        bytes_ = stride_ * count;
+        stride_ = usable_ + (guarded_ ? page_ : 0);
+        bytes_ = (guarded_ ? 0 : page_) + stride_ * count;  // unguarded: one guard page below them all
         void* base = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (base == MAP_FAILED) throw std::bad_alloc();
+        if (base == MAP_FAILED) throw error(cannot_reserve(count, errno));
         base_ = static_cast<std::byte*>(base);
-        if (guarded_)
-            for (std::size_t r = 0; r < count; ++r)
-                if (::mprotect(base_ + r * stride_, page, PROT_NONE) != 0) {
-                    ::munmap(base_, bytes_);
-                    throw std::system_error(errno, std::generic_category(), "guard page of a fiber stack");
-                }
+        for (std::size_t r = 0; r < (guarded_ ? count : 1); ++r)
+            if (::mprotect(base_ + r * stride_, page_, PROT_NONE) != 0) {
+                ::munmap(base_, bytes_);
+                throw std::system_error(errno, std::generic_category(), "guard page of a fiber stack");
+            }
     }
     ~stack_region() { ::munmap(base_, bytes_); }
     stack_region(const stack_region&) = delete;
     stack_region& operator=(const stack_region&) = delete;
 
     // The lowest usable address of `rank`'s stack, and its size.
-    void* bottom(int rank) const { return base_ + static_cast<std::size_t>(rank) * stride_ + (stride_ - usable_); }
+    void* bottom(int rank) const { return base_ + page_ + static_cast<std::size_t>(rank) * stride_; }
     std::size_t size() const { return usable_; }
     // Which rank's guard page holds `address`, or -1. Async-signal-safe (reads members only).
     int guard_owner(const void* address) const noexcept {
         const auto* a = static_cast<const std::byte*>(address);
-        if (!guarded_ || a < base_ || a >= base_ + bytes_) return -1;
+        if (a < base_ || a >= base_ + bytes_) return -1;
         const auto offset = static_cast<std::size_t>(a - base_);
-        return offset % stride_ < stride_ - usable_ ? static_cast<int>(offset / stride_) : -1;
+        return offset < page_ || (guarded_ && offset % stride_ < page_) ? static_cast<int>(offset / stride_) : -1;
+    }
+
+    // Whether `rank`, which just gave the CPU up with its stack pointer at `sp`, has gone below its
+    // stack: it is down there now, or it was and wrote to the lowest bytes of its stack, which a
+    // rank that stays within its stack never reaches. Those bytes are checked for the zeros they
+    // were mapped with, not for a pattern written there: writing one would commit a page of memory
+    // per rank (0.4 GiB at 100 000 ranks), while reading a page never written reads the kernel's
+    // one zero page, shared by every rank and so in the cache. A frame may still skip the bytes or
+    // write zeros there; reading a whole page at every switch would cost too much.
+    // Not instrumented: under AddressSanitizer the overflowing frames' redzones may lie there.
+    __attribute__((no_sanitize("address", "thread"))) bool overflowed(int rank, const void* sp) const noexcept {
+        const auto* low = static_cast<const std::uint64_t*>(bottom(rank));
+        std::uint64_t written = 0;
+        for (std::size_t i = 0; i < canary_words; ++i) written |= low[i];
+        return written != 0 || static_cast<const void*>(low + canary_words) > sp;
     }
 
 private:
+    static constexpr std::size_t canary_words = 8;  // 64 bytes: one cache line, read in a few ns
+
+    // Each rank touches at least the top page of its stack when its fiber is made: a run that
+    // needs more pages than the machine has would only end when the kernel kills the process.
+    void check_fits_in_memory(std::size_t count) const {
+        const std::uint64_t needed = static_cast<std::uint64_t>(count) * page_, there = memory_and_swap();
+        if (there == 0 || needed <= there) return;
+        throw error(fmt::format("sim::run: {} fiber ranks need at least {} of memory (a {} page of stack "
+                                "each, touched when the rank is made), more than this machine's {} of "
+                                "memory and swap\n  use fewer ranks",
+                                count, in_binary_units(needed), in_binary_units(page_), in_binary_units(there)));
+    }
+
+    std::string cannot_reserve(std::size_t count, int mmap_error) const {
+        std::string text = fmt::format("sim::run: cannot reserve {} of address space for the stacks of {} fiber "
+                                       "ranks ({} bytes each{}): {}",
+                                       in_binary_units(bytes_), count, usable_, guarded_ ? ", and a guard page" : "",
+                                       std::strerror(mmap_error));
+        if (const std::string limit = address_space_limit(); !limit.empty()) text += "\n  " + limit;
+        return text + "\n  use fewer ranks or a smaller --fiber-stack";
+    }
+
     std::byte* base_ = nullptr;
-    std::size_t bytes_ = 0, stride_ = 0, usable_ = 0;
+    std::size_t page_ = 0, bytes_ = 0, stride_ = 0, usable_ = 0;
     bool guarded_ = false;
 };
 
@@ -190,6 +233,7 @@ public:
         ctx::stack_context stack;
         stack.size = stacks_.size();
         stack.sp = static_cast<std::byte*>(stacks_.bottom(rank)) + stacks_.size();  // stacks grow down
+        s.stack_pointer = stack.sp;
 #if BATON_ASAN
         // Whatever this range held before (another run's stacks) may have left poisoned shadow.
         clean_stack_shadow(stacks_.bottom(rank), stacks_.size());
@@ -261,6 +305,8 @@ public:
             // A rank whose stack is over leaves it clean for whatever maps these addresses next.
             if (!s.fiber) clean_stack_shadow(stacks_.bottom(rank), stacks_.size());
 #endif
+            // Before any other rank runs on memory this one may have overwritten.
+            if (stacks_.overflowed(rank, s.stack_pointer)) die_of_fiber_stack_overflow(rank, stacks_.size());
             swap_exception_state(s.exceptions);
         }
     }
@@ -270,6 +316,7 @@ public:
         if (unwinding_) throw unwind_rank{};
         auto& me = slot_of(self);
         next_ = next;
+        me.stack_pointer = __builtin_frame_address(0);  // for run()'s check that the rank is within its stack
         departing(me, false);
         me.scheduler = std::move(me.scheduler).resume();
         arrived(me);
@@ -287,6 +334,7 @@ private:
         ctx::fiber fiber;      // the rank, while the scheduler loop holds the CPU
         ctx::fiber scheduler;  // the scheduler loop, while the rank holds the CPU
         exception_state exceptions;
+        const void* stack_pointer = nullptr;  // where the rank's stack was when it last gave the CPU up
 #if BATON_ASAN
         void* fake_stack = nullptr;
 #endif

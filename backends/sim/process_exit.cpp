@@ -88,12 +88,16 @@ void on_abort(int signal) {
     std::raise(signal);
 }
 
-void on_exit() {
-    if (current_rank_ < 0) return;
-    // _Exit skips the flush exit() would do after this handler: without these, what the ranks
-    // printed to a file or a pipe (not a terminal) would still be in the buffers, and lost.
+// What the ranks printed to a file or a pipe (not a terminal) may still be in the buffers: a
+// process that ends without exit()'s own flush would lose it.
+void flush_program_output() {
     std::cout.flush();
     std::fflush(nullptr);
+}
+
+void on_exit() {
+    if (current_rank_ < 0) return;
+    flush_program_output();  // _Exit skips the flush exit() would do after this handler
     say_rank(" called exit() before the run ended; the whole run ends here, as a failure");
     std::_Exit(1);
 }
@@ -169,6 +173,12 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
         say(": a stack overflow; give ranks more stack with --fiber-stack BYTES (now ");
         say_number(stack_bytes);
         say(")");
+    } else if (signal == SIGSEGV && in_thread_stack_overflow(info->si_addr, stack_bytes)) {
+        // glibc gives new threads the stack size of RLIMIT_STACK, as read when the program started.
+        say(" just below its thread's stack: a stack overflow; give thread ranks more stack with ulimit -s KIB "
+            "before starting the program (now ");
+        say_number(stack_bytes / 1024);
+        say(" KiB), or run ranks as fibers with --context fiber --fiber-stack BYTES");
     }
     say("; the whole run ends here");
     say_last_call();
@@ -222,6 +232,19 @@ void install_exit_handlers() {
 }
 
 int current_rank() noexcept { return current_rank_; }
+
+void die_of_fiber_stack_overflow(int rank, std::size_t stack_bytes) {
+    flush_program_output();
+    current_rank_ = rank;  // the rank that just switched away, for the report's first words
+    say_rank_start();
+    say(" overflowed its fiber stack of ");
+    say_number(stack_bytes);
+    say(" bytes: it went below it, into memory that may be another rank's stack; the whole run ends here\n"
+        "  give ranks more stack with --fiber-stack BYTES");
+    say_replay();
+    current_rank_ = -1;  // on_abort: not a rank's own abort, nothing more to say
+    std::abort();
+}
 
 void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last) {
     if (rank >= 0 && !has_alternate_stack) give_thread_an_alternate_stack();

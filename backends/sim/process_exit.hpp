@@ -51,5 +51,13 @@ private:
 // reads the calling thread's running fiber stacks): whether `address` is in the guard page below
 // a fiber rank's stack on this thread; if so which rank's, and how big each rank's stack is.
 bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_bytes) noexcept;
+// Defined in thread_contexts.cpp, likewise: whether `address` is just below the stack of the
+// thread rank running on this thread (an overflow); if so how big that stack is.
+bool in_thread_stack_overflow(const void* address, std::size_t& stack_bytes) noexcept;
+
+// Fiber rank `rank` went below its stack of `stack_bytes` (fiber_contexts.cpp finds it when the
+// rank switches, where no guard page stopped it). The memory there, maybe another rank's stack,
+// is overwritten, so nothing can be unwound: says which rank and how to replay, then aborts.
+[[noreturn]] void die_of_fiber_stack_overflow(int rank, std::size_t stack_bytes);
 
 }  // namespace baton::sim::detail

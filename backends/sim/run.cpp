@@ -102,6 +102,21 @@ unsigned default_rank_timeout() {
     return *from_environment;
 }
 
+namespace {
+
+// Whether the environment variable that gives a flag's value when the command line does not is
+// set: a replay command run in that shell would then not get the flag's default.
+bool environment_sets(const char* variable) {
+    const char* value = std::getenv(variable);
+    return value && *value;
+}
+
+}  // namespace
+
+// Every option that changes what the ranks do, so that the command reproduces the run whatever
+// the environment: the default values of --collectives and --context are left out only where no
+// BATON_* variable would replace them. Not the outputs and debugging aids (--trace, --timeline,
+// --report-*, --break-at): they change nothing in the run, and the user adds those wanted.
 std::string to_flags(const options& opts) {
     std::string flags = fmt::format("--ranks {}", opts.ranks);
     if (opts.schedule == schedule::systematic)
@@ -111,8 +126,12 @@ std::string to_flags(const options& opts) {
     if (opts.schedule == schedule::pct) flags += fmt::format(" --pct-depth {} --pct-steps {}", opts.pct_depth, opts.pct_steps);
     flags += " --sends " + to_string(opts.sends);
     if (opts.sends == send_mode::eager) flags += fmt::format(" --eager-limit {}", opts.eager_limit);
-    if (opts.collectives == collective_mode::local) flags += " --collectives local";
-    if (opts.context == rank_context::fiber) flags += " --context fiber";
+    if (opts.collectives == collective_mode::local || environment_sets("BATON_COLLECTIVES"))
+        flags += " --collectives " + to_string(opts.collectives);
+    if (opts.context == rank_context::fiber || environment_sets("BATON_CONTEXT"))
+        flags += " --context " + to_string(opts.context);
+    // Always with fibers: whether a rank overflows its stack depends on it.
+    if (opts.context == rank_context::fiber) flags += fmt::format(" --fiber-stack {}", opts.fiber_stack_bytes);
     return flags;
 }
 

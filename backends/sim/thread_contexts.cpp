@@ -1,12 +1,21 @@
 // Ranks as OS threads. Each waits for its own turn; giving the CPU to another rank is handing
 // that rank its turn and waiting for one's own, so exactly one thread runs.
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <semaphore>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
+
 #include "contexts.hpp"
+#include "process_exit.hpp"
 
 namespace baton::sim::detail {
 
@@ -56,6 +65,41 @@ private:
     std::atomic<int> state_{waiting};
 };
 
+// The stack of the rank running on this thread, noted when its thread starts (pthread_getattr_np
+// allocates and takes locks: not something to call in a signal handler), for
+// in_thread_stack_overflow. initial-exec: read in a signal handler.
+struct stack_bounds {
+    std::uintptr_t low = 0;  // the lowest usable address
+    std::size_t bytes = 0, guard = 0;
+};
+[[gnu::tls_model("initial-exec")]] thread_local stack_bounds rank_stack;
+
+void note_rank_stack() {
+    pthread_attr_t attributes;
+    if (::pthread_getattr_np(::pthread_self(), &attributes) != 0) return;
+    void* low = nullptr;
+    std::size_t bytes = 0, guard = 0;
+    if (::pthread_attr_getstack(&attributes, &low, &bytes) == 0 && ::pthread_attr_getguardsize(&attributes, &guard) == 0)
+        rank_stack = {reinterpret_cast<std::uintptr_t>(low), bytes, guard};
+    ::pthread_attr_destroy(&attributes);
+}
+
+// Why a rank's thread could not be made, and what to change.
+std::string no_thread_for(std::size_t ranks, const std::system_error& why) {
+    std::size_t stack = 0;
+    pthread_attr_t defaults;
+    if (::pthread_getattr_default_np(&defaults) == 0) {
+        ::pthread_attr_getstacksize(&defaults, &stack);
+        ::pthread_attr_destroy(&defaults);
+    }
+    std::string text = fmt::format("its thread could not be made ({})\n  {} thread ranks reserve {} of address space "
+                                   "for their stacks ({} each: the stack size ulimit -s gives threads)",
+                                   why.code().message(), ranks, in_binary_units(ranks * stack), in_binary_units(stack));
+    const std::string limit = address_space_limit();
+    text += "\n  " + (limit.empty() ? "the system limits threads too (ulimit -u, /proc/sys/kernel/threads-max)" : limit);
+    return text + "\n  use fewer ranks, or fiber ranks (--context fiber), which take far less";
+}
+
 class thread_contexts final : public rank_contexts {
 public:
     thread_contexts(int ranks, rank_entry entry)
@@ -70,10 +114,15 @@ public:
     }
 
     void create(int rank) override {
-        slot_of(rank).thread = std::thread([this, rank] {
-            slot_of(rank).turn.take(false);
-            entry_(rank);
-        });
+        try {
+            slot_of(rank).thread = std::thread([this, rank] {
+                note_rank_stack();
+                slot_of(rank).turn.take(false);
+                entry_(rank);
+            });
+        } catch (const std::system_error& e) {
+            throw error(no_thread_for(slots_.size(), e));
+        }
     }
 
     void run(int first) override {
@@ -109,6 +158,17 @@ private:
 };
 
 }  // namespace
+
+bool in_thread_stack_overflow(const void* address, std::size_t& stack_bytes) noexcept {
+    // A stack overflow faults in the guard page below the stack, or a little further down when a
+    // frame larger than the guard page (a big local array) skips over it.
+    constexpr std::uintptr_t reach = 64 * 1024;
+    const auto a = reinterpret_cast<std::uintptr_t>(address);
+    const stack_bounds& s = rank_stack;
+    if (s.bytes == 0 || a >= s.low || s.low - a > s.guard + reach) return false;
+    stack_bytes = s.bytes;
+    return true;
+}
 
 std::unique_ptr<rank_contexts> make_thread_contexts(int ranks, rank_entry entry) {
     return std::make_unique<thread_contexts>(ranks, std::move(entry));

@@ -423,6 +423,9 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
     const auto& fiber_stack = table.add("--fiber-stack", "BATON_FIBER_STACK", "BYTES",
                                         std::to_string(chosen.sim.fiber_stack_bytes),
                                         "Bytes of stack for each rank, with --context fiber");
+    const auto& poll_limit = table.add("--poll-limit", "BATON_POLL_LIMIT", "N", std::to_string(chosen.sim.poll_limit),
+                                       "Polls in vain in a row, with nothing else happening, after which a polling loop "
+                                       "is reported as a deadlock (0: never)");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
@@ -460,6 +463,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         take_choice(context, chosen.sim.context,
                     {{"thread", sim::rank_context::thread}, {"fiber", sim::rank_context::fiber}});
         take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
+        take_number(poll_limit, chosen.sim.poll_limit, 0);
         take_file(report_json, chosen.report_json);
         take_file(report_dot, chosen.report_dot);
         take_choice<std::string>(backend_choice, chosen.backend, {{"auto", "auto"}, {"sim", "sim"}, {"mpi", "mpi"}});

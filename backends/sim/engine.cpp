@@ -134,6 +134,7 @@ void engine::finish(int self) {
     slot.state = rank_state::finished;
     ++finished_;
     scheduler_.remove(self);
+    polls_.acted(self);
     polls_.progress();  // what others poll for may now never come: count their polls afresh
     hand_off(self);
 }
@@ -176,14 +177,18 @@ void engine::resumed(int self) {
     if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) std::raise(SIGTRAP);
 }
 
-void engine::call_without_switch(int) {
+void engine::call_without_switch(int self) {
     if (aborting_) throw run_aborted{};
+    polls_.acted(self);
     polls_.progress();
 }
 
 void engine::schedule_point(int self, call_kind kind) {
     if (aborting_) throw run_aborted{};
-    if (kind == call_kind::acts) polls_.progress();
+    if (kind == call_kind::acts) {
+        polls_.acted(self);  // a polling loop that ends by itself is remembered (polling.hpp)
+        polls_.progress();
+    }
     hand_off(self);
     if (aborting_) throw run_aborted{};
 }

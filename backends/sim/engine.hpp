@@ -212,7 +212,7 @@ private:
     std::vector<int> stuck_scratch_, pending_scratch_;  // stuck_with's lists
     // The first stuck set buffering was granted to, as a certain deadlock (settle_stuck).
     std::optional<finding> granted_from_;
-    poll_watch polls_;
+    poll_watch polls_{opts_.poll_limit};
 };
 
 }  // namespace baton::sim::detail

@@ -75,6 +75,9 @@ enum class rank_context {
 // another value.
 rank_context default_rank_context();
 
+// options::poll_limit's default.
+inline constexpr std::uint64_t default_poll_limit = 10'000;
+
 struct options {
     int ranks = 4;
     std::uint64_t seed = 1;
@@ -90,6 +93,9 @@ struct options {
     sim::rank_context context = default_rank_context();
     std::size_t fiber_stack_bytes = 256 * 1024;  // rank_context::fiber: each rank's stack
     bool plan_is_exact = true;         // a plan recorded from a run: report a run that does not follow it
+    // A polling loop (iprobe, test) is called stuck, a deadlock, once it has polled in vain this
+    // many times in a row while nothing else in the run could happen (0: never; see README).
+    std::uint64_t poll_limit = default_poll_limit;
     // How reports say to replay the run: "<program> <flags for these options> <program_args>";
     // "sim::run with <flags>" when `program` is empty.
     std::string program;

@@ -426,6 +426,9 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
     const auto& poll_limit = table.add("--poll-limit", "BATON_POLL_LIMIT", "N", std::to_string(chosen.sim.poll_limit),
                                        "Polls in vain in a row, with nothing else happening, after which a polling loop "
                                        "is reported as a deadlock (0: never)");
+    app.add_flag("--strict-buffers", chosen.sim.strict_buffers,
+                 "Protect the memory of pending isend and irecv buffers and report the first write (or irecv read) "
+                 "before completion, with its line");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",

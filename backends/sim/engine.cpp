@@ -110,7 +110,7 @@ run_outcome engine::run() {
             {})}));
     }
     if (!error_ && !findings_.empty()) error_ = std::make_exception_ptr(check_failed(std::move(findings_)));
-    return {std::move(events_), scheduler_.choices(), error_};
+    return {std::move(events_), scheduler_.choices(), error_, poison_choice_};
 }
 
 void engine::rank_main(int self) {

@@ -98,6 +98,7 @@ std::string to_flags(const options& opts) {
     if (opts.collectives == collective_mode::local) flags += " --collectives local";
     if (opts.context == rank_context::fiber) flags += " --context fiber";
     if (opts.poll_limit != default_poll_limit) flags += fmt::format(" --poll-limit {}", opts.poll_limit);
+    if (opts.strict_buffers) flags += " --strict-buffers";
     return flags;
 }
 

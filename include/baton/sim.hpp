@@ -96,6 +96,9 @@ struct options {
     // A polling loop (iprobe, test) is called stuck, a deadlock, once it has polled in vain this
     // many times in a row while nothing else in the run could happen (0: never; see README).
     std::uint64_t poll_limit = default_poll_limit;
+    // Protect the pages wholly inside pending isend (read-only) and irecv (no access) buffers, and
+    // report the first write or read of one before the request completes, with its line.
+    bool strict_buffers = false;
     // How reports say to replay the run: "<program> <flags for these options> <program_args>";
     // "sim::run with <flags>" when `program` is empty.
     std::string program;

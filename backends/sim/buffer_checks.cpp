@@ -73,7 +73,8 @@ std::byte engine::irecv_poison() {
     // Between seeds: another byte for each of 256 seeds in a row (0x3B is odd), 0xA5 for seed 1.
     if (opts_.schedule != schedule::systematic)
         return static_cast<std::byte>(0xA5u + 0x3Bu * static_cast<unsigned>((opts_.seed - 1) & 0xFF));
-    // Between explored executions: a choice of its own, made at the run's first irecv, so that a
+    // Between explored executions: a choice of its own, made at the run's first irecv into a
+    // buffer that has bytes to poison (not an empty container), so that a
     // replay token reproduces it. 0x5A differs from 0xA5 in every bit, so whatever type the buffer
     // holds, a program that reads it early sees another value (explore.cpp explores it once per
     // path to that irecv, not under every later choice).

@@ -441,6 +441,12 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         table.add("--rank-timeout", "BATON_RANK_TIMEOUT", "SECONDS", "0",
                   "When a rank runs its own code this long without a baton call (an endless loop?), end the run "
                   "with the state of every rank (0: never)");
+    const auto& poll_limit = table.add("--poll-limit", "BATON_POLL_LIMIT", "N", std::to_string(chosen.sim.poll_limit),
+                                       "Polls in vain in a row, with nothing else happening, after which a polling loop "
+                                       "is reported as a deadlock (0: never)");
+    app.add_flag("--strict-buffers", chosen.sim.strict_buffers,
+                 "Protect the memory of pending isend and irecv buffers and report the first write (or irecv read) "
+                 "before completion, with its line");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
@@ -479,6 +485,7 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
                     {{"thread", sim::rank_context::thread}, {"fiber", sim::rank_context::fiber}});
         take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
         take_number(rank_timeout, chosen.sim.rank_timeout_seconds, 0, 1u << 24);
+        take_number(poll_limit, chosen.sim.poll_limit, 0);
         take_file(report_json, chosen.report_json);
         take_file(report_dot, chosen.report_dot);
         take_choice<std::string>(backend_choice, chosen.backend, {{"auto", "auto"}, {"sim", "sim"}, {"mpi", "mpi"}});

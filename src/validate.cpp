@@ -69,4 +69,14 @@ void check_counts(const backend::comm_impl& comm, std::span<const std::size_t> c
                     fmt::format("block counts add up to {} but {} elements were given", sum, total), where);
 }
 
+void throw_overlap(const backend::comm_impl& comm, std::size_t send_bytes, std::size_t recv_bytes,
+                   std::string_view operation, const std::source_location& where) {
+    throw_usage(comm, operation,
+                fmt::format("the receive buffer ({} bytes) overlaps the send buffer ({} bytes): MPI needs them "
+                            "disjoint, as the receive would overwrite data the send may still be reading (receive "
+                            "into another buffer, then copy)",
+                            recv_bytes, send_bytes),
+                where);
+}
+
 }  // namespace baton::detail

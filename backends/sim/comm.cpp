@@ -182,10 +182,13 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     const std::size_t bytes = data.count * data.type.size;
     const bool synchronous = opts.sends == send_mode::synchronous ||
                              (opts.sends == send_mode::eager && bytes > opts.eager_limit);
+    // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
+    const bool conflict = eng_.check_buffer_use(world_rank(), data.data, bytes, nullptr, false, operation, where);
     std::unique_ptr<sim_request> request;
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::send, operation, dest, tag, where);
     if (always_request) request->watch_send_buffer(data.data, bytes);
+    if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
@@ -220,8 +223,14 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
                                                      std::string_view operation, const backend::location& where,
                                                      bool blocking) {
     eng_.schedule_point(world_rank());
+    // Receiving into the buffer of a pending isend or irecv of its own (buffer_checks.hpp): one
+    // finding for both, not a second one when this receive completes.
+    const bool conflict = eng_.check_buffer_use(world_rank(), into.data, into.count * into.type.size,
+                                                into.target ? into.target : into.resizable() ? into.container : nullptr,
+                                                true, operation, where);
     auto request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::receive, operation,
                                                  source, tag, where);
+    if (conflict) request->mark_reported();
     request->buffer = into;
     if (!blocking) request->defer_delivery();
     request->blocking = blocking;
@@ -300,6 +309,16 @@ void sim_comm::collective(collective_call& call) {
     // double the hand-offs a collective costs.
     eng_.call_without_switch(world_rank());
     record(to_string(call.kind), call.root, -1, call.send.count * call.send.type.size, call.where);
+    // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
+    // bcast's root only reads its buffer; elsewhere the buffer is written.)
+    const auto operation = to_string(call.kind);
+    const bool bcast = call.kind == collective_kind::bcast, root = call.root == rank_;
+    if (!bcast || root)
+        eng_.check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
+                              operation, call.where);
+    if (!bcast || !root)
+        eng_.check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
+                              call.recv.resizable() ? call.recv.container : nullptr, true, operation, call.where);
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);

@@ -114,7 +114,7 @@ run_outcome engine::run() {
             {})}));
     }
     if (!error_ && !findings_.empty()) error_ = std::make_exception_ptr(check_failed(std::move(findings_)));
-    return {std::move(events_), scheduler_.choices(), error_};
+    return {std::move(events_), scheduler_.choices(), error_, poison_choice_};
 }
 
 void engine::rank_main(int self) {
@@ -139,6 +139,7 @@ void engine::finish(int self) {
     slot.state = rank_state::finished;
     ++finished_;
     scheduler_.remove(self);
+    polls_.acted(self);
     polls_.progress();  // what others poll for may now never come: count their polls afresh
     hand_off(self);
 }
@@ -184,16 +185,20 @@ void engine::resumed(int self) {
     if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) std::raise(SIGTRAP);
 }
 
-void engine::call_without_switch(int) {
+void engine::call_without_switch(int self) {
     call_made();
     if (aborting_) throw run_aborted{};
+    polls_.acted(self);
     polls_.progress();
 }
 
 void engine::schedule_point(int self, call_kind kind) {
     call_made();
     if (aborting_) throw run_aborted{};
-    if (kind == call_kind::acts) polls_.progress();
+    if (kind == call_kind::acts) {
+        polls_.acted(self);  // a polling loop that ends by itself is remembered (polling.hpp)
+        polls_.progress();
+    }
     hand_off(self);
     if (aborting_) throw run_aborted{};
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <exception>
@@ -28,6 +29,7 @@
 #include <baton/sim.hpp>
 
 #include "../common/watchdog.hpp"
+#include "buffer_checks.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
 #include "polling.hpp"
@@ -73,6 +75,8 @@ struct run_outcome {
     std::vector<event> events;
     std::vector<choice> choices;
     std::exception_ptr error;
+    // schedule::systematic: which of `choices` chose the poison of irecv buffers (engine::irecv_poison).
+    std::optional<std::size_t> poison_choice;
 };
 
 class engine {
@@ -120,6 +124,16 @@ public:
     void add_finding(finding f);
     // A finding with this run's replay command.
     finding make_finding(finding_kind kind, std::string summary, std::vector<rank_call> calls) const;
+
+    // The byte an irecv's buffer holds until the irecv completes: it differs between seeds, and
+    // between explored executions, so that a program reading it early prints something else and
+    // --explore --deterministic sees it (buffer_checks.cpp).
+    std::byte irecv_poison();
+    // Each rank's pending isend and irecv buffers; check_buffer_use reports a new operation of
+    // `self` that writes (or, `writes` false, reads) one of them before it completes; true if so.
+    pending_buffers& buffers() { return buffers_; }
+    bool check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
+                          std::string_view operation, const std::source_location& where);
 
     bool recording() const { return opts_.record; }
     void record(event e);
@@ -226,8 +240,11 @@ private:
     std::vector<int> stuck_scratch_, pending_scratch_;  // stuck_with's lists
     // The first stuck set buffering was granted to, as a certain deadlock (settle_stuck).
     std::optional<finding> granted_from_;
-    poll_watch polls_;
-    // Last: it reads the rest from the watchdog's thread, so it goes first.
+    poll_watch polls_{opts_.poll_limit};
+    pending_buffers buffers_;
+    std::optional<std::size_t> poison_choice_;  // see irecv_poison
+    std::byte poison_{0xA5};
+    // Last, so destroyed first: the watchdog may read the other members until it is unregistered.
     baton::detail::watch watch_;
 };
 

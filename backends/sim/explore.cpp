@@ -33,13 +33,14 @@ finding first_finding(const std::exception_ptr& error) {
 struct attempt {
     std::optional<finding> failure;
     std::vector<choice> choices;
+    std::optional<std::size_t> poison_choice;  // which choice picked the irecv poison (engine::irecv_poison)
 };
 
 attempt run_once(const options& opts, const std::function<void(communicator&)>& body,
                  const std::function<std::optional<std::string>()>& check) {
     detail::engine eng(opts, body);
     auto outcome = eng.run();
-    attempt result{std::nullopt, std::move(outcome.choices)};
+    attempt result{std::nullopt, std::move(outcome.choices), outcome.poison_choice};
     if (outcome.error) {
         result.failure = first_finding(outcome.error);
     } else if (check) {
@@ -55,6 +56,12 @@ std::size_t forced(const std::vector<choice>& choices) {
     std::size_t n = 0;
     for (const auto& c : choices) n += c.chosen != 0;
     return n;
+}
+
+// Whether a run's only forced choice is the irecv poison: then it differs from the first execution
+// in nothing but what pending irecv buffers hold, and a different output means a rank read one.
+bool only_poison_forced(const attempt& run) {
+    return run.poison_choice && forced(run.choices) == 1 && run.choices[*run.poison_choice].chosen != 0;
 }
 
 }  // namespace
@@ -75,6 +82,7 @@ exploration explore(const options& base, const std::function<void(communicator&)
             trial.plan_is_exact = false;
             std::vector<choice> best = run.choices;
             finding failure = *run.failure;
+            bool poison_only = only_poison_forced(run);
             for (std::size_t i = best.size(); i-- > 0;) {
                 if (best[i].chosen == 0) continue;
                 trial.plan = best;
@@ -83,6 +91,7 @@ exploration explore(const options& base, const std::function<void(communicator&)
                 if (smaller.failure && smaller.failure->kind == failure.kind && forced(smaller.choices) < forced(best)) {
                     best = smaller.choices;
                     failure = *smaller.failure;
+                    poison_only = only_poison_forced(smaller);
                     i = std::min(i, best.size());
                 }
             }
@@ -97,9 +106,13 @@ exploration explore(const options& base, const std::function<void(communicator&)
                     if (single.failure && single.failure->kind == failure.kind && forced(single.choices) == 1) {
                         best = single.choices;
                         failure = *single.failure;
+                        poison_only = only_poison_forced(single);
                     }
                 }
             }
+            if (poison_only && failure.kind == finding_kind::schedule_dependence)
+                failure.summary += "; the only difference from the first execution is the poison in irecv buffers "
+                                   "before they complete: likely a rank reads an irecv's buffer before its wait or test";
             // Report the shrunk run with a replay command that reproduces exactly it.
             trial.plan = best;
             trial.plan_is_exact = true;
@@ -108,9 +121,12 @@ exploration explore(const options& base, const std::function<void(communicator&)
             result.plan = std::move(best);
             return result;
         }
-        // Backtrack to the last choice with an untried alternative.
+        // Backtrack to the last choice with an untried alternative. The other poison is tried once
+        // on each path to the first irecv, not under every choice after it: a run with it differs
+        // only where a rank reads a pending irecv's buffer, which one execution shows.
         auto& made = run.choices;
         std::size_t depth = made.size();
+        if (run.poison_choice && made[*run.poison_choice].chosen != 0) depth = *run.poison_choice;
         while (depth > 0 && made[depth - 1].chosen + 1 >= made[depth - 1].of) --depth;
         if (depth == 0) {
             result.complete = true;

@@ -1,4 +1,5 @@
 #include "process_exit.hpp"
+#include "strict_buffers.hpp"
 
 #include <baton/sim.hpp>
 
@@ -141,7 +142,8 @@ void give_thread_an_alternate_stack() {
     sigaltstack(&stack, nullptr);
 }
 
-void on_fatal_signal(int signal, siginfo_t* info, void*) {
+void on_fatal_signal(int signal, siginfo_t* info, void* context) {
+    if (strict_buffers::on_fault(signal, info, context)) return;  // --strict-buffers: a pending buffer touched
     std::size_t which = 0;
     while (fatal_signals[which] != signal) ++which;
     // Not a rank (the program's other threads, or between ranks): as if baton were not there. A

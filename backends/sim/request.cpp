@@ -1,18 +1,18 @@
 #include "request.hpp"
 
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include <baton/detail/validate.hpp>
 
 #include "comm_state.hpp"
+#include "strict_buffers.hpp"
 
 namespace baton::sim::detail {
 
 namespace {
-
-constexpr std::byte poison{0xA5};
 
 // FNV-1a: enough to notice that a buffer changed.
 std::uint64_t checksum(const void* data, std::size_t bytes) {
@@ -111,6 +111,7 @@ sim_request::sim_request(engine& eng, comm_state& comm, int owner, kind k, std::
 sim_request::~sim_request() {
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer_)].forget_sender(this);
+    stop_watching();
     if (!consumed_ && !eng_.aborting())
         eng_.add_finding(eng_.make_finding(
             finding_kind::request_leak,
@@ -125,17 +126,63 @@ void sim_request::watch_send_buffer(const void* data, std::size_t bytes) {
     watched_ = data;
     watched_bytes_ = bytes;
     checksum_ = checksum(data, bytes);
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    pending_index = eng_.buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
+    watching_ = true;
+    if (eng_.opts().strict_buffers) strict_slot_ = strict_buffers::protect(data, bytes, /*no_access=*/false);
 }
 
 void sim_request::defer_delivery() {
     deferred_ = true;
-    // A vector or string is watched too (on MPI the message lands in its memory once matched);
-    // take_result checks that it still has that memory before reading it.
-    if (buffer.count == 0) return;
+    // On MPI the message lands in the buffer's memory once matched: a vector or string is watched
+    // as a container (its shape), even when it is empty and has no bytes to watch; a serialized
+    // receive through the object it will be deserialized into.
     watched_ = buffer.data;
     watched_bytes_ = buffer.count * buffer.type.size;
-    std::memset(buffer.data, static_cast<int>(poison), watched_bytes_);
+    if (watched_bytes_ > 0) std::memset(buffer.data, static_cast<int>(eng_.irecv_poison()), watched_bytes_);
     checksum_ = checksum(watched_, watched_bytes_);
+    if (buffer.shape) shape_ = buffer.shape(buffer.container);
+    if (buffer.fingerprint) target_print_ = buffer.fingerprint(buffer.target);
+    const auto begin = reinterpret_cast<std::uintptr_t>(buffer.data);
+    const void* identity = buffer.target ? buffer.target : buffer.resizable() ? buffer.container : nullptr;
+    pending_index = eng_.buffers().add(world_owner(), {begin, begin + watched_bytes_, identity, true, this});
+    watching_ = true;
+    if (eng_.opts().strict_buffers && watched_bytes_ > 0)
+        strict_slot_ = strict_buffers::protect(buffer.data, watched_bytes_, /*no_access=*/true);
+}
+
+strict_buffers::access sim_request::stop_watching() {
+    if (!watching_) return {};
+    watching_ = false;
+    eng_.buffers().remove(world_owner(), pending_index);
+    if (strict_slot_ < 0) return {};
+    const int slot = std::exchange(strict_slot_, -1);
+    return strict_buffers::release(slot);
+}
+
+std::optional<std::string> sim_request::change_seen(const backend::location& where) {
+    // Protection off first: the checks below read the buffer.
+    const strict_buffers::access strict = stop_watching();
+    const bool send = kind_ == kind::send;
+    auto said = [&](std::string_view verb, const std::string& detail) {
+        return fmt::format("rank {} {} the buffer of its {} before completing it at {}{}", world_owner(), verb,
+                           operation_, baton::detail::format_location(where), detail);
+    };
+    if (strict.seen) {
+        const bool read = !send && strict.what == strict_buffers::access::read;
+        const std::string by = strict.rank == world_owner() ? "" : fmt::format(" by rank {}", strict.rank);
+        return said(read ? "read" : send ? "changed" : "touched",
+                    fmt::format(": --strict-buffers caught the first {}{} at {}",
+                                read ? "read" : strict.what == strict_buffers::access::write ? "write" : "access", by,
+                                strict_buffers::where(strict, posted_at_.file_name())));
+    }
+    if (buffer.shape && buffer.shape(buffer.container) != shape_)
+        return said("wrote into", " (its container changed size, capacity or memory: push_back, assign, resize or "
+                                  "a move before the wait)");
+    if (checksum(watched_, watched_bytes_) != checksum_) return said(send ? "changed" : "wrote into", "");
+    if (buffer.fingerprint && buffer.fingerprint(buffer.target) != target_print_)
+        return said("wrote into", " (the object it receives into changed; the message overwrites that change)");
+    return std::nullopt;
 }
 
 void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
@@ -173,17 +220,13 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
 
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
-    // A watched vector that was resized, reallocated or moved from has other memory now (its size
-    // put back to the irecv's first, which the delivery below changes anyway): changed too.
-    const bool moved = watched_ && kind_ == kind::receive && buffer.resizable() &&
-                       buffer.resize(buffer.container, buffer.count) != watched_;
-    if (watched_ && (moved || checksum(watched_, watched_bytes_) != checksum_)) {
+    if (watching_) {
         const bool send = kind_ == kind::send;
-        eng_.add_finding(eng_.make_finding(
-            send ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified,
-            fmt::format("rank {} {} the buffer of its {} before completing it at {}", world_owner(),
-                        send ? "changed" : "wrote into", operation_, baton::detail::format_location(where)),
-            {{world_owner(), describe(), baton::detail::format_location(posted_at_), {}}}));
+        if (auto summary = change_seen(where); summary && !reported_)
+            eng_.add_finding(eng_.make_finding(send ? finding_kind::send_buffer_modified
+                                                    : finding_kind::receive_buffer_modified,
+                                               std::move(*summary),
+                                               {{world_owner(), describe(), baton::detail::format_location(posted_at_), {}}}));
     }
     watched_ = nullptr;
     if (failure_) std::rethrow_exception(failure_);

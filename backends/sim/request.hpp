@@ -13,6 +13,7 @@
 #include <baton/backend.hpp>
 
 #include "engine.hpp"
+#include "strict_buffers.hpp"
 
 namespace baton::sim::detail {
 
@@ -47,9 +48,13 @@ public:
 
     // An isend remembers a checksum of the caller's data, to catch changes before completion.
     void watch_send_buffer(const void* data, std::size_t bytes);
-    // An irecv poisons its fixed buffer and keeps a matched message aside until completion, so a
-    // program that reads early sees poison and one that writes early is caught.
+    // An irecv poisons its buffer and keeps a matched message aside until completion, so a program
+    // that reads early sees poison and one that writes early is caught: a change of its bytes, of
+    // a std::vector's or std::string's size, capacity or memory (even an empty one's), or of the
+    // object a serialized irecv will be deserialized into.
     void defer_delivery();
+    // A use of its buffer by another operation was reported already (engine::check_buffer_use).
+    void mark_reported() { reported_ = true; }
     bool deferred() const { return deferred_; }
     void keep_until_completion(const void* data, std::size_t bytes);
 
@@ -58,6 +63,7 @@ public:
     bool unmatched_sync_send = false;  // a synchronous send whose message is still in a mailbox
     bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
     std::uint64_t message_id = 0;      // the message a receive matched, for the event log
+    std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
 
     int owner() const { return owner_; }  // rank in the communicator
     int peer() const { return peer_; }
@@ -84,9 +90,19 @@ private:
     status result_;
     std::exception_ptr failure_;
 
+    // Off the rank's pending buffers (and out of --strict-buffers' protection); what that saw.
+    strict_buffers::access stop_watching();
+    // The finding's summary if the buffer was touched before completion (at `where`), or nothing.
+    std::optional<std::string> change_seen(const backend::location& where);
+
+    bool watching_ = false;          // on the rank's pending buffers (buffer_checks.hpp)
+    bool reported_ = false;          // a finding about its buffer was made already
     const void* watched_ = nullptr;  // the isend's data, or the irecv's poisoned buffer
     std::size_t watched_bytes_ = 0;
     std::uint64_t checksum_ = 0;
+    backend::container_shape shape_;  // a resizable irecv's container
+    std::uint64_t target_print_ = 0;  // a serialized irecv's target object (recv_buffer::fingerprint)
+    int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message
 };

@@ -132,6 +132,8 @@ std::string to_flags(const options& opts) {
         flags += " --context " + to_string(opts.context);
     // Always with fibers: whether a rank overflows its stack depends on it.
     if (opts.context == rank_context::fiber) flags += fmt::format(" --fiber-stack {}", opts.fiber_stack_bytes);
+    if (opts.poll_limit != default_poll_limit) flags += fmt::format(" --poll-limit {}", opts.poll_limit);
+    if (opts.strict_buffers) flags += " --strict-buffers";
     return flags;
 }
 

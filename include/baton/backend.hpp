@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <source_location>
@@ -30,6 +31,14 @@ struct send_view {
     type_desc type;
 };
 
+// A resizable container as a checker sees it: where its elements are, how many, and how many fit.
+struct container_shape {
+    const void* data = nullptr;
+    std::size_t size = 0;
+    std::size_t capacity = 0;
+    friend bool operator==(const container_shape&, const container_shape&) = default;
+};
+
 struct recv_buffer {
     void* data = nullptr;
     std::size_t count = 0;  // capacity of a fixed buffer; current size of a resizable one
@@ -37,6 +46,14 @@ struct recv_buffer {
     // Resizes the underlying container to n elements and returns its data; null for fixed buffers.
     void* (*resize)(void* container, std::size_t n) = nullptr;
     void* container = nullptr;
+    // A resizable container's shape, so that the simulator notices a push_back or assign into an
+    // irecv's container before the irecv completes (even an empty one, which has no bytes to watch).
+    container_shape (*shape)(const void* container) = nullptr;
+    // A serialized receive lands in a private byte buffer and is deserialized into the caller's
+    // object on completion: that object, and a fingerprint of its value, for the same check.
+    // Backends that do not check buffers ignore both (computing a fingerprint serializes).
+    const void* target = nullptr;
+    std::uint64_t (*fingerprint)(const void* target) = nullptr;
 
     bool resizable() const { return resize != nullptr; }
 };

@@ -116,7 +116,7 @@ public:
         check_source(source, tag, "irecv", where);
         if constexpr (serializable_sendable<T>) {
             auto bytes = std::make_shared<std::vector<std::byte>>();
-            auto impl_request = impl().irecv(detail::serialized_buffer<T>(*bytes), source, tag, where);
+            auto impl_request = impl().irecv(detail::serialized_buffer_into<T>(*bytes, into), source, tag, where);
             auto deserialize = [bytes, &into] { detail::deserialize_from(*bytes, into); };
             return request(std::move(impl_request), bytes, deserialize);
         } else {
@@ -131,6 +131,10 @@ public:
         // Checked here too, so that an error names the call the user made, not its parts.
         check_destination(dest, send_tag, "sendrecv", where);
         check_source(source, recv_tag, "sendrecv", where);
+        // MPI_Sendrecv needs disjoint buffers: receiving into the data being sent overwrites it while
+        // the send may still read it (a serialized value is sent from a copy).
+        if constexpr (!serializable_sendable<S> && !serializable_sendable<R>)
+            detail::check_disjoint(impl(), detail::view_of(out), detail::recv_buffer_of(in), "sendrecv", where);
         request sending = isend(out, dest, send_tag, where);
         const status received = recv(in, source, recv_tag, where);
         sending.wait(where);

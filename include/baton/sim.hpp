@@ -80,6 +80,9 @@ rank_context default_rank_context();
 // another value.
 unsigned default_rank_timeout();
 
+// options::poll_limit's default.
+inline constexpr std::uint64_t default_poll_limit = 10'000;
+
 struct options {
     int ranks = 4;
     std::uint64_t seed = 1;
@@ -99,6 +102,12 @@ struct options {
     unsigned rank_timeout_seconds = default_rank_timeout();
     std::size_t fiber_stack_bytes = 256 * 1024;  // rank_context::fiber: each rank's stack
     bool plan_is_exact = true;         // a plan recorded from a run: report a run that does not follow it
+    // A polling loop (iprobe, test) is called stuck, a deadlock, once it has polled in vain this
+    // many times in a row while nothing else in the run could happen (0: never; see README).
+    std::uint64_t poll_limit = default_poll_limit;
+    // Protect the pages wholly inside pending isend (read-only) and irecv (no access) buffers, and
+    // report the first write or read of one before the request completes, with its line.
+    bool strict_buffers = false;
     // How reports say to replay the run: "<program> <flags for these options> <program_args>";
     // "sim::run with <flags>" when `program` is empty.
     std::string program;

@@ -59,7 +59,7 @@ TEST_CASE("large messages exchanged before receiving stay a potential deadlock w
                                            head_to_head(world, 100'000);
                                        } else {
                                            const int other = 5 - world.rank();
-                                           for (int i = 0; i < 20; ++i) world.sendrecv(i, other, 1, i, other, 1);
+                                           for (int i = 0, got = 0; i < 20; ++i) world.sendrecv(i, other, 1, got, other, 1);
                                        }
                                    });
     REQUIRE(kinds(found) == std::vector{finding_kind::potential_deadlock});
@@ -183,7 +183,8 @@ TEST_CASE("a deadlock among some ranks is reported while the others still run", 
         } else {
             const int other = 5 - world.rank();
             for (int i = 0; i < 200; ++i) {
-                world.sendrecv(i, other, 1, i, other, 1);
+                int got = 0;  // not into i: a sendrecv's buffers must be disjoint
+                world.sendrecv(i, other, 1, got, other, 1);
                 ++exchanges;
             }
         }

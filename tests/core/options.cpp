@@ -147,6 +147,23 @@ TEST_CASE("numbers are decimal and in range: nothing wraps") {
     CHECK(largest.errors.empty());
 }
 
+TEST_CASE("--poll-limit is a number like the others, from the command line or BATON_POLL_LIMIT") {
+    const std::string u64 = "from 0 to 18446744073709551615";
+    check_rejected(run({"--poll-limit", "-1"}), "baton: --poll-limit -1: expected a whole number " + u64);
+    check_rejected(run({"--poll-limit", "1e4"}), "baton: --poll-limit 1e4: expected a whole number " + u64);
+    check_rejected(run({"--poll-limit"}), "baton: --poll-limit: the value is missing");
+    {
+        environment env{{"BATON_POLL_LIMIT", "many"}};
+        check_rejected(run({}), "baton: BATON_POLL_LIMIT=many: expected a whole number " + u64);
+    }
+    for (const auto& args : {std::vector<std::string>{"--poll-limit", "0"}, std::vector<std::string>{"--strict-buffers"}}) {
+        const auto out = run(args);
+        CHECK(out.status == 0);
+        CHECK(out.ranks == 4);
+        CHECK(out.errors.empty());
+    }
+}
+
 TEST_CASE("--replay takes only well-formed tokens, and not with --seed or --schedule") {
     const std::string shape = ": not a replay token (they look like v1.2/3.0/2)";
     for (const char* token : {"", "v1.0/-1", "v1.-1/2", "v1.2/2", "v1.0/+2", "v1.0/2.", "v1.0/4294967296",

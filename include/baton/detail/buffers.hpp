@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <ranges>
 #include <span>
 #include <type_traits>
@@ -29,6 +30,15 @@ void* resize_container(void* container, std::size_t n) {
     auto& c = *static_cast<Container*>(container);
     c.resize(n);
     return std::ranges::data(c);
+}
+
+template <class Container>
+backend::container_shape shape_of_container(const void* container) {
+    const auto& c = *static_cast<const Container*>(container);
+    if constexpr (requires { c.capacity(); })
+        return {std::ranges::data(c), std::ranges::size(c), c.capacity()};
+    else
+        return {std::ranges::data(c), std::ranges::size(c), std::ranges::size(c)};
 }
 
 // The elements of a contiguous or trivially copyable value, in place.
@@ -63,7 +73,7 @@ template <class T>
 backend::recv_buffer recv_buffer_of(T& out) {
     if constexpr (resizable_range<T>) {
         return {std::ranges::data(out), std::ranges::size(out), type_of<element_t<T>>(),
-                &resize_container<T>, &out};
+                &resize_container<T>, &out, &shape_of_container<T>};
     } else if constexpr (contiguous_sendable<T>) {
         static_assert(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<T>>>,
                       "baton: cannot receive into a range of const elements");
@@ -76,13 +86,35 @@ backend::recv_buffer recv_buffer_of(T& out) {
 // A resizable vector of E as a receive buffer (the result of gathers).
 template <class E>
 backend::recv_buffer recv_buffer_of_vector(std::vector<E>& out) {
-    return {out.data(), out.size(), type_of<E>(), &resize_container<std::vector<E>>, &out};
+    return {out.data(), out.size(), type_of<E>(), &resize_container<std::vector<E>>, &out,
+            &shape_of_container<std::vector<E>>};
 }
 
 // Bytes that will be deserialized into a T once they have arrived.
 template <class T>
 backend::recv_buffer serialized_buffer(std::vector<std::byte>& bytes) {
-    return {bytes.data(), bytes.size(), type_of<T>(), &resize_container<std::vector<std::byte>>, &bytes};
+    return {bytes.data(), bytes.size(), type_of<T>(), &resize_container<std::vector<std::byte>>, &bytes,
+            &shape_of_container<std::vector<std::byte>>};
+}
+
+// FNV-1a of a serializable value's serialized form: what the simulator compares to notice that an
+// irecv's target object changed before the irecv completed.
+template <class T>
+std::uint64_t fingerprint_of(const void* target) {
+    std::vector<std::byte> bytes;
+    serialize_into(bytes, *static_cast<const T*>(target));
+    std::uint64_t hash = 14695981039346656037ull;
+    for (const std::byte b : bytes) hash = (hash ^ static_cast<unsigned char>(b)) * 1099511628211ull;
+    return hash ^ bytes.size();
+}
+
+// A serialized irecv's buffer: its bytes, and the object they will be deserialized into.
+template <class T>
+backend::recv_buffer serialized_buffer_into(std::vector<std::byte>& bytes, const T& target) {
+    backend::recv_buffer buffer = serialized_buffer<T>(bytes);
+    buffer.target = &target;
+    buffer.fingerprint = &fingerprint_of<T>;
+    return buffer;
 }
 
 }  // namespace baton::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <source_location>
 #include <span>
 #include <string>
@@ -39,5 +40,22 @@ void check_divisible(const backend::comm_impl& comm, std::size_t count, std::str
 // scatterv's root: one count per rank, adding up to the elements given.
 void check_counts(const backend::comm_impl& comm, std::span<const std::size_t> counts, std::size_t total,
                   std::string_view operation, const std::source_location& where);
+
+// Whether two byte ranges share a byte (empty ones share none).
+inline bool overlap(const void* a, std::size_t a_bytes, const void* b, std::size_t b_bytes) {
+    const auto x = reinterpret_cast<std::uintptr_t>(a), y = reinterpret_cast<std::uintptr_t>(b);
+    return a_bytes > 0 && b_bytes > 0 && x < y + b_bytes && y < x + a_bytes;
+}
+
+// A call that sends and receives at once (sendrecv) needs disjoint buffers, as MPI_Sendrecv does.
+[[noreturn]] void throw_overlap(const backend::comm_impl& comm, std::size_t send_bytes, std::size_t recv_bytes,
+                                std::string_view operation, const std::source_location& where);
+inline void check_disjoint(const backend::comm_impl& comm, const backend::send_view& out,
+                           const backend::recv_buffer& in, std::string_view operation,
+                           const std::source_location& where) {
+    const std::size_t send_bytes = out.count * out.type.size, recv_bytes = in.count * in.type.size;
+    if (overlap(out.data, send_bytes, in.data, recv_bytes)) [[unlikely]]
+        throw_overlap(comm, send_bytes, recv_bytes, operation, where);
+}
 
 }  // namespace baton::detail

@@ -1,0 +1,88 @@
+// Buffers of pending requests used by another operation of the same rank (buffer_checks.hpp), and
+// the poison an irecv's buffer holds until the irecv completes.
+#include "buffer_checks.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include <baton/detail/validate.hpp>
+
+#include "engine.hpp"
+#include "request.hpp"
+
+namespace baton::sim::detail {
+
+std::size_t pending_buffers::add(int rank, const pending_buffer& buffer) {
+    if (static_cast<std::size_t>(rank) >= by_rank_.size()) by_rank_.resize(static_cast<std::size_t>(rank) + 1);
+    auto& mine = by_rank_[static_cast<std::size_t>(rank)];
+    mine.push_back(buffer);
+    return mine.size() - 1;
+}
+
+void pending_buffers::remove(int rank, std::size_t index) {
+    auto& mine = by_rank_[static_cast<std::size_t>(rank)];
+    if (index + 1 != mine.size()) {
+        mine[index] = mine.back();
+        mine[index].request->pending_index = index;
+    }
+    mine.pop_back();
+}
+
+const pending_buffer* pending_buffers::conflict(int rank, const void* data, std::size_t bytes, const void* container,
+                                                bool writes) const {
+    if (static_cast<std::size_t>(rank) >= by_rank_.size()) return nullptr;
+    for (const auto& b : by_rank_[static_cast<std::size_t>(rank)]) {
+        if (!writes && !b.written) continue;  // two reads of one buffer (two isends of it) are fine
+        const bool same_container = container && container == b.container;
+        if (same_container || baton::detail::overlap(data, bytes, reinterpret_cast<const void*>(b.begin), b.end - b.begin))
+            return &b;
+    }
+    return nullptr;
+}
+
+bool engine::check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
+                              std::string_view operation, const std::source_location& where) {
+    const pending_buffer* hit = buffers_.conflict(self, data, bytes, container, writes);
+    if (!hit) return false;
+    sim_request& pending = *hit->request;
+    pending.mark_reported();  // one finding for it: its completion does not add a second
+    const std::string at = baton::detail::format_location(where);
+    const std::string posted = baton::detail::format_location(pending.posted_at());
+    std::string summary;
+    if (!hit->written)
+        summary = fmt::format("rank {}'s {} at {} receives into the buffer of its isend posted at {}, which has "
+                              "not completed (MPI may still be reading it)",
+                              self, operation, at, posted);
+    else if (writes)
+        summary = fmt::format("rank {}'s {} at {} receives into the buffer of its irecv posted at {}, which has "
+                              "not completed (two receives into one buffer: one message is overwritten)",
+                              self, operation, at, posted);
+    else
+        summary = fmt::format("rank {}'s {} at {} sends from the buffer of its irecv posted at {}, which has not "
+                              "completed (it holds no message yet)",
+                              self, operation, at, posted);
+    add_finding(make_finding(hit->written ? finding_kind::receive_buffer_modified : finding_kind::send_buffer_modified,
+                             std::move(summary),
+                             {{self, pending.describe(), baton::detail::format_location(pending.posted_at()), {}},
+                              {self, std::string(operation), at, {}}}));
+    return true;
+}
+
+std::byte engine::irecv_poison() {
+    // Between seeds: another byte for each of 256 seeds in a row (0x3B is odd), 0xA5 for seed 1.
+    if (opts_.schedule != schedule::systematic)
+        return static_cast<std::byte>(0xA5u + 0x3Bu * static_cast<unsigned>((opts_.seed - 1) & 0xFF));
+    // Between explored executions: a choice of its own, made at the run's first irecv into a
+    // buffer that has bytes to poison (not an empty container), so that a
+    // replay token reproduces it. 0x5A differs from 0xA5 in every bit, so whatever type the buffer
+    // holds, a program that reads it early sees another value (explore.cpp explores it once per
+    // path to that irecv, not under every later choice).
+    if (!poison_choice_) {
+        poison_choice_ = scheduler_.choices().size();
+        poison_ = scheduler_.choose(2) == 0 ? std::byte{0xA5} : std::byte{0x5A};
+    }
+    return poison_;
+}
+
+}  // namespace baton::sim::detail

@@ -1,0 +1,40 @@
+// The memory of each rank's pending isends and irecvs, to catch an operation that uses it before
+// they complete. MPI (4.1, 3.7.2) lets nothing write a pending isend's buffer and nothing touch a
+// pending irecv's, and that includes baton's own calls: a receive into a buffer an isend is still
+// sending from (a sendrecv onto itself, spelled out), two irecvs into one buffer, a send from a
+// buffer an irecv has not filled yet. The checksums at completion (request.cpp) see such a use
+// only when it changed the bytes; this sees it when it is made, and names both calls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace baton::sim::detail {
+
+class sim_request;
+
+struct pending_buffer {
+    std::uintptr_t begin = 0, end = 0;  // its bytes (empty for an empty container)
+    const void* container = nullptr;    // a resizable receive's container: the same object, even empty
+    bool written = false;               // an irecv's: written on completion; an isend's is only read
+    sim_request* request = nullptr;
+};
+
+class pending_buffers {
+public:
+    // Returns where it is kept, for remove(); remove moves the last of the rank's buffers into the
+    // gap and tells its request (sim_request::pending_index), so both are O(1).
+    std::size_t add(int rank, const pending_buffer& buffer);
+    void remove(int rank, std::size_t index);
+    // The first pending buffer of `rank` that a new use of [data, data + bytes) conflicts with: one
+    // it overlaps where either side writes (or whose container it is). Null when there is none,
+    // which a rank without pending requests finds out with one comparison.
+    const pending_buffer* conflict(int rank, const void* data, std::size_t bytes, const void* container,
+                                   bool writes) const;
+
+private:
+    std::vector<std::vector<pending_buffer>> by_rank_;  // by world rank; grows on first use
+};
+
+}  // namespace baton::sim::detail

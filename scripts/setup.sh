@@ -4,6 +4,8 @@
 #   scripts/setup.sh                       # build/
 #   scripts/setup.sh build-asan -Db_sanitize=address,undefined
 #   EXTRA_PACKAGES="clang-16 libclang-rt-16-dev" CXX=clang++-16 scripts/setup.sh build-clang
+#   CONFIGURE_ONLY=1 scripts/setup.sh build-tsan -Db_sanitize=thread  # no build: `meson test
+#       --suite core` then builds only what that suite's tests need
 # On a machine without apt, or as a user who can neither install nor sudo, it installs nothing:
 # it prints what to install and the plain meson commands, and exits with status 1.
 set -euo pipefail
@@ -64,4 +66,4 @@ if [ ! -f "$build/build.ninja" ]; then
   fi
   echo "$log" | sed -n '/^baton [0-9]/,/^Found ninja/p' | grep -v '^Found ninja'
 fi
-ninja -C "$build"
+[ "${CONFIGURE_ONLY:-}" = 1 ] || ninja -C "$build"

@@ -11,6 +11,16 @@
 // - AddressSanitizer and ThreadSanitizer must be told that the stack changed, or they report
 //   errors that are not there.
 //
+// ThreadSanitizer keeps a shadow stack of the functions entered per fiber (each instrumented
+// function pushes on entry and pops on return), so its fiber must be switched where every frame
+// entered on one side of a switch also returns on that side. That is the scheduler loop's frame
+// in run(), around the call that resumes a rank: the switches there are the only ones, and none is
+// on the rank's side. A rank's Boost.Context frames (resume(), the lambda, the record's run(),
+// the exit function that runs on the scheduler's stack) then all push and pop on the rank's own
+// shadow stack, even when they are not inlined (-O0). Switched from the rank's side instead, a
+// finishing rank's frames would return on the thread's shadow stack, popping entries it never
+// pushed, until libtsan crashes in __tsan_func_exit (issue #11).
+//
 // And AddressSanitizer's shadow of a stack must be clean whenever a rank starts on it. A fiber
 // never returns from its bottom frame (Boost's entry function switches away from it), so that
 // frame's redzones stay poisoned; munmap does not clear the shadow (GCC 12's libasan does not
@@ -246,8 +256,9 @@ public:
 #endif
 #if BATON_TSAN
         // Making a fiber already visits its stack once (Boost's entry runs there and comes
-        // back): ThreadSanitizer must see that on the fiber's own shadow stack.
-        if (!thread_tsan_fiber_) thread_tsan_fiber_ = __tsan_get_current_fiber();
+        // back): ThreadSanitizer must see that on the fiber's own shadow stack, where Boost's
+        // entry function stays entered (it never returns).
+        void* const thread_tsan_fiber = __tsan_get_current_fiber();
         s.tsan_fiber = __tsan_create_fiber(0);
         __tsan_switch_to_fiber(s.tsan_fiber, 0);
 #endif
@@ -273,7 +284,7 @@ public:
         __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
 #endif
 #if BATON_TSAN
-        __tsan_switch_to_fiber(thread_tsan_fiber_, 0);
+        __tsan_switch_to_fiber(thread_tsan_fiber, 0);
 #endif
     }
 
@@ -285,6 +296,9 @@ public:
             explicit running_here(const stack_region* s) : previous(std::exchange(running_stacks, s)) {}
             ~running_here() { running_stacks = previous; }
         } here(&stacks_);
+#if BATON_TSAN
+        void* const thread_tsan_fiber = __tsan_get_current_fiber();
+#endif
         next_ = first;
         while (next_ >= 0) {
             const int rank = std::exchange(next_, -1);
@@ -296,10 +310,16 @@ public:
             __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(rank), stacks_.size());
 #endif
 #if BATON_TSAN
-            __tsan_switch_to_fiber(s.tsan_fiber, 0);  // thread_tsan_fiber_ was set by create()
+            // ThreadSanitizer's fiber is switched here both ways, in the frame that resumes (see
+            // the top of this file); the flags 0 make each switch a synchronization, as the
+            // hand-over is.
+            __tsan_switch_to_fiber(s.tsan_fiber, 0);
 #endif
             s.fiber = std::move(s.fiber).resume();
             // ... and take it back: the rank set next_ before it gave the CPU up.
+#if BATON_TSAN
+            __tsan_switch_to_fiber(thread_tsan_fiber, 0);
+#endif
 #if BATON_ASAN
             __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
             // A rank whose stack is over leaves it clean for whatever maps these addresses next.
@@ -344,9 +364,10 @@ private:
     };
     slot& slot_of(int rank) { return slots_[static_cast<std::size_t>(rank)]; }
 
-    // The sanitizers' half of a switch, on the rank's side: after it gets the CPU, and before it
-    // gives it back (`for_good` when its stack will never run again). Always inlined: a function
-    // that switched ThreadSanitizer's fiber would return on the other fiber's shadow stack.
+    // AddressSanitizer's half of a switch, on the rank's side: after it gets the CPU, and before
+    // it gives it back (`for_good` when its stack will never run again). Always inlined, so that
+    // AddressSanitizer is told right next to the switch. (ThreadSanitizer's fiber is switched on
+    // the scheduler's side only: see the top of this file.)
     [[gnu::always_inline]] void arrived([[maybe_unused]] slot& me) {
 #if BATON_ASAN
         __sanitizer_finish_switch_fiber(me.fake_stack, &thread_stack_bottom_, &thread_stack_size_);
@@ -355,9 +376,6 @@ private:
     [[gnu::always_inline]] void departing([[maybe_unused]] slot& me, [[maybe_unused]] bool for_good) {
 #if BATON_ASAN
         __sanitizer_start_switch_fiber(for_good ? nullptr : &me.fake_stack, thread_stack_bottom_, thread_stack_size_);
-#endif
-#if BATON_TSAN
-        __tsan_switch_to_fiber(thread_tsan_fiber_, 0);
 #endif
     }
 
@@ -369,9 +387,6 @@ private:
 #if BATON_ASAN
     const void* thread_stack_bottom_ = nullptr;
     std::size_t thread_stack_size_ = 0;
-#endif
-#if BATON_TSAN
-    void* thread_tsan_fiber_ = nullptr;
 #endif
 };
 

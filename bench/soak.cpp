@@ -7,7 +7,8 @@
 // Rank 0 samples the resident set size (/proc/self/statm) every --sample rounds after a warm-up
 // of a fifth of the rounds and prints the least-squares slope in bytes per round: about 0 when
 // nothing grows with the number of rounds. Runs on threads and then on fibers (--context thread
-// or fiber: only that one).
+// or fiber: only that one). After each one's line come "BENCH <name> <value>" lines, which
+// bench/run.py's case (g) reads: rss_slope_b_per_round, rss_start_mib, rss_end_mib.
 //
 //   soak [--ranks 8] [--rounds 20000] [--every 50] [--sample 200] [--schedule random|pct|round-robin]
 //        [--context thread|fiber] [--seed 1]
@@ -92,7 +93,9 @@ void soak(baton::sim::options opts, long rounds, long every, long sample_every) 
                 baton::sim::to_string(opts.context).c_str(), opts.ranks, rounds, every,
                 baton::sim::to_string(opts.schedule).c_str(), seconds, rss_at_warm_up / 1048576.0,
                 end_rss / 1048576.0, slope(samples));
-    std::fflush(stdout);
+    bench::report("rss_slope_b_per_round", slope(samples));
+    bench::report("rss_start_mib", rss_at_warm_up / 1048576.0);
+    bench::report("rss_end_mib", end_rss / 1048576.0);
 }
 
 }  // namespace

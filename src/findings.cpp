@@ -38,8 +38,10 @@ std::string_view to_string(finding_kind kind) {
 std::string finding::text() const {
     std::string text = summary + '\n';
     for (const auto& call : calls) {
-        if (call.call.empty()) continue;  // the summary says it all (a rank's failure)
-        text += fmt::format("  rank {}: {}", call.rank, call.call);
+        if (call.call.empty()) continue;  // nothing to say beyond the summary
+        text += fmt::format("  rank {}", call.rank);
+        if (!call.in_comm.empty()) text += " (" + call.in_comm + ')';
+        text += ": " + call.call;
         if (!call.location.empty()) text += " at " + call.location;
         if (!call.waits_for.empty())
             text += fmt::format(", waiting for rank{} {}", call.waits_for.size() == 1 ? "" : "s",
@@ -54,12 +56,13 @@ std::string finding::text() const {
         for (std::size_t i = 0; i < cycle.size(); ++i) text += fmt::format("{}rank {}", i ? " -> " : "", cycle[i]);
         text += '\n';
     }
+    for (const auto& note : notes) text += "  " + note + '\n';
     if (!replay.empty()) text += "  replay: " + replay + '\n';
     text.pop_back();
     return text;
 }
 
-// The --report-json document: {"schema": "baton-findings", "version": 1, "findings": [...]}.
+// The --report-json document: {"schema": "baton-findings", "version": 2, "findings": [...]}.
 // docs/report-schema.md documents every field and says what changes bump the version. Keys are
 // kept in this order (ordered_json) so that the file reads top down.
 std::string to_json(const std::vector<finding>& findings) {
@@ -75,9 +78,10 @@ std::string to_json(const std::vector<finding>& findings) {
                        {"calls", calls},
                        {"cycle", f.cycle},
                        {"finished", f.finished},
+                       {"notes", f.notes},
                        {"replay", f.replay}});
     }
-    return json{{"schema", "baton-findings"}, {"version", 1}, {"findings", all}}.dump(2);
+    return json{{"schema", "baton-findings"}, {"version", 2}, {"findings", all}}.dump(2);
 }
 
 std::string to_dot(const finding& deadlock) {
@@ -91,7 +95,9 @@ std::string to_dot(const finding& deadlock) {
     dot += "  label=" + quoted(deadlock.summary) + ";\n";
     for (const auto& call : deadlock.calls)
         dot += fmt::format("  r{} [label={}];\n", call.rank,
-                           quoted(fmt::format("rank {}\n{}\n{}", call.rank, call.call, call.location)));
+                           quoted(fmt::format("rank {}{}\n{}\n{}", call.rank,
+                                              call.in_comm.empty() ? "" : " (" + call.in_comm + ')', call.call,
+                                              call.location)));
     for (int r : deadlock.finished) dot += fmt::format("  r{} [label=\"rank {}\\nfinished\", style=dashed];\n", r, r);
     for (const auto& call : deadlock.calls)
         for (int to : call.waits_for)

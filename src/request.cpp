@@ -23,7 +23,8 @@ status request::wait(std::source_location where) {
         if (completed_at_)
             throw usage_error(fmt::format("wait at {}: this request already completed at {}; waiting twice for one "
                                           "operation is a bug",
-                                          detail::format_location(where), detail::format_location(*completed_at_)));
+                                          detail::format_location(where), detail::format_location(*completed_at_)),
+                              {{-1, "wait", detail::format_location(where)}});
         return {};
     }
     const status result = impl_->wait(where);

@@ -43,7 +43,7 @@ struct settings {
     std::string report_json;  // where to write the findings as JSON, if anywhere
     std::string report_dot;   // where to write a deadlock's wait-for graph
     std::size_t explore = 0;  // executions to explore (0: run once)
-    bool deterministic = false;
+    std::optional<sim::output_comparison> deterministic;  // --deterministic: compare the output
     std::string trace;     // Chrome trace-event JSON of the run, if wanted
     std::string timeline;  // the same as text
     bool write_failed = false;  // a file asked for could not be written: the exit status is 2
@@ -84,64 +84,11 @@ void report(settings& chosen, const std::vector<finding>& findings) {
             }
 }
 
-// Collects what the process writes to standard output during one execution, so that executions
-// can be compared; on stop, puts standard output back.
-class stdout_capture {
-public:
-    stdout_capture() {
-        std::cout.flush();
-        std::fflush(stdout);
-        saved_ = ::dup(STDOUT_FILENO);
-        file_ = std::tmpfile();
-        ::dup2(::fileno(file_), STDOUT_FILENO);
-    }
-    ~stdout_capture() { stop(); }
-    // What was written since the last call.
-    std::string take() {
-        std::cout.flush();
-        std::fflush(stdout);
-        std::string text;
-        std::rewind(file_);
-        char block[4096];
-        for (std::size_t n; (n = std::fread(block, 1, sizeof block, file_)) > 0;) text.append(block, n);
-        std::rewind(file_);
-        ::ftruncate(::fileno(file_), 0);
-        return text;
-    }
-    void stop() {
-        if (!file_) return;
-        std::cout.flush();
-        std::fflush(stdout);
-        ::dup2(saved_, STDOUT_FILENO);
-        ::close(saved_);
-        std::fclose(file_);
-        file_ = nullptr;
-    }
-
-private:
-    int saved_ = -1;
-    std::FILE* file_ = nullptr;
-};
-
 // --explore: prints a summary line, then the failure if one was found. Returns the exit status.
 int explore(settings& chosen, const std::function<void(communicator&)>& body) {
-    std::optional<stdout_capture> capture;
-    std::optional<std::string> first_output;
-    std::function<std::optional<std::string>()> check;
-    if (chosen.deterministic) {
-        capture.emplace();
-        check = [&]() -> std::optional<std::string> {
-            std::string output = capture->take();
-            if (!first_output) {
-                first_output = std::move(output);
-                return std::nullopt;
-            }
-            if (output == *first_output) return std::nullopt;
-            return "the output depends on the schedule: this execution printed something else than the first";
-        };
-    }
-    const sim::exploration result = sim::explore(chosen.sim, body, chosen.explore, check);
-    if (capture) capture->stop();
+    const sim::exploration result = chosen.deterministic
+                                        ? sim::explore_output(chosen.sim, body, chosen.explore, *chosen.deterministic)
+                                        : sim::explore(chosen.sim, body, chosen.explore);
     std::cout << std::flush;
     std::cerr << "baton: " << result.summary() << '\n';
     if (!result.failure) {
@@ -413,8 +360,11 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         table.add("--explore", "BATON_EXPLORE", "N", "",
                   "Run under every distinct way wildcard receives can match, up to this many executions, and stop "
                   "at the first failure");
-    app.add_flag("--deterministic", chosen.deterministic,
-                 "With --explore: also fail when the output differs between executions");
+    std::string deterministic;  // "ranks" when given without a value
+    const CLI::Option* deterministic_flag =
+        app.add_flag("--deterministic{ranks}", deterministic,
+                     "With --explore: also fail when what a rank prints differs between executions; "
+                     "--deterministic=interleaving compares everything printed as one stream instead");
     const auto& trace = table.add("--trace", nullptr, "FILE", "",
                                   "Write the run's communication as Chrome trace-event JSON (open it in Perfetto)");
     const auto& timeline = table.add("--timeline", nullptr, "FILE", "", "Write the run's communication as a text timeline");
@@ -471,6 +421,12 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         take_number(pct_depth, chosen.sim.pct_depth, 1, 1000);
         take_number(pct_steps, chosen.sim.pct_steps, 1);
         take_number(explore_count, chosen.explore, 0);
+        if (deterministic_flag->count() > 0) {
+            chosen.deterministic.emplace();
+            take_choice(given{deterministic, "--deterministic=" + deterministic, true}, *chosen.deterministic,
+                        {{"ranks", sim::output_comparison::per_rank},
+                         {"interleaving", sim::output_comparison::interleaving}});
+        }
         take_file(trace, chosen.trace);
         take_file(timeline, chosen.timeline);
         take_number(break_at, chosen.sim.break_at_step, 0);

@@ -23,7 +23,9 @@ std::string format_rank(int world_rank, const std::string& comm_name, int comm_r
 void throw_usage(const backend::comm_impl& comm, std::string_view operation, const std::string& what,
                  const std::source_location& where) {
     throw usage_error(fmt::format("{}: {} at {}: {}", format_rank(comm.world_rank(), comm.name(), comm.rank()),
-                                  operation, format_location(where), what));
+                                  operation, format_location(where), what),
+                      {{comm.world_rank(), fmt::format("{}(comm={})", operation, comm.name()), format_location(where), {},
+                        {}, comm.name() == "world" ? "" : fmt::format("rank {} of {}", comm.rank(), comm.name())}});
 }
 
 void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation, std::string_view role,

@@ -65,6 +65,12 @@ void copy(void* to, std::size_t to_index, const void* from, std::size_t from_ind
                 static_cast<const std::byte*>(from) + from_index * element_size, count * element_size);
 }
 
+// A rank's collective call, for the report of its failure.
+rank_call own_call(const collective_call& call, const comm_state& comm, int rank) {
+    const int world = comm.world_rank(rank);
+    return {world, describe(call, &comm), baton::detail::format_location(call.where), {}, {}, comm.in_comm(world)};
+}
+
 // Room for `count` elements in `call`'s result; null (with the call's error set) when a fixed
 // buffer is too small.
 void* prepare(collective_call& call, std::size_t count, const comm_state& comm, int rank) {
@@ -72,10 +78,10 @@ void* prepare(collective_call& call, std::size_t count, const comm_state& comm, 
     auto& buffer = call.recv;
     if (buffer.resizable()) return buffer.resize(buffer.container, count);
     if (count <= buffer.count) return buffer.data;
-    call.error = std::make_exception_ptr(truncation_error(fmt::format(
-        "{}: {} at {}: the result has {} elements but the buffer holds {}",
-        baton::detail::format_rank(comm.world_ranks[static_cast<std::size_t>(rank)], comm.name, rank), to_string(call.kind),
-        baton::detail::format_location(call.where), count, buffer.count)));
+    call.error = std::make_exception_ptr(truncation_error(
+        fmt::format("{}: {} at {}: the result has {} elements but the buffer holds {}", comm.member(rank),
+                    to_string(call.kind), baton::detail::format_location(call.where), count, buffer.count),
+        {own_call(call, comm, rank)}));
     return nullptr;
 }
 
@@ -191,11 +197,11 @@ std::string_view to_string(collective_kind k) {
     return names[static_cast<int>(k)];
 }
 
-std::string describe(const collective_call& call) {
+std::string describe(const collective_call& call, const comm_state* comm) {
     std::vector<std::string> parts;
     if (call.kind == kind::split) parts.push_back(fmt::format("color={}, key={}", call.color, call.key));
     if (reduces(call.kind)) parts.push_back(fmt::format("op={}", call.op->name));
-    if (rooted(call.kind)) parts.push_back(fmt::format("root={}", call.root));
+    if (rooted(call.kind)) parts.push_back("root=" + (comm ? comm->peer(call.root) : std::to_string(call.root)));
     if (typed(call.kind)) {
         const std::size_t count = call.kind == kind::bcast ? call.recv.count : call.send.count;
         const bool count_known = equal_counts(call.kind) || call.kind == kind::gatherv ||
@@ -207,7 +213,7 @@ std::string describe(const collective_call& call) {
     return fmt::format("{}({})", to_string(call.kind), joined);
 }
 
-std::string mismatch(const collective_slot& slot, const collective_call& call, int rank) {
+std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
     std::string what;
     if (call.kind != first.kind) what = "another operation";
@@ -216,20 +222,21 @@ std::string mismatch(const collective_slot& slot, const collective_call& call, i
     else if (equal_counts(call.kind) && call.send.count != first.send.count) what = "another element count";
     else if (reduces(call.kind) && !same_reduction(*call.op, *first.op)) what = "another reduction";
     if (what.empty()) return {};
-    return fmt::format("{}: rank {} called {} at {}, but rank {} called {} at {}", what, rank, describe(call),
-                       baton::detail::format_location(call.where), slot.first, describe(first),
+    return fmt::format("{}: {} called {} at {}, but {} called {} at {}", what, comm.member(rank), describe(call, &comm),
+                       baton::detail::format_location(call.where), comm.member(slot.first), describe(first, &comm),
                        baton::detail::format_location(first.where));
 }
 
-std::string mismatch_at_completion(const collective_slot& slot) {
+std::string mismatch_at_completion(const collective_slot& slot, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
     if (first.kind != kind::bcast) return {};
     const auto& root = *slot.calls[static_cast<std::size_t>(first.root)];
     for (std::size_t r = 0; r < slot.calls.size(); ++r) {
         const auto& call = *slot.calls[r];
         if (static_cast<int>(r) == first.root || call.recv.resizable() || call.recv.count == root.recv.count) continue;
-        return fmt::format("another element count: rank {} called {} at {}, but the root, rank {}, called {} at {}", r,
-                           describe(call), baton::detail::format_location(call.where), first.root, describe(root),
+        return fmt::format("another element count: {} called {} at {}, but the root, {}, called {} at {}",
+                           comm.member(static_cast<int>(r)), describe(call, &comm),
+                           baton::detail::format_location(call.where), comm.member(first.root), describe(root, &comm),
                            baton::detail::format_location(root.where));
     }
     return {};
@@ -339,10 +346,10 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
         }
         auto& mine = call.recv;
         if (!mine.resizable() && count > mine.count) {
-            call.error = std::make_exception_ptr(truncation_error(fmt::format(
-                "{}: {} at {}: the block has {} elements but the buffer holds {}",
-                baton::detail::format_rank(comm.world_ranks[static_cast<std::size_t>(rank)], comm.name, rank),
-                to_string(call.kind), baton::detail::format_location(call.where), count, mine.count)));
+            call.error = std::make_exception_ptr(truncation_error(
+                fmt::format("{}: {} at {}: the block has {} elements but the buffer holds {}", comm.member(rank),
+                            to_string(call.kind), baton::detail::format_location(call.where), count, mine.count),
+                {own_call(call, comm, rank)}));
         } else {
             void* to = mine.resizable() ? mine.resize(mine.container, count) : mine.data;
             if (count > 0) std::memcpy(to, first + offset * call.send.type.size, count * call.send.type.size);

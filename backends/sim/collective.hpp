@@ -53,8 +53,11 @@ struct collective_call {
 // only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).
 bool may_complete_locally(const collective_call& call, int rank);
 
-// "allreduce(op=sum, 1 x double)", for reports.
-std::string describe(const collective_call& call);
+struct comm_state;
+
+// "allreduce(op=sum, 1 x double)", for reports; given the communicator, a root says its world
+// rank in a communicator other than the world ("bcast(root=0 (world rank 2), 1 x int)").
+std::string describe(const collective_call& call, const comm_state* comm = nullptr);
 
 // The collectives of one communicator that some but not all ranks have reached.
 struct collective_slot {
@@ -64,15 +67,14 @@ struct collective_slot {
     std::vector<std::unique_ptr<collective_call>> detached;  // calls of ranks that returned early
 };
 
-struct comm_state;
 class engine;
 
-// Why `call` (from `rank`) cannot be part of the same collective as the slot's first call, or
-// empty if it can.
-std::string mismatch(const collective_slot& slot, const collective_call& call, int rank);
+// Why `call` (from `rank` of `comm`) cannot be part of the same collective as the slot's first
+// call, or empty if it can.
+std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm);
 // Mismatches visible only once every rank is there (a bcast's fixed receive buffers against the
 // root's count); empty if none.
-std::string mismatch_at_completion(const collective_slot& slot);
+std::string mismatch_at_completion(const collective_slot& slot, const comm_state& comm);
 
 // Moves the data of a collective every rank has reached.
 void complete(collective_slot& slot, comm_state& comm, engine& eng);

@@ -30,10 +30,10 @@ public:
         return !comm_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source_, tag_).empty();
     }
     std::string describe() const override {
-        return fmt::format("{}(source={}, tag={}, comm={})", operation_,
-                           source_ < 0 ? "any_source" : std::to_string(source_),
+        return fmt::format("{}(source={}, tag={}, comm={})", operation_, comm_.peer(source_),
                            tag_ < 0 ? "any_tag" : std::to_string(tag_), comm_.name);
     }
+    const comm_state* comm() const override { return &comm_; }
     rank_list waits_for() const override {
         rank_list ranks;
         for (int r = 0; r < comm_.size(); ++r)
@@ -62,6 +62,7 @@ public:
         call_.done = true;
     }
     bool check_partial_deadlock() const override { return false; }
+    const comm_state* comm() const override { return &comm_; }
     std::string describe() const override {
         std::string text = describe_call();
         return text.substr(0, text.size() - 1) + (text.ends_with("()") ? "" : ", ") + "comm=" + comm_.name + ")";
@@ -76,7 +77,7 @@ public:
     }
 
 private:
-    std::string describe_call() const { return detail::describe(call_); }
+    std::string describe_call() const { return detail::describe(call_, &comm_); }
     comm_state& comm_;
     std::uint64_t sequence_;
     collective_call& call_;
@@ -84,6 +85,24 @@ private:
 };
 
 std::atomic<std::size_t> comm_states{0};
+
+// The messages a receive or probe could take, as a report of the choice names them.
+std::vector<std::string> offered(const comm_state& comm, const candidate_list& candidates) {
+    std::vector<std::string> senders;
+    for (const message* m : candidates)
+        senders.push_back(fmt::format("{}'s {} at {}", comm.member(m->source), m->operation,
+                                      baton::detail::format_location(m->sent_at)));
+    return senders;
+}
+
+// The choice of a message for a receive (or a probe) of rank `rank`.
+choice_site message_choice(const comm_state& comm, int rank, const std::string& call, const std::source_location& where,
+                           const candidate_list& candidates, std::string_view verb) {
+    const std::string location = baton::detail::format_location(where);
+    return {{comm.world_rank(rank), call, location, {}, {}, comm.in_comm(comm.world_rank(rank))},
+            fmt::format("what {}'s {} at {} {}", comm.member(rank), call, location, verb),
+            offered(comm, candidates)};
+}
 
 }  // namespace
 
@@ -93,6 +112,35 @@ comm_state::comm_state(std::string comm_name, std::vector<int> members)
 }
 
 comm_state::~comm_state() { comm_states.fetch_sub(1, std::memory_order_relaxed); }
+
+std::string comm_state::peer(int rank) const {
+    if (rank < 0) return "any_source";
+    if (name == "world") return std::to_string(rank);
+    return fmt::format("{} (world rank {})", rank, world_rank(rank));
+}
+
+std::string comm_state::member(int rank) const {
+    return baton::detail::format_rank(world_rank(rank), name, rank);
+}
+
+std::string comm_state::in_comm(int world) const {
+    if (name == "world") return {};
+    const auto it = std::find(world_ranks.begin(), world_ranks.end(), world);
+    return it == world_ranks.end() ? std::string() : fmt::format("rank {} of {}", it - world_ranks.begin(), name);
+}
+
+std::string never_received(const comm_state& comm, std::size_t dest, const message& m) {
+    const int to = static_cast<int>(dest);
+    return fmt::format("message never received: {} sent {} bytes to {} (tag {}, comm {}) and rank {} finished "
+                       "without receiving it",
+                       comm.member(m.source), m.data.size(), comm.member(to), m.tag, comm.name, comm.world_rank(to));
+}
+
+rank_call sender_of(const comm_state& comm, std::size_t dest, const message& m) {
+    return {comm.world_rank(m.source),
+            fmt::format("{}(dest={}, tag={}, comm={})", m.operation, comm.peer(static_cast<int>(dest)), m.tag, comm.name),
+            baton::detail::format_location(m.sent_at), {}, {}, comm.in_comm(comm.world_rank(m.source))};
+}
 
 bool comm_state::idle() const {
     return collectives.empty() && std::all_of(mailboxes.begin(), mailboxes.end(), [](const mailbox& m) { return m.idle(); });
@@ -109,18 +157,28 @@ comm_handle::~comm_handle() {
 std::size_t live_comm_states() { return comm_states.load(std::memory_order_relaxed); }
 
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data, std::size_t count,
-             const std::source_location& sent_at, std::uint64_t id) {
+             std::string_view sent_by, const std::source_location& sent_at, std::uint64_t id) {
     const status result{source, tag, count};
     receive.message_id = id;
     auto& buffer = receive.buffer;
     const auto& comm = receive.comm();
+    // A message that does not fit its receive: the error names both calls and both lines, as the
+    // fix may be at either end.
     auto fail = [&](auto error_type, const std::string& what) {
-        receive.complete(result, std::make_exception_ptr(decltype(error_type)(fmt::format(
-                                     "{}: {}: the message from rank {} (tag {}, sent at {}) {}",
-                                     baton::detail::format_rank(comm.world_ranks[static_cast<std::size_t>(receive.owner())],
-                                                                comm.name, receive.owner()),
-                                     receive.describe(), source, tag,
-                                     baton::detail::format_location(sent_at), what))));
+        const int owner = comm.world_rank(receive.owner()), sender = comm.world_rank(source);
+        const std::string received_at = baton::detail::format_location(receive.posted_at());
+        const std::string sent_text = baton::detail::format_location(sent_at);
+        std::vector<rank_call> calls{
+            {owner, receive.describe(), received_at, {}, {}, comm.in_comm(owner)},
+            {sender, fmt::format("{}(dest={}, tag={}, comm={})", sent_by, comm.peer(receive.owner()), tag, comm.name),
+             sent_text, {}, {}, comm.in_comm(sender)}};
+        if (sender < owner) std::swap(calls[0], calls[1]);  // in rank order
+        if (sender == owner) calls.pop_back();              // a message to itself: one rank, its receive
+        receive.complete(result, std::make_exception_ptr(decltype(error_type)(
+                                     fmt::format("{}: {} at {}: the message from {} ({} at {}, tag {}) {}",
+                                                 comm.member(receive.owner()), receive.describe(), received_at,
+                                                 comm.member(source), sent_by, sent_text, tag, what),
+                                     std::move(calls))));
     };
     if (!(type == buffer.type))
         return fail(type_mismatch_error(""), fmt::format("holds {} but the receive is for {}", type.name, buffer.type.name));
@@ -145,7 +203,7 @@ int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::si
 void sim_comm::record(std::string_view operation, int peer, int tag, std::size_t bytes,
                       const backend::location& where, std::uint64_t message) {
     const int world_peer = peer >= 0 ? state_.world_ranks[static_cast<std::size_t>(peer)] : peer;
-    eng_.remember(world_rank(), operation, world_peer, tag, bytes, state_, where);
+    eng_.remember(world_rank(), operation, peer, tag, bytes, state_, where);
     if (!eng_.recording()) return;
     eng_.record({0, world_rank(), std::string(operation), world_peer, tag, bytes, state_.name,
                  baton::detail::format_location(where), message});
@@ -155,14 +213,16 @@ void match_deferred(comm_state& comm, int rank, scheduler& sched) {
     auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
     auto deliver_message = [&](sim_request& receive, message m) {
         receive.posted = false;
-        deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.sent_at, m.id);
+        deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
         if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.count});
     };
     // The first posted receive is a wildcard: every message it could take is there now; the
     // scheduler chooses (and an exploration tries each in turn).
     sim_request* wildcard = box.wildcard_ready();
     const auto candidates = box.candidates(wildcard->peer(), wildcard->tag());
-    message chosen = box.take(candidates[sched.choose(candidates.size())]);
+    message chosen = box.take(candidates[sched.choose(candidates.size(), [&] {
+        return message_choice(comm, rank, wildcard->describe(), wildcard->posted_at(), candidates, "took");
+    })]);
     box.cancel(wildcard);
     deliver_message(*wildcard, std::move(chosen));
     // Then the receives posted after it, up to the next wildcard, as MPI would match them.
@@ -193,7 +253,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
     if (sim_request* receive = box.take_posted(rank_, tag, systematic)) {
-        deliver(*receive, rank_, tag, data.type, data.data, data.count, where, id);
+        deliver(*receive, rank_, tag, data.type, data.data, data.count, operation, where, id);
         if (request) request->complete({dest, tag, data.count});
         return request;
     }
@@ -245,8 +305,10 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
         request->posted = true;
         return request;
     }
-    message m = box.take(candidates[eng_.sched().choose(candidates.size())]);
-    deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.sent_at, m.id);
+    message m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
+        return message_choice(state_, rank_, request->describe(), where, candidates, "took");
+    })]);
+    deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.count});
     return request;
 }
@@ -272,10 +334,15 @@ std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into
     return start_receive(into, source, tag, "irecv", where, false);
 }
 
-std::optional<status> sim_comm::find_message(int source, int tag, bool may_miss) {
+std::optional<status> sim_comm::find_message(int source, int tag, const blocker& probe, const backend::location& where,
+                                             bool may_miss) {
     const auto candidates = state_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source, tag);
     if (candidates.empty()) return std::nullopt;
-    const std::size_t chosen = eng_.sched().choose(candidates.size() + (may_miss ? 1 : 0));
+    const std::size_t chosen = eng_.sched().choose(candidates.size() + (may_miss ? 1 : 0), [&] {
+        auto site = message_choice(state_, rank_, probe.describe(), where, candidates, "saw");
+        if (may_miss) site.alternatives.push_back("nothing yet");
+        return site;
+    });
     if (chosen == candidates.size()) return std::nullopt;  // not arrived yet, as far as this poll sees
     const message* m = candidates[chosen];
     return status{m->source, m->tag, m->count};
@@ -285,7 +352,7 @@ status sim_comm::probe(int source, int tag, backend::location where) {
     eng_.schedule_point(world_rank());
     probe_blocker until_message(state_, rank_, source, tag);
     eng_.wait_until(world_rank(), until_message, where);
-    return *find_message(source, tag);
+    return *find_message(source, tag, until_message, where);
 }
 
 std::optional<status> sim_comm::iprobe(int source, int tag, backend::location where) {
@@ -293,9 +360,9 @@ std::optional<status> sim_comm::iprobe(int source, int tag, backend::location wh
     std::optional<status> found;
     const probe_blocker poll(state_, rank_, source, tag, "iprobe");
     if (!poll.ready() && eng_.poll_wait_chosen(world_rank(), poll, where))
-        found = find_message(source, tag);
+        found = find_message(source, tag, poll, where);
     else
-        found = find_message(source, tag, eng_.poll_may_miss(world_rank()));
+        found = find_message(source, tag, poll, where, eng_.poll_may_miss(world_rank()));
     if (found) eng_.poll_succeeded(world_rank());
     else eng_.poll_failed(world_rank(), poll, where);
     return found;
@@ -326,16 +393,19 @@ void sim_comm::collective(collective_call& call) {
                        slot.arrived + 1 < size();
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
-    std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_);
+    std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
     if (slot.first < 0) slot.first = rank_;
-    if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot);
+    if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot, state_);
     if (!why.empty()) {
         std::vector<rank_call> table;
         for (int r = 0; r < size(); ++r) {
             const auto* each = slot.calls[static_cast<std::size_t>(r)];
-            const int world = state_.world_ranks[static_cast<std::size_t>(r)];
-            if (each) table.push_back({world, describe(*each), baton::detail::format_location(each->where), {}});
-            else table.push_back({world, "not there yet", "", {}});
+            const int world = state_.world_rank(r);
+            if (each)
+                table.push_back({world, describe(*each, &state_), baton::detail::format_location(each->where), {}, {},
+                                 state_.in_comm(world)});
+            else
+                table.push_back({world, "not there yet", "", {}, {}, state_.in_comm(world)});
         }
         auto f = eng_.make_finding(finding_kind::collective_mismatch,
                                    fmt::format("collective mismatch on {} (its collective #{}): {}", state_.name,

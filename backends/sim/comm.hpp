@@ -66,8 +66,9 @@ private:
                                                std::string_view operation, const backend::location& where,
                                                bool blocking);
     // A message a probe (source, tag) accepts; the scheduler chooses among several, and with
-    // `may_miss` "none yet" is one more alternative.
-    std::optional<status> find_message(int source, int tag, bool may_miss = false);
+    // `may_miss` "none yet" is one more alternative. `probe` and `where` describe the choice.
+    std::optional<status> find_message(int source, int tag, const blocker& probe, const backend::location& where,
+                                       bool may_miss = false);
     void collective(collective_call& call);
     void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where,
                 std::uint64_t message = 0);
@@ -80,9 +81,10 @@ private:
 };
 
 // Copies a matched message into a receive and completes it (with an error if it does not fit or
-// its element type differs). `data` holds `count` elements of `type`.
+// its element type differs). `data` holds `count` elements of `type`; `sent_by` ("send",
+// "isend") and `sent_at` are the sender's call.
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data,
-             std::size_t count, const std::source_location& sent_at, std::uint64_t id);
+             std::size_t count, std::string_view sent_by, const std::source_location& sent_at, std::uint64_t id);
 
 // schedule::systematic, when no rank can run: the first posted receive of `rank`'s mailbox is a
 // wildcard with candidates; let the scheduler choose its message, then match what follows it.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <baton/findings.hpp>
+
 #include "collective.hpp"
 #include "mailbox.hpp"
 
@@ -64,10 +66,27 @@ struct comm_state {
     comm_state& operator=(const comm_state&) = delete;
 
     int size() const { return static_cast<int>(world_ranks.size()); }
+    int world_rank(int rank) const { return world_ranks[static_cast<std::size_t>(rank)]; }
+
+    // How reports name this communicator's ranks, so that a number never leaves it unsaid which
+    // communicator it counts in: a bare rank number is a world rank, one of another communicator
+    // says its world rank. `peer(1)` is the argument of a call on it ("1", or "1 (world rank 3)"
+    // in a communicator other than the world; "any_source" for -1); `member(1)` names rank 1 by
+    // its world rank ("rank 3", or "rank 3 (rank 1 of world.split1(color=0))"); `in_comm(3)` is
+    // what a report adds after world rank 3 ("rank 1 of world.split1(color=0)", or nothing in the
+    // world).
+    std::string peer(int rank) const;
+    std::string member(int rank) const;
+    std::string in_comm(int world) const;
     // Nothing in it that a report at the end of the run would mention: no stored message, no
     // posted receive, no collective some ranks have reached.
     bool idle() const;
 };
+
+// A message still in `comm`'s mailbox of rank `dest` whose receiver has finished: the summary
+// ("message never received: ...") and the sender's call, as every report of it says them.
+std::string never_received(const comm_state& comm, std::size_t dest, const message& m);
+rank_call sender_of(const comm_state& comm, std::size_t dest, const message& m);
 
 // Keeps a communicator's state alive while a rank's communicator or a request uses it. When the
 // last one goes, the engine frees the state (issue #11: 100 000 dups used to keep 309 MB until the

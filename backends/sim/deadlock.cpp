@@ -101,14 +101,19 @@ std::vector<std::string> engine::recent_calls(int rank) const {
                                      std::string_view(call.where.file_name()) == slot.waiting_at.file_name();
         if (is_pending_call) continue;
         std::string line = fmt::format("step {}: {}", call.step, operation);
+        // The peer by its world rank, and in another communicator by its rank there too (the
+        // communicator may be gone: its name is kept).
+        const bool world = *call.comm == "world";
+        const std::string peer = world ? fmt::format("rank {}", call.peer)
+                                       : fmt::format("rank {} (rank {} of {})", call.peer, call.comm_peer, *call.comm);
         if (operation.find("send") != std::string_view::npos)
-            line += fmt::format(" to rank {}, tag {}", call.peer, call.tag);
+            line += fmt::format(" to {}, tag {}", peer, call.tag);
         else if (operation.find("recv") != std::string_view::npos)
-            line += fmt::format(" from rank {}, tag {}", call.peer, call.tag);
+            line += fmt::format(" from {}, tag {}", peer, call.tag);
         else if (call.peer >= 0)
-            line += fmt::format(" (root {})", call.peer);
+            line += fmt::format(" (root {})", peer);
         line += fmt::format(", {} B", call.bytes);
-        if (*call.comm != "world") line += ", comm " + *call.comm;
+        if (!world && call.peer < 0) line += ", comm " + *call.comm;
         lines.push_back(line + " at " + baton::detail::format_location(call.where));
     }
     return lines;
@@ -137,13 +142,14 @@ bool engine::settle_stuck(const std::vector<int>& stuck) {
     };
     const auto sends = std::any_of(stuck.begin(), stuck.end(), polling) ? withheld_sends(comms_, polling, has_finished)
                                                                         : std::vector<sim_request*>{};
+    if (!findings_before_stuck_) findings_before_stuck_ = findings_.size();
     if (grantable.empty() && sends.empty()) {
         error_ = deadlock_report(stuck);
         return false;
     }
     if (!granted_from_) {
         granted_from_ = deadlock_finding(stuck, finding_kind::deadlock);
-        error_ = std::make_exception_ptr(deadlock_error(deadlock_finding(stuck, finding_kind::potential_deadlock)));
+        error_ = stuck_error(deadlock_finding(stuck, finding_kind::potential_deadlock));
     }
     for (int r : grantable) {
         const blocker& wait = *ranks_[static_cast<std::size_t>(r)]->waiting;
@@ -158,9 +164,59 @@ bool engine::settle_stuck(const std::vector<int>& stuck) {
 std::exception_ptr engine::deadlock_report(const std::vector<int>& stuck) const {
     if (granted_from_)
         for (const auto& call : granted_from_->calls)
-            if (std::find(stuck.begin(), stuck.end(), call.rank) != stuck.end())
-                return std::make_exception_ptr(deadlock_error(*granted_from_));
-    return std::make_exception_ptr(deadlock_error(deadlock_finding(stuck, finding_kind::deadlock)));
+            if (std::find(stuck.begin(), stuck.end(), call.rank) != stuck.end()) return stuck_error(*granted_from_);
+    return stuck_error(deadlock_finding(stuck, finding_kind::deadlock));
+}
+
+std::exception_ptr engine::stuck_error(finding f) const {
+    const auto before = findings_.begin() + static_cast<std::ptrdiff_t>(findings_before_stuck_.value_or(0));
+    return std::make_exception_ptr(deadlock_error(std::move(f), {findings_.begin(), before}));
+}
+
+rank_call engine::blocked_call(int rank, const blocker& what, const std::source_location& where) const {
+    const rank_list waits_for = what.waits_for();
+    const comm_state* comm = what.comm();
+    return {rank, what.describe(), baton::detail::format_location(where), {waits_for.begin(), waits_for.end()}, {},
+            comm ? comm->in_comm(rank) : std::string()};
+}
+
+std::vector<std::string> engine::mailbox_notes(const std::vector<int>& stuck) const {
+    constexpr std::size_t shown_per_rank = 4;  // enough to see a pattern; the rest are counted
+    std::vector<std::pair<int, std::string>> notes;  // by world rank, to list them in rank order
+    for (const auto& comm : comms_)
+        for (int r = 0; r < comm->size(); ++r) {
+            const int world = comm->world_rank(r);
+            if (!std::binary_search(stuck.begin(), stuck.end(), world)) continue;
+            const auto& box = comm->mailboxes[static_cast<std::size_t>(r)];
+            // What its first posted receive there wants instead, if it has one.
+            const auto& posted = box.posted();
+            // A synchronous send still waiting for its receive, to a rank that posted none there,
+            // is a stuck call the report shows already (two ranks sending to each other first).
+            auto waiting = box.all_messages();
+            if (posted.empty()) std::erase_if(waiting, [](const message* m) { return m->sync_sender != nullptr; });
+            for (std::size_t i = 0; i < waiting.size() && i < shown_per_rank; ++i) {
+                const message& m = *waiting[i];
+                std::string note = fmt::format("{} has an unreceived message from {}, tag {}, sent at {}",
+                                               comm->member(r), comm->member(m.source), m.tag,
+                                               baton::detail::format_location(m.sent_at));
+                if (!posted.empty()) {
+                    const auto& wants = posted.front();
+                    const bool source_ok = wants.source < 0 || wants.source == m.source;
+                    const bool tag_ok = wants.tag < 0 || wants.tag == m.tag;
+                    if (source_ok && !tag_ok) note += fmt::format("; it waits for tag {}", wants.tag);
+                    else if (!source_ok && tag_ok) note += fmt::format("; it waits for a message from {}", comm->member(wants.source));
+                    else if (!source_ok) note += fmt::format("; it waits for {}, tag {}", comm->member(wants.source), wants.tag);
+                }
+                notes.emplace_back(world, std::move(note));
+            }
+            if (waiting.size() > shown_per_rank)
+                notes.emplace_back(world, fmt::format("{} has {} more unreceived messages", comm->member(r),
+                                                      waiting.size() - shown_per_rank));
+        }
+    std::stable_sort(notes.begin(), notes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> lines;
+    for (auto& [rank, note] : notes) lines.push_back(std::move(note));
+    return lines;
 }
 
 finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kind) const {
@@ -169,9 +225,7 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
     for (int r : stuck) {
         const auto& slot = *ranks_[static_cast<std::size_t>(r)];
         if (slot.state == rank_state::blocked && slot.waiting) {
-            const rank_list waits_for = slot.waiting->waits_for();
-            calls.push_back({r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
-                             {waits_for.begin(), waits_for.end()}});
+            calls.push_back(blocked_call(r, *slot.waiting, slot.waiting_at));
         } else {
             calls.push_back(polls_.last(r));
             ++polling;
@@ -199,7 +253,37 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
         summary = fmt::format("deadlock: {} ranks can never make progress (the other {} still can)", calls.size(),
                               others);
 
+    // A synchronous send to a rank that finished without receiving it: its sender waits forever.
+    // The bug is the message nobody received, which buffered sends leave in the mailbox to be
+    // found at the end of the run: same bug, same kind in every mode, and the report says both,
+    // the message and the deadlock it causes.
+    std::vector<std::string> never;
+    const message* first_never = nullptr;
+    const comm_state* never_comm = nullptr;
+    for (const auto& comm : comms_)
+        for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
+            if (ranks_[static_cast<std::size_t>(comm->world_rank(static_cast<int>(dest)))]->state != rank_state::finished)
+                continue;
+            for (const message* m : comm->mailboxes[dest].all_messages())
+                if (m->sync_sender && std::binary_search(stuck.begin(), stuck.end(), comm->world_rank(m->source))) {
+                    never.push_back(never_received(*comm, dest, *m));
+                    if (!first_never) first_never = m, never_comm = comm.get();
+                }
+        }
+    if (kind == finding_kind::deadlock && first_never) {
+        kind = finding_kind::unreceived_message;
+        summary = fmt::format("{}; as {} (--sends {}), {} waits for that receive forever: a deadlock", never.front(),
+                              opts_.sends == send_mode::eager ? "sends above --eager-limit are synchronous"
+                                                              : "sends are synchronous",
+                              to_string(opts_.sends), never_comm->member(first_never->source));
+        never.erase(never.begin());
+    } else {
+        never.clear();
+    }
+
     finding f = make_finding(kind, std::move(summary), std::move(calls));
+    f.notes = std::move(never);
+    for (auto& note : mailbox_notes(stuck)) f.notes.push_back(std::move(note));
     f.cycle = find_cycle(f.calls, started_);
     // Only the finished ranks someone waits for matter to this report.
     for (int r : finished)

@@ -14,6 +14,7 @@
 #include "comm.hpp"
 #include "comm_state.hpp"
 #include "process_exit.hpp"
+#include "rank_output.hpp"
 
 namespace baton::sim::detail {
 
@@ -179,6 +180,7 @@ void engine::resumed(int self) {
     mark_rank_thread(self, &replay_, &ranks_[static_cast<std::size_t>(self)]->last);
     watch_.running(self);
     call_made();
+    rank_output::running(this, self);  // what was printed until now was the previous rank's
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
     // rank that runs at the step asked for (see README, "Finding the bugs that show up only
     // sometimes").
@@ -256,7 +258,15 @@ bool engine::resolve_wildcard() {
         for (int r = 0; r < comm->size(); ++r)
             if (comm->mailboxes[static_cast<std::size_t>(r)].wildcard_ready()) ready.emplace_back(comm.get(), r);
     if (ready.empty()) return false;
-    const auto [comm, rank] = ready[scheduler_.choose(ready.size())];
+    const auto [comm, rank] = ready[scheduler_.choose(ready.size(), [&] {
+        choice_site site{{}, "which waiting wildcard receive was matched first", {}};
+        for (const auto& [c, r] : ready) {
+            const sim_request& receive = *c->mailboxes[static_cast<std::size_t>(r)].wildcard_ready();
+            site.alternatives.push_back(fmt::format("{}'s {} at {}", c->member(r), receive.describe(),
+                                                    baton::detail::format_location(receive.posted_at())));
+        }
+        return site;
+    })];
     match_deferred(*comm, rank, scheduler_);
     return true;
 }
@@ -313,7 +323,8 @@ std::exception_ptr engine::failure_of(int rank, std::exception_ptr original) con
     // baton's own messages start by naming the rank; say it once.
     if (const std::string prefix = "rank " + std::to_string(rank) + ": "; what.starts_with(prefix))
         what.erase(0, prefix.size());
-    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what, {{rank, "", "", {}}});
+    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what,
+                          failure_calls(rank, original));
     return std::make_exception_ptr(rank_failed(rank, std::move(original), std::move(f)));
 }
 
@@ -346,15 +357,8 @@ void engine::check_unreceived() {
         }
         for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
             for (const message* m : comm->mailboxes[dest].all_messages()) {
-                const int from = comm->world_ranks[static_cast<std::size_t>(m->source)];
-                const int to = comm->world_ranks[dest];
-                add_finding(make_finding(
-                    finding_kind::unreceived_message,
-                    fmt::format("message never received: rank {} sent {} bytes to rank {} (tag {}, comm {}) and "
-                                "rank {} finished without receiving it",
-                                from, m->data.size(), to, m->tag, comm->name, to),
-                    {{from, fmt::format("{}(dest={}, tag={}, comm={})", m->operation, dest, m->tag, comm->name),
-                      baton::detail::format_location(m->sent_at), {}}}));
+                add_finding(make_finding(finding_kind::unreceived_message, never_received(*comm, dest, *m),
+                                         {sender_of(*comm, dest, *m)}));
             }
         }
     }
@@ -366,7 +370,8 @@ void engine::remember(int rank, std::string_view operation, int peer, int tag, s
     auto& call = slot.recent[slot.calls++ % recent_kept];
     call.step = scheduler_.steps();
     call.operation = operation;
-    call.peer = peer;
+    call.peer = peer >= 0 ? comm.world_rank(peer) : peer;
+    call.comm_peer = peer;
     call.tag = tag;
     call.bytes = bytes;
     call.comm = comm.label;

@@ -52,6 +52,8 @@ public:
     virtual bool ready() const = 0;
     virtual std::string describe() const = 0;       // e.g. "recv(source=1, tag=0, comm=world)"
     virtual rank_list waits_for() const = 0;  // world ranks it needs
+    // The communicator it waits on, if one: reports say which rank of it the waiting rank is.
+    virtual const comm_state* comm() const { return nullptr; }
     // True when it waits only because this run did not buffer something MPI may buffer (a send
     // above the eager limit): a deadlock through it may be a potential one (see deadlock.cpp).
     virtual bool buffering_dependent() const { return false; }
@@ -138,7 +140,7 @@ public:
     bool recording() const { return opts_.record; }
     void record(event e);
     // Every communication call (send, completed receive, collective), kept always but cheaply:
-    // the last few of each rank are shown in deadlock reports. `peer` is a world rank or -1;
+    // the last few of each rank are shown in deadlock reports. `peer` is a rank of `comm` or -1;
     // `operation` must outlive the run (the operations' names are literals).
     void remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
                   const comm_state& comm, const std::source_location& where);
@@ -166,7 +168,8 @@ private:
     struct recent_call {
         std::uint64_t step = 0;
         std::string_view operation;  // "send", "allreduce", ...: always a literal
-        int peer = -1;
+        int peer = -1;       // world rank
+        int comm_peer = -1;  // the same in `comm`
         int tag = -1;
         std::size_t bytes = 0;
         shared_name comm;  // the communicator's name, kept after the communicator is freed
@@ -219,6 +222,16 @@ private:
     finding deadlock_finding(const std::vector<int>& stuck, finding_kind kind) const;
     std::vector<int> blocked_ranks() const;
     std::exception_ptr failure_of(int rank, std::exception_ptr original) const;
+    // The calls a rank's failure names: those of baton's error (with the receive and the send of
+    // a message that did not fit), or for another exception its type and the rank's last call.
+    std::vector<rank_call> failure_calls(int rank, const std::exception_ptr& original) const;
+    // A blocked (or polling) rank's part in a deadlock report.
+    rank_call blocked_call(int rank, const blocker& what, const std::source_location& where) const;
+    // What waits in the mailboxes of `stuck` ranks, a note per message: the main clue to a wrong
+    // tag or source.
+    std::vector<std::string> mailbox_notes(const std::vector<int>& stuck) const;
+    // The deadlock of `stuck` as the run's error, after the findings made before it.
+    std::exception_ptr stuck_error(finding f) const;
     // Messages nobody received, once every rank has finished.
     void check_unreceived();
 
@@ -240,6 +253,9 @@ private:
     std::vector<int> stuck_scratch_, pending_scratch_;  // stuck_with's lists
     // The first stuck set buffering was granted to, as a certain deadlock (settle_stuck).
     std::optional<finding> granted_from_;
+    // How many findings the run had made when it first got stuck: reported with the deadlock
+    // (a request leaked before may be its cause); the ones made after granting buffering are not.
+    std::optional<std::size_t> findings_before_stuck_;
     poll_watch polls_{opts_.poll_limit};
     pending_buffers buffers_;
     std::optional<std::size_t> poison_choice_;  // see irecv_poison

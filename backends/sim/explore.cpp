@@ -6,21 +6,29 @@
 // blocked, so every message it could take is there, and take the choice from a plan. Each run
 // records its choices; the next run keeps the longest prefix that still has an untried
 // alternative and takes that alternative, as in ISP's POE and stateless model checkers.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <baton/errors.hpp>
 #include <baton/sim.hpp>
 
 #include "engine.hpp"
+#include "rank_output.hpp"
 
 namespace baton::sim {
 
 namespace {
 
-// The first finding of a failed run.
+// What may fail a run that ended well: the comparison with the first execution.
+using run_check = std::function<std::optional<finding>()>;
+
+// The first finding of a failed run (of a stuck one, the deadlock, not what came before it).
 finding first_finding(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
+    } catch (const deadlock_error& e) {
+        return e.deadlock();
     } catch (const check_failed& e) {
         return e.findings().front();
     } catch (const std::exception& e) {
@@ -36,21 +44,57 @@ struct attempt {
     std::optional<std::size_t> poison_choice;  // which choice picked the irecv poison (engine::irecv_poison)
 };
 
-attempt run_once(const options& opts, const std::function<void(communicator&)>& body,
-                 const std::function<std::optional<std::string>()>& check) {
+// One execution. With `output`, what its ranks print is captured for `check` to compare.
+attempt run_once(const options& opts, const std::function<void(communicator&)>& body, const run_check& check,
+                 detail::rank_output* output = nullptr) {
     detail::engine eng(opts, body);
+    if (output) output->begin(eng);
     auto outcome = eng.run();
     attempt result{std::nullopt, std::move(outcome.choices), outcome.poison_choice};
     if (outcome.error) {
         result.failure = first_finding(outcome.error);
     } else if (check) {
-        if (auto difference = check()) {
-            finding f{finding_kind::schedule_dependence, *difference, {}, {}, {}, eng.replay_hint()};
+        if (auto f = check()) {
+            f->replay = eng.replay_hint();
             result.failure = std::move(f);
         }
     }
     return result;
 }
+
+// The choice that made the difference between the first execution and a failing one whose
+// choices are `plan`: its first forced one (until then both made the same choices, so the program
+// was in the same state). Described by running that execution again and asking the scheduler.
+std::optional<detail::choice_site> choice_made(const options& opts, const std::function<void(communicator&)>& body,
+                                               const std::vector<choice>& plan, std::size_t& chosen) {
+    const auto forced = std::find_if(plan.begin(), plan.end(), [](const choice& c) { return c.chosen != 0; });
+    if (forced == plan.end()) return std::nullopt;
+    options again = opts;
+    again.plan = plan;
+    detail::engine eng(again, body);
+    eng.sched().explain(static_cast<std::size_t>(forced - plan.begin()));
+    (void)eng.run();
+    chosen = forced->chosen;
+    return eng.sched().explained();
+}
+
+// The explored failure's report says which choice made the difference: a note, and for a
+// difference in output (which names no call of its own) the call that chose.
+void add_choice(finding& failure, const detail::choice_site& site, std::size_t chosen) {
+    if (chosen >= site.alternatives.size()) return;
+    std::string note = fmt::format("the choice that made the difference: {}: {} in the first execution, {} in this one",
+                                   site.question, site.alternatives.front(), site.alternatives[chosen]);
+    if (site.alternatives.size() > 2) {
+        note += " (of";
+        for (std::size_t i = 0; i < site.alternatives.size(); ++i) note += (i ? "; " : " ") + site.alternatives[i];
+        note += ')';
+    }
+    failure.notes.push_back(std::move(note));
+    if (failure.kind == finding_kind::schedule_dependence && site.call.rank >= 0) failure.calls.push_back(site.call);
+}
+
+exploration explore_with(const options& base, const std::function<void(communicator&)>& body,
+                         std::size_t max_executions, const run_check& check, detail::rank_output* output);
 
 std::size_t forced(const std::vector<choice>& choices) {
     std::size_t n = 0;
@@ -68,12 +112,45 @@ bool only_poison_forced(const attempt& run) {
 
 exploration explore(const options& base, const std::function<void(communicator&)>& body,
                     std::size_t max_executions, const std::function<std::optional<std::string>()>& check) {
+    run_check as_finding;
+    if (check)
+        as_finding = [&]() -> std::optional<finding> {
+            auto difference = check();
+            if (!difference) return std::nullopt;
+            return finding{finding_kind::schedule_dependence, *difference, {}, {}, {}, ""};
+        };
+    return explore_with(base, body, max_executions, as_finding, nullptr);
+}
+
+exploration explore_output(const options& base, const std::function<void(communicator&)>& body,
+                           std::size_t max_executions, output_comparison how) {
+    detail::rank_output output;
+    std::optional<detail::printed> first;
+    const run_check same_output = [&]() -> std::optional<finding> {
+        detail::printed now = output.take();
+        if (!first) {
+            first = std::move(now);
+            return std::nullopt;
+        }
+        auto difference = detail::compare(*first, now, base.ranks, how == output_comparison::interleaving);
+        if (!difference) return std::nullopt;
+        finding f{finding_kind::schedule_dependence, std::move(difference->summary), {}, {}, {}, ""};
+        f.notes = std::move(difference->notes);
+        return f;
+    };
+    return explore_with(base, body, max_executions, same_output, &output);
+}
+
+namespace {
+
+exploration explore_with(const options& base, const std::function<void(communicator&)>& body,
+                         std::size_t max_executions, const run_check& check, detail::rank_output* output) {
     options opts = base;
     opts.schedule = schedule::systematic;
     opts.plan.clear();
     exploration result;
     while (result.executions < max_executions) {
-        attempt run = run_once(opts, body, check);
+        attempt run = run_once(opts, body, check, output);
         ++result.executions;
         if (run.failure) {
             // Shrink: take back forced choices, last first, as long as the run still fails the
@@ -87,7 +164,7 @@ exploration explore(const options& base, const std::function<void(communicator&)
                 if (best[i].chosen == 0) continue;
                 trial.plan = best;
                 trial.plan[i].chosen = 0;
-                attempt smaller = run_once(trial, body, check);
+                attempt smaller = run_once(trial, body, check, output);
                 if (smaller.failure && smaller.failure->kind == failure.kind && forced(smaller.choices) < forced(best)) {
                     best = smaller.choices;
                     failure = *smaller.failure;
@@ -102,7 +179,7 @@ exploration explore(const options& base, const std::function<void(communicator&)
                     trial.plan.assign(i + 1, choice{0, 0});
                     for (std::size_t j = 0; j < i; ++j) trial.plan[j] = {0, best[j].of};
                     trial.plan[i] = {c, best[i].of};
-                    attempt single = run_once(trial, body, check);
+                    attempt single = run_once(trial, body, check, output);
                     if (single.failure && single.failure->kind == failure.kind && forced(single.choices) == 1) {
                         best = single.choices;
                         failure = *single.failure;
@@ -117,6 +194,8 @@ exploration explore(const options& base, const std::function<void(communicator&)
             trial.plan = best;
             trial.plan_is_exact = true;
             failure.replay = detail::engine(trial, body).replay_hint();
+            std::size_t chosen = 0;
+            if (const auto site = choice_made(trial, body, best, chosen)) add_choice(failure, *site, chosen);
             result.failure = std::move(failure);
             result.plan = std::move(best);
             return result;
@@ -137,6 +216,8 @@ exploration explore(const options& base, const std::function<void(communicator&)
     }
     return result;
 }
+
+}  // namespace
 
 std::string exploration::summary() const {
     std::string text = fmt::format("explored {} execution{}: {}", executions, executions == 1 ? "" : "s",

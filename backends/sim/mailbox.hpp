@@ -68,12 +68,16 @@ public:
     // Every stored message, for end-of-run checks.
     std::vector<const message*> all_messages() const;
 
-private:
     struct posted_receive {
         int source;
         int tag;
         sim_request* request;
     };
+    // The receives posted and not matched yet, in the order posted (reports compare them with the
+    // messages that wait unreceived).
+    const std::deque<posted_receive>& posted() const { return posted_; }
+
+private:
     void erase_posted(std::deque<posted_receive>::iterator it);
 
     // By source. A sender's queue stays when it empties: the next message from it reuses it.

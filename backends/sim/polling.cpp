@@ -71,6 +71,7 @@ public:
     bool ready() const override { return ended_ || poll_.ready(); }
     std::string describe() const override { return poll_.describe(); }
     rank_list waits_for() const override { return poll_.waits_for(); }
+    const comm_state* comm() const override { return poll_.comm(); }
     bool ends_when_nothing_else_can_happen() const override { return true; }
     void end() const override { ended_ = true; }
 
@@ -82,7 +83,13 @@ private:
 }  // namespace
 
 bool engine::poll_wait_chosen(int self, const blocker& poll, const std::source_location& where) {
-    if (!poll_may_miss(self) || scheduler_.choose(2) == 0) return false;
+    if (!poll_may_miss(self) || scheduler_.choose(2, [&] {
+            choice_site site{blocked_call(self, poll, where), "", {"nothing yet", "as if it had arrived just before"}};
+            site.question = fmt::format("whether rank {}'s {} at {} found what it polls for", self, poll.describe(),
+                                        site.call.location);
+            return site;
+        }) == 0)
+        return false;
     const chosen_wait wait(poll);
     wait_until(self, wait, where);
     return true;
@@ -104,13 +111,12 @@ bool engine::end_chosen_waits() {
 void engine::poll_failed(int self, const blocker& poll, const std::source_location& where) {
     scheduler_.polled_in_vain(self);
     if (!polls_.failed(self, where)) return;
-    const rank_list waits_for = poll.waits_for();
+    rank_call call = blocked_call(self, poll, where);
     // The bound is the one false alarm left (polling.hpp): say how to raise it.
-    polls_.remember(self, {self,
-                           fmt::format("{} in a loop, in vain {} times in a row (a loop that gives up by "
-                                       "itself after more polls needs a higher --poll-limit, now {})",
-                                       poll.describe(), polls_.failures(self), polls_.limit()),
-                           baton::detail::format_location(where), {waits_for.begin(), waits_for.end()}});
+    call.call += fmt::format(" in a loop, in vain {} times in a row (a loop that gives up by itself after more "
+                             "polls needs a higher --poll-limit, now {})",
+                             polls_.failures(self), polls_.limit());
+    polls_.remember(self, std::move(call));
     std::vector<int> stuck;  // every rank that has not finished
     for (int r = 0; r < started_; ++r) {
         const auto state = ranks_[static_cast<std::size_t>(r)]->state;

@@ -39,6 +39,7 @@ public:
         return "wait for " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
     }
     rank_list waits_for() const override { return request_.waits_for(); }
+    const comm_state* comm() const override { return &request_.comm(); }
 
 private:
     sim_request& request_;
@@ -54,6 +55,7 @@ public:
         return "test of " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
     }
     rank_list waits_for() const override { return request_.waits_for(); }
+    const comm_state* comm() const override { return &request_.comm(); }
 
 private:
     const sim_request& request_;
@@ -86,6 +88,16 @@ public:
     void grant_buffering() const override {
         for (auto* r : requests_)
             if (r) r->complete_as_buffered();
+    }
+    // The communicator of its requests when they share one.
+    const comm_state* comm() const override {
+        const comm_state* shared = nullptr;
+        for (const auto* r : requests_) {
+            if (!r) continue;
+            if (shared && shared != &r->comm()) return nullptr;
+            shared = &r->comm();
+        }
+        return shared;
     }
     rank_list waits_for() const override {
         rank_list all;
@@ -210,7 +222,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         // The match, as the receiver sees it: which sender, which tag, how much.
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
         const std::size_t bytes = result.count * buffer.type.size;
-        if (!failure_) eng_.remember(world_owner(), operation_, source, result.tag, bytes, comm_, posted_at_);
+        if (!failure_) eng_.remember(world_owner(), operation_, result.source, result.tag, bytes, comm_, posted_at_);
         if (eng_.recording())
             eng_.record({0, world_owner(), std::string(operation_), source, result.tag, bytes, comm_.name,
                          baton::detail::format_location(posted_at_), message_id});
@@ -240,7 +252,7 @@ status sim_request::take_result(const backend::location& where) {
 
 std::string sim_request::describe() const {
     const bool receives = kind_ == kind::receive;
-    return fmt::format("{}({}={}, tag={}, comm={})", operation_, receives ? "source" : "dest", shown(peer_, true),
+    return fmt::format("{}({}={}, tag={}, comm={})", operation_, receives ? "source" : "dest", comm_.peer(peer_),
                        shown(tag_, false), comm_.name);
 }
 
@@ -271,7 +283,13 @@ std::optional<status> sim_request::test(backend::location where) {
         eng_.poll_wait_chosen(world_owner(), poll, where);
         seen_done = done_;
     } else {
-        seen_done = !(eng_.poll_may_miss(world_owner()) && eng_.sched().choose(2) == 1);
+        seen_done = !(eng_.poll_may_miss(world_owner()) && eng_.sched().choose(2, [&] {
+            const std::string location = baton::detail::format_location(where);
+            return choice_site{{world_owner(), poll.describe(), location, {}, {}, comm_.in_comm(world_owner())},
+                               fmt::format("whether {}'s {} at {} saw it complete", comm_.member(owner_),
+                                           poll.describe(), location),
+                               {"complete", "not complete yet"}};
+        }) == 1);
     }
     if (!seen_done) {
         eng_.poll_failed(world_owner(), poll, where);
@@ -294,7 +312,15 @@ std::size_t sim_request::wait_any(std::span<backend::request_impl* const> reques
     std::vector<std::size_t> done;
     for (std::size_t i = 0; i < pending.size(); ++i)
         if (pending[i] && pending[i]->done()) done.push_back(i);
-    const std::size_t index = done[eng_.sched().choose(done.size())];
+    const std::size_t index = done[eng_.sched().choose(done.size(), [&] {
+        const std::string location = baton::detail::format_location(where);
+        choice_site site{{self, until_any.describe(), location, {}, {}, comm_.in_comm(self)},
+                         fmt::format("which request {}'s wait_any at {} completed", comm_.member(owner_), location), {}};
+        for (const std::size_t i : done)
+            site.alternatives.push_back(fmt::format("{} posted at {}", pending[i]->describe(),
+                                                    baton::detail::format_location(pending[i]->posted_at())));
+        return site;
+    })];
     result = pending[index]->take_result(where);
     return index;
 }

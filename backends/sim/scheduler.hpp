@@ -12,9 +12,19 @@
 #include <utility>
 #include <vector>
 
+#include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
 namespace baton::sim::detail {
+
+// A choice as a report describes it (--explore: the choice that made the difference): who made
+// it (a rank's call and line; rank -1 when the simulator did), what was chosen, and the
+// alternatives in the order of choose()'s answer.
+struct choice_site {
+    rank_call call;
+    std::string question;                   // "what rank 0's recv(...) at app.cpp:9 took"
+    std::vector<std::string> alternatives;  // "rank 1's send at app.cpp:4", ...
+};
 
 class scheduler {
 public:
@@ -38,6 +48,19 @@ public:
     // schedule::systematic choices among two or more come from the plan, then the first, and are
     // recorded.
     std::size_t choose(std::size_t n);
+    // The same, for a choice a report may have to describe: `describe()` gives its choice_site,
+    // called only for the choice explain() asked about, so a run pays nothing for it.
+    template <class Describe>
+    std::size_t choose(std::size_t n, Describe&& describe) {
+        const std::size_t index = choices_made_;
+        const std::size_t chosen = choose(n);
+        if (n > 1 && explain_ == index) explained_ = describe();
+        return chosen;
+    }
+    // Describe the choice number `index` (from 0, among those of two or more alternatives) when
+    // it is made: explained() has it after the run.
+    void explain(std::size_t index) { explain_ = index; }
+    const std::optional<choice_site>& explained() const { return explained_; }
 
     // schedule::systematic: the choices among two or more alternatives made so far, in order.
     // Only exploration and replay need them; other schedules keep none, so that a long run does not
@@ -65,6 +88,8 @@ private:
     std::vector<choice> choices_;
     std::size_t choices_made_ = 0;
     std::optional<std::string> divergence_;
+    std::optional<std::size_t> explain_;
+    std::optional<choice_site> explained_;
     // PCT: a random priority per rank (higher runs first) and the steps at which the running
     // rank's priority drops below every other.
     std::vector<std::int64_t> priority_;

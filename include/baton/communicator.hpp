@@ -42,15 +42,17 @@ public:
         : impl_(std::move(impl)), rank_(impl_ ? impl_->rank() : -1), size_(impl_ ? impl_->size() : 0) {}
 
     explicit operator bool() const { return impl_ != nullptr; }
-    int rank() const {
-        impl();  // a null communicator has neither
+    // A null communicator has neither rank nor size nor name: asking is a usage_error naming the
+    // line, as for every other method.
+    int rank(location where = location::current()) const {
+        impl("rank", where);
         return rank_;
     }
-    int size() const {
-        impl();
+    int size(location where = location::current()) const {
+        impl("size", where);
         return size_;
     }
-    const std::string& name() const { return impl().name(); }
+    const std::string& name(location where = location::current()) const { return impl("name", where).name(); }
 
     // ---- Point-to-point -----------------------------------------------------------------------
 
@@ -156,7 +158,7 @@ public:
 
     // ---- Collectives ---------------------------------------------------------------------------
 
-    void barrier(location where = location::current()) { impl().barrier(where); }
+    void barrier(location where = location::current()) { impl("barrier", where).barrier(where); }
 
     // The root's `value` is copied into every rank's `value`. A std::vector or std::string is
     // resized to the root's size; a fixed buffer must have the root's size.
@@ -215,9 +217,10 @@ public:
     std::vector<element_t<T>> allgather(const T& mine, location where = location::current()) {
         std::vector<element_t<T>> all;
         if constexpr (serializable_sendable<T>) {
+            impl("allgather", where);
             gather_serialized(mine, all, any_source, where);
         } else {
-            impl().allgather(detail::view_of(mine), detail::recv_buffer_of_vector(all), where);
+            impl("allgather", where).allgather(detail::view_of(mine), detail::recv_buffer_of_vector(all), where);
         }
         return all;
     }
@@ -226,7 +229,7 @@ public:
     // in the senders' rank order.
     template <contiguous_sendable R>
     std::vector<element_t<R>> alltoall(const R& all, location where = location::current()) {
-        detail::check_divisible(impl(), std::ranges::size(all), "alltoall", where);
+        detail::check_divisible(impl("alltoall", where), std::ranges::size(all), "alltoall", where);
         std::vector<element_t<R>> mine;
         impl().alltoall(detail::view_of(all), detail::recv_buffer_of_vector(mine), where);
         return mine;
@@ -246,7 +249,7 @@ public:
     template <sendable T, class Op>
     detail::owning_t<T> allreduce(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
-        impl().allreduce(detail::view_of(mine), detail::recv_buffer_of(result),
+        impl("allreduce", where).allreduce(detail::view_of(mine), detail::recv_buffer_of(result),
                          detail::make_reduce_op<element_t<T>>(op), where);
         return result;
     }
@@ -255,7 +258,7 @@ public:
     template <sendable T, class Op>
     detail::owning_t<T> scan(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
-        impl().scan(detail::view_of(mine), detail::recv_buffer_of(result),
+        impl("scan", where).scan(detail::view_of(mine), detail::recv_buffer_of(result),
                     detail::make_reduce_op<element_t<T>>(op), where);
         return result;
     }
@@ -264,7 +267,7 @@ public:
     template <sendable T, class Op>
     detail::owning_t<T> exscan(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
-        impl().exscan(detail::view_of(mine), detail::recv_buffer_of(result),
+        impl("exscan", where).exscan(detail::view_of(mine), detail::recv_buffer_of(result),
                       detail::make_reduce_op<element_t<T>>(op), where);
         return result;
     }
@@ -285,7 +288,7 @@ public:
     ragged<element_t<T>> allgatherv(const T& mine, location where = location::current()) {
         std::vector<element_t<T>> all;
         std::vector<std::size_t> counts;
-        impl().allgatherv(detail::view_of(mine), detail::recv_buffer_of_vector(all), &counts, where);
+        impl("allgatherv", where).allgatherv(detail::view_of(mine), detail::recv_buffer_of_vector(all), &counts, where);
         return ragged<element_t<T>>(std::move(all), counts);
     }
 
@@ -308,32 +311,35 @@ public:
     // Ranks with the same color form a new communicator, ordered by key (then by rank here).
     // A rank whose color is baton::undefined gets a null communicator.
     communicator split(int color, int key, location where = location::current());
-    communicator dup(location where = location::current()) { return communicator(impl().dup(where)); }
+    communicator dup(location where = location::current()) { return communicator(impl("dup", where).dup(where)); }
 
     // The backend's object, for backend-specific extensions.
-    backend::comm_impl& impl() const {
+    backend::comm_impl& impl(location where = location::current()) const { return impl("impl", where); }
+
+private:
+    // The backend's object; on a null communicator, a usage_error naming the operation and line.
+    backend::comm_impl& impl(std::string_view operation, const location& where) const {
         if (!impl_) [[unlikely]]
-            detail::throw_null_communicator();
+            detail::throw_null_communicator(operation, where);
         return *impl_;
     }
 
-private:
     // The checks run on every message: valid arguments pass inline, at the cost of a comparison or
     // two (on MPI a message takes a few hundred nanoseconds); the others get their report.
     void check_destination(int dest, int tag, std::string_view operation, const location& where) const {
         if (dest >= 0 && tag >= 0 && tag <= max_tag && dest < size_) [[likely]]
             return;
-        detail::check_rank(impl(), dest, operation, "dest", false, where);
+        detail::check_rank(impl(operation, where), dest, operation, "dest", false, where);
         detail::check_tag(impl(), tag, operation, false, where);
     }
     void check_source(int source, int tag, std::string_view operation, const location& where) const {
         if (source >= any_source && tag >= any_tag && tag <= max_tag && source < size_) [[likely]]
             return;
-        detail::check_rank(impl(), source, operation, "source", true, where);
+        detail::check_rank(impl(operation, where), source, operation, "source", true, where);
         detail::check_tag(impl(), tag, operation, true, where);
     }
     void check_root(int root, std::string_view operation, const location& where) const {
-        detail::check_rank(impl(), root, operation, "root", false, where);
+        detail::check_rank(impl(operation, where), root, operation, "root", false, where);
     }
 
     // Serialized values travel as per-rank byte blocks through the variable-size collectives.

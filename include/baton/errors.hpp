@@ -20,6 +20,14 @@ public:
 class usage_error : public error {
 public:
     using error::error;
+    // With the calls it is about, for the report of the rank that lets it escape: the call that
+    // broke the rule (rank -1: the rank that threw it) and, for a message that does not fit its
+    // receive, the send.
+    usage_error(const std::string& what, std::vector<rank_call> calls) : error(what), calls_(std::move(calls)) {}
+    const std::vector<rank_call>& calls() const noexcept { return calls_; }
+
+private:
+    std::vector<rank_call> calls_;
 };
 
 // A message is longer than the buffer that receives it.
@@ -45,15 +53,27 @@ private:
 };
 
 // No rank of a set can make progress. The simulator raises it at once, never after a timeout.
-// Its finding is a deadlock or, when the run's buffering caused it, a potential deadlock.
+// Its finding is a deadlock or, when the run's buffering caused it, a potential deadlock; or an
+// unreceived message, when the stuck ranks wait for a synchronous send that the finished rank it
+// went to never received. It comes last: the findings the run made before it (a request leak that
+// may be its cause) come first, in the order they were made.
 class deadlock_error : public check_failed {
 public:
-    explicit deadlock_error(finding f) : check_failed({std::move(f)}) {}
+    explicit deadlock_error(finding f, std::vector<finding> before = {})
+        : check_failed(with_last(std::move(before), std::move(f))) {}
+    // The deadlock's finding.
+    const finding& deadlock() const noexcept { return findings().back(); }
     // Every blocked rank with its pending call, in rank order.
-    const std::vector<rank_call>& blocked() const noexcept { return findings().front().calls; }
+    const std::vector<rank_call>& blocked() const noexcept { return deadlock().calls; }
     // Ranks each waiting for the next, first == last; empty when they wait for finished ranks.
-    const std::vector<int>& cycle() const noexcept { return findings().front().cycle; }
-    bool potential() const noexcept { return findings().front().kind == finding_kind::potential_deadlock; }
+    const std::vector<int>& cycle() const noexcept { return deadlock().cycle; }
+    bool potential() const noexcept { return deadlock().kind == finding_kind::potential_deadlock; }
+
+private:
+    static std::vector<finding> with_last(std::vector<finding> before, finding f) {
+        before.push_back(std::move(f));
+        return before;
+    }
 };
 
 // Ranks called the same collective differently (operation, root, count, type or reduction).

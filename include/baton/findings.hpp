@@ -11,13 +11,18 @@ namespace baton {
 // One rank's part in a finding: its call and where it was made.
 struct rank_call {
     int rank = -1;                // rank in the world
-    std::string call;             // e.g. "recv(source=1, tag=0, comm=world)"; empty when the
-                                  // summary says it all (a rank that threw)
+    std::string call;             // e.g. "recv(source=1, tag=0, comm=world)"; in a communicator
+                                  // other than the world, its ranks say their world rank:
+                                  // "recv(source=0 (world rank 2), tag=0, comm=world.split1(color=0))";
+                                  // for a rank that threw something not baton's, "threw T after send"
     std::string location;         // "file.cpp:42" in the user's code (empty if unknown)
     std::vector<int> waits_for;   // world ranks this call needs before it can finish (deadlocks)
     // Deadlocks: the rank's last few communication calls before this one, newest first, e.g.
     // "step 12: send to rank 1, tag 0, 4 B at ring.cpp:17": how it got here.
     std::vector<std::string> recent;
+    // The rank's number in the call's communicator when that is not the world, as reports name
+    // it after the world rank: "rank 1 of world.split1(color=0)". Text only: JSON has `call`.
+    std::string in_comm;
 };
 
 enum class finding_kind {
@@ -48,14 +53,19 @@ struct finding {
     std::vector<int> cycle;        // deadlocks: ranks each waiting for the next, first == last
     std::vector<int> finished;     // deadlocks: ranks that had already finished
     std::string replay;            // how to reproduce the run
+    // What else points at the fix, a line each: messages waiting unreceived in a stuck rank's
+    // mailbox, the first line each execution printed differently, the wildcard choice that made
+    // the difference, hints.
+    std::vector<std::string> notes;
 
     // The report for people: the summary, one line per rank (with its recent calls under it), the
-    // cycle, the replay command.
+    // finished ranks, the cycle, the notes, the replay command.
     std::string text() const;
 };
 
-// The findings as JSON: {"schema": "baton-findings", "version": 1, "findings": [...]}, one object
-// per finding (kind, summary, calls, cycle, finished, replay); docs/report-schema.md has each field.
+// The findings as JSON: {"schema": "baton-findings", "version": 2, "findings": [...]}, one object
+// per finding (kind, summary, calls, cycle, finished, notes, replay); docs/report-schema.md has
+// each field.
 std::string to_json(const std::vector<finding>& findings);
 
 // The wait-for graph of a deadlock in Graphviz DOT: a node per blocked rank labelled with its

@@ -209,6 +209,19 @@ exploration explore(const options& opts, const std::function<void(communicator&)
                     std::size_t max_executions = 100000,
                     const std::function<std::optional<std::string>()>& check = {});
 
+// What explore_output compares between executions.
+enum class output_comparison {
+    per_rank,      // what each rank printed (and what was printed outside the ranks), each on its
+                   // own: the order in which ranks print may change with the schedule
+    interleaving,  // everything printed, as one stream
+};
+
+// explore() that also fails when what the program prints differs from the first execution
+// (--explore N --deterministic). Standard output is captured meanwhile, and dropped; the report
+// names the rank and shows the first line that differs in each execution.
+exploration explore_output(const options& opts, const std::function<void(communicator&)>& body,
+                           std::size_t max_executions = 100000, output_comparison how = output_comparison::per_rank);
+
 // explore() for a function returning a value: also fails when any rank's value differs from
 // the first execution's.
 template <class F>

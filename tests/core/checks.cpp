@@ -312,7 +312,12 @@ TEST_CASE("a rank's escaped error is a finding of its kind", "[checks]") {
         }
     });
     REQUIRE(kinds(found) == std::vector{finding_kind::truncation});
-    CHECK(found[0].calls[0].rank == 1);
+    // Both ends of the message, in rank order: the send, and the receive it did not fit.
+    REQUIRE(found[0].calls.size() == 2);
+    CHECK(found[0].calls[0].rank == 0);
+    CHECK(found[0].calls[0].call == "send(dest=1, tag=0, comm=world)");
+    CHECK(found[0].calls[1].rank == 1);
+    CHECK(found[0].calls[1].call == "recv(source=0, tag=0, comm=world)");
 }
 
 TEST_CASE("findings as JSON and as a Graphviz wait-for graph", "[checks][report]") {
@@ -326,11 +331,11 @@ TEST_CASE("findings as JSON and as a Graphviz wait-for graph", "[checks][report]
     REQUIRE(report.is_object());
     CHECK(report.size() == 3);
     CHECK(report["schema"] == "baton-findings");
-    CHECK(report["version"] == 1);
+    CHECK(report["version"] == 2);
     REQUIRE(report["findings"].is_array());
     const auto& json = report["findings"];
     REQUIRE(json.size() == 1);
-    CHECK(json[0].size() == 6);  // kind, summary, calls, cycle, finished, replay
+    CHECK(json[0].size() == 7);  // kind, summary, calls, cycle, finished, notes, replay
     CHECK(json[0]["kind"] == "deadlock");
     CHECK_THAT(json[0]["summary"].get<std::string>(), contains("deadlock"));
     CHECK(json[0]["calls"].size() == 3);
@@ -342,10 +347,11 @@ TEST_CASE("findings as JSON and as a Graphviz wait-for graph", "[checks][report]
     CHECK_THAT(json[0]["calls"][1]["location"].get<std::string>(), contains("checks.cpp:"));
     CHECK(json[0]["cycle"].size() == 4);
     CHECK(json[0]["finished"] == std::vector<int>{});
+    CHECK(json[0]["notes"] == std::vector<std::string>{});
     CHECK_THAT(json[0]["replay"].get<std::string>(), contains("--ranks 3 --seed 2"));
     // No findings: the same object, with an empty list.
     CHECK(nlohmann::json::parse(baton::to_json({})) ==
-          nlohmann::json{{"schema", "baton-findings"}, {"version", 1}, {"findings", nlohmann::json::array()}});
+          nlohmann::json{{"schema", "baton-findings"}, {"version", 2}, {"findings", nlohmann::json::array()}});
 
     const std::string dot = baton::to_dot(found[0]);
     CHECK_THAT(dot, contains("digraph waits_for {"));

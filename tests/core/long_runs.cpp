@@ -110,7 +110,7 @@ TEST_CASE("reports still name a communicator that was freed, or one kept for a m
         });
         REQUIRE(findings.size() == 1);
         CHECK(findings[0].kind == baton::finding_kind::deadlock);
-        CHECK_THAT(findings[0].text(), contains("comm world.dup1"));
+        CHECK_THAT(findings[0].text(), contains("send to rank 1 (rank 1 of world.dup1)"));
     }
     SECTION("a message on a dropped communicator that nobody received") {
         const auto findings = findings_of(opts, [](communicator& world) {

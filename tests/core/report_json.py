@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Runs a program with --report-json and checks the file against docs/report-schema.json.
 
-    report_json.py --schema SCHEMA --doc DOC [--status N] [--kind KIND]... -- PROGRAM [ARGS...]
+    report_json.py --schema SCHEMA --doc DOC [--status N] [--kind KIND]... [--calls-named] -- PROGRAM [ARGS...]
 
 The check is written by hand (python3's jsonschema module is not a dependency): it knows the
 keywords docs/report-schema.json uses (type, const, enum, required, properties,
 additionalProperties, items, minimum, $ref) and refuses a schema that uses any other, so every
 field the schema documents is present with its type, and no field is undocumented. It also checks
 that docs/report-schema.md describes every field of the schema, that the program exited with
-status N (default 1), and that the findings are of the given kinds, in order. When the jsonschema
-module happens to be installed, the file is validated with it too.
+status N (default 1), and that the findings are of the given kinds, in order. With --calls-named,
+every finding names at least one call, each with its `call` and `location` (issue #12: a rank's
+exception used to leave them empty). When the jsonschema module happens to be installed, the file
+is validated with it too.
 """
 
 import argparse
@@ -80,6 +82,7 @@ def main():
     parser.add_argument('--doc', required=True)
     parser.add_argument('--status', type=int, default=1)
     parser.add_argument('--kind', action='append', default=[])
+    parser.add_argument('--calls-named', action='store_true')
     parser.add_argument('program', nargs=argparse.REMAINDER)
     args = parser.parse_args()
     program = args.program[1:] if args.program[:1] == ['--'] else args.program
@@ -113,6 +116,14 @@ def main():
         kinds = [f.get('kind') for f in report.get('findings', [])] if isinstance(report, dict) else []
         if kinds != args.kind:
             errors.append(f'findings of kinds {kinds}, expected {args.kind}')
+        if args.calls_named:
+            for i, f in enumerate(report.get('findings', [])):
+                if not f.get('calls'):
+                    errors.append(f'$.findings[{i}] names no call')
+                for j, c in enumerate(f.get('calls', [])):
+                    for field in ('call', 'location'):
+                        if not c.get(field):
+                            errors.append(f'$.findings[{i}].calls[{j}].{field} is empty')
         try:
             import jsonschema
         except ImportError:

@@ -214,6 +214,8 @@ CORPUS_PROGRAM(one_wildcard_receive_for_two_messages) {
     else world.send(world.rank(), 0, 0);
 }
 CORPUS_RUN(one_wildcard_receive_for_two_messages, "message race", unreceived_message, .ranks = 3);
+CORPUS_RUN(one_wildcard_receive_for_two_messages, "message race", unreceived_message, .ranks = 3,
+           .sends = synchronous);
 
 // One sender sends an int, the other a double; both receives expect ints.
 CORPUS_PROGRAM(wildcard_receives_of_mixed_types) {

@@ -119,9 +119,26 @@ CORPUS_PROGRAM(message_never_received) {
     if (world.rank() == 2) world.send(std::vector<int>(3), 0, 7);
 }
 CORPUS_RUN(message_never_received, "request lifecycle", unreceived_message, .ranks = 3);
-// Without buffering the same send waits for a receive that never comes: a deadlock (rank 0 has
-// finished, so no buffering would let it receive).
-CORPUS_RUN(message_never_received, "request lifecycle", deadlock, .ranks = 3, .sends = synchronous);
+// Without buffering the same send waits for a receive that never comes (rank 0 has finished, so no
+// buffering would let it receive): a deadlock, but the bug is still the message nobody received,
+// and it is reported as that in every mode (issue #12), the deadlock in its report.
+CORPUS_RUN(message_never_received, "request lifecycle", unreceived_message, .ranks = 3, .sends = synchronous);
+CORPUS_RUN(message_never_received, "request lifecycle", unreceived_message, .ranks = 3, .sends = eager,
+           .eager_limit = 8);
+
+// Rank 2's first message is never received; without buffering rank 2 waits for it forever, and
+// rank 1, which waits for rank 2's second message, with it.
+CORPUS_PROGRAM(message_never_received_holds_up_another_rank) {
+    if (world.rank() == 2) {
+        world.send(1, 0, 0);
+        world.send(2, 1, 0);
+    } else if (world.rank() == 1) {
+        corpus::expect(world.recv<int>(2, 0) == 2, "rank 2's second message");
+    }
+}
+CORPUS_RUN(message_never_received_holds_up_another_rank, "request lifecycle", unreceived_message, .ranks = 3);
+CORPUS_RUN(message_never_received_holds_up_another_rank, "request lifecycle", unreceived_message, .ranks = 3,
+           .sends = synchronous);
 
 // The receiver looks for tag 6 and gives up; the message has tag 5.
 CORPUS_PROGRAM(iprobe_for_the_wrong_tag_then_give_up) {
@@ -152,6 +169,8 @@ CORPUS_PROGRAM(isend_waited_for_never_received) {
     if (world.rank() == 0) world.isend(std::vector<double>{1.0}, 1, 0).wait();
 }
 CORPUS_RUN(isend_waited_for_never_received, "request lifecycle", unreceived_message, .ranks = 2);
+CORPUS_RUN(isend_waited_for_never_received, "request lifecycle", unreceived_message, .ranks = 2,
+           .sends = synchronous);
 
 // ---- Send buffers changed before the isend completes ------------------------------------------
 

@@ -23,10 +23,10 @@ std::string format_rank(int world_rank, const std::string& comm_name, int comm_r
 [[noreturn]] void throw_usage(const backend::comm_impl& comm, std::string_view operation,
                               const std::string& what, const std::source_location& where);
 
-// `role` is "dest", "source" or "root"; any_source passes only where `wildcard_ok`.
 // What any operation on a null communicator (split's, for color baton::undefined) throws.
-[[noreturn]] void throw_null_communicator();
+[[noreturn]] void throw_null_communicator(std::string_view operation, const std::source_location& where);
 
+// `role` is "dest", "source" or "root"; any_source passes only where `wildcard_ok`.
 void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation,
                 std::string_view role, bool wildcard_ok, const std::source_location& where);
 

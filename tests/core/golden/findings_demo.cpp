@@ -77,6 +77,7 @@ const std::map<std::string, std::function<void(communicator&)>> programs = {
      }},
     {"rank-failure",
      [](communicator& world) {
+         world.barrier();
          if (world.rank() == 1) throw std::runtime_error("input file not found");
          world.barrier();
      }},
@@ -94,6 +95,39 @@ const std::map<std::string, std::function<void(communicator&)>> programs = {
      [](communicator& world) {
          if (world.rank() == 0) world.recv<int>(baton::any_source, 0);
          else if (world.rank() == 1) world.send(1, 0, 0);
+     }},
+    // Issue #12: reports that point at the fix.
+    {"null-communicator",  // rank 0 is in no half, and still calls the barrier of its half
+     [](communicator& world) {
+         communicator half = world.split(world.rank() == 0 ? baton::undefined : world.rank() % 2, 0);
+         half.barrier();
+     }},
+    {"wrong-tag",  // rank 0 sends tag 7, rank 1 waits for tag 8
+     [](communicator& world) {
+         if (world.rank() == 0) world.send(1, 1, 7);
+         else world.recv<int>(0, 8);
+         world.barrier();
+     }},
+    {"sub-communicator",  // in each pair, the second waits for tag 2 and the first sent tag 1
+     [](communicator& world) {
+         communicator pair = world.split(world.rank() % 2, 0);
+         if (pair.rank() == 0) {
+             pair.send(world.rank(), 1, 1);
+             pair.recv<int>(1, 3);
+         } else {
+             pair.recv<int>(0, 2);
+             pair.send(world.rank(), 0, 3);
+         }
+     }},
+    {"output-per-rank",  // each worker prints a line once rank 0 has heard from it, in any order
+     [](communicator& world) {
+         if (world.rank() == 0) {
+             for (int i = 1; i < world.size(); ++i) world.send(0, world.recv<int>(baton::any_source, 0), 1);
+         } else {
+             world.send(world.rank(), 0, 0);
+             world.recv<int>(0, 1);
+             baton::tagged(world) << "done";
+         }
      }},
 };
 

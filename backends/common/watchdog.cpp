@@ -1,6 +1,7 @@
 #include "watchdog.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -11,19 +12,13 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <linux/membarrier.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
-
-#include "sanitizers.hpp"
-
-// The watchdog reads a run's state from its own thread while the running rank runs its own code;
-// ThreadSanitizer is told to ignore those reads (see describe_from_outside).
-#ifdef BATON_TSAN
-extern "C" void AnnotateIgnoreReadsBegin(const char* file, int line);
-extern "C" void AnnotateIgnoreReadsEnd(const char* file, int line);
-#endif
 
 namespace baton::detail {
 
@@ -31,19 +26,26 @@ namespace {
 
 constexpr int stop_signals[] = {SIGINT, SIGTERM};
 
-// The write end of the pipe the signal handlers wake the watchdog through (-1: no watchdog yet).
+// The write end of the pipe that wakes the watchdog (-1: no watchdog). A byte 0 says "a watch
+// came"; another byte is the number of the signal that arrived.
 volatile std::sig_atomic_t wake_fd = -1;
-volatile std::sig_atomic_t stop_signals_seen = 0;
+std::atomic<int> stop_signals_seen{0};
+static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
+
+void wake(unsigned char why) {
+    const int saved = errno;
+    [[maybe_unused]] const ssize_t written = ::write(wake_fd, &why, 1);
+    errno = saved;
+}
 
 void on_stop_signal(int signal) {
     // A second Ctrl-C, or no watchdog to report: die at once, as without baton.
-    if (++stop_signals_seen > 1 || wake_fd < 0) {
+    if (stop_signals_seen.fetch_add(1) > 0 || wake_fd < 0) {
         std::signal(signal, SIG_DFL);
         std::raise(signal);
         return;
     }
-    const unsigned char which = static_cast<unsigned char>(signal);
-    [[maybe_unused]] const ssize_t written = ::write(wake_fd, &which, 1);
+    wake(static_cast<unsigned char>(signal));
 }
 
 std::int64_t now_ms() {
@@ -55,6 +57,8 @@ void say(const std::string& text) {
     std::fputs(text.c_str(), stderr);
     std::fflush(stderr);
 }
+
+long membarrier(int command) { return ::syscall(SYS_membarrier, command, 0, 0); }
 
 }  // namespace
 
@@ -73,12 +77,16 @@ public:
         if (stopping_) w.stop_.store(true, std::memory_order_relaxed);
         if (watches_.empty()) install_handlers();
         watches_.push_back(&w);
-        if (!started_) start();
+        if (!started_)
+            start();
+        else if (w.timeout_ > 0)
+            wake(0);  // it may sleep without a timeout to sample: let it count this one's
     }
 
     void remove(watch& w) {
         std::lock_guard lock(mutex_);
-        watches_.erase(std::find(watches_.begin(), watches_.end(), &w));
+        // Not there in a child process forked during the run (see forked).
+        if (const auto it = std::find(watches_.begin(), watches_.end(), &w); it != watches_.end()) watches_.erase(it);
         if (watches_.empty()) restore_handlers();
         cv_.notify_all();
     }
@@ -90,8 +98,8 @@ public:
         std::string text;
         try {
             text = w.describe_(headline);
-        } catch (...) {
-            text = headline;
+        } catch (const std::exception& e) {
+            text = headline + "\n  (the state of the ranks could not be described: " + e.what() + ")";
         }
         lock.lock();
         w.report_ = std::move(text);
@@ -109,7 +117,34 @@ private:
         read_fd_ = fds[0];
         wake_fd = fds[1];
         started_ = true;
+        // membarrier(2)'s fast form needs registering once (Linux 4.14); the slow one does not.
+        fast_barrier_ = membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+        static std::once_flag fork_handlers;
+        std::call_once(fork_handlers, [] {
+            pthread_atfork([] { get().mutex_.lock(); }, [] { get().mutex_.unlock(); }, [] { get().forked(); });
+        });
+        // Its thread takes no signals: the program's handlers run on the program's threads, and
+        // the one it raises at the end is unblocked then.
+        sigset_t all, before;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &before);
         std::thread([this] { loop(); }).detach();
+        pthread_sigmask(SIG_SETMASK, &before, nullptr);
+    }
+
+    // In a child process forked while watches existed: it has none of them and no watchdog thread
+    // (fork copies only the calling thread); signals sent to it are its own again.
+    void forked() {
+        restore_handlers();
+        watches_.clear();
+        if (read_fd_ >= 0) ::close(read_fd_);
+        if (wake_fd >= 0) ::close(wake_fd);
+        read_fd_ = -1;
+        wake_fd = -1;
+        started_ = false;
+        stopping_ = false;
+        stop_signals_seen.store(0);
+        mutex_.unlock();
     }
 
     void install_handlers() {
@@ -117,7 +152,7 @@ private:
             struct sigaction current {};
             installed_[i] = false;
             if (sigaction(stop_signals[i], nullptr, &current) != 0) continue;
-            // Only over the default action: the program's own handler, or SIG_IGN (nohup), stays.
+            // Only over the default action: the program's own handler, or SIG_IGN, stays.
             if ((current.sa_flags & SA_SIGINFO) || current.sa_handler != SIG_DFL) continue;
             struct sigaction mine {};
             mine.sa_handler = on_stop_signal;
@@ -127,17 +162,23 @@ private:
         }
     }
 
+    // Back to what was there, unless the program has set a handler of its own meanwhile.
     void restore_handlers() {
-        for (std::size_t i = 0; i < std::size(stop_signals); ++i)
-            if (installed_[i]) sigaction(stop_signals[i], &previous_[i], nullptr);
+        for (std::size_t i = 0; i < std::size(stop_signals); ++i) {
+            struct sigaction current {};
+            if (installed_[i] && sigaction(stop_signals[i], nullptr, &current) == 0 &&
+                !(current.sa_flags & SA_SIGINFO) && current.sa_handler == on_stop_signal)
+                sigaction(stop_signals[i], &previous_[i], nullptr);
+            installed_[i] = false;
+        }
     }
 
     void loop() {
         for (;;) {
-            pollfd wake{read_fd_, POLLIN, 0};
-            const int woken = ::poll(&wake, 1, sampling_interval_ms());
-            unsigned char signal = 0;
-            if (woken > 0 && ::read(read_fd_, &signal, 1) == 1) stop_for_signal(signal);
+            pollfd woken{read_fd_, POLLIN, 0};
+            unsigned char why = 0;
+            if (::poll(&woken, 1, sampling_interval_ms()) > 0 && ::read(read_fd_, &why, 1) == 1 && why != 0)
+                stop_for_signal(why);
             check_timeouts();
         }
     }
@@ -145,40 +186,68 @@ private:
     // Often enough that a timeout fires within a quarter of itself (at least every second).
     int sampling_interval_ms() {
         std::lock_guard lock(mutex_);
-        int interval = -1;
+        std::int64_t interval = -1;
         for (const watch* w : watches_)
             if (w->timeout_ > 0) {
-                const int quarter = static_cast<int>(std::clamp<unsigned>(w->timeout_ * 250, 10, 1000));
+                const std::int64_t quarter = std::clamp<std::int64_t>(std::int64_t{w->timeout_} * 250, 10, 1000);
                 interval = interval < 0 ? quarter : std::min(interval, quarter);
             }
-        return interval;
+        return static_cast<int>(interval);
     }
 
-    // The report of a run whose running rank runs its own code: its state does not change while
-    // read, unless the rank makes a call meanwhile; then the report may be torn and is dropped
-    // (nullopt). The reads race with nothing else, so ThreadSanitizer is told to ignore them.
-    static std::optional<std::string> describe_from_outside(const watch& w, const std::string& headline) {
-        const std::uint64_t before = w.progress_.load(std::memory_order_acquire);
-        std::optional<std::string> text;
-#ifdef BATON_TSAN
-        AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
-#endif
-        try {
-            text = w.describe_(headline);
-        } catch (...) {
-            text = headline;
+    // Every thread of the process executes a full memory barrier before this returns.
+    void barrier_everywhere() const {
+        if (fast_barrier_ && membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return;
+        if (membarrier(MEMBARRIER_CMD_GLOBAL) == 0) return;
+        // No membarrier (a kernel before 4.3, or a sandbox without it): a context switch is a
+        // barrier too, and the running rank has surely had one in this much time.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+
+    // `w`'s report if it can be read now (see watchdog.hpp): its running rank is in its own code,
+    // and stops at its next call. nullopt while it is inside a call.
+    std::optional<std::string> read_from_outside(watch& w) {
+        if (w.reports_itself_) {
+            w.stop_.store(true);
+            barrier_everywhere();
+            if (w.running_.load(std::memory_order_acquire) < 0 || w.inside_.load(std::memory_order_acquire))
+                return std::nullopt;
         }
-#ifdef BATON_TSAN
-        AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
-#endif
-        if (w.progress_.load(std::memory_order_acquire) != before) return std::nullopt;
-        return text;
+        try {
+            return w.describe_(headline_);
+        } catch (const std::exception& e) {
+            return headline_ + "\n  (the state of the ranks could not be described: " + e.what() + ")";
+        }
     }
 
-    // A run started after `w` and still going: perhaps nested in `w` (a rank of `w` runs it, and
-    // makes no call of `w`'s meanwhile), which is watched on its own. (Or a run on another
-    // thread: then `w`'s timeout waits for it to end, which is late but never wrong.)
-    bool newer_run_than(const watch& w) const { return watches_.back() != &w; }
+    // Each watch's report under headline_: made by its rank at its next call, or read from here
+    // while the rank runs its own code. A rank that stays inside one call (a long copy, or MPI)
+    // is waited for a few seconds, then the report says only the headline.
+    std::vector<std::string> collect_reports(std::unique_lock<std::mutex>& lock, const std::vector<watch*>& which) {
+        std::vector<std::optional<std::string>> reports(which.size());
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            bool missing = false;
+            for (std::size_t i = 0; i < which.size(); ++i) {
+                if (reports[i]) continue;
+                watch* w = which[i];
+                if (std::find(watches_.begin(), watches_.end(), w) == watches_.end())
+                    reports[i] = headline_ + "\n  (its run ended meanwhile)";
+                else if (w->reported_)
+                    reports[i] = w->report_;
+                else
+                    reports[i] = read_from_outside(*w);
+                missing = missing || !reports[i];
+            }
+            if (!missing) break;
+            cv_.wait_for(lock, std::chrono::milliseconds(50));
+        }
+        std::vector<std::string> texts;
+        for (auto& report : reports)
+            texts.push_back(report ? std::move(*report)
+                                   : headline_ + "\n  (the running rank stayed inside one baton call: its state "
+                                                 "could not be read)");
+        return texts;
+    }
 
     // SIGINT or SIGTERM: every run says where its ranks are, then the process dies of the signal.
     void stop_for_signal(int signal) {
@@ -186,61 +255,50 @@ private:
         headline_ = signal == SIGINT ? "interrupted by SIGINT (Ctrl-C)"
                                      : "terminated by SIGTERM (sent by a launcher, a job scheduler or kill)";
         stopping_ = true;
-        for (watch* w : watches_) w->stop_.store(true, std::memory_order_relaxed);
-        // The running ranks report at their next baton call, where the state is consistent. One
-        // that does not come within a second runs its own code: its run is read from here.
-        std::vector<std::string> reports;
-        for (int attempt = 0; attempt < 10; ++attempt) {
-            cv_.wait_for(lock, std::chrono::milliseconds(attempt == 0 ? 1000 : 100), [&] {
-                return std::all_of(watches_.begin(), watches_.end(), [](const watch* w) {
-                    return w->reported_ || !w->reports_itself_ || w->running_.load(std::memory_order_acquire) < 0;
-                });
-            });
-            reports.clear();
-            bool torn = false;
-            for (const watch* w : watches_) {
-                if (w->reported_) {
-                    reports.push_back(w->report_);
-                } else if (auto text = describe_from_outside(*w, headline_)) {
-                    reports.push_back(std::move(*text));
-                } else {
-                    torn = true;
-                }
-            }
-            if (!torn) break;
-        }
-        if (watches_.empty()) reports.push_back(headline_ + " between two runs");
+        for (watch* w : watches_) w->stop_.store(true);
+        const std::vector<watch*> which = watches_;
+        std::vector<std::string> reports = collect_reports(lock, which);
+        if (which.empty()) reports.push_back(headline_ + " between two runs");
         for (const auto& report : reports) say("baton: " + report + '\n');
         std::fflush(nullptr);  // what the ranks printed to a file or a pipe
+        sigset_t just_this;
+        sigemptyset(&just_this);
+        sigaddset(&just_this, signal);
         std::signal(signal, SIG_DFL);
+        pthread_sigmask(SIG_UNBLOCK, &just_this, nullptr);
         std::raise(signal);
         std::_Exit(128 + signal);
     }
 
     // A rank that has run its own code for longer than its run's timeout ends the process.
     void check_timeouts() {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         const std::int64_t now = now_ms();
+        // A gap much longer than the sampling interval: the process was stopped (a debugger, or
+        // Ctrl-Z). That time was not the rank's: count afresh.
+        const bool was_stopped = last_sample_ms_ != 0 && now - last_sample_ms_ > 5000;
+        last_sample_ms_ = now;
         for (watch* w : watches_) {
             if (w->timeout_ == 0) continue;
             const std::uint64_t progress = w->progress_.load(std::memory_order_acquire);
             const int rank = w->running_.load(std::memory_order_acquire);
-            // A rank blocked in a call, or running a nested run (watched on its own), is not stuck.
-            if (progress != w->seen_progress_ || rank < 0 || w->in_call_.load(std::memory_order_acquire) ||
-                newer_run_than(*w)) {
+            // A rank blocked in a call, or running a run started after this one (perhaps nested
+            // in it, and watched on its own), is not stuck in its own code.
+            if (was_stopped || progress != w->seen_progress_ || rank < 0 ||
+                w->inside_.load(std::memory_order_acquire) || watches_.back() != w) {
                 w->seen_progress_ = progress;
                 w->quiet_since_ms_ = now;
                 continue;
             }
             const std::int64_t quiet_ms = now - w->quiet_since_ms_;
-            if (quiet_ms < static_cast<std::int64_t>(w->timeout_) * 1000) continue;
-            const auto report = describe_from_outside(
-                *w, fmt::format("rank {} has run its own code for {} s without calling baton: an endless loop? (rank "
-                                "timeout {} s, from --rank-timeout or BATON_RANK_TIMEOUT: raise it for longer work); "
-                                "the run ends here, as a failure",
-                                rank, quiet_ms / 1000, w->timeout_));
-            if (!report) continue;  // it made a call just now: not stuck after all
-            say("baton: " + *report + '\n');
+            if (quiet_ms < std::int64_t{w->timeout_} * 1000) continue;
+            headline_ = fmt::format(
+                "rank {} has run its own code for {} s without calling baton: an endless loop? (rank timeout {} s, "
+                "from --rank-timeout or BATON_RANK_TIMEOUT: raise it for longer work); the run ends here, as a "
+                "failure",
+                rank, quiet_ms / 1000, w->timeout_);
+            stopping_ = true;
+            say("baton: " + collect_reports(lock, {w}).front() + '\n');
             std::fflush(nullptr);
             std::_Exit(1);
         }
@@ -248,13 +306,15 @@ private:
 
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::vector<watch*> watches_;
+    std::vector<watch*> watches_;  // in the order they came
     bool started_ = false;
+    bool fast_barrier_ = false;
     int read_fd_ = -1;
     bool installed_[std::size(stop_signals)] = {};
     struct sigaction previous_[std::size(stop_signals)] = {};
     bool stopping_ = false;
     std::string headline_;
+    std::int64_t last_sample_ms_ = 0;
 };
 
 watch::watch(unsigned rank_timeout_seconds, bool reports_itself, describe_fn describe)

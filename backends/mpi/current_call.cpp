@@ -12,10 +12,10 @@ namespace baton::mpi::detail {
 namespace {
 
 // Written by the rank's thread, read by the watchdog's: each field atomic, and a report built
-// while a call begins may mix two calls' fields, which is harmless for a last word.
+// while a call begins may mix two calls' fields (an operation with another's line), which is
+// harmless for a last word; each field alone is always whole.
 struct call_note {
     std::atomic<const char*> operation{nullptr};  // a literal
-    std::atomic<std::size_t> operation_size{0};
     std::atomic<const char*> file{nullptr};
     std::atomic<unsigned> line{0};
     std::atomic<bool> inside{false};
@@ -29,8 +29,7 @@ std::unique_ptr<baton::detail::watch> watching;
 std::string describe(const std::string& headline) {
     const char* operation = note.operation.load(std::memory_order_acquire);
     const std::string call =
-        operation ? fmt::format("{} at {}:{}", std::string_view(operation, note.operation_size.load()),
-                                note.file.load(), note.line.load())
+        operation ? fmt::format("{} at {}:{}", operation, note.file.load(), note.line.load())
                   : "";
     std::string state;
     if (!operation)
@@ -44,22 +43,21 @@ std::string describe(const std::string& headline) {
 
 }  // namespace
 
-current_call::current_call(std::string_view operation, const backend::location& where) noexcept
+current_call::current_call(const char* operation, const backend::location& where) noexcept
     : outermost_(depth++ == 0) {
     if (!outermost_) return;
-    note.operation_size.store(operation.size(), std::memory_order_relaxed);
     note.file.store(where.file_name(), std::memory_order_relaxed);
     note.line.store(where.line(), std::memory_order_relaxed);
-    note.operation.store(operation.data(), std::memory_order_release);
+    note.operation.store(operation, std::memory_order_release);
     note.inside.store(true, std::memory_order_release);
-    if (watching) watching->call_begins();
+    if (watching) watching->entering();
 }
 
 current_call::~current_call() {
     --depth;
     if (!outermost_) return;
     note.inside.store(false, std::memory_order_release);
-    if (watching) watching->call_ends();
+    if (watching) watching->leaving();
 }
 
 watched_rank::watched_rank(int world_rank, int world_size, unsigned rank_timeout_seconds) {

@@ -2,8 +2,6 @@
 // from mpiexec, Ctrl-C) or runs its own code for longer than the rank timeout (watchdog.hpp).
 #pragma once
 
-#include <string_view>
-
 #include <baton/backend.hpp>
 
 namespace baton::mpi::detail {
@@ -12,7 +10,8 @@ namespace baton::mpi::detail {
 // on a request inside). Cheap: a few stores.
 class current_call {
 public:
-    current_call(std::string_view operation, const backend::location& where) noexcept;
+    // `operation`: a literal.
+    current_call(const char* operation, const backend::location& where) noexcept;
     ~current_call();
     current_call(const current_call&) = delete;
     current_call& operator=(const current_call&) = delete;

@@ -172,6 +172,8 @@ mpi_request::~mpi_request() {
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (finalized) return;
+    // A request dropped while pending is waited for here: a call of the program's, for the watchdog.
+    const current_call in_call("a request's destructor (waiting for it)", posted_at_);
     if (kind_ == kind::receive) {
         MPI_Cancel(&handle_);
         MPI_Wait(&handle_, MPI_STATUS_IGNORE);

@@ -119,10 +119,18 @@ run_outcome engine::run() {
 }
 
 void engine::rank_main(int self) {
+    entering(self);  // the watchdog's view: the rank runs baton's code until its body starts
     resumed(self);
     if (!aborting_) {
         try {
-            communicator world(std::make_unique<sim_comm>(*this, this->world(), self));
+            communicator world(at_user_boundary(*this, std::make_unique<sim_comm>(*this, this->world(), self), self));
+            // The body is the rank's own code, however it ends (a return or an exception).
+            const struct back_in_baton {
+                engine& eng;
+                int rank;
+                ~back_in_baton() { eng.entering(rank); }
+            } back{*this, self};
+            leaving(self);
             body_(world);
         } catch (const run_aborted&) {
             // The run is being torn down; whatever ended it is already recorded.
@@ -135,7 +143,6 @@ void engine::rank_main(int self) {
 }
 
 void engine::finish(int self) {
-    watch_.progressed();
     auto& slot = *ranks_[static_cast<std::size_t>(self)];
     slot.state = rank_state::finished;
     ++finished_;
@@ -179,7 +186,6 @@ void engine::resumed(int self) {
     // Fibers share one thread: say which rank runs now.
     mark_rank_thread(self, &replay_, &ranks_[static_cast<std::size_t>(self)]->last);
     watch_.running(self);
-    call_made();
     rank_output::running(this, self);  // what was printed until now was the previous rank's
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
     // rank that runs at the step asked for (see README, "Finding the bugs that show up only
@@ -188,14 +194,12 @@ void engine::resumed(int self) {
 }
 
 void engine::call_without_switch(int self) {
-    call_made();
     if (aborting_) throw run_aborted{};
     polls_.acted(self);
     polls_.progress();
 }
 
 void engine::schedule_point(int self, call_kind kind) {
-    call_made();
     if (aborting_) throw run_aborted{};
     if (kind == call_kind::acts) {
         polls_.acted(self);  // a polling loop that ends by itself is remembered (polling.hpp)
@@ -206,7 +210,6 @@ void engine::schedule_point(int self, call_kind kind) {
 }
 
 void engine::wait_until(int self, const blocker& what, const std::source_location& where) {
-    call_made();
     if (aborting_) throw run_aborted{};
     auto& slot = *ranks_[static_cast<std::size_t>(self)];
     while (!what.ready()) {

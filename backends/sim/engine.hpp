@@ -34,6 +34,7 @@
 #include "contexts.hpp"
 #include "polling.hpp"
 #include "process_exit.hpp"
+#include "user_boundary.hpp"
 #include "scheduler.hpp"
 
 namespace baton::sim::detail {
@@ -157,6 +158,16 @@ public:
     // How reports say to reproduce this run.
     const std::string& replay_hint() const;
 
+    // Rank `rank`'s code calls into the simulator / returns to its own code (user_boundary.hpp):
+    // what the watchdog must know to read the state from its thread (watchdog.hpp). Calls may
+    // nest (a send that waits); the outermost counts.
+    void entering(int rank) noexcept {
+        if (ranks_[static_cast<std::size_t>(rank)]->calls_entered++ == 0) watch_.entering();
+    }
+    void leaving(int rank) noexcept {
+        if (--ranks_[static_cast<std::size_t>(rank)]->calls_entered == 0) watch_.leaving();
+    }
+
     // The state of every rank, as a report under `headline`: who runs, who is blocked in which
     // call at which line and waits for whom, who has finished. What the watchdog prints when the
     // run is interrupted or a rank runs its own code for too long.
@@ -182,18 +193,13 @@ private:
         std::source_location waiting_at;
         std::array<recent_call, recent_kept> recent;  // a ring: call number n is at n % recent_kept
         last_call_note last;  // the newest of them, for a crash report (process_exit.hpp)
+        int calls_entered = 0;  // entering() less leaving()
         std::uint64_t calls = 0;
     };
     // `rank`'s remembered calls as report lines, newest first.
     std::vector<std::string> recent_calls(int rank) const;
     // `self` has the CPU (again, or for the first time).
     void resumed(int self);
-    // Every call passes here: the watchdog sees that the running rank is not stuck in its own
-    // code, and an interrupted run stops at the running rank's call (watchdog.hpp).
-    void call_made() {
-        watch_.progressed();
-        if (watch_.stop_requested()) [[unlikely]] watch_.stop_here();
-    }
 
     // What each rank's context runs.
     void rank_main(int self);

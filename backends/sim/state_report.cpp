@@ -23,24 +23,23 @@ std::string engine::state_report(const std::string& headline) const {
     std::size_t blocked = 0, ready = 0, left_out = 0;
     for (int r = 0; r < started_; ++r) {
         const auto& slot = *ranks_[static_cast<std::size_t>(r)];
-        rank_call call{r, "", "", {}};
         if (slot.state == rank_state::finished) {
             finished.push_back(r);
             continue;
         }
-        if (slot.state == rank_state::blocked && slot.waiting) {
-            ++blocked;
-            const rank_list waits_for = slot.waiting->waits_for();
-            call = {r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
-                    {waits_for.begin(), waits_for.end()}};
-        } else {
-            ++ready;
-            call.call = r == running ? "running" : "ready to run, waiting for its turn";
-        }
-        // The running rank is always shown: it is the one a hang is most likely in.
+        const bool is_blocked = slot.state == rank_state::blocked && slot.waiting;
+        ++(is_blocked ? blocked : ready);
+        // Described only when shown (a collective's waits_for is O(ranks)); the running rank is
+        // always shown: it is the one a hang is most likely in.
         if (calls.size() >= ranks_shown && r != running) {
             ++left_out;
             continue;
+        }
+        rank_call call{r, r == running ? "running" : "ready to run, waiting for its turn", "", {}};
+        if (is_blocked) {
+            const rank_list waits_for = slot.waiting->waits_for();
+            call = {r, slot.waiting->describe(), baton::detail::format_location(slot.waiting_at),
+                    {waits_for.begin(), waits_for.end()}};
         }
         call.recent = recent_calls(r);
         calls.push_back(std::move(call));

@@ -1,4 +1,5 @@
-// A run that seems stuck: what the watchdog says. Usage: stuck_rank endless|busy [baton options]
+// A run that seems stuck: what the watchdog says.
+// Usage: stuck_rank endless|busy|second-run [baton options]
 //  endless: rank 1 runs an endless loop of its own after a barrier; the others wait in a receive
 //           from it. It prints "rank 1 loops" first, so a test knows when to interrupt it.
 //  busy:    ranks 0 and 1 send a message back and forth for ever (every step a baton call); the
@@ -51,6 +52,18 @@ void busy(baton::communicator& world) {
 
 int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "endless";
+    if (mode == "second-run") {
+        baton::sim::options opts{.ranks = 2, .rank_timeout_seconds = 0};
+        baton::sim::run(opts, [](baton::communicator& world) { world.barrier(); });
+        opts.rank_timeout_seconds = 1;
+        baton::sim::run(opts, [](baton::communicator& world) {
+            if (world.rank() == 1)
+                while (forever) {
+                }
+            world.barrier();
+        });
+        return 0;
+    }
     return baton::run(argc, argv, [&](baton::communicator& world) {
         if (mode == "busy")
             busy(world);

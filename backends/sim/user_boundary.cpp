@@ -1,0 +1,186 @@
+#include "user_boundary.hpp"
+
+#include <vector>
+
+#include "engine.hpp"
+
+namespace baton::sim::detail {
+
+namespace {
+
+// Inside the simulator for its lifetime.
+class inside {
+public:
+    inside(engine& eng, int rank) noexcept : eng_(eng), rank_(rank) { eng_.entering(rank_); }
+    ~inside() { eng_.leaving(rank_); }
+    inside(const inside&) = delete;
+    inside& operator=(const inside&) = delete;
+
+private:
+    engine& eng_;
+    int rank_;
+};
+
+class bounded_request final : public backend::request_impl {
+public:
+    bounded_request(engine& eng, std::unique_ptr<backend::request_impl> inner, int rank)
+        : eng_(eng), inner_(std::move(inner)), rank_(rank) {}
+    ~bounded_request() override {
+        const inside call(eng_, rank_);
+        inner_.reset();
+    }
+    status wait(backend::location where) override {
+        const inside call(eng_, rank_);
+        return inner_->wait(where);
+    }
+    std::optional<status> test(backend::location where) override {
+        const inside call(eng_, rank_);
+        return inner_->test(where);
+    }
+    std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
+                         backend::location where) override {
+        const inside call(eng_, rank_);
+        // The simulator's wait_any wants its own requests (null entries stay null).
+        std::vector<backend::request_impl*> inner(requests.size(), nullptr);
+        for (std::size_t i = 0; i < requests.size(); ++i)
+            if (requests[i]) inner[i] = static_cast<bounded_request*>(requests[i])->inner_.get();
+        return inner_->wait_any(inner, result, where);
+    }
+
+private:
+    engine& eng_;
+    std::unique_ptr<backend::request_impl> inner_;
+    int rank_;
+};
+
+class bounded_comm final : public backend::comm_impl {
+public:
+    bounded_comm(engine& eng, std::unique_ptr<backend::comm_impl> inner, int rank)
+        : eng_(eng), inner_(std::move(inner)), rank_(rank) {}
+    ~bounded_comm() override {
+        const inside call(eng_, rank_);
+        inner_.reset();
+    }
+
+    int rank() const override { return inner_->rank(); }
+    int size() const override { return inner_->size(); }
+    const std::string& name() const override { return inner_->name(); }
+    int world_rank() const override { return rank_; }
+
+    void send(backend::send_view data, int dest, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->send(data, dest, tag, where);
+    }
+    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        return inner_->recv(into, source, tag, where);
+    }
+    std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
+                                                 backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->isend(data, dest, tag, where));
+    }
+    std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
+                                                 backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->irecv(into, source, tag, where));
+    }
+    status probe(int source, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        return inner_->probe(source, tag, where);
+    }
+    std::optional<status> iprobe(int source, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        return inner_->iprobe(source, tag, where);
+    }
+    void barrier(backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->barrier(where);
+    }
+    void bcast(backend::recv_buffer data, int root, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->bcast(data, root, where);
+    }
+    void scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->scatter(all, mine, root, where);
+    }
+    void gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->gather(mine, all, root, where);
+    }
+    void allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->allgather(mine, all, where);
+    }
+    void alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->alltoall(all, mine, where);
+    }
+    void reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
+                backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->reduce(mine, result, op, root, where);
+    }
+    void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                   backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->allreduce(mine, result, op, where);
+    }
+    void scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+              backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->scan(mine, result, op, where);
+    }
+    void exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->exscan(mine, result, op, where);
+    }
+    void gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts, int root,
+                 backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->gatherv(mine, all, counts, root, where);
+    }
+    void allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
+                    backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->allgatherv(mine, all, counts, where);
+    }
+    void scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine, int root,
+                  backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->scatterv(all, counts, mine, root, where);
+    }
+    std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override {
+        const inside call(eng_, rank_);
+        return comm(inner_->split(color, key, where));
+    }
+    std::unique_ptr<backend::comm_impl> dup(backend::location where) override {
+        const inside call(eng_, rank_);
+        return comm(inner_->dup(where));
+    }
+
+private:
+    std::unique_ptr<backend::request_impl> request(std::unique_ptr<backend::request_impl> made) {
+        if (!made) return made;
+        return std::make_unique<bounded_request>(eng_, std::move(made), rank_);
+    }
+    std::unique_ptr<backend::comm_impl> comm(std::unique_ptr<backend::comm_impl> made) {
+        return at_user_boundary(eng_, std::move(made), rank_);
+    }
+
+    engine& eng_;
+    std::unique_ptr<backend::comm_impl> inner_;
+    int rank_;
+};
+
+}  // namespace
+
+std::unique_ptr<backend::comm_impl> at_user_boundary(engine& eng, std::unique_ptr<backend::comm_impl> inner,
+                                                     int world_rank) {
+    if (!inner) return inner;  // a split that left this rank out
+    return std::make_unique<bounded_comm>(eng, std::move(inner), world_rank);
+}
+
+}  // namespace baton::sim::detail

@@ -48,21 +48,7 @@
 #include "contexts.hpp"
 #include "process_exit.hpp"
 
-// Which sanitizer is on: gcc defines __SANITIZE_*__, clang answers __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define BATON_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BATON_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define BATON_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define BATON_TSAN 1
-#endif
-#endif
+#include "../common/sanitizers.hpp"
 #if BATON_ASAN
 #include <sanitizer/asan_interface.h>
 #endif

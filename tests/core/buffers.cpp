@@ -9,30 +9,18 @@
 #include <vector>
 
 #include "catch2_compat.hpp"
+#include "findings_of.hpp"
 
 #include <baton/baton.hpp>
 
 using baton::communicator;
 using baton::finding_kind;
 using baton_test::contains;
+using baton_test::findings_of;
+using baton_test::kinds;
 
 namespace {
 
-// The findings a run ends with (none if it succeeds).
-std::vector<baton::finding> findings_of(const baton::sim::options& opts, const std::function<void(communicator&)>& body) {
-    try {
-        baton::sim::run_ranks(opts, body);
-    } catch (const baton::check_failed& e) {
-        return e.findings();
-    }
-    return {};
-}
-
-std::vector<finding_kind> kinds(const std::vector<baton::finding>& findings) {
-    std::vector<finding_kind> result;
-    for (const auto& f : findings) result.push_back(f.kind);
-    return result;
-}
 
 int line_here(const std::source_location where = std::source_location::current()) {
     return static_cast<int>(where.line());

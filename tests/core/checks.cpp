@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "catch2_compat.hpp"
+#include "findings_of.hpp"
 #include <nlohmann/json.hpp>
 
 #include <baton/baton.hpp>
@@ -11,24 +12,11 @@
 using baton::communicator;
 using baton::finding_kind;
 using baton_test::contains;
+using baton_test::findings_of;
+using baton_test::kinds;
 
 namespace {
 
-// The findings a run ends with (none if it succeeds).
-std::vector<baton::finding> findings_of(const baton::sim::options& opts, const std::function<void(communicator&)>& body) {
-    try {
-        baton::sim::run_ranks(opts, body);
-    } catch (const baton::check_failed& e) {
-        return e.findings();
-    }
-    return {};
-}
-
-std::vector<finding_kind> kinds(const std::vector<baton::finding>& findings) {
-    std::vector<finding_kind> result;
-    for (const auto& f : findings) result.push_back(f.kind);
-    return result;
-}
 
 // Two ranks send to each other first and receive second: fine only if MPI buffers the sends.
 void head_to_head(communicator& world, std::size_t elements) {

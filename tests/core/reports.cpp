@@ -6,29 +6,17 @@
 #include <stdexcept>
 
 #include "catch2_compat.hpp"
+#include "findings_of.hpp"
 
 #include <baton/baton.hpp>
 
 using baton::communicator;
 using baton::finding_kind;
 using baton_test::contains;
+using baton_test::findings_of;
+using baton_test::kinds;
 
 namespace {
-
-std::vector<baton::finding> findings_of(const baton::sim::options& opts, const std::function<void(communicator&)>& body) {
-    try {
-        baton::sim::run_ranks(opts, body);
-    } catch (const baton::check_failed& e) {
-        return e.findings();
-    }
-    return {};
-}
-
-std::vector<finding_kind> kinds(const std::vector<baton::finding>& findings) {
-    std::vector<finding_kind> result;
-    for (const auto& f : findings) result.push_back(f.kind);
-    return result;
-}
 
 int line_here(std::source_location where = std::source_location::current()) { return static_cast<int>(where.line()); }
 std::string at(int line) { return "tests/core/reports.cpp:" + std::to_string(line); }

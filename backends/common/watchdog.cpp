@@ -95,12 +95,7 @@ public:
         std::unique_lock lock(mutex_);
         const std::string headline = headline_;
         lock.unlock();
-        std::string text;
-        try {
-            text = w.describe_(headline);
-        } catch (const std::exception& e) {
-            text = headline + "\n  (the state of the ranks could not be described: " + e.what() + ")";
-        }
+        std::string text = report_of(w, headline);
         lock.lock();
         w.report_ = std::move(text);
         w.reported_ = true;
@@ -110,6 +105,15 @@ public:
     }
 
 private:
+    // `w`'s report under `headline`; the headline alone, with why, if it cannot be made.
+    static std::string report_of(const watch& w, const std::string& headline) {
+        try {
+            return w.describe_(headline);
+        } catch (const std::exception& e) {
+            return headline + "\n  (the state of the ranks could not be described: " + e.what() + ")";
+        }
+    }
+
     void start() {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) return;  // then the signals end the process as before
@@ -213,11 +217,7 @@ private:
             if (w.running_.load(std::memory_order_acquire) < 0 || w.inside_.load(std::memory_order_acquire))
                 return std::nullopt;
         }
-        try {
-            return w.describe_(headline_);
-        } catch (const std::exception& e) {
-            return headline_ + "\n  (the state of the ranks could not be described: " + e.what() + ")";
-        }
+        return report_of(w, headline_);
     }
 
     // Each watch's report under headline_: made by its rank at its next call, or read from here

@@ -382,8 +382,9 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
                                         "that only give leave at once, as MPI allows)");
     const auto& context = table.add("--context", "BATON_CONTEXT", "KIND", "thread",
                                     "What each simulated rank runs on: thread (an OS thread, the default: debuggers and "
-                                    "sanitizers see ranks as threads) or fiber (a user-space context: much faster "
-                                    "switches, 100 000 ranks)");
+                                    "sanitizers see ranks as threads), fiber (a user-space context: much faster "
+                                    "switches, 100 000 ranks) or process (a forked process: each rank has its own "
+                                    "globals, and a crash ends only its rank)");
     const auto& fiber_stack = table.add("--fiber-stack", "BATON_FIBER_STACK", "BYTES",
                                         std::to_string(chosen.sim.fiber_stack_bytes),
                                         "Bytes of stack for each rank, with --context fiber");
@@ -438,7 +439,9 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
         take_choice(collectives, chosen.sim.collectives,
                     {{"synchronizing", sim::collective_mode::synchronizing}, {"local", sim::collective_mode::local}});
         take_choice(context, chosen.sim.context,
-                    {{"thread", sim::rank_context::thread}, {"fiber", sim::rank_context::fiber}});
+                    {{"thread", sim::rank_context::thread},
+                     {"fiber", sim::rank_context::fiber},
+                     {"process", sim::rank_context::process}});
         take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
         take_number(rank_timeout, chosen.sim.rank_timeout_seconds, 0, 1u << 24);
         take_number(poll_limit, chosen.sim.poll_limit, 0);

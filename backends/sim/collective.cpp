@@ -36,7 +36,8 @@ bool equal_counts(kind k) {
 // (make_reduce_op marks builtins, and only them, commutative).
 bool same_reduction(const reduce_op& a, const reduce_op& b) {
     if (a.name != b.name) return false;
-    return a.commutative || a.apply == b.apply;
+    const auto identity = [](const reduce_op& op) { return op.identity ? op.identity : reinterpret_cast<const void*>(op.apply); };
+    return a.commutative || identity(a) == identity(b);
 }
 
 const type_desc& element_type(const collective_call& call) {

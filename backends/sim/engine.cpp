@@ -58,8 +58,9 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     // First: the contexts say at once when the ranks cannot fit (fiber stacks), before the rest
     // takes memory for each rank.
     auto entry = [this](int rank) { rank_main(rank); };
-    contexts_ = opts.context == rank_context::fiber ? make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry)
-                                                    : make_thread_contexts(opts.ranks, entry);
+    // A process rank's context in the engine is a fiber too: its proxy (process_ranks.hpp).
+    contexts_ = opts.context == rank_context::thread ? make_thread_contexts(opts.ranks, entry)
+                                                     : make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry);
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) everyone[static_cast<std::size_t>(r)] = r;
     make_comm("world", std::move(everyone));
@@ -80,6 +81,7 @@ engine::~engine() {
 run_outcome engine::run() {
     active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
     try {
+        if (opts_.context == rank_context::process) processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
         for (int r = 0; r < opts_.ranks; ++r) {
             // In the scheduler before it exists, so that a rank whose context exists is never
             // left out (it would wait for its turn forever); out again if it cannot be made.
@@ -100,6 +102,7 @@ run_outcome engine::run() {
         if (started_ == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
+    processes_.reset();  // every process ended, and reaped
     watch_.running(-1);
     fatal_signals_reported.ranks_done();  // fibers ran on this very thread
     if (!error_) check_unreceived();
@@ -123,15 +126,21 @@ void engine::rank_main(int self) {
     resumed(self);
     if (!aborting_) {
         try {
-            communicator world(at_user_boundary(*this, std::make_unique<sim_comm>(*this, this->world(), self), self));
-            // The body is the rank's own code, however it ends (a return or an exception).
+            auto world = at_user_boundary(*this, std::make_unique<sim_comm>(*this, this->world(), self), self);
+            // The body is the rank's own code, however it ends (a return or an exception); a
+            // process rank's proxy waits for the process's calls as if they were the rank's own.
             const struct back_in_baton {
                 engine& eng;
                 int rank;
                 ~back_in_baton() { eng.entering(rank); }
             } back{*this, self};
             leaving(self);
-            body_(world);
+            if (processes_) {
+                serve_process_rank(*this, *processes_, self, std::move(world), result_taker_);
+            } else {
+                communicator user_world(std::move(world));
+                body_(user_world);
+            }
         } catch (const run_aborted&) {
             // The run is being torn down; whatever ended it is already recorded.
         } catch (...) {
@@ -232,6 +241,8 @@ void engine::notify(int rank) {
     slot.state = rank_state::runnable;
     scheduler_.add(rank);
 }
+
+void engine::fail_rank(int rank, std::exception_ptr error) { fail_run(failure_of(rank, std::move(error))); }
 
 void engine::fail_run(std::exception_ptr error) {
     if (!error_) error_ = std::move(error);

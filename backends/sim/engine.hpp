@@ -34,6 +34,8 @@
 #include "contexts.hpp"
 #include "polling.hpp"
 #include "process_exit.hpp"
+#include "process_proxy.hpp"
+#include "process_ranks.hpp"
 #include "user_boundary.hpp"
 #include "scheduler.hpp"
 
@@ -121,6 +123,9 @@ public:
     void notify(int rank);
     // Ends the whole run with `error` (a deadlock, a mismatch); unwinds the caller.
     [[noreturn]] void fail_run(std::exception_ptr error);
+    // Ends the whole run with `error` as rank `rank`'s failure (a process rank that died while
+    // another ran); unwinds the caller.
+    [[noreturn]] void fail_rank(int rank, std::exception_ptr error);
     bool aborting() const { return aborting_; }
 
     // A problem that does not stop the run; the run fails with it at the end.
@@ -265,6 +270,9 @@ private:
     poll_watch polls_{opts_.poll_limit};
     pending_buffers buffers_;
     std::optional<std::size_t> poison_choice_;  // see irecv_poison
+    // rank_context::process: the ranks' processes, and who takes what their functions return.
+    std::unique_ptr<process_ranks> processes_;
+    const result_taker* result_taker_ = current_result_taker();
     std::byte poison_{0xA5};
     // Last, so destroyed first: the watchdog may read the other members until it is unregistered.
     baton::detail::watch watch_;

@@ -27,6 +27,9 @@ namespace {
 [[gnu::tls_model("initial-exec")]] thread_local const last_call_note* current_last_call = nullptr;
 
 struct sigaction previous_abort_action;
+// In a process rank's process: its rank is marked, but what happens to it is not this process's
+// to report (mark_process_rank).
+bool reports_elsewhere = false;
 
 // Only async-signal-safe calls from here on: write(2), no allocation.
 void say(std::string_view text) {
@@ -84,7 +87,7 @@ void say_rank(std::string_view what) {
 }
 
 void on_abort(int signal) {
-    if (current_rank_ >= 0) say_rank(" aborted (SIGABRT: std::abort or a failed assert); the whole run ends here");
+    if (current_rank_ >= 0 && !reports_elsewhere) say_rank(" aborted (SIGABRT: std::abort or a failed assert); the whole run ends here");
     sigaction(SIGABRT, &previous_abort_action, nullptr);
     std::raise(signal);
 }
@@ -97,7 +100,7 @@ void flush_program_output() {
 }
 
 void on_exit() {
-    if (current_rank_ < 0) return;
+    if (current_rank_ < 0 || reports_elsewhere) return;
     flush_program_output();  // _Exit skips the flush exit() would do after this handler
     say_rank(" called exit() before the run ended; the whole run ends here, as a failure");
     std::_Exit(1);
@@ -148,7 +151,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     while (fatal_signals[which] != signal) ++which;
     // Not a rank (the program's other threads, or between ranks): as if baton were not there. A
     // fault happens again on return, now for the program's handler; a sent signal is sent again.
-    if (current_rank_ < 0) {
+    if (current_rank_ < 0 || reports_elsewhere) {
         sigaction(signal, &previous_fatal_actions[which], nullptr);
         if (info->si_code <= 0) std::raise(signal);
         return;
@@ -231,6 +234,13 @@ void install_exit_handlers() {
         sigaction(SIGABRT, &action, &previous_abort_action);
         std::atexit(on_exit);
     });
+}
+
+void mark_process_rank(int rank) {
+    reports_elsewhere = true;
+    current_rank_ = rank;
+    current_replay = nullptr;
+    current_last_call = nullptr;
 }
 
 int current_rank() noexcept { return current_rank_; }

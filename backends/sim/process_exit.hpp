@@ -21,6 +21,9 @@ void install_exit_handlers();
 // Marks the calling thread as running rank `rank` of a run replayed by `replay`, whose last call
 // is `last` (if known). Cheap: fibers call it at every switch.
 void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last = nullptr);
+// In the process of a process rank (rank_context::process): running_rank() says `rank`, and the
+// handlers above stay silent, as the engine's process reports how this one ended.
+void mark_process_rank(int rank);
 // The rank last marked on the calling thread (-1: none).
 int current_rank() noexcept;
 

@@ -67,11 +67,19 @@ std::optional<collective_mode> parse_collective_mode(std::string_view text) {
     return std::nullopt;
 }
 
-std::string to_string(rank_context c) { return c == rank_context::fiber ? "fiber" : "thread"; }
+std::string to_string(rank_context c) {
+    switch (c) {
+        case rank_context::thread: return "thread";
+        case rank_context::fiber: return "fiber";
+        case rank_context::process: return "process";
+    }
+    return "?";
+}
 
 std::optional<rank_context> parse_rank_context(std::string_view text) {
     if (text == "thread") return rank_context::thread;
     if (text == "fiber") return rank_context::fiber;
+    if (text == "process") return rank_context::process;
     return std::nullopt;
 }
 
@@ -81,7 +89,7 @@ rank_context default_rank_context() {
         return text && *text ? parse_rank_context(text) : rank_context::thread;
     }();
     if (!from_environment)
-        throw usage_error(fmt::format("BATON_CONTEXT={}: the simulator's ranks run on a thread or a fiber",
+        throw usage_error(fmt::format("BATON_CONTEXT={}: the simulator's ranks run on a thread, a fiber or a process",
                                       std::getenv("BATON_CONTEXT")));
     return *from_environment;
 }
@@ -128,7 +136,7 @@ std::string to_flags(const options& opts) {
     if (opts.sends == send_mode::eager) flags += fmt::format(" --eager-limit {}", opts.eager_limit);
     if (opts.collectives == collective_mode::local || environment_sets("BATON_COLLECTIVES"))
         flags += " --collectives " + to_string(opts.collectives);
-    if (opts.context == rank_context::fiber || environment_sets("BATON_CONTEXT"))
+    if (opts.context != rank_context::thread || environment_sets("BATON_CONTEXT"))
         flags += " --context " + to_string(opts.context);
     // Always with fibers: whether a rank overflows its stack depends on it.
     if (opts.context == rank_context::fiber) flags += fmt::format(" --fiber-stack {}", opts.fiber_stack_bytes);

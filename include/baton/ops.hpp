@@ -88,6 +88,9 @@ struct reduce_op {
     void (*apply)(const void* in, void* inout, std::size_t n, const void* context) = nullptr;
     const void* context = nullptr;  // the callable object
     bool commutative = false;
+    // What tells user operations apart when `apply` only stands in for the real function (the
+    // engine's side of a process rank); null: `apply` itself does.
+    const void* identity = nullptr;
 };
 
 namespace detail {

@@ -44,6 +44,12 @@ public:
 
     friend bool operator==(const ragged&, const ragged&) = default;
 
+    // So that a ragged result can travel, serialized (from a process rank, for one).
+    template <class Archive>
+    void serialize(Archive& archive) {
+        archive(data_, offsets_);
+    }
+
 private:
     std::vector<E> data_;
     std::vector<std::size_t> offsets_;  // offsets_[b] is where block b starts; one extra at the end

@@ -21,6 +21,7 @@
 
 #include <baton/communicator.hpp>
 #include <baton/findings.hpp>
+#include <baton/detail/results.hpp>
 
 namespace baton::sim {
 
@@ -69,10 +70,14 @@ enum class rank_context {
     fiber,   // a fiber per rank, all on the thread that calls run: a switch between ranks costs
              // nanoseconds instead of microseconds and 100 000 ranks fit in a few GiB, but every
              // rank sees the same thread_local variables
+    process, // a process per rank, forked from this one: each rank has its own globals and heap,
+             // and a rank that crashes, aborts or calls exit() is reported while the run ends
+             // cleanly. The rank's calls travel over a socket to the engine, which stays in this
+             // process; what the rank function returns travels back (it must be sendable).
 };
-// rank_context::thread, or what the environment variable BATON_CONTEXT says ("thread" or
-// "fiber"): so a whole test suite can run on fibers without a change. Throws usage_error for
-// another value.
+// rank_context::thread, or what the environment variable BATON_CONTEXT says ("thread", "fiber"
+// or "process"): so a whole test suite can run on fibers or processes without a change. Throws
+// usage_error for another value.
 rank_context default_rank_context();
 
 // What the environment variable BATON_RANK_TIMEOUT says (whole seconds), or 0 (no timeout) when
@@ -177,8 +182,11 @@ auto run(const options& opts, F&& fn) -> result<std::invoke_result_t<F&, communi
         return {run_ranks(opts, fn)};
     } else {
         std::vector<std::optional<R>> slots(static_cast<std::size_t>(opts.ranks));
+        const detail::results_taken_into<R> returned(slots);  // from process ranks
         auto events = run_ranks(opts, [&](communicator& world) {
-            slots[static_cast<std::size_t>(world.rank())].emplace(fn(world));
+            auto& slot = slots[static_cast<std::size_t>(world.rank())];
+            slot.emplace(fn(world));
+            detail::hand_back_if_process_rank(*slot);
         });
         result<R> out;
         out.values.reserve(slots.size());
@@ -228,7 +236,12 @@ template <class F>
 exploration explore_results(const options& opts, F&& fn, std::size_t max_executions = 100000) {
     using R = std::invoke_result_t<F&, communicator&>;
     std::vector<std::optional<R>> current(static_cast<std::size_t>(opts.ranks)), first;
-    auto body = [&](communicator& world) { current[static_cast<std::size_t>(world.rank())].emplace(fn(world)); };
+    const detail::results_taken_into<R> returned(current);  // from process ranks
+    auto body = [&](communicator& world) {
+        auto& slot = current[static_cast<std::size_t>(world.rank())];
+        slot.emplace(fn(world));
+        detail::hand_back_if_process_rank(*slot);
+    };
     auto check = [&]() -> std::optional<std::string> {
         if (first.empty()) {
             first = current;

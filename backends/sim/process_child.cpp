@@ -1,0 +1,434 @@
+// A process rank's side (process_child.hpp): a communicator and requests that forward every call
+// over the rank's socket to its proxy in the engine, and wait for the answer.
+#include "process_child.hpp"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include <baton/detail/results.hpp>
+#include <baton/errors.hpp>
+
+#include "process_errors.hpp"
+#include "process_exit.hpp"
+#include "process_wire.hpp"
+
+namespace baton::sim::detail {
+
+namespace {
+
+using wire::verb;
+
+bool in_child = false;
+std::optional<std::vector<std::byte>> handed_back;  // what the rank function returned
+
+// What the program printed so far goes out before the engine runs another rank: one rank runs at
+// a time, so the output keeps the schedule's order, as on threads.
+void flush_output() {
+    std::cout.flush();
+    std::fflush(nullptr);
+}
+
+// The rank's end of its socket.
+class link {
+public:
+    explicit link(int socket) : socket_(socket) {}
+
+    void send(std::span<const std::byte> frame) {
+        while (!frame.empty()) {
+            const ssize_t sent = ::send(socket_, frame.data(), frame.size(), MSG_NOSIGNAL);
+            if (sent < 0 && errno == EINTR) continue;
+            if (sent <= 0) engine_gone();
+            frame = frame.subspan(static_cast<std::size_t>(sent));
+        }
+    }
+    wire::reader receive() {
+        std::uint32_t length = 0;
+        read_exactly(&length, sizeof length);
+        in_.resize(length);
+        read_exactly(in_.data(), length);
+        return wire::reader(in_);
+    }
+
+    // A new call's frame: its verb, communicator and line.
+    wire::writer begin(verb v, std::uint32_t comm, const std::source_location& where) {
+        wire::writer out(out_, v);
+        out.put<std::uint32_t>(comm);
+        out.put_location(where);
+        return out;
+    }
+    // Sends the call begun and waits for its answer, applying the call's reduction (`op`) when the
+    // engine asks. Throws what the engine threw into the call.
+    wire::reader call(wire::writer& frame, const reduce_op* op = nullptr) {
+        flush_output();
+        send(frame.finish());
+        for (;;) {
+            wire::reader in = receive();
+            switch (in.get_verb()) {
+                case verb::reply: return in;
+                case verb::error: {
+                    std::uint32_t index = 0;
+                    std::exception_ptr error = wire::get_exception(in, index);
+                    forwarded_.emplace_back(error, index);
+                    std::rethrow_exception(error);
+                }
+                case verb::apply: apply(in, op); break;
+                default: throw wire::malformed_frame("an answer the rank did not expect");
+            }
+        }
+    }
+    // The index of `error` among those the engine threw into this rank's calls, if it is one.
+    std::uint32_t forwarded_index(const std::exception_ptr& error) const {
+        for (const auto& [e, index] : forwarded_)
+            if (e == error) return index;
+        return UINT32_MAX;
+    }
+    std::vector<std::byte>& out() { return out_; }
+
+private:
+    [[noreturn]] static void engine_gone() { ::_exit(1); }  // nothing to report to
+    void read_exactly(void* data, std::size_t bytes) {
+        auto* at = static_cast<char*>(data);
+        while (bytes > 0) {
+            const ssize_t got = ::read(socket_, at, bytes);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) engine_gone();
+            at += got;
+            bytes -= static_cast<std::size_t>(got);
+        }
+    }
+    // in: n elements of `size` bytes twice (in, inout); out: inout after op(in, inout).
+    void apply(wire::reader& in, const reduce_op* op) {
+        const auto n = in.get<std::uint64_t>();
+        const auto size = in.get<std::uint64_t>();
+        const auto a = in.get_bytes(n * size), b = in.get_bytes(n * size);
+        std::vector<std::byte> left(a.begin(), a.end()), right(b.begin(), b.end());  // aligned copies
+        std::vector<std::byte> frame;
+        wire::writer out(frame, verb::applied);
+        try {
+            if (!op) throw wire::malformed_frame("a reduction asked of a call that has none");
+            op->apply(left.data(), right.data(), static_cast<std::size_t>(n), op->context);
+            out.put<std::uint8_t>(1);
+            out.put_bytes(right.data(), right.size());
+        } catch (...) {
+            out.put<std::uint8_t>(0);
+            wire::put_current_exception(out);
+        }
+        send(out.finish());
+    }
+
+    int socket_;
+    std::vector<std::byte> out_, in_;
+    std::vector<std::pair<std::exception_ptr, std::uint32_t>> forwarded_;
+};
+
+void put_send(wire::writer& out, const backend::send_view& data) {
+    out.put_type(data.type);
+    out.put<std::uint64_t>(data.count);
+    out.put_bytes(data.data, data.count * data.type.size);
+}
+
+void put_receive(wire::writer& out, const backend::recv_buffer& into) {
+    out.put_type(into.type);
+    out.put<std::uint64_t>(into.count);
+    out.put<std::uint8_t>(into.resizable());
+}
+
+void put_op(wire::writer& out, const reduce_op& op) {
+    out.put(op.id);
+    out.put_literal(op.name);
+    out.put<std::uint8_t>(op.commutative);
+    out.put<std::uint64_t>(reinterpret_cast<std::uintptr_t>(op.apply));  // tells user operations apart
+}
+
+// What arrived for a receive buffer, if anything did.
+void take_data(wire::reader& in, const backend::recv_buffer& into) {
+    if (in.get<std::uint8_t>() == 0) return;
+    const auto n = in.get<std::uint64_t>();
+    const auto bytes = in.get_bytes(n * into.type.size);
+    void* data = into.data;
+    if (into.resizable())
+        data = into.resize(into.container, static_cast<std::size_t>(n));
+    else if (n > into.count)
+        throw wire::malformed_frame("more elements than the buffer holds");
+    if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
+}
+
+class forwarding_request final : public backend::request_impl {
+public:
+    forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into)
+        : link_(l), id_(id), into_(into) {}
+    ~forwarding_request() override {
+        if (done_) return;
+        try {
+            auto frame = link_.begin(verb::free_request, 0, {});
+            frame.put(id_);
+            link_.call(frame);
+        } catch (...) {
+        }
+    }
+    status wait(backend::location where) override {
+        auto frame = link_.begin(verb::wait, 0, where);
+        frame.put(id_);
+        auto in = link_.call(frame);
+        return completed(in);
+    }
+    std::optional<status> test(backend::location where) override {
+        auto frame = link_.begin(verb::test, 0, where);
+        frame.put(id_);
+        auto in = link_.call(frame);
+        if (in.get<std::uint8_t>() == 0) return std::nullopt;
+        return completed(in);
+    }
+    std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
+                         backend::location where) override {
+        auto frame = link_.begin(verb::wait_any, 0, where);
+        frame.put<std::uint64_t>(requests.size());
+        for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
+        auto in = link_.call(frame);
+        const auto index = in.get<std::uint64_t>();
+        if (index >= requests.size() || !requests[index]) throw wire::malformed_frame("wait_any chose no request");
+        result = static_cast<forwarding_request*>(requests[index])->completed(in);
+        return static_cast<std::size_t>(index);
+    }
+
+private:
+    // The engine completed it (and forgot it): its status, and for a receive what arrived.
+    status completed(wire::reader& in) {
+        const status s = in.get_status();
+        if (into_) take_data(in, *into_);
+        done_ = true;
+        return s;
+    }
+
+    link& link_;
+    std::uint64_t id_;
+    std::optional<backend::recv_buffer> into_;
+    bool done_ = false;
+};
+
+class forwarding_comm final : public backend::comm_impl {
+public:
+    forwarding_comm(link& l, std::uint32_t id, int rank, int size, std::string name, int world_rank)
+        : link_(l), id_(id), rank_(rank), size_(size), name_(std::move(name)), world_rank_(world_rank) {}
+    ~forwarding_comm() override {
+        if (id_ == 0) return;  // the world goes when the rank function is over
+        try {
+            auto frame = link_.begin(verb::free_comm, id_, {});
+            link_.call(frame);
+        } catch (...) {
+        }
+    }
+
+    int rank() const override { return rank_; }
+    int size() const override { return size_; }
+    const std::string& name() const override { return name_; }
+    int world_rank() const override { return world_rank_; }
+
+    void send(backend::send_view data, int dest, int tag, backend::location where) override {
+        auto frame = begin(verb::send, where);
+        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
+        put_send(frame, data);
+        link_.call(frame);
+    }
+    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
+        auto frame = begin(verb::recv, where);
+        frame.put<std::int32_t>(source).put<std::int32_t>(tag);
+        put_receive(frame, into);
+        auto in = link_.call(frame);
+        const status s = in.get_status();
+        take_data(in, into);
+        return s;
+    }
+    std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
+                                                 backend::location where) override {
+        auto frame = begin(verb::isend, where);
+        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
+        put_send(frame, data);
+        auto in = link_.call(frame);
+        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt);
+    }
+    std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
+                                                 backend::location where) override {
+        auto frame = begin(verb::irecv, where);
+        frame.put<std::int32_t>(source).put<std::int32_t>(tag);
+        put_receive(frame, into);
+        auto in = link_.call(frame);
+        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), into);
+    }
+    status probe(int source, int tag, backend::location where) override {
+        auto frame = begin(verb::probe, where);
+        frame.put<std::int32_t>(source).put<std::int32_t>(tag);
+        auto in = link_.call(frame);
+        return in.get_status();
+    }
+    std::optional<status> iprobe(int source, int tag, backend::location where) override {
+        auto frame = begin(verb::iprobe, where);
+        frame.put<std::int32_t>(source).put<std::int32_t>(tag);
+        auto in = link_.call(frame);
+        if (in.get<std::uint8_t>() == 0) return std::nullopt;
+        return in.get_status();
+    }
+
+    void barrier(backend::location where) override {
+        auto frame = begin(verb::barrier, where);
+        link_.call(frame);
+    }
+    void bcast(backend::recv_buffer data, int root, backend::location where) override {
+        auto frame = begin(verb::bcast, where);
+        frame.put<std::int32_t>(root);
+        put_receive(frame, data);
+        if (rank_ == root) frame.put_bytes(data.data, data.count * data.type.size);
+        auto in = link_.call(frame);
+        take_data(in, data);
+    }
+    void scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) override {
+        give_and_take(verb::scatter, root, all, mine, nullptr, where);
+    }
+    void gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) override {
+        give_and_take(verb::gather, root, mine, all, nullptr, where);
+    }
+    void allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override {
+        give_and_take(verb::allgather, -1, mine, all, nullptr, where);
+    }
+    void alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override {
+        give_and_take(verb::alltoall, -1, all, mine, nullptr, where);
+    }
+    void reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
+                backend::location where) override {
+        give_and_take(verb::reduce, root, mine, result, &op, where);
+    }
+    void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                   backend::location where) override {
+        give_and_take(verb::allreduce, -1, mine, result, &op, where);
+    }
+    void scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+              backend::location where) override {
+        give_and_take(verb::scan, -1, mine, result, &op, where);
+    }
+    void exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                backend::location where) override {
+        give_and_take(verb::exscan, -1, mine, result, &op, where);
+    }
+    void gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts, int root,
+                 backend::location where) override {
+        auto frame = begin(verb::gatherv, where);
+        frame.put<std::int32_t>(root);
+        put_send(frame, mine);
+        put_receive(frame, all);
+        auto in = link_.call(frame);
+        take_data(in, all);
+        take_counts(in, counts);
+    }
+    void allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
+                    backend::location where) override {
+        auto frame = begin(verb::allgatherv, where);
+        frame.put<std::int32_t>(-1);
+        put_send(frame, mine);
+        put_receive(frame, all);
+        auto in = link_.call(frame);
+        take_data(in, all);
+        take_counts(in, counts);
+    }
+    void scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine, int root,
+                  backend::location where) override {
+        auto frame = begin(verb::scatterv, where);
+        frame.put<std::int32_t>(root);
+        put_send(frame, all);
+        frame.put<std::uint64_t>(counts.size());
+        for (const std::size_t c : counts) frame.put<std::uint64_t>(c);
+        put_receive(frame, mine);
+        auto in = link_.call(frame);
+        take_data(in, mine);
+    }
+    std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override {
+        auto frame = begin(verb::split, where);
+        frame.put<std::int32_t>(color).put<std::int32_t>(key);
+        auto in = link_.call(frame);
+        if (in.get<std::uint8_t>() == 0) return nullptr;
+        return made(in);
+    }
+    std::unique_ptr<backend::comm_impl> dup(backend::location where) override {
+        auto frame = begin(verb::dup, where);
+        auto in = link_.call(frame);
+        return made(in);
+    }
+
+private:
+    wire::writer begin(verb v, const backend::location& where) { return link_.begin(v, id_, where); }
+    // The collectives whose every rank gives a send view and has a receive buffer.
+    void give_and_take(verb v, int root, const backend::send_view& give, const backend::recv_buffer& take,
+                       const reduce_op* op, const backend::location& where) {
+        auto frame = begin(v, where);
+        frame.put<std::int32_t>(root);
+        put_send(frame, give);
+        put_receive(frame, take);
+        if (op) put_op(frame, *op);
+        auto in = link_.call(frame, op);
+        take_data(in, take);
+    }
+    static void take_counts(wire::reader& in, std::vector<std::size_t>* counts) {
+        if (in.get<std::uint8_t>() == 0) return;
+        const auto n = in.get<std::uint64_t>();
+        if (n > 1u << 30) throw wire::malformed_frame("too many counts");
+        std::vector<std::size_t> got(static_cast<std::size_t>(n));
+        for (auto& c : got) c = static_cast<std::size_t>(in.get<std::uint64_t>());
+        if (counts) *counts = std::move(got);
+    }
+    std::unique_ptr<backend::comm_impl> made(wire::reader& in) {
+        const auto id = in.get<std::uint32_t>();
+        const int rank = in.get_int(), size = in.get_int();
+        return std::make_unique<forwarding_comm>(link_, id, rank, size, in.get_string(), world_rank_);
+    }
+
+    link& link_;
+    std::uint32_t id_;
+    int rank_, size_;
+    std::string name_;
+    int world_rank_;
+};
+
+}  // namespace
+
+bool in_process_rank() noexcept { return in_child; }
+
+void hand_back(std::vector<std::byte> bytes) { handed_back = std::move(bytes); }
+
+void run_process_rank(int rank, int socket, const std::function<void(communicator&)>& body) {
+    in_child = true;
+    // The engine's process handles Ctrl-C (a state report) and SIGTERM; this one ends with it.
+    ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGCHLD, SIG_DFL);
+    // A crash, an abort or exit() here is the engine's to report, from how this process ended.
+    mark_process_rank(rank);
+    link to_engine(socket);
+    {
+        wire::reader start = to_engine.receive();
+        if (start.get_verb() != verb::start) ::_exit(1);
+        const int size = start.get_int();
+        std::vector<std::byte> frame;
+        try {
+            {
+                communicator world(std::make_unique<forwarding_comm>(to_engine, 0, rank, size, "world", rank));
+                body(world);
+            }
+            wire::writer out(frame, verb::finished);
+            out.put<std::uint8_t>(handed_back.has_value());
+            if (handed_back) out.put_string({reinterpret_cast<const char*>(handed_back->data()), handed_back->size()});
+        } catch (...) {
+            frame.clear();
+            wire::writer out(frame, verb::failed);
+            wire::put_current_exception(out, to_engine.forwarded_index(std::current_exception()));
+        }
+        flush_output();
+        to_engine.send(wire::finish(frame));
+    }
+    ::_exit(0);
+}
+
+}  // namespace baton::sim::detail

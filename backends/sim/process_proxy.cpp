@@ -1,0 +1,449 @@
+// A process rank's proxy (process_proxy.hpp).
+#include "process_proxy.hpp"
+
+#include <unordered_map>
+
+#include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
+
+#include "engine.hpp"
+#include "process_errors.hpp"
+#include "process_ranks.hpp"
+#include "process_wire.hpp"
+
+namespace baton::sim::detail {
+
+namespace {
+
+using wire::verb;
+
+// The most elements a receive buffer may claim: the engine holds a copy of it.
+constexpr std::uint64_t largest_buffer_bytes = std::uint64_t{1} << 36;
+
+// A buffer in the engine standing for one in the rank's memory: the engine receives into it, and
+// what arrived goes back to the rank with the answer.
+struct receive_side {
+    std::vector<std::byte> bytes;
+    std::size_t element = 1;
+    bool resizable = false;
+    backend::recv_buffer buffer;
+
+    static void* resize(void* self, std::size_t n) {
+        auto& side = *static_cast<receive_side*>(self);
+        side.bytes.resize(n * side.element);
+        return side.bytes.data();
+    }
+    static backend::container_shape shape(const void* self) {
+        const auto& side = *static_cast<const receive_side*>(self);
+        return {side.bytes.data(), side.bytes.size() / side.element, side.bytes.capacity() / side.element};
+    }
+    // Reads the buffer's description: its type, how many elements it holds, whether it can grow.
+    void read(wire::reader& in) {
+        const type_desc type = in.get_type();
+        const auto count = in.get<std::uint64_t>();
+        resizable = in.get<std::uint8_t>() != 0;
+        if (count > largest_buffer_bytes / type.size) throw wire::malformed_frame("a receive buffer too large");
+        element = type.size;
+        bytes.assign(static_cast<std::size_t>(count) * element, std::byte{0});
+        buffer = {bytes.data(), static_cast<std::size_t>(count), type};
+        if (resizable) {
+            buffer.resize = &resize;
+            buffer.container = this;
+            buffer.shape = &shape;
+        }
+    }
+    // What arrived, for the rank: all of a resizable buffer, `elements` of a fixed one.
+    void write(wire::writer& out, std::size_t elements) const {
+        const std::size_t n = resizable ? bytes.size() / element : std::min(elements, buffer.count);
+        out.put<std::uint8_t>(1);
+        out.put<std::uint64_t>(n);
+        out.put_bytes(bytes.data(), n * element);
+    }
+};
+
+backend::send_view read_send(wire::reader& in) {
+    backend::send_view view;
+    view.type = in.get_type();
+    const auto count = in.get<std::uint64_t>();
+    if (count > largest_buffer_bytes / view.type.size) throw wire::malformed_frame("a message too large");
+    view.count = static_cast<std::size_t>(count);
+    view.data = in.get_bytes(count * view.type.size).data();
+    return view;
+}
+
+// Whether rank `rank` (of the communicator) gets data from collective `v` rooted at `root`.
+bool receives(verb v, int rank, int root) {
+    switch (v) {
+        case verb::bcast: return rank != root;
+        case verb::gather:
+        case verb::gatherv:
+        case verb::reduce: return rank == root;
+        case verb::exscan: return rank != 0;
+        default: return true;
+    }
+}
+
+class proxy;
+
+// A reduction that lives in a rank's process: the engine asks that rank to apply it.
+struct remote_operation {
+    proxy* owner = nullptr;
+    std::size_t element = 1;
+};
+void apply_remotely(const void* in, void* inout, std::size_t n, const void* context);
+
+class proxy {
+public:
+    proxy(engine& eng, process_ranks& processes, int rank, std::unique_ptr<backend::comm_impl> world)
+        : eng_(eng), processes_(processes), rank_(rank) {
+        comms_.push_back(std::move(world));
+    }
+
+    void serve(const result_taker* take) {
+        std::vector<std::byte> start;
+        wire::writer(start, verb::start).put<std::int32_t>(comms_.front()->size()).finish();
+        processes_.send(rank_, start);
+        for (;;) {
+            notice_processes_ended();
+            processes_.receive(rank_, frame_);
+            wire::reader in(frame_);
+            const verb v = in.get_verb();
+            if (v == verb::finished) {
+                processes_.finished(rank_);
+                if (in.get<std::uint8_t>() != 0) {
+                    const std::string result = in.get_string();
+                    if (take) (*take)(rank_, std::as_bytes(std::span(result)));
+                }
+                return;
+            }
+            if (v == verb::failed) {
+                processes_.finished(rank_);
+                std::uint32_t index = 0;
+                std::exception_ptr thrown = wire::get_exception(in, index);
+                std::rethrow_exception(index < forwarded_.size() ? forwarded_[index] : thrown);
+            }
+            answer(v, in);
+        }
+    }
+
+    // For apply_remotely, from whichever rank's proxy runs the reduction.
+    void apply(const void* in, void* inout, std::size_t n, std::size_t element) {
+        std::vector<std::byte> frame;
+        wire::writer out(frame, verb::apply);
+        out.put<std::uint64_t>(n).put<std::uint64_t>(element);
+        out.put_bytes(in, n * element).put_bytes(inout, n * element);
+        processes_.send(rank_, out.finish());
+        processes_.receive(rank_, frame);
+        wire::reader answer(frame);
+        if (answer.get_verb() != verb::applied) throw wire::malformed_frame("no answer to a reduction");
+        if (answer.get<std::uint8_t>() == 0) {
+            std::uint32_t ignored = 0;
+            std::rethrow_exception(wire::get_exception(answer, ignored));
+        }
+        std::memcpy(inout, answer.get_bytes(n * element).data(), n * element);
+    }
+
+private:
+    struct pending {
+        std::unique_ptr<backend::request_impl> request;
+        std::unique_ptr<receive_side> receive;  // an irecv's
+        std::vector<std::byte> sent;            // an isend's data, owned until it completes
+    };
+
+    // A process that ended early, found by SIGCHLD, ends the run as that rank's failure.
+    void notice_processes_ended() {
+        std::string how;
+        const int ended = processes_.ended_early(how);
+        if (ended >= 0 && ended != rank_) eng_.fail_rank(ended, std::make_exception_ptr(rank_process_ended(how)));
+    }
+
+    void answer(verb v, wire::reader& in) {
+        out_.clear();
+        try {
+            wire::writer out(out_, verb::reply);
+            const auto comm_id = in.get<std::uint32_t>();
+            const std::source_location where = in.get_location();
+            if (comm_id >= comms_.size() || !comms_[comm_id]) throw wire::malformed_frame("an unknown communicator");
+            make_call(v, *comms_[comm_id], comm_id, where, in, out);
+        } catch (const run_aborted&) {
+            throw;
+        } catch (const wire::malformed_frame&) {
+            throw;
+        } catch (const rank_process_ended&) {
+            throw;
+        } catch (...) {
+            // The call threw: so does the rank's, with the same exception.
+            out_.clear();
+            wire::writer out(out_, verb::error);
+            forwarded_.push_back(std::current_exception());
+            wire::put_current_exception(out, static_cast<std::uint32_t>(forwarded_.size() - 1));
+        }
+        processes_.send(rank_, wire::finish(out_));
+    }
+
+    void make_call(verb v, backend::comm_impl& comm, std::uint32_t comm_id, const std::source_location& where,
+                   wire::reader& in, wire::writer& out) {
+        switch (v) {
+            case verb::send: {
+                const int dest = peer(comm, in, false, "send"), tag = in.get_int();
+                comm.send(read_send(in), dest, tag, where);
+                return;
+            }
+            case verb::isend: {
+                const int dest = peer(comm, in, false, "isend"), tag = in.get_int();
+                auto sent = read_send(in);
+                pending p;
+                const auto* begin = static_cast<const std::byte*>(sent.data);
+                p.sent.assign(begin, begin + sent.count * sent.type.size);
+                sent.data = p.sent.data();
+                p.request = comm.isend(sent, dest, tag, where);
+                out.put(keep(std::move(p)));
+                return;
+            }
+            case verb::recv: {
+                const int source = peer(comm, in, true, "recv"), tag = in.get_int();
+                receive_side side;
+                side.read(in);
+                const status s = comm.recv(side.buffer, source, tag, where);
+                out.put_status(s);
+                side.write(out, s.count);
+                return;
+            }
+            case verb::irecv: {
+                const int source = peer(comm, in, true, "irecv"), tag = in.get_int();
+                pending p;
+                p.receive = std::make_unique<receive_side>();
+                p.receive->read(in);
+                p.request = comm.irecv(p.receive->buffer, source, tag, where);
+                out.put(keep(std::move(p)));
+                return;
+            }
+            case verb::probe: {
+                const int source = peer(comm, in, true, "probe"), tag = in.get_int();
+                out.put_status(comm.probe(source, tag, where));
+                return;
+            }
+            case verb::iprobe: {
+                const int source = peer(comm, in, true, "iprobe"), tag = in.get_int();
+                const auto found = comm.iprobe(source, tag, where);
+                out.put<std::uint8_t>(found.has_value());
+                if (found) out.put_status(*found);
+                return;
+            }
+            case verb::barrier: comm.barrier(where); return;
+            case verb::bcast: {
+                const int root = peer(comm, in, false, "bcast");
+                receive_side side;
+                side.read(in);
+                if (comm.rank() == root && !side.bytes.empty())
+                    std::memcpy(side.bytes.data(), in.get_bytes(side.bytes.size()).data(), side.bytes.size());
+                comm.bcast(side.buffer, root, where);
+                give_back(out, side, receives(v, comm.rank(), root));
+                return;
+            }
+            case verb::scatter:
+            case verb::gather:
+            case verb::allgather:
+            case verb::alltoall:
+            case verb::reduce:
+            case verb::allreduce:
+            case verb::scan:
+            case verb::exscan: collective(v, comm, where, in, out); return;
+            case verb::gatherv:
+            case verb::allgatherv: {
+                const int root = v == verb::gatherv ? peer(comm, in, false, "gatherv") : in.get_int();
+                const auto mine = read_send(in);
+                receive_side side;
+                side.read(in);
+                std::vector<std::size_t> counts;
+                if (v == verb::gatherv)
+                    comm.gatherv(mine, side.buffer, &counts, root, where);
+                else
+                    comm.allgatherv(mine, side.buffer, &counts, where);
+                const bool gets = v == verb::allgatherv || comm.rank() == root;
+                give_back(out, side, gets);
+                out.put<std::uint8_t>(gets);
+                if (gets) {
+                    out.put<std::uint64_t>(counts.size());
+                    for (const std::size_t c : counts) out.put<std::uint64_t>(c);
+                }
+                return;
+            }
+            case verb::scatterv: {
+                const int root = peer(comm, in, false, "scatterv");
+                const auto all = read_send(in);
+                const auto n = in.get<std::uint64_t>();
+                if (n > static_cast<std::uint64_t>(comm.size())) throw wire::malformed_frame("too many counts");
+                std::vector<std::size_t> counts(static_cast<std::size_t>(n));
+                for (auto& c : counts) c = static_cast<std::size_t>(in.get<std::uint64_t>());
+                receive_side side;
+                side.read(in);
+                comm.scatterv(all, counts, side.buffer, root, where);
+                give_back(out, side, true);
+                return;
+            }
+            case verb::split: {
+                const int color = in.get_int(), key = in.get_int();
+                auto made = comm.split(color, key, where);
+                out.put<std::uint8_t>(made != nullptr);
+                if (made) describe_new(out, std::move(made));
+                return;
+            }
+            case verb::dup: describe_new(out, comm.dup(where)); return;
+            case verb::free_comm:
+                if (comm_id == 0) throw wire::malformed_frame("the world freed");
+                comms_[comm_id].reset();
+                return;
+            case verb::wait: {
+                auto p = take(in.get<std::uint64_t>());
+                const status s = p.request->wait(where);
+                completed(out, p, s);
+                return;
+            }
+            case verb::test: {
+                const auto id = in.get<std::uint64_t>();
+                auto& p = find(id);
+                const auto s = p.request->test(where);
+                out.put<std::uint8_t>(s.has_value());
+                if (s) {
+                    auto done = take(id);
+                    completed(out, done, *s);
+                }
+                return;
+            }
+            case verb::wait_any: {
+                const auto n = in.get<std::uint64_t>();
+                if (n > (std::uint64_t{1} << 24)) throw wire::malformed_frame("too many requests");
+                std::vector<std::uint64_t> ids(static_cast<std::size_t>(n));
+                std::vector<backend::request_impl*> requests(ids.size(), nullptr);
+                backend::request_impl* any = nullptr;
+                for (std::size_t i = 0; i < ids.size(); ++i) {
+                    ids[i] = in.get<std::uint64_t>();
+                    if (ids[i] != 0) any = requests[i] = find(ids[i]).request.get();
+                }
+                if (!any) throw wire::malformed_frame("wait_any on no request");
+                status s;
+                const std::size_t index = any->wait_any(requests, s, where);
+                out.put<std::uint64_t>(index);
+                auto done = take(ids.at(index));
+                completed(out, done, s);
+                return;
+            }
+            case verb::free_request: (void)take(in.get<std::uint64_t>()); return;
+            default: throw wire::malformed_frame("a request the engine does not take from a rank");
+        }
+    }
+
+    // The collectives where every rank gives a view and has a receive buffer.
+    void collective(verb v, backend::comm_impl& comm, const std::source_location& where, wire::reader& in,
+                    wire::writer& out) {
+        const bool rooted = v == verb::scatter || v == verb::gather || v == verb::reduce;
+        const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
+        const auto give = read_send(in);
+        receive_side side;
+        side.read(in);
+        const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan;
+        reduce_op op;
+        remote_operation remote{this, give.type.size};
+        if (reduces) {
+            op.id = in.get<builtin_op>();
+            if (op.id > builtin_op::maxloc) throw wire::malformed_frame("an unknown reduction");
+            op.name = in.get_literal();
+            op.commutative = in.get<std::uint8_t>() != 0;
+            op.identity = reinterpret_cast<const void*>(static_cast<std::uintptr_t>(in.get<std::uint64_t>()));
+            op.apply = &apply_remotely;
+            op.context = &remote;
+        }
+        switch (v) {
+            case verb::scatter: comm.scatter(give, side.buffer, root, where); break;
+            case verb::gather: comm.gather(give, side.buffer, root, where); break;
+            case verb::allgather: comm.allgather(give, side.buffer, where); break;
+            case verb::alltoall: comm.alltoall(give, side.buffer, where); break;
+            case verb::reduce: comm.reduce(give, side.buffer, op, root, where); break;
+            case verb::allreduce: comm.allreduce(give, side.buffer, op, where); break;
+            case verb::scan: comm.scan(give, side.buffer, op, where); break;
+            default: comm.exscan(give, side.buffer, op, where); break;
+        }
+        give_back(out, side, receives(v, comm.rank(), root));
+    }
+
+    // A peer, root, source or destination: a rank of the communicator (or a wildcard).
+    static int peer(const backend::comm_impl& comm, wire::reader& in, bool wildcard_ok, std::string_view what) {
+        const int r = in.get_int();
+        if ((r < 0 || r >= comm.size()) && !(wildcard_ok && r == any_source))
+            throw wire::malformed_frame(std::string(what) + " names no rank of the communicator");
+        return r;
+    }
+
+    static void give_back(wire::writer& out, const receive_side& side, bool gets) {
+        if (gets)
+            side.write(out, side.buffer.count);
+        else
+            out.put<std::uint8_t>(0);
+    }
+
+    void describe_new(wire::writer& out, std::unique_ptr<backend::comm_impl> made) {
+        out.put<std::uint32_t>(static_cast<std::uint32_t>(comms_.size()));
+        out.put<std::int32_t>(made->rank()).put<std::int32_t>(made->size());
+        out.put_string(made->name());
+        comms_.push_back(std::move(made));
+    }
+
+    std::uint64_t keep(pending p) {
+        const std::uint64_t id = next_request_++;
+        requests_.emplace(id, std::move(p));
+        return id;
+    }
+    pending& find(std::uint64_t id) {
+        const auto at = requests_.find(id);
+        if (at == requests_.end()) throw wire::malformed_frame("an unknown request");
+        return at->second;
+    }
+    pending take(std::uint64_t id) {
+        pending p = std::move(find(id));
+        requests_.erase(id);
+        return p;
+    }
+    static void completed(wire::writer& out, pending& p, const status& s) {
+        out.put_status(s);
+        p.request.reset();  // what the rank's request does when it completes
+        if (p.receive) p.receive->write(out, s.count);
+    }
+
+    engine& eng_;
+    process_ranks& processes_;
+    int rank_;
+    std::vector<std::unique_ptr<backend::comm_impl>> comms_;  // by the id the rank knows them by
+    std::unordered_map<std::uint64_t, pending> requests_;
+    std::uint64_t next_request_ = 1;  // 0 stands for no request
+    std::vector<std::exception_ptr> forwarded_;  // what the engine threw into the rank's calls
+    std::vector<std::byte> frame_, out_;
+};
+
+void apply_remotely(const void* in, void* inout, std::size_t n, const void* context) {
+    const auto& remote = *static_cast<const remote_operation*>(context);
+    remote.owner->apply(in, inout, n, remote.element);
+}
+
+thread_local const result_taker* current_taker = nullptr;
+
+}  // namespace
+
+void serve_process_rank(engine& eng, process_ranks& processes, int rank, std::unique_ptr<backend::comm_impl> world,
+                        const result_taker* take) {
+    proxy served(eng, processes, rank, std::move(world));
+    try {
+        served.serve(take);
+    } catch (const wire::malformed_frame& e) {
+        throw rank_process_ended(std::string("sent the engine a malformed request (") + e.what() +
+                                 "): its memory may be corrupt");
+    }
+}
+
+result_taker_scope::result_taker_scope(result_taker take) : take_(std::move(take)), previous_(current_taker) {
+    current_taker = &take_;
+}
+result_taker_scope::~result_taker_scope() { current_taker = previous_; }
+const result_taker* current_result_taker() noexcept { return current_taker; }
+
+}  // namespace baton::sim::detail

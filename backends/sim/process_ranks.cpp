@@ -1,0 +1,190 @@
+// Forking, watching and reaping the processes of process ranks (process_ranks.hpp).
+#include "process_ranks.hpp"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
+
+#include "contexts.hpp"
+#include "process_child.hpp"
+#include "process_errors.hpp"
+#include "process_wire.hpp"
+
+namespace baton::sim::detail {
+
+namespace asio = boost::asio;
+using socket_type = asio::local::stream_protocol::socket;
+
+namespace {
+
+struct child {
+    explicit child(asio::io_context& io) : socket(io) {}
+    pid_t pid = -1;
+    socket_type socket;
+    bool finished = false;  // its rank function is over: its process may end
+    bool reaped = false;
+    int wait_status = 0;
+};
+
+// Reads all of `bytes`, or writes them, going on after a signal (SIGCHLD) interrupts: false if
+// the socket ended.
+bool read_all(socket_type& socket, asio::mutable_buffer bytes) {
+    while (bytes.size() > 0) {
+        boost::system::error_code error;
+        const std::size_t done = socket.read_some(bytes, error);
+        if (error == asio::error::interrupted) continue;
+        if (error) return false;
+        bytes += done;
+    }
+    return true;
+}
+bool write_all(socket_type& socket, asio::const_buffer bytes) {
+    while (bytes.size() > 0) {
+        boost::system::error_code error;
+        const std::size_t done = socket.write_some(bytes, error);
+        if (error == asio::error::interrupted) continue;
+        if (error) return false;
+        bytes += done;
+    }
+    return true;
+}
+
+}  // namespace
+
+struct process_ranks::impl {
+    asio::io_context io;
+    asio::signal_set child_signals{io, SIGCHLD};
+    bool some_child_ended = false;
+    std::vector<std::unique_ptr<child>> children;
+    // The most a frame may claim to hold: a rank cannot make the engine allocate more.
+    std::uint64_t largest_frame = std::uint64_t{1} << 36;
+
+    void watch_children() {
+        child_signals.async_wait([this](const boost::system::error_code& error, int) {
+            if (error) return;
+            some_child_ended = true;
+            watch_children();
+        });
+    }
+
+    // Waits for rank `rank`'s process to end (its socket has) and says how it did.
+    std::string ended(int rank) {
+        auto& c = *children[static_cast<std::size_t>(rank)];
+        if (!c.reaped) {
+            while (::waitpid(c.pid, &c.wait_status, 0) < 0 && errno == EINTR) {
+            }
+            c.reaped = true;
+        }
+        return how_process_ended(c.wait_status);
+    }
+};
+
+process_ranks::process_ranks(int ranks, const std::function<void(communicator&)>& body) : impl_(std::make_unique<impl>()) {
+    if (const std::uint64_t memory = memory_and_swap(); memory > 0) impl_->largest_frame = memory;
+    (void)wire::read_only_image::of_this_process();  // read before the children can change nothing of it
+    impl_->watch_children();
+    // What the program printed before the run must not be printed again by every child.
+    std::cout.flush();
+    std::fflush(nullptr);
+    const pid_t engine = ::getpid();
+    impl_->children.reserve(static_cast<std::size_t>(ranks));
+    for (int r = 0; r < ranks; ++r) {
+        auto c = std::make_unique<child>(impl_->io);
+        socket_type theirs(impl_->io);
+        asio::local::connect_pair(c->socket, theirs);
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            // The child ends with the engine's thread, even if that is killed (no cleanup there).
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != engine) ::_exit(1);
+            ::close(c->socket.native_handle());
+            for (const auto& sibling : impl_->children) ::close(sibling->socket.native_handle());
+            run_process_rank(r, theirs.native_handle(), body);
+        }
+        if (pid < 0)
+            throw error(fmt::format("could not fork a process for rank {}: {} (ulimit -u limits processes)", r,
+                                    ::strerror(errno)));
+        c->pid = pid;
+        theirs.close();
+        impl_->children.push_back(std::move(c));
+    }
+}
+
+process_ranks::~process_ranks() {
+    for (auto& c : impl_->children) {
+        boost::system::error_code ignored;
+        c->socket.close(ignored);  // a child waiting for an answer sees the end, and ends
+        if (!c->finished && !c->reaped) ::kill(c->pid, SIGKILL);
+    }
+    for (auto& c : impl_->children)
+        if (!c->reaped)
+            while (::waitpid(c->pid, &c->wait_status, 0) < 0 && errno == EINTR) {
+            }
+}
+
+void process_ranks::send(int rank, std::span<const std::byte> frame) {
+    auto& c = *impl_->children[static_cast<std::size_t>(rank)];
+    if (!write_all(c.socket, asio::const_buffer(frame.data(), frame.size())))
+        throw rank_process_ended(impl_->ended(rank));
+}
+
+void process_ranks::receive(int rank, std::vector<std::byte>& frame) {
+    auto& c = *impl_->children[static_cast<std::size_t>(rank)];
+    std::uint32_t length = 0;
+    if (!read_all(c.socket, asio::mutable_buffer(&length, sizeof length)))
+        throw rank_process_ended(impl_->ended(rank));
+    if (length == 0 || length > impl_->largest_frame) throw wire::malformed_frame("a request of an impossible size");
+    frame.resize(length);
+    if (!read_all(c.socket, asio::mutable_buffer(frame.data(), length)))
+        throw rank_process_ended(impl_->ended(rank));
+}
+
+void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
+
+int process_ranks::ended_early(std::string& how) {
+    impl_->io.poll();
+    if (!impl_->some_child_ended) return -1;
+    impl_->some_child_ended = false;
+    for (std::size_t r = 0; r < impl_->children.size(); ++r) {
+        auto& c = *impl_->children[r];
+        if (c.reaped) continue;
+        if (::waitpid(c.pid, &c.wait_status, WNOHANG) != c.pid) continue;
+        c.reaped = true;
+        if (c.finished) continue;
+        how = how_process_ended(c.wait_status);
+        // Others may have ended at the same time: look again at the next call.
+        impl_->some_child_ended = true;
+        return static_cast<int>(r);
+    }
+    return -1;
+}
+
+std::string how_process_ended(int wait_status) {
+    if (WIFSIGNALED(wait_status)) {
+        const int signal = WTERMSIG(wait_status);
+        const char* abbreviation = ::sigabbrev_np(signal);
+        const char* description = ::sigdescr_np(signal);
+        std::string how = abbreviation ? fmt::format("died of SIG{}", abbreviation) : fmt::format("died of signal {}", signal);
+        if (description) how += fmt::format(" ({})", description);
+        if (WCOREDUMP(wait_status)) how += ", core dumped";
+        return how;
+    }
+    if (WIFEXITED(wait_status))
+        return fmt::format("exited with status {} before its rank function returned", WEXITSTATUS(wait_status));
+    return "ended";
+}
+
+}  // namespace baton::sim::detail

@@ -1,0 +1,171 @@
+// What a process rank and its proxy in the engine say to each other over the rank's socket.
+//
+// A frame is a 4-byte length and that many bytes: a verb, then the verb's fields in a fixed
+// order. The rank sends one frame per baton call (the call's record: operation, communicator,
+// peer, tag, types, counts, the user's line, the data it sends) and waits for the answer; while
+// it waits, the engine may ask it to apply its reduction (verb::apply), since the function object
+// lives in the rank's memory.
+//
+// The rank is forked from the engine's process, so its code and read-only data are at the same
+// addresses: a source location, a type's name and a reduction's name travel as addresses into
+// them. The engine never trusts one: an address is used only if it lies in a read-only mapping of
+// the program (read_only_image), and every count is checked against the frame. A rank whose
+// memory is corrupt can only get itself reported (malformed_frame), never crash the engine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <source_location>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <baton/datatype.hpp>
+#include <baton/status.hpp>
+
+namespace baton::sim::detail::wire {
+
+enum class verb : std::uint8_t {
+    // The engine to a rank.
+    start,  // run the rank function
+    reply,  // the call is over; its results follow
+    error,  // the call threw; the exception follows
+    apply,  // apply your reduction to these elements, then go on waiting
+    // A rank to the engine: its calls.
+    send, recv, isend, irecv, probe, iprobe,
+    barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
+    gatherv, allgatherv, scatterv, split, dup,
+    free_comm, wait, test, wait_any, free_request,
+    applied,   // the answer to apply
+    finished,  // the rank function returned (with what it returned, if anything)
+    failed,    // it threw (the exception follows)
+    last = failed,
+};
+
+// A frame that does not say what it should: too short, a count beyond its end, an address outside
+// the program. What the engine reports as the rank's failure.
+struct malformed_frame : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Where the program's read-only data and code are mapped in this process (from /proc/self/maps,
+// read once, before ranks are forked): what an address from a rank may point into.
+class read_only_image {
+public:
+    static const read_only_image& of_this_process();
+    // Whether [address, address + bytes) lies wholly in one read-only mapping.
+    bool holds(std::uintptr_t address, std::size_t bytes) const { return within(constant_, address, bytes); }
+    // Whether it lies wholly in a mapping of the program's files, read-only or not: where the
+    // compiler puts a source location's record (relocated at start-up, never written after).
+    bool in_program(std::uintptr_t address, std::size_t bytes) const { return within(files_, address, bytes); }
+    // A NUL-terminated string at `address` that lies wholly in a read-only mapping: its length,
+    // or throws.
+    std::size_t string_at(std::uintptr_t address) const;
+
+private:
+    using ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;  // [begin, end), sorted
+    static bool within(const ranges& in, std::uintptr_t address, std::size_t bytes);
+    ranges constant_, files_;
+};
+
+// Puts a frame's length in front of it (the first 4 bytes were kept for it); returns the frame.
+inline std::span<const std::byte> finish(std::vector<std::byte>& frame) {
+    const auto length = static_cast<std::uint32_t>(frame.size() - 4);
+    std::memcpy(frame.data(), &length, 4);
+    return frame;
+}
+
+class writer {
+public:
+    explicit writer(std::vector<std::byte>& out, verb v) : out_(out) {
+        out_.resize(4);  // the length, filled in by finish()
+        put(v);
+    }
+    template <class T>
+        requires std::is_trivially_copyable_v<T>
+    writer& put(const T& value) {
+        return put_bytes(&value, sizeof value);
+    }
+    writer& put_bytes(const void* data, std::size_t bytes) {
+        const std::size_t at = out_.size();
+        out_.resize(at + bytes);
+        if (bytes) std::memcpy(out_.data() + at, data, bytes);
+        return *this;
+    }
+    writer& put_string(std::string_view text) {
+        put<std::uint64_t>(text.size());
+        return put_bytes(text.data(), text.size());
+    }
+    // An address into the program's read-only data, as the other side will check it.
+    writer& put_literal(std::string_view text) {
+        put<std::uint64_t>(reinterpret_cast<std::uintptr_t>(text.data()));
+        return put<std::uint64_t>(text.size());
+    }
+    writer& put_location(const std::source_location& where) { return put(where); }
+    writer& put_type(const type_desc& type) {
+        put(type.kind);
+        put<std::uint64_t>(type.size);
+        return put_literal(type.name);
+    }
+    writer& put_status(const status& s) {
+        put<std::int32_t>(s.source);
+        put<std::int32_t>(s.tag);
+        return put<std::uint64_t>(s.count);
+    }
+    // The frame, its length in front.
+    std::span<const std::byte> finish() { return wire::finish(out_); }
+
+private:
+    std::vector<std::byte>& out_;
+};
+
+class reader {
+public:
+    // `frame` without its length.
+    explicit reader(std::span<const std::byte> frame) : in_(frame) {}
+    template <class T>
+        requires std::is_trivially_copyable_v<T>
+    T get() {
+        T value;
+        std::memcpy(static_cast<void*>(&value), take(sizeof value).data(), sizeof value);
+        return value;
+    }
+    verb get_verb() {
+        const auto v = get<std::uint8_t>();
+        if (v > static_cast<std::uint8_t>(verb::last)) throw malformed_frame("an unknown request");
+        return static_cast<verb>(v);
+    }
+    int get_int() { return get<std::int32_t>(); }
+    std::span<const std::byte> get_bytes(std::uint64_t bytes) { return take(bytes); }
+    std::string get_string() {
+        const auto bytes = take(get<std::uint64_t>());
+        return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+    }
+    std::string_view get_literal();
+    std::source_location get_location();
+    type_desc get_type();
+    status get_status() {
+        status s;
+        s.source = get_int();
+        s.tag = get_int();
+        s.count = static_cast<std::size_t>(get<std::uint64_t>());
+        return s;
+    }
+    bool at_end() const { return at_ == in_.size(); }
+
+private:
+    std::span<const std::byte> take(std::uint64_t bytes) {
+        if (bytes > in_.size() - at_) throw malformed_frame("a request shorter than it says");
+        const auto part = in_.subspan(at_, static_cast<std::size_t>(bytes));
+        at_ += static_cast<std::size_t>(bytes);
+        return part;
+    }
+    std::span<const std::byte> in_;
+    std::size_t at_ = 0;
+};
+
+}  // namespace baton::sim::detail::wire

@@ -13,22 +13,30 @@
 #include <baton/errors.hpp>
 
 #include "engine.hpp"
+#include "process_errors.hpp"
 
 namespace baton::sim::detail {
 
 namespace {
 
-// The exception's type, as the program spells it ("std::runtime_error").
-std::string type_of(const std::exception_ptr& error) {
+// What the rank did, for its line in the report: "threw std::runtime_error", or for a process
+// rank that ended without returning how it ended ("died of SIGSEGV (Segmentation fault)").
+std::string what_it_did(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
+    } catch (const rank_process_ended& e) {
+        return e.what();
+    } catch (const foreign_exception& e) {  // rebuilt from a process rank, under its own type's name
+        return "threw " + e.type_name();
+    } catch (const foreign_non_std_exception& e) {
+        return "threw " + e.type_name();
     } catch (...) {
         const std::type_info* type = abi::__cxa_current_exception_type();
-        if (!type) return "an exception";
+        if (!type) return "threw an exception";
         int status = 0;
         const std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type->name(), nullptr, nullptr, &status),
                                                           std::free);
-        return status == 0 && name ? name.get() : type->name();
+        return "threw " + std::string(status == 0 && name ? name.get() : type->name());
     }
 }
 
@@ -46,7 +54,7 @@ std::vector<rank_call> engine::failure_calls(int rank, const std::exception_ptr&
         }
     } catch (...) {
     }
-    rank_call call{rank, "threw " + type_of(original), "", {}};
+    rank_call call{rank, what_it_did(original), "", {}};
     const auto& slot = *ranks_[static_cast<std::size_t>(rank)];
     if (slot.calls > 0) {
         const recent_call& last = slot.recent[(slot.calls - 1) % recent_kept];

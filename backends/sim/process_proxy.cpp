@@ -104,8 +104,9 @@ public:
         wire::writer(start, verb::start).put<std::int32_t>(comms_.front()->size()).finish();
         processes_.send(rank_, start);
         for (;;) {
-            notice_processes_ended();
             processes_.receive(rank_, frame_);
+            // After the rank's own code ran: what it did (a kill) is seen before its next call.
+            notice_processes_ended();
             wire::reader in(frame_);
             const verb v = in.get_verb();
             if (v == verb::finished) {

@@ -1,0 +1,188 @@
+// Ranks as processes (sim::rank_context::process): each rank's memory is its own, what it returns
+// or throws comes back as on threads, and a rank whose process dies is reported while the run
+// ends cleanly, with no process left behind.
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <baton/baton.hpp>
+
+using baton::communicator;
+
+namespace {
+
+int counter = 0;  // a global: one per process rank, one for all thread ranks
+
+baton::sim::options on(baton::sim::rank_context context, int ranks = 4) {
+    baton::sim::options opts;
+    opts.ranks = ranks;
+    opts.context = context;
+    return opts;
+}
+
+// Whether this process has any child left, running or a zombie.
+bool has_children() {
+    errno = 0;
+    return !(::waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD);
+}
+
+// Whether process `pid` has ended (it is a zombie, or reaped already).
+bool is_gone(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const auto end_of_name = line.rfind(')');
+    return end_of_name != std::string::npos && line.size() > end_of_name + 2 && line[end_of_name + 2] == 'Z';
+}
+
+struct my_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace
+
+TEST_CASE("each process rank has globals of its own; thread ranks share them", "[process]") {
+    auto count = [](communicator& world) {
+        ++counter;
+        world.barrier();
+        return counter;
+    };
+    counter = 0;
+    const auto processes = baton::sim::run(on(baton::sim::rank_context::process), count);
+    CHECK(processes.values == std::vector<int>{1, 1, 1, 1});
+    CHECK(counter == 0);  // the ranks' increments stayed in their processes
+    const auto threads = baton::sim::run(on(baton::sim::rank_context::thread), count);
+    CHECK(threads.values == std::vector<int>{4, 4, 4, 4});
+    CHECK_FALSE(has_children());
+}
+
+TEST_CASE("what process ranks return comes back", "[process]") {
+    const auto opts = on(baton::sim::rank_context::process, 3);
+    CHECK(baton::sim::run(opts, [](communicator& world) { return world.allreduce(world.rank(), baton::op::sum); })
+              .values == std::vector<int>{3, 3, 3});
+    const auto texts = baton::sim::run(opts, [](communicator& world) { return std::string(world.rank() + 1, 'x'); });
+    CHECK(texts.values == std::vector<std::string>{"x", "xx", "xxx"});
+    const auto maps = baton::sim::run(opts, [](communicator& world) {
+        std::map<std::string, int> map;
+        if (world.rank() == 1) map["one"] = 1;
+        world.bcast(map, 1);
+        return map;
+    });
+    CHECK(maps.values == std::vector<std::map<std::string, int>>(3, {{"one", 1}}));
+    const auto pairs = baton::sim::run(opts, [](communicator& world) {
+        return std::pair<std::array<int, 2>, baton::status>{{world.rank(), 7}, {}};
+    });
+    CHECK(pairs.values[2].first == std::array<int, 2>{2, 7});
+    CHECK_FALSE(has_children());
+}
+
+TEST_CASE("an exception from a process rank keeps its type and message", "[process]") {
+    const auto opts = on(baton::sim::rank_context::process);
+    try {
+        baton::sim::run(opts, [](communicator& world) {
+            world.barrier();
+            if (world.rank() == 1) throw std::invalid_argument("bad input on rank 1");
+        });
+        FAIL("the run should have failed");
+    } catch (const baton::rank_failed& e) {
+        CHECK(e.rank() == 1);
+        CHECK(e.original_is<std::invalid_argument>());
+        CHECK_THAT(e.what(), Catch::Contains("bad input on rank 1"));
+    }
+    try {
+        baton::sim::run(opts, [](communicator& world) {
+            if (world.rank() == 2) throw my_error("mine");
+            world.barrier();
+        });
+        FAIL("the run should have failed");
+    } catch (const baton::rank_failed& e) {
+        CHECK(e.rank() == 2);
+        REQUIRE(e.findings().size() == 1);
+        CHECK(e.findings()[0].calls.at(0).call == "threw (anonymous namespace)::my_error");
+    }
+    // An error the simulator raises in a rank's call reaches the rank's code, which may catch it.
+    const auto caught = baton::sim::run(on(baton::sim::rank_context::process, 2), [](communicator& world) {
+        if (world.rank() == 0) {
+            world.send(std::vector<int>{1, 2, 3}, 1);
+            return 0;
+        }
+        std::array<int, 1> small{};
+        try {
+            world.recv(small, 0, 0);
+        } catch (const baton::truncation_error&) {
+            return 1;
+        }
+        return 2;
+    });
+    CHECK(caught.values == std::vector<int>{0, 1});
+    CHECK_FALSE(has_children());
+}
+
+TEST_CASE("a process rank that dies is reported, and no process is left", "[process]") {
+    const std::string how = GENERATE("null", "abort", "double free", "exit", "killed", "killed while blocked", "garbage");
+    CAPTURE(how);
+    try {
+        baton::sim::run(on(baton::sim::rank_context::process), [&](communicator& world) {
+            int victim_pid = world.rank() == 3 ? static_cast<int>(::getpid()) : 0;
+            world.bcast(victim_pid, 3);
+            if (how == "killed while blocked") {
+                // Rank 3 waits for a message; rank 0 kills its process meanwhile.
+                if (world.rank() == 3) (void)world.recv<int>(0, 0);
+                if (world.rank() == 0) {
+                    ::kill(victim_pid, SIGKILL);
+                    // Until it is gone (a zombie): then the engine has its SIGCHLD before this
+                    // rank's next call. A wait on a state, not on time.
+                    while (!is_gone(victim_pid)) {
+                    }
+                }
+                world.barrier();
+                return;
+            }
+            if (world.rank() == 3) {
+                if (how == "null") *static_cast<volatile int*>(nullptr) = 1;
+                if (how == "abort") std::abort();
+                if (how == "double free") {
+                    auto* volatile p = static_cast<int*>(std::malloc(64));
+                    std::free(p);
+                    std::free(p);
+                }
+                if (how == "exit") std::exit(3);
+                if (how == "killed") ::kill(::getpid(), SIGKILL);
+                if (how == "garbage") {
+                    // Nonsense down every socket this process has: its link to the engine among them.
+                    const unsigned char nonsense[] = {9, 0, 0, 0, 200, 1, 2, 3, 4, 5, 6, 7, 8};
+                    for (int fd = 3; fd < 1024; ++fd) {
+                        struct stat info {};
+                        if (::fstat(fd, &info) == 0 && S_ISSOCK(info.st_mode)) (void)::write(fd, nonsense, sizeof nonsense);
+                    }
+                }
+            }
+            world.barrier();
+        });
+        FAIL("the run should have failed");
+    } catch (const baton::rank_failed& e) {
+        CHECK(e.rank() == 3);
+        const std::string what = e.what();
+        if (how == "null") CHECK_THAT(what, Catch::Contains("rank 3 failed: died of SIGSEGV"));
+        if (how == "abort" || how == "double free") CHECK_THAT(what, Catch::Contains("rank 3 failed: died of SIGABRT"));
+        if (how == "exit") CHECK_THAT(what, Catch::Contains("rank 3 failed: exited with status 3 before its rank function returned"));
+        if (how.starts_with("killed")) CHECK_THAT(what, Catch::Contains("rank 3 failed: died of SIGKILL"));
+        if (how == "garbage") CHECK_THAT(what, Catch::Contains("rank 3 failed: sent the engine a malformed request"));
+        REQUIRE(e.findings().size() == 1);
+        CHECK_THAT(e.findings()[0].calls.at(0).location, Catch::Contains("process_ranks.cpp"));
+    }
+    CHECK_FALSE(has_children());
+}

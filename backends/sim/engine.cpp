@@ -55,6 +55,9 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
       watch_(opts.rank_timeout_seconds, true, [this](const std::string& headline) { return state_report(headline); }) {
     if (opts.ranks < 1)
         throw usage_error("sim::run: ranks must be at least 1, not " + std::to_string(opts.ranks));
+    if (opts.strict_buffers && opts.context == rank_context::process)
+        throw usage_error("sim::run: --strict-buffers protects pages of the engine's process, and a process rank's "
+                          "buffers are in a process of its own: use it with --context thread or fiber");
     // First: the contexts say at once when the ranks cannot fit (fiber stacks), before the rest
     // takes memory for each rank.
     auto entry = [this](int rank) { rank_main(rank); };

@@ -258,7 +258,9 @@ public:
         frame.put<std::int32_t>(source).put<std::int32_t>(tag);
         put_receive(frame, into);
         auto in = link_.call(frame);
-        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), into);
+        auto request = std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), into);
+        take_data(in, into);  // the poison, or a message matched at once
+        return request;
     }
     status probe(int source, int tag, backend::location where) override {
         auto frame = begin(verb::probe, where);

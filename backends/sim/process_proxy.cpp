@@ -216,7 +216,11 @@ private:
                 p.receive = std::make_unique<receive_side>();
                 p.receive->read(in);
                 p.request = comm.irecv(p.receive->buffer, source, tag, where);
+                // What the buffer holds now goes to the rank's own: the poison a pending irecv's
+                // buffer holds on every context (engine::irecv_poison), or the message itself.
+                const receive_side& side = *p.receive;
                 out.put(keep(std::move(p)));
+                side.write(out, side.buffer.count);
                 return;
             }
             case verb::probe: {
@@ -296,9 +300,11 @@ private:
                 comms_[comm_id].reset();
                 return;
             case verb::wait: {
-                auto p = take(in.get<std::uint64_t>());
-                const status s = p.request->wait(where);
-                completed(out, p, s);
+                // Forgotten only once complete: a wait that throws leaves the request to the rank.
+                const auto id = in.get<std::uint64_t>();
+                const status s = find(id).request->wait(where);
+                auto done = take(id);
+                completed(out, done, s);
                 return;
             }
             case verb::test: {

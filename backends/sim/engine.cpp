@@ -1,4 +1,5 @@
 #include "engine.hpp"
+#include "process_errors.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -176,6 +177,14 @@ void engine::hand_off(int self) {
         for (int r = 0; r < started_; ++r) {
             auto& slot = *ranks_[static_cast<std::size_t>(r)];
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
+        }
+        // A process rank that died while blocked is why nobody can run: its failure, not a deadlock.
+        if (scheduler_.empty() && !aborting_ && processes_) {
+            std::string how;
+            if (const int dead = processes_->ended_early(how, /*look_anyway=*/true); dead >= 0) {
+                if (!error_) error_ = failure_of(dead, std::make_exception_ptr(rank_process_ended(how)));
+                begin_abort();
+            }
         }
         if (scheduler_.empty() && !aborting_) go_on_at_quiescence();
         // Buffering MPI may do (and this run withheld) may let the run go on; if not, a deadlock.

@@ -53,6 +53,10 @@ public:
         read_exactly(in_.data(), length);
         return wire::reader(in_);
     }
+    // Bytes read from the socket and not yet taken: one read usually takes a frame's length and
+    // its body at once.
+    std::vector<std::byte> unread_ = std::vector<std::byte>(4096);
+    std::size_t unread_begin_ = 0, unread_end_ = 0;
 
     // A new call's frame: its verb, communicator and line.
     wire::writer begin(verb v, std::uint32_t comm, const std::source_location& where) {
@@ -92,13 +96,34 @@ public:
 private:
     [[noreturn]] static void engine_gone() { ::_exit(1); }  // nothing to report to
     void read_exactly(void* data, std::size_t bytes) {
-        auto* at = static_cast<char*>(data);
+        auto* at = static_cast<std::byte*>(data);
+        // First what was read already.
+        const std::size_t buffered = std::min(bytes, unread_end_ - unread_begin_);
+        std::memcpy(at, unread_.data() + unread_begin_, buffered);
+        unread_begin_ += buffered;
+        at += buffered;
+        bytes -= buffered;
+        if (bytes == 0) return;
+        // Then a large rest straight into place, or a small one through the buffer, taking
+        // whatever else has come.
+        unread_begin_ = unread_end_ = 0;
         while (bytes > 0) {
-            const ssize_t got = ::read(socket_, at, bytes);
+            const bool direct = bytes >= unread_.size();
+            const ssize_t got = direct ? ::read(socket_, at, bytes) : ::read(socket_, unread_.data(), unread_.size());
             if (got < 0 && errno == EINTR) continue;
             if (got <= 0) engine_gone();
-            at += got;
-            bytes -= static_cast<std::size_t>(got);
+            const auto n = static_cast<std::size_t>(got);
+            if (direct) {
+                at += n;
+                bytes -= n;
+                continue;
+            }
+            const std::size_t used = std::min(bytes, n);
+            std::memcpy(at, unread_.data(), used);
+            at += used;
+            bytes -= used;
+            unread_begin_ = used;
+            unread_end_ = n;
         }
     }
     // in: n elements of `size` bytes twice (in, inout); out: inout after op(in, inout).

@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +36,10 @@ struct child {
     explicit child(asio::io_context& io) : socket(io) {}
     pid_t pid = -1;
     socket_type socket;
+    // Bytes read from the socket and not yet taken: a frame's length and its body usually
+    // arrive together, and one read takes both (and whatever follows).
+    std::vector<std::byte> unread = std::vector<std::byte>(4096);
+    std::size_t unread_begin = 0, unread_end = 0;
     bool finished = false;  // its rank function is over: its process may end
     bool reaped = false;
     int wait_status = 0;
@@ -143,20 +149,44 @@ void process_ranks::send(int rank, std::span<const std::byte> frame) {
 
 void process_ranks::receive(int rank, std::vector<std::byte>& frame) {
     auto& c = *impl_->children[static_cast<std::size_t>(rank)];
+    // At least `bytes` unread, reading as much as comes: false if the socket ended.
+    auto have = [&c](std::size_t bytes) {
+        if (c.unread_end - c.unread_begin >= bytes) return true;
+        if (c.unread_begin > 0) {
+            std::copy(c.unread.begin() + static_cast<std::ptrdiff_t>(c.unread_begin),
+                      c.unread.begin() + static_cast<std::ptrdiff_t>(c.unread_end), c.unread.begin());
+            c.unread_end -= c.unread_begin;
+            c.unread_begin = 0;
+        }
+        while (c.unread_end < bytes) {
+            boost::system::error_code error;
+            const std::size_t got =
+                c.socket.read_some(asio::mutable_buffer(c.unread.data() + c.unread_end, c.unread.size() - c.unread_end), error);
+            if (error == asio::error::interrupted) continue;
+            if (error) return false;
+            c.unread_end += got;
+        }
+        return true;
+    };
     std::uint32_t length = 0;
-    if (!read_all(c.socket, asio::mutable_buffer(&length, sizeof length)))
-        throw rank_process_ended(impl_->ended(rank));
+    if (!have(sizeof length)) throw rank_process_ended(impl_->ended(rank));
+    std::memcpy(&length, c.unread.data() + c.unread_begin, sizeof length);
+    c.unread_begin += sizeof length;
     if (length == 0 || length > impl_->largest_frame) throw wire::malformed_frame("a request of an impossible size");
     frame.resize(length);
-    if (!read_all(c.socket, asio::mutable_buffer(frame.data(), length)))
+    // What was read already, then the rest straight into the frame (a large one is copied once).
+    const std::size_t buffered = std::min<std::size_t>(length, c.unread_end - c.unread_begin);
+    std::memcpy(frame.data(), c.unread.data() + c.unread_begin, buffered);
+    c.unread_begin += buffered;
+    if (buffered < length && !read_all(c.socket, asio::mutable_buffer(frame.data() + buffered, length - buffered)))
         throw rank_process_ended(impl_->ended(rank));
 }
 
 void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
 
-int process_ranks::ended_early(std::string& how) {
+int process_ranks::ended_early(std::string& how, bool look_anyway) {
     impl_->io.poll();
-    if (!impl_->some_child_ended) return -1;
+    if (!impl_->some_child_ended && !look_anyway) return -1;
     impl_->some_child_ended = false;
     for (std::size_t r = 0; r < impl_->children.size(); ++r) {
         auto& c = *impl_->children[r];

@@ -42,9 +42,9 @@ public:
     void receive(int rank, std::vector<std::byte>& frame);
     // Its rank function has returned or thrown: its process ends now, as it should.
     void finished(int rank);
-    // A rank whose process ended before finishing, found by SIGCHLD since the last look, or -1;
-    // `how` then says how it ended.
-    int ended_early(std::string& how);
+    // A rank whose process ended before finishing, found by SIGCHLD since the last look (or,
+    // with `look_anyway`, by asking about every process), or -1; `how` then says how it ended.
+    int ended_early(std::string& how, bool look_anyway = false);
 
 private:
     struct impl;

@@ -460,6 +460,9 @@ int run(int& argc, char**& argv, const std::function<void(communicator&)>& body)
             chosen.sim.schedule = sim::schedule::systematic;
             chosen.sim.plan = *plan;
         }
+        if (chosen.sim.strict_buffers && chosen.sim.context == sim::rank_context::process)
+            throw usage_error("--strict-buffers protects pages of the engine's process, and a process rank's buffers "
+                              "are in a process of its own: use it with --context thread or fiber");
     } catch (const usage_error& e) {
         std::cerr << "baton: " << e.what() << '\n';
         return 2;

@@ -1,5 +1,8 @@
-#include "launch.hpp"
-
+// MPI's row of baton::run's table of backends (launch/backends.hpp), taken when mpiexec started the
+// program or with --backend mpi: initializes MPI (unless the program already has), runs the rank
+// function on this process's rank of a duplicate of MPI_COMM_WORLD named "world", and finalizes
+// MPI. A rank whose function throws prints the exception on stderr and calls MPI_Abort, so that the
+// whole job ends instead of hanging.
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -7,16 +10,20 @@
 #include <string>
 
 #include <baton/communicator.hpp>
+#include <baton/sim.hpp>
 
+#include "../../launch/backends.hpp"
 #include "comm.hpp"
 #include "current_call.hpp"
 #include "datatypes.hpp"
 #include "mpi_api.hpp"
 #include "ops.hpp"
 
-namespace baton::mpi {
+namespace baton::launch {
 
 namespace {
+
+namespace detail = mpi::detail;
 
 [[noreturn]] void abort_job(int world_rank, const std::string& what) {
     std::cout << std::flush;
@@ -28,8 +35,7 @@ namespace {
 
 }  // namespace
 
-int run_world(int& argc, char**& argv, const launch_options& options,
-              const std::function<void(communicator&)>& body) {
+int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_function& body) {
     int initialized = 0;
     MPI_Initialized(&initialized);
     if (!initialized) {
@@ -53,10 +59,11 @@ int run_world(int& argc, char**& argv, const launch_options& options,
         // never match baton's messages. It inherits MPI_ERRORS_RETURN.
         MPI_Comm handle = MPI_COMM_NULL;
         if (MPI_Comm_dup(MPI_COMM_WORLD, &handle) != MPI_SUCCESS) abort_job(world_rank, "MPI_Comm_dup failed");
-        detail::settings settings{.synchronous_sends = options.synchronous_sends};
-        communicator world(std::make_unique<detail::mpi_comm>(handle, "world", true, settings));
+        // Two of baton's options mean something on MPI: --sends synchronous here, --rank-timeout below.
+        const detail::settings mpi_settings{.synchronous_sends = chosen.sim.sends == sim::send_mode::synchronous};
+        communicator world(std::make_unique<detail::mpi_comm>(handle, "world", true, mpi_settings));
         // SIGTERM from mpiexec (one rank failed, or Ctrl-C) or an endless loop: say where this rank is.
-        const detail::watched_rank watched(world_rank, world_size, options.rank_timeout_seconds);
+        const detail::watched_rank watched(world_rank, world_size, chosen.sim.rank_timeout_seconds);
         try {
             body(world);
         } catch (const std::exception& e) {
@@ -72,4 +79,4 @@ int run_world(int& argc, char**& argv, const launch_options& options,
     return 0;
 }
 
-}  // namespace baton::mpi
+}  // namespace baton::launch

@@ -1,3 +1,5 @@
+// <baton/trace.hpp>: the event log of a simulated run (options::record) as Chrome trace-event JSON
+// (--trace) and as a text timeline (--timeline).
 #include <baton/trace.hpp>
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// <baton/findings.hpp>: the simulator's findings as text, as JSON (--report-json) and as a Graphviz
+// wait-for graph (--report-dot), and check_failed, which carries them out of a run. Only the
+// simulator makes findings, so their formats live with it.
 #include <baton/errors.hpp>
 #include <baton/findings.hpp>
 

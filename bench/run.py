@@ -28,7 +28,10 @@ The cases:
       random point-to-point traffic with wildcard receives, a split or dup every 50 rounds), on
       threads and on fibers: about 0 when nothing grows with the number of rounds;
   (h) allreduce at 100 000 fiber ranks under --schedule pct beside --schedule random: time per
-      allreduce and peak memory.
+      allreduce and peak memory;
+  (i) process ranks (--context process) beside fibers and threads: the ping-pong of (b), the
+      average program of (a) as a whole process, the broadcast of (d), and allreduces at 1 024
+      process ranks.
 
 How each figure is measured:
   - (a) whole process: hyperfine (one warm-up run, then --runs N, no shell) gives the wall time
@@ -77,7 +80,7 @@ OMPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"
 FIBERS = {"BATON_CONTEXT": "fiber"}
 AVERAGE_OUTPUT = "Global average across all data: 10.5"
 SETUP_HINT = "scripts/bench-setup.sh installs it"
-CASES = "abcdefgh"  # case_a ... case_h below
+CASES = "abcdefghi"  # case_a ... case_i below
 
 
 def log(text):
@@ -663,6 +666,56 @@ def case_h(ctx):
              "took 30× random's (33 s against 1.1 s).")
     return [table(f"(h) allreduce of one double at {p} fiber ranks under the PCT schedule, beside random", rows,
                   "per allreduce", intro)]
+
+
+PROCESSES = ["--context", "process"]
+
+
+def case_i(ctx):
+    iters = 2_000 if ctx.quick else 20_000
+    pingpong = [ctx.baton("baton_pingpong"), "--ranks", "2", "--iters", str(iters)]
+    rows = [Row("baton, process ranks (--context process)", target=(10, "≤ 10 µs"), reference=True),
+            Row("baton, fiber ranks"), Row("baton, thread ranks")]
+    for row, extra in zip(rows, (PROCESSES, ["--context", "fiber"], [])):
+        measure(ctx, row, pingpong + extra, ctx.runs(5, 2), 300)
+    tables = [table(f"(i) process ranks: ping-pong of 8 bytes, per round trip ({iters} round trips per run)", rows,
+                    "per round trip", "Each call of a process rank is a message to the engine and its answer "
+                    "over a Unix socket: a round trip of the ping-pong is four calls.")]
+
+    rows = [Row("baton, examples/average --context process", target=(15_000, "≤ 15 ms"), reference=True),
+            Row("baton, examples/average (threads)")]
+    for row, extra in zip(rows, (PROCESSES, [])):
+        hyperfine(ctx, row, [ctx.baton("average"), "--ranks", "4"] + extra, ctx.runs(20, 5), 30)
+    tables.append(table("(i) process ranks: the seed's average program on 4 ranks, whole process (fork to exit)",
+                        rows, "time", "Timed by hyperfine as in (a); the processes are forked by the program."))
+
+    args = ["--iters", "100", "--bytes", str(1 << 20)]
+    total = ("total_ms", 1000)
+    bcast = [ctx.baton("baton_bcast"), "--ranks", "16"] + args
+    fibers = Row("baton, fiber ranks")
+    measure(ctx, fibers, bcast + ["--context", "fiber"], ctx.runs(5, 2), 120, total)
+    processes = Row("baton, process ranks (--context process)", reference=True,
+                    target=(2 * fibers.median(), "≤ 2× fibers") if fibers.values else None)
+    measure(ctx, processes, bcast + PROCESSES, ctx.runs(5, 2), 300, total)
+    tables.append(table("(i) process ranks: broadcast of 1 MiB from rank 0 to 16 ranks, 100 times (as in (d))",
+                        [processes, fibers], "100 broadcasts", "The root's megabyte goes to the engine once, and "
+                        "from there to each of the 15 other processes: both ways through the rank's socket."))
+
+    p = 256 if ctx.quick else 1024
+    allreduces = 3 if ctx.quick else 10
+    row = Row("baton, process ranks (--context process)", config=str(p), target=(None, "runs"), reference=True)
+    measure(ctx, row, [ctx.baton("baton_allreduce"), "--ranks", str(p), "--iters", str(allreduces)] + PROCESSES,
+            ctx.runs(3, 1), 600)
+    fiber_row = Row("baton, fiber ranks", config=str(p))
+    measure(ctx, fiber_row, [ctx.baton("baton_allreduce"), "--ranks", str(p), "--iters", str(allreduces),
+                             "--context", "fiber"], ctx.runs(3, 1), 600)
+    tables.append(table(f"(i) process ranks: allreduce of one double at {p} ranks ({allreduces} per run), "
+                        "and peak memory of the engine's process", [row, fiber_row], "per allreduce",
+                        "Each allreduce is a call of every rank, each a message and its answer; the reduction is "
+                        "applied by the process of a rank (its function object lives there), one message per step "
+                        "of the fold. The machine's limit is the number of processes (`ulimit -u`) and their "
+                        "memory: each forked rank shares the program's pages until it writes them."))
+    return tables
 
 
 # ---- the report ---------------------------------------------------------------------------------

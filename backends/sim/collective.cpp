@@ -197,11 +197,11 @@ std::string_view to_string(collective_kind k) {
     return names[static_cast<int>(k)];
 }
 
-std::string describe(const collective_call& call, const comm_state* comm) {
+std::string collective_arguments(const collective_call& call, const std::string& root) {
     std::vector<std::string> parts;
     if (call.kind == kind::split) parts.push_back(fmt::format("color={}, key={}", call.color, call.key));
     if (reduces(call.kind)) parts.push_back(fmt::format("op={}", call.op->name));
-    if (rooted(call.kind)) parts.push_back("root=" + (comm ? comm->peer(call.root) : std::to_string(call.root)));
+    if (rooted(call.kind)) parts.push_back("root=" + root);
     if (typed(call.kind)) {
         const std::size_t count = call.kind == kind::bcast ? call.recv.count : call.send.count;
         const bool count_known = equal_counts(call.kind) || call.kind == kind::gatherv ||
@@ -210,7 +210,12 @@ std::string describe(const collective_call& call, const comm_state* comm) {
     }
     std::string joined;
     for (std::size_t i = 0; i < parts.size(); ++i) joined += (i ? ", " : "") + parts[i];
-    return fmt::format("{}({})", to_string(call.kind), joined);
+    return joined;
+}
+
+std::string describe(const collective_call& call, const comm_state* comm) {
+    const std::string root = comm ? comm->peer(call.root) : std::to_string(call.root);
+    return fmt::format("{}({})", to_string(call.kind), collective_arguments(call, root));
 }
 
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm) {

@@ -55,6 +55,9 @@ bool may_complete_locally(const collective_call& call, int rank);
 
 struct comm_state;
 
+// "op=sum, 1 x double": what a collective's text says between its parentheses, `root` its root as
+// a report names it (call_record.cpp adds the communicator).
+std::string collective_arguments(const collective_call& call, const std::string& root);
 // "allreduce(op=sum, 1 x double)", for reports; given the communicator, a root says its world
 // rank in a communicator other than the world ("bcast(root=0 (world rank 2), 1 x int)").
 std::string describe(const collective_call& call, const comm_state* comm = nullptr);

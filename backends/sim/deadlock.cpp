@@ -90,31 +90,15 @@ std::vector<std::string> engine::recent_calls(int rank) const {
     const auto& slot = *ranks_[static_cast<std::size_t>(rank)];
     std::vector<std::string> lines;
     for (std::uint64_t n = slot.calls; n > 0 && slot.calls - n < recent_kept; --n) {
-        const recent_call& call = slot.recent[(n - 1) % recent_kept];
-        const std::string_view operation = call.operation;
+        const auto& [step, call, comm] = slot.recent[(n - 1) % recent_kept];
         // A send or collective is remembered when it starts: the newest may be the very call the
         // rank is blocked in, which the report shows already.
         const bool is_pending_call = n == slot.calls && slot.state == rank_state::blocked &&
-                                     operation.find("recv") == std::string_view::npos &&
+                                     call.kind != call_kind::receive &&
                                      call.where.line() == slot.waiting_at.line() &&
                                      call.where.column() == slot.waiting_at.column() &&
                                      std::string_view(call.where.file_name()) == slot.waiting_at.file_name();
-        if (is_pending_call) continue;
-        std::string line = fmt::format("step {}: {}", call.step, operation);
-        // The peer by its world rank, and in another communicator by its rank there too (the
-        // communicator may be gone: its name is kept).
-        const bool world = *call.comm == "world";
-        const std::string peer = world ? fmt::format("rank {}", call.peer)
-                                       : fmt::format("rank {} (rank {} of {})", call.peer, call.comm_peer, *call.comm);
-        if (operation.find("send") != std::string_view::npos)
-            line += fmt::format(" to {}, tag {}", peer, call.tag);
-        else if (operation.find("recv") != std::string_view::npos)
-            line += fmt::format(" from {}, tag {}", peer, call.tag);
-        else if (call.peer >= 0)
-            line += fmt::format(" (root {})", peer);
-        line += fmt::format(", {} B", call.bytes);
-        if (!world && call.peer < 0) line += ", comm " + *call.comm;
-        lines.push_back(line + " at " + baton::detail::format_location(call.where));
+        if (!is_pending_call) lines.push_back(history_line(step, call, *comm));
     }
     return lines;
 }

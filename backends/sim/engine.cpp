@@ -199,9 +199,9 @@ void engine::call_without_switch(int self) {
     polls_.progress();
 }
 
-void engine::schedule_point(int self, call_kind kind) {
+void engine::schedule_point(int self, call_effect effect) {
     if (aborting_) throw run_aborted{};
-    if (kind == call_kind::acts) {
+    if (effect == call_effect::acts) {
         polls_.acted(self);  // a polling loop that ends by itself is remembered (polling.hpp)
         polls_.progress();
     }
@@ -367,25 +367,24 @@ void engine::check_unreceived() {
     }
 }
 
-void engine::remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
-                      const comm_state& comm, const std::source_location& where) {
-    auto& slot = *ranks_[static_cast<std::size_t>(rank)];
-    auto& call = slot.recent[slot.calls++ % recent_kept];
-    call.step = scheduler_.steps();
-    call.operation = operation;
-    call.peer = peer >= 0 ? comm.world_rank(peer) : peer;
-    call.comm_peer = peer;
-    call.tag = tag;
-    call.bytes = bytes;
-    call.comm = comm.label;
-    call.where = where;
-    slot.last = {operation, where.file_name(), static_cast<unsigned>(where.line())};
+void engine::log(const call_record& call, bool failed) {
+    if (!failed) {
+        auto& slot = *ranks_[static_cast<std::size_t>(call.rank)];
+        if (++slot.newest == recent_kept) slot.newest = 0;  // no division: every call comes here
+        ++slot.calls;
+        auto& kept = slot.recent[slot.newest];
+        kept.step = scheduler_.steps();
+        kept.call = call;
+        kept.call.comm = nullptr;  // the history outlives the call
+        kept.call.collective = nullptr;
+        kept.comm = call.comm->label;
+        slot.last = {call.operation, call.where.file_name(), static_cast<unsigned>(call.where.line())};
+    }
+    if (opts_.record) [[unlikely]]
+        record(call);
 }
 
-void engine::record(event e) {
-    e.step = scheduler_.steps();
-    events_.push_back(std::move(e));
-}
+void engine::record(const call_record& call) { events_.push_back(to_event(scheduler_.steps(), call)); }
 
 comm_state& engine::make_comm(std::string name, std::vector<int> world_ranks) {
     comms_.push_back(std::make_unique<comm_state>(std::move(name), std::move(world_ranks)));

@@ -23,13 +23,12 @@
 #include <string>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
 #include "../common/watchdog.hpp"
 #include "buffer_checks.hpp"
+#include "call_record.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
 #include "polling.hpp"
@@ -42,9 +41,6 @@ namespace baton::sim::detail {
 // Thrown inside ranks to unwind them when the run ends early. Deliberately not a std::exception,
 // so that user code catching std::exception does not swallow it.
 struct run_aborted {};
-
-// A few world ranks; asked for at every blocking call, so usually without allocation.
-using rank_list = boost::container::small_vector<int, 4>;
 
 // What a blocked rank waits for: when it may continue, and how to describe it in a report.
 class blocker {
@@ -98,8 +94,8 @@ public:
 
     // Lets the scheduler run another rank before `self` goes on. A call that acts (anything but
     // a poll) may change what other ranks wait or poll for.
-    enum class call_kind { acts, polls };
-    void schedule_point(int self, call_kind kind = call_kind::acts);
+    enum class call_effect { acts, polls };
+    void schedule_point(int self, call_effect effect = call_effect::acts);
     // An acting call that is not a scheduling point (a collective's arrival).
     void call_without_switch(int self);
     // After a poll (iprobe, test): whether it found what it looked for. A loop of polls that can
@@ -138,13 +134,11 @@ public:
     bool check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
                           std::string_view operation, const std::source_location& where);
 
-    bool recording() const { return opts_.record; }
-    void record(event e);
-    // Every communication call (send, completed receive, collective), kept always but cheaply:
-    // the last few of each rank are shown in deadlock reports. `peer` is a rank of `comm` or -1;
-    // `operation` must outlive the run (the operations' names are literals).
-    void remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
-                  const comm_state& comm, const std::source_location& where);
+    // Every communication call (a send or collective when it starts, a receive when matched):
+    // the last few of each rank are kept always but cheaply, for reports, and every one in the
+    // event log of options::record. A receive whose message did not fit (`failed`) is in the event
+    // log only: its rank fails with an error that names it.
+    void log(const call_record& call, bool failed = false);
 
     // A new communicator's shared state, owned by the engine until no rank's communicator nor
     // request uses it (comm_unused).
@@ -178,13 +172,8 @@ private:
     // One call remembered for reports; no allocation, as every call makes one.
     struct recent_call {
         std::uint64_t step = 0;
-        std::string_view operation;  // "send", "allreduce", ...: always a literal
-        int peer = -1;       // world rank
-        int comm_peer = -1;  // the same in `comm`
-        int tag = -1;
-        std::size_t bytes = 0;
-        shared_name comm;  // the communicator's name, kept after the communicator is freed
-        std::source_location where;
+        call_record call;  // without its communicator, which may be gone by the time it is shown
+        shared_name comm;  // but with its name
     };
     static constexpr std::size_t recent_kept = 3;
     struct rank_slot {
@@ -195,7 +184,10 @@ private:
         last_call_note last;  // the newest of them, for a crash report (process_exit.hpp)
         int calls_entered = 0;  // entering() less leaving()
         std::uint64_t calls = 0;
+        std::size_t newest = recent_kept - 1;  // where call number `calls` is in `recent`
     };
+    // The event of a call, for options::record: out of log(), which every call runs.
+    [[gnu::noinline]] void record(const call_record& call);
     // `rank`'s remembered calls as report lines, newest first.
     std::vector<std::string> recent_calls(int rank) const;
     // `self` has the CPU (again, or for the first time).

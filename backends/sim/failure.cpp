@@ -49,7 +49,7 @@ std::vector<rank_call> engine::failure_calls(int rank, const std::exception_ptr&
     rank_call call{rank, "threw " + type_of(original), "", {}};
     const auto& slot = *ranks_[static_cast<std::size_t>(rank)];
     if (slot.calls > 0) {
-        const recent_call& last = slot.recent[(slot.calls - 1) % recent_kept];
+        const call_record& last = slot.recent[(slot.calls - 1) % recent_kept].call;
         call.call += fmt::format(" after {}", last.operation);
         call.location = baton::detail::format_location(last.where);
     }

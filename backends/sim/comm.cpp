@@ -219,12 +219,12 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     const std::size_t bytes = data.count * data.type.size;
     call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
     const std::uint64_t id = call.message = ++state_.arrivals;
-    eng_.log(call);
+    eng_.checks().log(call);
     const auto& opts = eng_.opts();
     const bool synchronous = opts.sends == send_mode::synchronous ||
                              (opts.sends == send_mode::eager && bytes > opts.eager_limit);
     // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
-    const bool conflict = eng_.check_buffer_use(world_rank(), data.data, bytes, nullptr, false, operation, where);
+    const bool conflict = eng_.checks().check_buffer_use(world_rank(), data.data, bytes, nullptr, false, operation, where);
     std::unique_ptr<sim_request> request;
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
@@ -266,7 +266,7 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     eng_.schedule_point(world_rank());
     // Receiving into the buffer of a pending isend or irecv of its own (buffer_checks.hpp): one
     // finding for both, not a second one when this receive completes.
-    const bool conflict = eng_.check_buffer_use(world_rank(), into.data, into.count * into.type.size,
+    const bool conflict = eng_.checks().check_buffer_use(world_rank(), into.data, into.count * into.type.size,
                                                 into.target ? into.target : into.resizable() ? into.container : nullptr,
                                                 true, operation, where);
     auto request = std::make_unique<sim_request>(
@@ -362,15 +362,15 @@ void sim_comm::collective(collective_call& call) {
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
-    eng_.log(record);
+    eng_.checks().log(record);
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
     const bool bcast = call.kind == collective_kind::bcast, root = call.root == rank_;
     if (!bcast || root)
-        eng_.check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
+        eng_.checks().check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
                               operation, call.where);
     if (!bcast || !root)
-        eng_.check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
+        eng_.checks().check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
                               call.recv.resizable() ? call.recv.container : nullptr, true, operation, call.where);
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
@@ -393,7 +393,7 @@ void sim_comm::collective(collective_call& call) {
             else
                 table.push_back({world, "not there yet", "", {}, {}, state_.in_comm(world)});
         }
-        auto f = eng_.make_finding(finding_kind::collective_mismatch,
+        auto f = eng_.checks().make_finding(finding_kind::collective_mismatch,
                                    fmt::format("collective mismatch on {} (its collective #{}): {}", state_.name,
                                                sequence + 1, why),
                                    std::move(table));

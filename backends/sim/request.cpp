@@ -118,7 +118,7 @@ sim_request::~sim_request() {
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer())].forget_sender(this);
     stop_watching();
     if (!consumed_ && !eng_.aborting())
-        eng_.add_finding(eng_.make_finding(
+        eng_.checks().add_finding(eng_.checks().make_finding(
             finding_kind::request_leak,
             fmt::format("request leak: rank {}'s {} was never completed by wait or test", world_owner(), call_.operation),
             {{world_owner(), describe() + (done_ ? " (done, never waited for)" : " (still pending)"),
@@ -132,7 +132,7 @@ void sim_request::watch_send_buffer(const void* data, std::size_t bytes) {
     watched_bytes_ = bytes;
     checksum_ = checksum(data, bytes);
     const auto begin = reinterpret_cast<std::uintptr_t>(data);
-    pending_index = eng_.buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
+    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
     watching_ = true;
     if (eng_.opts().strict_buffers) strict_slot_ = strict_buffers::protect(data, bytes, /*no_access=*/false);
 }
@@ -150,7 +150,7 @@ void sim_request::defer_delivery() {
     if (buffer.fingerprint) target_print_ = buffer.fingerprint(buffer.target);
     const auto begin = reinterpret_cast<std::uintptr_t>(buffer.data);
     const void* identity = buffer.target ? buffer.target : buffer.resizable() ? buffer.container : nullptr;
-    pending_index = eng_.buffers().add(world_owner(), {begin, begin + watched_bytes_, identity, true, this});
+    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + watched_bytes_, identity, true, this});
     watching_ = true;
     if (eng_.opts().strict_buffers && watched_bytes_ > 0)
         strict_slot_ = strict_buffers::protect(buffer.data, watched_bytes_, /*no_access=*/true);
@@ -159,7 +159,7 @@ void sim_request::defer_delivery() {
 strict_buffers::access sim_request::stop_watching() {
     if (!watching_) return {};
     watching_ = false;
-    eng_.buffers().remove(world_owner(), pending_index);
+    eng_.checks().buffers().remove(world_owner(), pending_index);
     if (strict_slot_ < 0) return {};
     const int slot = std::exchange(strict_slot_, -1);
     return strict_buffers::release(slot);
@@ -216,7 +216,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
         call_.matched = {result.source, source, result.tag};
         call_.bytes = result.count * buffer.type.size;
-        eng_.log(call_, failure_ != nullptr);
+        eng_.checks().log(call_, failure_ != nullptr);
     }
     eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
 }
@@ -226,7 +226,7 @@ status sim_request::take_result(const backend::location& where) {
     if (watching_) {
         const bool send = is_send();
         if (auto summary = change_seen(where); summary && !reported_)
-            eng_.add_finding(eng_.make_finding(send ? finding_kind::send_buffer_modified
+            eng_.checks().add_finding(eng_.checks().make_finding(send ? finding_kind::send_buffer_modified
                                                     : finding_kind::receive_buffer_modified,
                                                std::move(*summary),
                                                {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));

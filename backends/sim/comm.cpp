@@ -358,18 +358,19 @@ void sim_comm::collective(collective_call& call) {
     // and every rank but the last blocks there anyway. Letting another rank run first would
     // double the hand-offs a collective costs.
     eng_.call_without_switch(world_rank());
-    const auto operation = to_string(call.kind);
+    const auto& traits = traits_of(call.kind);
+    const auto operation = traits.name;
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
     eng_.checks().log(record);
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
-    const bool bcast = call.kind == collective_kind::bcast, root = call.root == rank_;
-    if (!bcast || root)
+    const bool in_place = traits.in_place, root = call.root == rank_;
+    if (!in_place || root)
         eng_.checks().check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
                               operation, call.where);
-    if (!bcast || !root)
+    if (!in_place || !root)
         eng_.checks().check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
                               call.recv.resizable() ? call.recv.container : nullptr, true, operation, call.where);
     const std::uint64_t sequence = next_collective_++;

@@ -18,8 +18,9 @@ namespace baton::sim::detail {
 class engine;
 
 // A communicator's name, shared by the communicator and the reports that mention it (each rank's
-// last few calls, see engine::log), which may outlive it. Counted without atomics: like all
-// engine state it is touched only by the rank holding the CPU, and every call copies one.
+// last few calls, see history.hpp), which may outlive it. Counted without atomics: like all
+// engine state it is touched only by the rank holding the CPU, and every call kept in the history
+// copies one.
 class shared_name {
 public:
     shared_name() = default;

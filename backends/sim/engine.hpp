@@ -97,7 +97,7 @@ public:
 
     // The byte an irecv's buffer holds until the irecv completes: it differs between seeds, and
     // between explored executions, so that a program reading it early prints something else and
-    // --explore --deterministic sees it (buffer_checks.cpp).
+    // --explore --deterministic sees it (exploration_choices.cpp).
     std::byte irecv_poison();
 
     // A new communicator's shared state, owned by the engine until no rank's communicator nor

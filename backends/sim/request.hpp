@@ -56,7 +56,7 @@ public:
     // a std::vector's or std::string's size, capacity or memory (even an empty one's), or of the
     // object a serialized irecv will be deserialized into.
     void defer_delivery();
-    // A use of its buffer by another operation was reported already (engine::check_buffer_use).
+    // A use of its buffer by another operation was reported already (checker::check_buffer_use).
     void mark_reported() { reported_ = true; }
     bool deferred() const { return deferred_; }
     void keep_until_completion(const void* data, std::size_t bytes);

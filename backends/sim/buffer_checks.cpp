@@ -1,5 +1,4 @@
-// Buffers of pending requests used by another operation of the same rank (buffer_checks.hpp), and
-// the poison an irecv's buffer holds until the irecv completes.
+// Buffers of pending requests used by another operation of the same rank (buffer_checks.hpp).
 #include "buffer_checks.hpp"
 
 #include <algorithm>
@@ -8,7 +7,7 @@
 
 #include <baton/detail/validate.hpp>
 
-#include "engine.hpp"
+#include "checker.hpp"
 #include "request.hpp"
 
 namespace baton::sim::detail {
@@ -41,7 +40,7 @@ const pending_buffer* pending_buffers::conflict(int rank, const void* data, std:
     return nullptr;
 }
 
-bool engine::check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
+bool checker::check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
                               std::string_view operation, const std::source_location& where) {
     const pending_buffer* hit = buffers_.conflict(self, data, bytes, container, writes);
     if (!hit) return false;
@@ -67,22 +66,6 @@ bool engine::check_buffer_use(int self, const void* data, std::size_t bytes, con
                              {{self, pending.describe(), baton::detail::format_location(pending.posted_at()), {}},
                               {self, std::string(operation), at, {}}}));
     return true;
-}
-
-std::byte engine::irecv_poison() {
-    // Between seeds: another byte for each of 256 seeds in a row (0x3B is odd), 0xA5 for seed 1.
-    if (opts_.schedule != schedule::systematic)
-        return static_cast<std::byte>(0xA5u + 0x3Bu * static_cast<unsigned>((opts_.seed - 1) & 0xFF));
-    // Between explored executions: a choice of its own, made at the run's first irecv into a
-    // buffer that has bytes to poison (not an empty container), so that a
-    // replay token reproduces it. 0x5A differs from 0xA5 in every bit, so whatever type the buffer
-    // holds, a program that reads it early sees another value (explore.cpp explores it once per
-    // path to that irecv, not under every later choice).
-    if (!poison_choice_) {
-        poison_choice_ = scheduler_.choices().size();
-        poison_ = scheduler_.choose(2) == 0 ? std::byte{0xA5} : std::byte{0x5A};
-    }
-    return poison_;
 }
 
 }  // namespace baton::sim::detail

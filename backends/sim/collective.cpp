@@ -20,17 +20,6 @@ namespace {
 
 using kind = collective_kind;
 
-bool rooted(kind k) {
-    return k == kind::bcast || k == kind::scatter || k == kind::gather || k == kind::reduce ||
-           k == kind::gatherv || k == kind::scatterv;
-}
-bool typed(kind k) { return k != kind::barrier && k != kind::split && k != kind::dup; }
-bool reduces(kind k) { return k == kind::reduce || k == kind::allreduce || k == kind::scan || k == kind::exscan; }
-// Collectives in which every rank must contribute the same number of elements.
-bool equal_counts(kind k) {
-    return reduces(k) || k == kind::gather || k == kind::allgather || k == kind::alltoall;
-}
-
 // Builtins match by name (op::sum and std::plus<> are both MPI_SUM). A user callable's name is its
 // type's, which does not tell two lambdas of one function apart: those match by function too
 // (make_reduce_op marks builtins, and only them, commutative).
@@ -40,8 +29,9 @@ bool same_reduction(const reduce_op& a, const reduce_op& b) {
     return a.commutative || identity(a) == identity(b);
 }
 
+// A bcast's elements are in its one buffer, every other's in what it gives.
 const type_desc& element_type(const collective_call& call) {
-    return call.kind == kind::bcast ? call.recv.type : call.send.type;
+    return traits_of(call.kind).in_place ? call.recv.type : call.send.type;
 }
 
 std::string amount(std::size_t count, const type_desc& type) {
@@ -81,7 +71,7 @@ void* prepare(collective_call& call, std::size_t count, const comm_state& comm, 
     if (count <= buffer.count) return buffer.data;
     call.error = std::make_exception_ptr(truncation_error(
         fmt::format("{}: {} at {}: the result has {} elements but the buffer holds {}", comm.member(rank),
-                    to_string(call.kind), baton::detail::format_location(call.where), count, buffer.count),
+                    traits_of(call.kind).name, baton::detail::format_location(call.where), count, buffer.count),
         {own_call(call, comm, rank)}));
     return nullptr;
 }
@@ -125,103 +115,215 @@ void split_into_groups(collective_slot& slot, comm_state& comm, engine& eng, boo
     }
 }
 
-// Reductions fold in rank order into scratch buffers, so the result is the same on every run.
-void reduction(collective_slot& slot, const comm_state& comm) {
-    auto& calls = slot.calls;
-    const int ranks = comm.size();
-    const auto& first = *calls.front();
-    const std::size_t n = first.send.count;
-    const std::size_t size = first.send.type.size;
-    // The operation of a rank still in the call: a rank that left early (collective_mode::local)
-    // may have taken the function object its operation calls with it.
-    const auto live = std::find_if(calls.begin(), calls.end(), [](const collective_call* c) { return !c->returned_early; });
-    const reduce_op& op = *(*live)->op;
-    scratch accumulated(n * size), next(n * size);
+// ---- What each collective does once every rank is there (its traits' `move`) ----------------
 
-    auto fold = [&](int last) {  // x[0] op ... op x[last], evaluated right to left
-        copy(accumulated.data(), 0, calls[static_cast<std::size_t>(last)]->send.data, 0, n, size);
-        for (int r = last - 1; r >= 0; --r) op.apply(calls[static_cast<std::size_t>(r)]->send.data, accumulated.data(), n, op.context);
-    };
-    switch (first.kind) {
-        case kind::reduce: {
-            fold(ranks - 1);
-            write(*calls[static_cast<std::size_t>(first.root)], accumulated.data(), n, comm, first.root);
-            break;
-        }
-        case kind::allreduce: {
-            fold(ranks - 1);
-            for (int r = 0; r < ranks; ++r) write(*calls[static_cast<std::size_t>(r)], accumulated.data(), n, comm, r);
-            break;
-        }
-        case kind::scan:
-        case kind::exscan: {
-            // accumulated = x[0] op ... op x[r]; rank r gets it (scan) or rank r+1 does (exscan).
-            const bool exclusive = first.kind == kind::exscan;
-            copy(accumulated.data(), 0, calls.front()->send.data, 0, n, size);
-            for (int r = 0; r < ranks; ++r) {
-                if (r > 0) {
-                    copy(next.data(), 0, calls[static_cast<std::size_t>(r)]->send.data, 0, n, size);
-                    op.apply(accumulated.data(), next.data(), n, op.context);
-                    std::swap(accumulated, next);
-                }
-                const int receiver = exclusive ? r + 1 : r;
-                if (receiver < ranks) write(*calls[static_cast<std::size_t>(receiver)], accumulated.data(), n, comm, receiver);
-            }
-            break;
-        }
-        default:
-            break;
+collective_call& call_of(collective_slot& slot, int rank) { return *slot.calls[static_cast<std::size_t>(rank)]; }
+int root_of(const collective_slot& slot) { return slot.calls.front()->root; }
+
+void barrier(collective_slot&, comm_state&, engine&) {}
+
+void bcast(collective_slot& slot, comm_state& comm, engine&) {
+    const int root = root_of(slot);
+    const auto& data = call_of(slot, root).recv;
+    for (int r = 0; r < comm.size(); ++r)
+        if (r != root) write(call_of(slot, r), data.data, data.count, comm, r);
+}
+
+// The root's data in blocks, one per rank in rank order: `count(r)` elements for rank r.
+template <class Count>
+void scatter_blocks(collective_slot& slot, const comm_state& comm, Count count) {
+    const auto& root = call_of(slot, root_of(slot));
+    std::size_t offset = 0;
+    for (int r = 0; r < comm.size(); ++r) {
+        const std::size_t n = count(root, r);
+        if (void* to = prepare(call_of(slot, r), n, comm, r)) copy(to, 0, root.send.data, offset, n, root.send.type.size);
+        offset += n;
     }
 }
+
+void scatter(collective_slot& slot, comm_state& comm, engine&) {
+    scatter_blocks(slot, comm, [&](const collective_call& root, int) {
+        return root.send.count / static_cast<std::size_t>(comm.size());
+    });
+}
+
+void scatterv(collective_slot& slot, comm_state& comm, engine&) {
+    scatter_blocks(slot, comm,
+                   [](const collective_call& root, int r) { return root.counts_in[static_cast<std::size_t>(r)]; });
+}
+
+// A v-collective's receivers learn every rank's count.
+void give_counts(collective_call& receiver, const collective_slot& slot) {
+    if (!receiver.counts_out) return;
+    receiver.counts_out->clear();
+    for (const auto* each : slot.calls) receiver.counts_out->push_back(each->send.count);
+}
+
+void gather(collective_slot& slot, comm_state& comm, engine&) {
+    concatenate_into(call_of(slot, root_of(slot)), slot.calls, comm, root_of(slot));
+}
+
+void gatherv(collective_slot& slot, comm_state& comm, engine& eng) {
+    gather(slot, comm, eng);
+    give_counts(call_of(slot, root_of(slot)), slot);
+}
+
+void allgather(collective_slot& slot, comm_state& comm, engine&) {
+    for (int r = 0; r < comm.size(); ++r) concatenate_into(call_of(slot, r), slot.calls, comm, r);
+}
+
+void allgatherv(collective_slot& slot, comm_state& comm, engine& eng) {
+    allgather(slot, comm, eng);
+    for (int r = 0; r < comm.size(); ++r) give_counts(call_of(slot, r), slot);
+}
+
+void alltoall(collective_slot& slot, comm_state& comm, engine&) {
+    const int ranks = comm.size();
+    const auto& first = *slot.calls.front();
+    const std::size_t block = first.send.count / static_cast<std::size_t>(ranks);
+    for (int r = 0; r < ranks; ++r) {
+        void* to = prepare(call_of(slot, r), block * static_cast<std::size_t>(ranks), comm, r);
+        if (!to) continue;
+        for (int s = 0; s < ranks; ++s)
+            copy(to, block * static_cast<std::size_t>(s), call_of(slot, s).send.data, block * static_cast<std::size_t>(r),
+                 block, first.send.type.size);
+    }
+}
+
+// Reductions fold in rank order into scratch buffers, so the result is the same on every run.
+class reduction {
+public:
+    explicit reduction(const collective_slot& slot)
+        : calls_(slot.calls), n_(calls_.front()->send.count), size_(calls_.front()->send.type.size),
+          op_(live_op(calls_)), accumulated_(n_ * size_), next_(n_ * size_) {}
+    std::size_t count() const { return n_; }
+
+    // x[0] op ... op x[last], evaluated right to left.
+    const void* fold(int last) {
+        copy(accumulated_.data(), 0, input(last), 0, n_, size_);
+        for (int r = last - 1; r >= 0; --r) op_.apply(input(r), accumulated_.data(), n_, op_.context);
+        return accumulated_.data();
+    }
+    // x[0] op ... op x[r], from the prefix before it: call with r = 0, 1, 2, ... in turn.
+    const void* extend(int r) {
+        if (r == 0) {
+            copy(accumulated_.data(), 0, input(0), 0, n_, size_);
+        } else {
+            copy(next_.data(), 0, input(r), 0, n_, size_);
+            op_.apply(accumulated_.data(), next_.data(), n_, op_.context);
+            std::swap(accumulated_, next_);
+        }
+        return accumulated_.data();
+    }
+
+private:
+    // The operation of a rank still in the call: a rank that left early (collective_mode::local)
+    // may have taken the function object its operation calls with it.
+    static const reduce_op& live_op(const std::vector<collective_call*>& calls) {
+        return *(*std::find_if(calls.begin(), calls.end(), [](const collective_call* c) { return !c->returned_early; }))->op;
+    }
+    const void* input(int r) const { return calls_[static_cast<std::size_t>(r)]->send.data; }
+
+    const std::vector<collective_call*>& calls_;
+    std::size_t n_, size_;
+    const reduce_op& op_;
+    scratch accumulated_, next_;
+};
+
+void reduce(collective_slot& slot, comm_state& comm, engine&) {
+    reduction folded(slot);
+    write(call_of(slot, root_of(slot)), folded.fold(comm.size() - 1), folded.count(), comm, root_of(slot));
+}
+
+void allreduce(collective_slot& slot, comm_state& comm, engine&) {
+    reduction folded(slot);
+    const void* result = folded.fold(comm.size() - 1);
+    for (int r = 0; r < comm.size(); ++r) write(call_of(slot, r), result, folded.count(), comm, r);
+}
+
+// Rank r + `shift` gets x[0] op ... op x[r]: scan (shift 0) or exscan (shift 1). Every rank's
+// input is folded in, even the last one exscan gives nobody: the operation is the program's.
+void prefix_reduction(collective_slot& slot, const comm_state& comm, int shift) {
+    reduction folded(slot);
+    for (int r = 0; r < comm.size(); ++r) {
+        const void* prefix = folded.extend(r);
+        if (r + shift < comm.size()) write(call_of(slot, r + shift), prefix, folded.count(), comm, r + shift);
+    }
+}
+
+void scan(collective_slot& slot, comm_state& comm, engine&) { prefix_reduction(slot, comm, 0); }
+void exscan(collective_slot& slot, comm_state& comm, engine&) { prefix_reduction(slot, comm, 1); }
+
+void split(collective_slot& slot, comm_state& comm, engine& eng) { split_into_groups(slot, comm, eng, false); }
+void dup(collective_slot& slot, comm_state& comm, engine& eng) { split_into_groups(slot, comm, eng, true); }
+
+using leaves = collective_traits::leaves_early;
+
+// One row per collective, in the order of collective_kind.
+constexpr collective_traits traits_table[] = {
+    // name        rooted typed  reduces equal  count  in_place scatters early            move
+    {"barrier",    false, false, false,  false, false, false,   false,   leaves::nobody, barrier},
+    {"bcast",      true,  true,  false,  false, false, true,    false,   leaves::root,   bcast},
+    {"scatter",    true,  true,  false,  false, false, false,   true,    leaves::root,   scatter},
+    {"gather",     true,  true,  false,  true,  true,  false,   false,   leaves::others, gather},
+    {"allgather",  false, true,  false,  true,  true,  false,   false,   leaves::nobody, allgather},
+    {"alltoall",   false, true,  false,  true,  true,  false,   false,   leaves::nobody, alltoall},
+    {"reduce",     true,  true,  true,   true,  true,  false,   false,   leaves::others, reduce},
+    {"allreduce",  false, true,  true,   true,  true,  false,   false,   leaves::nobody, allreduce},
+    {"scan",       false, true,  true,   true,  true,  false,   false,   leaves::nobody, scan},
+    {"exscan",     false, true,  true,   true,  true,  false,   false,   leaves::nobody, exscan},
+    {"gatherv",    true,  true,  false,  false, true,  false,   false,   leaves::others, gatherv},
+    {"allgatherv", false, true,  false,  false, true,  false,   false,   leaves::nobody, allgatherv},
+    {"scatterv",   true,  true,  false,  false, false, false,   true,    leaves::root,   scatterv},
+    {"split",      false, false, false,  false, false, false,   false,   leaves::nobody, split},
+    {"dup",        false, false, false,  false, false, false,   false,   leaves::nobody, dup},
+};
+static_assert(std::size(traits_table) == static_cast<std::size_t>(collective_kind::dup) + 1);
+static_assert(traits_table[static_cast<int>(collective_kind::scatterv)].name == "scatterv");
 
 }  // namespace
 
+const collective_traits& traits_of(collective_kind kind) { return traits_table[static_cast<int>(kind)]; }
+
 bool may_complete_locally(const collective_call& call, int rank) {
-    switch (call.kind) {
-        case kind::bcast:
-        case kind::scatter:
-        case kind::scatterv:
-            return rank == call.root;
-        case kind::gather:
-        case kind::gatherv:
-        case kind::reduce:
-            return rank != call.root;
-        default:
-            return false;
+    switch (traits_of(call.kind).early) {
+        case leaves::root: return rank == call.root;
+        case leaves::others: return rank != call.root;
+        case leaves::nobody: return false;
     }
+    return false;
 }
 
-std::string_view to_string(collective_kind k) {
-    static constexpr std::string_view names[] = {"barrier", "bcast", "scatter", "gather", "allgather",
-                                                 "alltoall", "reduce", "allreduce", "scan", "exscan",
-                                                 "gatherv", "allgatherv", "scatterv", "split", "dup"};
-    return names[static_cast<int>(k)];
-}
-
-std::string describe(const collective_call& call, const comm_state* comm) {
+std::string collective_arguments(const collective_call& call, const std::string& root) {
+    const auto& traits = traits_of(call.kind);
     std::vector<std::string> parts;
     if (call.kind == kind::split) parts.push_back(fmt::format("color={}, key={}", call.color, call.key));
-    if (reduces(call.kind)) parts.push_back(fmt::format("op={}", call.op->name));
-    if (rooted(call.kind)) parts.push_back("root=" + (comm ? comm->peer(call.root) : std::to_string(call.root)));
-    if (typed(call.kind)) {
-        const std::size_t count = call.kind == kind::bcast ? call.recv.count : call.send.count;
-        const bool count_known = equal_counts(call.kind) || call.kind == kind::gatherv ||
-                                 call.kind == kind::allgatherv || !call.recv.resizable();
+    if (traits.reduces) parts.push_back(fmt::format("op={}", call.op->name));
+    if (traits.rooted) parts.push_back("root=" + root);
+    if (traits.typed) {
+        const std::size_t count = traits.in_place ? call.recv.count : call.send.count;
+        const bool count_known = traits.count_shown || !call.recv.resizable();
         parts.push_back(count_known ? amount(count, element_type(call)) : std::string(element_type(call).name));
     }
     std::string joined;
     for (std::size_t i = 0; i < parts.size(); ++i) joined += (i ? ", " : "") + parts[i];
-    return fmt::format("{}({})", to_string(call.kind), joined);
+    return joined;
+}
+
+std::string describe(const collective_call& call, const comm_state* comm) {
+    const std::string root = comm ? comm->peer(call.root) : std::to_string(call.root);
+    return fmt::format("{}({})", traits_of(call.kind).name, collective_arguments(call, root));
 }
 
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
+    const auto& traits = traits_of(call.kind);
     std::string what;
     if (call.kind != first.kind) what = "another operation";
-    else if (rooted(call.kind) && call.root != first.root) what = "another root";
-    else if (typed(call.kind) && element_type(call).name != element_type(first).name) what = "another element type";
-    else if (equal_counts(call.kind) && call.send.count != first.send.count) what = "another element count";
-    else if (reduces(call.kind) && !same_reduction(*call.op, *first.op)) what = "another reduction";
+    else if (traits.rooted && call.root != first.root) what = "another root";
+    else if (traits.typed && element_type(call).name != element_type(first).name) what = "another element type";
+    else if (traits.equal_counts && call.send.count != first.send.count) what = "another element count";
+    else if (traits.reduces && !same_reduction(*call.op, *first.op)) what = "another reduction";
     if (what.empty()) return {};
     return fmt::format("{}: {} called {} at {}, but {} called {} at {}", what, comm.member(rank), describe(call, &comm),
                        baton::detail::format_location(call.where), comm.member(slot.first), describe(first, &comm),
@@ -230,7 +332,7 @@ std::string mismatch(const collective_slot& slot, const collective_call& call, i
 
 std::string mismatch_at_completion(const collective_slot& slot, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
-    if (first.kind != kind::bcast) return {};
+    if (!traits_of(first.kind).in_place) return {};
     const auto& root = *slot.calls[static_cast<std::size_t>(first.root)];
     for (std::size_t r = 0; r < slot.calls.size(); ++r) {
         const auto& call = *slot.calls[r];
@@ -244,80 +346,10 @@ std::string mismatch_at_completion(const collective_slot& slot, const comm_state
 }
 
 void complete(collective_slot& slot, comm_state& comm, engine& eng) {
-    auto& calls = slot.calls;
-    const int ranks = comm.size();
-    auto& first = *calls.front();
-    switch (first.kind) {
-        case kind::barrier:
-            break;
-        case kind::bcast: {
-            const auto& root = *calls[static_cast<std::size_t>(first.root)];
-            for (int r = 0; r < ranks; ++r)
-                if (r != first.root) write(*calls[static_cast<std::size_t>(r)], root.recv.data, root.recv.count, comm, r);
-            break;
-        }
-        case kind::scatter: {
-            const auto& root = *calls[static_cast<std::size_t>(first.root)];
-            const std::size_t block = root.send.count / static_cast<std::size_t>(ranks);
-            for (int r = 0; r < ranks; ++r) {
-                auto& call = *calls[static_cast<std::size_t>(r)];
-                if (void* to = prepare(call, block, comm, r))
-                    copy(to, 0, root.send.data, block * static_cast<std::size_t>(r), block, root.send.type.size);
-            }
-            break;
-        }
-        case kind::scatterv: {
-            const auto& root = *calls[static_cast<std::size_t>(first.root)];
-            std::size_t offset = 0;
-            for (int r = 0; r < ranks; ++r) {
-                const std::size_t count = root.counts_in[static_cast<std::size_t>(r)];
-                auto& call = *calls[static_cast<std::size_t>(r)];
-                if (void* to = prepare(call, count, comm, r)) copy(to, 0, root.send.data, offset, count, root.send.type.size);
-                offset += count;
-            }
-            break;
-        }
-        case kind::gather:
-        case kind::gatherv:
-            concatenate_into(*calls[static_cast<std::size_t>(first.root)], calls, comm, first.root);
-            break;
-        case kind::allgather:
-        case kind::allgatherv:
-            for (int r = 0; r < ranks; ++r) concatenate_into(*calls[static_cast<std::size_t>(r)], calls, comm, r);
-            break;
-        case kind::alltoall: {
-            const std::size_t block = first.send.count / static_cast<std::size_t>(ranks);
-            for (int r = 0; r < ranks; ++r) {
-                auto& call = *calls[static_cast<std::size_t>(r)];
-                void* to = prepare(call, block * static_cast<std::size_t>(ranks), comm, r);
-                if (!to) continue;
-                for (int s = 0; s < ranks; ++s)
-                    copy(to, block * static_cast<std::size_t>(s), calls[static_cast<std::size_t>(s)]->send.data,
-                         block * static_cast<std::size_t>(r), block, first.send.type.size);
-            }
-            break;
-        }
-        case kind::reduce:
-        case kind::allreduce:
-        case kind::scan:
-        case kind::exscan:
-            reduction(slot, comm);
-            break;
-        case kind::split:
-        case kind::dup:
-            split_into_groups(slot, comm, eng, first.kind == kind::dup);
-            break;
-    }
-    for (int r = 0; r < ranks; ++r) {
-        auto& call = *calls[static_cast<std::size_t>(r)];
-        if (call.counts_out) {
-            if (first.kind == kind::allgatherv || (first.kind == kind::gatherv && r == first.root)) {
-                call.counts_out->clear();
-                for (const auto* each : calls) call.counts_out->push_back(each->send.count);
-            }
-        }
-        call.done = true;
-        eng.notify(comm.world_ranks[static_cast<std::size_t>(r)]);
+    traits_of(slot.calls.front()->kind).move(slot, comm, eng);
+    for (int r = 0; r < comm.size(); ++r) {
+        call_of(slot, r).done = true;
+        eng.notify(comm.world_rank(r));
     }
 }
 
@@ -333,9 +365,9 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
         copy->owned_op = *call.op;
         copy->op = &copy->owned_op;
     }
-    if (call.kind == kind::bcast) copy->recv.data = copy->owned_data.data();  // the root's data
+    if (traits_of(call.kind).in_place) copy->recv.data = copy->owned_data.data();  // the root's data
     // A scatter's root takes its own block now: nobody may write to its buffer later.
-    if (call.kind == kind::scatter || call.kind == kind::scatterv) {
+    if (traits_of(call.kind).scatters) {
         std::size_t offset = 0, count = call.send.count / static_cast<std::size_t>(comm.size());
         if (call.kind == kind::scatterv) {
             for (int r = 0; r < rank; ++r) offset += call.counts_in[static_cast<std::size_t>(r)];
@@ -349,7 +381,7 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
         if (!mine.resizable() && count > mine.count) {
             call.error = std::make_exception_ptr(truncation_error(
                 fmt::format("{}: {} at {}: the block has {} elements but the buffer holds {}", comm.member(rank),
-                            to_string(call.kind), baton::detail::format_location(call.where), count, mine.count),
+                            traits_of(call.kind).name, baton::detail::format_location(call.where), count, mine.count),
                 {own_call(call, comm, rank)}));
         } else {
             void* to = mine.resizable() ? mine.resize(mine.container, count) : mine.data;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <source_location>
 #include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,31 @@ enum class collective_kind {
     gatherv, allgatherv, scatterv, split, dup,
 };
 
-std::string_view to_string(collective_kind kind);
+struct collective_call;
+struct collective_slot;
+struct comm_state;
+class engine;
+
+// What sets one collective apart from the others, as the checks, the reports and the data
+// movement need it: one row per collective (collective.cpp).
+struct collective_traits {
+    // Who MPI lets leave before the others arrive: those that only give (collective_mode::local).
+    enum class leaves_early { nobody, root, others };
+
+    std::string_view name;  // "allreduce": also the call_record's operation
+    bool rooted;            // has a root, which every rank must name alike
+    bool typed;             // moves elements (not barrier, split, dup), of one type on every rank
+    bool reduces;           // combines them with a reduce_op, the same on every rank
+    bool equal_counts;      // every rank gives the same number of elements
+    bool count_shown;       // its text gives the rank's count even into a resizable buffer
+    bool in_place;          // one buffer (bcast): the root's data goes out of it, the others' in
+    bool scatters;          // the root's data is cut into a block per rank, its own included
+    leaves_early early;
+    // Moves the data once every rank is there, in rank order.
+    void (*move)(collective_slot& slot, comm_state& comm, engine& eng);
+};
+
+const collective_traits& traits_of(collective_kind kind);
 
 // One rank's part in a collective: what it gives, where its result goes.
 struct collective_call {
@@ -53,8 +78,9 @@ struct collective_call {
 // only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).
 bool may_complete_locally(const collective_call& call, int rank);
 
-struct comm_state;
-
+// "op=sum, 1 x double": what a collective's text says between its parentheses, `root` its root as
+// a report names it (call_record.cpp adds the communicator).
+std::string collective_arguments(const collective_call& call, const std::string& root);
 // "allreduce(op=sum, 1 x double)", for reports; given the communicator, a root says its world
 // rank in a communicator other than the world ("bcast(root=0 (world rank 2), 1 x int)").
 std::string describe(const collective_call& call, const comm_state* comm = nullptr);
@@ -66,8 +92,6 @@ struct collective_slot {
     int first = -1;  // the rank that arrived first: the reference for mismatch checks
     std::vector<std::unique_ptr<collective_call>> detached;  // calls of ranks that returned early
 };
-
-class engine;
 
 // Why `call` (from `rank` of `comm`) cannot be part of the same collective as the slot's first
 // call, or empty if it can.

@@ -24,34 +24,26 @@ std::string elements(std::size_t count, const type_desc& type) {
 // polls for).
 class probe_blocker final : public blocker {
 public:
-    probe_blocker(const comm_state& comm, int rank, int source, int tag, std::string_view operation = "probe")
-        : comm_(comm), rank_(rank), source_(source), tag_(tag), operation_(operation) {}
+    probe_blocker(const comm_state& comm, int rank, const call_record& call) : comm_(comm), rank_(rank), call_(call) {}
     bool ready() const override {
-        return !comm_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source_, tag_).empty();
+        return !comm_.mailboxes[static_cast<std::size_t>(rank_)].candidates(call_.asked.rank, call_.asked.tag).empty();
     }
-    std::string describe() const override {
-        return fmt::format("{}(source={}, tag={}, comm={})", operation_, comm_.peer(source_),
-                           tag_ < 0 ? "any_tag" : std::to_string(tag_), comm_.name);
-    }
+    std::string describe() const override { return detail::describe(call_); }
     const comm_state* comm() const override { return &comm_; }
-    rank_list waits_for() const override {
-        rank_list ranks;
-        for (int r = 0; r < comm_.size(); ++r)
-            if ((source_ < 0 && r != rank_) || r == source_) ranks.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
-        return ranks;
-    }
+    rank_list waits_for() const override { return awaited(call_, comm_); }
 
 private:
     const comm_state& comm_;
-    int rank_, source_, tag_;
-    std::string_view operation_;
+    int rank_;
+    const call_record& call_;
 };
 
 // Waits for the other ranks to reach a collective.
 class collective_blocker final : public blocker {
 public:
-    collective_blocker(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank)
-        : comm_(comm), sequence_(sequence), call_(call), rank_(rank) {}
+    collective_blocker(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank,
+                       const call_record& record)
+        : comm_(comm), sequence_(sequence), call_(call), rank_(rank), record_(record) {}
     bool ready() const override { return call_.done; }
     // MPI may let this rank leave at once (collective_mode::local); this run did not.
     bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
@@ -63,10 +55,7 @@ public:
     }
     bool check_partial_deadlock() const override { return false; }
     const comm_state* comm() const override { return &comm_; }
-    std::string describe() const override {
-        std::string text = describe_call();
-        return text.substr(0, text.size() - 1) + (text.ends_with("()") ? "" : ", ") + "comm=" + comm_.name + ")";
-    }
+    std::string describe() const override { return detail::describe(record_); }
     rank_list waits_for() const override {
         rank_list missing;
         const auto slot = comm_.collectives.find(sequence_);
@@ -77,11 +66,11 @@ public:
     }
 
 private:
-    std::string describe_call() const { return detail::describe(call_, &comm_); }
     comm_state& comm_;
     std::uint64_t sequence_;
     collective_call& call_;
     int rank_;
+    const call_record& record_;
 };
 
 std::atomic<std::size_t> comm_states{0};
@@ -138,7 +127,7 @@ std::string never_received(const comm_state& comm, std::size_t dest, const messa
 
 rank_call sender_of(const comm_state& comm, std::size_t dest, const message& m) {
     return {comm.world_rank(m.source),
-            fmt::format("{}(dest={}, tag={}, comm={})", m.operation, comm.peer(static_cast<int>(dest)), m.tag, comm.name),
+            describe(sent_call(comm, static_cast<int>(dest), m.source, m.tag, m.operation, m.sent_at, m.id)),
             baton::detail::format_location(m.sent_at), {}, {}, comm.in_comm(comm.world_rank(m.source))};
 }
 
@@ -159,7 +148,7 @@ std::size_t live_comm_states() { return comm_states.load(std::memory_order_relax
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data, std::size_t count,
              std::string_view sent_by, const std::source_location& sent_at, std::uint64_t id) {
     const status result{source, tag, count};
-    receive.message_id = id;
+    receive.call().message = id;
     auto& buffer = receive.buffer;
     const auto& comm = receive.comm();
     // A message that does not fit its receive: the error names both calls and both lines, as the
@@ -170,8 +159,8 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
         const std::string sent_text = baton::detail::format_location(sent_at);
         std::vector<rank_call> calls{
             {owner, receive.describe(), received_at, {}, {}, comm.in_comm(owner)},
-            {sender, fmt::format("{}(dest={}, tag={}, comm={})", sent_by, comm.peer(receive.owner()), tag, comm.name),
-             sent_text, {}, {}, comm.in_comm(sender)}};
+            {sender, describe(sent_call(comm, receive.owner(), source, tag, sent_by, sent_at, id)), sent_text, {}, {},
+             comm.in_comm(sender)}};
         if (sender < owner) std::swap(calls[0], calls[1]);  // in rank order
         if (sender == owner) calls.pop_back();              // a message to itself: one rank, its receive
         receive.complete(result, std::make_exception_ptr(decltype(error_type)(
@@ -200,15 +189,6 @@ int sim_comm::size() const { return state_.size(); }
 const std::string& sim_comm::name() const { return state_.name; }
 int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::size_t>(rank_)]; }
 
-void sim_comm::record(std::string_view operation, int peer, int tag, std::size_t bytes,
-                      const backend::location& where, std::uint64_t message) {
-    const int world_peer = peer >= 0 ? state_.world_ranks[static_cast<std::size_t>(peer)] : peer;
-    eng_.remember(world_rank(), operation, peer, tag, bytes, state_, where);
-    if (!eng_.recording()) return;
-    eng_.record({0, world_rank(), std::string(operation), world_peer, tag, bytes, state_.name,
-                 baton::detail::format_location(where), message});
-}
-
 void match_deferred(comm_state& comm, int rank, scheduler& sched) {
     auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
     auto deliver_message = [&](sim_request& receive, message m) {
@@ -236,17 +216,18 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
                                                   std::string_view operation, const backend::location& where,
                                                   bool always_request) {
     eng_.schedule_point(world_rank());
-    const std::uint64_t id = ++state_.arrivals;
-    record(operation, dest, tag, data.count * data.type.size, where, id);
-    const auto& opts = eng_.opts();
     const std::size_t bytes = data.count * data.type.size;
+    call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
+    const std::uint64_t id = call.message = ++state_.arrivals;
+    eng_.checks().log(call);
+    const auto& opts = eng_.opts();
     const bool synchronous = opts.sends == send_mode::synchronous ||
                              (opts.sends == send_mode::eager && bytes > opts.eager_limit);
     // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
-    const bool conflict = eng_.check_buffer_use(world_rank(), data.data, bytes, nullptr, false, operation, where);
+    const bool conflict = eng_.checks().check_buffer_use(world_rank(), data.data, bytes, nullptr, false, operation, where);
     std::unique_ptr<sim_request> request;
     if (always_request || synchronous)
-        request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::send, operation, dest, tag, where);
+        request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
     if (always_request) request->watch_send_buffer(data.data, bytes);
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
 
@@ -285,11 +266,11 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     eng_.schedule_point(world_rank());
     // Receiving into the buffer of a pending isend or irecv of its own (buffer_checks.hpp): one
     // finding for both, not a second one when this receive completes.
-    const bool conflict = eng_.check_buffer_use(world_rank(), into.data, into.count * into.type.size,
+    const bool conflict = eng_.checks().check_buffer_use(world_rank(), into.data, into.count * into.type.size,
                                                 into.target ? into.target : into.resizable() ? into.container : nullptr,
                                                 true, operation, where);
-    auto request = std::make_unique<sim_request>(eng_, state_, rank_, sim_request::kind::receive, operation,
-                                                 source, tag, where);
+    auto request = std::make_unique<sim_request>(
+        eng_, state_, rank_, make_call(call_kind::receive, operation, state_, rank_, source, tag, 0, where));
     if (conflict) request->mark_reported();
     request->buffer = into;
     if (!blocking) request->defer_delivery();
@@ -350,15 +331,17 @@ std::optional<status> sim_comm::find_message(int source, int tag, const blocker&
 
 status sim_comm::probe(int source, int tag, backend::location where) {
     eng_.schedule_point(world_rank());
-    probe_blocker until_message(state_, rank_, source, tag);
+    const call_record call = make_call(call_kind::probe, "probe", state_, rank_, source, tag, 0, where);
+    probe_blocker until_message(state_, rank_, call);
     eng_.wait_until(world_rank(), until_message, where);
     return *find_message(source, tag, until_message, where);
 }
 
 std::optional<status> sim_comm::iprobe(int source, int tag, backend::location where) {
-    eng_.schedule_point(world_rank(), engine::call_kind::polls);
+    eng_.schedule_point(world_rank(), engine::call_effect::polls);
     std::optional<status> found;
-    const probe_blocker poll(state_, rank_, source, tag, "iprobe");
+    const call_record call = make_call(call_kind::probe, "iprobe", state_, rank_, source, tag, 0, where);
+    const probe_blocker poll(state_, rank_, call);
     if (!poll.ready() && eng_.poll_wait_chosen(world_rank(), poll, where))
         found = find_message(source, tag, poll, where);
     else
@@ -375,16 +358,20 @@ void sim_comm::collective(collective_call& call) {
     // and every rank but the last blocks there anyway. Letting another rank run first would
     // double the hand-offs a collective costs.
     eng_.call_without_switch(world_rank());
-    record(to_string(call.kind), call.root, -1, call.send.count * call.send.type.size, call.where);
+    const auto& traits = traits_of(call.kind);
+    const auto operation = traits.name;
+    call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
+                                   call.send.count * call.send.type.size, call.where);
+    record.collective = &call;
+    eng_.checks().log(record);
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
-    const auto operation = to_string(call.kind);
-    const bool bcast = call.kind == collective_kind::bcast, root = call.root == rank_;
-    if (!bcast || root)
-        eng_.check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
+    const bool in_place = traits.in_place, root = call.root == rank_;
+    if (!in_place || root)
+        eng_.checks().check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
                               operation, call.where);
-    if (!bcast || !root)
-        eng_.check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
+    if (!in_place || !root)
+        eng_.checks().check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
                               call.recv.resizable() ? call.recv.container : nullptr, true, operation, call.where);
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
@@ -407,7 +394,7 @@ void sim_comm::collective(collective_call& call) {
             else
                 table.push_back({world, "not there yet", "", {}, {}, state_.in_comm(world)});
         }
-        auto f = eng_.make_finding(finding_kind::collective_mismatch,
+        auto f = eng_.checks().make_finding(finding_kind::collective_mismatch,
                                    fmt::format("collective mismatch on {} (its collective #{}): {}", state_.name,
                                                sequence + 1, why),
                                    std::move(table));
@@ -417,7 +404,7 @@ void sim_comm::collective(collective_call& call) {
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
     } else if (!early) {  // one that left early is done: the others will find its data in the slot
-        collective_blocker until_complete(state_, sequence, call, rank_);
+        collective_blocker until_complete(state_, sequence, call, rank_, record);
         eng_.wait_until(world_rank(), until_complete, call.where);
     }
     if (call.error) std::rethrow_exception(call.error);

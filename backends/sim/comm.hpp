@@ -70,8 +70,6 @@ private:
     std::optional<status> find_message(int source, int tag, const blocker& probe, const backend::location& where,
                                        bool may_miss = false);
     void collective(collective_call& call);
-    void record(std::string_view operation, int peer, int tag, std::size_t bytes, const backend::location& where,
-                std::uint64_t message = 0);
 
     engine& eng_;
     comm_state& state_;

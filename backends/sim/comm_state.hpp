@@ -18,8 +18,9 @@ namespace baton::sim::detail {
 class engine;
 
 // A communicator's name, shared by the communicator and the reports that mention it (each rank's
-// last few calls, see engine::remember), which may outlive it. Counted without atomics: like all
-// engine state it is touched only by the rank holding the CPU, and every call copies one.
+// last few calls, see history.hpp), which may outlive it. Counted without atomics: like all
+// engine state it is touched only by the rank holding the CPU, and every call kept in the history
+// copies one.
 class shared_name {
 public:
     shared_name() = default;
@@ -28,11 +29,13 @@ public:
         if (block_) ++block_->refs;
     }
     shared_name& operator=(const shared_name& other) {
+        if (block_ == other.block_) return *this;  // the usual case: a call on the same communicator as before
         if (other.block_) ++other.block_->refs;
         drop();
         block_ = other.block_;
         return *this;
     }
+
     ~shared_name() { drop(); }
     const std::string& operator*() const { return block_->text; }
 

@@ -29,7 +29,7 @@
 #include <baton/errors.hpp>
 
 #include "comm_state.hpp"
-#include "engine.hpp"
+#include "checker.hpp"
 #include "request.hpp"
 
 namespace baton::sim::detail {
@@ -86,101 +86,101 @@ std::vector<int> find_cycle(const std::vector<rank_call>& blocked, int world_siz
 
 }  // namespace
 
-std::vector<std::string> engine::recent_calls(int rank) const {
-    const auto& slot = *ranks_[static_cast<std::size_t>(rank)];
-    std::vector<std::string> lines;
-    for (std::uint64_t n = slot.calls; n > 0 && slot.calls - n < recent_kept; --n) {
-        const recent_call& call = slot.recent[(n - 1) % recent_kept];
-        const std::string_view operation = call.operation;
-        // A send or collective is remembered when it starts: the newest may be the very call the
-        // rank is blocked in, which the report shows already.
-        const bool is_pending_call = n == slot.calls && slot.state == rank_state::blocked &&
-                                     operation.find("recv") == std::string_view::npos &&
-                                     call.where.line() == slot.waiting_at.line() &&
-                                     call.where.column() == slot.waiting_at.column() &&
-                                     std::string_view(call.where.file_name()) == slot.waiting_at.file_name();
-        if (is_pending_call) continue;
-        std::string line = fmt::format("step {}: {}", call.step, operation);
-        // The peer by its world rank, and in another communicator by its rank there too (the
-        // communicator may be gone: its name is kept).
-        const bool world = *call.comm == "world";
-        const std::string peer = world ? fmt::format("rank {}", call.peer)
-                                       : fmt::format("rank {} (rank {} of {})", call.peer, call.comm_peer, *call.comm);
-        if (operation.find("send") != std::string_view::npos)
-            line += fmt::format(" to {}, tag {}", peer, call.tag);
-        else if (operation.find("recv") != std::string_view::npos)
-            line += fmt::format(" from {}, tag {}", peer, call.tag);
-        else if (call.peer >= 0)
-            line += fmt::format(" (root {})", peer);
-        line += fmt::format(", {} B", call.bytes);
-        if (!world && call.peer < 0) line += ", comm " + *call.comm;
-        lines.push_back(line + " at " + baton::detail::format_location(call.where));
+std::vector<std::string> checker::recent_calls(int rank) const {
+    const auto& slot = ranks_[rank];
+    return history_.lines(rank, slot.state == rank_state::blocked ? &slot.waiting_at : nullptr);
+}
+
+std::vector<int> checker::stuck_with(int self) {
+    // Systematic runs leave wildcard receives waiting until every rank is blocked: not stuck.
+    if (opts_.schedule == schedule::systematic) return {};
+    // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
+    // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
+    if (visited_.size() != ranks_.slots.size()) visited_.assign(ranks_.slots.size(), 0);
+    ++visit_;
+    // Scratch lists kept between calls: a blocking call then allocates nothing here.
+    auto& stuck = stuck_scratch_;
+    auto& pending = pending_scratch_;
+    stuck.clear();
+    pending.assign(1, self);
+    visited_[static_cast<std::size_t>(self)] = visit_;
+    while (!pending.empty()) {
+        const int r = pending.back();
+        pending.pop_back();
+        const auto& slot = ranks_[r];
+        if (slot.state == rank_state::finished) continue;  // will never send again
+        if (slot.state != rank_state::blocked || !slot.waiting || slot.waiting->ready()) return {};
+        stuck.push_back(r);
+        for (int w : slot.waiting->waits_for()) {
+            if (visited_[static_cast<std::size_t>(w)] == visit_) continue;
+            visited_[static_cast<std::size_t>(w)] = visit_;
+            pending.push_back(w);
+        }
     }
-    return lines;
+    // Others blocked only on these ranks (or finished ones) are stuck too: report them all.
+    auto is_stuck = [&](int r) {
+        return ranks_.finished(r) || std::find(stuck.begin(), stuck.end(), r) != stuck.end();
+    };
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (int r = 0; r < ranks_.started; ++r) {
+            const auto& slot = ranks_[r];
+            if (slot.state != rank_state::blocked || !slot.waiting || is_stuck(r) || slot.waiting->ready()) continue;
+            const auto targets = slot.waiting->waits_for();
+            if (std::all_of(targets.begin(), targets.end(), is_stuck)) {
+                stuck.push_back(r);
+                grew = true;
+            }
+        }
+    }
+    std::sort(stuck.begin(), stuck.end());
+    return {stuck.begin(), stuck.end()};
 }
 
-std::vector<int> engine::blocked_ranks() const {
-    std::vector<int> blocked;
-    for (int r = 0; r < started_; ++r)
-        if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::blocked) blocked.push_back(r);
-    return blocked;
-}
-
-bool engine::settle_stuck(const std::vector<int>& stuck) {
-    auto has_finished = [&](int r) { return ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished; };
-    std::vector<int> grantable;
+stuck_verdict checker::judge_stuck(const std::vector<int>& stuck) {
+    auto has_finished = [&](int r) { return ranks_.finished(r); };
+    stuck_verdict verdict;
     for (int r : stuck) {
-        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        const auto& slot = ranks_[r];
         if (slot.state != rank_state::blocked || !slot.waiting || !slot.waiting->buffering_dependent()) continue;
         const auto targets = slot.waiting->waits_for();
-        if (std::none_of(targets.begin(), targets.end(), has_finished)) grantable.push_back(r);
+        if (std::none_of(targets.begin(), targets.end(), has_finished)) verdict.grant.push_back(r);
     }
     // Ranks in the set that are not blocked are polling in vain (polling.cpp).
     auto polling = [&](int r) {
-        return ranks_[static_cast<std::size_t>(r)]->state == rank_state::runnable &&
-               std::find(stuck.begin(), stuck.end(), r) != stuck.end();
+        return ranks_[r].state == rank_state::runnable && std::find(stuck.begin(), stuck.end(), r) != stuck.end();
     };
-    const auto sends = std::any_of(stuck.begin(), stuck.end(), polling) ? withheld_sends(comms_, polling, has_finished)
-                                                                        : std::vector<sim_request*>{};
+    if (std::any_of(stuck.begin(), stuck.end(), polling)) verdict.buffer = withheld_sends(comms_, polling, has_finished);
     if (!findings_before_stuck_) findings_before_stuck_ = findings_.size();
-    if (grantable.empty() && sends.empty()) {
-        error_ = deadlock_report(stuck);
-        return false;
-    }
-    if (!granted_from_) {
+    if (verdict.deadlock()) {
+        verdict.error = deadlock_report(stuck);
+    } else if (!granted_from_) {
         granted_from_ = deadlock_finding(stuck, finding_kind::deadlock);
-        error_ = stuck_error(deadlock_finding(stuck, finding_kind::potential_deadlock));
+        verdict.error = stuck_error(deadlock_finding(stuck, finding_kind::potential_deadlock));
     }
-    for (int r : grantable) {
-        const blocker& wait = *ranks_[static_cast<std::size_t>(r)]->waiting;
-        wait.grant_buffering();
-        if (wait.ready()) notify(r);
-    }
-    for (sim_request* send : sends) send->complete_as_buffered();
-    polls_.progress();
-    return true;
+    return verdict;
 }
 
-std::exception_ptr engine::deadlock_report(const std::vector<int>& stuck) const {
+std::exception_ptr checker::deadlock_report(const std::vector<int>& stuck) const {
     if (granted_from_)
         for (const auto& call : granted_from_->calls)
             if (std::find(stuck.begin(), stuck.end(), call.rank) != stuck.end()) return stuck_error(*granted_from_);
     return stuck_error(deadlock_finding(stuck, finding_kind::deadlock));
 }
 
-std::exception_ptr engine::stuck_error(finding f) const {
+std::exception_ptr checker::stuck_error(finding f) const {
     const auto before = findings_.begin() + static_cast<std::ptrdiff_t>(findings_before_stuck_.value_or(0));
     return std::make_exception_ptr(deadlock_error(std::move(f), {findings_.begin(), before}));
 }
 
-rank_call engine::blocked_call(int rank, const blocker& what, const std::source_location& where) const {
+rank_call checker::blocked_call(int rank, const blocker& what, const std::source_location& where) const {
     const rank_list waits_for = what.waits_for();
     const comm_state* comm = what.comm();
     return {rank, what.describe(), baton::detail::format_location(where), {waits_for.begin(), waits_for.end()}, {},
             comm ? comm->in_comm(rank) : std::string()};
 }
 
-std::vector<std::string> engine::mailbox_notes(const std::vector<int>& stuck) const {
+std::vector<std::string> checker::mailbox_notes(const std::vector<int>& stuck) const {
     constexpr std::size_t shown_per_rank = 4;  // enough to see a pattern; the rest are counted
     std::vector<std::pair<int, std::string>> notes;  // by world rank, to list them in rank order
     for (const auto& comm : comms_)
@@ -219,11 +219,11 @@ std::vector<std::string> engine::mailbox_notes(const std::vector<int>& stuck) co
     return lines;
 }
 
-finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kind) const {
+finding checker::deadlock_finding(const std::vector<int>& stuck, finding_kind kind) const {
     std::vector<rank_call> calls;
     int polling = 0;  // ranks in a polling loop that can never succeed (polling.cpp)
     for (int r : stuck) {
-        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        const auto& slot = ranks_[r];
         if (slot.state == rank_state::blocked && slot.waiting) {
             calls.push_back(blocked_call(r, *slot.waiting, slot.waiting_at));
         } else {
@@ -233,11 +233,11 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
     }
     for (auto& call : calls) call.recent = recent_calls(call.rank);
     std::vector<int> finished;
-    for (int r = 0; r < started_; ++r)
-        if (ranks_[static_cast<std::size_t>(r)]->state == rank_state::finished) finished.push_back(r);
+    for (int r = 0; r < ranks_.started; ++r)
+        if (ranks_.finished(r)) finished.push_back(r);
 
     std::string summary;
-    const int others = started_ - static_cast<int>(calls.size() + finished.size());
+    const int others = ranks_.started - static_cast<int>(calls.size() + finished.size());
     if (kind == finding_kind::potential_deadlock)
         summary = fmt::format("potential deadlock: {} ranks wait for each other only because this run did not "
                               "buffer a send or let a rank leave a collective early (--sends {}, --collectives {}); "
@@ -262,8 +262,7 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
     const comm_state* never_comm = nullptr;
     for (const auto& comm : comms_)
         for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
-            if (ranks_[static_cast<std::size_t>(comm->world_rank(static_cast<int>(dest)))]->state != rank_state::finished)
-                continue;
+            if (!ranks_.finished(comm->world_rank(static_cast<int>(dest)))) continue;
             for (const message* m : comm->mailboxes[dest].all_messages())
                 if (m->sync_sender && std::binary_search(stuck.begin(), stuck.end(), comm->world_rank(m->source))) {
                     never.push_back(never_received(*comm, dest, *m));
@@ -284,7 +283,7 @@ finding engine::deadlock_finding(const std::vector<int>& stuck, finding_kind kin
     finding f = make_finding(kind, std::move(summary), std::move(calls));
     f.notes = std::move(never);
     for (auto& note : mailbox_notes(stuck)) f.notes.push_back(std::move(note));
-    f.cycle = find_cycle(f.calls, started_);
+    f.cycle = find_cycle(f.calls, ranks_.started);
     // Only the finished ranks someone waits for matter to this report.
     for (int r : finished)
         for (const auto& call : f.calls)

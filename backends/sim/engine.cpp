@@ -19,41 +19,13 @@
 
 namespace baton::sim::detail {
 
-namespace {
-
-std::string describe_exception(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "an exception that is not a std::exception (a failed test assertion, for example)";
-    }
-}
-
-// Which kind of finding an exception escaping a rank is.
-finding_kind kind_of(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const truncation_error&) {
-        return finding_kind::truncation;
-    } catch (const type_mismatch_error&) {
-        return finding_kind::type_mismatch;
-    } catch (const usage_error&) {
-        return finding_kind::invalid_argument;
-    } catch (...) {
-        return finding_kind::rank_failure;
-    }
-}
-
-}  // namespace
-
 engine::engine(const options& opts, const std::function<void(communicator&)>& body)
     : opts_(opts), body_(body), scheduler_(opts, opts.ranks),
       replay_(opts.program.empty() ? "sim::run with " + to_flags(opts)
                                    : opts.program + ' ' + to_flags(opts) +
                                          (opts.program_args.empty() ? "" : ' ' + opts.program_args)),
-      watch_(opts.rank_timeout_seconds, true, [this](const std::string& headline) { return state_report(headline); }) {
+      watch_(opts.rank_timeout_seconds, true,
+             [this](const std::string& headline) { return checker_.state_report(headline, watch_.running_rank()); }) {
     if (opts.ranks < 1)
         throw usage_error("sim::run: ranks must be at least 1, not " + std::to_string(opts.ranks));
     if (opts.strict_buffers && opts.context == rank_context::process)
@@ -68,8 +40,8 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) everyone[static_cast<std::size_t>(r)] = r;
     make_comm("world", std::move(everyone));
-    ranks_.reserve(static_cast<std::size_t>(opts.ranks));
-    for (int r = 0; r < opts.ranks; ++r) ranks_.push_back(std::make_unique<rank_slot>());
+    ranks_ = rank_table(opts.ranks);
+    checker_.make_room(opts.ranks);
     install_exit_handlers();
 }
 
@@ -96,33 +68,33 @@ run_outcome engine::run() {
                 scheduler_.remove(r);
                 throw;
             }
-            ++started_;
+            ++ranks_.started;
         }
     } catch (const std::exception& e) {
         // Not enough threads or memory: let the ranks already started unwind without running.
         error_ = std::make_exception_ptr(
-            error("sim::run: could not start rank " + std::to_string(started_) + ": " + e.what()));
+            error("sim::run: could not start rank " + std::to_string(ranks_.started) + ": " + e.what()));
         aborting_ = true;
-        if (started_ == 0) return {{}, {}, error_};
+        if (ranks_.started == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
     processes_.reset();  // every process ended, and reaped
     watch_.running(-1);
     fatal_signals_reported.ranks_done();  // fibers ran on this very thread
-    if (!error_) check_unreceived();
+    if (!error_) checker_.check_unreceived();
     if (const auto& why = scheduler_.divergence();
         opts_.plan_is_exact && (why || scheduler_.choices_made() < opts_.plan.size())) {
         // Whatever else happened, this was not the run being replayed.
         const std::string detail = why ? *why : fmt::format("the recorded run made {} choices and this one {}",
                                                             opts_.plan.size(), scheduler_.choices_made());
-        error_ = std::make_exception_ptr(check_failed({make_finding(
+        error_ = std::make_exception_ptr(check_failed({checker_.make_finding(
             finding_kind::nondeterminism,
             "nondeterminism the scheduler does not control: " + detail +
                 "; does the program read the clock, rand(), addresses or input that changed?",
             {})}));
     }
-    if (!error_ && !findings_.empty()) error_ = std::make_exception_ptr(check_failed(std::move(findings_)));
-    return {std::move(events_), scheduler_.choices(), error_, poison_choice_};
+    if (!error_ && checker_.has_findings()) error_ = std::make_exception_ptr(check_failed(checker_.take_findings()));
+    return {checker_.take_events(), scheduler_.choices(), error_, poison_choice_};
 }
 
 void engine::rank_main(int self) {
@@ -148,7 +120,7 @@ void engine::rank_main(int self) {
         } catch (const run_aborted&) {
             // The run is being torn down; whatever ended it is already recorded.
         } catch (...) {
-            if (!error_) error_ = failure_of(self, std::current_exception());
+            if (!error_) error_ = checker_.failure_of(self, std::current_exception());
             begin_abort();
         }
     }
@@ -156,26 +128,24 @@ void engine::rank_main(int self) {
 }
 
 void engine::finish(int self) {
-    auto& slot = *ranks_[static_cast<std::size_t>(self)];
-    slot.state = rank_state::finished;
-    ++finished_;
+    ranks_[self].state = rank_state::finished;
+    ++ranks_.ended;
     scheduler_.remove(self);
-    polls_.acted(self);
-    polls_.progress();  // what others poll for may now never come: count their polls afresh
+    checker_.acted(self);  // what others poll for may now never come: count their polls afresh
     hand_off(self);
 }
 
 void engine::hand_off(int self) {
     int next = scheduler_.pick(self);
     if (next < 0) {
-        if (finished_ == started_) {
+        if (ranks_.ended == ranks_.started) {
             contexts_->leave(self, -1);
             return;
         }
         // Nobody can run. A wait satisfied without a notify would be a bug, but cheap to rule out
         // here before calling it a deadlock.
-        for (int r = 0; r < started_; ++r) {
-            auto& slot = *ranks_[static_cast<std::size_t>(r)];
+        for (int r = 0; r < ranks_.started; ++r) {
+            const auto& slot = ranks_[r];
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
         }
         // A process rank that died while blocked is why nobody can run: its failure, not a deadlock.
@@ -195,7 +165,7 @@ void engine::hand_off(int self) {
         resumed(self);
         return;
     }
-    if (ranks_[static_cast<std::size_t>(self)]->state == rank_state::finished) {
+    if (ranks_.finished(self)) {
         contexts_->leave(self, next);
         return;
     }
@@ -205,7 +175,7 @@ void engine::hand_off(int self) {
 
 void engine::resumed(int self) {
     // Fibers share one thread: say which rank runs now.
-    mark_rank_thread(self, &replay_, &ranks_[static_cast<std::size_t>(self)]->last);
+    mark_rank_thread(self, &replay_, checker_.last_call(self));
     watch_.running(self);
     rank_output::running(this, self);  // what was printed until now was the previous rank's
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
@@ -216,23 +186,19 @@ void engine::resumed(int self) {
 
 void engine::call_without_switch(int self) {
     if (aborting_) throw run_aborted{};
-    polls_.acted(self);
-    polls_.progress();
+    checker_.acted(self);
 }
 
-void engine::schedule_point(int self, call_kind kind) {
+void engine::schedule_point(int self, call_effect effect) {
     if (aborting_) throw run_aborted{};
-    if (kind == call_kind::acts) {
-        polls_.acted(self);  // a polling loop that ends by itself is remembered (polling.hpp)
-        polls_.progress();
-    }
+    if (effect == call_effect::acts) checker_.acted(self);
     hand_off(self);
     if (aborting_) throw run_aborted{};
 }
 
 void engine::wait_until(int self, const blocker& what, const std::source_location& where) {
     if (aborting_) throw run_aborted{};
-    auto& slot = *ranks_[static_cast<std::size_t>(self)];
+    auto& slot = ranks_[self];
     while (!what.ready()) {
         slot.state = rank_state::blocked;
         slot.waiting = &what;
@@ -240,7 +206,7 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
         scheduler_.remove(self);
         // A deadlock among some ranks is reported now, even while others still run.
         if (what.check_partial_deadlock())
-            if (const auto stuck = stuck_with(self); !stuck.empty() && !settle_stuck(stuck)) fail_run(error_);
+            if (const auto stuck = checker_.stuck_with(self); !stuck.empty() && !settle_stuck(stuck)) fail_run(error_);
         hand_off(self);
         slot.waiting = nullptr;
         if (aborting_) throw run_aborted{};
@@ -248,7 +214,7 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
 }
 
 void engine::notify(int rank) {
-    auto& slot = *ranks_[static_cast<std::size_t>(rank)];
+    auto& slot = ranks_[rank];
     if (slot.state != rank_state::blocked) return;
     slot.state = rank_state::runnable;
     scheduler_.add(rank);
@@ -264,150 +230,33 @@ void engine::fail_run(std::exception_ptr error) {
 
 void engine::begin_abort() {
     aborting_ = true;
-    for (int r = 0; r < started_; ++r) {
-        auto& slot = *ranks_[static_cast<std::size_t>(r)];
+    for (int r = 0; r < ranks_.started; ++r) {
+        auto& slot = ranks_[r];
         if (slot.state == rank_state::finished) continue;
         slot.state = rank_state::runnable;
         scheduler_.add(r);
     }
 }
 
-bool engine::go_on_at_quiescence() {
-    // A systematic run matches waiting wildcard receives only now, when every candidate is
-    // there, and ends the waits exploration chose for polls only when nothing else can happen.
-    return opts_.schedule == schedule::systematic && (resolve_wildcard() || end_chosen_waits());
-}
-
-bool engine::resolve_wildcard() {
-    std::vector<std::pair<comm_state*, int>> ready;  // mailboxes whose first receive is a wildcard with candidates
-    for (const auto& comm : comms_)
-        for (int r = 0; r < comm->size(); ++r)
-            if (comm->mailboxes[static_cast<std::size_t>(r)].wildcard_ready()) ready.emplace_back(comm.get(), r);
-    if (ready.empty()) return false;
-    const auto [comm, rank] = ready[scheduler_.choose(ready.size(), [&] {
-        choice_site site{{}, "which waiting wildcard receive was matched first", {}};
-        for (const auto& [c, r] : ready) {
-            const sim_request& receive = *c->mailboxes[static_cast<std::size_t>(r)].wildcard_ready();
-            site.alternatives.push_back(fmt::format("{}'s {} at {}", c->member(r), receive.describe(),
-                                                    baton::detail::format_location(receive.posted_at())));
-        }
-        return site;
-    })];
-    match_deferred(*comm, rank, scheduler_);
+bool engine::settle_stuck(const std::vector<int>& stuck) {
+    stuck_verdict verdict = checker_.judge_stuck(stuck);
+    if (verdict.error) error_ = std::move(verdict.error);
+    if (verdict.deadlock()) return false;
+    for (int r : verdict.grant) {
+        const blocker& wait = *ranks_[r].waiting;
+        wait.grant_buffering();
+        if (wait.ready()) notify(r);
+    }
+    for (sim_request* send : verdict.buffer) send->complete_as_buffered();
+    checker_.progress();
     return true;
 }
 
-std::vector<int> engine::stuck_with(int self) {
-    // Systematic runs leave wildcard receives waiting until every rank is blocked: not stuck.
-    if (opts_.schedule == schedule::systematic) return {};
-    // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
-    // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
-    if (visited_.size() != ranks_.size()) visited_.assign(ranks_.size(), 0);
-    ++visit_;
-    // Scratch lists kept between calls: a blocking call then allocates nothing here.
-    auto& stuck = stuck_scratch_;
-    auto& pending = pending_scratch_;
-    stuck.clear();
-    pending.assign(1, self);
-    visited_[static_cast<std::size_t>(self)] = visit_;
-    while (!pending.empty()) {
-        const int r = pending.back();
-        pending.pop_back();
-        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
-        if (slot.state == rank_state::finished) continue;  // will never send again
-        if (slot.state != rank_state::blocked || !slot.waiting || slot.waiting->ready()) return {};
-        stuck.push_back(r);
-        for (int w : slot.waiting->waits_for()) {
-            if (visited_[static_cast<std::size_t>(w)] == visit_) continue;
-            visited_[static_cast<std::size_t>(w)] = visit_;
-            pending.push_back(w);
-        }
-    }
-    // Others blocked only on these ranks (or finished ones) are stuck too: report them all.
-    auto is_stuck = [&](int r) {
-        const auto state = ranks_[static_cast<std::size_t>(r)]->state;
-        return state == rank_state::finished || std::find(stuck.begin(), stuck.end(), r) != stuck.end();
-    };
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (int r = 0; r < started_; ++r) {
-            const auto& slot = *ranks_[static_cast<std::size_t>(r)];
-            if (slot.state != rank_state::blocked || !slot.waiting || is_stuck(r) || slot.waiting->ready()) continue;
-            const auto targets = slot.waiting->waits_for();
-            if (std::all_of(targets.begin(), targets.end(), is_stuck)) {
-                stuck.push_back(r);
-                grew = true;
-            }
-        }
-    }
-    std::sort(stuck.begin(), stuck.end());
-    return {stuck.begin(), stuck.end()};
-}
-
-std::exception_ptr engine::failure_of(int rank, std::exception_ptr original) const {
-    std::string what = describe_exception(original);
-    // baton's own messages start by naming the rank; say it once.
-    if (const std::string prefix = "rank " + std::to_string(rank) + ": "; what.starts_with(prefix))
-        what.erase(0, prefix.size());
-    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what,
-                          failure_calls(rank, original));
-    return std::make_exception_ptr(rank_failed(rank, std::move(original), std::move(f)));
-}
-
-void engine::add_finding(finding f) { findings_.push_back(std::move(f)); }
-
-finding engine::make_finding(finding_kind kind, std::string summary, std::vector<rank_call> calls) const {
-    finding f;
-    f.kind = kind;
-    f.summary = std::move(summary);
-    f.calls = std::move(calls);
-    f.replay = replay_hint();
-    return f;
-}
-
-void engine::check_unreceived() {
-    for (const auto& comm : comms_) {
-        // Ranks that left a collective early (collective_mode::local) for others that never came.
-        for (const auto& [sequence, slot] : comm->collectives) {
-            std::vector<rank_call> calls;
-            for (int r = 0; r < comm->size(); ++r) {
-                const auto* call = slot.calls[static_cast<std::size_t>(r)];
-                calls.push_back({comm->world_ranks[static_cast<std::size_t>(r)],
-                                 call ? describe(*call) : "never called it",
-                                 call ? baton::detail::format_location(call->where) : "", {}});
-            }
-            add_finding(make_finding(finding_kind::deadlock,
-                                     fmt::format("deadlock: collective #{} on {} was never called by every rank",
-                                                 sequence + 1, comm->name),
-                                     std::move(calls)));
-        }
-        for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
-            for (const message* m : comm->mailboxes[dest].all_messages()) {
-                add_finding(make_finding(finding_kind::unreceived_message, never_received(*comm, dest, *m),
-                                         {sender_of(*comm, dest, *m)}));
-            }
-        }
-    }
-}
-
-void engine::remember(int rank, std::string_view operation, int peer, int tag, std::size_t bytes,
-                      const comm_state& comm, const std::source_location& where) {
-    auto& slot = *ranks_[static_cast<std::size_t>(rank)];
-    auto& call = slot.recent[slot.calls++ % recent_kept];
-    call.step = scheduler_.steps();
-    call.operation = operation;
-    call.peer = peer >= 0 ? comm.world_rank(peer) : peer;
-    call.comm_peer = peer;
-    call.tag = tag;
-    call.bytes = bytes;
-    call.comm = comm.label;
-    call.where = where;
-    slot.last = {operation, where.file_name(), static_cast<unsigned>(where.line())};
-}
-
-void engine::record(event e) {
-    e.step = scheduler_.steps();
-    events_.push_back(std::move(e));
+std::vector<int> engine::blocked_ranks() const {
+    std::vector<int> blocked;
+    for (int r = 0; r < ranks_.started; ++r)
+        if (ranks_.blocked(r)) blocked.push_back(r);
+    return blocked;
 }
 
 comm_state& engine::make_comm(std::string name, std::vector<int> world_ranks) {

@@ -12,12 +12,37 @@
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
 
-#include "engine.hpp"
+#include "checker.hpp"
 #include "process_errors.hpp"
 
 namespace baton::sim::detail {
 
 namespace {
+
+std::string describe_exception(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "an exception that is not a std::exception (a failed test assertion, for example)";
+    }
+}
+
+// Which kind of finding an exception escaping a rank is.
+finding_kind kind_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const truncation_error&) {
+        return finding_kind::truncation;
+    } catch (const type_mismatch_error&) {
+        return finding_kind::type_mismatch;
+    } catch (const usage_error&) {
+        return finding_kind::invalid_argument;
+    } catch (...) {
+        return finding_kind::rank_failure;
+    }
+}
 
 // What the rank did, for its line in the report: "threw std::runtime_error", or for a process
 // rank that ended without returning how it ended ("died of SIGSEGV (Segmentation fault)").
@@ -42,7 +67,7 @@ std::string what_it_did(const std::exception_ptr& error) {
 
 }  // namespace
 
-std::vector<rank_call> engine::failure_calls(int rank, const std::exception_ptr& original) const {
+std::vector<rank_call> checker::failure_calls(int rank, const std::exception_ptr& original) const {
     try {
         std::rethrow_exception(original);
     } catch (const usage_error& e) {
@@ -55,13 +80,21 @@ std::vector<rank_call> engine::failure_calls(int rank, const std::exception_ptr&
     } catch (...) {
     }
     rank_call call{rank, what_it_did(original), "", {}};
-    const auto& slot = *ranks_[static_cast<std::size_t>(rank)];
-    if (slot.calls > 0) {
-        const recent_call& last = slot.recent[(slot.calls - 1) % recent_kept];
-        call.call += fmt::format(" after {}", last.operation);
-        call.location = baton::detail::format_location(last.where);
+    if (const call_record* last = history_.newest(rank)) {
+        call.call += fmt::format(" after {}", last->operation);
+        call.location = baton::detail::format_location(last->where);
     }
     return {call};
+}
+
+std::exception_ptr checker::failure_of(int rank, std::exception_ptr original) const {
+    std::string what = describe_exception(original);
+    // baton's own messages start by naming the rank; say it once.
+    if (const std::string prefix = "rank " + std::to_string(rank) + ": "; what.starts_with(prefix))
+        what.erase(0, prefix.size());
+    auto f = make_finding(kind_of(original), "rank " + std::to_string(rank) + " failed: " + what,
+                          failure_calls(rank, original));
+    return std::make_exception_ptr(rank_failed(rank, std::move(original), std::move(f)));
 }
 
 }  // namespace baton::sim::detail

@@ -11,7 +11,7 @@
 
 #include <baton/detail/validate.hpp>
 
-#include "engine.hpp"
+#include "checker.hpp"
 
 namespace baton::sim::detail {
 
@@ -57,60 +57,8 @@ void poll_watch::acted(int rank) {
     longest = std::max(longest, s.failures);
 }
 
-void engine::poll_succeeded(int self) { polls_.succeeded(self); }
-
-bool engine::poll_may_miss(int self) { return opts_.schedule == schedule::systematic && !polls_.polled(self); }
-
-namespace {
-
-// The wait exploration chose for a poll: until what it polls for is there, or until nothing else
-// can happen (then the poll comes up empty, as it could have at once).
-class chosen_wait final : public blocker {
-public:
-    explicit chosen_wait(const blocker& poll) : poll_(poll) {}
-    bool ready() const override { return ended_ || poll_.ready(); }
-    std::string describe() const override { return poll_.describe(); }
-    rank_list waits_for() const override { return poll_.waits_for(); }
-    const comm_state* comm() const override { return poll_.comm(); }
-    bool ends_when_nothing_else_can_happen() const override { return true; }
-    void end() const override { ended_ = true; }
-
-private:
-    const blocker& poll_;
-    mutable bool ended_ = false;
-};
-
-}  // namespace
-
-bool engine::poll_wait_chosen(int self, const blocker& poll, const std::source_location& where) {
-    if (!poll_may_miss(self) || scheduler_.choose(2, [&] {
-            choice_site site{blocked_call(self, poll, where), "", {"nothing yet", "as if it had arrived just before"}};
-            site.question = fmt::format("whether rank {}'s {} at {} found what it polls for", self, poll.describe(),
-                                        site.call.location);
-            return site;
-        }) == 0)
-        return false;
-    const chosen_wait wait(poll);
-    wait_until(self, wait, where);
-    return true;
-}
-
-bool engine::end_chosen_waits() {
-    bool ended = false;
-    for (int r = 0; r < started_; ++r) {
-        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
-        if (slot.state != rank_state::blocked || !slot.waiting || !slot.waiting->ends_when_nothing_else_can_happen())
-            continue;
-        slot.waiting->end();
-        notify(r);
-        ended = true;
-    }
-    return ended;
-}
-
-void engine::poll_failed(int self, const blocker& poll, const std::source_location& where) {
-    scheduler_.polled_in_vain(self);
-    if (!polls_.failed(self, where)) return;
+std::vector<int> checker::polled_in_vain(int self, const blocker& poll, const std::source_location& where) {
+    if (!polls_.failed(self, where)) return {};
     rank_call call = blocked_call(self, poll, where);
     // The bound is the one false alarm left (polling.hpp): say how to raise it.
     call.call += fmt::format(" in a loop, in vain {} times in a row (a loop that gives up by itself after more "
@@ -118,18 +66,12 @@ void engine::poll_failed(int self, const blocker& poll, const std::source_locati
                              polls_.failures(self), polls_.limit());
     polls_.remember(self, std::move(call));
     std::vector<int> stuck;  // every rank that has not finished
-    for (int r = 0; r < started_; ++r) {
-        const auto state = ranks_[static_cast<std::size_t>(r)]->state;
-        if (state == rank_state::runnable && !polls_.in_vain(r)) return;  // it may still act
+    for (int r = 0; r < ranks_.started; ++r) {
+        const auto state = ranks_[r].state;
+        if (state == rank_state::runnable && !polls_.in_vain(r)) return {};  // it may still act
         if (state != rank_state::finished) stuck.push_back(r);
     }
-    // Nobody can change anything any more: as when no rank can run (engine::hand_off), a
-    // systematic run may go on, and withheld buffering may be granted; otherwise it is a deadlock.
-    if (go_on_at_quiescence()) {
-        polls_.progress();
-        return;
-    }
-    if (!settle_stuck(stuck)) fail_run(error_);
+    return stuck;
 }
 
 }  // namespace baton::sim::detail

@@ -1,7 +1,7 @@
 // Polling loops. A rank that calls iprobe or test until it succeeds never blocks, so a loop that
 // can never succeed would keep the run going forever instead of ending it with a deadlock report.
 // poll_watch counts, for each rank, the polls it made in vain in a row while nothing changed in
-// the simulation; the engine (polling.cpp) calls the ranks stuck once every rank that can still
+// the simulation; the checker (polling.cpp) calls the ranks stuck once every rank that can still
 // run has polled in vain as often as its bound allows (options::poll_limit, see below).
 #pragma once
 

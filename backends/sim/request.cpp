@@ -22,11 +22,6 @@ std::uint64_t checksum(const void* data, std::size_t bytes) {
     return hash;
 }
 
-std::string shown(int value, bool is_rank) {
-    if (value >= 0) return std::to_string(value);
-    return is_rank ? "any_source" : "any_tag";
-}
-
 // Waits until the request is done.
 class request_blocker final : public blocker {
 public:
@@ -36,7 +31,7 @@ public:
     void grant_buffering() const override { request_.complete_as_buffered(); }
     std::string describe() const override {
         if (request_.blocking) return request_.describe();  // a plain send or recv: the call itself
-        return "wait for " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
+        return "wait for " + describe_posted(request_.call());
     }
     rank_list waits_for() const override { return request_.waits_for(); }
     const comm_state* comm() const override { return &request_.comm(); }
@@ -52,7 +47,7 @@ public:
     explicit test_poll(const sim_request& r) : request_(r) {}
     bool ready() const override { return request_.done(); }
     std::string describe() const override {
-        return "test of " + request_.describe() + " posted at " + baton::detail::format_location(request_.posted_at());
+        return "test of " + describe_posted(request_.call());
     }
     rank_list waits_for() const override { return request_.waits_for(); }
     const comm_state* comm() const override { return &request_.comm(); }
@@ -75,7 +70,7 @@ public:
         bool first = true;
         for (const auto* r : requests_) {
             if (!r) continue;
-            text += (first ? "" : "; ") + r->describe() + " posted at " + baton::detail::format_location(r->posted_at());
+            text += (first ? "" : "; ") + describe_posted(r->call());
             first = false;
         }
         return text + "}";
@@ -115,31 +110,29 @@ private:
 
 }  // namespace
 
-sim_request::sim_request(engine& eng, comm_state& comm, int owner, kind k, std::string_view operation, int peer,
-                         int tag, const std::source_location& posted_at)
-    : eng_(eng), comm_(comm), owner_(owner), kind_(k), operation_(operation), peer_(peer), tag_(tag),
-      posted_at_(posted_at) {}
+sim_request::sim_request(engine& eng, comm_state& comm, int owner, call_record call)
+    : eng_(eng), comm_(comm), owner_(owner), call_(std::move(call)) {}
 
 sim_request::~sim_request() {
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
-    if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer_)].forget_sender(this);
+    if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer())].forget_sender(this);
     stop_watching();
     if (!consumed_ && !eng_.aborting())
-        eng_.add_finding(eng_.make_finding(
+        eng_.checks().add_finding(eng_.checks().make_finding(
             finding_kind::request_leak,
-            fmt::format("request leak: rank {}'s {} was never completed by wait or test", world_owner(), operation_),
+            fmt::format("request leak: rank {}'s {} was never completed by wait or test", world_owner(), call_.operation),
             {{world_owner(), describe() + (done_ ? " (done, never waited for)" : " (still pending)"),
-              baton::detail::format_location(posted_at_), {}}}));
+              baton::detail::format_location(call_.where), {}}}));
 }
 
-int sim_request::world_owner() const { return comm_.world_ranks[static_cast<std::size_t>(owner_)]; }
+int sim_request::world_owner() const { return call_.rank; }
 
 void sim_request::watch_send_buffer(const void* data, std::size_t bytes) {
     watched_ = data;
     watched_bytes_ = bytes;
     checksum_ = checksum(data, bytes);
     const auto begin = reinterpret_cast<std::uintptr_t>(data);
-    pending_index = eng_.buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
+    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
     watching_ = true;
     if (eng_.opts().strict_buffers) strict_slot_ = strict_buffers::protect(data, bytes, /*no_access=*/false);
 }
@@ -157,7 +150,7 @@ void sim_request::defer_delivery() {
     if (buffer.fingerprint) target_print_ = buffer.fingerprint(buffer.target);
     const auto begin = reinterpret_cast<std::uintptr_t>(buffer.data);
     const void* identity = buffer.target ? buffer.target : buffer.resizable() ? buffer.container : nullptr;
-    pending_index = eng_.buffers().add(world_owner(), {begin, begin + watched_bytes_, identity, true, this});
+    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + watched_bytes_, identity, true, this});
     watching_ = true;
     if (eng_.opts().strict_buffers && watched_bytes_ > 0)
         strict_slot_ = strict_buffers::protect(buffer.data, watched_bytes_, /*no_access=*/true);
@@ -166,7 +159,7 @@ void sim_request::defer_delivery() {
 strict_buffers::access sim_request::stop_watching() {
     if (!watching_) return {};
     watching_ = false;
-    eng_.buffers().remove(world_owner(), pending_index);
+    eng_.checks().buffers().remove(world_owner(), pending_index);
     if (strict_slot_ < 0) return {};
     const int slot = std::exchange(strict_slot_, -1);
     return strict_buffers::release(slot);
@@ -175,10 +168,10 @@ strict_buffers::access sim_request::stop_watching() {
 std::optional<std::string> sim_request::change_seen(const backend::location& where) {
     // Protection off first: the checks below read the buffer.
     const strict_buffers::access strict = stop_watching();
-    const bool send = kind_ == kind::send;
+    const bool send = is_send();
     auto said = [&](std::string_view verb, const std::string& detail) {
         return fmt::format("rank {} {} the buffer of its {} before completing it at {}{}", world_owner(), verb,
-                           operation_, baton::detail::format_location(where), detail);
+                           call_.operation, baton::detail::format_location(where), detail);
     };
     if (strict.seen) {
         const bool read = !send && strict.what == strict_buffers::access::read;
@@ -186,7 +179,7 @@ std::optional<std::string> sim_request::change_seen(const backend::location& whe
         return said(read ? "read" : send ? "changed" : "touched",
                     fmt::format(": --strict-buffers caught the first {}{} at {}",
                                 read ? "read" : strict.what == strict_buffers::access::write ? "write" : "access", by,
-                                strict_buffers::where(strict, posted_at_.file_name())));
+                                strict_buffers::where(strict, call_.where.file_name())));
     }
     if (buffer.shape && buffer.shape(buffer.container) != shape_)
         return said("wrote into", " (its container changed size, capacity or memory: push_back, assign, resize or "
@@ -203,13 +196,13 @@ void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
 }
 
 void sim_request::complete_as_buffered() {
-    if (done_ || kind_ != kind::send) return;
-    auto& box = comm_.mailboxes[static_cast<std::size_t>(peer_)];
+    if (done_ || !is_send()) return;
+    auto& box = comm_.mailboxes[static_cast<std::size_t>(peer())];
     std::size_t count = 0;
     for (const message* m : box.all_messages())
         if (m->sync_sender == this) count = m->count;
     box.forget_sender(this);  // whoever receives the message now has nobody to tell
-    complete({peer_, tag_, count});
+    complete({peer(), tag(), count});
 }
 
 void sim_request::complete(const status& result, std::exception_ptr failure) {
@@ -218,14 +211,12 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     unmatched_sync_send = false;
     result_ = result;
     failure_ = std::move(failure);
-    if (kind_ == kind::receive) {
+    if (!is_send()) {
         // The match, as the receiver sees it: which sender, which tag, how much.
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
-        const std::size_t bytes = result.count * buffer.type.size;
-        if (!failure_) eng_.remember(world_owner(), operation_, result.source, result.tag, bytes, comm_, posted_at_);
-        if (eng_.recording())
-            eng_.record({0, world_owner(), std::string(operation_), source, result.tag, bytes, comm_.name,
-                         baton::detail::format_location(posted_at_), message_id});
+        call_.matched = {result.source, source, result.tag};
+        call_.bytes = result.count * buffer.type.size;
+        eng_.checks().log(call_, failure_ != nullptr);
     }
     eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
 }
@@ -233,12 +224,12 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
     if (watching_) {
-        const bool send = kind_ == kind::send;
+        const bool send = is_send();
         if (auto summary = change_seen(where); summary && !reported_)
-            eng_.add_finding(eng_.make_finding(send ? finding_kind::send_buffer_modified
+            eng_.checks().add_finding(eng_.checks().make_finding(send ? finding_kind::send_buffer_modified
                                                     : finding_kind::receive_buffer_modified,
                                                std::move(*summary),
-                                               {{world_owner(), describe(), baton::detail::format_location(posted_at_), {}}}));
+                                               {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
     }
     watched_ = nullptr;
     if (failure_) std::rethrow_exception(failure_);
@@ -250,19 +241,9 @@ status sim_request::take_result(const backend::location& where) {
     return result_;
 }
 
-std::string sim_request::describe() const {
-    const bool receives = kind_ == kind::receive;
-    return fmt::format("{}({}={}, tag={}, comm={})", operation_, receives ? "source" : "dest", comm_.peer(peer_),
-                       shown(tag_, false), comm_.name);
-}
-
 rank_list sim_request::waits_for() const {
     if (done_) return {};
-    if (peer_ >= 0) return {comm_.world_ranks[static_cast<std::size_t>(peer_)]};
-    rank_list others;
-    for (int r = 0; r < comm_.size(); ++r)
-        if (r != owner_) others.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
-    return others;
+    return awaited(call_, comm_);
 }
 
 status sim_request::wait(backend::location where) {
@@ -274,7 +255,7 @@ status sim_request::wait(backend::location where) {
 }
 
 std::optional<status> sim_request::test(backend::location where) {
-    eng_.schedule_point(world_owner(), engine::call_kind::polls);
+    eng_.schedule_point(world_owner(), engine::call_effect::polls);
     // An exploration also tries "done" when not done yet, and "not yet" when done (see
     // engine::poll_wait_chosen and poll_may_miss).
     const test_poll poll(*this);
@@ -317,8 +298,7 @@ std::size_t sim_request::wait_any(std::span<backend::request_impl* const> reques
         choice_site site{{self, until_any.describe(), location, {}, {}, comm_.in_comm(self)},
                          fmt::format("which request {}'s wait_any at {} completed", comm_.member(owner_), location), {}};
         for (const std::size_t i : done)
-            site.alternatives.push_back(fmt::format("{} posted at {}", pending[i]->describe(),
-                                                    baton::detail::format_location(pending[i]->posted_at())));
+            site.alternatives.push_back(describe_posted(pending[i]->call()));
         return site;
     })];
     result = pending[index]->take_result(where);

@@ -12,6 +12,7 @@
 
 #include <baton/backend.hpp>
 
+#include "call_record.hpp"
 #include "engine.hpp"
 #include "strict_buffers.hpp"
 
@@ -21,10 +22,9 @@ struct comm_state;
 
 class sim_request final : public backend::request_impl {
 public:
-    enum class kind { send, receive };
-
-    sim_request(engine& eng, comm_state& comm, int owner, kind k, std::string_view operation, int peer,
-                int tag, const std::source_location& posted_at);
+    // `call` is the isend or irecv (or the blocking send or recv) that makes it, of `comm`'s rank
+    // `owner`.
+    sim_request(engine& eng, comm_state& comm, int owner, call_record call);
     // A pending receive is taken off its mailbox; a request never completed is a finding.
     ~sim_request() override;
 
@@ -39,10 +39,13 @@ public:
     // message stays in the receiver's mailbox. Nothing for a receive or a send already done.
     void complete_as_buffered();
     bool done() const { return done_; }
-    bool is_send() const { return kind_ == kind::send; }
+    bool is_send() const { return call_.kind == call_kind::send; }
 
+    // The call that made it; a receive's is matched when its message comes.
+    call_record& call() { return call_; }
+    const call_record& call() const { return call_; }
     // "irecv(source=1, tag=0, comm=world)"
-    std::string describe() const;
+    std::string describe() const { return detail::describe(call_); }
     // World ranks this operation waits for.
     rank_list waits_for() const;
 
@@ -53,7 +56,7 @@ public:
     // a std::vector's or std::string's size, capacity or memory (even an empty one's), or of the
     // object a serialized irecv will be deserialized into.
     void defer_delivery();
-    // A use of its buffer by another operation was reported already (engine::check_buffer_use).
+    // A use of its buffer by another operation was reported already (checker::check_buffer_use).
     void mark_reported() { reported_ = true; }
     bool deferred() const { return deferred_; }
     void keep_until_completion(const void* data, std::size_t bytes);
@@ -62,14 +65,13 @@ public:
     bool posted = false;          // a receive sitting in its mailbox's posted list
     bool unmatched_sync_send = false;  // a synchronous send whose message is still in a mailbox
     bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
-    std::uint64_t message_id = 0;      // the message a receive matched, for the event log
     std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
 
     int owner() const { return owner_; }  // rank in the communicator
-    int peer() const { return peer_; }
-    int tag() const { return tag_; }
+    int peer() const { return call_.asked.rank; }
+    int tag() const { return call_.asked.tag; }
     comm_state& comm() const { return comm_; }
-    const std::source_location& posted_at() const { return posted_at_; }
+    const std::source_location& posted_at() const { return call_.where; }
 
 private:
     // What wait/test return: the status, or the operation's error. Runs the completion checks.
@@ -80,11 +82,7 @@ private:
     comm_state& comm_;
     comm_handle keep_{comm_};  // a request may outlive its communicator, as in MPI
     int owner_;
-    kind kind_;
-    std::string_view operation_;  // a literal: "isend", "recv", ...
-    int peer_;
-    int tag_;
-    std::source_location posted_at_;
+    call_record call_;
     bool done_ = false;
     bool consumed_ = false;  // returned by wait, test or wait_any
     status result_;

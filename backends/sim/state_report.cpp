@@ -5,7 +5,7 @@
 
 #include <baton/detail/validate.hpp>
 
-#include "engine.hpp"
+#include "checker.hpp"
 
 namespace baton::sim::detail {
 
@@ -16,13 +16,12 @@ constexpr std::size_t ranks_shown = 32;
 
 }  // namespace
 
-std::string engine::state_report(const std::string& headline) const {
-    const int running = watch_.running_rank();
+std::string checker::state_report(const std::string& headline, int running) const {
     std::vector<rank_call> calls;
     std::vector<int> finished;
     std::size_t blocked = 0, ready = 0, left_out = 0;
-    for (int r = 0; r < started_; ++r) {
-        const auto& slot = *ranks_[static_cast<std::size_t>(r)];
+    for (int r = 0; r < ranks_.started; ++r) {
+        const auto& slot = ranks_[r];
         if (slot.state == rank_state::finished) {
             finished.push_back(r);
             continue;
@@ -45,8 +44,8 @@ std::string engine::state_report(const std::string& headline) const {
         calls.push_back(std::move(call));
     }
     std::string summary = fmt::format("{}\n  at step {}: {} ranks blocked, {} running or ready, {} finished", headline,
-                                      scheduler_.steps(), blocked, ready, finished.size());
-    if (started_ < opts_.ranks) summary += fmt::format(", {} not started yet", opts_.ranks - started_);
+                                      sched_.steps(), blocked, ready, finished.size());
+    if (ranks_.started < opts_.ranks) summary += fmt::format(", {} not started yet", opts_.ranks - ranks_.started);
     if (left_out > 0) summary += fmt::format(" ({} ranks not shown)", left_out);
     finding f = make_finding(finding_kind::deadlock, std::move(summary), std::move(calls));
     if (finished.size() <= ranks_shown) f.finished = std::move(finished);

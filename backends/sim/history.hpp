@@ -1,0 +1,67 @@
+// Each rank's last few calls, for the reports that show what a rank did before it got stuck or
+// failed. Every call of every rank is kept, so keeping one must cost little: a small ring per
+// rank, overwritten in place, without allocation.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "call_record.hpp"
+#include "comm_state.hpp"
+#include "process_exit.hpp"
+
+namespace baton::sim::detail {
+
+class call_history {
+public:
+    static constexpr std::size_t kept = 3;
+
+    // Room for `ranks` ranks, made once (last_note() pointers are kept).
+    void make_room(int ranks) { ranks_.resize(static_cast<std::size_t>(ranks)); }
+
+    // `call` was made (or, a receive, matched) at scheduler step `step`.
+    void add(std::uint64_t step, const call_record& call) {
+        auto& rank = ranks_[static_cast<std::size_t>(call.rank)];
+        if (++rank.newest == kept) rank.newest = 0;  // no division: every call comes here
+        ++rank.calls;
+        auto& entry = rank.ring[rank.newest];
+        entry.step = step;
+        entry.call = call;
+        entry.call.comm = nullptr;  // the history outlives the call and maybe its communicator
+        entry.call.collective = nullptr;
+        entry.comm = call.comm->label;
+        rank.last = {call.operation, call.where.file_name(), static_cast<unsigned>(call.where.line())};
+    }
+
+    // `rank`'s newest call, or null before its first.
+    const call_record* newest(int rank) const {
+        const auto& r = ranks_[static_cast<std::size_t>(rank)];
+        return r.calls == 0 ? nullptr : &r.ring[r.newest].call;
+    }
+    // The same, as plain data a signal handler can read (process_exit.hpp).
+    const last_call_note* last_note(int rank) const { return &ranks_[static_cast<std::size_t>(rank)].last; }
+    // `rank`'s calls as report lines, newest first. `blocked_in` is the call it is blocked in, if
+    // any: a send or collective is kept when it starts, so the newest may be that very call, which
+    // the report shows already.
+    std::vector<std::string> lines(int rank, const std::source_location* blocked_in) const;
+
+private:
+    struct entry {
+        std::uint64_t step = 0;
+        call_record call;  // without its communicator
+        shared_name comm;  // but with its name
+    };
+    struct rank_calls {
+        std::array<entry, kept> ring;
+        std::size_t newest = kept - 1;  // where call number `calls` is in `ring`
+        std::uint64_t calls = 0;
+        last_call_note last;
+    };
+    std::vector<rank_calls> ranks_;  // by world rank
+};
+
+}  // namespace baton::sim::detail

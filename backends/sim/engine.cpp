@@ -152,7 +152,7 @@ void engine::hand_off(int self) {
         if (scheduler_.empty() && !aborting_ && processes_) {
             std::string how;
             if (const int dead = processes_->ended_early(how, /*look_anyway=*/true); dead >= 0) {
-                if (!error_) error_ = failure_of(dead, std::make_exception_ptr(rank_process_ended(how)));
+                if (!error_) error_ = checker_.failure_of(dead, std::make_exception_ptr(rank_process_ended(how)));
                 begin_abort();
             }
         }
@@ -220,7 +220,7 @@ void engine::notify(int rank) {
     scheduler_.add(rank);
 }
 
-void engine::fail_rank(int rank, std::exception_ptr error) { fail_run(failure_of(rank, std::move(error))); }
+void engine::fail_rank(int rank, std::exception_ptr error) { fail_run(checker_.failure_of(rank, std::move(error))); }
 
 void engine::fail_run(std::exception_ptr error) {
     if (!error_) error_ = std::move(error);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -433,6 +434,13 @@ void run_process_rank(int rank, int socket, const std::function<void(communicato
     ::signal(SIGCHLD, SIG_DFL);
     // A crash, an abort or exit() here is the engine's to report, from how this process ended.
     mark_process_rank(rank);
+    // exit() in the rank ends this process as soon as the program's own later handlers have run:
+    // the ones from before the fork (static destructors, a leak checker's) are the engine's
+    // process's to run, and here would only see a copy of its state.
+    ::on_exit([](int status, void*) {
+        flush_output();
+        ::_exit(status);
+    }, nullptr);
     link to_engine(socket);
     {
         wire::reader start = to_engine.receive();

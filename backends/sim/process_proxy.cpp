@@ -9,6 +9,7 @@
 #include "engine.hpp"
 #include "process_errors.hpp"
 #include "process_ranks.hpp"
+#include "process_reductions.hpp"
 #include "process_wire.hpp"
 
 namespace baton::sim::detail {
@@ -358,8 +359,10 @@ private:
             op.name = in.get_literal();
             op.commutative = in.get<std::uint8_t>() != 0;
             op.identity = reinterpret_cast<const void*>(static_cast<std::uintptr_t>(in.get<std::uint64_t>()));
-            op.apply = &apply_remotely;
-            op.context = &remote;
+            if (op.id == builtin_op::user || !use_local_reduction(give.type.kind, op)) {
+                op.apply = &apply_remotely;
+                op.context = &remote;
+            }
         }
         switch (v) {
             case verb::scatter: comm.scatter(give, side.buffer, root, where); break;

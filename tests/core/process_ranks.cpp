@@ -14,6 +14,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -86,6 +87,24 @@ TEST_CASE("what process ranks return comes back", "[process]") {
         return std::pair<std::array<int, 2>, baton::status>{{world.rank(), 7}, {}};
     });
     CHECK(pairs.values[2].first == std::array<int, 2>{2, 7});
+    CHECK_FALSE(has_children());
+}
+
+TEST_CASE("reductions on process ranks give the same bits as on threads", "[process]") {
+    // A user operation lives in the ranks' processes and is applied there; a builtin one on
+    // numbers is applied by the engine itself. Neither commutative nor associative here, so the
+    // order of the fold shows.
+    auto reduce = [](communicator& world) {
+        const int mine = world.rank() + 1;
+        const int folded = world.allreduce(mine, [](int a, int b) { return a * 10 + b; });
+        const double sum = world.allreduce(1.0 / (world.rank() + 3), baton::op::sum);
+        const auto scanned = world.scan(static_cast<std::int64_t>(mine) << 40, baton::op::max);
+        return std::tuple<int, double, std::int64_t>{folded, sum, scanned};
+    };
+    const auto processes = baton::sim::run(on(baton::sim::rank_context::process, 5), reduce);
+    const auto threads = baton::sim::run(on(baton::sim::rank_context::thread, 5), reduce);
+    CHECK(processes.values == threads.values);
+    CHECK(std::get<0>(processes.values[0]) == 105);  // 1 op (2 op (3 op (4 op 5))), as MPI folds in rank order
     CHECK_FALSE(has_children());
 }
 

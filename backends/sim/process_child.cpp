@@ -432,6 +432,9 @@ void run_process_rank(int rank, int socket, const std::function<void(communicato
     ::signal(SIGINT, SIG_IGN);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGCHLD, SIG_DFL);
+    // A fault or an abort ends this process with its signal, for the engine to report: the
+    // handlers of the program's main (a test framework's, baton's own) are the engine's process's.
+    for (const int fatal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(fatal, SIG_DFL);
     // A crash, an abort or exit() here is the engine's to report, from how this process ended.
     mark_process_rank(rank);
     // exit() in the rank ends this process as soon as the program's own later handlers have run:

@@ -45,27 +45,24 @@ struct child {
     int wait_status = 0;
 };
 
-// Reads all of `bytes`, or writes them, going on after a signal (SIGCHLD) interrupts: false if
-// the socket ended.
-bool read_all(socket_type& socket, asio::mutable_buffer bytes) {
+// Moves all of `bytes` with `some` (a socket's read_some or write_some), going on after a signal
+// (SIGCHLD) interrupts: false if the socket ended.
+template <class Buffer, class Transfer>
+bool transfer_all(Buffer bytes, Transfer some) {
     while (bytes.size() > 0) {
         boost::system::error_code error;
-        const std::size_t done = socket.read_some(bytes, error);
+        const std::size_t done = some(bytes, error);
         if (error == asio::error::interrupted) continue;
         if (error) return false;
         bytes += done;
     }
     return true;
 }
+bool read_all(socket_type& socket, asio::mutable_buffer bytes) {
+    return transfer_all(bytes, [&socket](const auto& part, auto& error) { return socket.read_some(part, error); });
+}
 bool write_all(socket_type& socket, asio::const_buffer bytes) {
-    while (bytes.size() > 0) {
-        boost::system::error_code error;
-        const std::size_t done = socket.write_some(bytes, error);
-        if (error == asio::error::interrupted) continue;
-        if (error) return false;
-        bytes += done;
-    }
-    return true;
+    return transfer_all(bytes, [&socket](const auto& part, auto& error) { return socket.write_some(part, error); });
 }
 
 }  // namespace

@@ -347,13 +347,17 @@ private:
                     wire::writer& out) {
         const bool rooted = v == verb::scatter || v == verb::gather || v == verb::reduce;
         const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
-        const auto give = read_send(in);
+        auto give = read_send(in);
         receive_side side;
         side.read(in);
         const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan;
         reduce_op op;
         remote_operation remote{this, give.type.size};
+        std::vector<std::byte> aligned;  // a reduction reads the elements as what they are
         if (reduces) {
+            const auto* begin = static_cast<const std::byte*>(give.data);
+            aligned.assign(begin, begin + give.count * give.type.size);
+            give.data = aligned.data();
             op.id = in.get<builtin_op>();
             if (op.id > builtin_op::maxloc) throw wire::malformed_frame("an unknown reduction");
             op.name = in.get_literal();

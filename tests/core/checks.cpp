@@ -67,8 +67,8 @@ TEST_CASE("a polling loop behind a withheld send is a potential deadlock", "[che
         } else {
             while (!world.iprobe(1, 6)) {
             }
-            CHECK(world.recv<int>(1, 6) == 6);
-            CHECK(world.recv<int>(1, 5) == 5);
+            REQUIRE(world.recv<int>(1, 6) == 6);
+            REQUIRE(world.recv<int>(1, 5) == 5);
         }
     };
     CHECK(findings_of({.ranks = 2}, program).empty());
@@ -91,8 +91,8 @@ TEST_CASE("ranks polling for each other behind a withheld isend are a potential 
         } else {
             while (!world.iprobe(0, 6)) {
             }
-            CHECK(world.recv<int>(0, 6) == 6);
-            CHECK(world.recv<int>(0, 5) == 5);
+            REQUIRE(world.recv<int>(0, 6) == 6);
+            REQUIRE(world.recv<int>(0, 5) == 5);
         }
     };
     CHECK(findings_of({.ranks = 2}, program).empty());
@@ -225,7 +225,8 @@ TEST_CASE("a message nobody received is reported at the end of the run", "[check
     CHECK_THAT(found[0].calls[0].location, contains("checks.cpp:"));
 }
 
-TEST_CASE("an isend's data changed before its wait", "[checks][buffers]") {
+// Tests tagged [changes-pending-buffers] do not run on process ranks yet (tests/core/meson.build).
+TEST_CASE("an isend's data changed before its wait", "[checks][buffers][changes-pending-buffers]") {
     const auto found = findings_of({.ranks = 2}, [](communicator& world) {
         if (world.rank() == 0) {
             std::vector<int> data{1, 2, 3};
@@ -240,37 +241,36 @@ TEST_CASE("an isend's data changed before its wait", "[checks][buffers]") {
     CHECK_THAT(found[0].summary, contains("rank 0 changed the buffer of its isend"));
 }
 
-TEST_CASE("an irecv's buffer is poison until the wait, and writing it early is caught", "[checks][buffers]") {
-    SECTION("a read before the wait sees poison, not the message") {
-        const auto result = baton::sim::run({.ranks = 2}, [](communicator& world) {
-            if (world.rank() == 1) {
-                world.send(7, 0, 0);
-                world.barrier();
-                return std::array<int, 2>{};
-            }
-            int value = 0;
-            baton::request receiving = world.irecv(value, 1, 0);
-            world.barrier();  // the message has certainly arrived
-            const int early = value;
-            receiving.wait();
-            return std::array<int, 2>{early, value};
-        });
-        CHECK(result.values[0][0] == static_cast<int>(0xA5A5A5A5u));
-        CHECK(result.values[0][1] == 7);
-    }
-    SECTION("a write before the wait") {
-        const auto found = findings_of({.ranks = 2}, [](communicator& world) {
-            if (world.rank() == 1) {
-                world.send(std::array<int, 3>{1, 2, 3}, 0, 0);
-                return;
-            }
-            std::array<int, 3> buffer{};
-            baton::request receiving = world.irecv(buffer, 1, 0);
-            buffer[2] = 0;
-            receiving.wait();
-        });
-        REQUIRE(kinds(found) == std::vector{finding_kind::receive_buffer_modified});
-    }
+TEST_CASE("an irecv's buffer is poison until the wait", "[checks][buffers]") {
+    const auto result = baton::sim::run({.ranks = 2}, [](communicator& world) {
+        if (world.rank() == 1) {
+            world.send(7, 0, 0);
+            world.barrier();
+            return std::array<int, 2>{};
+        }
+        int value = 0;
+        baton::request receiving = world.irecv(value, 1, 0);
+        world.barrier();  // the message has certainly arrived
+        const int early = value;
+        receiving.wait();
+        return std::array<int, 2>{early, value};
+    });
+    CHECK(result.values[0][0] == static_cast<int>(0xA5A5A5A5u));
+    CHECK(result.values[0][1] == 7);
+}
+
+TEST_CASE("writing an irecv's buffer before its wait is caught", "[checks][buffers][changes-pending-buffers]") {
+    const auto found = findings_of({.ranks = 2}, [](communicator& world) {
+        if (world.rank() == 1) {
+            world.send(std::array<int, 3>{1, 2, 3}, 0, 0);
+            return;
+        }
+        std::array<int, 3> buffer{};
+        baton::request receiving = world.irecv(buffer, 1, 0);
+        buffer[2] = 0;
+        receiving.wait();
+    });
+    REQUIRE(kinds(found) == std::vector{finding_kind::receive_buffer_modified});
 }
 
 TEST_CASE("correct non-blocking programs are not flagged", "[checks]") {

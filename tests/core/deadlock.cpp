@@ -19,16 +19,17 @@ baton::deadlock_error run_expecting_deadlock(const baton::sim::options& opts,
     throw;  // unreachable
 }
 
+// The line of a call in a rank body is taken before the run, as line_here() plus its distance
+// below: a rank that wrote it into a variable of the test would write its own copy on process ranks.
 int line_here(std::source_location where = std::source_location::current()) { return static_cast<int>(where.line()); }
 
 }  // namespace
 
 TEST_CASE("two ranks receiving from each other deadlock, and the report says so", "[deadlock]") {
     const auto seed = GENERATE(1u, 2u, 3u);
-    int recv_line = 0;
-    const auto e = run_expecting_deadlock({.ranks = 2, .seed = seed}, [&](communicator& world) {
+    const int recv_line = line_here() + 3;  // the recv below
+    const auto e = run_expecting_deadlock({.ranks = 2, .seed = seed}, [](communicator& world) {
         const int other = 1 - world.rank();
-        recv_line = line_here() + 1;
         const int got = world.recv<int>(other, 0);
         world.send(got, other, 0);
     });
@@ -123,10 +124,9 @@ TEST_CASE("waiting on requests that can never complete is a deadlock naming the 
 
 TEST_CASE("a receive for a tag nobody sends is a deadlock, even when the send was synchronous", "[deadlock][buffering]") {
     const auto seed = GENERATE(1u, 2u, 3u);
-    int send_line = 0;
+    const int send_line = line_here() + 3;  // the send below
     const auto e = run_expecting_deadlock(
-        {.ranks = 2, .seed = seed, .sends = baton::sim::send_mode::synchronous}, [&](communicator& world) {
-            send_line = line_here() + 1;
+        {.ranks = 2, .seed = seed, .sends = baton::sim::send_mode::synchronous}, [](communicator& world) {
             if (world.rank() == 0) world.send(42, 1, /*tag=*/1);
             else world.recv<int>(0, /*tag=*/2);
         });
@@ -209,9 +209,8 @@ constexpr int poll_bound = 10'000;  // poll_watch::bound in backends/sim/polling
 TEST_CASE("an iprobe loop for a message nobody sends is a deadlock naming the loop", "[deadlock][polling]") {
     const auto schedule = GENERATE(baton::sim::schedule::random, baton::sim::schedule::round_robin,
                                    baton::sim::schedule::pct, baton::sim::schedule::systematic);
-    int poll_line = 0;
-    const auto e = run_expecting_deadlock({.ranks = 2, .schedule = schedule}, [&](communicator& world) {
-        poll_line = line_here() + 2;
+    const int poll_line = line_here() + 3;  // the iprobe loop below
+    const auto e = run_expecting_deadlock({.ranks = 2, .schedule = schedule}, [](communicator& world) {
         if (world.rank() == 0)
             while (!world.iprobe(1, 0)) {
             }
@@ -226,13 +225,11 @@ TEST_CASE("an iprobe loop for a message nobody sends is a deadlock naming the lo
 }
 
 TEST_CASE("a test loop on a receive nobody matches is a deadlock naming the loop", "[deadlock][polling]") {
-    int post_line = 0, poll_line = 0;
-    const auto e = run_expecting_deadlock({.ranks = 3}, [&](communicator& world) {
+    const int post_line = line_here() + 4, poll_line = post_line + 1;  // the irecv and the test loop below
+    const auto e = run_expecting_deadlock({.ranks = 3}, [](communicator& world) {
         if (world.rank() != 0) return;
         int value = 0;
-        post_line = line_here() + 1;
         baton::request r = world.irecv(value, 2, 0);
-        poll_line = line_here() + 1;
         while (!r.test()) {
         }
     });

@@ -1,6 +1,10 @@
 // Exploration: every distinct way wildcard receives can match, exact replay, shrinking, and the
 // guard against nondeterminism the scheduler does not control.
+#include <optional>
 #include <set>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include "catch2_compat.hpp"
 
@@ -23,6 +27,25 @@ std::vector<int> arrival_order(communicator& world) {
 
 std::size_t factorial(std::size_t n) { return n <= 1 ? 1 : n * factorial(n - 1); }
 
+// explore() for a rank function that returns a value: after each execution, `each` gets what every
+// rank returned. The test sees the executions through their results only, as on process ranks,
+// where what a rank writes stays in its own process. (As sim::explore_results gets them.)
+template <class F, class Each>
+baton::sim::exploration explore_each(const baton::sim::options& opts, F fn, Each each) {
+    using R = std::invoke_result_t<F&, communicator&>;
+    std::vector<std::optional<R>> values(static_cast<std::size_t>(opts.ranks));
+    const baton::sim::detail::results_taken_into<R> returned(values);  // from process ranks
+    auto body = [&](communicator& world) {
+        auto& slot = values[static_cast<std::size_t>(world.rank())];
+        slot.emplace(fn(world));
+        baton::sim::detail::hand_back_if_process_rank(*slot);
+    };
+    return baton::sim::explore(opts, body, 100000, [&]() -> std::optional<std::string> {
+        each(values);
+        return std::nullopt;
+    });
+}
+
 }  // namespace
 
 TEST_CASE("a program without wildcards has exactly one execution", "[explore]") {
@@ -44,10 +67,8 @@ TEST_CASE("a program without wildcards has exactly one execution", "[explore]") 
 TEST_CASE("k senders to a loop of k wildcard receives explore exactly k! executions", "[explore]") {
     const int senders = GENERATE(1, 2, 3, 4, 5);
     std::set<std::vector<int>> orders;
-    const auto result = baton::sim::explore({.ranks = senders + 1}, [&](communicator& world) {
-        const auto order = arrival_order(world);
-        if (world.rank() == 0) orders.insert(order);
-    });
+    const auto result = explore_each({.ranks = senders + 1}, arrival_order,
+                                     [&](const auto& values) { orders.insert(*values[0]); });
     CHECK(result.complete);
     CHECK_FALSE(result.failure);
     CHECK(result.executions == factorial(static_cast<std::size_t>(senders)));
@@ -116,23 +137,22 @@ TEST_CASE("a failing schedule is shrunk to the fewest forced choices", "[explore
 }
 
 TEST_CASE("a replay that another source of nondeterminism changes is refused", "[explore]") {
-    static int runs = 0;  // shared by every run: a stand-in for the clock or rand()
-    runs = 0;
-    auto program = [](communicator& world) {
+    int missing = 0;  // changed by the test between runs: a stand-in for the clock or rand()
+    auto program = [&missing](communicator& world) {
         // The number of senders changes from run to run: the scheduler cannot control that.
-        const int senders = world.size() - 1 - (runs % 2);
+        const int senders = world.size() - 1 - missing;
         if (world.rank() == 0) {
             for (int i = 0; i < senders; ++i) world.recv<int>(baton::any_source, 0);
-            ++runs;
         } else if (world.rank() <= senders) {
             world.send(1, 0, 0);
         }
     };
     const baton::sim::options replay{.ranks = 4, .schedule = baton::sim::schedule::systematic,
                                      .plan = *baton::sim::parse_token("v1.2/3")};
-    CHECK_NOTHROW(baton::sim::run_ranks(replay, program));  // runs == 0: three senders, as recorded
+    CHECK_NOTHROW(baton::sim::run_ranks(replay, program));  // three senders, as recorded
+    missing = 1;
     try {
-        baton::sim::run_ranks(replay, program);  // runs == 1: two senders
+        baton::sim::run_ranks(replay, program);  // two senders
         FAIL("the divergence was not noticed");
     } catch (const baton::check_failed& e) {
         REQUIRE(e.findings().size() == 1);
@@ -187,17 +207,16 @@ TEST_CASE("exploration branches on whether iprobe sees a message that was sent",
     // Rank 0 looks once whether rank 1's message is there, then receives it anyway. On MPI the
     // message may or may not have arrived by then: two executions, with different results.
     std::set<bool> seen;
-    auto body = [&](communicator& world) {
+    auto body = [](communicator& world) {
         if (world.rank() == 1) {
             world.send(7, 0, 0);
             return false;
         }
         const bool early = world.iprobe(1, 0).has_value();
-        CHECK(world.recv<int>(1, 0) == 7);
-        seen.insert(early);
+        REQUIRE(world.recv<int>(1, 0) == 7);
         return early;
     };
-    const auto all = baton::sim::explore({.ranks = 2}, [&](communicator& world) { body(world); });
+    const auto all = explore_each({.ranks = 2}, body, [&](const auto& values) { seen.insert(*values[0]); });
     CHECK(all.complete);
     CHECK_FALSE(all.failure);
     CHECK(all.executions == 2);
@@ -210,20 +229,21 @@ TEST_CASE("exploration branches on whether iprobe sees a message that was sent",
 
 TEST_CASE("exploration branches on whether test sees a receive complete", "[explore][poll]") {
     std::set<bool> seen;
-    const auto all = baton::sim::explore({.ranks = 2}, [&](communicator& world) {
+    auto body = [](communicator& world) {
         if (world.rank() == 1) {
             world.send(7, 0, 0);
             world.barrier();
-            return;
+            return false;
         }
         int value = 0;
         auto pending = world.irecv(value, 1, 0);
         world.barrier();  // rank 1 has sent by now
         const bool early = pending.test().has_value();
         if (!early) pending.wait();
-        CHECK(value == 7);
-        seen.insert(early);
-    });
+        REQUIRE(value == 7);
+        return early;
+    };
+    const auto all = explore_each({.ranks = 2}, body, [&](const auto& values) { seen.insert(*values[0]); });
     CHECK(all.complete);
     CHECK_FALSE(all.failure);
     CHECK(all.executions == 3);  // and once more with the other irecv poison (engine::irecv_poison)
@@ -263,7 +283,7 @@ TEST_CASE("a poll that chose to wait does not make a polling loop look stuck", "
         }
         while (!world.iprobe(0, 0)) {
         }
-        CHECK(world.recv<int>(0, 0) == 5);
+        REQUIRE(world.recv<int>(0, 0) == 5);
     });
     CHECK(result.complete);
     CHECK_FALSE(result.failure);
@@ -283,7 +303,7 @@ TEST_CASE("a message a poll has seen stays seen", "[explore][poll]") {
         if (world.iprobe(1, 0)) {
             for (int i = 0; i < 5; ++i) REQUIRE(world.iprobe(1, 0));
         }
-        CHECK(world.recv<int>(1, 0) == 5);
+        REQUIRE(world.recv<int>(1, 0) == 5);
     });
     CHECK(result.complete);
     CHECK_FALSE(result.failure);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "catch2_compat.hpp"
+#include "process_results.hpp"
 
 #include <baton/baton.hpp>
 
@@ -59,15 +60,17 @@ outcome run(std::vector<std::string> args) {
 
     std::ostringstream captured;
     std::streambuf* const original = std::cerr.rdbuf(captured.rdbuf());
-    std::atomic<int> ranks{0};
+    // baton::run gives back only a status, so rank 0 says how many ranks ran in memory that
+    // process ranks share with this process too.
+    const auto ranks = baton_test::shared_by_ranks<std::atomic<int>>();
     outcome out;
-    out.status = baton::run(argc, argv, [&](baton::communicator& world) {
-        if (world.rank() == 0) ranks = world.size();
+    out.status = baton::run(argc, argv, [ranks](baton::communicator& world) {
+        if (world.rank() == 0) *ranks = world.size();
         world.barrier();  // something for --timeline to show
     });
     std::cerr.rdbuf(original);
 
-    out.ranks = ranks;
+    out.ranks = *ranks;
     for (int i = 1; i < argc; ++i) out.program_args.emplace_back(argv[i]);
     std::istringstream lines(captured.str());
     for (std::string line; std::getline(lines, line);) out.errors.push_back(line);
@@ -158,6 +161,12 @@ TEST_CASE("--poll-limit is a number like the others, from the command line or BA
     }
     for (const auto& args : {std::vector<std::string>{"--poll-limit", "0"}, std::vector<std::string>{"--strict-buffers"}}) {
         const auto out = run(args);
+        if (args[0] == "--strict-buffers" && baton::sim::default_rank_context() == baton::sim::rank_context::process) {
+            // It protects pages of this process, where a process rank's buffers are not.
+            check_rejected(out, "baton: --strict-buffers protects pages of the engine's process, and a process rank's "
+                                "buffers are in a process of its own: use it with --context thread or fiber");
+            continue;
+        }
         CHECK(out.status == 0);
         CHECK(out.ranks == 4);
         CHECK(out.errors.empty());

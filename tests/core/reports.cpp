@@ -18,6 +18,8 @@ using baton_test::kinds;
 
 namespace {
 
+// The line of a call in a rank body is taken before the run, as line_here() plus its distance
+// below: a rank that wrote it into a variable of the test would write its own copy on process ranks.
 int line_here(std::source_location where = std::source_location::current()) { return static_cast<int>(where.line()); }
 std::string at(int line) { return "tests/core/reports.cpp:" + std::to_string(line); }
 
@@ -26,14 +28,12 @@ std::string at(int line) { return "tests/core/reports.cpp:" + std::to_string(lin
 // ---- Errors a rank lets escape -------------------------------------------------------------------
 
 TEST_CASE("a message that does not fit its receive names the send and the receive, each with its line", "[reports]") {
-    int send_line = 0, receive_line = 0;
     SECTION("another element type, received by recv") {
-        const auto found = findings_of({.ranks = 2}, [&](communicator& world) {
+        const int send_line = line_here() + 3, receive_line = line_here() + 5;
+        const auto found = findings_of({.ranks = 2}, [](communicator& world) {
             if (world.rank() == 0) {
-                send_line = line_here() + 1;
                 world.send(1.5, 1, 4);
             } else {
-                receive_line = line_here() + 1;
                 world.recv<int>(0, 4);
             }
         });
@@ -48,14 +48,13 @@ TEST_CASE("a message that does not fit its receive names the send and the receiv
         CHECK_THAT(found[0].calls[1].location, contains(at(receive_line)));
     }
     SECTION("too long, received by an irecv on a sub-communicator: the irecv's line") {
-        const auto found = findings_of({.ranks = 4}, [&](communicator& world) {
+        const int send_line = line_here() + 4, receive_line = line_here() + 7;
+        const auto found = findings_of({.ranks = 4}, [](communicator& world) {
             communicator pair = world.split(world.rank() / 2, 0);
             if (pair.rank() == 1) {
-                send_line = line_here() + 1;
                 pair.isend(std::vector<int>(6), 0, 0).wait();
             } else {
                 std::array<int, 2> small{};
-                receive_line = line_here() + 1;
                 baton::request r = pair.irecv(small, 1, 0);
                 r.wait();
             }
@@ -75,9 +74,8 @@ TEST_CASE("a message that does not fit its receive names the send and the receiv
 }
 
 TEST_CASE("a usage error a rank lets escape names its call and line", "[reports]") {
-    int line = 0;
-    const auto found = findings_of({.ranks = 2}, [&](communicator& world) {
-        line = line_here() + 1;
+    const int line = line_here() + 2;
+    const auto found = findings_of({.ranks = 2}, [](communicator& world) {
         if (world.rank() == 1) world.send(1, 0, -5);
         world.barrier();
     });
@@ -90,9 +88,8 @@ TEST_CASE("a usage error a rank lets escape names its call and line", "[reports]
 }
 
 TEST_CASE("another exception names what the rank threw and its last baton call", "[reports]") {
-    int line = 0;
-    const auto found = findings_of({.ranks = 3}, [&](communicator& world) {
-        line = line_here() + 1;
+    const int line = line_here() + 2;
+    const auto found = findings_of({.ranks = 3}, [](communicator& world) {
         world.barrier();
         if (world.rank() == 2) throw std::invalid_argument("no such file");
         world.barrier();
@@ -106,11 +103,10 @@ TEST_CASE("another exception names what the rank threw and its last baton call",
 
 TEST_CASE("a null communicator's use names the operation and the line", "[reports]") {
     const int which = GENERATE(0, 1, 2, 3);
-    int line = 0;
     const char* operations[] = {"rank", "size", "barrier", "send"};
-    const auto found = findings_of({.ranks = 3}, [&](communicator& world) {
+    const int line = line_here() + 4 + which;  // the case of `which` below
+    const auto found = findings_of({.ranks = 3}, [which](communicator& world) {
         communicator nothing = world.split(baton::undefined, 0);
-        line = line_here() + 2 + which;
         switch (which) {
             case 0: (void)nothing.rank(); break;
             case 1: (void)nothing.size(); break;
@@ -161,10 +157,9 @@ TEST_CASE("a collective mismatch in a sub-communicator says which rank numbers c
 
 TEST_CASE("a deadlock report lists the messages waiting unreceived in the stuck ranks' mailboxes", "[reports]") {
     const auto sends = GENERATE(baton::sim::send_mode::buffered, baton::sim::send_mode::synchronous);
-    int line = 0;
     SECTION("a wrong tag") {
-        const auto found = findings_of({.ranks = 2, .sends = sends}, [&](communicator& world) {
-            line = line_here() + 1;
+        const int line = line_here() + 2;
+        const auto found = findings_of({.ranks = 2, .sends = sends}, [](communicator& world) {
             if (world.rank() == 0) world.isend(1, 1, 7).wait();
             else world.recv<int>(0, 8);
         });
@@ -173,9 +168,9 @@ TEST_CASE("a deadlock report lists the messages waiting unreceived in the stuck 
                                              at(line) + "; it waits for tag 8\n"));
     }
     // Rank 1's message is there before rank 0 waits for rank 2, which has finished.
-    auto wrong_source = [&](int tag) {
-        return [&line, tag](communicator& world) {
-            line = line_here() + 1;
+    const int line = line_here() + 3;
+    auto wrong_source = [](int tag) {
+        return [tag](communicator& world) {
             baton::request r = world.rank() == 1 ? world.isend(1, 0, 2) : baton::request();
             world.barrier();
             if (world.rank() == 1) r.wait();
@@ -210,10 +205,9 @@ TEST_CASE("two ranks that send to each other first are not told of each other's 
 TEST_CASE("a message its receiver finished without receiving is an unreceived message in every send mode", "[reports]") {
     const auto sends = GENERATE(baton::sim::send_mode::buffered, baton::sim::send_mode::synchronous,
                                 baton::sim::send_mode::eager);
-    int line = 0;
-    const auto found = findings_of({.ranks = 3, .sends = sends, .eager_limit = 4}, [&](communicator& world) {
+    const int line = line_here() + 3;
+    const auto found = findings_of({.ranks = 3, .sends = sends, .eager_limit = 4}, [](communicator& world) {
         if (world.rank() == 2) {
-            line = line_here() + 1;
             world.send(std::vector<int>(4), 0, 9);  // 16 bytes: above the eager limit
             world.send(2, 1, 0);
         } else if (world.rank() == 1) {
@@ -253,15 +247,13 @@ TEST_CASE("a leaked irecv is a request leak in every send mode, not a deadlock b
 // ---- Exploration ---------------------------------------------------------------------------------
 
 TEST_CASE("an explored failure says which choice made the difference, with its call and its alternatives", "[reports][explore]") {
-    int receive_line = 0, send_line = 0;
     SECTION("a wildcard receive") {
-        const auto result = baton::sim::explore_results({.ranks = 3}, [&](communicator& world) {
+        const int send_line = line_here() + 3, receive_line = line_here() + 6;
+        const auto result = baton::sim::explore_results({.ranks = 3}, [](communicator& world) {
             if (world.rank() != 0) {
-                send_line = line_here() + 1;
                 world.send(world.rank(), 0, 0);
                 return 0;
             }
-            receive_line = line_here() + 1;
             const int first = world.recv<int>(baton::any_source, 0);
             world.recv<int>(baton::any_source, 0);
             return first;
@@ -280,14 +272,14 @@ TEST_CASE("an explored failure says which choice made the difference, with its c
         CHECK_THAT(result.failure->calls[0].location, contains(at(receive_line)));
     }
     SECTION("wait_any") {
-        const auto result = baton::sim::explore_results({.ranks = 3}, [&](communicator& world) {
+        const int receive_line = line_here() + 8;
+        const auto result = baton::sim::explore_results({.ranks = 3}, [](communicator& world) {
             if (world.rank() != 0) {
                 world.send(world.rank(), 0, 0);
                 return std::size_t{0};
             }
             int a = 0, b = 0;
             std::array<baton::request, 2> requests{world.irecv(a, 1, 0), world.irecv(b, 2, 0)};
-            receive_line = line_here() + 1;
             const auto first = baton::wait_any(requests);
             baton::wait_all(requests);
             return first->index;
@@ -297,14 +289,14 @@ TEST_CASE("an explored failure says which choice made the difference, with its c
                                                     at(receive_line) + " completed: irecv(source=1"));
     }
     SECTION("an iprobe") {
-        const auto result = baton::sim::explore_results({.ranks = 2}, [&](communicator& world) {
+        const int receive_line = line_here() + 8;
+        const auto result = baton::sim::explore_results({.ranks = 2}, [](communicator& world) {
             if (world.rank() == 1) {
                 world.send(1, 0, 0);
                 world.barrier();
                 return false;
             }
             world.barrier();
-            receive_line = line_here() + 1;
             const bool seen = world.iprobe(1, 0).has_value();
             world.recv<int>(1, 0);
             return seen;

@@ -32,8 +32,8 @@ TEST_CASE("no rank leaves a barrier before every rank has reached it", "[collect
     OPS_DESCRIBE(opts);
     constexpr int rounds = 5;
 
-    // The ranks are threads of this process, so they can count arrivals in shared memory.
-    auto arrived = std::make_shared<std::array<std::atomic<int>, rounds>>();
+    // The ranks count arrivals in memory they all share, also when each is a process.
+    auto arrived = baton_test::shared_by_ranks<std::array<std::atomic<int>, rounds>>();
     const auto result = baton::sim::run(opts, [arrived](communicator& world) {
         std::vector<int> seen;
         for (int round = 0; round < rounds; ++round) {
@@ -57,6 +57,7 @@ TEST_CASE("bcast copies the root's value to every rank, from every root", "[coll
         std::vector<std::string> strings;
         std::vector<std::array<int, 3>> arrays;
         std::vector<std::vector<int>> spans;
+        BATON_TEST_RESULT_FIELDS(scalars, vectors, strings, arrays, spans)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         outcome out;
@@ -142,6 +143,7 @@ TEST_CASE("gather collects every rank's value in rank order at the root only", "
     struct outcome {
         std::vector<std::vector<int>> scalars;    // by root
         std::vector<std::vector<short>> vectors;  // by root
+        BATON_TEST_RESULT_FIELDS(scalars, vectors)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         outcome out;
@@ -185,6 +187,7 @@ TEST_CASE("allgather gives every rank every rank's value in rank order", "[colle
         std::vector<double> scalars;
         std::vector<int> arrays;
         std::string text;
+        BATON_TEST_RESULT_FIELDS(scalars, arrays, text)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int me = world.rank();
@@ -246,6 +249,7 @@ TEST_CASE("gatherv and allgatherv collect blocks of unequal sizes as a ragged", 
         std::vector<baton::ragged<int>> gathered;  // by root
         baton::ragged<int> everyone;
         baton::ragged<double> scalars;
+        BATON_TEST_RESULT_FIELDS(gathered, everyone, scalars)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         outcome out;

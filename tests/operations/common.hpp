@@ -3,9 +3,12 @@
 // A test picks its configurations with Catch2's GENERATE, so each one is a separate run of the
 // test case, and OPS_DESCRIBE names the run that failed as the flags that replay it.
 //
-// Most checks are made on what the ranks return, after the run. A few are made inside a rank:
-// that is safe with Catch2, which is not thread-safe, because the simulator runs exactly one rank
-// at a time and hands over between them through semaphores, which order every access.
+// Checks are made on what the ranks return, after the run: on process ranks (BATON_CONTEXT=process)
+// a CHECK inside a rank would be recorded in the rank's own process and lost. Inside a rank only
+// REQUIRE is used, whose failure ends the rank with an exception that travels back. (Catch2 is not
+// thread-safe, but the simulator runs exactly one rank at a time and hands over between them
+// through semaphores, which order every access.) What the ranks return and how it travels back
+// from process ranks: process_results.hpp.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "catch2_compat.hpp"
+#include "process_results.hpp"
 
 #include <baton/baton.hpp>
 

@@ -41,6 +41,7 @@ TEST_CASE("split groups ranks by color and orders each group by key", "[communic
         int from_previous = -1;        // sendrecv around the new communicator's ring
         baton::status st;
         std::string name;
+        BATON_TEST_RESULT_FIELDS(size, rank, world_ranks, sum, from_root, from_previous, st, name)
     };
     const auto result = baton::sim::run(opts, [&](communicator& world) {
         const int me = world.rank();
@@ -271,6 +272,7 @@ TEST_CASE("collectives on new communicators run alongside the world's", "[commun
         std::vector<int> sub_gather;  // at the sub-communicator's root (its rank 1, or 0)
         std::vector<int> dup_scatter;
         int world_bcast = -1;
+        BATON_TEST_RESULT_FIELDS(world_sum, sub_sum, dup_max, sub_scan, sub_gather, dup_scatter, world_bcast)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int me = world.rank();

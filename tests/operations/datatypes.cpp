@@ -62,6 +62,7 @@ TEST_CASE("serialized types travel through send, recv and sendrecv", "[datatypes
         status one_st;
         std::vector<particle> many;
         std::map<std::string, int> exchanged;
+        BATON_TEST_RESULT_FIELDS(map, nested, one, one_st, many, exchanged)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -111,6 +112,7 @@ TEST_CASE("serialized types travel through isend and irecv", "[datatypes][serial
         std::vector<std::vector<int>> nested;
         particle one;
         std::vector<std::size_t> completion_order;
+        BATON_TEST_RESULT_FIELDS(map, nested, one, completion_order)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -183,6 +185,8 @@ TEST_CASE("serialized types through bcast, gather, allgather and scatter", "[dat
         std::vector<particle> scattered;
         std::vector<std::string> scattered_strings;
         std::vector<std::vector<int>> scattered_nested;
+        BATON_TEST_RESULT_FIELDS(bcast_maps, bcast_particles, gathered, bcast_nested, gathered_particles, gathered_nested,
+                                 all_particles, all_nested, scattered, scattered_strings, scattered_nested)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -290,6 +294,9 @@ TEST_CASE("empty payloads go through every operation", "[datatypes][empty]") {
         std::vector<double> reduced{1.0}, scanned{1.0};
         baton::ragged<int> ragged_gathered;
         std::vector<int> ragged_scattered{1};
+        BATON_TEST_RESULT_FIELDS(vector, text, vector_st, text_st, span_st, irecv_st, irecv_values, map, nested, bcast,
+                                 scattered, gathered, all_gathered, all_to_all, reduced, scanned, ragged_gathered,
+                                 ragged_scattered)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();

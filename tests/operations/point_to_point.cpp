@@ -21,6 +21,7 @@ template <class T>
 struct received {
     status st;
     T value{};
+    BATON_TEST_RESULT_FIELDS(st, value)
 };
 
 }  // namespace
@@ -32,6 +33,7 @@ TEST_CASE("send and recv deliver values, and recv reports source, tag and count"
     struct outcome {
         std::vector<int> request;                 // what a worker received from rank 0
         std::vector<received<double>> replies;   // what rank 0 received back, by worker
+        BATON_TEST_RESULT_FIELDS(request, replies)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         outcome out;
@@ -76,7 +78,7 @@ TEST_CASE("a receive takes only messages with its tag", "[p2p]") {
                 for (const int tag : {30, 10, 20}) {
                     int value = -1;
                     const status st = world.recv(value, r, tag);
-                    CHECK(st.tag == tag);
+                    REQUIRE(st.tag == tag);
                     got.emplace_back(st.tag, value);
                 }
         } else {
@@ -101,6 +103,7 @@ TEST_CASE("any_source and any_tag match any message and the status says which", 
         std::vector<received<int>> by_tag;     // recv(any_source, 2)
         std::vector<received<int>> by_source;  // recv(r, any_tag)
         std::vector<received<int>> anything;   // recv(any_source, any_tag)
+        BATON_TEST_RESULT_FIELDS(by_tag, by_source, anything)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         outcome out;
@@ -174,7 +177,7 @@ TEST_CASE("messages from one sender with the same tag arrive in the order sent",
         for (int i = 0; i < messages - messages / 3; ++i) {
             int value = -1;
             const status st = world.recv(value, previous, baton::any_tag);
-            CHECK(st.tag == (value % 1000) % 3);
+            REQUIRE(st.tag == (value % 1000) % 3);
             got.push_back(value);
         }
         baton::wait_all(sends);
@@ -200,6 +203,7 @@ TEST_CASE("sendrecv shifts values around a ring without deadlock", "[p2p]") {
         status st;
         std::string text;  // a second shift, two steps back, with other types on each side
         status text_st;
+        BATON_TEST_RESULT_FIELDS(shifted, st, text, text_st)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -236,6 +240,7 @@ TEST_CASE("probe and iprobe describe a waiting message without taking it", "[p2p
         std::vector<status> iprobed;
         std::vector<std::vector<int>> values;
         bool late_iprobe_found = true;  // after every message was received
+        BATON_TEST_RESULT_FIELDS(early_iprobe_found, probed, probed_again, iprobed, values, late_iprobe_found)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         outcome out;
@@ -253,8 +258,8 @@ TEST_CASE("probe and iprobe describe a waiting message without taking it", "[p2p
                 std::vector<int> storage(st.count);
                 std::span<int> buffer(storage);
                 const status got = world.recv(buffer, st.source, st.tag);
-                CHECK(got.source == st.source);
-                CHECK(got.count == st.count);
+                REQUIRE(got.source == st.source);
+                REQUIRE(got.count == st.count);
                 out.values.push_back(storage);
             }
             out.late_iprobe_found = world.iprobe().has_value();
@@ -300,6 +305,7 @@ TEST_CASE("isend and irecv complete in wait, in either order of posting", "[p2p]
         std::vector<double> values;
         std::string text;
         status values_st, text_st;
+        BATON_TEST_RESULT_FIELDS(values, text, values_st, text_st)
     };
     const auto result = baton::sim::run(opts, [receive_first](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -316,12 +322,12 @@ TEST_CASE("isend and irecv complete in wait, in either order of posting", "[p2p]
         sends.push_back(world.isend(mine, next, 1));  // an lvalue: alive until the wait below
         sends.push_back(world.isend(std::string(static_cast<std::size_t>(me + 1), 'x'), next, 2));  // moved in
         if (!receive_first) post_receives();
-        CHECK(receives[0].pending());
+        REQUIRE(receives[0].pending());
         out.values_st = receives[0].wait();
         out.text_st = receives[1].wait();
-        CHECK_FALSE(receives[0].pending());
+        REQUIRE_FALSE(receives[0].pending());
         for (auto& send : sends) send.wait();
-        CHECK_FALSE(sends[0].pending());
+        REQUIRE_FALSE(sends[0].pending());
         return out;
     });
 
@@ -393,6 +399,7 @@ TEST_CASE("wait_all completes every request and returns their statuses in order"
         std::vector<int> values;
         std::vector<status> statuses;
         bool all_inactive = false;
+        BATON_TEST_RESULT_FIELDS(values, statuses, all_inactive)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -431,6 +438,7 @@ TEST_CASE("wait_any returns each request once, then nothing", "[p2p]") {
         bool all_correct = true;
         bool nothing_left = false;
         bool empty_span_gives_nothing = false;
+        BATON_TEST_RESULT_FIELDS(order, values, all_correct, nothing_left, empty_span_gives_nothing)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -478,6 +486,7 @@ TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[
         int scalar = 0;
         status scalar_st;
         std::vector<int> into_vector_from_scalar;
+        BATON_TEST_RESULT_FIELDS(grown, shrunk, text, array, array_st, exact, scalar, scalar_st, into_vector_from_scalar)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -648,19 +657,24 @@ TEST_CASE("irecv with any_source takes one message from each sender", "[p2p]") {
     const auto opts = GENERATE(from_range(ops::configurations()));
     OPS_DESCRIBE(opts);
 
+    struct outcome {
+        std::vector<int> values;
+        std::vector<status> statuses;
+        BATON_TEST_RESULT_FIELDS(values, statuses)
+    };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size();
-        std::vector<int> values(static_cast<std::size_t>(n), -1);
-        std::vector<status> statuses;
+        outcome out;
+        out.values.assign(static_cast<std::size_t>(n), -1);
         if (world.rank() == 0) {
             std::vector<baton::request> receives;
             for (int i = 1; i < n; ++i)
-                receives.push_back(world.irecv(values[static_cast<std::size_t>(i)], baton::any_source, baton::any_tag));
-            statuses = baton::wait_all(receives);
+                receives.push_back(world.irecv(out.values[static_cast<std::size_t>(i)], baton::any_source, baton::any_tag));
+            out.statuses = baton::wait_all(receives);
         } else {
             world.send(world.rank() * 3, 0, world.rank());
         }
-        return std::pair{values, statuses};
+        return out;
     });
 
     const auto& [values, statuses] = result.values[0];

@@ -25,6 +25,7 @@ struct outcome {
     E all{};
     E inclusive{};
     E exclusive{};
+    BATON_TEST_RESULT_FIELDS(reduced, all, inclusive, exclusive)
 };
 
 // Runs reduce from every root, allreduce, scan and exscan of value_of(rank) with `op`, and checks
@@ -61,6 +62,7 @@ struct matrix {
     static constexpr std::int64_t modulus = 1'000'003;
     std::int64_t a = 0, b = 0, c = 0, d = 0;  // [[a, b], [c, d]]
     friend bool operator==(const matrix&, const matrix&) = default;
+    BATON_TEST_RESULT_FIELDS(a, b, c, d)
 };
 
 matrix multiply(const matrix& x, const matrix& y) {
@@ -76,6 +78,7 @@ struct word {
     std::array<char, 40> letters{};
     std::size_t length = 0;
     friend bool operator==(const word&, const word&) = default;
+    BATON_TEST_RESULT_FIELDS(letters, length)
     std::string text() const { return std::string(letters.data(), length); }
 };
 
@@ -96,6 +99,7 @@ struct point {
     double x = 0, y = 0;
     point operator+(const point& other) const { return {x + other.x, y + other.y}; }
     friend bool operator==(const point&, const point&) = default;
+    BATON_TEST_RESULT_FIELDS(x, y)
 };
 
 }  // namespace

@@ -28,7 +28,11 @@ namespace {
 constexpr int ranks = 3;
 constexpr int ping_tag = 7;
 constexpr int rounds = 3;
-int pong_line = 0;  // where rank 1 receives the ping (set by the program)
+
+// Rank 1's receive of the ping, on the line after the constant that names it: known before any
+// rank runs (a line a rank wrote into a variable would stay in its own process on process ranks).
+constexpr int pong_line = __LINE__ + 1;
+void receive_ping(communicator& world, std::vector<std::int32_t>& ball) { world.recv(ball, 0, ping_tag); }
 
 // A ping-pong between ranks 0 and 1 (32 bytes each way, rank 2 idle), then a bcast from rank 2.
 int program(communicator& world) {
@@ -38,8 +42,7 @@ int program(communicator& world) {
             world.send(ball, 1, ping_tag);
             world.recv(ball, 1, ping_tag + 1);
         } else if (world.rank() == 1) {
-            pong_line = __LINE__ + 1;
-            world.recv(ball, 0, ping_tag);
+            receive_ping(world, ball);
             ++ball[0];
             world.send(ball, 0, ping_tag + 1);
         }

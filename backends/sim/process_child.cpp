@@ -92,7 +92,6 @@ public:
             if (e == error) return index;
         return UINT32_MAX;
     }
-    std::vector<std::byte>& out() { return out_; }
 
 private:
     [[noreturn]] static void engine_gone() { ::_exit(1); }  // nothing to report to

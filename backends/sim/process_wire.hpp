@@ -155,7 +155,6 @@ public:
         s.count = static_cast<std::size_t>(get<std::uint64_t>());
         return s;
     }
-    bool at_end() const { return at_ == in_.size(); }
 
 private:
     std::span<const std::byte> take(std::uint64_t bytes) {

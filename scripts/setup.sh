@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 # Debian/Ubuntu package names. Open MPI is optional (without it baton builds the simulator only).
 packages=(meson ninja-build g++ pkg-config cmake python3 catch2 libfmt-dev libcli11-dev libcereal-dev
-          nlohmann-json3-dev libboost-context-dev libopenmpi-dev openmpi-bin ${EXTRA_PACKAGES:-})
+          nlohmann-json3-dev libboost-context-dev libxxhash-dev libopenmpi-dev openmpi-bin ${EXTRA_PACKAGES:-})
 
 instructions() {
   cat >&2 <<'TEXT'
@@ -22,6 +22,7 @@ setup: cannot install packages here; install these yourself, then build with mes
   meson >= 1.0, ninja, pkg-config, cmake, python3    (meson ninja-build pkg-config cmake python3)
   fmt >= 8                                           (libfmt-dev)
   Boost.Context >= 1.74                              (libboost-context-dev)
+  xxHash >= 0.8, to build baton only                 (libxxhash-dev)
   cereal >= 1.3, CLI11 >= 2.1, nlohmann_json >= 3.9  (libcereal-dev libcli11-dev nlohmann-json3-dev)
   Catch2 2.13 or 3, for the tests only               (catch2)
   an MPI implementation, optional                    (libopenmpi-dev openmpi-bin)

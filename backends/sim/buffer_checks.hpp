@@ -10,7 +10,20 @@
 #include <cstdint>
 #include <vector>
 
+#include <baton/backend.hpp>
+
 namespace baton::sim::detail {
+
+// The addresses a buffer check compares: the caller's, also when the simulator works on a copy
+// (a process rank's buffers, which are in its own process).
+inline const void* checked_data(const backend::send_view& v) { return v.origin ? v.origin->data : v.data; }
+inline const void* checked_data(const backend::recv_buffer& b) { return b.origin ? b.origin->data : b.data; }
+// The object a receive buffer names beyond its bytes: a serialized receive's target, or a
+// resizable container (the same object even when empty).
+inline const void* checked_object(const backend::recv_buffer& b) {
+    if (b.origin) return b.origin->object;
+    return b.target ? b.target : b.resizable() ? b.container : nullptr;
+}
 
 class sim_request;
 

@@ -9,6 +9,7 @@
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
 
+#include "buffer_checks.hpp"
 #include "comm_state.hpp"
 
 namespace baton::sim::detail {
@@ -224,11 +225,12 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     const bool synchronous = opts.sends == send_mode::synchronous ||
                              (opts.sends == send_mode::eager && bytes > opts.eager_limit);
     // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
-    const bool conflict = eng_.checks().check_buffer_use(world_rank(), data.data, bytes, nullptr, false, operation, where);
+    const bool conflict =
+        eng_.checks().check_buffer_use(world_rank(), checked_data(data), bytes, nullptr, false, operation, where);
     std::unique_ptr<sim_request> request;
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
-    if (always_request) request->watch_send_buffer(data.data, bytes);
+    if (always_request) request->watch_send_buffer(data, bytes);
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
@@ -266,9 +268,8 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     eng_.schedule_point(world_rank());
     // Receiving into the buffer of a pending isend or irecv of its own (buffer_checks.hpp): one
     // finding for both, not a second one when this receive completes.
-    const bool conflict = eng_.checks().check_buffer_use(world_rank(), into.data, into.count * into.type.size,
-                                                into.target ? into.target : into.resizable() ? into.container : nullptr,
-                                                true, operation, where);
+    const bool conflict = eng_.checks().check_buffer_use(world_rank(), checked_data(into), into.count * into.type.size,
+                                                         checked_object(into), true, operation, where);
     auto request = std::make_unique<sim_request>(
         eng_, state_, rank_, make_call(call_kind::receive, operation, state_, rank_, source, tag, 0, where));
     if (conflict) request->mark_reported();
@@ -368,11 +369,11 @@ void sim_comm::collective(collective_call& call) {
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
     const bool in_place = traits.in_place, root = call.root == rank_;
     if (!in_place || root)
-        eng_.checks().check_buffer_use(world_rank(), call.send.data, call.send.count * call.send.type.size, nullptr, false,
-                              operation, call.where);
+        eng_.checks().check_buffer_use(world_rank(), checked_data(call.send), call.send.count * call.send.type.size,
+                                       nullptr, false, operation, call.where);
     if (!in_place || !root)
-        eng_.checks().check_buffer_use(world_rank(), call.recv.data, call.recv.count * call.recv.type.size,
-                              call.recv.resizable() ? call.recv.container : nullptr, true, operation, call.where);
+        eng_.checks().check_buffer_use(world_rank(), checked_data(call.recv), call.recv.count * call.recv.type.size,
+                                       checked_object(call.recv), true, operation, call.where);
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
@@ -417,7 +418,7 @@ void sim_comm::barrier(backend::location where) {
 
 void sim_comm::bcast(backend::recv_buffer data, int root, backend::location where) {
     collective_call call{.kind = collective_kind::bcast, .root = root, .recv = data, .where = where};
-    call.send = {data.data, data.count, data.type};
+    call.send = {data.data, data.count, data.type, data.origin};
     collective(call);
 }
 

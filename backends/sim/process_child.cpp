@@ -14,6 +14,7 @@
 #include <baton/detail/results.hpp>
 #include <baton/errors.hpp>
 
+#include "buffer_watch.hpp"
 #include "process_errors.hpp"
 #include "process_exit.hpp"
 #include "process_wire.hpp"
@@ -154,6 +155,7 @@ private:
 void put_send(wire::writer& out, const backend::send_view& data) {
     out.put_type(data.type);
     out.put<std::uint64_t>(data.count);
+    out.put_address(data.data);  // for the engine's checks of pending buffers
     out.put_bytes(data.data, data.count * data.type.size);
 }
 
@@ -161,6 +163,8 @@ void put_receive(wire::writer& out, const backend::recv_buffer& into) {
     out.put_type(into.type);
     out.put<std::uint64_t>(into.count);
     out.put<std::uint8_t>(into.resizable());
+    out.put_address(into.data);
+    out.put_address(into.target ? into.target : into.resizable() ? into.container : nullptr);
 }
 
 void put_op(wire::writer& out, const reduce_op& op) {
@@ -183,10 +187,12 @@ void take_data(wire::reader& in, const backend::recv_buffer& into) {
     if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
 }
 
+// A pending isend or irecv. Its buffer is in this process, so this is where it is watched: each
+// wait and test tells the engine whether the buffer changed since the call (buffer_watch.hpp).
 class forwarding_request final : public backend::request_impl {
 public:
-    forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into)
-        : link_(l), id_(id), into_(into) {}
+    forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into, buffer_watch watch)
+        : link_(l), id_(id), into_(into), watch_(watch) {}
     ~forwarding_request() override {
         if (done_) return;
         try {
@@ -198,13 +204,13 @@ public:
     }
     status wait(backend::location where) override {
         auto frame = link_.begin(verb::wait, 0, where);
-        frame.put(id_);
+        frame.put(id_).put(watch_.change().bits());
         auto in = link_.call(frame);
         return completed(in);
     }
     std::optional<status> test(backend::location where) override {
         auto frame = link_.begin(verb::test, 0, where);
-        frame.put(id_);
+        frame.put(id_).put(watch_.change().bits());
         auto in = link_.call(frame);
         if (in.get<std::uint8_t>() == 0) return std::nullopt;
         return completed(in);
@@ -213,7 +219,11 @@ public:
                          backend::location where) override {
         auto frame = link_.begin(verb::wait_any, 0, where);
         frame.put<std::uint64_t>(requests.size());
-        for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
+        for (auto* r : requests) {
+            const auto* request = static_cast<forwarding_request*>(r);
+            frame.put<std::uint64_t>(request ? request->id_ : 0);
+            frame.put(request ? request->watch_.change().bits() : std::uint8_t{0});
+        }
         auto in = link_.call(frame);
         const auto index = in.get<std::uint64_t>();
         if (index >= requests.size() || !requests[index]) throw wire::malformed_frame("wait_any chose no request");
@@ -233,6 +243,7 @@ private:
     link& link_;
     std::uint64_t id_;
     std::optional<backend::recv_buffer> into_;
+    buffer_watch watch_;
     bool done_ = false;
 };
 
@@ -275,7 +286,8 @@ public:
         frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
         put_send(frame, data);
         auto in = link_.call(frame);
-        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt);
+        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
+                                                    buffer_watch::of_send(data.data, data.count * data.type.size));
     }
     std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
                                                  backend::location where) override {
@@ -283,9 +295,9 @@ public:
         frame.put<std::int32_t>(source).put<std::int32_t>(tag);
         put_receive(frame, into);
         auto in = link_.call(frame);
-        auto request = std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), into);
-        take_data(in, into);  // the poison, or a message matched at once
-        return request;
+        const auto id = in.get<std::uint64_t>();
+        take_data(in, into);  // the poison a pending irecv's buffer holds on every context
+        return std::make_unique<forwarding_request>(link_, id, into, buffer_watch::of_receive(into));
     }
     status probe(int source, int tag, backend::location where) override {
         auto frame = begin(verb::probe, where);

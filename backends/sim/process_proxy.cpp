@@ -11,6 +11,8 @@
 #include "process_ranks.hpp"
 #include "process_reductions.hpp"
 #include "process_wire.hpp"
+#include "request.hpp"
+#include "user_boundary.hpp"
 
 namespace baton::sim::detail {
 
@@ -28,6 +30,7 @@ struct receive_side {
     std::size_t element = 1;
     bool resizable = false;
     backend::recv_buffer buffer;
+    backend::buffer_origin origin;  // the rank's buffer
 
     static void* resize(void* self, std::size_t n) {
         auto& side = *static_cast<receive_side*>(self);
@@ -47,6 +50,9 @@ struct receive_side {
         element = type.size;
         bytes.assign(static_cast<std::size_t>(count) * element, std::byte{0});
         buffer = {bytes.data(), static_cast<std::size_t>(count), type};
+        origin.data = in.get_address();
+        origin.object = in.get_address();
+        buffer.origin = &origin;
         if (resizable) {
             buffer.resize = &resize;
             buffer.container = this;
@@ -62,12 +68,15 @@ struct receive_side {
     }
 };
 
-backend::send_view read_send(wire::reader& in) {
+// `origin` is where the data is in the rank's memory; it must outlive the call.
+backend::send_view read_send(wire::reader& in, backend::buffer_origin& origin) {
     backend::send_view view;
     view.type = in.get_type();
     const auto count = in.get<std::uint64_t>();
     if (count > largest_buffer_bytes / view.type.size) throw wire::malformed_frame("a message too large");
     view.count = static_cast<std::size_t>(count);
+    origin.data = in.get_address();
+    view.origin = &origin;
     view.data = in.get_bytes(count * view.type.size).data();
     return view;
 }
@@ -188,12 +197,14 @@ private:
         switch (v) {
             case verb::send: {
                 const int dest = peer(comm, in, false, "send"), tag = in.get_int();
-                comm.send(read_send(in), dest, tag, where);
+                backend::buffer_origin origin;
+                comm.send(read_send(in, origin), dest, tag, where);
                 return;
             }
             case verb::isend: {
                 const int dest = peer(comm, in, false, "isend"), tag = in.get_int();
-                auto sent = read_send(in);
+                backend::buffer_origin origin;
+                auto sent = read_send(in, origin);
                 pending p;
                 const auto* begin = static_cast<const std::byte*>(sent.data);
                 p.sent.assign(begin, begin + sent.count * sent.type.size);
@@ -258,7 +269,8 @@ private:
             case verb::gatherv:
             case verb::allgatherv: {
                 const int root = v == verb::gatherv ? peer(comm, in, false, "gatherv") : in.get_int();
-                const auto mine = read_send(in);
+                backend::buffer_origin origin;
+                const auto mine = read_send(in, origin);
                 receive_side side;
                 side.read(in);
                 std::vector<std::size_t> counts;
@@ -277,7 +289,8 @@ private:
             }
             case verb::scatterv: {
                 const int root = peer(comm, in, false, "scatterv");
-                const auto all = read_send(in);
+                backend::buffer_origin origin;
+                const auto all = read_send(in, origin);
                 const auto n = in.get<std::uint64_t>();
                 if (n > static_cast<std::uint64_t>(comm.size())) throw wire::malformed_frame("too many counts");
                 std::vector<std::size_t> counts(static_cast<std::size_t>(n));
@@ -303,15 +316,15 @@ private:
             case verb::wait: {
                 // Forgotten only once complete: a wait that throws leaves the request to the rank.
                 const auto id = in.get<std::uint64_t>();
-                const status s = find(id).request->wait(where);
+                auto& request = seen_by_rank(find(id), in);
+                const status s = request.wait(where);
                 auto done = take(id);
                 completed(out, done, s);
                 return;
             }
             case verb::test: {
                 const auto id = in.get<std::uint64_t>();
-                auto& p = find(id);
-                const auto s = p.request->test(where);
+                const auto s = seen_by_rank(find(id), in).test(where);
                 out.put<std::uint8_t>(s.has_value());
                 if (s) {
                     auto done = take(id);
@@ -327,7 +340,10 @@ private:
                 backend::request_impl* any = nullptr;
                 for (std::size_t i = 0; i < ids.size(); ++i) {
                     ids[i] = in.get<std::uint64_t>();
-                    if (ids[i] != 0) any = requests[i] = find(ids[i]).request.get();
+                    if (ids[i] != 0)
+                        any = requests[i] = &seen_by_rank(find(ids[i]), in);
+                    else
+                        (void)in.get<std::uint8_t>();
                 }
                 if (!any) throw wire::malformed_frame("wait_any on no request");
                 status s;
@@ -347,7 +363,8 @@ private:
                     wire::writer& out) {
         const bool rooted = v == verb::scatter || v == verb::gather || v == verb::reduce;
         const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
-        auto give = read_send(in);
+        backend::buffer_origin origin;
+        auto give = read_send(in, origin);
         receive_side side;
         side.read(in);
         const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan;
@@ -401,6 +418,13 @@ private:
         out.put<std::int32_t>(made->rank()).put<std::int32_t>(made->size());
         out.put_string(made->name());
         comms_.push_back(std::move(made));
+    }
+
+    // What the rank saw of a request's buffer in its own memory, which the engine's copy cannot
+    // show (buffer_watch.hpp): for the check when the request completes.
+    static backend::request_impl& seen_by_rank(pending& p, wire::reader& in) {
+        simulated(*p.request).rank_saw(buffer_change::from_bits(in.get<std::uint8_t>()));
+        return *p.request;
     }
 
     std::uint64_t keep(pending p) {

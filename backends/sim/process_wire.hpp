@@ -106,6 +106,8 @@ public:
         return put<std::uint64_t>(text.size());
     }
     writer& put_location(const std::source_location& where) { return put(where); }
+    // An address in the rank's memory, which the engine compares and never reads.
+    writer& put_address(const void* address) { return put<std::uint64_t>(reinterpret_cast<std::uintptr_t>(address)); }
     writer& put_type(const type_desc& type) {
         put(type.kind);
         put<std::uint64_t>(type.size);
@@ -144,6 +146,9 @@ public:
     std::string get_string() {
         const auto bytes = take(get<std::uint64_t>());
         return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+    }
+    const void* get_address() {
+        return reinterpret_cast<const void*>(static_cast<std::uintptr_t>(get<std::uint64_t>()));
     }
     std::string_view get_literal();
     std::source_location get_location();

@@ -7,20 +7,13 @@
 
 #include <baton/detail/validate.hpp>
 
+#include "buffer_checks.hpp"
 #include "comm_state.hpp"
 #include "strict_buffers.hpp"
 
 namespace baton::sim::detail {
 
 namespace {
-
-// FNV-1a: enough to notice that a buffer changed.
-std::uint64_t checksum(const void* data, std::size_t bytes) {
-    std::uint64_t hash = 14695981039346656037ull;
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < bytes; ++i) hash = (hash ^ p[i]) * 1099511628211ull;
-    return hash;
-}
 
 // Waits until the request is done.
 class request_blocker final : public blocker {
@@ -127,14 +120,12 @@ sim_request::~sim_request() {
 
 int sim_request::world_owner() const { return call_.rank; }
 
-void sim_request::watch_send_buffer(const void* data, std::size_t bytes) {
-    watched_ = data;
-    watched_bytes_ = bytes;
-    checksum_ = checksum(data, bytes);
-    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+void sim_request::watch_send_buffer(const backend::send_view& data, std::size_t bytes) {
+    watch_ = buffer_watch::of_send(data.data, bytes);
+    const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(data));
     pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
     watching_ = true;
-    if (eng_.opts().strict_buffers) strict_slot_ = strict_buffers::protect(data, bytes, /*no_access=*/false);
+    if (eng_.opts().strict_buffers) strict_slot_ = strict_buffers::protect(data.data, bytes, /*no_access=*/false);
 }
 
 void sim_request::defer_delivery() {
@@ -142,18 +133,14 @@ void sim_request::defer_delivery() {
     // On MPI the message lands in the buffer's memory once matched: a vector or string is watched
     // as a container (its shape), even when it is empty and has no bytes to watch; a serialized
     // receive through the object it will be deserialized into.
-    watched_ = buffer.data;
-    watched_bytes_ = buffer.count * buffer.type.size;
-    if (watched_bytes_ > 0) std::memset(buffer.data, static_cast<int>(eng_.irecv_poison()), watched_bytes_);
-    checksum_ = checksum(watched_, watched_bytes_);
-    if (buffer.shape) shape_ = buffer.shape(buffer.container);
-    if (buffer.fingerprint) target_print_ = buffer.fingerprint(buffer.target);
-    const auto begin = reinterpret_cast<std::uintptr_t>(buffer.data);
-    const void* identity = buffer.target ? buffer.target : buffer.resizable() ? buffer.container : nullptr;
-    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + watched_bytes_, identity, true, this});
+    const std::size_t bytes = buffer.count * buffer.type.size;
+    if (bytes > 0) std::memset(buffer.data, static_cast<int>(eng_.irecv_poison()), bytes);
+    watch_ = buffer_watch::of_receive(buffer);
+    const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(buffer));
+    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, checked_object(buffer), true, this});
     watching_ = true;
-    if (eng_.opts().strict_buffers && watched_bytes_ > 0)
-        strict_slot_ = strict_buffers::protect(buffer.data, watched_bytes_, /*no_access=*/true);
+    if (eng_.opts().strict_buffers && bytes > 0)
+        strict_slot_ = strict_buffers::protect(buffer.data, bytes, /*no_access=*/true);
 }
 
 strict_buffers::access sim_request::stop_watching() {
@@ -181,11 +168,12 @@ std::optional<std::string> sim_request::change_seen(const backend::location& whe
                                 read ? "read" : strict.what == strict_buffers::access::write ? "write" : "access", by,
                                 strict_buffers::where(strict, call_.where.file_name())));
     }
-    if (buffer.shape && buffer.shape(buffer.container) != shape_)
+    const buffer_change seen = seen_by_rank_ ? *seen_by_rank_ : watch_.change();
+    if (seen.container)
         return said("wrote into", " (its container changed size, capacity or memory: push_back, assign, resize or "
                                   "a move before the wait)");
-    if (checksum(watched_, watched_bytes_) != checksum_) return said(send ? "changed" : "wrote into", "");
-    if (buffer.fingerprint && buffer.fingerprint(buffer.target) != target_print_)
+    if (seen.bytes) return said(send ? "changed" : "wrote into", "");
+    if (seen.target)
         return said("wrote into", " (the object it receives into changed; the message overwrites that change)");
     return std::nullopt;
 }
@@ -231,7 +219,6 @@ status sim_request::take_result(const backend::location& where) {
                                                std::move(*summary),
                                                {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
     }
-    watched_ = nullptr;
     if (failure_) std::rethrow_exception(failure_);
     if (deferred_) {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.count) : buffer.data;

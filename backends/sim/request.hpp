@@ -12,6 +12,7 @@
 
 #include <baton/backend.hpp>
 
+#include "buffer_watch.hpp"
 #include "call_record.hpp"
 #include "engine.hpp"
 #include "strict_buffers.hpp"
@@ -50,7 +51,7 @@ public:
     rank_list waits_for() const;
 
     // An isend remembers a checksum of the caller's data, to catch changes before completion.
-    void watch_send_buffer(const void* data, std::size_t bytes);
+    void watch_send_buffer(const backend::send_view& data, std::size_t bytes);
     // An irecv poisons its buffer and keeps a matched message aside until completion, so a program
     // that reads early sees poison and one that writes early is caught: a change of its bytes, of
     // a std::vector's or std::string's size, capacity or memory (even an empty one's), or of the
@@ -58,6 +59,9 @@ public:
     void defer_delivery();
     // A use of its buffer by another operation was reported already (checker::check_buffer_use).
     void mark_reported() { reported_ = true; }
+    // What a process rank saw of its own buffer (the engine's copy cannot change), for the
+    // completion that comes next.
+    void rank_saw(buffer_change change) { seen_by_rank_ = change; }
     bool deferred() const { return deferred_; }
     void keep_until_completion(const void* data, std::size_t bytes);
 
@@ -95,11 +99,8 @@ private:
 
     bool watching_ = false;          // on the rank's pending buffers (buffer_checks.hpp)
     bool reported_ = false;          // a finding about its buffer was made already
-    const void* watched_ = nullptr;  // the isend's data, or the irecv's poisoned buffer
-    std::size_t watched_bytes_ = 0;
-    std::uint64_t checksum_ = 0;
-    backend::container_shape shape_;  // a resizable irecv's container
-    std::uint64_t target_print_ = 0;  // a serialized irecv's target object (recv_buffer::fingerprint)
+    buffer_watch watch_;  // the isend's data, or the irecv's poisoned buffer
+    std::optional<buffer_change> seen_by_rank_;
     int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message

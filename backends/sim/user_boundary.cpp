@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "request.hpp"
 
 namespace baton::sim::detail {
 
@@ -46,6 +47,7 @@ public:
             if (requests[i]) inner[i] = static_cast<bounded_request*>(requests[i])->inner_.get();
         return inner_->wait_any(inner, result, where);
     }
+    backend::request_impl& inner() { return *inner_; }
 
 private:
     engine& eng_;
@@ -181,6 +183,10 @@ std::unique_ptr<backend::comm_impl> at_user_boundary(engine& eng, std::unique_pt
                                                      int world_rank) {
     if (!inner) return inner;  // a split that left this rank out
     return std::make_unique<bounded_comm>(eng, std::move(inner), world_rank);
+}
+
+sim_request& simulated(backend::request_impl& bracketed) {
+    return static_cast<sim_request&>(static_cast<bounded_request&>(bracketed).inner());
 }
 
 }  // namespace baton::sim::detail

@@ -12,9 +12,13 @@
 namespace baton::sim::detail {
 
 class engine;
+class sim_request;
 
 // `inner`, a communicator of rank `world_rank`, with every call bracketed.
 std::unique_ptr<backend::comm_impl> at_user_boundary(engine& eng, std::unique_ptr<backend::comm_impl> inner,
                                                      int world_rank);
+// The simulator's request inside one of those wrappers (a process rank's proxy tells it what the
+// rank saw of its buffer).
+sim_request& simulated(backend::request_impl& bracketed);
 
 }  // namespace baton::sim::detail

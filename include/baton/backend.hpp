@@ -25,10 +25,20 @@
 
 namespace baton::backend {
 
+// Where a buffer is in the caller's memory when the backend is given a copy of it (a process
+// rank's call, made in the engine's process on its behalf): the addresses the simulator's buffer
+// checks compare with the rank's pending buffers, and never read. Its bytes, and the object a
+// receive buffer names (its target, or its container, even when empty).
+struct buffer_origin {
+    const void* data = nullptr;
+    const void* object = nullptr;
+};
+
 struct send_view {
     const void* data = nullptr;
     std::size_t count = 0;
     type_desc type;
+    const buffer_origin* origin = nullptr;  // null when `data` is the caller's own
 };
 
 // A resizable container as a checker sees it: where its elements are, how many, and how many fit.
@@ -54,6 +64,7 @@ struct recv_buffer {
     // Backends that do not check buffers ignore both (computing a fingerprint serializes).
     const void* target = nullptr;
     std::uint64_t (*fingerprint)(const void* target) = nullptr;
+    const buffer_origin* origin = nullptr;  // null when this is the caller's own buffer
 
     bool resizable() const { return resize != nullptr; }
 };

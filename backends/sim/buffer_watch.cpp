@@ -1,0 +1,38 @@
+#include "buffer_watch.hpp"
+
+// Header-only: the library's functions are compiled into this file (backends/sim/meson.build).
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace baton::sim::detail {
+
+std::uint64_t buffer_checksum(const void* data, std::size_t bytes) { return XXH3_64bits(data, bytes); }
+
+buffer_watch buffer_watch::of_send(const void* data, std::size_t bytes) {
+    buffer_watch w;
+    w.data_ = data;
+    w.bytes_ = bytes;
+    w.checksum_ = buffer_checksum(data, bytes);
+    return w;
+}
+
+buffer_watch buffer_watch::of_receive(const backend::recv_buffer& into) {
+    buffer_watch w = of_send(into.data, into.count * into.type.size);
+    w.into_ = into;
+    if (into.shape) w.shape_ = into.shape(into.container);
+    if (into.fingerprint) w.target_print_ = into.fingerprint(into.target);
+    return w;
+}
+
+buffer_change buffer_watch::change() const {
+    buffer_change seen;
+    if (into_.shape && into_.shape(into_.container) != shape_) {
+        seen.container = true;  // the bytes may have moved away: not read
+        return seen;
+    }
+    seen.bytes = buffer_checksum(data_, bytes_) != checksum_;
+    seen.target = into_.fingerprint && into_.fingerprint(into_.target) != target_print_;
+    return seen;
+}
+
+}  // namespace baton::sim::detail

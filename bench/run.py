@@ -80,7 +80,7 @@ OMPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"
 FIBERS = {"BATON_CONTEXT": "fiber"}
 AVERAGE_OUTPUT = "Global average across all data: 10.5"
 SETUP_HINT = "scripts/bench-setup.sh installs it"
-CASES = "abcdefghi"  # case_a ... case_i below
+CASES = "abcdefghij"  # case_a ... case_j below
 
 
 def log(text):
@@ -404,7 +404,7 @@ def compile_refs(ctx, tool, compiler, launcher, packages):
 
 def build(ctx, cases):
     programs = ["baton_average_inprocess", "baton_pingpong", "baton_allreduce", "baton_bcast", "baton_explore", "floor",
-                "soak"]
+                "soak", "baton_isend"]
     error = meson_build(ctx.build, ["--buildtype=release", "-Dbench=true", "-Dmpi=disabled"],
                         ["examples/average"] + [f"bench/{p}" for p in programs])
     if error:
@@ -777,6 +777,24 @@ def sections_of(text):
     for title, end in zip(titles, [t.start() for t in titles[1:]] + [len(text)]):
         found[title[1]] = found.get(title[1], "") + text[title.start():end]
     return {case: section.strip() for case, section in found.items()}
+
+
+def case_j(ctx):
+    iters = 4 if ctx.quick else 10
+    tables = []
+    for context, env in (("threads", None), ("fibers", FIBERS)):
+        cmd = [ctx.baton("baton_isend"), "--ranks", "2", "--iters", str(iters), "--bytes", str(64 << 20)]
+        send = Row(f"baton, send on {context}", reference=True)
+        measure(ctx, send, cmd + ["--mode", "send"], ctx.runs(5, 2), 300, env=env)
+        isend = Row(f"baton, isend + wait on {context}",
+                    target=(1.5 * send.median(), "≤ 1.5× send") if send.values else None)
+        measure(ctx, isend, cmd + ["--mode", "isend"], ctx.runs(5, 2), 300, env=env)
+        tables.append(table(f"(j) a 64 MiB message with isend + wait against send on {context}, per message "
+                            f"({iters} per run, 2 ranks)", [send, isend], "per message",
+                            "bench/baton_isend.cpp. An isend's buffer is checksummed (XXH3) when it is posted and "
+                            "when it completes, to catch a change in between; before issue #14 that was a "
+                            "byte-at-a-time FNV-1a loop, 1–2 s for 256 MiB." if context == "threads" else ""))
+    return tables
 
 
 def write_results(path, head, sections):

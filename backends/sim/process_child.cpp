@@ -301,6 +301,22 @@ public:
         return in.get_status();
     }
 
+    // ---- Point-to-point: per-call send modes (framed as send and isend) ----
+    void ssend(backend::send_view data, int dest, int tag, backend::location where) override {
+        auto frame = begin(verb::ssend, where);
+        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
+        put_send(frame, data);
+        link_.call(frame);
+    }
+    std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        auto frame = begin(verb::issend, where);
+        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
+        put_send(frame, data);
+        auto in = link_.call(frame);
+        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt);
+    }
+
     void barrier(backend::location where) override {
         auto frame = begin(verb::barrier, where);
         link_.call(frame);

@@ -32,8 +32,10 @@ void check_rank(const backend::comm_impl& comm, int rank, std::string_view opera
                 bool wildcard_ok, const std::source_location& where) {
     if (rank == any_source && wildcard_ok) return;
     if (rank >= 0 && rank < comm.size()) return;
-    const std::string shown = rank == any_source ? "any_source" : std::to_string(rank);
-    const std::string hint = rank == any_source ? " (any_source is only for receives and probes)" : "";
+    const std::string shown = rank == any_source ? "any_source" : rank == proc_null ? "proc_null" : std::to_string(rank);
+    const std::string hint = rank == any_source  ? " (any_source is only for receives and probes)"
+                             : rank == proc_null ? " (proc_null is only for point-to-point calls)"
+                                                 : "";
     throw_usage(comm, operation,
                 fmt::format("{} {} is not a rank of {} (ranks 0..{}){}", role, shown, comm.name(),
                             comm.size() - 1, hint),

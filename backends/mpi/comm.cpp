@@ -19,7 +19,7 @@ namespace {
 status probed(const MPI_Status& mpi_status) {
     int bytes = 0;
     MPI_Get_count(&mpi_status, MPI_BYTE, &bytes);
-    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(bytes < 0 ? 0 : bytes)};
+    return received_status(mpi_status, static_cast<std::size_t>(bytes < 0 ? 0 : bytes));
 }
 
 }  // namespace
@@ -42,16 +42,22 @@ std::string mpi_comm::described(std::string_view operation, std::string_view arg
 // ---- Point-to-point ------------------------------------------------------------------------
 
 void mpi_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
-    const current_call in_call("send", where);
+    blocking_send(data, dest, tag, settings_.synchronous_sends, "send", where);
+}
+
+void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, bool synchronous,
+                             const char* operation, const backend::location& where) {
+    const current_call in_call(operation, where);
     if (!nothing_deferred()) {
-        mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "send", where)->wait(where);
+        mpi_request::start_send(comm_, data, dest, tag, synchronous, operation, where)->wait(where);
         return;
     }
-    const int count = to_int(data.count, *comm_, "send", where);
+    const int count = to_int(data.count, *comm_, operation, where);
     const MPI_Datatype type = transfer_type(data.type);
-    const int code = settings_.synchronous_sends ? MPI_Ssend(data.data, count, type, dest, tag, comm_->handle)
-                                                 : MPI_Send(data.data, count, type, dest, tag, comm_->handle);
-    check(code, *comm_, where, [&] { return described("send", fmt::format("dest={}, tag={}", dest, tag)); });
+    const int to = mpi_dest(dest);
+    const int code = synchronous ? MPI_Ssend(data.data, count, type, to, tag, comm_->handle)
+                                 : MPI_Send(data.data, count, type, to, tag, comm_->handle);
+    check(code, *comm_, where, [&] { return described(operation, fmt::format("dest={}, tag={}", shown_rank(dest), tag)); });
 }
 
 std::string mpi_comm::recv_context(int source, int tag, const backend::location& where) const {
@@ -74,6 +80,13 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
         return mpi_request::start_receive(comm_, into, source, tag, "recv", where)->wait(where);
     const MPI_Datatype type = transfer_type(into.type);
     MPI_Status mpi_status;
+    if (source == proc_null) [[unlikely]] {
+        // Nothing comes: MPI_Recv returns at once; a resizable buffer holds the nothing that came.
+        if (into.resizable()) into.resize(into.container, 0);
+        check(MPI_Recv(nullptr, 0, type, MPI_PROC_NULL, mpi_tag(tag), comm_->handle, &mpi_status), *comm_, where,
+              [&] { return described("recv", fmt::format("source=proc_null, tag={}", shown_tag(tag))); });
+        return received_status(mpi_status, 0);
+    }
     if (!into.resizable()) [[likely]] {
         // A fixed buffer: one MPI_Recv with the capacity as count.
         const int capacity = to_int(into.count, *comm_, "recv", where);
@@ -83,7 +96,7 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
         const int count = received_count(mpi_status, type, into.type.size, capacity);
         if (count == MPI_UNDEFINED) [[unlikely]]
             std::rethrow_exception(not_whole_elements(mpi_status, into, recv_context(source, tag, where)));
-        return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
+        return received_status(mpi_status, static_cast<std::size_t>(count));
     }
     // A resizable container: a matched probe tells the size, then that very message is received.
     MPI_Message message = MPI_MESSAGE_NULL;
@@ -96,7 +109,7 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
     code = MPI_Mrecv(room.data, room.count, type, &message, &mpi_status);
     if (code != MPI_SUCCESS) [[unlikely]]
         std::rethrow_exception(mpi_error(code, recv_context(source, tag, where)));
-    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(room.count)};
+    return received_status(mpi_status, static_cast<std::size_t>(room.count));
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, int dest, int tag,
@@ -104,6 +117,19 @@ std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, 
     const current_call in_call("isend", where);
     if (!nothing_deferred()) progress();
     return mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "isend", where);
+}
+
+// ---- Point-to-point: per-call send modes -----------------------------------------------------
+
+void mpi_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
+    blocking_send(data, dest, tag, true, "ssend", where);
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::issend(backend::send_view data, int dest, int tag,
+                                                        backend::location where) {
+    const current_call in_call("issend", where);
+    if (!nothing_deferred()) progress();
+    return mpi_request::start_send(comm_, data, dest, tag, true, "issend", where);
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::irecv(backend::recv_buffer into, int source, int tag,
@@ -119,7 +145,7 @@ status mpi_comm::probe(int source, int tag, backend::location where) {
         return described("probe", fmt::format("source={}, tag={}", shown_rank(source), shown_tag(tag)));
     };
     MPI_Status mpi_status;
-    while (!nothing_deferred()) {
+    while (!nothing_deferred() && source != proc_null) {
         progress();
         if (nothing_deferred()) break;
         int found = 0;
@@ -139,6 +165,7 @@ std::optional<status> mpi_comm::iprobe(int source, int tag, backend::location wh
     check(MPI_Iprobe(mpi_source(source), mpi_tag(tag), comm_->handle, &found, &mpi_status), *comm_, where, [&] {
         return described("iprobe", fmt::format("source={}, tag={}", shown_rank(source), shown_tag(tag)));
     });
+    if (found && source == proc_null) return probed(mpi_status);  // no message a receive could claim
     if (!found || claimed_by_deferred(comm_.get(), mpi_status.MPI_SOURCE, mpi_status.MPI_TAG)) return std::nullopt;
     return probed(mpi_status);
 }

@@ -48,6 +48,11 @@ public:
     status probe(int source, int tag, backend::location where) override;
     std::optional<status> iprobe(int source, int tag, backend::location where) override;
 
+    // Per-call send modes.
+    void ssend(backend::send_view data, int dest, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override;
+
     void barrier(backend::location where) override;
     void bcast(backend::recv_buffer data, int root, backend::location where) override;
     void scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) override;
@@ -72,6 +77,9 @@ public:
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 
 private:
+    // send and ssend: MPI_Send or MPI_Ssend (through a request while receives are deferred).
+    void blocking_send(const backend::send_view& data, int dest, int tag, bool synchronous, const char* operation,
+                       const backend::location& where);
     // A collective: `call()`, the blocking MPI call, after giving deferred receives (see
     // request.hpp) a chance to start. Returns MPI's code.
     template <class Call>

@@ -66,7 +66,9 @@ void count_too_large(std::size_t count, const comm_info& comm, std::string_view 
                     count, INT_MAX, MPI_VERSION, MPI_SUBVERSION)));
 }
 
-std::string shown_rank(int rank) { return rank == any_source ? "any_source" : std::to_string(rank); }
+std::string shown_rank(int rank) {
+    return rank == any_source ? "any_source" : rank == proc_null ? "proc_null" : std::to_string(rank);
+}
 std::string shown_tag(int tag) { return tag == any_tag ? "any_tag" : std::to_string(tag); }
 
 }  // namespace baton::mpi::detail

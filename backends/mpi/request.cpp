@@ -128,9 +128,10 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
     const comm_info& info = *request->comm_;
     request->count_ = to_int(data.count, info, operation, where);
     request->type_ = transfer_type(data.type);
+    const int to = mpi_dest(dest);
     const int code = synchronous
-                         ? MPI_Issend(data.data, request->count_, request->type_, dest, tag, info.handle, &request->handle_)
-                         : MPI_Isend(data.data, request->count_, request->type_, dest, tag, info.handle, &request->handle_);
+                         ? MPI_Issend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_)
+                         : MPI_Isend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
     if (code != MPI_SUCCESS) {
         request->phase_ = phase::done;
         std::rethrow_exception(mpi_error(code, who(info) + ": " + request->describe()));
@@ -148,6 +149,17 @@ std::unique_ptr<mpi_request> mpi_request::start_receive(std::shared_ptr<const co
     request->type_ = transfer_type(into.type);
     if (!into.resizable()) request->count_ = to_int(into.count, info, operation, where);
     auto& list = deferred_list();
+    if (source == proc_null) {
+        // It takes no message, so it need not wait its turn behind deferred receives: posted at
+        // once, it completes at once; a resizable buffer holds the nothing that came.
+        if (into.resizable()) into.resize(into.container, 0);
+        request->count_ = 0;
+        const int code = MPI_Irecv(nullptr, 0, request->type_, MPI_PROC_NULL, mpi_tag(tag), info.handle,
+                                   &request->handle_);
+        if (code != MPI_SUCCESS) request->fail(mpi_error(code, who(info) + ": " + request->describe()));
+        else request->phase_ = phase::active;
+        return request;
+    }
     if (list.empty()) {
         // The usual case: a fixed buffer is posted, a resizable one matched if its message is here.
         if (request->try_start(false, list.end(), list.end())) return request;
@@ -273,7 +285,7 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         return;
     }
     if (buffer_.resizable()) {
-        result_ = {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count_)};
+        result_ = received_status(mpi_status, static_cast<std::size_t>(count_));
         return;
     }
     const int count = received_count(mpi_status, type_, buffer_.type.size, count_);
@@ -281,7 +293,7 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         fail(not_whole_elements(mpi_status, buffer_, who(info) + ": " + describe()));
         return;
     }
-    result_ = {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, static_cast<std::size_t>(count)};
+    result_ = received_status(mpi_status, static_cast<std::size_t>(count));
 }
 
 status mpi_request::take_result() {

@@ -171,8 +171,16 @@ std::exception_ptr not_whole_elements(const MPI_Status& mpi_status, const backen
 // What a fixed receive that MPI found too short says.
 std::string truncation_detail(const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into);
 
-// baton's wildcards as MPI's.
-inline int mpi_source(int source) { return source < 0 ? MPI_ANY_SOURCE : source; }
+// baton's wildcards and null peer as MPI's (their values differ between MPI libraries), and back.
+inline int mpi_source(int source) {
+    return source == proc_null ? MPI_PROC_NULL : source < 0 ? MPI_ANY_SOURCE : source;
+}
+inline int mpi_dest(int dest) { return dest == proc_null ? MPI_PROC_NULL : dest; }
 inline int mpi_tag(int tag) { return tag < 0 ? MPI_ANY_TAG : tag; }
+// A receive's status from MPI's: the source and tag of a receive from MPI_PROC_NULL are baton's.
+inline status received_status(const MPI_Status& mpi_status, std::size_t count) {
+    if (mpi_status.MPI_SOURCE == MPI_PROC_NULL) return {proc_null, any_tag, 0};
+    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, count};
+}
 
 }  // namespace baton::mpi::detail

@@ -42,8 +42,9 @@ std::string history_line(std::uint64_t step, const call_record& call, const std:
     // The peer by its world rank, and in another communicator by its rank there too.
     const auto& peer = call.matched;
     const bool world = comm == "world";
-    const std::string who = world ? fmt::format("rank {}", peer.world)
-                                  : fmt::format("rank {} (rank {} of {})", peer.world, peer.rank, comm);
+    const std::string who = peer.world == proc_null ? "proc_null"
+                            : world ? fmt::format("rank {}", peer.world)
+                                    : fmt::format("rank {} (rank {} of {})", peer.world, peer.rank, comm);
     if (call.kind == call_kind::send)
         line += fmt::format(" to {}, tag {}", who, peer.tag);
     else if (call.kind == call_kind::receive)
@@ -62,6 +63,7 @@ event to_event(std::uint64_t step, const call_record& call) {
 
 rank_list awaited(const call_record& call, const comm_state& comm) {
     if (call.asked.rank >= 0) return {call.asked.world};
+    if (call.asked.rank == proc_null) return {};
     rank_list others;
     for (const int world : comm.world_ranks)
         if (world != call.rank) others.push_back(world);

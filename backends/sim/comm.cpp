@@ -104,6 +104,7 @@ comm_state::comm_state(std::string comm_name, std::vector<int> members)
 comm_state::~comm_state() { comm_states.fetch_sub(1, std::memory_order_relaxed); }
 
 std::string comm_state::peer(int rank) const {
+    if (rank == proc_null) return "proc_null";
     if (rank < 0) return "any_source";
     if (name == "world") return std::to_string(rank);
     return fmt::format("{} (world rank {})", rank, world_rank(rank));
@@ -215,23 +216,29 @@ void match_deferred(comm_state& comm, int rank, scheduler& sched) {
 
 std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data, int dest, int tag,
                                                   std::string_view operation, const backend::location& where,
-                                                  bool always_request) {
+                                                  bool always_request, bool must_match) {
     eng_.schedule_point(world_rank());
     const std::size_t bytes = data.count * data.type.size;
     call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
-    const std::uint64_t id = call.message = ++state_.arrivals;
+    const bool to_nobody = dest == proc_null;  // no message: nothing to match or wait for
+    const std::uint64_t id = call.message = to_nobody ? 0 : ++state_.arrivals;
     eng_.checks().log(call);
     const auto& opts = eng_.opts();
-    const bool synchronous = opts.sends == send_mode::synchronous ||
-                             (opts.sends == send_mode::eager && bytes > opts.eager_limit);
+    const bool synchronous = !to_nobody && (must_match || opts.sends == send_mode::synchronous ||
+                                            (opts.sends == send_mode::eager && bytes > opts.eager_limit));
     // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
     const bool conflict =
         eng_.checks().check_buffer_use(world_rank(), checked_data(data), bytes, nullptr, false, operation, where);
     std::unique_ptr<sim_request> request;
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
+    if (request) request->must_match = must_match;
     if (always_request) request->watch_send_buffer(data, bytes);
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
+    if (to_nobody) {
+        if (request) request->complete({dest, tag, data.count});
+        return request;
+    }
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
@@ -274,8 +281,15 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
         eng_, state_, rank_, make_call(call_kind::receive, operation, state_, rank_, source, tag, 0, where));
     if (conflict) request->mark_reported();
     request->buffer = into;
-    if (!blocking) request->defer_delivery();
     request->blocking = blocking;
+    if (source == proc_null) {
+        // Nothing arrives, at once: a fixed buffer keeps its bytes (no poison either), a
+        // resizable one is resized to the nothing that came, as to any message.
+        if (into.resizable()) into.resize(into.container, 0);
+        request->complete({proc_null, any_tag, 0});
+        return request;
+    }
+    if (!blocking) request->defer_delivery();
     auto& box = state_.mailboxes[static_cast<std::size_t>(rank_)];
     // A systematic run matches a wildcard (and whatever was posted after one) only when every
     // rank is blocked: then every message it could take is there to choose from.
@@ -316,6 +330,20 @@ std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into
     return start_receive(into, source, tag, "irecv", where, false);
 }
 
+// ---- Point-to-point: per-call send modes -----------------------------------------------------
+
+void sim_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
+    if (auto pending = start_send(data, dest, tag, "ssend", where, false, true)) {
+        pending->blocking = true;
+        pending->wait(where);
+    }
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::issend(backend::send_view data, int dest, int tag,
+                                                        backend::location where) {
+    return start_send(data, dest, tag, "issend", where, true, true);
+}
+
 std::optional<status> sim_comm::find_message(int source, int tag, const blocker& probe, const backend::location& where,
                                              bool may_miss) {
     const auto candidates = state_.mailboxes[static_cast<std::size_t>(rank_)].candidates(source, tag);
@@ -332,6 +360,7 @@ std::optional<status> sim_comm::find_message(int source, int tag, const blocker&
 
 status sim_comm::probe(int source, int tag, backend::location where) {
     eng_.schedule_point(world_rank());
+    if (source == proc_null) return {proc_null, any_tag, 0};  // "arrived" at once, as on MPI
     const call_record call = make_call(call_kind::probe, "probe", state_, rank_, source, tag, 0, where);
     probe_blocker until_message(state_, rank_, call);
     eng_.wait_until(world_rank(), until_message, where);
@@ -339,6 +368,10 @@ status sim_comm::probe(int source, int tag, backend::location where) {
 }
 
 std::optional<status> sim_comm::iprobe(int source, int tag, backend::location where) {
+    if (source == proc_null) {  // found at once, as on MPI: not a poll that may have to wait
+        eng_.schedule_point(world_rank());
+        return status{proc_null, any_tag, 0};
+    }
     eng_.schedule_point(world_rank(), engine::call_effect::polls);
     std::optional<status> found;
     const call_record call = make_call(call_kind::probe, "iprobe", state_, rank_, source, tag, 0, where);

@@ -33,6 +33,11 @@ public:
     status probe(int source, int tag, backend::location where) override;
     std::optional<status> iprobe(int source, int tag, backend::location where) override;
 
+    // Per-call send modes.
+    void ssend(backend::send_view data, int dest, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override;
+
     void barrier(backend::location where) override;
     void bcast(backend::recv_buffer data, int root, backend::location where) override;
     void scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) override;
@@ -58,10 +63,11 @@ public:
 
 private:
     // Matches or stores a send. Returns the request of a synchronous send still waiting for its
-    // match, or null when the send is complete.
+    // match, or null when the send is complete. `must_match`: synchronous whatever the run's
+    // mode, and never completed by buffering (ssend, issend).
     std::unique_ptr<sim_request> start_send(const backend::send_view& data, int dest, int tag,
                                             std::string_view operation, const backend::location& where,
-                                            bool always_request);
+                                            bool always_request, bool must_match = false);
     std::unique_ptr<sim_request> start_receive(const backend::recv_buffer& into, int source, int tag,
                                                std::string_view operation, const backend::location& where,
                                                bool blocking);

@@ -47,7 +47,8 @@ std::vector<sim_request*> withheld_sends(const std::vector<std::unique_ptr<comm_
         for (std::size_t dest = 0; dest < comm->mailboxes.size(); ++dest) {
             if (finished(comm->world_ranks[dest])) continue;
             for (const message* m : comm->mailboxes[dest].all_messages())
-                if (m->sync_sender && polling(comm->world_ranks[static_cast<std::size_t>(m->sync_sender->owner())]))
+                if (m->sync_sender && m->sync_sender->may_buffer() &&
+                    polling(comm->world_ranks[static_cast<std::size_t>(m->sync_sender->owner())]))
                     sends.push_back(m->sync_sender);
         }
     return sends;
@@ -271,10 +272,16 @@ finding checker::deadlock_finding(const std::vector<int>& stuck, finding_kind ki
         }
     if (kind == finding_kind::deadlock && first_never) {
         kind = finding_kind::unreceived_message;
-        summary = fmt::format("{}; as {} (--sends {}), {} waits for that receive forever: a deadlock", never.front(),
+        // An ssend or issend is synchronous by itself; any other send by the run's mode.
+        const std::string why =
+            first_never->sync_sender->must_match
+                ? fmt::format("its {} is synchronous", first_never->operation)
+                : fmt::format("{} (--sends {})",
                               opts_.sends == send_mode::eager ? "sends above --eager-limit are synchronous"
                                                               : "sends are synchronous",
-                              to_string(opts_.sends), never_comm->member(first_never->source));
+                              to_string(opts_.sends));
+        summary = fmt::format("{}; as {}, {} waits for that receive forever: a deadlock", never.front(), why,
+                              never_comm->member(first_never->source));
         never.erase(never.begin());
     } else {
         never.clear();

@@ -282,12 +282,7 @@ public:
     }
     std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
                                                  backend::location where) override {
-        auto frame = begin(verb::isend, where);
-        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
-        put_send(frame, data);
-        auto in = link_.call(frame);
-        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
-                                                    buffer_watch::of_send(data.data, data.count * data.type.size));
+        return start_send(verb::isend, data, dest, tag, where);
     }
     std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
                                                  backend::location where) override {
@@ -311,6 +306,18 @@ public:
         auto in = link_.call(frame);
         if (in.get<std::uint8_t>() == 0) return std::nullopt;
         return in.get_status();
+    }
+
+    // ---- Point-to-point: per-call send modes (framed as send and isend) ----
+    void ssend(backend::send_view data, int dest, int tag, backend::location where) override {
+        auto frame = begin(verb::ssend, where);
+        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
+        put_send(frame, data);
+        link_.call(frame);
+    }
+    std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        return start_send(verb::issend, data, dest, tag, where);
     }
 
     void barrier(backend::location where) override {
@@ -399,6 +406,16 @@ public:
 
 private:
     wire::writer begin(verb v, const backend::location& where) { return link_.begin(v, id_, where); }
+    // An isend or issend: the request, watching the data it sends.
+    std::unique_ptr<backend::request_impl> start_send(verb v, const backend::send_view& data, int dest, int tag,
+                                                      const backend::location& where) {
+        auto frame = begin(v, where);
+        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
+        put_send(frame, data);
+        auto in = link_.call(frame);
+        return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
+                                                    buffer_watch::of_send(data.data, data.count * data.type.size));
+    }
     // The collectives whose every rank gives a send view and has a receive buffer.
     void give_and_take(verb v, int root, const backend::send_view& give, const backend::recv_buffer& take,
                        const reduce_op* op, const backend::location& where) {

@@ -196,25 +196,21 @@ private:
                    wire::reader& in, wire::writer& out) {
         switch (v) {
             case verb::send: {
-                const int dest = peer(comm, in, false, "send"), tag = in.get_int();
+                const int dest = peer(comm, in, false, "send", true), tag = in.get_int();
                 backend::buffer_origin origin;
                 comm.send(read_send(in, origin), dest, tag, where);
                 return;
             }
             case verb::isend: {
-                const int dest = peer(comm, in, false, "isend"), tag = in.get_int();
-                backend::buffer_origin origin;
-                auto sent = read_send(in, origin);
+                const int dest = peer(comm, in, false, "isend", true), tag = in.get_int();
                 pending p;
-                const auto* begin = static_cast<const std::byte*>(sent.data);
-                p.sent.assign(begin, begin + sent.count * sent.type.size);
-                sent.data = p.sent.data();
-                p.request = comm.isend(sent, dest, tag, where);
+                backend::buffer_origin origin;
+                p.request = comm.isend(keep_sent(in, p, origin), dest, tag, where);
                 out.put(keep(std::move(p)));
                 return;
             }
             case verb::recv: {
-                const int source = peer(comm, in, true, "recv"), tag = in.get_int();
+                const int source = peer(comm, in, true, "recv", true), tag = in.get_int();
                 receive_side side;
                 side.read(in);
                 const status s = comm.recv(side.buffer, source, tag, where);
@@ -223,7 +219,7 @@ private:
                 return;
             }
             case verb::irecv: {
-                const int source = peer(comm, in, true, "irecv"), tag = in.get_int();
+                const int source = peer(comm, in, true, "irecv", true), tag = in.get_int();
                 pending p;
                 p.receive = std::make_unique<receive_side>();
                 p.receive->read(in);
@@ -232,19 +228,35 @@ private:
                 // buffer holds on every context (engine::irecv_poison), or the message itself.
                 const receive_side& side = *p.receive;
                 out.put(keep(std::move(p)));
-                side.write(out, side.buffer.count);
+                // From proc_null nothing came: the rank's buffer keeps its bytes (this copy has none).
+                side.write(out, source == proc_null ? 0 : side.buffer.count);
                 return;
             }
             case verb::probe: {
-                const int source = peer(comm, in, true, "probe"), tag = in.get_int();
+                const int source = peer(comm, in, true, "probe", true), tag = in.get_int();
                 out.put_status(comm.probe(source, tag, where));
                 return;
             }
             case verb::iprobe: {
-                const int source = peer(comm, in, true, "iprobe"), tag = in.get_int();
+                const int source = peer(comm, in, true, "iprobe", true), tag = in.get_int();
                 const auto found = comm.iprobe(source, tag, where);
                 out.put<std::uint8_t>(found.has_value());
                 if (found) out.put_status(*found);
+                return;
+            }
+            // ---- Point-to-point: per-call send modes (as send and isend) ----
+            case verb::ssend: {
+                const int dest = peer(comm, in, false, "ssend", true), tag = in.get_int();
+                backend::buffer_origin origin;
+                comm.ssend(read_send(in, origin), dest, tag, where);
+                return;
+            }
+            case verb::issend: {
+                const int dest = peer(comm, in, false, "issend", true), tag = in.get_int();
+                pending p;
+                backend::buffer_origin origin;
+                p.request = comm.issend(keep_sent(in, p, origin), dest, tag, where);
+                out.put(keep(std::move(p)));
                 return;
             }
             case verb::barrier: comm.barrier(where); return;
@@ -398,12 +410,24 @@ private:
         give_back(out, side, receives(v, comm.rank(), root));
     }
 
-    // A peer, root, source or destination: a rank of the communicator (or a wildcard).
-    static int peer(const backend::comm_impl& comm, wire::reader& in, bool wildcard_ok, std::string_view what) {
+    // A peer, root, source or destination: a rank of the communicator (or a wildcard; or, for a
+    // point-to-point call, proc_null).
+    static int peer(const backend::comm_impl& comm, wire::reader& in, bool wildcard_ok, std::string_view what,
+                    bool null_ok = false) {
         const int r = in.get_int();
-        if ((r < 0 || r >= comm.size()) && !(wildcard_ok && r == any_source))
+        if ((r < 0 || r >= comm.size()) && !(wildcard_ok && r == any_source) && !(null_ok && r == proc_null))
             throw wire::malformed_frame(std::string(what) + " names no rank of the communicator");
         return r;
+    }
+
+    // A non-blocking send's data, copied into its pending request, which keeps it until the send
+    // completes (the frame it came in is overwritten by the next call).
+    static backend::send_view keep_sent(wire::reader& in, pending& p, backend::buffer_origin& origin) {
+        auto sent = read_send(in, origin);
+        const auto* begin = static_cast<const std::byte*>(sent.data);
+        p.sent.assign(begin, begin + sent.count * sent.type.size);
+        sent.data = p.sent.data();
+        return sent;
     }
 
     static void give_back(wire::writer& out, const receive_side& side, bool gets) {

@@ -37,6 +37,7 @@ enum class verb : std::uint8_t {
     apply,  // apply your reduction to these elements, then go on waiting
     // A rank to the engine: its calls.
     send, recv, isend, irecv, probe, iprobe,
+    ssend, issend,  // point-to-point, per-call send modes (issue 14)
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     free_comm, wait, test, wait_any, free_request,

@@ -20,7 +20,7 @@ class request_blocker final : public blocker {
 public:
     explicit request_blocker(sim_request& r) : request_(r) {}
     bool ready() const override { return request_.done(); }
-    bool buffering_dependent() const override { return request_.is_send() && !request_.done(); }
+    bool buffering_dependent() const override { return request_.may_buffer(); }
     void grant_buffering() const override { request_.complete_as_buffered(); }
     std::string describe() const override {
         if (request_.blocking) return request_.describe();  // a plain send or recv: the call itself
@@ -70,7 +70,7 @@ public:
     }
     bool buffering_dependent() const override {
         for (const auto* r : requests_)
-            if (r && r->is_send() && !r->done()) return true;
+            if (r && r->may_buffer()) return true;
         return false;
     }
     void grant_buffering() const override {
@@ -184,7 +184,7 @@ void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
 }
 
 void sim_request::complete_as_buffered() {
-    if (done_ || !is_send()) return;
+    if (!may_buffer()) return;
     auto& box = comm_.mailboxes[static_cast<std::size_t>(peer())];
     std::size_t count = 0;
     for (const message* m : box.all_messages())
@@ -201,7 +201,8 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     failure_ = std::move(failure);
     if (!is_send()) {
         // The match, as the receiver sees it: which sender, which tag, how much.
-        const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)] : -1;
+        const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)]
+                                              : result.source == proc_null ? proc_null : -1;
         call_.matched = {result.source, source, result.tag};
         call_.bytes = result.count * buffer.type.size;
         eng_.checks().log(call_, failure_ != nullptr);

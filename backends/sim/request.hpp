@@ -41,6 +41,8 @@ public:
     void complete_as_buffered();
     bool done() const { return done_; }
     bool is_send() const { return call_.kind == call_kind::send; }
+    // A send still waiting for its receive that MPI could have buffered (not an ssend's).
+    bool may_buffer() const { return is_send() && !done_ && !must_match; }
 
     // The call that made it; a receive's is matched when its message comes.
     call_record& call() { return call_; }
@@ -69,6 +71,7 @@ public:
     bool posted = false;          // a receive sitting in its mailbox's posted list
     bool unmatched_sync_send = false;  // a synchronous send whose message is still in a mailbox
     bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
+    bool must_match = false;           // ssend, issend: complete only when matched, never buffered
     std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
 
     int owner() const { return owner_; }  // rank in the communicator

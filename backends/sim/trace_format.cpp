@@ -2,6 +2,8 @@
 // (--trace) and as a text timeline (--timeline).
 #include <baton/trace.hpp>
 
+#include <baton/status.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -106,6 +108,9 @@ nlohmann::json microseconds(std::uint64_t ns) {
 constexpr int pid = 1;
 int tid(int rank) { return rank + 1; }
 
+// The other side of a call that has no rank there.
+std::string nobody(int peer) { return peer == proc_null ? "proc_null" : "none"; }
+
 }  // namespace
 
 std::string to_chrome_trace(const std::vector<event>& events) {
@@ -168,8 +173,8 @@ std::string to_timeline(const std::vector<event>& events) {
         const event& e = events[i];
         std::string other;
         switch (dirs[i]) {
-            case direction::out: other = e.peer >= 0 ? fmt::format("-> rank {}", e.peer) : "-> none"; break;
-            case direction::in: other = e.peer >= 0 ? fmt::format("<- rank {}", e.peer) : "<- none"; break;
+            case direction::out: other = e.peer >= 0 ? fmt::format("-> rank {}", e.peer) : "-> " + nobody(e.peer); break;
+            case direction::in: other = e.peer >= 0 ? fmt::format("<- rank {}", e.peer) : "<- " + nobody(e.peer); break;
             case direction::root: other = fmt::format("root {}", e.peer); break;
             case direction::none: break;
         }

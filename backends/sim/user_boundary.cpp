@@ -95,6 +95,15 @@ public:
         const inside call(eng_, rank_);
         return inner_->iprobe(source, tag, where);
     }
+    void ssend(backend::send_view data, int dest, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->ssend(data, dest, tag, where);
+    }
+    std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->issend(data, dest, tag, where));
+    }
     void barrier(backend::location where) override {
         const inside call(eng_, rank_);
         inner_->barrier(where);

@@ -102,6 +102,11 @@ public:
     virtual status probe(int source, int tag, location where) = 0;
     virtual std::optional<status> iprobe(int source, int tag, location where) = 0;
 
+    // Point-to-point in a send mode of the call's own (issue 14). ssend and issend complete only
+    // once their receive has matched, whatever the run's mode (MPI_Ssend, MPI_Issend).
+    virtual void ssend(send_view data, int dest, int tag, location where) = 0;
+    virtual std::unique_ptr<request_impl> issend(send_view data, int dest, int tag, location where) = 0;
+
     // Collectives. `data` at the root of bcast is both the source and (elsewhere) the destination.
     virtual void barrier(location where) = 0;
     virtual void bcast(recv_buffer data, int root, location where) = 0;

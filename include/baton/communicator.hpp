@@ -77,7 +77,7 @@ public:
         if constexpr (serializable_sendable<T>) {
             std::vector<std::byte> bytes;
             const status result = impl().recv(detail::serialized_buffer<T>(bytes), source, tag, where);
-            detail::deserialize_from(bytes, into);
+            if (result.source != proc_null) detail::deserialize_from(bytes, into);  // else nothing came
             return result;
         } else {
             return impl().recv(detail::recv_buffer_of(into), source, tag, where);
@@ -97,19 +97,29 @@ public:
     template <class T>
         requires sendable<std::remove_cvref_t<T>>
     request isend(T&& value, int dest, int tag = 0, location where = location::current()) {
-        using V = std::remove_cvref_t<T>;
-        check_destination(dest, tag, "isend", where);
-        if constexpr (serializable_sendable<V>) {
-            auto owned = std::make_shared<detail::payload>(detail::payload_of(value));
-            auto impl_request = impl().isend(owned->view, dest, tag, where);
-            return request(std::move(impl_request), std::move(owned), {});
-        } else if constexpr (std::is_lvalue_reference_v<T>) {
-            return request(impl().isend(detail::view_of(value), dest, tag, where), nullptr, {});
+        return start_send(std::forward<T>(value), dest, tag, false, where);
+    }
+
+    // ---- Point-to-point: per-call send modes ----------------------------------------------------
+
+    // A synchronous send (MPI_Ssend): returns once the receive has matched, whatever the run's
+    // --sends; a program that relies on buffering deadlocks here on every backend.
+    template <sendable T>
+    void ssend(const T& value, int dest, int tag = 0, location where = location::current()) {
+        check_destination(dest, tag, "ssend", where);
+        if constexpr (serializable_sendable<T>) {
+            const auto data = detail::payload_of(value);
+            impl().ssend(data.view, dest, tag, where);
         } else {
-            auto owned = std::make_shared<V>(std::move(value));
-            auto impl_request = impl().isend(detail::view_of(*owned), dest, tag, where);
-            return request(std::move(impl_request), std::move(owned), {});
+            impl().ssend(detail::view_of(value), dest, tag, where);
         }
+    }
+
+    // A synchronous isend (MPI_Issend): its request completes only once the receive has matched.
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request issend(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return start_send(std::forward<T>(value), dest, tag, true, where);
     }
 
     // Starts a receive into `into`, which must stay alive until the request completes.
@@ -120,6 +130,8 @@ public:
             auto bytes = std::make_shared<std::vector<std::byte>>();
             auto impl_request = impl().irecv(detail::serialized_buffer_into<T>(*bytes, into), source, tag, where);
             auto deserialize = [bytes, &into] { detail::deserialize_from(*bytes, into); };
+            // From proc_null nothing comes, and `into` keeps its value.
+            if (source == proc_null) return request(std::move(impl_request), bytes, {});
             return request(std::move(impl_request), bytes, deserialize);
         } else {
             return request(impl().irecv(detail::recv_buffer_of(into), source, tag, where), nullptr, {});
@@ -139,6 +151,30 @@ public:
             detail::check_disjoint(impl(), detail::view_of(out), detail::recv_buffer_of(in), "sendrecv", where);
         request sending = isend(out, dest, send_tag, where);
         const status received = recv(in, source, recv_tag, where);
+        sending.wait(where);
+        return received;
+    }
+
+    // Sends `value` to `dest` and receives into it from `source`, as MPI_Sendrecv_replace: the
+    // shift of a ring or a halo in one buffer. What is sent is copied first (MPI keeps a copy
+    // too), as the receive overwrites it while the send may still read it; a std::vector or
+    // std::string takes the size of what arrives, a fixed buffer must hold it.
+    template <sendable T>
+    status sendrecv_replace(T& value, int dest, int send_tag, int source, int recv_tag,
+                            location where = location::current()) {
+        check_destination(dest, send_tag, "sendrecv_replace", where);
+        check_source(source, recv_tag, "sendrecv_replace", where);
+        request sending;
+        if constexpr (serializable_sendable<T>) {
+            sending = isend(value, dest, send_tag, where);  // serialized: from a copy already
+        } else {
+            const backend::send_view view = detail::view_of(value);
+            const auto* first = static_cast<const std::byte*>(view.data);
+            auto copy = std::make_shared<std::vector<std::byte>>(first, first + view.count * view.type.size);
+            auto impl_request = impl().isend({copy->data(), view.count, view.type}, dest, send_tag, where);
+            sending = request(std::move(impl_request), std::move(copy), {});
+        }
+        const status received = recv(value, source, recv_tag, where);
         sending.wait(where);
         return received;
     }
@@ -317,6 +353,28 @@ public:
     backend::comm_impl& impl(location where = location::current()) const { return impl("impl", where); }
 
 private:
+    // isend and issend: an lvalue is sent from its memory, an rvalue or a serialized value from a
+    // copy the request owns.
+    template <class T>
+    request start_send(T&& value, int dest, int tag, bool synchronous, const location& where) {
+        using V = std::remove_cvref_t<T>;
+        check_destination(dest, tag, synchronous ? "issend" : "isend", where);
+        auto post = [&](const backend::send_view& view) {
+            return synchronous ? impl().issend(view, dest, tag, where) : impl().isend(view, dest, tag, where);
+        };
+        if constexpr (serializable_sendable<V>) {
+            auto owned = std::make_shared<detail::payload>(detail::payload_of(value));
+            auto impl_request = post(owned->view);
+            return request(std::move(impl_request), std::move(owned), {});
+        } else if constexpr (std::is_lvalue_reference_v<T>) {
+            return request(post(detail::view_of(value)), nullptr, {});
+        } else {
+            auto owned = std::make_shared<V>(std::move(value));
+            auto impl_request = post(detail::view_of(*owned));
+            return request(std::move(impl_request), std::move(owned), {});
+        }
+    }
+
     // The backend's object; on a null communicator, a usage_error naming the operation and line.
     backend::comm_impl& impl(std::string_view operation, const location& where) const {
         if (!impl_) [[unlikely]]
@@ -329,14 +387,15 @@ private:
     void check_destination(int dest, int tag, std::string_view operation, const location& where) const {
         if (dest >= 0 && tag >= 0 && tag <= max_tag && dest < size_) [[likely]]
             return;
-        detail::check_rank(impl(operation, where), dest, operation, "dest", false, where);
-        detail::check_tag(impl(), tag, operation, false, where);
+        if (dest != proc_null) detail::check_rank(impl(operation, where), dest, operation, "dest", false, where);
+        detail::check_tag(impl(operation, where), tag, operation, false, where);
     }
     void check_source(int source, int tag, std::string_view operation, const location& where) const {
         if (source >= any_source && tag >= any_tag && tag <= max_tag && source < size_) [[likely]]
             return;
-        detail::check_rank(impl(operation, where), source, operation, "source", true, where);
-        detail::check_tag(impl(), tag, operation, true, where);
+        if (source != proc_null)
+            detail::check_rank(impl(operation, where), source, operation, "source", true, where);
+        detail::check_tag(impl(operation, where), tag, operation, true, where);
     }
     void check_root(int root, std::string_view operation, const location& where) const {
         detail::check_rank(impl(operation, where), root, operation, "root", false, where);

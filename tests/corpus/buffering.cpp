@@ -257,4 +257,36 @@ CORPUS_PROGRAM(isend_across_a_barrier) {
 }
 CORPUS_RUN(isend_across_a_barrier, "buffering hazard", correct, .ranks = 3, .sends = synchronous);
 
+// ssend asks for no buffering: both ranks ssending first is a deadlock in every mode, not a
+// potential one (MPI may not buffer an ssend).
+CORPUS_PROGRAM(ssend_head_to_head) {
+    const int other = 1 - world.rank();
+    world.ssend(world.rank(), other, 0);
+    world.recv<int>(other, 0);
+}
+CORPUS_RUN(ssend_head_to_head, "buffering hazard", deadlock, .ranks = 2);
+CORPUS_RUN(ssend_head_to_head, "buffering hazard", deadlock, .ranks = 2, .sends = synchronous);
+
+// The same isend across a barrier, but an issend: it cannot complete before rank 1 receives,
+// which is after the barrier, so waiting for it before the barrier never ends.
+CORPUS_PROGRAM(issend_waited_before_the_barrier) {
+    if (world.rank() == 0) world.issend(std::vector<int>{1, 2, 3}, 1, 0).wait();
+    world.barrier();
+    if (world.rank() == 1) world.recv<std::vector<int>>(0, 0);
+}
+CORPUS_RUN(issend_waited_before_the_barrier, "buffering hazard", deadlock, .ranks = 3);
+
+// A halo exchange along a line, proc_null past its ends: safe without buffering, and the edges
+// receive nothing.
+CORPUS_PROGRAM(halo_along_a_line_with_proc_null) {
+    const int me = world.rank(), n = world.size();
+    const int left = me > 0 ? me - 1 : baton::proc_null, right = me + 1 < n ? me + 1 : baton::proc_null;
+    int from_left = -1, from_right = -1;
+    world.sendrecv(me, right, 0, from_left, left, 0);
+    world.sendrecv(me, left, 1, from_right, right, 1);
+    corpus::expect(from_left == (me > 0 ? me - 1 : -1), "the left neighbour's rank, or nothing at the edge");
+    corpus::expect(from_right == (me + 1 < n ? me + 1 : -1), "the right neighbour's rank, or nothing at the edge");
+}
+CORPUS_RUN(halo_along_a_line_with_proc_null, "buffering hazard", correct, .ranks = 5, .sends = synchronous);
+
 }  // namespace

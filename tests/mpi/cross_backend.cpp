@@ -358,6 +358,67 @@ std::string wait_any(communicator& world) {
     return out.text();
 }
 
+// The halo exchange of a line that does not wrap around: the ranks at its ends send to and
+// receive from proc_null with the same calls as every other rank.
+std::string null_peer(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    const int left = r > 0 ? r - 1 : baton::proc_null, right = r + 1 < n ? r + 1 : baton::proc_null;
+    int from_left = -7;
+    out("sendrecv: {} {}", from_left, text(world.sendrecv(r * 10, right, 1, from_left, left, 1)));
+    out("  got {}", from_left);
+    std::array<double, 2> ghost{-1.0, -1.0};
+    const std::array<double, 2> mine{r + 0.5, r + 0.25};
+    out("fixed: {}", text(world.sendrecv(mine, left, 2, ghost, right, 2)));
+    out("  got {} {}", ghost[0], ghost[1]);
+    std::vector<int> grown{99};
+    out("vector: {}", text(world.sendrecv(std::vector<int>(static_cast<std::size_t>(r + 1), r), left, 3, grown, right, 3)));
+    out("  got {}", text(grown));
+    // A resizable irecv from a rank, still waiting (deferred on MPI), then one from nobody: that
+    // one completes at once, ahead of it.
+    std::vector<int> late{5}, nothing{6, 6};
+    auto waiting = world.irecv(late, left, 4);
+    auto at_once = world.irecv(nothing, baton::proc_null, 4);
+    const auto nobody = at_once.wait();  // before the buffer is read: arguments have no order
+    out("from nobody first: {} {}", text(nobody), text(nothing));
+    world.send(std::vector<int>{r, r}, right, 4);
+    const auto then = waiting.wait();
+    out("then: {} {}", text(then), text(late));
+    std::string words = "rank " + std::to_string(r);
+    out("replace: {}", text(world.sendrecv_replace(words, right, 5, left, 5)));
+    out("  got {}", words);
+    std::map<int, std::string> table{{r, std::string(static_cast<std::size_t>(r), 'x')}};
+    out("replace serialized: {}", text(world.sendrecv_replace(table, left, 6, right, 6)));
+    for (const auto& [k, v] : table) out("  table {} = {}", k, v);
+    out("probe: {}", text(world.probe(baton::proc_null, 7)));
+    const auto seen = world.iprobe(baton::proc_null, baton::any_tag);
+    out("iprobe: {}", seen ? text(*seen) : "nothing");
+    world.send(1, baton::proc_null, 8);
+    int kept = 3;
+    out("recv: {} {}", text(world.recv(kept, baton::proc_null, 8)), kept);
+    out("isend: {}", text(world.isend(std::vector<int>{1, 2}, baton::proc_null, 8).wait()));
+    return out.text();
+}
+
+// ssend and issend complete only once their receive has matched, on both backends.
+std::string send_modes(communicator& world) {
+    record out;
+    const int r = world.rank();
+    auto sending = world.issend(std::vector<int>{r, r}, right_of(world), 20);
+    out("pending before the receive: {}", !sending.test().has_value());
+    world.barrier();  // no rank receives before every rank has tested
+    out("got {}", text(world.recv<std::vector<int>>(left_of(world), 20)));
+    out("sent {}", text(sending.wait()));
+    int got = -1;
+    auto receiving = world.irecv(got, left_of(world), 21);
+    world.ssend(r * 3, right_of(world), 21);
+    const auto received = receiving.wait();
+    out("ssend: {} {}", text(received), got);
+    world.ssend(std::string("nobody"), baton::proc_null, 22);
+    out("to nobody: {}", text(world.issend(2, baton::proc_null, 22).wait()));
+    return out.text();
+}
+
 std::string errors(communicator& world) {
     record out;
     const int r = world.rank();
@@ -610,6 +671,8 @@ const std::vector<scenario>& scenarios() {
         {"posted_early", posted_early},
         {"wildcards", wildcards},
         {"wait_any", wait_any},
+        {"null_peer", null_peer},
+        {"send_modes", send_modes},
         {"errors", errors},
         {"broadcasts", broadcasts},
         {"scatters_and_gathers", scatters_and_gathers},

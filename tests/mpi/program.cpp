@@ -188,7 +188,7 @@ constexpr std::string_view type_names[] = {"i32", "i64", "i16", "u8", "char", "b
                                            "complex", "pod", "affine", "minloc", "text", "table"};
 constexpr std::string_view kind_names[] = {
     "pair", "shift", "to_root_any", "burst", "barrier", "bcast", "scatter", "gather", "allgather", "alltoall",
-    "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup"};
+    "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo"};
 
 // The reductions tried on elements of type T; f is called with the chosen one.
 template <class T, class F>
@@ -270,6 +270,7 @@ private:
             case step_kind::shift: return with_type(s.type, [&](auto t) { shift(s, c, t); });
             case step_kind::to_root_any: return with_type(s.type, [&](auto t) { to_root_any(s, c, t); });
             case step_kind::burst: return with_type(s.type, [&](auto t) { burst(s, c, t); });
+            case step_kind::halo: return with_type(s.type, [&](auto t) { halo(s, c, t); });
             case step_kind::barrier: c.barrier(); return;
             case step_kind::bcast: return with_type(s.type, [&](auto t) { bcast(s, c, t); });
             case step_kind::scatter: return with_type(s.type, [&](auto t) { scatter(s, c, t); });
@@ -360,11 +361,14 @@ private:
     void pair(const step& s, communicator& c, std::type_identity<T>) {
         const int n = c.size(), me = c.rank();
         const int source = s.a % n, dest = s.b % n;
-        const int send_mode = s.mode % 3, recv_mode = (s.mode / 3) % 8;
+        // Send modes: send, isend of an lvalue, isend of an rvalue, ssend, issend.
+        const int send_mode = s.mode % 5, recv_mode = (s.mode / 5) % 8;
         auto value = make_payload<T>(s.salt, source, s.size);
         std::optional<baton::request> sending;
         if (me == source) {
             if (send_mode == 2) sending = c.isend(make_payload<T>(s.salt, source, s.size), dest, s.tag);
+            else if (send_mode >= 3 && (send_mode == 4 || source == dest)) sending = c.issend(value, dest, s.tag);
+            else if (send_mode == 3) c.ssend(value, dest, s.tag);
             else if (send_mode == 1 || source == dest) sending = c.isend(value, dest, s.tag);
             else c.send(value, dest, s.tag);
         }
@@ -518,6 +522,45 @@ private:
                 }
             }
             out_("  receive {}: {} {}", i, text(resizable[i]), text(st));
+        }
+    }
+
+    // Every rank sends to the rank d places to its right and receives from the one d places to
+    // its left, on a line: past its ends the peer is proc_null, whose receive moves nothing.
+    template <class T>
+    void halo(const step& s, communicator& c, std::type_identity<T>) {
+        const int n = c.size(), me = c.rank(), d = 1 + s.k % 2;
+        const int to = me + d < n ? me + d : baton::proc_null, from = me >= d ? me - d : baton::proc_null;
+        const auto size_of = [&](int rank) { return s.size + static_cast<std::size_t>(rank % 3); };
+        auto value = make_payload<T>(s.salt, me, size_of(me));
+        // What a receive buffer holds before: left as it is (a fixed one) where nothing comes.
+        auto before = make_payload<T>(s.salt, 1000, 2);
+        switch (s.mode % 4) {
+            case 1: {
+                const auto st = c.sendrecv_replace(value, to, s.tag, from, s.tag);
+                out_("  replaced {} {}", text(value), text(st));
+                return;
+            }
+            case 2: {
+                baton::request both[] = {c.irecv(before, from, s.tag), c.isend(value, to, s.tag)};
+                const auto statuses = baton::wait_all(both);
+                out_("  got {} {} sent {}", text(before), text(statuses[0]), text(statuses[1]));
+                return;
+            }
+            case 3:
+                if constexpr (!std::is_same_v<T, table_tag>) {
+                    payload_t<T> storage = make_payload<T>(s.salt, 2000, s.size + 3);
+                    std::span<fixed_t<T>> room(storage.data(), storage.size());
+                    const auto st = c.sendrecv(value, to, s.tag, room, from, s.tag);
+                    out_("  fixed {} {}", text(storage), text(st));
+                    return;
+                }
+                [[fallthrough]];
+            default: {
+                const auto st = c.sendrecv(value, to, s.tag, before, from, s.tag);
+                out_("  got {} {}", text(before), text(st));
+                return;
+            }
         }
     }
 
@@ -684,7 +727,7 @@ std::size_t random_size(generator& g) {
 
 step random_step(generator& g, int depth, int& next_tag) {
     // Weights: point-to-point and collectives about equally, splits and dups now and then.
-    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2};
+    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4};
     int total = 0;
     for (const int w : weights) total += w;
     int pick = g.below(total), kind = 0;
@@ -693,7 +736,7 @@ step random_step(generator& g, int depth, int& next_tag) {
     s.kind = static_cast<step_kind>(kind);
     if (depth >= 2 && (s.kind == step_kind::split || s.kind == step_kind::dup)) s.kind = step_kind::allreduce;
     const bool any_type = s.kind <= step_kind::burst || s.kind == step_kind::bcast || s.kind == step_kind::scatter ||
-                          s.kind == step_kind::gather || s.kind == step_kind::allgather;
+                          s.kind == step_kind::gather || s.kind == step_kind::allgather || s.kind == step_kind::halo;
     s.type = static_cast<value_type>(g.below(any_type ? 15 : 13));
     // Gathers, scatters and alltoall give std::vector<E>, which for bool is not contiguous: baton
     // cannot receive into it, so bools take part only in point-to-point, bcast and reductions.

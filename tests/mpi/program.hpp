@@ -1,7 +1,8 @@
 // Random valid baton programs, for the differential test.
 //
 // A program is a list of steps: point-to-point patterns (one message, a shift around the ranks,
-// many-to-one with any_source, a burst of tagged messages received by a mix of calls) and every
+// many-to-one with any_source, a burst of tagged messages received by a mix of calls, a halo
+// exchange along a line with proc_null beyond its ends) and every
 // collective, over random ranks, roots, sizes, element types and reductions, with splits and dups
 // that run steps of their own on the new communicator. It is a pure function of its seed, and the
 // same program runs on any number of ranks (ranks and roots are taken modulo the size).
@@ -32,6 +33,7 @@ enum class step_kind : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv,
     split, dup,
+    halo,  // a line that does not wrap around: proc_null beyond its ends
 };
 
 struct step {

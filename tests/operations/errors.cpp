@@ -34,6 +34,10 @@ std::vector<bad_call> bad_calls(int n) {
              int in = 0;
              w.sendrecv(1, n, 0, in, 0, 0);
          }},
+        {"sendrecv_replace", "dest " + size + not_a_rank, [n](communicator& w) {
+             int value = 0;
+             w.sendrecv_replace(value, n, 0, 0, 0);
+         }},
         // Sources.
         {"recv", "source " + size + not_a_rank, [n](communicator& w) { w.recv<int>(n, 0); }},
         {"recv", "source -5" + not_a_rank, [](communicator& w) {
@@ -49,6 +53,10 @@ std::vector<bad_call> bad_calls(int n) {
         {"sendrecv", "source -5" + not_a_rank, [](communicator& w) {
              int in = 0;
              w.sendrecv(1, 0, 0, in, -5, 0);
+         }},
+        {"sendrecv_replace", "source -5" + not_a_rank, [](communicator& w) {
+             std::vector<int> value{1};
+             w.sendrecv_replace(value, 0, 0, -5, 0);
          }},
         // Tags.
         {"send", "tag -2 is outside 0..32767", [](communicator& w) { w.send(1, 0, -2); }},
@@ -67,6 +75,9 @@ std::vector<bad_call> bad_calls(int n) {
              w.irecv(into, 0, -2).wait();
          }},
         {"probe", too_large, [](communicator& w) { w.probe(0, baton::max_tag + 1); }},
+        {"send", "tag any_tag is only for receives and probes",
+         [](communicator& w) { w.send(1, baton::proc_null, baton::any_tag); }},  // checked with no rank too
+        {"recv", too_large, [](communicator& w) { w.recv<int>(baton::proc_null, baton::max_tag + 1); }},
         // Roots.
         {"bcast", "root " + size + not_a_rank, [n](communicator& w) {
              int value = 0;
@@ -78,6 +89,11 @@ std::vector<bad_call> bad_calls(int n) {
          }},
         {"scatter", "root " + size + not_a_rank, [n](communicator& w) { w.scatter(std::vector<int>{}, n); }},
         {"gather", "root -5" + not_a_rank, [](communicator& w) { w.gather(1, -5); }},
+        {"bcast", "root proc_null" + not_a_rank + " (proc_null is only for point-to-point calls)",
+         [](communicator& w) {
+             int value = 0;
+             w.bcast(value, baton::proc_null);
+         }},
         {"reduce", "root " + size + not_a_rank, [n](communicator& w) { w.reduce(1, baton::op::sum, n); }},
         {"reduce", "root any_source" + not_a_rank,
          [](communicator& w) { w.reduce(1, baton::op::sum, baton::any_source); }},

@@ -32,6 +32,7 @@ enum class step_kind : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv,
     split, dup,
+    alltoallv, reduce_scatter, reduce_scatter_block, in_place,
 };
 
 struct step {

@@ -38,6 +38,7 @@ public:
     const std::string& name() const override { return comm_->name; }
     int world_rank() const override { return comm_->world_rank; }
     MPI_Comm handle() const { return comm_->handle; }
+    const settings& options() const { return settings_; }
 
     void send(backend::send_view data, int dest, int tag, backend::location where) override;
     status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;

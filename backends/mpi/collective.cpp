@@ -1,5 +1,6 @@
 // Collectives on MPI: each is the MPI collective of the same name on the callers' own buffers.
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include <fmt/format.h>
@@ -166,25 +167,30 @@ void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backe
 
 template <class Call>
 void mpi_comm::reduction(std::string_view op_name, const backend::send_view& mine, backend::recv_buffer& result,
-                         const reduce_op& op, result_at where_result, Call&& call,
+                         std::size_t result_count, const reduce_op& op, result_at where_result, Call&& call,
                          backend::location where) {
     const int n = to_int(mine.count, *comm_, op_name, where);
+    const bool in_place = mine.count > 0 && mine.data == result.data && where_result != result_at::nowhere;
     room_for target;
-    if (where_result == result_at::this_rank) target = room(result, mine.count);
+    if (where_result == result_at::this_rank) target = room(result, result_count);
     else if (where_result == result_at::scratch) target.data = scratch(mine.count * mine.type.size);
     void* const to = target.data;
+    // In place, MPI takes the input from the result's buffer: exscan's rank 0, whose buffer is
+    // left as it was, gives it from scratch.
+    const void* from = in_place ? MPI_IN_PLACE : mine.data;
+    if (in_place && where_result == result_at::scratch) std::memcpy(to, mine.data, mine.count * mine.type.size);
     auto describe = [&] { return described(op_name, fmt::format("op={}, {}", op.name, amount(mine.count, mine.type))); };
     const mpi_reduction& native = native_reduction(op, mine.type);
     if (native.op != MPI_OP_NULL) [[likely]] {
         // MPI's own operation (op::sum on doubles is MPI_SUM on MPI_DOUBLE): just the MPI call.
-        check(collective([&] { return call(mine.data, to, n, native.type, native.op); }), *comm_, where, describe);
+        check(collective([&] { return call(from, to, n, native.type, native.op); }), *comm_, where, describe);
     } else {
         user_reduction_scope user(op, mine.type);
-        const int code = collective([&] { return call(mine.data, to, n, user.mpi().type, user.mpi().op); });
+        const int code = collective([&] { return call(from, to, n, user.mpi().type, user.mpi().op); });
         user.rethrow();
         check(code, *comm_, where, describe);
     }
-    if (!target.fits) too_small(op_name, mine.count, result, where);
+    if (!target.fits) too_small(op_name, result_count, result, where);
 }
 
 void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
@@ -192,7 +198,7 @@ void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, cons
     const current_call in_call("reduce", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
-        "reduce", mine, result, op, comm_->rank == root ? result_at::this_rank : result_at::nowhere,
+        "reduce", mine, result, mine.count, op, comm_->rank == root ? result_at::this_rank : result_at::nowhere,
         [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Reduce(s, r, n, t, o, root, comm); },
         where);
 }
@@ -202,7 +208,7 @@ void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, c
     const current_call in_call("allreduce", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
-        "allreduce", mine, result, op, result_at::this_rank,
+        "allreduce", mine, result, mine.count, op, result_at::this_rank,
         [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Allreduce(s, r, n, t, o, comm); },
         where);
 }
@@ -211,7 +217,7 @@ void mpi_comm::scan(backend::send_view mine, backend::recv_buffer result, const 
     const current_call in_call("scan", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
-        "scan", mine, result, op, result_at::this_rank,
+        "scan", mine, result, mine.count, op, result_at::this_rank,
         [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Scan(s, r, n, t, o, comm); },
         where);
 }
@@ -221,8 +227,36 @@ void mpi_comm::exscan(backend::send_view mine, backend::recv_buffer result, cons
     const current_call in_call("exscan", where);
     const MPI_Comm comm = comm_->handle;
     reduction(
-        "exscan", mine, result, op, comm_->rank != 0 ? result_at::this_rank : result_at::scratch,
+        "exscan", mine, result, mine.count, op, comm_->rank != 0 ? result_at::this_rank : result_at::scratch,
         [&](const void* s, void* r, int n, MPI_Datatype t, MPI_Op o) { return MPI_Exscan(s, r, n, t, o, comm); },
+        where);
+}
+
+void mpi_comm::reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                                    backend::location where) {
+    const current_call in_call("reduce_scatter_block", where);
+    const MPI_Comm comm = comm_->handle;
+    const std::size_t block = mine.count / static_cast<std::size_t>(comm_->size);
+    reduction(
+        "reduce_scatter_block", mine, result, block, op, result_at::this_rank,
+        [&](const void* s, void* r, int, MPI_Datatype t, MPI_Op o) {
+            return MPI_Reduce_scatter_block(s, r, static_cast<int>(block), t, o, comm);
+        },
+        where);
+}
+
+void mpi_comm::reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
+                              backend::recv_buffer result, const reduce_op& op, backend::location where) {
+    const current_call in_call("reduce_scatter", where);
+    const MPI_Comm comm = comm_->handle;
+    std::vector<int> sizes;
+    sizes.reserve(counts.size());
+    for (const std::size_t count : counts) sizes.push_back(to_int(count, *comm_, "reduce_scatter", where));
+    reduction(
+        "reduce_scatter", mine, result, counts[static_cast<std::size_t>(comm_->rank)], op, result_at::this_rank,
+        [&](const void* s, void* r, int, MPI_Datatype t, MPI_Op o) {
+            return MPI_Reduce_scatter(s, r, sizes.data(), t, o, comm);
+        },
         where);
 }
 
@@ -304,6 +338,37 @@ void mpi_comm::scatterv(backend::send_view all, std::span<const std::size_t> cou
     check(collective([&] { return MPI_Scatterv(all.data, sizes.data(), starts.data(), type, to, n, type, root, comm); }),
           *comm_, where, call);
     if (!fits) too_small("scatterv", block, mine, where);
+}
+
+// Each rank's counts go to their receivers first (an MPI_Alltoall of one int each), so that every
+// receive buffer is sized before the MPI_Alltoallv.
+void mpi_comm::alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                         std::vector<std::size_t>* counts_out, backend::location where) {
+    const current_call in_call("alltoallv", where);
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(all.type);
+    auto call = [&] { return described("alltoallv", amount(all.count, all.type)); };
+    std::vector<int> send_sizes;
+    send_sizes.reserve(counts.size());
+    for (const std::size_t count : counts) send_sizes.push_back(to_int(count, *comm_, "alltoallv", where));
+    std::size_t sent = 0, total = 0;
+    const std::vector<int> send_starts = displacements(send_sizes, sent);
+    to_int(sent, *comm_, "alltoallv", where);
+    std::vector<int> sizes(static_cast<std::size_t>(comm_->size));
+    check(collective([&] { return MPI_Alltoall(send_sizes.data(), 1, MPI_INT, sizes.data(), 1, MPI_INT, comm); }),
+          *comm_, where, call);
+    const std::vector<int> starts = displacements(sizes, total);
+    to_int(total, *comm_, "alltoallv", where);
+    const room_for target = room(mine, total);
+    void* to = target.data;
+    const bool fits = target.fits;
+    check(collective([&] {
+              return MPI_Alltoallv(all.data, send_sizes.data(), send_starts.data(), type, to, sizes.data(),
+                                   starts.data(), type, comm);
+          }),
+          *comm_, where, call);
+    if (!fits) too_small("alltoallv", total, mine, where);
+    if (counts_out) counts_out->assign(sizes.begin(), sizes.end());
 }
 
 }  // namespace baton::mpi::detail

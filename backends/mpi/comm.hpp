@@ -8,7 +8,7 @@
 //    one message, and wildcards stay correct because the probe has matched the message;
 //  - collectives whose receivers are resizable but cannot know the size from their own arguments
 //    (bcast into a vector, scatter, the v-collectives) first share the counts with one small
-//    collective (MPI_Bcast / MPI_Gather / MPI_Allgather / MPI_Scatter of counts); fixed buffers
+//    collective (MPI_Bcast / MPI_Gather / MPI_Allgather / MPI_Scatter / MPI_Alltoall of counts); fixed buffers
 //    avoid it;
 //  - exscan gives rank 0 a value-initialized result as the simulator does (MPI leaves it
 //    undefined), so rank 0's result is not handed to MPI.
@@ -38,6 +38,7 @@ public:
     const std::string& name() const override { return comm_->name; }
     int world_rank() const override { return comm_->world_rank; }
     MPI_Comm handle() const { return comm_->handle; }
+    const settings& options() const { return settings_; }
 
     void send(backend::send_view data, int dest, int tag, backend::location where) override;
     status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;
@@ -73,6 +74,12 @@ public:
                     backend::location where) override;
     void scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine, int root,
                   backend::location where) override;
+    void alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                   std::vector<std::size_t>* counts_out, backend::location where) override;
+    void reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts, backend::recv_buffer result,
+                        const reduce_op& op, backend::location where) override;
+    void reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                              backend::location where) override;
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 
@@ -85,12 +92,14 @@ private:
     template <class Call>
     int collective(Call&& call);
     // The reductions differ only in their MPI call; `op_name` names it in errors.
-    // `gets_result`: the rank receives a result (reduce's root; not exscan's rank 0, whose
-    // result MPI leaves undefined and the simulator value-initializes).
+    // `where_result`: the rank receives `result_count` elements (reduce's root; not exscan's rank
+    // 0, whose result MPI leaves undefined and the simulator value-initializes). A send view and
+    // result at one address are MPI_IN_PLACE (backend.hpp).
     enum class result_at { this_rank, nowhere, scratch };
     template <class Call>
     void reduction(std::string_view op_name, const backend::send_view& mine, backend::recv_buffer& result,
-                   const reduce_op& op, result_at where_result, Call&& call, backend::location where);
+                   std::size_t result_count, const reduce_op& op, result_at where_result, Call&& call,
+                   backend::location where);
     // Room for `count` elements in `into`: the container resized, or a fixed buffer when it is large
     // enough; otherwise scratch room (`fits` false: the caller takes part in the collective all the
     // same, so that the others do not hang, then throws too_small).

@@ -5,6 +5,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
@@ -205,6 +206,7 @@ public:
         return accumulated_.data();
     }
     // x[0] op ... op x[r], from the prefix before it: call with r = 0, 1, 2, ... in turn.
+    // x[r] is read before anything is written, so a rank's result may overwrite its input.
     const void* extend(int r) {
         if (r == 0) {
             copy(accumulated_.data(), 0, input(0), 0, n_, size_);
@@ -215,6 +217,8 @@ public:
         }
         return accumulated_.data();
     }
+    // After extend(r) with r > 0: x[0] op ... op x[r - 1], the prefix before it.
+    const void* previous() { return next_.data(); }
 
 private:
     // The operation of a rank still in the call: a rank that left early (collective_mode::local)
@@ -241,18 +245,66 @@ void allreduce(collective_slot& slot, comm_state& comm, engine&) {
     for (int r = 0; r < comm.size(); ++r) write(call_of(slot, r), result, folded.count(), comm, r);
 }
 
-// Rank r + `shift` gets x[0] op ... op x[r]: scan (shift 0) or exscan (shift 1). Every rank's
-// input is folded in, even the last one exscan gives nobody: the operation is the program's.
-void prefix_reduction(collective_slot& slot, const comm_state& comm, int shift) {
+// Rank r gets x[0] op ... op x[r] (scan) or x[0] op ... op x[r - 1] (exscan, not rank 0). Every
+// rank's input is folded in, even the last one exscan gives nobody: the operation is the
+// program's. Rank r's result is written only once its input has been read (in place).
+void prefix_reduction(collective_slot& slot, const comm_state& comm, bool exclusive) {
     reduction folded(slot);
     for (int r = 0; r < comm.size(); ++r) {
         const void* prefix = folded.extend(r);
-        if (r + shift < comm.size()) write(call_of(slot, r + shift), prefix, folded.count(), comm, r + shift);
+        if (!exclusive) write(call_of(slot, r), prefix, folded.count(), comm, r);
+        else if (r > 0) write(call_of(slot, r), folded.previous(), folded.count(), comm, r);
     }
 }
 
-void scan(collective_slot& slot, comm_state& comm, engine&) { prefix_reduction(slot, comm, 0); }
-void exscan(collective_slot& slot, comm_state& comm, engine&) { prefix_reduction(slot, comm, 1); }
+void scan(collective_slot& slot, comm_state& comm, engine&) { prefix_reduction(slot, comm, false); }
+void exscan(collective_slot& slot, comm_state& comm, engine&) { prefix_reduction(slot, comm, true); }
+
+// Rank r gets block r of every rank's `counts_in` blocks, in the senders' rank order.
+void alltoallv(collective_slot& slot, comm_state& comm, engine&) {
+    const auto ranks = static_cast<std::size_t>(comm.size());
+    std::vector<std::size_t> next(ranks, 0);  // where each sender's block for the current receiver starts
+    for (std::size_t r = 0; r < ranks; ++r) {
+        auto& receiver = call_of(slot, static_cast<int>(r));
+        std::size_t total = 0;
+        for (const auto* sender : slot.calls) total += sender->counts_in[r];
+        void* to = prepare(receiver, total, comm, static_cast<int>(r));
+        std::size_t offset = 0;
+        if (receiver.counts_out) receiver.counts_out->clear();
+        for (std::size_t s = 0; s < ranks; ++s) {
+            const auto& sender = *slot.calls[s];
+            const std::size_t n = sender.counts_in[r];
+            if (to) copy(to, offset, sender.send.data, next[s], n, sender.send.type.size);
+            if (receiver.counts_out) receiver.counts_out->push_back(n);
+            next[s] += n;
+            offset += n;
+        }
+    }
+}
+
+// The reduction of every rank's elements, block r of it to rank r: `count(r)` elements.
+template <class Count>
+void reduce_into_blocks(collective_slot& slot, const comm_state& comm, Count count) {
+    reduction folded(slot);
+    const auto* result = static_cast<const std::byte*>(folded.fold(comm.size() - 1));
+    const std::size_t element = slot.calls.front()->send.type.size;
+    std::size_t offset = 0;
+    for (int r = 0; r < comm.size(); ++r) {
+        const std::size_t n = count(r);
+        write(call_of(slot, r), result + offset * element, n, comm, r);
+        offset += n;
+    }
+}
+
+void reduce_scatter(collective_slot& slot, comm_state& comm, engine&) {
+    const auto counts = slot.calls.front()->counts_in;
+    reduce_into_blocks(slot, comm, [&](int r) { return counts[static_cast<std::size_t>(r)]; });
+}
+
+void reduce_scatter_block(collective_slot& slot, comm_state& comm, engine&) {
+    const std::size_t block = slot.calls.front()->send.count / static_cast<std::size_t>(comm.size());
+    reduce_into_blocks(slot, comm, [&](int) { return block; });
+}
 
 void split(collective_slot& slot, comm_state& comm, engine& eng) { split_into_groups(slot, comm, eng, false); }
 void dup(collective_slot& slot, comm_state& comm, engine& eng) { split_into_groups(slot, comm, eng, true); }
@@ -261,24 +313,28 @@ using leaves = collective_traits::leaves_early;
 
 // One row per collective, in the order of collective_kind.
 constexpr collective_traits traits_table[] = {
-    // name        rooted typed  reduces equal  count  in_place scatters early            move
-    {"barrier",    false, false, false,  false, false, false,   false,   leaves::nobody, barrier},
-    {"bcast",      true,  true,  false,  false, false, true,    false,   leaves::root,   bcast},
-    {"scatter",    true,  true,  false,  false, false, false,   true,    leaves::root,   scatter},
-    {"gather",     true,  true,  false,  true,  true,  false,   false,   leaves::others, gather},
-    {"allgather",  false, true,  false,  true,  true,  false,   false,   leaves::nobody, allgather},
-    {"alltoall",   false, true,  false,  true,  true,  false,   false,   leaves::nobody, alltoall},
-    {"reduce",     true,  true,  true,   true,  true,  false,   false,   leaves::others, reduce},
-    {"allreduce",  false, true,  true,   true,  true,  false,   false,   leaves::nobody, allreduce},
-    {"scan",       false, true,  true,   true,  true,  false,   false,   leaves::nobody, scan},
-    {"exscan",     false, true,  true,   true,  true,  false,   false,   leaves::nobody, exscan},
-    {"gatherv",    true,  true,  false,  false, true,  false,   false,   leaves::others, gatherv},
-    {"allgatherv", false, true,  false,  false, true,  false,   false,   leaves::nobody, allgatherv},
-    {"scatterv",   true,  true,  false,  false, false, false,   true,    leaves::root,   scatterv},
-    {"split",      false, false, false,  false, false, false,   false,   leaves::nobody, split},
-    {"dup",        false, false, false,  false, false, false,   false,   leaves::nobody, dup},
+    // name        rooted typed  reduces equal  count  in_place scatters blocks place  early           move
+    {"barrier",    false, false, false,  false, false, false,   false,   false, false, leaves::nobody, barrier},
+    {"bcast",      true,  true,  false,  false, false, true,    false,   false, false, leaves::root,   bcast},
+    {"scatter",    true,  true,  false,  false, false, false,   true,    false, false, leaves::root,   scatter},
+    {"gather",     true,  true,  false,  true,  true,  false,   false,   false, false, leaves::others, gather},
+    {"allgather",  false, true,  false,  true,  true,  false,   false,   false, false, leaves::nobody, allgather},
+    {"alltoall",   false, true,  false,  true,  true,  false,   false,   false, false, leaves::nobody, alltoall},
+    {"reduce",     true,  true,  true,   true,  true,  false,   false,   false, false, leaves::others, reduce},
+    {"allreduce",  false, true,  true,   true,  true,  false,   false,   false, true,  leaves::nobody, allreduce},
+    {"scan",       false, true,  true,   true,  true,  false,   false,   false, true,  leaves::nobody, scan},
+    {"exscan",     false, true,  true,   true,  true,  false,   false,   false, true,  leaves::nobody, exscan},
+    {"gatherv",    true,  true,  false,  false, true,  false,   false,   false, false, leaves::others, gatherv},
+    {"allgatherv", false, true,  false,  false, true,  false,   false,   false, false, leaves::nobody, allgatherv},
+    {"scatterv",   true,  true,  false,  false, false, false,   true,    false, false, leaves::root,   scatterv},
+    {"split",      false, false, false,  false, false, false,   false,   false, false, leaves::nobody, split},
+    {"dup",        false, false, false,  false, false, false,   false,   false, false, leaves::nobody, dup},
+    {"alltoallv",  false, true,  false,  false, true,  false,   false,   false, false, leaves::nobody, alltoallv},
+    {"reduce_scatter", false, true, true, true, true,  false,   false,   true,  false, leaves::nobody, reduce_scatter},
+    {"reduce_scatter_block", false, true, true, true, true, false, false, false, false, leaves::nobody,
+     reduce_scatter_block},
 };
-static_assert(std::size(traits_table) == static_cast<std::size_t>(collective_kind::dup) + 1);
+static_assert(std::size(traits_table) == static_cast<std::size_t>(collective_kind::reduce_scatter_block) + 1);
 static_assert(traits_table[static_cast<int>(collective_kind::scatterv)].name == "scatterv");
 
 }  // namespace
@@ -299,12 +355,14 @@ std::string collective_arguments(const collective_call& call, const std::string&
     std::vector<std::string> parts;
     if (call.kind == kind::split) parts.push_back(fmt::format("color={}, key={}", call.color, call.key));
     if (traits.reduces) parts.push_back(fmt::format("op={}", call.op->name));
+    if (call.overwrites_input) parts.push_back("in place");
     if (traits.rooted) parts.push_back("root=" + root);
     if (traits.typed) {
         const std::size_t count = traits.in_place ? call.recv.count : call.send.count;
         const bool count_known = traits.count_shown || !call.recv.resizable();
         parts.push_back(count_known ? amount(count, element_type(call)) : std::string(element_type(call).name));
     }
+    if (traits.blocks_alike) parts.push_back(fmt::format("blocks=[{}]", fmt::join(call.counts_in, ", ")));
     std::string joined;
     for (std::size_t i = 0; i < parts.size(); ++i) joined += (i ? ", " : "") + parts[i];
     return joined;
@@ -324,6 +382,9 @@ std::string mismatch(const collective_slot& slot, const collective_call& call, i
     else if (traits.typed && element_type(call).name != element_type(first).name) what = "another element type";
     else if (traits.equal_counts && call.send.count != first.send.count) what = "another element count";
     else if (traits.reduces && !same_reduction(*call.op, *first.op)) what = "another reduction";
+    else if (traits.blocks_alike && !std::ranges::equal(call.counts_in, first.counts_in)) what = "other block counts";
+    else if (traits.place_alike && call.overwrites_input != first.overwrites_input)
+        what = "in place on some ranks only (MPI_IN_PLACE must be on every rank or none)";
     if (what.empty()) return {};
     return fmt::format("{}: {} called {} at {}, but {} called {} at {}", what, comm.member(rank), describe(call, &comm),
                        baton::detail::format_location(call.where), comm.member(slot.first), describe(first, &comm),

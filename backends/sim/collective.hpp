@@ -22,6 +22,7 @@ namespace baton::sim::detail {
 enum class collective_kind {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
+    alltoallv, reduce_scatter, reduce_scatter_block,
 };
 
 struct collective_call;
@@ -43,6 +44,8 @@ struct collective_traits {
     bool count_shown;       // its text gives the rank's count even into a resizable buffer
     bool in_place;          // one buffer (bcast): the root's data goes out of it, the others' in
     bool scatters;          // the root's data is cut into a block per rank, its own included
+    bool blocks_alike;      // every rank names the same block counts (reduce_scatter's)
+    bool place_alike;       // in place on every rank or on none (MPI_IN_PLACE "at all processes")
     leaves_early early;
     // Moves the data once every rank is there, in rank order.
     void (*move)(collective_slot& slot, comm_state& comm, engine& eng);
@@ -58,7 +61,8 @@ struct collective_call {
     backend::recv_buffer recv;
     const reduce_op* op = nullptr;
     std::vector<std::size_t>* counts_out = nullptr;  // gatherv, allgatherv
-    std::span<const std::size_t> counts_in;          // scatterv's root
+    std::span<const std::size_t> counts_in;          // scatterv's root; alltoallv, reduce_scatter
+    bool overwrites_input = false;                   // a reduction in place: send and recv alias
     int color = 0, key = 0;                          // split
     std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup
     std::source_location where;

@@ -394,6 +394,8 @@ void sim_comm::collective(collective_call& call) {
     eng_.call_without_switch(world_rank());
     const auto& traits = traits_of(call.kind);
     const auto operation = traits.name;
+    // MPI_IN_PLACE, as the typed layer asks for it (backend.hpp).
+    call.overwrites_input = traits.reduces && call.send.count > 0 && call.send.data == call.recv.data;
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
@@ -519,6 +521,27 @@ void sim_comm::scatterv(backend::send_view all, std::span<const std::size_t> cou
     collective_call call{.kind = collective_kind::scatterv, .root = root, .send = all, .recv = mine,
                          .counts_in = counts, .where = where};
     if (rank_ != root) call.send.count = 0;
+    collective(call);
+}
+
+void sim_comm::alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                         std::vector<std::size_t>* counts_out, backend::location where) {
+    collective_call call{.kind = collective_kind::alltoallv, .send = all, .recv = mine, .counts_out = counts_out,
+                         .counts_in = counts, .where = where};
+    collective(call);
+}
+
+void sim_comm::reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
+                              backend::recv_buffer result, const reduce_op& op, backend::location where) {
+    collective_call call{.kind = collective_kind::reduce_scatter, .send = mine, .recv = result, .op = &op,
+                         .counts_in = counts, .where = where};
+    collective(call);
+}
+
+void sim_comm::reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                                    backend::location where) {
+    collective_call call{.kind = collective_kind::reduce_scatter_block, .send = mine, .recv = result, .op = &op,
+                         .where = where};
     collective(call);
 }
 

@@ -58,6 +58,12 @@ public:
                     backend::location where) override;
     void scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine, int root,
                   backend::location where) override;
+    void alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                   std::vector<std::size_t>* counts_out, backend::location where) override;
+    void reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts, backend::recv_buffer result,
+                        const reduce_op& op, backend::location where) override;
+    void reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                              backend::location where) override;
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 

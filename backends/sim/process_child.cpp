@@ -391,6 +391,25 @@ public:
         auto in = link_.call(frame);
         take_data(in, mine);
     }
+    void alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                   std::vector<std::size_t>* counts_out, backend::location where) override {
+        auto frame = begin(verb::alltoallv, where);
+        frame.put<std::int32_t>(-1);
+        put_send(frame, all);
+        put_counts(frame, counts);
+        put_receive(frame, mine);
+        auto in = link_.call(frame);
+        take_data(in, mine);
+        take_counts(in, counts_out);
+    }
+    void reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts, backend::recv_buffer result,
+                        const reduce_op& op, backend::location where) override {
+        give_and_take(verb::reduce_scatter, -1, mine, result, &op, where, counts);
+    }
+    void reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                              backend::location where) override {
+        give_and_take(verb::reduce_scatter_block, -1, mine, result, &op, where);
+    }
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override {
         auto frame = begin(verb::split, where);
         frame.put<std::int32_t>(color).put<std::int32_t>(key);
@@ -416,16 +435,27 @@ private:
         return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
                                                     buffer_watch::of_send(data.data, data.count * data.type.size));
     }
-    // The collectives whose every rank gives a send view and has a receive buffer.
+    // The collectives whose every rank gives a send view and has a receive buffer. A reduction
+    // says whether it is in place (the engine makes it in place there too); reduce_scatter adds
+    // its block counts.
     void give_and_take(verb v, int root, const backend::send_view& give, const backend::recv_buffer& take,
-                       const reduce_op* op, const backend::location& where) {
+                       const reduce_op* op, const backend::location& where,
+                       std::span<const std::size_t> blocks = {}) {
         auto frame = begin(v, where);
         frame.put<std::int32_t>(root);
         put_send(frame, give);
         put_receive(frame, take);
-        if (op) put_op(frame, *op);
+        if (op) {
+            put_op(frame, *op);
+            frame.put<std::uint8_t>(give.count > 0 && give.data == take.data);
+        }
+        if (v == verb::reduce_scatter) put_counts(frame, blocks);
         auto in = link_.call(frame, op);
         take_data(in, take);
+    }
+    static void put_counts(wire::writer& out, std::span<const std::size_t> counts) {
+        out.put<std::uint64_t>(counts.size());
+        for (const std::size_t c : counts) out.put<std::uint64_t>(c);
     }
     static void take_counts(wire::reader& in, std::vector<std::size_t>* counts) {
         if (in.get<std::uint8_t>() == 0) return;

@@ -321,6 +321,24 @@ private:
                 return;
             }
             case verb::dup: describe_new(out, comm.dup(where)); return;
+            // issue 14's collectives
+            case verb::alltoallv: {
+                (void)in.get_int();  // no root
+                backend::buffer_origin origin;
+                const auto all = read_send(in, origin);
+                const auto counts = read_blocks(in, comm, all.count);
+                receive_side side;
+                side.read(in);
+                std::vector<std::size_t> received;
+                comm.alltoallv(all, counts, side.buffer, &received, where);
+                give_back(out, side, true);
+                out.put<std::uint8_t>(1);
+                out.put<std::uint64_t>(received.size());
+                for (const std::size_t c : received) out.put<std::uint64_t>(c);
+                return;
+            }
+            case verb::reduce_scatter:
+            case verb::reduce_scatter_block: collective(v, comm, where, in, out); return;
             case verb::free_comm:
                 if (comm_id == 0) throw wire::malformed_frame("the world freed");
                 comms_[comm_id].reset();
@@ -379,7 +397,8 @@ private:
         auto give = read_send(in, origin);
         receive_side side;
         side.read(in);
-        const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan;
+        const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan ||
+                             v == verb::reduce_scatter || v == verb::reduce_scatter_block;
         reduce_op op;
         remote_operation remote{this, give.type.size};
         std::vector<std::byte> aligned;  // a reduction reads the elements as what they are
@@ -396,7 +415,15 @@ private:
                 op.apply = &apply_remotely;
                 op.context = &remote;
             }
+            // In place in the rank's memory: in place here too, so that the checks see it.
+            if (in.get<std::uint8_t>() != 0) {
+                if (side.bytes.size() != aligned.size()) throw wire::malformed_frame("an in-place buffer of two sizes");
+                std::memcpy(side.bytes.data(), aligned.data(), aligned.size());
+                give.data = side.bytes.data();
+            }
         }
+        std::vector<std::size_t> blocks;
+        if (v == verb::reduce_scatter) blocks = read_blocks(in, comm, give.count);
         switch (v) {
             case verb::scatter: comm.scatter(give, side.buffer, root, where); break;
             case verb::gather: comm.gather(give, side.buffer, root, where); break;
@@ -405,6 +432,8 @@ private:
             case verb::reduce: comm.reduce(give, side.buffer, op, root, where); break;
             case verb::allreduce: comm.allreduce(give, side.buffer, op, where); break;
             case verb::scan: comm.scan(give, side.buffer, op, where); break;
+            case verb::reduce_scatter: comm.reduce_scatter(give, blocks, side.buffer, op, where); break;
+            case verb::reduce_scatter_block: comm.reduce_scatter_block(give, side.buffer, op, where); break;
             default: comm.exscan(give, side.buffer, op, where); break;
         }
         give_back(out, side, receives(v, comm.rank(), root));
@@ -428,6 +457,21 @@ private:
         p.sent.assign(begin, begin + sent.count * sent.type.size);
         sent.data = p.sent.data();
         return sent;
+    }
+
+    // One block count per rank of the communicator, adding up to the `total` elements given.
+    static std::vector<std::size_t> read_blocks(wire::reader& in, const backend::comm_impl& comm, std::size_t total) {
+        const auto n = in.get<std::uint64_t>();
+        if (n != static_cast<std::uint64_t>(comm.size())) throw wire::malformed_frame("a block count per rank expected");
+        std::vector<std::size_t> counts(static_cast<std::size_t>(n));
+        std::uint64_t sum = 0;
+        for (auto& c : counts) {
+            c = static_cast<std::size_t>(in.get<std::uint64_t>());
+            sum += c;
+            if (c > total || sum > total) throw wire::malformed_frame("block counts beyond the elements given");
+        }
+        if (sum != total) throw wire::malformed_frame("block counts that do not add up to the elements given");
+        return counts;
     }
 
     static void give_back(wire::writer& out, const receive_side& side, bool gets) {

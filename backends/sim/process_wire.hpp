@@ -40,6 +40,7 @@ enum class verb : std::uint8_t {
     ssend, issend,  // point-to-point, per-call send modes (issue 14)
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
+    alltoallv, reduce_scatter, reduce_scatter_block,
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
     finished,  // the rank function returned (with what it returned, if anything)

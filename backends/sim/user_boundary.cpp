@@ -163,6 +163,21 @@ public:
         const inside call(eng_, rank_);
         inner_->scatterv(all, counts, mine, root, where);
     }
+    void alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
+                   std::vector<std::size_t>* counts_out, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->alltoallv(all, counts, mine, counts_out, where);
+    }
+    void reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts, backend::recv_buffer result,
+                        const reduce_op& op, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->reduce_scatter(mine, counts, result, op, where);
+    }
+    void reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+                              backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->reduce_scatter_block(mine, result, op, where);
+    }
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override {
         const inside call(eng_, rank_);
         return comm(inner_->split(color, key, where));

@@ -7,7 +7,9 @@
 //  - counts are in elements of the buffer's type_desc;
 //  - every call carries the caller's source location, for reports;
 //  - a receive side is a `recv_buffer`: either a fixed buffer (its count is the capacity) or a
-//    resizable one (a std::vector), which is resized to exactly what arrives.
+//    resizable one (a std::vector), which is resized to exactly what arrives;
+//  - a reduction (reduce, allreduce, scan, exscan) whose send view and receive buffer start at the
+//    same address is in place (MPI_IN_PLACE): the rank's input is overwritten by its result.
 #pragma once
 
 #include <cstddef>
@@ -126,6 +128,18 @@ public:
                             location where) = 0;
     virtual void scatterv(send_view all, std::span<const std::size_t> counts, recv_buffer mine, int root,
                           location where) = 0;
+
+    // Personalized exchange and reduce-scatter. alltoallv: `all` holds one block per rank, of
+    // `counts` elements each; `mine` gets the block every rank has for this one, in rank order,
+    // and `counts_out` their sizes. reduce_scatter: `mine` reduced element-wise over the ranks and
+    // cut into blocks of `counts` elements (alike on every rank), block r to rank r;
+    // reduce_scatter_block: the same with size() equal blocks.
+    virtual void alltoallv(send_view all, std::span<const std::size_t> counts, recv_buffer mine,
+                           std::vector<std::size_t>* counts_out, location where) = 0;
+    virtual void reduce_scatter(send_view mine, std::span<const std::size_t> counts, recv_buffer result,
+                                const reduce_op& op, location where) = 0;
+    virtual void reduce_scatter_block(send_view mine, recv_buffer result, const reduce_op& op,
+                                      location where) = 0;
 
     // New communicators, each with a message space of its own. split returns null for `undefined`.
     virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;

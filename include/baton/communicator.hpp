@@ -308,6 +308,68 @@ public:
         return result;
     }
 
+    // ---- In place (MPI_IN_PLACE): `data` holds this rank's values and gets its result ---------
+    // `data` is a std::span (or a vector, array, ... lvalue) of the caller's memory.
+
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    void allreduce_in_place(R&& data, const Op& op, location where = location::current()) {
+        impl("allreduce_in_place", where)
+            .allreduce(detail::view_of(data), detail::in_place_buffer(data),
+                       detail::make_reduce_op<element_t<R>>(op), where);
+    }
+
+    // Only the root's `data` gets the result; the other ranks' only give.
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    void reduce_in_place(R&& data, const Op& op, int root, location where = location::current()) {
+        check_root(root, "reduce_in_place", where);
+        const backend::recv_buffer nothing{nullptr, 0, type_of<element_t<R>>()};
+        impl().reduce(detail::view_of(data), rank() == root ? detail::in_place_buffer(data) : nothing,
+                      detail::make_reduce_op<element_t<R>>(op), root, where);
+    }
+
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    void scan_in_place(R&& data, const Op& op, location where = location::current()) {
+        impl("scan_in_place", where)
+            .scan(detail::view_of(data), detail::in_place_buffer(data), detail::make_reduce_op<element_t<R>>(op), where);
+    }
+
+    // Rank 0's `data` is left as it was.
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    void exscan_in_place(R&& data, const Op& op, location where = location::current()) {
+        impl("exscan_in_place", where)
+            .exscan(detail::view_of(data), detail::in_place_buffer(data), detail::make_reduce_op<element_t<R>>(op),
+                    where);
+    }
+
+    // ---- Reduce-scatter ------------------------------------------------------------------------
+
+    // Every rank's `mine` (size() equal blocks) combined element-wise with `op`; rank r gets
+    // block r of the result.
+    template <contiguous_sendable R, class Op>
+    std::vector<element_t<R>> reduce_scatter_block(const R& mine, const Op& op, location where = location::current()) {
+        detail::check_divisible(impl("reduce_scatter_block", where), std::ranges::size(mine), "reduce_scatter_block",
+                                where);
+        std::vector<element_t<R>> result;
+        impl().reduce_scatter_block(detail::view_of(mine), detail::recv_buffer_of_vector(result),
+                                    detail::make_reduce_op<element_t<R>>(op), where);
+        return result;
+    }
+
+    // The same with blocks of `counts[r]` elements for rank r; every rank names the same counts.
+    template <contiguous_sendable R, class Op>
+    std::vector<element_t<R>> reduce_scatter(const R& mine, std::span<const std::size_t> counts, const Op& op,
+                                             location where = location::current()) {
+        detail::check_counts(impl("reduce_scatter", where), counts, std::ranges::size(mine), "reduce_scatter", where);
+        std::vector<element_t<R>> result;
+        impl().reduce_scatter(detail::view_of(mine), counts, detail::recv_buffer_of_vector(result),
+                              detail::make_reduce_op<element_t<R>>(op), where);
+        return result;
+    }
+
     // Like gather, but each rank may contribute a different number of elements.
     template <class T>
         requires contiguous_sendable<T> || trivially_sendable<T>
@@ -340,6 +402,18 @@ public:
         std::vector<E> mine;
         impl().scatterv(detail::view_of(parts.data()), counts, detail::recv_buffer_of_vector(mine), root, where);
         return mine;
+    }
+
+    // Block r of `all` goes to rank r (blocks of any sizes, one per rank); returns the block every
+    // rank sent this one, in the senders' rank order.
+    template <trivially_sendable E>
+    ragged<E> alltoallv(const ragged<E>& all, location where = location::current()) {
+        const std::vector<std::size_t> sizes = all.counts();
+        detail::check_counts(impl("alltoallv", where), sizes, all.data().size(), "alltoallv", where);
+        std::vector<E> mine;
+        std::vector<std::size_t> counts;
+        impl().alltoallv(detail::view_of(all.data()), sizes, detail::recv_buffer_of_vector(mine), &counts, where);
+        return ragged<E>(std::move(mine), counts);
     }
 
     // ---- New communicators ---------------------------------------------------------------------

@@ -1,4 +1,8 @@
 // Collectives called differently on different ranks are reported, with what each rank called.
+#include <array>
+#include <span>
+#include <vector>
+
 #include "catch2_compat.hpp"
 
 #include <baton/baton.hpp>
@@ -72,6 +76,27 @@ TEST_CASE("a fixed bcast buffer of another size than the root's", "[mismatch]") 
         else world.bcast(std::span<int>(three), 0);
     });
     CHECK_THAT(e.what(), contains("another element count"));
+}
+
+TEST_CASE("an allreduce in place on some ranks only", "[mismatch]") {
+    const auto e = run_expecting_mismatch(3, [](communicator& world) {
+        std::array<int, 2> data{world.rank(), 1};
+        if (world.rank() == 1) world.allreduce_in_place(std::span<int>(data), baton::op::sum);
+        else data = world.allreduce(data, baton::op::sum);
+    });
+    CHECK_THAT(e.what(), contains("in place on some ranks only (MPI_IN_PLACE must be on every rank or none)"));
+    CHECK_THAT(e.what(), contains("allreduce(op=sum, in place, 2 x int)"));
+}
+
+TEST_CASE("reduce_scatter with other block counts on one rank", "[mismatch]") {
+    const auto e = run_expecting_mismatch(2, [](communicator& world) {
+        const std::vector<std::size_t> counts = world.rank() == 0 ? std::vector<std::size_t>{2, 1}
+                                                                  : std::vector<std::size_t>{1, 2};
+        world.reduce_scatter(std::vector<int>{1, 2, 3}, counts, baton::op::sum);
+    });
+    CHECK_THAT(e.what(), contains("other block counts"));
+    CHECK_THAT(e.what(), contains("reduce_scatter(op=sum, 3 x int, blocks=[2, 1])"));
+    CHECK_THAT(e.what(), contains("reduce_scatter(op=sum, 3 x int, blocks=[1, 2])"));
 }
 
 TEST_CASE("matching collectives are not reported", "[mismatch]") {

@@ -350,6 +350,58 @@ CORPUS_PROGRAM(allreduce_two_user_ops) {
 }
 CORPUS_RUN(allreduce_two_user_ops, "parameter matching", collective_mismatch, .ranks = 3);
 
+// ---- alltoallv, reduce_scatter and reductions in place (issue 14) -----------------------------
+
+CORPUS_PROGRAM(alltoallv_against_alltoall) {
+    if (odd_one(world)) world.alltoall(one_each(world));
+    else world.alltoallv(uneven_blocks());
+}
+CORPUS_RUN(alltoallv_against_alltoall, "call matching", collective_mismatch, .ranks = 3);
+
+CORPUS_PROGRAM(alltoallv_another_type) {
+    if (odd_one(world)) world.alltoallv(ragged<double>::from_blocks({{1.0}, {}, {2.0}}));
+    else world.alltoallv(uneven_blocks());
+}
+CORPUS_RUN(alltoallv_another_type, "parameter matching", collective_mismatch, .ranks = 3);
+
+CORPUS_PROGRAM(reduce_scatter_against_allreduce) {
+    const std::vector<int> mine{1, 2, 3};
+    if (odd_one(world)) world.allreduce(mine, baton::op::sum);
+    else world.reduce_scatter_block(mine, baton::op::sum);
+}
+CORPUS_RUN(reduce_scatter_against_allreduce, "call matching", collective_mismatch, .ranks = 3);
+
+// MPI_Reduce_scatter needs the same recvcounts on every rank: rank 2 cuts the result otherwise.
+CORPUS_PROGRAM(reduce_scatter_other_blocks) {
+    const std::vector<int> mine{1, 2, 3};
+    const std::vector<std::size_t> counts = odd_one(world) ? std::vector<std::size_t>{0, 1, 2}
+                                                           : std::vector<std::size_t>{1, 1, 1};
+    world.reduce_scatter(mine, counts, baton::op::sum);
+}
+CORPUS_RUN(reduce_scatter_other_blocks, "parameter matching", collective_mismatch, .ranks = 3);
+
+CORPUS_PROGRAM(reduce_scatter_block_another_op) {
+    const std::vector<int> mine{1, 2, 3};
+    if (odd_one(world)) world.reduce_scatter_block(mine, baton::op::max);
+    else world.reduce_scatter_block(mine, baton::op::sum);
+}
+CORPUS_RUN(reduce_scatter_block_another_op, "parameter matching", collective_mismatch, .ranks = 3);
+
+// MPI_Allreduce takes MPI_IN_PLACE on every rank or on none.
+CORPUS_PROGRAM(allreduce_in_place_on_one_rank) {
+    std::vector<int> data{world.rank(), 1};
+    if (odd_one(world)) world.allreduce_in_place(data, baton::op::sum);
+    else data = world.allreduce(data, baton::op::sum);
+}
+CORPUS_RUN(allreduce_in_place_on_one_rank, "parameter matching", collective_mismatch, .ranks = 3);
+
+CORPUS_PROGRAM(exscan_in_place_on_two_ranks) {
+    std::array<long, 1> data{world.rank()};
+    if (odd_one(world)) data = world.exscan(data, baton::op::sum);
+    else world.exscan_in_place(std::span<long>(data), baton::op::sum);
+}
+CORPUS_RUN(exscan_in_place_on_two_ranks, "parameter matching", collective_mismatch, .ranks = 3);
+
 // ---- With collectives completing locally ------------------------------------------------------
 // The ranks that left early are compared by the copy of their call they left behind.
 

@@ -541,4 +541,43 @@ CORPUS_PROGRAM(minloc_and_maxloc) {
 }
 CORPUS_RUN(minloc_and_maxloc, "correct", correct, .ranks = 4);
 
+// ---- alltoallv, reduce_scatter and reductions in place (issue 14) -----------------------------
+
+// Blocks of every size, empty ones too, each checked where it lands.
+CORPUS_PROGRAM(alltoallv_uneven_blocks) {
+    const int n = world.size(), me = world.rank();
+    std::vector<std::vector<int>> blocks(static_cast<std::size_t>(n));
+    for (int d = 0; d < n; ++d) blocks[static_cast<std::size_t>(d)].assign(static_cast<std::size_t>((me + d) % 3), me);
+    const auto got = world.alltoallv(ragged<int>::from_blocks(blocks));
+    for (int s = 0; s < n; ++s)
+        corpus::expect(got.count(static_cast<std::size_t>(s)) == static_cast<std::size_t>((s + me) % 3) &&
+                           std::all_of(got[static_cast<std::size_t>(s)].begin(), got[static_cast<std::size_t>(s)].end(),
+                                       [&](int v) { return v == s; }),
+                       "alltoallv's block from each rank");
+}
+CORPUS_RUN(alltoallv_uneven_blocks, "correct", correct, .ranks = 4);
+
+// The reduce_scatter family and every reduction in place, mixed with the ordinary forms.
+CORPUS_PROGRAM(reductions_in_place_and_scattered) {
+    const int n = world.size(), me = world.rank();
+    const std::vector<int> mine(static_cast<std::size_t>(n), me);
+    const auto block = world.reduce_scatter_block(mine, baton::op::sum);
+    corpus::expect(block == std::vector<int>{n * (n - 1) / 2}, "reduce_scatter_block");
+    std::vector<std::size_t> counts(static_cast<std::size_t>(n), 0);
+    counts[static_cast<std::size_t>(n - 1)] = static_cast<std::size_t>(n);  // everything to the last rank
+    const auto last = world.reduce_scatter(mine, counts, baton::op::max);
+    corpus::expect(last.size() == (me == n - 1 ? static_cast<std::size_t>(n) : 0u), "reduce_scatter");
+    std::array<int, 1> value{me + 1};
+    world.allreduce_in_place(std::span<int>(value), baton::op::sum);
+    corpus::expect(value[0] == n * (n + 1) / 2, "allreduce_in_place");
+    value = {me + 1};
+    world.exscan_in_place(std::span<int>(value), baton::op::sum);
+    corpus::expect(value[0] == (me == 0 ? 1 : me * (me + 1) / 2), "exscan_in_place");
+    value = {me + 1};
+    world.reduce_in_place(std::span<int>(value), baton::op::prod, 0);
+    corpus::expect(me != 0 || value[0] > 0, "reduce_in_place");
+}
+CORPUS_RUN(reductions_in_place_and_scattered, "correct", correct, .ranks = 5);
+CORPUS_RUN(reductions_in_place_and_scattered, "correct", correct, .ranks = 5, .collectives = local);
+
 }  // namespace

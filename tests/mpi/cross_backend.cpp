@@ -620,6 +620,53 @@ std::string user_reductions(communicator& world) {
     return out.text();
 }
 
+// alltoallv, reduce_scatter(_block) and the reductions in place (issue 14).
+std::string exchanges_and_in_place(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    // Block d of rank r: (r + d) % 3 elements, empty blocks too.
+    std::vector<std::vector<std::int64_t>> blocks(static_cast<std::size_t>(n));
+    for (int d = 0; d < n; ++d)
+        for (int k = 0; k < (r + d) % 3; ++k) blocks[static_cast<std::size_t>(d)].push_back(r * 1000 + d * 10 + k);
+    const auto got = world.alltoallv(baton::ragged<std::int64_t>::from_blocks(blocks));
+    out("alltoallv: {} counts {}", text(got.data()), text(got.counts()));
+    out("alltoallv empty: {}", text(world.alltoallv(baton::ragged<int>::from_blocks(
+                                        std::vector<std::vector<int>>(static_cast<std::size_t>(n)))).counts()));
+    std::vector<int> mine(static_cast<std::size_t>(2 * n));
+    std::iota(mine.begin(), mine.end(), r * 7);
+    out("reduce_scatter_block sum: {}", text(world.reduce_scatter_block(mine, baton::op::sum)));
+    out("reduce_scatter_block max: {}", text(world.reduce_scatter_block(mine, baton::op::max)));
+    std::vector<std::size_t> counts;
+    for (int d = 0; d < n; ++d) counts.push_back(static_cast<std::size_t>(d == 0 ? 2 * n : 0));  // all to rank 0
+    out("reduce_scatter to rank 0: {}", text(world.reduce_scatter(mine, counts, baton::op::sum)));
+    counts.assign(static_cast<std::size_t>(n), 2);
+    const auto compose_op = [](const affine& a, const affine& b) { return compose(a, b); };
+    std::vector<affine> fs;
+    for (int i = 0; i < 2 * n; ++i) fs.push_back({r + i + 2, 3 * r + 1});
+    std::string shown;
+    for (const auto& g : world.reduce_scatter(fs, counts, compose_op)) shown += text(g);
+    out("affine reduce_scatter: {}", shown);
+    // In place: MPI_IN_PLACE on MPI.
+    std::vector<double> values{r * 1.0, -0.5 * r, 2.0};
+    world.allreduce_in_place(values, baton::op::sum);
+    out("allreduce_in_place: {}", text(values));
+    for (int root = 0; root < n; ++root) {
+        std::array<int, 2> data{r, r * r};
+        world.reduce_in_place(std::span<int>(data), baton::op::max, root);
+        out("reduce_in_place to {}: {}", root, text(data));
+    }
+    std::array<affine, 1> f{{{r + 2, 3 * r + 1}}};
+    world.scan_in_place(std::span<affine>(f), compose_op);
+    out("affine scan_in_place: {}", text(f[0]));
+    f = {{{r + 2, 3 * r + 1}}};
+    world.exscan_in_place(std::span<affine>(f), compose_op);
+    out("affine exscan_in_place: {}", text(f[0]));
+    std::vector<long> prefix{r + 1L, 10L};
+    world.exscan_in_place(prefix, baton::op::sum);
+    out("exscan_in_place sum: {}", text(prefix));
+    return out.text();
+}
+
 // ---- Communicators -------------------------------------------------------------------------
 
 std::string communicators(communicator& world) {
@@ -679,6 +726,7 @@ const std::vector<scenario>& scenarios() {
         {"variable_size", variable_size},
         {"reductions", reductions},
         {"user_reductions", user_reductions},
+        {"exchanges_and_in_place", exchanges_and_in_place},
         {"communicators", communicators},
     };
     return all;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <string>
@@ -188,7 +189,8 @@ constexpr std::string_view type_names[] = {"i32", "i64", "i16", "u8", "char", "b
                                            "complex", "pod", "affine", "minloc", "text", "table"};
 constexpr std::string_view kind_names[] = {
     "pair", "shift", "to_root_any", "burst", "barrier", "bcast", "scatter", "gather", "allgather", "alltoall",
-    "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo"};
+    "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo",
+    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place"};
 
 // The reductions tried on elements of type T; f is called with the chosen one.
 template <class T, class F>
@@ -284,6 +286,10 @@ private:
             case step_kind::gatherv:
             case step_kind::allgatherv: return with_type(s.type, [&](auto t) { gatherv(s, c, t); });
             case step_kind::scatterv: return with_type(s.type, [&](auto t) { scatterv(s, c, t); });
+            case step_kind::alltoallv: return with_type(s.type, [&](auto t) { alltoallv(s, c, t); });
+            case step_kind::reduce_scatter:
+            case step_kind::reduce_scatter_block: return with_type(s.type, [&](auto t) { reduce_scatter(s, c, t); });
+            case step_kind::in_place: return with_type(s.type, [&](auto t) { in_place(s, c, t); });
             case step_kind::split: {
                 const auto me = static_cast<std::uint64_t>(c.rank());
                 const int colors = 1 + s.k % 3;
@@ -706,6 +712,56 @@ private:
         }
     }
 
+    template <class T>
+    void alltoallv(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (trivial<T> && gatherable<T>) {
+            const auto me = static_cast<std::uint64_t>(c.rank());
+            std::vector<std::vector<T>> blocks;
+            for (int d = 0; d < c.size(); ++d)
+                blocks.push_back(make_payload<T>(s.salt + static_cast<std::uint64_t>(d), c.rank(),
+                                                 hash(s.salt, me, static_cast<std::uint64_t>(d)) % (s.size + 2)));
+            const auto got = c.alltoallv(baton::ragged<T>::from_blocks(blocks));
+            out_("  {} counts {}", text(got.data()), text(got.counts()));
+        }
+    }
+
+    template <class T>
+    void reduce_scatter(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (trivial<T> && gatherable<T>) {
+            const auto me = static_cast<std::uint64_t>(c.rank());
+            const bool equal = s.kind == step_kind::reduce_scatter_block;
+            std::vector<std::size_t> counts;  // alike on every rank: made of the step alone
+            for (int r = 0; r < c.size(); ++r)
+                counts.push_back(equal ? s.size % 5 : hash(s.salt, static_cast<std::uint64_t>(r), 11) % (s.size % 7 + 2));
+            std::vector<T> mine;
+            for (std::size_t i = 0; i < std::accumulate(counts.begin(), counts.end(), std::size_t{0}); ++i)
+                mine.push_back(reduction_element<T>(hash(s.salt, me, i)));
+            with_op<T>(s.op, [&](const auto& op) {
+                if (equal) out_("  {}", text(c.reduce_scatter_block(mine, op)));
+                else out_("  {}", text(c.reduce_scatter(mine, counts, op)));
+            });
+        }
+    }
+
+    // allreduce, reduce, scan or exscan in place (s.mode % 4).
+    template <class T>
+    void in_place(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (trivial<T>) {
+            const auto me = static_cast<std::uint64_t>(c.rank());
+            payload_t<T> data;
+            for (std::size_t i = 0; i < 1 + s.size % 9; ++i) data.push_back(reduction_element<T>(hash(s.salt, me, i)));
+            with_op<T>(s.op, [&](const auto& op) {
+                switch (s.mode % 4) {
+                    case 0: c.allreduce_in_place(data, op); break;
+                    case 1: c.reduce_in_place(data, op, s.a % c.size()); break;
+                    case 2: c.scan_in_place(data, op); break;
+                    default: c.exscan_in_place(data, op); break;
+                }
+            });
+            out_("  {}", text(data));
+        }
+    }
+
     std::string shown(const communicator& c) const {
         const std::string& name = c.name();
         return name.starts_with(base_) ? "W" + name.substr(base_.size()) : name;
@@ -727,7 +783,8 @@ std::size_t random_size(generator& g) {
 
 step random_step(generator& g, int depth, int& next_tag) {
     // Weights: point-to-point and collectives about equally, splits and dups now and then.
-    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4};
+    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2};
+    static_assert(std::size(weights) == std::size(kind_names), "a weight per kind of step");
     int total = 0;
     for (const int w : weights) total += w;
     int pick = g.below(total), kind = 0;
@@ -740,8 +797,10 @@ step random_step(generator& g, int depth, int& next_tag) {
     s.type = static_cast<value_type>(g.below(any_type ? 15 : 13));
     // Gathers, scatters and alltoall give std::vector<E>, which for bool is not contiguous: baton
     // cannot receive into it, so bools take part only in point-to-point, bcast and reductions.
-    const bool vector_result = s.kind >= step_kind::scatter && s.kind <= step_kind::alltoall;
-    const bool ragged_result = s.kind >= step_kind::gatherv && s.kind <= step_kind::scatterv;
+    const bool vector_result = (s.kind >= step_kind::scatter && s.kind <= step_kind::alltoall) ||
+                               s.kind == step_kind::reduce_scatter || s.kind == step_kind::reduce_scatter_block;
+    const bool ragged_result = (s.kind >= step_kind::gatherv && s.kind <= step_kind::scatterv) ||
+                               s.kind == step_kind::alltoallv;
     if (s.type == value_type::boolean && (vector_result || ragged_result)) s.type = value_type::u8;
     s.a = g.below(8);
     s.b = g.below(8);

@@ -34,6 +34,7 @@ enum class step_kind : std::uint8_t {
     gatherv, allgatherv, scatterv,
     split, dup,
     halo,  // a line that does not wrap around: proc_null beyond its ends
+    alltoallv, reduce_scatter, reduce_scatter_block, in_place,
 };
 
 struct step {

@@ -368,3 +368,54 @@ TEST_CASE("collectives in a row keep their order and their data apart", "[collec
     }
     for (int r = 0; r < n; ++r) CHECK(result.values[r] == expected);
 }
+
+TEST_CASE("alltoallv sends block d to rank d, of any sizes, and returns the blocks in senders' order",
+          "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    // Rank s sends rank d (s + d) % 3 elements: 0, 1 or 2, empty blocks too.
+    auto count = [](int s, int d) { return static_cast<std::size_t>((s + d) % 3); };
+    auto block = [&](int s, int d) {
+        std::vector<long> b(count(s, d));
+        for (std::size_t i = 0; i < b.size(); ++i) b[i] = 1000L * s + 10L * d + static_cast<long>(i);
+        return b;
+    };
+    struct outcome {
+        std::vector<long> data;
+        std::vector<std::size_t> counts;
+        BATON_TEST_RESULT_FIELDS(data, counts)
+    };
+    const auto result = baton::sim::run(opts, [&](communicator& world) {
+        std::vector<std::vector<long>> blocks;
+        for (int d = 0; d < world.size(); ++d) blocks.push_back(block(world.rank(), d));
+        const auto got = world.alltoallv(baton::ragged<long>::from_blocks(blocks));
+        return outcome{got.data(), got.counts()};
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        std::vector<long> data;
+        std::vector<std::size_t> counts;
+        for (int s = 0; s < n; ++s) {
+            const auto b = block(s, r);
+            data.insert(data.end(), b.begin(), b.end());
+            counts.push_back(b.size());
+        }
+        CHECK(result.values[r].data == data);
+        CHECK(result.values[r].counts == counts);
+    }
+}
+
+TEST_CASE("alltoallv refuses blocks that are not one per rank, naming the rank and the call", "[collectives]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({2, 3})));
+    OPS_DESCRIBE(opts);
+
+    const auto failure = ops::rank_failure(opts, [](communicator& world) {
+        world.alltoallv(baton::ragged<int>::from_blocks({{1}}));  // one block, for 2 or 3 ranks
+    });
+    REQUIRE(failure);
+    const std::string message = ops::original_message(*failure);
+    CHECK_THAT(message, ops::mentions_word("alltoallv"));
+    CHECK_THAT(message, baton_test::contains("1 blocks given for"));
+}

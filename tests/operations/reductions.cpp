@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <numeric>
 #include <span>
 #include <string>
 #include <tuple>
@@ -264,4 +265,135 @@ TEST_CASE("reductions of ranges combine element by element", "[reductions]") {
         CHECK(smallest == std::vector<long>{0, 7});
         CHECK(scanned == std::vector<long>{10L * r * (r + 1) / 2, 7L * (r + 1)});
     }
+}
+
+TEST_CASE("reduce_scatter_block gives rank r block r of the element-wise reduction, in rank order", "[reductions]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    // Two elements per rank; a matrix product shows the ranks were combined in order.
+    struct got {
+        std::vector<long> sums;
+        std::vector<matrix> products;
+        BATON_TEST_RESULT_FIELDS(sums, products)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        std::vector<long> mine;
+        std::vector<matrix> matrices;
+        for (int i = 0; i < 2 * n; ++i) {
+            mine.push_back(100L * me + i);
+            matrices.push_back(matrix_of(me + i));
+        }
+        return got{world.reduce_scatter_block(mine, baton::op::sum),
+                   world.reduce_scatter_block(matrices, [](const matrix& x, const matrix& y) { return multiply(x, y); })};
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        std::vector<long> sums;
+        std::vector<matrix> products;
+        for (int i = 2 * r; i < 2 * r + 2; ++i) {
+            sums.push_back(100L * n * (n - 1) / 2 + static_cast<long>(n) * i);
+            matrix p = matrix_of(i);
+            for (int s = 1; s < n; ++s) p = multiply(p, matrix_of(s + i));
+            products.push_back(p);
+        }
+        CHECK(result.values[r].sums == sums);
+        CHECK(result.values[r].products == products);
+    }
+}
+
+TEST_CASE("reduce_scatter gives rank r its block of counts[r] elements of the reduction", "[reductions]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    // Rank r's block has r % 3 elements (empty blocks too).
+    auto counts_of = [](int n) {
+        std::vector<std::size_t> counts;
+        for (int r = 0; r < n; ++r) counts.push_back(static_cast<std::size_t>(r % 3));
+        return counts;
+    };
+    const auto result = baton::sim::run(opts, [&](communicator& world) {
+        const auto counts = counts_of(world.size());
+        std::vector<double> mine;
+        for (std::size_t i = 0; i < std::accumulate(counts.begin(), counts.end(), std::size_t{0}); ++i)
+            mine.push_back(world.rank() + 10.0 * static_cast<double>(i));
+        return world.reduce_scatter(mine, counts, baton::op::sum);
+    });
+
+    const int n = opts.ranks;
+    const auto counts = counts_of(n);
+    std::size_t offset = 0;
+    for (int r = 0; r < n; ++r) {
+        std::vector<double> expected;
+        for (std::size_t i = offset; i < offset + counts[static_cast<std::size_t>(r)]; ++i)
+            expected.push_back(n * (n - 1) / 2.0 + n * 10.0 * static_cast<double>(i));
+        offset += counts[static_cast<std::size_t>(r)];
+        CHECK(result.values[r] == expected);
+    }
+}
+
+TEST_CASE("reductions in place overwrite the caller's data with the result", "[reductions]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    // A non-commutative product: in place must still combine in rank order, and read each rank's
+    // input before its result overwrites it (exscan writes rank r the prefix before r).
+    const auto product = [](const matrix& x, const matrix& y) { return multiply(x, y); };
+    struct got {
+        std::vector<matrix> reduced;  // by root: the root's result, or the data left as it was
+        std::vector<matrix> all, inclusive, exclusive;
+        std::vector<long> sums;
+        BATON_TEST_RESULT_FIELDS(reduced, all, inclusive, exclusive, sums)
+    };
+    const auto result = baton::sim::run(opts, [&](communicator& world) {
+        const int me = world.rank();
+        got out;
+        for (int root = 0; root < world.size(); ++root) {
+            std::array<matrix, 1> data{matrix_of(me)};
+            world.reduce_in_place(std::span<matrix>(data), product, root);
+            out.reduced.push_back(data[0]);
+        }
+        out.all = {matrix_of(me), matrix_of(me + 1)};
+        world.allreduce_in_place(out.all, product);  // a vector lvalue
+        out.inclusive = {matrix_of(me)};
+        world.scan_in_place(std::span<matrix>(out.inclusive), product);
+        out.exclusive = {matrix_of(me)};
+        world.exscan_in_place(std::span<matrix>(out.exclusive), product);
+        out.sums = {me, 1, 2L * me};
+        world.allreduce_in_place(std::span<long>(out.sums), baton::op::sum);
+        return out;
+    });
+
+    const int n = opts.ranks;
+    std::vector<matrix> prefix{matrix_of(0)}, shifted{matrix_of(1)};
+    for (int r = 1; r < n; ++r) {
+        prefix.push_back(multiply(prefix.back(), matrix_of(r)));
+        shifted.push_back(multiply(shifted.back(), matrix_of(r + 1)));
+    }
+    for (int r = 0; r < n; ++r) {
+        INFO("rank " << r);
+        const auto& out = result.values[r];
+        for (int root = 0; root < n; ++root)
+            CHECK(out.reduced[static_cast<std::size_t>(root)] == (r == root ? prefix.back() : matrix_of(r)));
+        CHECK(out.all == std::vector<matrix>{prefix.back(), shifted.back()});
+        CHECK(out.inclusive == std::vector<matrix>{prefix[static_cast<std::size_t>(r)]});
+        CHECK(out.exclusive == std::vector<matrix>{r == 0 ? matrix_of(0) : prefix[static_cast<std::size_t>(r - 1)]});
+        CHECK(out.sums == std::vector<long>{n * (n - 1L) / 2, n, n * (n - 1L)});
+    }
+}
+
+TEST_CASE("reduce_scatter refuses counts that do not add up, naming the rank and the call", "[reductions]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({2, 3})));
+    OPS_DESCRIBE(opts);
+
+    const auto failure = ops::rank_failure(opts, [](communicator& world) {
+        const std::vector<std::size_t> counts(static_cast<std::size_t>(world.size()), 1);
+        world.reduce_scatter(std::vector<int>{1, 2, 3, 4, 5}, counts, baton::op::sum);
+    });
+    REQUIRE(failure);
+    const std::string message = ops::original_message(*failure);
+    CHECK_THAT(message, ops::mentions_word("reduce_scatter"));
+    CHECK_THAT(message, baton_test::contains("but 5 elements were given"));
 }

@@ -83,6 +83,20 @@ backend::recv_buffer recv_buffer_of(T& out) {
     }
 }
 
+// A range a reduction can work in place (MPI_IN_PLACE) on: contiguous, of mutable elements, and
+// not a temporary that would take the result with it (a std::span of the caller's memory is fine).
+template <class R>
+concept in_place_range = contiguous_sendable<std::remove_cvref_t<R>> &&
+                         !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>> &&
+                         (std::is_lvalue_reference_v<R> || std::ranges::borrowed_range<R>);
+
+// The same memory as the send view, so that the backend sees the call is in place (backend.hpp);
+// fixed, whatever the range: its size is the input's.
+template <class R>
+backend::recv_buffer in_place_buffer(R& data) {
+    return {std::ranges::data(data), std::ranges::size(data), type_of<element_t<R>>()};
+}
+
 // A resizable vector of E as a receive buffer (the result of gathers).
 template <class E>
 backend::recv_buffer recv_buffer_of_vector(std::vector<E>& out) {

@@ -328,7 +328,7 @@ private:
                     }
                     st = *done;
                 }
-                storage.resize(std::min(st.count, storage.size()));
+                storage.resize(std::min(st.count<fixed_t<T>>(), storage.size()));
                 out_("  fixed {} {}", text(storage), text(st));
                 return;
             }
@@ -339,10 +339,8 @@ private:
             case 2: st = c.irecv(got, source, tag).wait(); break;
             case 4: {
                 const auto probed = c.probe(source, tag);
-                // MPI's probe counts bytes, the simulator's elements: compare counts of bytes only.
-                constexpr bool bytes = !trivial<T> || sizeof(fixed_t<T>) == 1;
-                out_("  probed source {} tag {}{}", probed.source, probed.tag,
-                     bytes ? fmt::format(" count {}", probed.count) : "");
+                // A probe counts bytes on every backend (it once counted elements on the simulator).
+                out_("  probed source {} tag {} bytes {}", probed.source, probed.tag, probed.bytes);
                 st = c.recv(got, probed.source, probed.tag);
                 break;
             }
@@ -512,7 +510,7 @@ private:
             const baton::status st = how[i] == 1 || how[i] == 2 ? waited[i] : statuses[i];
             if constexpr (!std::is_same_v<T, table_tag>) {
                 if (how[i] >= 2) {
-                    fixed[i].resize(std::min(st.count, fixed[i].size()));
+                    fixed[i].resize(std::min(st.count<fixed_t<T>>(), fixed[i].size()));
                     out_("  receive {} (fixed): {} {}", i, text(fixed[i]), text(st));
                     continue;
                 }

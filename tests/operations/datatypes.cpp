@@ -97,7 +97,7 @@ TEST_CASE("serialized types travel through send, recv and sendrecv", "[datatypes
         CHECK(out.one == particle_of(previous));
         CHECK(out.one_st.source == previous);
         CHECK(out.one_st.tag == 3);
-        CHECK(out.one_st.count > 0);  // bytes of the serialized form
+        CHECK(out.one_st.bytes > 0);  // bytes of the serialized form
         if (n > 1 && r == n - 1) CHECK(out.many == std::vector<particle>{particle_of(1, 1), particle_of(2, 2)});
         CHECK(out.exchanged == map_of(previous + 1));
     }
@@ -157,7 +157,7 @@ TEST_CASE("probe reports a serialized message's size in bytes", "[datatypes][ser
         particle got;
         const status received = world.recv(got, probed.source, probed.tag);
         send.wait();
-        return std::tuple{probed.count, received.count, got};
+        return std::tuple{probed.bytes, received.bytes, got};
     });
     for (int r = 0; r < opts.ranks; ++r) {
         const int previous = (r + opts.ranks - 1) % opts.ranks;
@@ -285,7 +285,7 @@ TEST_CASE("empty payloads go through every operation", "[datatypes][empty]") {
     struct outcome {
         std::vector<int> vector{-1};
         std::string text = "stale";
-        status vector_st{.count = 99}, text_st{.count = 99}, span_st{.count = 99}, irecv_st{.count = 99};
+        status vector_st{.bytes = 99}, text_st{.bytes = 99}, span_st{.bytes = 99}, irecv_st{.bytes = 99};
         std::vector<double> irecv_values{1.0};
         std::map<std::string, int> map{{"stale", 1}};
         std::vector<std::vector<int>> nested{{1}};
@@ -338,12 +338,12 @@ TEST_CASE("empty payloads go through every operation", "[datatypes][empty]") {
     for (int r = 0; r < opts.ranks; ++r) {
         const auto& out = result.values[r];
         CHECK(out.vector.empty());
-        CHECK(out.vector_st.count == 0);
+        CHECK(out.vector_st.bytes == 0);
         CHECK(out.text.empty());
-        CHECK(out.text_st.count == 0);
-        CHECK(out.span_st.count == 0);
+        CHECK(out.text_st.bytes == 0);
+        CHECK(out.span_st.bytes == 0);
         CHECK(out.irecv_values.empty());
-        CHECK(out.irecv_st.count == 0);
+        CHECK(out.irecv_st.bytes == 0);
         CHECK(out.map.empty());
         CHECK(out.nested.empty());
         CHECK(out.bcast.empty());
@@ -423,5 +423,5 @@ TEST_CASE("large payloads (8 MiB and more) through send/recv, bcast and gather",
         CHECK(out.gather_ok);
         CHECK(out.gathered_size == (r == 0 ? size * static_cast<std::size_t>(opts.ranks) : 0));
     }
-    CHECK(result.values[static_cast<std::size_t>(opts.ranks - 1)].st.count == size);
+    CHECK(result.values[static_cast<std::size_t>(opts.ranks - 1)].st.count<std::uint8_t>() == size);
 }

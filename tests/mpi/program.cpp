@@ -200,8 +200,16 @@ void with_op(int choice, F&& f) {
             case 0: return f(baton::op::logical_and);
             case 1: return f(baton::op::logical_or);
             case 2: return f(baton::op::logical_xor);
-            case 3: return f(baton::op::sum);
+            case 3: return f(baton::op::min);  // not sum: a sum of bools is refused (ops.hpp)
             case 4: return f(baton::op::max);
+            default: return f(first);
+        }
+    } else if constexpr (std::is_same_v<T, char>) {
+        // Builtins refuse text (ops.hpp); a callable of the program's own still combines chars.
+        const auto add = [](char a, char b) { return static_cast<char>(a + b); };
+        switch (choice % 3) {
+            case 0: return f(add);
+            case 1: return f(last);
             default: return f(first);
         }
     } else if constexpr (std::is_integral_v<T>) {

@@ -265,3 +265,26 @@ TEST_CASE("reductions of ranges combine element by element", "[reductions]") {
         CHECK(scanned == std::vector<long>{10L * r * (r + 1) / 2, 7L * (r + 1)});
     }
 }
+
+// Builtins refuse text (tests/refused/reduce_text.cpp); a callable of the program's own still
+// reduces a string, character by character.
+TEST_CASE("a user callable reduces text, character by character", "[reductions][text]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank();
+        // Rank r holds "ddd" with letter r % 3 made 'a' + r: the greatest letter wins each place.
+        std::string mine = "ddd";
+        mine[static_cast<std::size_t>(me % 3)] = static_cast<char>('a' + me);
+        return world.allreduce(mine, [](char a, char b) { return std::max(a, b); });
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        std::string expected(3, '\0');
+        for (int s = 0; s < opts.ranks; ++s)
+            for (int place = 0; place < 3; ++place) {
+                const char letter = place == s % 3 ? static_cast<char>('a' + s) : 'd';
+                expected[static_cast<std::size_t>(place)] = std::max(expected[static_cast<std::size_t>(place)], letter);
+            }
+        CHECK(result.values[r] == expected);
+    }
+}

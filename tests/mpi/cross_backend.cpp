@@ -374,6 +374,18 @@ std::string probe_counts(communicator& world) {
     return out.text();
 }
 
+// A string literal travels as its text, without the NUL, on both backends.
+std::string literals(communicator& world) {
+    record out;
+    baton::request sending = world.isend("hello", right_of(world), 42);
+    std::string got;
+    const baton::status s = world.recv(got, left_of(world), 42);
+    sending.wait();
+    if (got != "hello") throw std::runtime_error("literals: received '" + got + "'");
+    out("literal: {} {}", got, text(s));
+    return out.text();
+}
+
 std::string wait_any(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -656,6 +668,7 @@ const std::vector<scenario>& scenarios() {
         {"posted_early", posted_early},
         {"wildcards", wildcards},
         {"probe_counts", probe_counts},
+        {"literals", literals},
         {"wait_any", wait_any},
         {"errors", errors},
         {"broadcasts", broadcasts},

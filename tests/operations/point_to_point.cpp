@@ -689,3 +689,46 @@ TEST_CASE("irecv with any_source takes one message from each sender", "[p2p]") {
     CHECK(sources.size() == static_cast<std::size_t>(opts.ranks - 1));
     CHECK((sources.empty() || (*sources.begin() == 1 && *sources.rbegin() == opts.ranks - 1)));
 }
+
+// A string literal (an array of characters ending in NUL) travels as its text, as
+// send(std::string(...)) does; a character array without a NUL travels whole, and one with a NUL
+// inside up to it, as std::string_view reads it.
+TEST_CASE("a character array travels as its text, without the NUL", "[p2p][text]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::string literal, from_buffer, unterminated, from_isend;
+        std::wstring wide;
+        status literal_st;
+        BATON_TEST_RESULT_FIELDS(literal, from_buffer, unterminated, from_isend, wide, literal_st)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        const int next = (me + 1) % n, previous = (me + n - 1) % n;
+        char buffer[16] = "hi";                      // 2 characters, then 14 NULs
+        const char unterminated[3] = {'a', 'b', 'c'};
+        // Non-blocking sends: with --sends synchronous a blocking one would wait for a receive
+        // that comes after it.
+        baton::request sending[] = {world.isend("hello", next, 0), world.isend(buffer, next, 1),
+                                    world.isend(unterminated, next, 2), world.isend(L"wide", next, 3),
+                                    world.isend("async", next, 4)};
+        outcome out;
+        out.literal_st = world.recv(out.literal, previous, 0);
+        world.recv(out.from_buffer, previous, 1);
+        world.recv(out.unterminated, previous, 2);
+        world.recv(out.wide, previous, 3);
+        world.recv(out.from_isend, previous, 4);
+        baton::wait_all(sending);
+        return out;
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        const auto& out = result.values[r];
+        CHECK(out.literal == "hello");
+        CHECK(out.literal_st.count<char>() == 5);
+        CHECK(out.from_buffer == "hi");
+        CHECK(out.unterminated == "abc");
+        CHECK(out.wide == L"wide");
+        CHECK(out.from_isend == "async");
+    }
+}

@@ -445,6 +445,8 @@ struct derived_from_pointer : base_with_pointer { int k; };
 struct arrays { double values[1000]; int grid[2][3]; };
 struct array_of_pointers { int n; double* each[3]; };
 struct with_span { std::span<double> values; };
+struct with_std_arrays { std::array<double, 1000> values; std::array<std::array<int, 2>, 2> grid; };
+struct with_std_array_of_pointers { int n; std::array<int*, 2> each; };
 struct with_optional_pointer { std::optional<int*> maybe; };
 struct bit_fields { int a : 3; int b : 5; };
 struct opaque {  // private members: not looked into, but declared below
@@ -474,6 +476,7 @@ TEST_CASE("types whose bytes hold an address are found, at any depth", "[datatyp
     STATIC_REQUIRE(!holds_addresses<bit_fields>::value);
     STATIC_REQUIRE(!holds_addresses<baton::value_index<double>>::value);
     STATIC_REQUIRE(!holds_addresses<std::array<double, 3>>::value);
+    STATIC_REQUIRE(!holds_addresses<with_std_arrays>::value);
     STATIC_REQUIRE(holds_addresses<int*>::value);
     STATIC_REQUIRE(holds_addresses<with_pointer>::value);
     STATIC_REQUIRE(holds_addresses<with_reference>::value);
@@ -486,6 +489,7 @@ TEST_CASE("types whose bytes hold an address are found, at any depth", "[datatyp
     STATIC_REQUIRE(holds_addresses<with_span>::value);
     STATIC_REQUIRE(holds_addresses<with_optional_pointer>::value);
     STATIC_REQUIRE(holds_addresses<std::array<int*, 2>>::value);
+    STATIC_REQUIRE(holds_addresses<with_std_array_of_pointers>::value);
     STATIC_REQUIRE(holds_addresses<opaque>::value);  // declared by the program
     // What each is sent as: plain structs as bytes, one with an address and a serialize function
     // serialized; the others are refused where sent (tests/refused/addresses.cpp).

@@ -30,10 +30,19 @@ struct holds_addresses;
 
 namespace detail {
 
-// An aggregate class member is looked into (brace elision) rather than converted to, so that its
-// own members are checked; an empty one has nothing to look into.
 template <class U>
-concept looked_into = std::is_aggregate_v<U> && (std::is_class_v<U> || std::is_union_v<U>) && !std::is_empty_v<U>;
+struct is_std_array : std::false_type {};
+template <class T, std::size_t N>
+struct is_std_array<std::array<T, N>> : std::true_type {};
+
+// An aggregate class member is looked into (brace elision) rather than converted to, so that its
+// own members are checked; an empty one has nothing to look into. A std::array is converted to and
+// judged by its element type (below): looked into, it would take one field per element, and the
+// compiler's time grows with them (a C array member does take them: some 1.5 s of compilation for
+// a thousand elements, once per type and translation unit).
+template <class U>
+concept looked_into = std::is_aggregate_v<U> && (std::is_class_v<U> || std::is_union_v<U>) && !std::is_empty_v<U> &&
+                      !is_std_array<U>::value;
 
 // Initializes any member but an aggregate: counts the members. The two conversions cover lvalue and
 // rvalue reference members. Declared only, for unevaluated use.

@@ -185,6 +185,14 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
         warn(eager_limit.where + " does nothing without --sends eager");
     if (fiber_stack.on_command_line && chosen.sim.context != sim::rank_context::fiber)
         warn(fiber_stack.where + " does nothing on thread ranks (it sizes the stacks of --context fiber)");
+    // What only the simulator reads (--sends synchronous and --rank-timeout mean something on MPI
+    // too), for the MPI backend to say it ignores them: which backend runs is known only later.
+    for (const given* only : {&ranks, &seed, &schedule, &pct_depth, &pct_steps, &explore_count, &trace, &timeline,
+                              &replay, &break_at, &eager_limit, &collectives, &context, &fiber_stack, &poll_limit,
+                              &report_json, &report_dot})
+        if (only->on_command_line) chosen.simulator_only.push_back(only->where);
+    if (deterministic_flag->count() > 0) chosen.simulator_only.push_back("--deterministic");
+    if (chosen.sim.strict_buffers) chosen.simulator_only.push_back("--strict-buffers");
 
     // Hand the program back only its own arguments, in their order, as MPI_Init does.
     const std::vector<std::string> extras = app.remaining();

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <baton/sim.hpp>
 
@@ -21,6 +22,10 @@ struct settings {
     std::optional<sim::output_comparison> deterministic;  // --deterministic: compare the output
     std::string trace;     // Chrome trace-event JSON of the run, if wanted
     std::string timeline;  // the same as text
+    // The simulator's options given on the command line, as given ("--ranks 7"): on MPI they do
+    // nothing, and the MPI backend says so (an environment variable set for a whole test suite is
+    // not worth the line).
+    std::vector<std::string> simulator_only;
 };
 
 }  // namespace baton::launch

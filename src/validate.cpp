@@ -84,3 +84,14 @@ void throw_overlap(const backend::comm_impl& comm, std::size_t send_bytes, std::
 }
 
 }  // namespace baton::detail
+
+namespace baton::detail {
+
+void throw_partial_count(const status& s, std::string_view type, std::size_t size) {
+    throw type_mismatch_error(fmt::format(
+        "status::count<{}>(): the message from rank {} (tag {}) has {} bytes, not a whole number of {} ({} bytes "
+        "each): it holds another type",
+        type, s.source, s.tag, s.bytes, type, size));
+}
+
+}  // namespace baton::detail

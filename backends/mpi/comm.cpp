@@ -15,10 +15,11 @@ namespace baton::mpi::detail {
 
 namespace {
 
-// A probe's status: MPI's probe does not know the element type, so its count is in bytes.
+// A probe's status: in bytes, as every status is (MPI's probe does not know the element type);
+// MPI_Get_elements_x, as MPI_Get_count's int cannot hold more than 2 GiB.
 status probed(const MPI_Status& mpi_status) {
-    int bytes = 0;
-    MPI_Get_count(&mpi_status, MPI_BYTE, &bytes);
+    MPI_Count bytes = 0;
+    MPI_Get_elements_x(&mpi_status, MPI_BYTE, &bytes);
     return received_status(mpi_status, static_cast<std::size_t>(bytes < 0 ? 0 : bytes));
 }
 
@@ -96,7 +97,7 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
         const int count = received_count(mpi_status, type, into.type.size, capacity);
         if (count == MPI_UNDEFINED) [[unlikely]]
             std::rethrow_exception(not_whole_elements(mpi_status, into, recv_context(source, tag, where)));
-        return received_status(mpi_status, static_cast<std::size_t>(count));
+        return received_status(mpi_status, static_cast<std::size_t>(count) * into.type.size);
     }
     // A resizable container: a matched probe tells the size, then that very message is received.
     MPI_Message message = MPI_MESSAGE_NULL;
@@ -109,7 +110,7 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
     code = MPI_Mrecv(room.data, room.count, type, &message, &mpi_status);
     if (code != MPI_SUCCESS) [[unlikely]]
         std::rethrow_exception(mpi_error(code, recv_context(source, tag, where)));
-    return received_status(mpi_status, static_cast<std::size_t>(room.count));
+    return received_status(mpi_status, static_cast<std::size_t>(room.count) * into.type.size);
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, int dest, int tag,

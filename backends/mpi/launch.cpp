@@ -53,6 +53,18 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
     int world_rank = 0, world_size = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &world_size);
+    // `mpiexec -n 4 prog --ranks 7` must not look like a run on 7 ranks: the simulator's options
+    // are ignored here, and rank 0 says so once (every rank read the same command line).
+    if (world_rank == 0 && !chosen.simulator_only.empty()) {
+        std::string given;
+        for (const std::string& option : chosen.simulator_only) given += (given.empty() ? "" : ", ") + option;
+        std::fprintf(stderr,
+                     "baton: warning: ignored on MPI: %s (options of the simulator: mpiexec decides the ranks, "
+                     "and MPI's own timing, not baton's scheduler, decides the order of the run; run the program "
+                     "without mpiexec to simulate it)\n",
+                     given.c_str());
+        std::fflush(stderr);
+    }
 
     {
         // baton's world is a duplicate, so that the program's own MPI calls on MPI_COMM_WORLD

@@ -128,6 +128,7 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
     const comm_info& info = *request->comm_;
     request->count_ = to_int(data.count, info, operation, where);
     request->type_ = transfer_type(data.type);
+    request->buffer_.type = data.type;  // a send has no buffer to receive into: its type gives the status's bytes
     const int to = mpi_dest(dest);
     const int code = synchronous
                          ? MPI_Issend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_)
@@ -281,11 +282,11 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         return;
     }
     if (kind_ == kind::send) {
-        result_ = {peer_, tag_, static_cast<std::size_t>(count_)};
+        result_ = {peer_, tag_, static_cast<std::size_t>(count_) * buffer_.type.size};
         return;
     }
     if (buffer_.resizable()) {
-        result_ = received_status(mpi_status, static_cast<std::size_t>(count_));
+        result_ = received_status(mpi_status, static_cast<std::size_t>(count_) * buffer_.type.size);
         return;
     }
     const int count = received_count(mpi_status, type_, buffer_.type.size, count_);
@@ -293,7 +294,7 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         fail(not_whole_elements(mpi_status, buffer_, who(info) + ": " + describe()));
         return;
     }
-    result_ = received_status(mpi_status, static_cast<std::size_t>(count));
+    result_ = received_status(mpi_status, static_cast<std::size_t>(count) * buffer_.type.size);
 }
 
 status mpi_request::take_result() {

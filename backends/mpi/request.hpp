@@ -178,9 +178,9 @@ inline int mpi_source(int source) {
 inline int mpi_dest(int dest) { return dest == proc_null ? MPI_PROC_NULL : dest; }
 inline int mpi_tag(int tag) { return tag < 0 ? MPI_ANY_TAG : tag; }
 // A receive's status from MPI's: the source and tag of a receive from MPI_PROC_NULL are baton's.
-inline status received_status(const MPI_Status& mpi_status, std::size_t count) {
+inline status received_status(const MPI_Status& mpi_status, std::size_t bytes) {
     if (mpi_status.MPI_SOURCE == MPI_PROC_NULL) return {proc_null, any_tag, 0};
-    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, count};
+    return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, bytes};
 }
 
 }  // namespace baton::mpi::detail

@@ -149,7 +149,7 @@ std::size_t live_comm_states() { return comm_states.load(std::memory_order_relax
 
 void deliver(sim_request& receive, int source, int tag, const type_desc& type, const void* data, std::size_t count,
              std::string_view sent_by, const std::source_location& sent_at, std::uint64_t id) {
-    const status result{source, tag, count};
+    const status result{source, tag, count * type.size};
     receive.call().message = id;
     auto& buffer = receive.buffer;
     const auto& comm = receive.comm();
@@ -196,7 +196,7 @@ void match_deferred(comm_state& comm, int rank, scheduler& sched) {
     auto deliver_message = [&](sim_request& receive, message m) {
         receive.posted = false;
         deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
-        if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.count});
+        if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.data.size()});
     };
     // The first posted receive is a wildcard: every message it could take is there now; the
     // scheduler chooses (and an exploration tries each in turn).
@@ -236,7 +236,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     if (always_request) request->watch_send_buffer(data, bytes);
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
     if (to_nobody) {
-        if (request) request->complete({dest, tag, data.count});
+        if (request) request->complete({dest, tag, bytes});
         return request;
     }
 
@@ -244,7 +244,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     const bool systematic = opts.schedule == schedule::systematic;
     if (sim_request* receive = box.take_posted(rank_, tag, systematic)) {
         deliver(*receive, rank_, tag, data.type, data.data, data.count, operation, where, id);
-        if (request) request->complete({dest, tag, data.count});
+        if (request) request->complete({dest, tag, bytes});
         return request;
     }
     message m;
@@ -262,7 +262,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
         m.sync_sender = request.get();
         request->unmatched_sync_send = true;
     } else if (request) {
-        request->complete({dest, tag, data.count});  // buffered: complete at once
+        request->complete({dest, tag, bytes});  // buffered: complete at once
     }
     box.store(std::move(m));
     eng_.notify(state_.world_ranks[static_cast<std::size_t>(dest)]);  // it may be probing
@@ -305,7 +305,7 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
         return message_choice(state_, rank_, request->describe(), where, candidates, "took");
     })]);
     deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
-    if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.count});
+    if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
     return request;
 }
 
@@ -355,7 +355,7 @@ std::optional<status> sim_comm::find_message(int source, int tag, const blocker&
     });
     if (chosen == candidates.size()) return std::nullopt;  // not arrived yet, as far as this poll sees
     const message* m = candidates[chosen];
-    return status{m->source, m->tag, m->count};
+    return status{m->source, m->tag, m->data.size()};
 }
 
 status sim_comm::probe(int source, int tag, backend::location where) {

@@ -215,7 +215,7 @@ private:
                 side.read(in);
                 const status s = comm.recv(side.buffer, source, tag, where);
                 out.put_status(s);
-                side.write(out, s.count);
+                side.write(out, s.bytes / side.element);
                 return;
             }
             case verb::irecv: {
@@ -513,7 +513,7 @@ private:
     static void completed(wire::writer& out, pending& p, const status& s) {
         out.put_status(s);
         p.request.reset();  // what the rank's request does when it completes
-        if (p.receive) p.receive->write(out, s.count);
+        if (p.receive) p.receive->write(out, s.bytes / p.receive->element);
     }
 
     engine& eng_;

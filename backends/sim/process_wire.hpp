@@ -118,7 +118,7 @@ public:
     writer& put_status(const status& s) {
         put<std::int32_t>(s.source);
         put<std::int32_t>(s.tag);
-        return put<std::uint64_t>(s.count);
+        return put<std::uint64_t>(s.bytes);
     }
     // The frame, its length in front.
     std::span<const std::byte> finish() { return wire::finish(out_); }
@@ -159,7 +159,7 @@ public:
         status s;
         s.source = get_int();
         s.tag = get_int();
-        s.count = static_cast<std::size_t>(get<std::uint64_t>());
+        s.bytes = static_cast<std::size_t>(get<std::uint64_t>());
         return s;
     }
 

@@ -186,11 +186,11 @@ void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
 void sim_request::complete_as_buffered() {
     if (!may_buffer()) return;
     auto& box = comm_.mailboxes[static_cast<std::size_t>(peer())];
-    std::size_t count = 0;
+    std::size_t bytes = 0;
     for (const message* m : box.all_messages())
-        if (m->sync_sender == this) count = m->count;
+        if (m->sync_sender == this) bytes = m->data.size();
     box.forget_sender(this);  // whoever receives the message now has nobody to tell
-    complete({peer(), tag(), count});
+    complete({peer(), tag(), bytes});
 }
 
 void sim_request::complete(const status& result, std::exception_ptr failure) {
@@ -204,7 +204,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)]
                                               : result.source == proc_null ? proc_null : -1;
         call_.matched = {result.source, source, result.tag};
-        call_.bytes = result.count * buffer.type.size;
+        call_.bytes = result.bytes;
         eng_.checks().log(call_, failure_ != nullptr);
     }
     eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
@@ -222,7 +222,7 @@ status sim_request::take_result(const backend::location& where) {
     }
     if (failure_) std::rethrow_exception(failure_);
     if (deferred_) {
-        void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.count) : buffer.data;
+        void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.bytes / buffer.type.size) : buffer.data;
         if (!kept_.empty()) std::memcpy(to, kept_.data(), kept_.size());
         kept_.clear();
     }

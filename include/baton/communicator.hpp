@@ -202,6 +202,14 @@ public:
         requires sendable<std::remove_cvref_t<T>>
     void bcast(T&& value, int root, location where = location::current()) {
         using V = std::remove_cvref_t<T>;
+        // Every rank but the root receives into `value`: a temporary (`x + 0`, a function's result)
+        // would take the root's value and be thrown away at the semicolon. A view (std::span) of the
+        // program's own memory is a receive buffer all the same, even as a temporary or const.
+        static_assert(std::is_lvalue_reference_v<T> || std::ranges::borrowed_range<V>,
+                      "baton: bcast receives into its argument on every rank but the root: pass a variable (an "
+                      "lvalue) or a std::span of one, not a temporary, whose value the other ranks would lose");
+        static_assert(!std::is_const_v<std::remove_reference_t<T>> || std::ranges::borrowed_range<V>,
+                      "baton: bcast receives into its argument on every rank but the root: it cannot be const");
         check_root(root, "bcast", where);
         if constexpr (serializable_sendable<V>) {
             std::vector<std::byte> bytes;

@@ -3,7 +3,9 @@
 // Three kinds of value can be sent, and the kind is decided by the type alone, never at run time:
 //  - a *contiguous range* of trivially copyable elements (std::vector, std::array, std::span,
 //    std::string, ...): sent as its elements, straight from its memory, never serialized;
-//  - a *trivially copyable* value (arithmetic types, plain structs): sent as one element;
+//  - a *trivially copyable* value (arithmetic types, plain structs): sent as one element, unless it
+//    holds an address (a pointer, a reference, a std::span member: detail/addresses.hpp), which is
+//    refused where it would be sent (type_of) with a message saying what to send instead;
 //  - anything else (std::map, nested vectors, user classes) that cereal can serialize: sent as bytes.
 //    This is the one customization point for custom types: give the type a cereal `serialize`
 //    function (see README, "Custom datatypes").
@@ -16,6 +18,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include <baton/detail/addresses.hpp>
 #include <baton/detail/serialize.hpp>
 
 namespace baton {
@@ -93,11 +96,35 @@ constexpr element_kind native_kind() {
 
 }  // namespace detail
 
-// A trivially copyable value sent as one element. Pointers are refused: an address means nothing
-// in another rank's memory.
+namespace detail {
+
+// A class that holds an address but says how to serialize itself (saving what it points to): it
+// travels serialized, as the refusal below suggests. Pointers themselves never do.
 template <class T>
-concept trivially_sendable = std::is_trivially_copyable_v<T> && !std::is_pointer_v<T> &&
-                             !std::is_member_pointer_v<T> && !std::is_array_v<T>;
+concept serialized_for_addresses =
+    std::is_class_v<T> && holds_addresses<std::remove_cv_t<T>>::value &&
+    cereal::traits::is_output_serializable<T, cereal::BinaryOutputArchive>::value &&
+    cereal::traits::is_input_serializable<T, cereal::BinaryInputArchive>::value;
+
+// A value whose bytes would carry an address to another rank. It satisfies the concepts below, so
+// that the call compiles as far as type_of, whose static_assert says why it is refused and what to
+// send instead (a constraint failure could only say that no overload matched).
+template <class T>
+concept address_in_bytes = std::is_trivially_copyable_v<T> && holds_addresses<std::remove_cv_t<T>>::value &&
+                           !serialized_for_addresses<T>;
+
+template <class T>
+concept character = std::is_same_v<std::remove_cv_t<T>, char> || std::is_same_v<std::remove_cv_t<T>, wchar_t> ||
+                    std::is_same_v<std::remove_cv_t<T>, char8_t> || std::is_same_v<std::remove_cv_t<T>, char16_t> ||
+                    std::is_same_v<std::remove_cv_t<T>, char32_t>;
+
+}  // namespace detail
+
+// A trivially copyable value sent as one element (one that holds an address is accepted here and
+// refused by type_of, with its reason).
+template <class T>
+concept trivially_sendable = std::is_trivially_copyable_v<T> && !std::is_array_v<T> &&
+                             !detail::serialized_for_addresses<T>;
 
 // A range sent as its elements without copying them one by one.
 template <class R>
@@ -130,6 +157,15 @@ using element_t = typename element_of<std::remove_cvref_t<T>>::type;
 // The type_desc of one element of type E.
 template <class E>
 constexpr type_desc type_of() {
+    static_assert(!(detail::address_in_bytes<E> && std::is_pointer_v<E> && detail::character<std::remove_pointer_t<E>>),
+                  "baton: a character pointer is an address, not the text it points to, and means nothing in "
+                  "another rank's memory: send std::string_view(s) or a std::string");
+    static_assert(!detail::address_in_bytes<E> || (std::is_pointer_v<E> && detail::character<std::remove_pointer_t<E>>),
+                  "baton: this type holds an address (a pointer, or a pointer, reference, std::span or "
+                  "std::string_view member), which means nothing in another rank's memory (under mpiexec, another "
+                  "process): send the pointee instead (the value, or a std::vector or std::span of what it points "
+                  "to), or serialize the type: give it a cereal serialize function that saves what it points to "
+                  "(see baton::holds_addresses)");
     if constexpr (trivially_sendable<E>)
         return {detail::native_kind<E>(), sizeof(E), detail::type_name_v<std::remove_cv_t<E>>};
     else

@@ -113,6 +113,16 @@ reduce_op make_reduce_op(const Op& op) {
     static_assert(std::is_invocable_r_v<E, const Op&, const E&, const E&>,
                   "baton: a reduction must be callable as E(const E&, const E&)");
     constexpr builtin_op id = builtin_of<Op>::id;
+    // A builtin is arithmetic: on characters it would add or compare their codes (a std::string
+    // summed letter by letter), and a sum of bools is a bool (true), not the count it looks like.
+    // A callable of the program's own says what combining them means, and is not refused.
+    static_assert(id == builtin_op::user || !character<E>,
+                  "baton: a builtin reduction (op::sum, op::max, std::plus<>, ...) does not combine text: it would "
+                  "add or compare character codes; pass a callable of your own that says how two values combine, "
+                  "or reduce numbers (std::int8_t, unsigned char, int)");
+    static_assert(!std::is_same_v<std::remove_cv_t<E>, bool> || (id != builtin_op::sum && id != builtin_op::prod),
+                  "baton: op::sum and op::prod of bools give a bool, not a count: reduce an int to count, or use "
+                  "op::logical_or / op::logical_and");
     if constexpr (is_bitwise(id))
         static_assert(std::is_integral_v<E>, "baton: bitwise reductions need integral elements");
     constexpr bool native = id != builtin_op::user && !is_loc(id) && native_kind<E>() != element_kind::bytes;

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
+
+#include <baton/datatype.hpp>
 
 namespace baton {
 
@@ -17,10 +20,35 @@ inline constexpr int proc_null = -2;
 // backend, so a program that runs on the simulator runs on any MPI.
 inline constexpr int max_tag = 32767;
 
+struct status;
+
+namespace detail {
+// status::count<T>() of a message that is not a whole number of T: a type_mismatch_error.
+[[noreturn]] void throw_partial_count(const status& s, std::string_view type, std::size_t size);
+}  // namespace detail
+
 struct status {
     int source = any_source;  // the sender's rank in the communicator (proc_null: none)
     int tag = any_tag;
-    std::size_t count = 0;    // elements in the message (bytes, for serialized values)
+    // The message's size in bytes (of its serialized form, for a serialized value). Every backend
+    // counts in bytes: a probe on MPI cannot know the element type, and a count that meant
+    // elements on one backend and bytes on another sized buffers right only on one of them.
+    std::size_t bytes = 0;
+
+    // How many elements of T the message holds: T is the element (double) or a range of it
+    // (std::vector<double>, std::string). What a probe's count<double>() says is what a receive
+    // into that many doubles takes. A message that is not a whole number of T holds another type:
+    // a type_mismatch_error.
+    template <class T>
+    std::size_t count() const {
+        using E = element_t<T>;
+        static_assert(trivially_sendable<E>,
+                      "baton: a serialized value has no element count (status::bytes is the size of its serialized "
+                      "form): receive it as its type, which sizes itself");
+        if (bytes % sizeof(E) != 0) [[unlikely]]
+            detail::throw_partial_count(*this, detail::type_name_v<E>, sizeof(E));
+        return bytes / sizeof(E);
+    }
 };
 
 }  // namespace baton

@@ -146,7 +146,8 @@ TEST_CASE("a collective mismatch in a sub-communicator says which rank numbers c
     const auto found = findings_of({.ranks = 4}, [](communicator& world) {
         communicator odd = world.split(world.rank() % 2, 0);
         if (world.rank() % 2 == 0) return;
-        odd.bcast(world.rank(), odd.rank());  // each its own root
+        int mine = world.rank();
+        odd.bcast(mine, odd.rank());  // each its own root
     });
     REQUIRE(kinds(found) == std::vector{finding_kind::collective_mismatch});
     CHECK_THAT(found[0].summary, contains("another root: rank 3 (rank 1 of world.split1(color=1)) called "

@@ -121,7 +121,7 @@ CORPUS_PROGRAM(test_until_done_then_test_again) {
     std::optional<baton::status> st;
     while (!(st = r.test())) {
     }
-    corpus::expect(st->count == 2 && in == std::vector<int>{4, 5}, "two ints");
+    corpus::expect(st->count<int>() == 2 && in == std::vector<int>{4, 5}, "two ints");
     corpus::expect(r.test().has_value() && !r.pending(), "an inactive request tests as done");
 }
 CORPUS_RUN(test_until_done_then_test_again, "correct", correct, .ranks = 2);
@@ -155,7 +155,7 @@ CORPUS_PROGRAM(probe_then_receive_exactly) {
     double total = 0;
     for (int i = 1; i < world.size(); ++i) {
         const auto st = world.probe(baton::any_source, 0);
-        std::vector<double> storage(st.count);
+        std::vector<double> storage(st.count<double>());
         std::span<double> exact(storage);
         world.recv(exact, st.source, st.tag);
         total += std::accumulate(storage.begin(), storage.end(), 0.0);
@@ -208,9 +208,9 @@ CORPUS_PROGRAM(zero_length_messages) {
         world.isend(std::string(), 1, 2).wait();
     } else {
         std::vector<int> v{1, 2, 3};
-        corpus::expect(world.recv(v, 0, 0).count == 0 && v.empty(), "an empty vector");
+        corpus::expect(world.recv(v, 0, 0).bytes == 0 && v.empty(), "an empty vector");
         std::span<int> nothing;
-        corpus::expect(world.recv(nothing, 0, 1).count == 0, "into an empty span");
+        corpus::expect(world.recv(nothing, 0, 1).bytes == 0, "into an empty span");
         std::string s = "not empty";
         baton::request r = world.irecv(s, 0, 2);
         r.wait();
@@ -246,7 +246,7 @@ CORPUS_PROGRAM(short_message_into_a_larger_buffer) {
     } else {
         std::array<int, 5> buffer{};
         const auto st = world.recv(buffer, 0, 0);
-        corpus::expect(st.count == 2 && buffer[0] == 7 && buffer[1] == 8, "two of five");
+        corpus::expect(st.count<int>() == 2 && buffer[0] == 7 && buffer[1] == 8, "two of five");
     }
 }
 CORPUS_RUN(short_message_into_a_larger_buffer, "correct", correct, .ranks = 2);

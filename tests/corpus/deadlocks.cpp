@@ -76,7 +76,7 @@ CORPUS_RUN(sendrecv_with_the_wrong_source, "deadlock", deadlock, .ranks = 3);
 CORPUS_PROGRAM(probe_each_other) {
     const int other = 1 - world.rank();
     const auto st = world.probe(other, 0);
-    world.send(static_cast<int>(st.count), other, 0);
+    world.send(static_cast<int>(st.bytes), other, 0);
 }
 CORPUS_RUN(probe_each_other, "deadlock", deadlock, .ranks = 2);
 

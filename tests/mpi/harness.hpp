@@ -83,7 +83,7 @@ template <class K, class V>
 std::string text(const std::pair<const K, V>& kv) {
     return text(kv.first) + ":" + text(kv.second);
 }
-inline std::string text(const baton::status& s) { return fmt::format("status(source={}, tag={}, count={})", s.source, s.tag, s.count); }
+inline std::string text(const baton::status& s) { return fmt::format("status(source={}, tag={}, bytes={})", s.source, s.tag, s.bytes); }
 
 // Which of baton's exceptions `e` is, most derived first.
 inline std::string kind_of(const std::exception_ptr& e) {

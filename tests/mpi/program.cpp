@@ -202,8 +202,16 @@ void with_op(int choice, F&& f) {
             case 0: return f(baton::op::logical_and);
             case 1: return f(baton::op::logical_or);
             case 2: return f(baton::op::logical_xor);
-            case 3: return f(baton::op::sum);
+            case 3: return f(baton::op::min);  // not sum: a sum of bools is refused (ops.hpp)
             case 4: return f(baton::op::max);
+            default: return f(first);
+        }
+    } else if constexpr (std::is_same_v<T, char>) {
+        // Builtins refuse text (ops.hpp); a callable of the program's own still combines chars.
+        const auto add = [](char a, char b) { return static_cast<char>(a + b); };
+        switch (choice % 3) {
+            case 0: return f(add);
+            case 1: return f(last);
             default: return f(first);
         }
     } else if constexpr (std::is_integral_v<T>) {
@@ -335,7 +343,7 @@ private:
                     }
                     st = *done;
                 }
-                storage.resize(std::min(st.count, storage.size()));
+                storage.resize(std::min(st.count<fixed_t<T>>(), storage.size()));
                 out_("  fixed {} {}", text(storage), text(st));
                 return;
             }
@@ -346,10 +354,8 @@ private:
             case 2: st = c.irecv(got, source, tag).wait(); break;
             case 4: {
                 const auto probed = c.probe(source, tag);
-                // MPI's probe counts bytes, the simulator's elements: compare counts of bytes only.
-                constexpr bool bytes = !trivial<T> || sizeof(fixed_t<T>) == 1;
-                out_("  probed source {} tag {}{}", probed.source, probed.tag,
-                     bytes ? fmt::format(" count {}", probed.count) : "");
+                // A probe counts bytes on every backend (it once counted elements on the simulator).
+                out_("  probed source {} tag {} bytes {}", probed.source, probed.tag, probed.bytes);
                 st = c.recv(got, probed.source, probed.tag);
                 break;
             }
@@ -522,7 +528,7 @@ private:
             const baton::status st = how[i] == 1 || how[i] == 2 ? waited[i] : statuses[i];
             if constexpr (!std::is_same_v<T, table_tag>) {
                 if (how[i] >= 2) {
-                    fixed[i].resize(std::min(st.count, fixed[i].size()));
+                    fixed[i].resize(std::min(st.count<fixed_t<T>>(), fixed[i].size()));
                     out_("  receive {} (fixed): {} {}", i, text(fixed[i]), text(st));
                     continue;
                 }

@@ -2,10 +2,12 @@
 """Runs a program under mpiexec with a time limit, for `meson test`.
 
     run_mpi.py --mpiexec PATH -n N [--timeout S] [--expect-failure REGEX] [--expect-stdout REGEX]
-               -- PROGRAM [ARGS...]
+               [--expect-stderr-once REGEX] [--reject-stderr REGEX] -- PROGRAM [ARGS...]
 
 Passes when the program exits with status 0 (or, with --expect-failure, when it exits with a
-non-zero status and its stderr matches REGEX) and its stdout matches every --expect-stdout. A program still running after the time limit is
+non-zero status and its stderr matches REGEX), its stdout matches every --expect-stdout, its
+stderr matches every --expect-stderr-once exactly once (what one rank of the job says) and no
+--reject-stderr. A program still running after the time limit is
 killed with its whole process group, so that a hung MPI job never outlives its test.
 """
 import argparse
@@ -41,6 +43,8 @@ def main():
     parser.add_argument('--timeout', type=float, default=100)
     parser.add_argument('--expect-failure', metavar='REGEX')
     parser.add_argument('--expect-stdout', metavar='REGEX', action='append', default=[])
+    parser.add_argument('--expect-stderr-once', metavar='REGEX', action='append', default=[])
+    parser.add_argument('--reject-stderr', metavar='REGEX', action='append', default=[])
     parser.add_argument('program', nargs=argparse.REMAINDER)
     args = parser.parse_args()
     program = args.program[1:] if args.program[:1] == ['--'] else args.program
@@ -53,6 +57,15 @@ def main():
     for pattern in args.expect_stdout:
         if not re.search(pattern, out, re.MULTILINE):
             print(f'run_mpi.py: stdout does not match {pattern!r}', file=sys.stderr)
+            return 1
+    for pattern in args.expect_stderr_once:
+        found = len(re.findall(pattern, err, re.MULTILINE))
+        if found != 1:
+            print(f'run_mpi.py: stderr matches {pattern!r} {found} times, not once', file=sys.stderr)
+            return 1
+    for pattern in args.reject_stderr:
+        if re.search(pattern, err, re.MULTILINE):
+            print(f'run_mpi.py: stderr matches {pattern!r}', file=sys.stderr)
             return 1
     if args.expect_failure:
         if status == 0:

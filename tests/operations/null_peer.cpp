@@ -20,7 +20,7 @@ using baton_test::contains;
 namespace {
 
 // What a receive from proc_null gives, whatever the tag asked for.
-bool from_nobody(const status& st) { return st.source == proc_null && st.tag == baton::any_tag && st.count == 0; }
+bool from_nobody(const status& st) { return st.source == proc_null && st.tag == baton::any_tag && st.bytes == 0; }
 
 int left_of(const communicator& c) { return c.rank() > 0 ? c.rank() - 1 : proc_null; }
 int right_of(const communicator& c) { return c.rank() + 1 < c.size() ? c.rank() + 1 : proc_null; }
@@ -62,7 +62,7 @@ TEST_CASE("a halo exchange on a line: sendrecv to and from proc_null beyond the 
             CHECK(from_nobody(out.left_st));
         } else {
             CHECK(out.from_left == (r - 1) * 10);
-            CHECK((out.left_st.source == r - 1 && out.left_st.tag == 1 && out.left_st.count == 1));
+            CHECK((out.left_st.source == r - 1 && out.left_st.tag == 1 && out.left_st.count<int>() == 1));
         }
         if (r == n - 1) {
             CHECK(out.from_right == std::array<double, 2>{-1.0, -1.0});
@@ -71,9 +71,9 @@ TEST_CASE("a halo exchange on a line: sendrecv to and from proc_null beyond the 
             CHECK(from_nobody(out.grown_st));
         } else {
             CHECK(out.from_right == std::array<double, 2>{r + 1.5, r + 1.25});
-            CHECK((out.right_st.source == r + 1 && out.right_st.tag == 2 && out.right_st.count == 2));
+            CHECK((out.right_st.source == r + 1 && out.right_st.tag == 2 && out.right_st.count<double>() == 2));
             CHECK(out.grown == std::vector<int>(static_cast<std::size_t>(r + 2), r + 1));
-            CHECK((out.grown_st.source == r + 1 && out.grown_st.count == static_cast<std::size_t>(r + 2)));
+            CHECK((out.grown_st.source == r + 1 && out.grown_st.count<int>() == static_cast<std::size_t>(r + 2)));
         }
     }
 }
@@ -118,8 +118,8 @@ TEST_CASE("every point-to-point call with proc_null completes at once and moves 
     for (int r = 0; r < opts.ranks; ++r) {
         INFO("rank " << r);
         const auto& out = result.values[r];
-        // A send's status names its destination, tag and count, as for any send.
-        CHECK((out.isent.source == proc_null && out.isent.tag == 4 && out.isent.count == 3));
+        // A send's status names its destination, tag and size, as for any send.
+        CHECK((out.isent.source == proc_null && out.isent.tag == 4 && out.isent.count<int>() == 3));
         for (const status& st : {out.received, out.irecv_fixed, out.irecv_vector, out.irecv_serialized, out.probed,
                                  out.iprobed})
             CHECK(from_nobody(st));
@@ -189,7 +189,7 @@ TEST_CASE("sendrecv_replace shifts values around a ring in one buffer", "[p2p][s
         const auto& out = result.values[r];
         const int left = (r + n - 1) % n;
         CHECK(out.scalar == left);
-        CHECK((out.scalar_st.source == left && out.scalar_st.tag == 1 && out.scalar_st.count == 1));
+        CHECK((out.scalar_st.source == left && out.scalar_st.tag == 1 && out.scalar_st.count<int>() == 1));
         CHECK(out.vector == std::vector<int>(static_cast<std::size_t>(left + 1), left));
         CHECK((out.vector_st.source == left && out.vector_st.tag == 2));
         CHECK(out.fixed == std::array<int, 2>{left, -left});

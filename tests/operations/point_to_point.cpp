@@ -60,7 +60,8 @@ TEST_CASE("send and recv deliver values, and recv reports source, tag and count"
         const auto& reply = result.values[0].replies[static_cast<std::size_t>(r - 1)];
         CHECK(reply.st.source == r);
         CHECK(reply.st.tag == 4);
-        CHECK(reply.st.count == 1);
+        CHECK(reply.st.count<double>() == 1);
+        CHECK(reply.st.bytes == sizeof(double));
         CHECK(reply.value == 100 * r + 0.5);
     }
 }
@@ -138,7 +139,7 @@ TEST_CASE("any_source and any_tag match any message and the status says which", 
     std::set<int> sources;
     for (const auto& m : out.by_tag) {
         CHECK(m.st.tag == 2);
-        CHECK(m.st.count == 1);
+        CHECK(m.st.count<int>() == 1);
         CHECK(m.value == -m.st.source);
         sources.insert(m.st.source);
     }
@@ -220,12 +221,12 @@ TEST_CASE("sendrecv shifts values around a ring without deadlock", "[p2p]") {
         CHECK(out.shifted == (r + n - 1) % n);
         CHECK(out.st.source == (r + n - 1) % n);
         CHECK(out.st.tag == 5);
-        CHECK(out.st.count == 1);
+        CHECK(out.st.count<int>() == 1);
         const int from = (r + 2 * n - 2) % n;
         CHECK(out.text == "from " + std::to_string(from));
         CHECK(out.text_st.source == from);
         CHECK(out.text_st.tag == 6);
-        CHECK(out.text_st.count == out.text.size());
+        CHECK(out.text_st.count<std::string>() == out.text.size());
     }
 }
 
@@ -255,11 +256,11 @@ TEST_CASE("probe and iprobe describe a waiting message without taking it", "[p2p
                 while (!seen) seen = world.iprobe(st.source, baton::any_tag);  // it is there already
                 out.iprobed.push_back(*seen);
                 // Exactly as large as the probe said: a fixed buffer that must not be too small.
-                std::vector<int> storage(st.count);
+                std::vector<int> storage(st.count<int>());
                 std::span<int> buffer(storage);
                 const status got = world.recv(buffer, st.source, st.tag);
                 REQUIRE(got.source == st.source);
-                REQUIRE(got.count == st.count);
+                REQUIRE(got.bytes == st.bytes);
                 out.values.push_back(storage);
             }
             out.late_iprobe_found = world.iprobe().has_value();
@@ -282,10 +283,11 @@ TEST_CASE("probe and iprobe describe a waiting message without taking it", "[p2p
         const status& st = out.probed[i];
         sources.insert(st.source);
         CHECK(st.tag == 50 + st.source);
-        CHECK(st.count == static_cast<std::size_t>(st.source));
+        CHECK(st.count<int>() == static_cast<std::size_t>(st.source));
+        CHECK(st.bytes == sizeof(int) * static_cast<std::size_t>(st.source));  // bytes, as on MPI
         CHECK(out.probed_again[i].source == st.source);
         CHECK(out.probed_again[i].tag == st.tag);
-        CHECK(out.probed_again[i].count == st.count);
+        CHECK(out.probed_again[i].bytes == st.bytes);
         CHECK(out.iprobed[i].source == st.source);
         CHECK(out.iprobed[i].tag == st.tag);
         std::vector<int> expected;
@@ -338,11 +340,11 @@ TEST_CASE("isend and irecv complete in wait, in either order of posting", "[p2p]
         CHECK(out.values == std::vector<double>{previous + 0.25, previous + 0.5});
         CHECK(out.values_st.source == previous);
         CHECK(out.values_st.tag == 1);
-        CHECK(out.values_st.count == 2);
+        CHECK(out.values_st.count<double>() == 2);
         CHECK(out.text == std::string(static_cast<std::size_t>(previous + 1), 'x'));
         CHECK(out.text_st.source == previous);
         CHECK(out.text_st.tag == 2);
-        CHECK(out.text_st.count == static_cast<std::size_t>(previous + 1));
+        CHECK(out.text_st.count<char>() == static_cast<std::size_t>(previous + 1));
     }
 }
 
@@ -385,7 +387,7 @@ TEST_CASE("test polls a request until it completes", "[p2p]") {
         CHECK(out.value == previous * previous);
         CHECK(out.st.source == previous);
         CHECK(out.st.tag == 9);
-        CHECK(out.st.count == 1);
+        CHECK(out.st.count<int>() == 1);
         CHECK(out.inactive_after);
         CHECK(out.retest_engaged);
     }
@@ -524,10 +526,10 @@ TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[
         CHECK(out.shrunk == std::vector<int>{p});
         CHECK(out.text == "rank " + std::to_string(p));
         CHECK(out.array == std::array<int, 5>{p, -p, -1, -1, -1});  // the rest untouched
-        CHECK(out.array_st.count == 2);
+        CHECK(out.array_st.count<int>() == 2);
         CHECK(out.exact == std::array<int, 3>{7, p, 9});
         CHECK(out.scalar == 3 * p);
-        CHECK(out.scalar_st.count == 1);
+        CHECK(out.scalar_st.count<int>() == 1);
         CHECK(out.into_vector_from_scalar == std::vector<int>{5 * p});
     }
 }
@@ -686,4 +688,47 @@ TEST_CASE("irecv with any_source takes one message from each sender", "[p2p]") {
     }
     CHECK(sources.size() == static_cast<std::size_t>(opts.ranks - 1));
     CHECK((sources.empty() || (*sources.begin() == 1 && *sources.rbegin() == opts.ranks - 1)));
+}
+
+// A string literal (an array of characters ending in NUL) travels as its text, as
+// send(std::string(...)) does; a character array without a NUL travels whole, and one with a NUL
+// inside up to it, as std::string_view reads it.
+TEST_CASE("a character array travels as its text, without the NUL", "[p2p][text]") {
+    const auto opts = GENERATE(from_range(ops::configurations()));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        std::string literal, from_buffer, unterminated, from_isend;
+        std::wstring wide;
+        status literal_st;
+        BATON_TEST_RESULT_FIELDS(literal, from_buffer, unterminated, from_isend, wide, literal_st)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        const int next = (me + 1) % n, previous = (me + n - 1) % n;
+        char buffer[16] = "hi";                      // 2 characters, then 14 NULs
+        const char unterminated[3] = {'a', 'b', 'c'};
+        // Non-blocking sends: with --sends synchronous a blocking one would wait for a receive
+        // that comes after it.
+        baton::request sending[] = {world.isend("hello", next, 0), world.isend(buffer, next, 1),
+                                    world.isend(unterminated, next, 2), world.isend(L"wide", next, 3),
+                                    world.isend("async", next, 4)};
+        outcome out;
+        out.literal_st = world.recv(out.literal, previous, 0);
+        world.recv(out.from_buffer, previous, 1);
+        world.recv(out.unterminated, previous, 2);
+        world.recv(out.wide, previous, 3);
+        world.recv(out.from_isend, previous, 4);
+        baton::wait_all(sending);
+        return out;
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        const auto& out = result.values[r];
+        CHECK(out.literal == "hello");
+        CHECK(out.literal_st.count<char>() == 5);
+        CHECK(out.from_buffer == "hi");
+        CHECK(out.unterminated == "abc");
+        CHECK(out.wide == L"wide");
+        CHECK(out.from_isend == "async");
+    }
 }

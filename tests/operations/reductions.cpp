@@ -397,3 +397,26 @@ TEST_CASE("reduce_scatter refuses counts that do not add up, naming the rank and
     CHECK_THAT(message, ops::mentions_word("reduce_scatter"));
     CHECK_THAT(message, baton_test::contains("but 5 elements were given"));
 }
+
+// Builtins refuse text (tests/refused/reduce_text.cpp); a callable of the program's own still
+// reduces a string, character by character.
+TEST_CASE("a user callable reduces text, character by character", "[reductions][text]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank();
+        // Rank r holds "ddd" with letter r % 3 made 'a' + r: the greatest letter wins each place.
+        std::string mine = "ddd";
+        mine[static_cast<std::size_t>(me % 3)] = static_cast<char>('a' + me);
+        return world.allreduce(mine, [](char a, char b) { return std::max(a, b); });
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        std::string expected(3, '\0');
+        for (int s = 0; s < opts.ranks; ++s)
+            for (int place = 0; place < 3; ++place) {
+                const char letter = place == s % 3 ? static_cast<char>('a' + s) : 'd';
+                expected[static_cast<std::size_t>(place)] = std::max(expected[static_cast<std::size_t>(place)], letter);
+            }
+        CHECK(result.values[r] == expected);
+    }
+}

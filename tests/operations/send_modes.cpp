@@ -41,9 +41,9 @@ TEST_CASE("issend's request completes only once its receive has matched, under a
         const auto& out = result.values[r];
         const int left = (r + n - 1) % n, right = (r + 1) % n;
         CHECK(out.pending_before);
-        CHECK((out.sent.source == right && out.sent.tag == 3 && out.sent.count == 2));
+        CHECK((out.sent.source == right && out.sent.tag == 3 && out.sent.count<int>() == 2));
         CHECK(out.got == std::vector<int>{left, left * 2});
-        CHECK((out.got_st.source == left && out.got_st.tag == 3 && out.got_st.count == 2));
+        CHECK((out.got_st.source == left && out.got_st.tag == 3 && out.got_st.count<int>() == 2));
     }
 }
 

@@ -18,9 +18,9 @@
 #include <string>
 
 #include <baton/backend.hpp>
+#include <baton/detail/mpi_c_api.hpp>
 
 #include "errors.hpp"
-#include "mpi_api.hpp"
 
 namespace baton::mpi::detail {
 

@@ -10,7 +10,7 @@
 #include <baton/datatype.hpp>
 #include <baton/ops.hpp>
 
-#include "mpi_api.hpp"
+#include <baton/detail/mpi_c_api.hpp>
 
 namespace baton::mpi::detail {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "mpi_api.hpp"
+#include <baton/detail/mpi_c_api.hpp>
 
 namespace baton::mpi::detail {
 

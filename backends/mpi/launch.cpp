@@ -11,12 +11,12 @@
 
 #include <baton/communicator.hpp>
 #include <baton/sim.hpp>
+#include <baton/detail/mpi_c_api.hpp>
 
 #include "../../launch/backends.hpp"
 #include "comm.hpp"
 #include "current_call.hpp"
 #include "datatypes.hpp"
-#include "mpi_api.hpp"
 #include "ops.hpp"
 
 namespace baton::launch {

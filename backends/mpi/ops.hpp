@@ -13,9 +13,9 @@
 
 #include <baton/datatype.hpp>
 #include <baton/ops.hpp>
+#include <baton/detail/mpi_c_api.hpp>
 
 #include "datatypes.hpp"
-#include "mpi_api.hpp"
 
 namespace baton::mpi::detail {
 

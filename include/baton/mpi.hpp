@@ -9,14 +9,7 @@
 #error "baton/mpi.hpp needs <mpi.h>: baton::mpi::native and from_native are for programs built with MPI (install libopenmpi-dev)"
 #endif
 
-// The MPI C API, without the deprecated C++ bindings that some mpi.h pull in.
-#ifndef OMPI_SKIP_MPICXX
-#define OMPI_SKIP_MPICXX 1
-#endif
-#ifndef MPICH_SKIP_MPICXX
-#define MPICH_SKIP_MPICXX 1
-#endif
-#include <mpi.h>
+#include <baton/detail/mpi_c_api.hpp>
 
 #include <source_location>
 

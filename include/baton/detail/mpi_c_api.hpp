@@ -1,4 +1,5 @@
-// The MPI C API, without the deprecated C++ bindings that some mpi.h pull in.
+// The MPI C API, without the deprecated C++ bindings that some mpi.h pull in: how baton's MPI
+// backend and <baton/mpi.hpp> include <mpi.h>.
 #pragma once
 
 #ifndef OMPI_SKIP_MPICXX

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <unordered_map>
 
 #include <baton/detail/results.hpp>
 #include <baton/errors.hpp>
@@ -83,10 +84,14 @@ public:
                     std::rethrow_exception(error);
                 }
                 case verb::apply: apply(in, op); break;
+                case verb::look: look(in); break;
                 default: throw wire::malformed_frame("an answer the rank did not expect");
             }
         }
     }
+    // The buffers of this rank's pending requests, by request id, for the engine's look.
+    void watch(std::uint64_t id, const buffer_watch* watch) { watches_[id] = watch; }
+    void unwatch(std::uint64_t id) { watches_.erase(id); }
     // The index of `error` among those the engine threw into this rank's calls, if it is one.
     std::uint32_t forwarded_index(const std::exception_ptr& error) const {
         for (const auto& [e, index] : forwarded_)
@@ -147,7 +152,17 @@ private:
         send(out.finish());
     }
 
+    // in: a request's id; out: whether its buffer changed (nothing watched: no change).
+    void look(wire::reader& in) {
+        const auto at = watches_.find(in.get<std::uint64_t>());
+        std::vector<std::byte> frame;
+        wire::writer out(frame, verb::looked);
+        out.put((at == watches_.end() ? buffer_change{} : at->second->change()).bits());
+        send(out.finish());
+    }
+
     int socket_;
+    std::unordered_map<std::uint64_t, const buffer_watch*> watches_;
     std::vector<std::byte> out_, in_;
     std::vector<std::pair<std::exception_ptr, std::uint32_t>> forwarded_;
 };
@@ -187,13 +202,16 @@ void take_data(wire::reader& in, const backend::recv_buffer& into) {
     if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
 }
 
-// A pending isend or irecv. Its buffer is in this process, so this is where it is watched: each
-// wait and test tells the engine whether the buffer changed since the call (buffer_watch.hpp).
+// A pending isend or irecv. Its buffer is in this process, so this is where it is watched: when
+// it completes, the engine asks whether the buffer changed since the call (buffer_watch.hpp).
 class forwarding_request final : public backend::request_impl {
 public:
     forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into, buffer_watch watch)
-        : link_(l), id_(id), into_(into), watch_(watch) {}
+        : link_(l), id_(id), into_(into), watch_(watch) {
+        link_.watch(id_, &watch_);
+    }
     ~forwarding_request() override {
+        link_.unwatch(id_);
         if (done_) return;
         try {
             auto frame = link_.begin(verb::free_request, 0, {});
@@ -204,13 +222,13 @@ public:
     }
     status wait(backend::location where) override {
         auto frame = link_.begin(verb::wait, 0, where);
-        frame.put(id_).put(watch_.change().bits());
+        frame.put(id_);
         auto in = link_.call(frame);
         return completed(in);
     }
     std::optional<status> test(backend::location where) override {
         auto frame = link_.begin(verb::test, 0, where);
-        frame.put(id_).put(watch_.change().bits());
+        frame.put(id_);
         auto in = link_.call(frame);
         if (in.get<std::uint8_t>() == 0) return std::nullopt;
         return completed(in);
@@ -219,11 +237,7 @@ public:
                          backend::location where) override {
         auto frame = link_.begin(verb::wait_any, 0, where);
         frame.put<std::uint64_t>(requests.size());
-        for (auto* r : requests) {
-            const auto* request = static_cast<forwarding_request*>(r);
-            frame.put<std::uint64_t>(request ? request->id_ : 0);
-            frame.put(request ? request->watch_.change().bits() : std::uint8_t{0});
-        }
+        for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
         auto in = link_.call(frame);
         const auto index = in.get<std::uint64_t>();
         if (index >= requests.size() || !requests[index]) throw wire::malformed_frame("wait_any chose no request");

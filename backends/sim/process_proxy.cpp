@@ -137,6 +137,19 @@ public:
         }
     }
 
+    // Whether the buffer of this rank's request `id` changed since its call: asked of the rank's
+    // process, which waits for the answer to its wait or test meanwhile.
+    buffer_change look(std::uint64_t id) {
+        std::vector<std::byte> frame;
+        wire::writer out(frame, verb::look);
+        out.put(id);
+        processes_.send(rank_, out.finish());
+        processes_.receive(rank_, frame);
+        wire::reader answer(frame);
+        if (answer.get_verb() != verb::looked) throw wire::malformed_frame("no answer about a request's buffer");
+        return buffer_change::from_bits(answer.get<std::uint8_t>());
+    }
+
     // For apply_remotely, from whichever rank's proxy runs the reduction.
     void apply(const void* in, void* inout, std::size_t n, std::size_t element) {
         std::vector<std::byte> frame;
@@ -346,15 +359,14 @@ private:
             case verb::wait: {
                 // Forgotten only once complete: a wait that throws leaves the request to the rank.
                 const auto id = in.get<std::uint64_t>();
-                auto& request = seen_by_rank(find(id), in);
-                const status s = request.wait(where);
+                const status s = find(id).request->wait(where);
                 auto done = take(id);
                 completed(out, done, s);
                 return;
             }
             case verb::test: {
                 const auto id = in.get<std::uint64_t>();
-                const auto s = seen_by_rank(find(id), in).test(where);
+                const auto s = find(id).request->test(where);
                 out.put<std::uint8_t>(s.has_value());
                 if (s) {
                     auto done = take(id);
@@ -370,10 +382,7 @@ private:
                 backend::request_impl* any = nullptr;
                 for (std::size_t i = 0; i < ids.size(); ++i) {
                     ids[i] = in.get<std::uint64_t>();
-                    if (ids[i] != 0)
-                        any = requests[i] = &seen_by_rank(find(ids[i]), in);
-                    else
-                        (void)in.get<std::uint8_t>();
+                    if (ids[i] != 0) any = requests[i] = find(ids[i]).request.get();
                 }
                 if (!any) throw wire::malformed_frame("wait_any on no request");
                 status s;
@@ -488,15 +497,12 @@ private:
         comms_.push_back(std::move(made));
     }
 
-    // What the rank saw of a request's buffer in its own memory, which the engine's copy cannot
-    // show (buffer_watch.hpp): for the check when the request completes.
-    static backend::request_impl& seen_by_rank(pending& p, wire::reader& in) {
-        simulated(*p.request).rank_saw(buffer_change::from_bits(in.get<std::uint8_t>()));
-        return *p.request;
-    }
-
+    // A pending request, kept until it completes. Its buffer is in the rank's memory, which the
+    // engine's copy cannot show: when it completes, the simulator asks the rank whether the
+    // program changed it (buffer_watch.hpp).
     std::uint64_t keep(pending p) {
         const std::uint64_t id = next_request_++;
+        simulated(*p.request).ask_rank_with([this, id] { return look(id); });
         requests_.emplace(id, std::move(p));
         return id;
     }

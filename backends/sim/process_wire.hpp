@@ -4,7 +4,8 @@
 // order. The rank sends one frame per baton call (the call's record: operation, communicator,
 // peer, tag, types, counts, the user's line, the data it sends) and waits for the answer; while
 // it waits, the engine may ask it to apply its reduction (verb::apply), since the function object
-// lives in the rank's memory.
+// lives in the rank's memory, or whether a pending request's buffer changed (verb::look), since the
+// buffer does.
 //
 // The rank is forked from the engine's process, so its code and read-only data are at the same
 // addresses: a source location, a type's name and a reduction's name travel as addresses into
@@ -35,6 +36,7 @@ enum class verb : std::uint8_t {
     reply,  // the call is over; its results follow
     error,  // the call threw; the exception follows
     apply,  // apply your reduction to these elements, then go on waiting
+    look,   // has the buffer of your pending request changed since its call? (it completes now)
     // A rank to the engine: its calls.
     send, recv, isend, irecv, probe, iprobe,
     ssend, issend,  // point-to-point, per-call send modes (issue 14)
@@ -43,6 +45,7 @@ enum class verb : std::uint8_t {
     alltoallv, reduce_scatter, reduce_scatter_block,
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
+    looked,    // the answer to look: buffer_change's bits
     finished,  // the rank function returned (with what it returned, if anything)
     failed,    // it threw (the exception follows)
     last = failed,

@@ -168,7 +168,7 @@ std::optional<std::string> sim_request::change_seen(const backend::location& whe
                                 read ? "read" : strict.what == strict_buffers::access::write ? "write" : "access", by,
                                 strict_buffers::where(strict, call_.where.file_name())));
     }
-    const buffer_change seen = seen_by_rank_ ? *seen_by_rank_ : watch_.change();
+    const buffer_change seen = ask_rank_ ? ask_rank_() : watch_.change();
     if (seen.container)
         return said("wrote into", " (its container changed size, capacity or memory: push_back, assign, resize or "
                                   "a move before the wait)");

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <source_location>
 #include <string>
@@ -61,9 +62,9 @@ public:
     void defer_delivery();
     // A use of its buffer by another operation was reported already (checker::check_buffer_use).
     void mark_reported() { reported_ = true; }
-    // What a process rank saw of its own buffer (the engine's copy cannot change), for the
-    // completion that comes next.
-    void rank_saw(buffer_change change) { seen_by_rank_ = change; }
+    // For a process rank's request: how to ask the rank's process whether it changed the buffer
+    // (the engine's copy cannot change), asked when the request completes.
+    void ask_rank_with(std::function<buffer_change()> ask) { ask_rank_ = std::move(ask); }
     bool deferred() const { return deferred_; }
     void keep_until_completion(const void* data, std::size_t bytes);
 
@@ -103,7 +104,7 @@ private:
     bool watching_ = false;          // on the rank's pending buffers (buffer_checks.hpp)
     bool reported_ = false;          // a finding about its buffer was made already
     buffer_watch watch_;  // the isend's data, or the irecv's poisoned buffer
-    std::optional<buffer_change> seen_by_rank_;
+    std::function<buffer_change()> ask_rank_;
     int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message

@@ -419,6 +419,8 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
     const auto* first = static_cast<const std::byte*>(call.send.data);
     copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
     copy->send.data = copy->owned_data.data();
+    // A process rank's buffer addresses were for the buffer checks of its call, which are over.
+    copy->send.origin = copy->recv.origin = nullptr;
     copy->returned_early = true;
     // The caller's reduce_op is a temporary that ends with the call: keep a copy (its name and
     // function; the reduction itself uses the operation of a rank still in the call).

@@ -152,12 +152,20 @@ private:
         send(out.finish());
     }
 
-    // in: a request's id; out: whether its buffer changed (nothing watched: no change).
+    // in: a request's id; out: whether its buffer changed (nothing watched: no change). Always
+    // answered, as the engine waits for it: a serialized receive's target whose serialize()
+    // throws counts as changed.
     void look(wire::reader& in) {
         const auto at = watches_.find(in.get<std::uint64_t>());
+        buffer_change seen;
+        try {
+            if (at != watches_.end()) seen = at->second->change();
+        } catch (...) {
+            seen.target = true;
+        }
         std::vector<std::byte> frame;
         wire::writer out(frame, verb::looked);
-        out.put((at == watches_.end() ? buffer_change{} : at->second->change()).bits());
+        out.put(seen.bits());
         send(out.finish());
     }
 

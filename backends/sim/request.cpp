@@ -121,7 +121,7 @@ sim_request::~sim_request() {
 int sim_request::world_owner() const { return call_.rank; }
 
 void sim_request::watch_send_buffer(const backend::send_view& data, std::size_t bytes) {
-    watch_ = buffer_watch::of_send(data.data, bytes);
+    if (!data.origin) watch_ = buffer_watch::of_send(data.data, bytes);  // else the rank watches its own
     const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(data));
     pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
     watching_ = true;
@@ -135,7 +135,7 @@ void sim_request::defer_delivery() {
     // receive through the object it will be deserialized into.
     const std::size_t bytes = buffer.count * buffer.type.size;
     if (bytes > 0) std::memset(buffer.data, static_cast<int>(eng_.irecv_poison()), bytes);
-    watch_ = buffer_watch::of_receive(buffer);
+    if (!buffer.origin) watch_ = buffer_watch::of_receive(buffer);  // else the rank watches its own
     const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(buffer));
     pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, checked_object(buffer), true, this});
     watching_ = true;

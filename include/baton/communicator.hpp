@@ -65,7 +65,7 @@ public:
             const auto data = detail::payload_of(value);
             impl().send(data.view, dest, tag, where);
         } else {
-            impl().send(detail::view_of(value), dest, tag, where);  // straight from its memory
+            impl().send(detail::message_view_of(value), dest, tag, where);  // straight from its memory
         }
     }
 
@@ -111,7 +111,7 @@ public:
             const auto data = detail::payload_of(value);
             impl().ssend(data.view, dest, tag, where);
         } else {
-            impl().ssend(detail::view_of(value), dest, tag, where);
+            impl().ssend(detail::message_view_of(value), dest, tag, where);
         }
     }
 
@@ -449,10 +449,10 @@ private:
             auto impl_request = post(owned->view);
             return request(std::move(impl_request), std::move(owned), {});
         } else if constexpr (std::is_lvalue_reference_v<T>) {
-            return request(post(detail::view_of(value)), nullptr, {});
+            return request(post(detail::message_view_of(value)), nullptr, {});
         } else {
             auto owned = std::make_shared<V>(std::move(value));
-            auto impl_request = post(detail::view_of(*owned));
+            auto impl_request = post(detail::message_view_of(*owned));
             return request(std::move(impl_request), std::move(owned), {});
         }
     }

@@ -216,6 +216,29 @@ TEST_CASE("allgather gives every rank every rank's value in rank order", "[colle
     }
 }
 
+// A point-to-point send takes a char array as its text (point_to_point.cpp); a collective takes it
+// whole, so that every rank gives the same count, as MPI wants: host names of different lengths.
+TEST_CASE("allgather takes a char array whole, whatever text it holds", "[collectives][text]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        char host[8] = {};
+        const std::string name(static_cast<std::size_t>(world.rank() % 5 + 1), static_cast<char>('a' + world.rank() % 26));
+        name.copy(host, name.size());
+        return world.allgather(host);
+    });
+
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const std::vector<char>& all = result.values[r];
+        REQUIRE(all.size() == 8u * static_cast<std::size_t>(n));
+        for (int s = 0; s < n; ++s)
+            CHECK(std::string(all.data() + 8 * s) ==
+                  std::string(static_cast<std::size_t>(s % 5 + 1), static_cast<char>('a' + s % 26)));
+    }
+}
+
 TEST_CASE("alltoall sends block d to rank d and returns the blocks in senders' order", "[collectives]") {
     const auto opts = GENERATE(from_range(ops::collective_configurations()));
     OPS_DESCRIBE(opts);

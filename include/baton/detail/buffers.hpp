@@ -43,23 +43,31 @@ backend::container_shape shape_of_container(const void* container) {
         return {std::ranges::data(c), std::ranges::size(c), std::ranges::size(c)};
 }
 
-// The elements of a contiguous or trivially copyable value, in place.
-//
-// An array of characters is text: the characters before its first NUL (all of them if it has
-// none). A string literal holds its text and a terminating NUL, and C++ reads it as the text alone
-// (std::string s = "hello" has 5 characters): send("hello") must send what
-// send(std::string("hello")) sends, which a recv<std::string> receives as "hello", not "hello\0".
-// Binary data belongs in unsigned char, std::byte or std::array, which are sent whole.
+// The elements of a contiguous or trivially copyable value, in place (an array whole).
 template <class T>
 backend::send_view view_of(const T& value) {
+    if constexpr (contiguous_sendable<T>) {
+        return {std::ranges::data(value), std::ranges::size(value), type_of<element_t<T>>()};
+    } else {
+        return {&value, 1, type_of<T>()};
+    }
+}
+
+// What a point-to-point send of `value` sends: view_of's, but an array of characters is text, the
+// characters before its first NUL (all of them if it has none). A string literal holds its text
+// and a terminating NUL, and C++ reads it as the text alone (std::string s = "hello" has 5
+// characters): send("hello") must send what send(std::string("hello")) sends, which a
+// recv<std::string> receives as "hello", not "hello\0". Binary data belongs in unsigned char,
+// std::byte or std::array, which are sent whole. Collectives take arrays whole: every rank gives
+// the same count (gathering char host[64] from each rank), as MPI wants.
+template <class T>
+backend::send_view message_view_of(const T& value) {
     if constexpr (std::is_array_v<T> && character<std::remove_extent_t<T>>) {
         using C = std::remove_cv_t<std::remove_extent_t<T>>;
         const std::basic_string_view<C> all(value, std::extent_v<T>);
         return {value, std::min(all.find(C{}), all.size()), type_of<C>()};
-    } else if constexpr (contiguous_sendable<T>) {
-        return {std::ranges::data(value), std::ranges::size(value), type_of<element_t<T>>()};
     } else {
-        return {&value, 1, type_of<T>()};
+        return view_of(value);
     }
 }
 

@@ -170,7 +170,7 @@ void mpi_comm::reduction(std::string_view op_name, const backend::send_view& min
                          std::size_t result_count, const reduce_op& op, result_at where_result, Call&& call,
                          backend::location where) {
     const int n = to_int(mine.count, *comm_, op_name, where);
-    const bool in_place = mine.count > 0 && mine.data == result.data && where_result != result_at::nowhere;
+    const bool in_place = backend::in_place(mine, result) && where_result != result_at::nowhere;
     room_for target;
     if (where_result == result_at::this_rank) target = room(result, result_count);
     else if (where_result == result_at::scratch) target.data = scratch(mine.count * mine.type.size);

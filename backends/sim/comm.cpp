@@ -233,7 +233,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
     if (request) request->must_match = must_match;
-    if (always_request) request->watch_send_buffer(data, bytes);
+    if (always_request) request->watch_send_buffer(data);
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
     if (to_nobody) {
         if (request) request->complete({dest, tag, bytes});
@@ -395,7 +395,7 @@ void sim_comm::collective(collective_call& call) {
     const auto& traits = traits_of(call.kind);
     const auto operation = traits.name;
     // MPI_IN_PLACE, as the typed layer asks for it (backend.hpp).
-    call.overwrites_input = traits.reduces && call.send.count > 0 && call.send.data == call.recv.data;
+    call.overwrites_input = traits.reduces && backend::in_place(call.send, call.recv);
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;

@@ -288,10 +288,7 @@ public:
     int world_rank() const override { return world_rank_; }
 
     void send(backend::send_view data, int dest, int tag, backend::location where) override {
-        auto frame = begin(verb::send, where);
-        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
-        put_send(frame, data);
-        link_.call(frame);
+        send_call(verb::send, data, dest, tag, where);
     }
     status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
         auto frame = begin(verb::recv, where);
@@ -332,10 +329,7 @@ public:
 
     // ---- Point-to-point: per-call send modes (framed as send and isend) ----
     void ssend(backend::send_view data, int dest, int tag, backend::location where) override {
-        auto frame = begin(verb::ssend, where);
-        frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
-        put_send(frame, data);
-        link_.call(frame);
+        send_call(verb::ssend, data, dest, tag, where);
     }
     std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
                                                   backend::location where) override {
@@ -407,8 +401,7 @@ public:
         auto frame = begin(verb::scatterv, where);
         frame.put<std::int32_t>(root);
         put_send(frame, all);
-        frame.put<std::uint64_t>(counts.size());
-        for (const std::size_t c : counts) frame.put<std::uint64_t>(c);
+        put_counts(frame, counts);
         put_receive(frame, mine);
         auto in = link_.call(frame);
         take_data(in, mine);
@@ -447,13 +440,17 @@ public:
 
 private:
     wire::writer begin(verb v, const backend::location& where) { return link_.begin(v, id_, where); }
-    // An isend or issend: the request, watching the data it sends.
-    std::unique_ptr<backend::request_impl> start_send(verb v, const backend::send_view& data, int dest, int tag,
-                                                      const backend::location& where) {
+    // A send of any mode, and its answer.
+    wire::reader send_call(verb v, const backend::send_view& data, int dest, int tag, const backend::location& where) {
         auto frame = begin(v, where);
         frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
         put_send(frame, data);
-        auto in = link_.call(frame);
+        return link_.call(frame);
+    }
+    // An isend or issend: the request, watching the data it sends.
+    std::unique_ptr<backend::request_impl> start_send(verb v, const backend::send_view& data, int dest, int tag,
+                                                      const backend::location& where) {
+        auto in = send_call(v, data, dest, tag, where);
         return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
                                                     buffer_watch::of_send(data.data, data.count * data.type.size));
     }
@@ -469,7 +466,7 @@ private:
         put_receive(frame, take);
         if (op) {
             put_op(frame, *op);
-            frame.put<std::uint8_t>(give.count > 0 && give.data == take.data);
+            frame.put<std::uint8_t>(backend::in_place(give, take));
         }
         if (v == verb::reduce_scatter) put_counts(frame, blocks);
         auto in = link_.call(frame, op);

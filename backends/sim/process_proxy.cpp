@@ -208,17 +208,19 @@ private:
     void make_call(verb v, backend::comm_impl& comm, std::uint32_t comm_id, const std::source_location& where,
                    wire::reader& in, wire::writer& out) {
         switch (v) {
-            case verb::send: {
-                const int dest = peer(comm, in, false, "send", true), tag = in.get_int();
-                backend::buffer_origin origin;
-                comm.send(read_send(in, origin), dest, tag, where);
+            case verb::send:
+            case verb::ssend: {
+                const int dest = peer(comm, in, false, v == verb::send ? "send" : "ssend", true), tag = in.get_int();
+                const auto send = v == verb::send ? &backend::comm_impl::send : &backend::comm_impl::ssend;
+                (comm.*send)(read_send(in), dest, tag, where);
                 return;
             }
-            case verb::isend: {
-                const int dest = peer(comm, in, false, "isend", true), tag = in.get_int();
+            case verb::isend:
+            case verb::issend: {
+                const int dest = peer(comm, in, false, v == verb::isend ? "isend" : "issend", true), tag = in.get_int();
+                const auto isend = v == verb::isend ? &backend::comm_impl::isend : &backend::comm_impl::issend;
                 pending p;
-                backend::buffer_origin origin;
-                p.request = comm.isend(keep_sent(in, p, origin), dest, tag, where);
+                p.request = (comm.*isend)(keep_sent(in, p), dest, tag, where);
                 out.put(keep(std::move(p)));
                 return;
             }
@@ -257,21 +259,6 @@ private:
                 if (found) out.put_status(*found);
                 return;
             }
-            // ---- Point-to-point: per-call send modes (as send and isend) ----
-            case verb::ssend: {
-                const int dest = peer(comm, in, false, "ssend", true), tag = in.get_int();
-                backend::buffer_origin origin;
-                comm.ssend(read_send(in, origin), dest, tag, where);
-                return;
-            }
-            case verb::issend: {
-                const int dest = peer(comm, in, false, "issend", true), tag = in.get_int();
-                pending p;
-                backend::buffer_origin origin;
-                p.request = comm.issend(keep_sent(in, p, origin), dest, tag, where);
-                out.put(keep(std::move(p)));
-                return;
-            }
             case verb::barrier: comm.barrier(where); return;
             case verb::bcast: {
                 const int root = peer(comm, in, false, "bcast");
@@ -294,8 +281,7 @@ private:
             case verb::gatherv:
             case verb::allgatherv: {
                 const int root = v == verb::gatherv ? peer(comm, in, false, "gatherv") : in.get_int();
-                backend::buffer_origin origin;
-                const auto mine = read_send(in, origin);
+                const auto mine = read_send(in);
                 receive_side side;
                 side.read(in);
                 std::vector<std::size_t> counts;
@@ -314,8 +300,7 @@ private:
             }
             case verb::scatterv: {
                 const int root = peer(comm, in, false, "scatterv");
-                backend::buffer_origin origin;
-                const auto all = read_send(in, origin);
+                const auto all = read_send(in);
                 const auto n = in.get<std::uint64_t>();
                 if (n > static_cast<std::uint64_t>(comm.size())) throw wire::malformed_frame("too many counts");
                 std::vector<std::size_t> counts(static_cast<std::size_t>(n));
@@ -337,8 +322,7 @@ private:
             // issue 14's collectives
             case verb::alltoallv: {
                 (void)in.get_int();  // no root
-                backend::buffer_origin origin;
-                const auto all = read_send(in, origin);
+                const auto all = read_send(in);
                 const auto counts = read_blocks(in, comm, all.count);
                 receive_side side;
                 side.read(in);
@@ -402,8 +386,7 @@ private:
                     wire::writer& out) {
         const bool rooted = v == verb::scatter || v == verb::gather || v == verb::reduce;
         const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
-        backend::buffer_origin origin;
-        auto give = read_send(in, origin);
+        auto give = read_send(in);
         receive_side side;
         side.read(in);
         const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan ||
@@ -460,13 +443,18 @@ private:
 
     // A non-blocking send's data, copied into its pending request, which keeps it until the send
     // completes (the frame it came in is overwritten by the next call).
-    static backend::send_view keep_sent(wire::reader& in, pending& p, backend::buffer_origin& origin) {
-        auto sent = read_send(in, origin);
+    backend::send_view keep_sent(wire::reader& in, pending& p) {
+        auto sent = read_send(in);
         const auto* begin = static_cast<const std::byte*>(sent.data);
         p.sent.assign(begin, begin + sent.count * sent.type.size);
         sent.data = p.sent.data();
         return sent;
     }
+
+    // The data a call sends, read from its frame. Where it is in the rank's memory is kept in
+    // sent_from_ for the call's buffer checks: one call at a time, and a collective that leaves
+    // early forgets it (collective.cpp, detach).
+    backend::send_view read_send(wire::reader& in) { return detail::read_send(in, sent_from_); }
 
     // One block count per rank of the communicator, adding up to the `total` elements given.
     static std::vector<std::size_t> read_blocks(wire::reader& in, const backend::comm_impl& comm, std::size_t total) {
@@ -530,6 +518,7 @@ private:
     std::uint64_t next_request_ = 1;  // 0 stands for no request
     std::vector<std::exception_ptr> forwarded_;  // what the engine threw into the rank's calls
     std::vector<std::byte> frame_, out_;
+    backend::buffer_origin sent_from_;  // read_send's
 };
 
 void apply_remotely(const void* in, void* inout, std::size_t n, const void* context) {

@@ -120,7 +120,8 @@ sim_request::~sim_request() {
 
 int sim_request::world_owner() const { return call_.rank; }
 
-void sim_request::watch_send_buffer(const backend::send_view& data, std::size_t bytes) {
+void sim_request::watch_send_buffer(const backend::send_view& data) {
+    const std::size_t bytes = data.count * data.type.size;
     if (!data.origin) watch_ = buffer_watch::of_send(data.data, bytes);  // else the rank watches its own
     const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(data));
     pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});

@@ -54,7 +54,7 @@ public:
     rank_list waits_for() const;
 
     // An isend remembers a checksum of the caller's data, to catch changes before completion.
-    void watch_send_buffer(const backend::send_view& data, std::size_t bytes);
+    void watch_send_buffer(const backend::send_view& data);
     // An irecv poisons its buffer and keeps a matched message aside until completion, so a program
     // that reads early sees poison and one that writes early is caught: a change of its bytes, of
     // a std::vector's or std::string's size, capacity or memory (even an empty one's), or of the

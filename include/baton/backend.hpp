@@ -71,6 +71,12 @@ struct recv_buffer {
     bool resizable() const { return resize != nullptr; }
 };
 
+// Whether a reduction is in place (the convention above): its send view and receive buffer start at
+// the same address.
+inline bool in_place(const send_view& mine, const recv_buffer& result) {
+    return mine.count > 0 && mine.data == result.data;
+}
+
 using location = std::source_location;
 
 // A pending non-blocking operation.

@@ -60,13 +60,7 @@ public:
     // unless sends are synchronous; then once the receive has matched).
     template <sendable T>
     void send(const T& value, int dest, int tag = 0, location where = location::current()) {
-        check_destination(dest, tag, "send", where);
-        if constexpr (serializable_sendable<T>) {
-            const auto data = detail::payload_of(value);
-            impl().send(data.view, dest, tag, where);
-        } else {
-            impl().send(detail::message_view_of(value), dest, tag, where);  // straight from its memory
-        }
+        blocking_send(value, dest, tag, false, where);
     }
 
     // Receives into `into`: a std::vector or std::string is resized to what arrives; a fixed
@@ -106,13 +100,7 @@ public:
     // --sends; a program that relies on buffering deadlocks here on every backend.
     template <sendable T>
     void ssend(const T& value, int dest, int tag = 0, location where = location::current()) {
-        check_destination(dest, tag, "ssend", where);
-        if constexpr (serializable_sendable<T>) {
-            const auto data = detail::payload_of(value);
-            impl().ssend(data.view, dest, tag, where);
-        } else {
-            impl().ssend(detail::message_view_of(value), dest, tag, where);
-        }
+        blocking_send(value, dest, tag, true, where);
     }
 
     // A synchronous isend (MPI_Issend): its request completes only once the receive has matched.
@@ -435,6 +423,20 @@ public:
     backend::comm_impl& impl(location where = location::current()) const { return impl("impl", where); }
 
 private:
+    // send and ssend: from the value's memory, or from its serialized bytes.
+    template <class T>
+    void blocking_send(const T& value, int dest, int tag, bool synchronous, const location& where) {
+        check_destination(dest, tag, synchronous ? "ssend" : "send", where);
+        auto post = [&](const backend::send_view& view) {
+            synchronous ? impl().ssend(view, dest, tag, where) : impl().send(view, dest, tag, where);
+        };
+        if constexpr (serializable_sendable<T>) {
+            post(detail::payload_of(value).view);
+        } else {
+            post(detail::message_view_of(value));
+        }
+    }
+
     // isend and issend: an lvalue is sent from its memory, an rvalue or a serialized value from a
     // copy the request owns.
     template <class T>

@@ -39,6 +39,7 @@ public:
     // the receive buffer names.
     static buffer_watch of_receive(const backend::recv_buffer& into);
 
+    // Never throws: a target object whose serialize() throws counts as unchanged.
     buffer_change change() const;
 
 private:

@@ -152,17 +152,10 @@ private:
         send(out.finish());
     }
 
-    // in: a request's id; out: whether its buffer changed (nothing watched: no change). Always
-    // answered, as the engine waits for it: a serialized receive's target whose serialize()
-    // throws counts as changed.
+    // in: a request's id; out: whether its buffer changed (nothing watched: no change).
     void look(wire::reader& in) {
         const auto at = watches_.find(in.get<std::uint64_t>());
-        buffer_change seen;
-        try {
-            if (at != watches_.end()) seen = at->second->change();
-        } catch (...) {
-            seen.target = true;
-        }
+        const buffer_change seen = at == watches_.end() ? buffer_change{} : at->second->change();
         std::vector<std::byte> frame;
         wire::writer out(frame, verb::looked);
         out.put(seen.bits());

@@ -10,7 +10,7 @@ namespace detail {
 
 void throw_null_communicator(std::string_view operation, const std::source_location& where) {
     throw usage_error(fmt::format("{} at {}: use of a null communicator (one that split gave a rank whose color "
-                                  "was baton::undefined)",
+                                  "was baton::undefined, or cart_create a rank beyond its grid)",
                                   operation, format_location(where)),
                       {{-1, fmt::format("{}(comm=null)", operation), format_location(where)}});
 }

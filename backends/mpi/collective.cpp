@@ -163,6 +163,35 @@ void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backe
     if (!fits) too_small("alltoall", all.count, mine, where);
 }
 
+// ---- Neighbour collectives on a Cartesian communicator (issue 14) ---------------------------
+
+void mpi_comm::neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
+    const current_call in_call("neighbor_allgather", where);
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(mine.type);
+    const int n = to_int(mine.count, *comm_, "neighbor_allgather", where);
+    const std::size_t total = mine.count * 2 * grid_->dims.size();
+    to_int(total, *comm_, "neighbor_allgather", where);
+    const room_for target = room(all, total);  // a new vector: value-initialized where proc_null gives nothing
+    void* to = target.data;
+    check(collective([&] { return MPI_Neighbor_allgather(mine.data, n, type, to, n, type, comm); }), *comm_, where,
+          [&] { return described("neighbor_allgather", amount(mine.count, mine.type)); });
+    if (!target.fits) too_small("neighbor_allgather", total, all, where);
+}
+
+void mpi_comm::neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
+    const current_call in_call("neighbor_alltoall", where);
+    const MPI_Comm comm = comm_->handle;
+    const MPI_Datatype type = transfer_type(all.type);
+    const std::size_t neighbors = 2 * grid_->dims.size();
+    const int block = to_int(neighbors == 0 ? 0 : all.count / neighbors, *comm_, "neighbor_alltoall", where);
+    const room_for target = room(mine, all.count);
+    void* to = target.data;
+    check(collective([&] { return MPI_Neighbor_alltoall(all.data, block, type, to, block, type, comm); }), *comm_,
+          where, [&] { return described("neighbor_alltoall", amount(all.count, all.type)); });
+    if (!target.fits) too_small("neighbor_alltoall", all.count, mine, where);
+}
+
 // ---- Reductions ----------------------------------------------------------------------------
 
 template <class Call>

@@ -33,6 +33,7 @@ mpi_comm::mpi_comm(MPI_Comm handle, std::string name, bool owned, const settings
     MPI_Comm_rank(handle, &comm_->rank);
     MPI_Comm_size(handle, &comm_->size);
     MPI_Comm_rank(MPI_COMM_WORLD, &comm_->world_rank);
+    grid_ = cartesian_grid_of(handle);
 }
 
 std::string mpi_comm::described(std::string_view operation, std::string_view arguments) const {

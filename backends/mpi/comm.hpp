@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <baton/backend.hpp>
@@ -27,6 +28,9 @@ namespace baton::mpi::detail {
 struct settings {
     bool synchronous_sends = false;  // --sends synchronous: MPI_Ssend / MPI_Issend
 };
+
+// The Cartesian topology of `handle` (MPI_Topo_test, MPI_Cart_get), if it has one.
+std::optional<backend::cartesian_grid> cartesian_grid_of(MPI_Comm handle);
 
 class mpi_comm final : public backend::comm_impl {
 public:
@@ -83,6 +87,15 @@ public:
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 
+    // Cartesian topologies and neighbour collectives (issue 14; cartesian.cpp): MPI_Cart_create,
+    // MPI_Cart_sub, MPI_Neighbor_allgather, MPI_Neighbor_alltoall.
+    std::unique_ptr<backend::comm_impl> cart_create(const backend::cartesian_grid& grid, bool reorder,
+                                                    backend::location where) override;
+    std::unique_ptr<backend::comm_impl> cart_sub(const std::vector<bool>& keep, backend::location where) override;
+    const backend::cartesian_grid* grid() const override { return grid_ ? &*grid_ : nullptr; }
+    void neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override;
+    void neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override;
+
 private:
     // send and ssend: MPI_Send or MPI_Ssend (through a request while receives are deferred).
     void blocking_send(const backend::send_view& data, int dest, int tag, bool synchronous, const char* operation,
@@ -126,6 +139,9 @@ private:
     std::shared_ptr<comm_info> comm_;
     settings settings_;
     int children_ = 0;  // communicators made from this one, for their names (as the simulator counts)
+    // The handle's Cartesian topology (MPI_Cart_get), if it has one: cart_create's and cart_sub's,
+    // or one that came through from_native.
+    std::optional<backend::cartesian_grid> grid_;
 };
 
 }  // namespace baton::mpi::detail

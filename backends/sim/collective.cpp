@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <baton/detail/grid.hpp>
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
 #include <baton/status.hpp>
@@ -38,6 +39,13 @@ const type_desc& element_type(const collective_call& call) {
 std::string amount(std::size_t count, const type_desc& type) {
     if (type.kind == element_kind::serialized) return fmt::format("{} serialized ({} bytes)", type.name, count);
     return fmt::format("{} x {}", count, type.name);
+}
+
+// "true, false": cart_create's periods and cart_sub's kept dimensions, as a report shows them.
+std::string flags(const std::vector<bool>& values) {
+    std::string text;
+    for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::string(values[i] ? "true" : "false");
+    return text;
 }
 
 // A scratch buffer aligned for any element type.
@@ -306,6 +314,72 @@ void reduce_scatter_block(collective_slot& slot, comm_state& comm, engine&) {
     reduce_into_blocks(slot, comm, [&](int) { return block; });
 }
 
+// ---- Cartesian topologies (issue 14) ---------------------------------------------------------
+
+// The first product(dims) ranks, in rank order (reorder is not done: MPI allows either).
+void cart_create(collective_slot& slot, comm_state& comm, engine& eng) {
+    const auto& grid = *slot.calls.front()->grid;
+    const int number = ++comm.children;
+    const auto members = static_cast<std::size_t>(baton::detail::grid_size(grid.dims));
+    auto& state = eng.make_comm(baton::detail::cart_name(comm.name, number, grid),
+                                {comm.world_ranks.begin(), comm.world_ranks.begin() + static_cast<std::ptrdiff_t>(members)});
+    state.grid = grid;
+    for (std::size_t r = 0; r < members; ++r)
+        *slot.calls[r]->new_comm = std::make_unique<sim_comm>(eng, state, static_cast<int>(r));
+}
+
+// One communicator per combination of the dropped dimensions' coordinates; in each, the ranks in
+// rank order, which is the row-major order of the kept coordinates, as MPI numbers them.
+void cart_sub(collective_slot& slot, comm_state& comm, engine& eng) {
+    const auto& grid = *comm.grid;
+    const auto& keep = *slot.calls.front()->keep;
+    const int number = ++comm.children;
+    std::map<std::vector<int>, std::vector<int>> groups;  // dropped coordinates -> ranks
+    for (int r = 0; r < comm.size(); ++r) {
+        auto coords = baton::detail::grid_coords(grid, r);
+        for (std::size_t d = 0; d < keep.size(); ++d)
+            if (keep[d]) coords[d] = -1;
+        groups[coords].push_back(r);
+    }
+    for (const auto& [shared, members] : groups) {
+        std::vector<int> world_ranks;
+        for (const int r : members) world_ranks.push_back(comm.world_rank(r));
+        auto& state = eng.make_comm(baton::detail::sub_name(comm.name, number, shared, keep), std::move(world_ranks));
+        state.grid = baton::detail::sub_grid(grid, keep);
+        for (std::size_t i = 0; i < members.size(); ++i)
+            *call_of(slot, members[i]).new_comm = std::make_unique<sim_comm>(eng, state, static_cast<int>(i));
+    }
+}
+
+// Block i of rank r's result from its neighbour i (grid_neighbors' order), which gives block
+// `given(i)` of what it sends; a proc_null neighbour's block is left as it is (value-initialized:
+// the typed layer receives into a new vector).
+template <class Given>
+void from_neighbors(collective_slot& slot, comm_state& comm, std::size_t block, Given given) {
+    const auto& grid = *comm.grid;
+    const std::size_t element = slot.calls.front()->send.type.size;
+    for (int r = 0; r < comm.size(); ++r) {
+        const auto neighbors = baton::detail::grid_neighbors(grid, r);
+        void* to = prepare(call_of(slot, r), neighbors.size() * block, comm, r);
+        if (!to) continue;
+        for (std::size_t i = 0; i < neighbors.size(); ++i)
+            if (neighbors[i] != proc_null)
+                copy(to, i * block, call_of(slot, neighbors[i]).send.data, given(i) * block, block, element);
+    }
+}
+
+void neighbor_allgather(collective_slot& slot, comm_state& comm, engine&) {
+    from_neighbors(slot, comm, slot.calls.front()->send.count, [](std::size_t) { return std::size_t{0}; });
+}
+
+// The neighbour below sent this rank the block it sends upwards, and the other way round (i ^ 1):
+// along a periodic dimension of 1 or 2 ranks, where one rank is both, too, as the standard says.
+void neighbor_alltoall(collective_slot& slot, comm_state& comm, engine&) {
+    const std::size_t neighbors = 2 * comm.grid->dims.size();
+    const std::size_t block = neighbors == 0 ? 0 : slot.calls.front()->send.count / neighbors;
+    from_neighbors(slot, comm, block, [](std::size_t i) { return i ^ 1; });
+}
+
 void split(collective_slot& slot, comm_state& comm, engine& eng) { split_into_groups(slot, comm, eng, false); }
 void dup(collective_slot& slot, comm_state& comm, engine& eng) { split_into_groups(slot, comm, eng, true); }
 
@@ -333,8 +407,15 @@ constexpr collective_traits traits_table[] = {
     {"reduce_scatter", false, true, true, true, true,  false,   false,   true,  false, leaves::nobody, reduce_scatter},
     {"reduce_scatter_block", false, true, true, true, true, false, false, false, false, leaves::nobody,
      reduce_scatter_block},
+    // Cartesian topologies (issue 14): cart_create and cart_sub check their grid in mismatch().
+    {"cart_create", false, false, false, false, false, false,  false,   false, false, leaves::nobody, cart_create},
+    {"cart_sub",   false, false, false,  false, false, false,   false,   false, false, leaves::nobody, cart_sub},
+    {"neighbor_allgather", false, true, false, true, true, false, false, false, false, leaves::nobody,
+     neighbor_allgather},
+    {"neighbor_alltoall", false, true, false, true, true, false, false, false, false, leaves::nobody,
+     neighbor_alltoall},
 };
-static_assert(std::size(traits_table) == static_cast<std::size_t>(collective_kind::reduce_scatter_block) + 1);
+static_assert(std::size(traits_table) == static_cast<std::size_t>(collective_kind::neighbor_alltoall) + 1);
 static_assert(traits_table[static_cast<int>(collective_kind::scatterv)].name == "scatterv");
 
 }  // namespace
@@ -354,6 +435,10 @@ std::string collective_arguments(const collective_call& call, const std::string&
     const auto& traits = traits_of(call.kind);
     std::vector<std::string> parts;
     if (call.kind == kind::split) parts.push_back(fmt::format("color={}, key={}", call.color, call.key));
+    if (call.grid)
+        parts.push_back(fmt::format("dims=[{}], periods=[{}]", fmt::join(call.grid->dims, ", "),
+                                    flags(call.grid->periods)));
+    if (call.keep) parts.push_back(fmt::format("keep=[{}]", flags(*call.keep)));
     if (traits.reduces) parts.push_back(fmt::format("op={}", call.op->name));
     if (call.overwrites_input) parts.push_back("in place");
     if (traits.rooted) parts.push_back("root=" + root);
@@ -385,6 +470,8 @@ std::string mismatch(const collective_slot& slot, const collective_call& call, i
     else if (traits.blocks_alike && !std::ranges::equal(call.counts_in, first.counts_in)) what = "other block counts";
     else if (traits.place_alike && call.overwrites_input != first.overwrites_input)
         what = "in place on some ranks only (MPI_IN_PLACE must be on every rank or none)";
+    else if (call.grid && *call.grid != *first.grid) what = "another grid";
+    else if (call.keep && *call.keep != *first.keep) what = "other dimensions kept";
     if (what.empty()) return {};
     return fmt::format("{}: {} called {} at {}, but {} called {} at {}", what, comm.member(rank), describe(call, &comm),
                        baton::detail::format_location(call.where), comm.member(slot.first), describe(first, &comm),

@@ -23,6 +23,7 @@ enum class collective_kind {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
+    cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
 };
 
 struct collective_call;
@@ -64,7 +65,9 @@ struct collective_call {
     std::span<const std::size_t> counts_in;          // scatterv's root; alltoallv, reduce_scatter
     bool overwrites_input = false;                   // a reduction in place: send and recv alias
     int color = 0, key = 0;                          // split
-    std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup
+    std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup, cart_create, cart_sub
+    const backend::cartesian_grid* grid = nullptr;            // cart_create's grid, alike on every rank
+    const std::vector<bool>* keep = nullptr;                  // cart_sub's dimensions, alike on every rank
     std::source_location where;
 
     bool done = false;

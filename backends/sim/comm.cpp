@@ -559,4 +559,33 @@ std::unique_ptr<backend::comm_impl> sim_comm::dup(backend::location where) {
     return result;
 }
 
+// ---- Cartesian topologies and neighbour collectives (issue 14) ---------------------------------
+
+std::unique_ptr<backend::comm_impl> sim_comm::cart_create(const backend::cartesian_grid& grid, bool /*reorder*/,
+                                                          backend::location where) {
+    std::unique_ptr<backend::comm_impl> result;
+    collective_call call{.kind = collective_kind::cart_create, .new_comm = &result, .grid = &grid, .where = where};
+    collective(call);
+    return result;
+}
+
+std::unique_ptr<backend::comm_impl> sim_comm::cart_sub(const std::vector<bool>& keep, backend::location where) {
+    std::unique_ptr<backend::comm_impl> result;
+    collective_call call{.kind = collective_kind::cart_sub, .new_comm = &result, .keep = &keep, .where = where};
+    collective(call);
+    return result;
+}
+
+const backend::cartesian_grid* sim_comm::grid() const { return state_.grid ? &*state_.grid : nullptr; }
+
+void sim_comm::neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
+    collective_call call{.kind = collective_kind::neighbor_allgather, .send = mine, .recv = all, .where = where};
+    collective(call);
+}
+
+void sim_comm::neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
+    collective_call call{.kind = collective_kind::neighbor_alltoall, .send = all, .recv = mine, .where = where};
+    collective(call);
+}
+
 }  // namespace baton::sim::detail

@@ -67,6 +67,14 @@ public:
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 
+    // Cartesian topologies and neighbour collectives (issue 14).
+    std::unique_ptr<backend::comm_impl> cart_create(const backend::cartesian_grid& grid, bool reorder,
+                                                    backend::location where) override;
+    std::unique_ptr<backend::comm_impl> cart_sub(const std::vector<bool>& keep, backend::location where) override;
+    const backend::cartesian_grid* grid() const override;
+    void neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override;
+    void neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override;
+
 private:
     // Matches or stores a send. Returns the request of a synchronous send still waiting for its
     // match, or null when the send is complete. `must_match`: synchronous whatever the run's

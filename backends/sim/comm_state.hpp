@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <baton/backend.hpp>
 #include <baton/findings.hpp>
 
 #include "collective.hpp"
@@ -54,6 +56,7 @@ struct comm_state {
     shared_name label;
     const std::string& name = *label;  // "world", "world.dup1", ...
     std::vector<int> world_ranks;  // world rank of each rank of this communicator
+    std::optional<backend::cartesian_grid> grid;  // cart_create's and cart_sub's communicators
     std::vector<mailbox> mailboxes;  // one per receiving rank
     std::map<std::uint64_t, collective_slot> collectives;  // by sequence number
     std::uint64_t arrivals = 0;  // messages stored so far: their arrival order

@@ -431,6 +431,30 @@ public:
         return made(in);
     }
 
+    // ---- Cartesian topologies and neighbour collectives (issue 14) ----
+    std::unique_ptr<backend::comm_impl> cart_create(const backend::cartesian_grid& grid, bool reorder,
+                                                    backend::location where) override {
+        auto frame = begin(verb::cart_create, where);
+        wire::put_grid(frame, grid);
+        frame.put<std::uint8_t>(reorder);
+        auto in = link_.call(frame);
+        if (in.get<std::uint8_t>() == 0) return nullptr;
+        return made(in);
+    }
+    std::unique_ptr<backend::comm_impl> cart_sub(const std::vector<bool>& keep, backend::location where) override {
+        auto frame = begin(verb::cart_sub, where);
+        wire::put_flags(frame, keep);
+        auto in = link_.call(frame);
+        return made(in);
+    }
+    const backend::cartesian_grid* grid() const override { return grid_ ? &*grid_ : nullptr; }
+    void neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override {
+        give_and_take(verb::neighbor_allgather, -1, mine, all, nullptr, where);
+    }
+    void neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override {
+        give_and_take(verb::neighbor_alltoall, -1, all, mine, nullptr, where);
+    }
+
 private:
     wire::writer begin(verb v, const backend::location& where) { return link_.begin(v, id_, where); }
     // A send of any mode, and its answer.
@@ -480,7 +504,9 @@ private:
     std::unique_ptr<backend::comm_impl> made(wire::reader& in) {
         const auto id = in.get<std::uint32_t>();
         const int rank = in.get_int(), size = in.get_int();
-        return std::make_unique<forwarding_comm>(link_, id, rank, size, in.get_string(), world_rank_);
+        auto comm = std::make_unique<forwarding_comm>(link_, id, rank, size, in.get_string(), world_rank_);
+        if (in.get<std::uint8_t>() != 0) comm->grid_ = wire::get_grid(in);
+        return comm;
     }
 
     link& link_;
@@ -488,6 +514,7 @@ private:
     int rank_, size_;
     std::string name_;
     int world_rank_;
+    std::optional<backend::cartesian_grid> grid_;  // the engine's communicator's (describe_new)
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 // A process rank's proxy (process_proxy.hpp).
 #include "process_proxy.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
+#include <baton/detail/grid.hpp>
 #include <baton/detail/validate.hpp>
 #include <baton/errors.hpp>
 
@@ -336,6 +338,28 @@ private:
             }
             case verb::reduce_scatter:
             case verb::reduce_scatter_block: collective(v, comm, where, in, out); return;
+            // Cartesian topologies (issue 14)
+            case verb::cart_create: {
+                const auto grid = wire::get_grid(in);
+                const bool reorder = in.get<std::uint8_t>() != 0;
+                check_grid(comm, grid);
+                auto made = comm.cart_create(grid, reorder, where);
+                out.put<std::uint8_t>(made != nullptr);
+                if (made) describe_new(out, std::move(made));
+                return;
+            }
+            case verb::cart_sub: {
+                const auto keep = wire::get_flags(in);
+                if (!comm.grid() || keep.size() != comm.grid()->dims.size())
+                    throw wire::malformed_frame("a cart_sub that does not fit the communicator's grid");
+                describe_new(out, comm.cart_sub(keep, where));
+                return;
+            }
+            case verb::neighbor_allgather:
+            case verb::neighbor_alltoall:
+                if (!comm.grid()) throw wire::malformed_frame("a neighbour collective without a grid");
+                collective(v, comm, where, in, out);
+                return;
             case verb::free_comm:
                 if (comm_id == 0) throw wire::malformed_frame("the world freed");
                 comms_[comm_id].reset();
@@ -426,6 +450,8 @@ private:
             case verb::scan: comm.scan(give, side.buffer, op, where); break;
             case verb::reduce_scatter: comm.reduce_scatter(give, blocks, side.buffer, op, where); break;
             case verb::reduce_scatter_block: comm.reduce_scatter_block(give, side.buffer, op, where); break;
+            case verb::neighbor_allgather: comm.neighbor_allgather(give, side.buffer, where); break;
+            case verb::neighbor_alltoall: comm.neighbor_alltoall(give, side.buffer, where); break;
             default: comm.exscan(give, side.buffer, op, where); break;
         }
         give_back(out, side, receives(v, comm.rank(), root));
@@ -439,6 +465,15 @@ private:
         if ((r < 0 || r >= comm.size()) && !(wildcard_ok && r == any_source) && !(null_ok && r == proc_null))
             throw wire::malformed_frame(std::string(what) + " names no rank of the communicator");
         return r;
+    }
+
+    // A grid the typed layer would have let through: positive dimensions whose product the
+    // communicator has, one period each.
+    static void check_grid(const backend::comm_impl& comm, const backend::cartesian_grid& grid) {
+        const std::int64_t ranks = baton::detail::grid_size(grid.dims);
+        const bool positive = std::ranges::all_of(grid.dims, [](int d) { return d > 0; });
+        if (grid.dims.empty() || !positive || ranks < 0 || ranks > comm.size())
+            throw wire::malformed_frame("a grid that does not fit the communicator");
     }
 
     // A non-blocking send's data, copied into its pending request, which keeps it until the send
@@ -482,6 +517,8 @@ private:
         out.put<std::uint32_t>(static_cast<std::uint32_t>(comms_.size()));
         out.put<std::int32_t>(made->rank()).put<std::int32_t>(made->size());
         out.put_string(made->name());
+        out.put<std::uint8_t>(made->grid() != nullptr);
+        if (made->grid()) wire::put_grid(out, *made->grid());
         comms_.push_back(std::move(made));
     }
 

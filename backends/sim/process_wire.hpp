@@ -25,6 +25,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <baton/backend.hpp>
 #include <baton/datatype.hpp>
 #include <baton/status.hpp>
 
@@ -43,6 +44,7 @@ enum class verb : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
+    cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
     looked,    // the answer to look: buffer_change's bits
@@ -177,4 +179,27 @@ private:
     std::size_t at_ = 0;
 };
 
+// cart_create's grid and cart_sub's kept dimensions: a count, then an int or a byte each.
+inline void put_flags(writer& out, const std::vector<bool>& flags) {
+    out.put<std::uint64_t>(flags.size());
+    for (const bool f : flags) out.put<std::uint8_t>(f);
+}
+inline std::vector<bool> get_flags(reader& in) {
+    const auto n = in.get<std::uint64_t>();
+    if (n > 4096) throw malformed_frame("a grid of too many dimensions");
+    std::vector<bool> flags(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < flags.size(); ++i) flags[i] = in.get<std::uint8_t>() != 0;
+    return flags;
+}
+// A grid: its periods (whose count is the grid's dimensions), then its dims.
+inline void put_grid(writer& out, const backend::cartesian_grid& grid) {
+    put_flags(out, grid.periods);
+    for (const int d : grid.dims) out.put<std::int32_t>(d);
+}
+inline backend::cartesian_grid get_grid(reader& in) {
+    backend::cartesian_grid grid;
+    grid.periods = get_flags(in);
+    for (std::size_t d = 0; d < grid.periods.size(); ++d) grid.dims.push_back(in.get_int());
+    return grid;
+}
 }  // namespace baton::sim::detail::wire

@@ -187,6 +187,26 @@ public:
         return comm(inner_->dup(where));
     }
 
+    // Cartesian topologies and neighbour collectives (issue 14).
+    std::unique_ptr<backend::comm_impl> cart_create(const backend::cartesian_grid& grid, bool reorder,
+                                                    backend::location where) override {
+        const inside call(eng_, rank_);
+        return comm(inner_->cart_create(grid, reorder, where));
+    }
+    std::unique_ptr<backend::comm_impl> cart_sub(const std::vector<bool>& keep, backend::location where) override {
+        const inside call(eng_, rank_);
+        return comm(inner_->cart_sub(keep, where));
+    }
+    const backend::cartesian_grid* grid() const override { return inner_->grid(); }
+    void neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->neighbor_allgather(mine, all, where);
+    }
+    void neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->neighbor_alltoall(all, mine, where);
+    }
+
 private:
     std::unique_ptr<backend::request_impl> request(std::unique_ptr<backend::request_impl> made) {
         if (!made) return made;

@@ -79,6 +79,15 @@ inline bool in_place(const send_view& mine, const recv_buffer& result) {
 
 using location = std::source_location;
 
+// A Cartesian grid of ranks (MPI_Cart_create's dims and periods): rank r of a communicator with
+// this grid has the row-major coordinates of r (the last dimension varies fastest), as MPI numbers
+// them on every implementation.
+struct cartesian_grid {
+    std::vector<int> dims;
+    std::vector<bool> periods;  // whether each dimension wraps around
+    friend bool operator==(const cartesian_grid&, const cartesian_grid&) = default;
+};
+
 // A pending non-blocking operation.
 class request_impl {
 public:
@@ -150,6 +159,24 @@ public:
     // New communicators, each with a message space of its own. split returns null for `undefined`.
     virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;
     virtual std::unique_ptr<comm_impl> dup(location where) = 0;
+
+    // ---- Cartesian topologies and neighbour collectives (issue 14) -------------------------
+    // cart_create (collective): the first product(dims) ranks, in rank order, form a communicator
+    // with that grid; the others get null. A backend may reorder ranks when `reorder` (the
+    // simulator does not). cart_sub: the ranks whose coordinates differ only in the dimensions
+    // `keep` marks form a communicator with the grid of those dimensions. The typed layer has
+    // checked the arguments.
+    virtual std::unique_ptr<comm_impl> cart_create(const cartesian_grid& grid, bool reorder, location where) = 0;
+    virtual std::unique_ptr<comm_impl> cart_sub(const std::vector<bool>& keep, location where) = 0;
+    // The communicator's grid; null when it has none.
+    virtual const cartesian_grid* grid() const = 0;
+    // Neighbour collectives on a communicator with a grid: 2 * ndims neighbours, for each dimension
+    // the one at displacement -1 then the one at +1 (proc_null beyond an edge that does not wrap).
+    // neighbor_allgather: `all` gets one block of `mine`'s count from each neighbour;
+    // neighbor_alltoall: block i of `all` goes to neighbour i, and `mine` gets one block from each.
+    // A proc_null neighbour's block is neither sent nor written.
+    virtual void neighbor_allgather(send_view mine, recv_buffer all, location where) = 0;
+    virtual void neighbor_alltoall(send_view all, recv_buffer mine, location where) = 0;
 };
 
 }  // namespace baton::backend

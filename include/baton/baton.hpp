@@ -1,6 +1,7 @@
 // baton: MPI-style parallel programs in C++20, on simulated ranks or on MPI.
 #pragma once
 
+#include <baton/cartesian.hpp>
 #include <baton/communicator.hpp>
 #include <baton/datatype.hpp>
 #include <baton/errors.hpp>

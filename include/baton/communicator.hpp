@@ -32,6 +32,8 @@
 
 namespace baton {
 
+class cart_communicator;  // cartesian.hpp, included at the end
+
 class communicator {
 public:
     using location = std::source_location;
@@ -419,10 +421,19 @@ public:
     communicator split(int color, int key, location where = location::current());
     communicator dup(location where = location::current()) { return communicator(impl("dup", where).dup(where)); }
 
+    // A communicator with the ranks laid out on a grid of `dims` (cartesian.hpp), `periods` saying
+    // which dimensions wrap around (MPI_Cart_create; collective). The first product(dims) ranks
+    // take part, in rank order; the others get a null communicator. `reorder` lets MPI renumber
+    // the ranks; the simulator does not (MPI allows either).
+    cart_communicator cart_create(const std::vector<int>& dims, const std::vector<bool>& periods,
+                                  bool reorder = false, location where = location::current());
+
     // The backend's object, for backend-specific extensions.
     backend::comm_impl& impl(location where = location::current()) const { return impl("impl", where); }
 
 private:
+    friend class cart_communicator;  // names its calls in the errors of a null communicator
+
     // send and ssend: from the value's memory, or from its serialized bytes.
     template <class T>
     void blocking_send(const T& value, int dest, int tag, bool synchronous, const location& where) {
@@ -533,3 +544,6 @@ private:
 };
 
 }  // namespace baton
+
+// cart_create returns one: a program that includes this header has it whole.
+#include <baton/cartesian.hpp>

@@ -761,6 +761,48 @@ std::string communicators(communicator& world) {
     return out.text();
 }
 
+// ---- Cartesian topologies ----------------------------------------------------------------------
+
+// A grid's communicators and neighbour collectives. Grids include periodic dimensions of 1 and 2
+// ranks, where one rank is the neighbour below and above: Open MPI 4.1.4 follows the standard
+// there (the block from below is the one that rank sent upwards), as the simulator does.
+void on_grid(communicator& world, record& out, const std::vector<int>& dims, const std::vector<bool>& periods) {
+    baton::cart_communicator grid = world.cart_create(dims, periods);
+    out("cart_create {} {}: {}", text(dims), periods.size(), static_cast<bool>(grid));
+    if (!grid) return;
+    const int r = grid.rank();
+    out("{} rank {} of {} at {}", grid.name(), r, grid.size(), text(grid.coords()));
+    for (int d = 0; d < grid.ndims(); ++d)
+        for (const int by : {1, -1, 2}) {
+            const auto [source, dest] = grid.shift(d, by);
+            out("shift {} by {}: {} {}", d, by, source, dest);
+        }
+    out("neighbor_allgather: {}", text(grid.neighbor_allgather(std::array<int, 2>{r + 1, -(r + 1)})));
+    std::vector<double> blocks;
+    for (int i = 0; i < 2 * grid.ndims(); ++i) blocks.push_back(r * 100 + i + 0.5);
+    out("neighbor_alltoall: {}", text(grid.neighbor_alltoall(blocks)));
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+        std::vector<bool> keep(dims.size(), false);
+        keep[d] = true;
+        baton::cart_communicator line = grid.cart_sub(keep);
+        out("cart_sub {}: {} rank {} of {}, members {}", d, line.name(), line.rank(), line.size(),
+            text(line.allgather(world.rank())));
+    }
+}
+
+std::string topologies(communicator& world) {
+    record out;
+    const int n = world.size();
+    out("dims_create: {} {} {}", text(baton::dims_create(n, 1)), text(baton::dims_create(n, 2)),
+        text(baton::dims_create(n, 3)));
+    on_grid(world, out, baton::dims_create(n, 2), {false, true});
+    on_grid(world, out, baton::dims_create(n, 2), {true, true});
+    on_grid(world, out, {n}, {false});
+    on_grid(world, out, {1, n, 1}, {true, false, true});
+    if (n > 1) on_grid(world, out, {n - 1}, {true});  // the last rank is left out
+    return out.text();
+}
+
 struct scenario {
     const char* name;
     std::function<std::string(communicator&)> run;
@@ -788,6 +830,7 @@ const std::vector<scenario>& scenarios() {
         {"user_reductions", user_reductions},
         {"exchanges_and_in_place", exchanges_and_in_place},
         {"communicators", communicators},
+        {"topologies", topologies},
     };
     return all;
 }

@@ -190,7 +190,7 @@ constexpr std::string_view type_names[] = {"i32", "i64", "i16", "u8", "char", "b
 constexpr std::string_view kind_names[] = {
     "pair", "shift", "to_root_any", "burst", "barrier", "bcast", "scatter", "gather", "allgather", "alltoall",
     "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo",
-    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place"};
+    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place", "cartesian"};
 
 // The reductions tried on elements of type T; f is called with the chosen one.
 template <class T, class F>
@@ -298,6 +298,7 @@ private:
             case step_kind::reduce_scatter:
             case step_kind::reduce_scatter_block: return with_type(s.type, [&](auto t) { reduce_scatter(s, c, t); });
             case step_kind::in_place: return with_type(s.type, [&](auto t) { in_place(s, c, t); });
+            case step_kind::cartesian: return with_type(s.type, [&](auto t) { cartesian(s, c, t); });
             case step_kind::split: {
                 const auto me = static_cast<std::uint64_t>(c.rank());
                 const int colors = 1 + s.k % 3;
@@ -768,6 +769,31 @@ private:
         }
     }
 
+    // A grid of 1 to 3 dimensions over the communicator (periodic ones from the step's mode), a
+    // rank's coordinates and a shift on it, then a neighbour collective of equal blocks.
+    template <class T>
+    void cartesian(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (trivial<T> && gatherable<T>) {
+            const int ndims = 1 + s.k % 3;
+            std::vector<bool> periods;
+            for (int d = 0; d < ndims; ++d) periods.push_back(((s.mode >> d) & 1) != 0);
+            baton::cart_communicator grid = c.cart_create(baton::dims_create(c.size(), ndims), periods);
+            const auto [source, dest] = grid.shift(s.a % ndims, 1 + s.b % 2);
+            out_("  {} at {}, shift {} {}", shown(grid), text(grid.coords()), source, dest);
+            const std::size_t count = s.size % 5;
+            if ((s.mode & 8) != 0) {
+                payload_t<T> blocks;
+                for (int i = 0; i < 2 * ndims; ++i) {
+                    const auto part = make_payload<T>(s.salt + static_cast<std::uint64_t>(i), c.rank(), count);
+                    blocks.insert(blocks.end(), part.begin(), part.end());
+                }
+                out_("  {}", text(grid.neighbor_alltoall(blocks)));
+            } else {
+                out_("  {}", text(grid.neighbor_allgather(make_payload<T>(s.salt, c.rank(), count))));
+            }
+        }
+    }
+
     std::string shown(const communicator& c) const {
         const std::string& name = c.name();
         return name.starts_with(base_) ? "W" + name.substr(base_.size()) : name;
@@ -789,7 +815,7 @@ std::size_t random_size(generator& g) {
 
 step random_step(generator& g, int depth, int& next_tag) {
     // Weights: point-to-point and collectives about equally, splits and dups now and then.
-    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2};
+    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2, 2};
     static_assert(std::size(weights) == std::size(kind_names), "a weight per kind of step");
     int total = 0;
     for (const int w : weights) total += w;
@@ -804,7 +830,8 @@ step random_step(generator& g, int depth, int& next_tag) {
     // Gathers, scatters and alltoall give std::vector<E>, which for bool is not contiguous: baton
     // cannot receive into it, so bools take part only in point-to-point, bcast and reductions.
     const bool vector_result = (s.kind >= step_kind::scatter && s.kind <= step_kind::alltoall) ||
-                               s.kind == step_kind::reduce_scatter || s.kind == step_kind::reduce_scatter_block;
+                               s.kind == step_kind::reduce_scatter || s.kind == step_kind::reduce_scatter_block ||
+                               s.kind == step_kind::cartesian;
     const bool ragged_result = (s.kind >= step_kind::gatherv && s.kind <= step_kind::scatterv) ||
                                s.kind == step_kind::alltoallv;
     if (s.type == value_type::boolean && (vector_result || ragged_result)) s.type = value_type::u8;

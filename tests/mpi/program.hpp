@@ -35,6 +35,7 @@ enum class step_kind : std::uint8_t {
     split, dup,
     halo,  // a line that does not wrap around: proc_null beyond its ends
     alltoallv, reduce_scatter, reduce_scatter_block, in_place,
+    cartesian,  // a grid over the communicator: coordinates, a shift, a neighbour collective
 };
 
 struct step {

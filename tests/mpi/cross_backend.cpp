@@ -13,6 +13,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <regex>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -766,12 +767,18 @@ std::string communicators(communicator& world) {
 // A grid's communicators and neighbour collectives. Grids include periodic dimensions of 1 and 2
 // ranks, where one rank is the neighbour below and above: Open MPI 4.1.4 follows the standard
 // there (the block from below is the one that rank sent upwards), as the simulator does.
+// A new communicator's name without its sequence number: under mpiexec the world has made the
+// earlier scenarios' communicators too, on the simulator each scenario starts a new world.
+std::string unnumbered(const std::string& name) {
+    return std::regex_replace(name, std::regex("\\.(cart|sub)[0-9]+"), ".$1");
+}
+
 void on_grid(communicator& world, record& out, const std::vector<int>& dims, const std::vector<bool>& periods) {
     baton::cart_communicator grid = world.cart_create(dims, periods);
     out("cart_create {} {}: {}", text(dims), periods.size(), static_cast<bool>(grid));
     if (!grid) return;
     const int r = grid.rank();
-    out("{} rank {} of {} at {}", grid.name(), r, grid.size(), text(grid.coords()));
+    out("{} rank {} of {} at {}", unnumbered(grid.name()), r, grid.size(), text(grid.coords()));
     for (int d = 0; d < grid.ndims(); ++d)
         for (const int by : {1, -1, 2}) {
             const auto [source, dest] = grid.shift(d, by);
@@ -785,7 +792,7 @@ void on_grid(communicator& world, record& out, const std::vector<int>& dims, con
         std::vector<bool> keep(dims.size(), false);
         keep[d] = true;
         baton::cart_communicator line = grid.cart_sub(keep);
-        out("cart_sub {}: {} rank {} of {}, members {}", d, line.name(), line.rank(), line.size(),
+        out("cart_sub {}: {} rank {} of {}, members {}", d, unnumbered(line.name()), line.rank(), line.size(),
             text(line.allgather(world.rank())));
     }
 }

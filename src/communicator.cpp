@@ -23,4 +23,14 @@ communicator communicator::split(int color, int key, location where) {
     return communicator(impl("split", where).split(color, key, where));
 }
 
+void communicator::abort(int code, location where) {
+    backend::comm_impl& comm = impl("abort", where);
+    // The code becomes the exit status, which keeps only its low 8 bits: abort(256) would end the
+    // run "successfully".
+    if (code < 0 || code > 255)
+        detail::throw_usage(comm, "abort",
+                            fmt::format("code {} cannot be an exit status (0..255)", code), where);
+    comm.abort(code, where);
+}
+
 }  // namespace baton

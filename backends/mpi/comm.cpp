@@ -1,9 +1,14 @@
 // Point-to-point and new communicators on MPI.
 #include "comm.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
 #include <fmt/format.h>
 
 #include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
 
 #include <baton/status.hpp>
 
@@ -192,6 +197,18 @@ std::unique_ptr<backend::comm_impl> mpi_comm::dup(backend::location where) {
     check(MPI_Comm_dup(comm_->handle, &made), *comm_, where, [&] { return described("dup", ""); });
     const int number = ++children_;
     return std::make_unique<mpi_comm>(made, fmt::format("{}.dup{}", comm_->name, number), true, settings_);
+}
+
+// ---- Ending the job ----------------------------------------------------------------------------
+
+void mpi_comm::abort(int code, backend::location where) {
+    // The line the simulator prints, before Open MPI's own report; what the rank printed first.
+    std::cout << std::flush;
+    std::fflush(nullptr);
+    std::cerr << "baton: " << aborted(comm_->world_rank, code, baton::detail::format_location(where)).what()
+              << std::endl;
+    MPI_Abort(comm_->handle, code);
+    std::_Exit(code);  // MPI_Abort does not return; if an MPI library did, this process ends anyway
 }
 
 }  // namespace baton::mpi::detail

@@ -83,6 +83,9 @@ public:
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 
+    // Ending the job (issue 14).
+    [[noreturn]] void abort(int code, backend::location where) override;
+
 private:
     // send and ssend: MPI_Send or MPI_Ssend (through a request while receives are deferred).
     void blocking_send(const backend::send_view& data, int dest, int tag, bool synchronous, const char* operation,

@@ -559,4 +559,12 @@ std::unique_ptr<backend::comm_impl> sim_comm::dup(backend::location where) {
     return result;
 }
 
+// ---- Ending the run ----------------------------------------------------------------------------
+
+void sim_comm::abort(int code, backend::location where) {
+    // The program's own end of the run, not a finding: every other rank is unwound as when a rank
+    // fails (a process rank's process ended), and sim::run throws it.
+    eng_.fail_run(std::make_exception_ptr(aborted(world_rank(), code, baton::detail::format_location(where))));
+}
+
 }  // namespace baton::sim::detail

@@ -67,6 +67,9 @@ public:
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
 
+    // Ending the run (issue 14).
+    [[noreturn]] void abort(int code, backend::location where) override;
+
 private:
     // Matches or stores a send. Returns the request of a synchronous send still waiting for its
     // match, or null when the send is complete. `must_match`: synchronous whatever the run's

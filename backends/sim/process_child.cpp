@@ -430,6 +430,12 @@ public:
         auto in = link_.call(frame);
         return made(in);
     }
+    [[noreturn]] void abort(int code, backend::location where) override {
+        auto frame = begin(verb::abort, where);
+        frame.put<std::int32_t>(code);
+        link_.call(frame);  // the engine ends the run: this process is ended, never answered
+        ::_exit(code);
+    }
 
 private:
     wire::writer begin(verb v, const backend::location& where) { return link_.begin(v, id_, where); }

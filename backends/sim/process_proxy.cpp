@@ -319,6 +319,11 @@ private:
                 return;
             }
             case verb::dup: describe_new(out, comm.dup(where)); return;
+            case verb::abort: {
+                const int code = in.get_int();
+                if (code < 0 || code > 255) throw wire::malformed_frame("an abort code that is no exit status");
+                comm.abort(code, where);
+            }
             // issue 14's collectives
             case verb::alltoallv: {
                 (void)in.get_int();  // no root

@@ -186,6 +186,10 @@ public:
         const inside call(eng_, rank_);
         return comm(inner_->dup(where));
     }
+    [[noreturn]] void abort(int code, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->abort(code, where);
+    }
 
 private:
     std::unique_ptr<backend::request_impl> request(std::unique_ptr<backend::request_impl> made) {

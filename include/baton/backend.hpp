@@ -150,6 +150,11 @@ public:
     // New communicators, each with a message space of its own. split returns null for `undefined`.
     virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;
     virtual std::unique_ptr<comm_impl> dup(location where) = 0;
+
+    // ---- Ending the run (issue 14: abort) ----
+    // Ends the whole run, or MPI job, at once with exit status `code` (0..255, checked by the
+    // typed layer), on every rank whatever the communicator (MPI_Abort). Never returns.
+    [[noreturn]] virtual void abort(int code, location where) = 0;
 };
 
 }  // namespace baton::backend

@@ -419,6 +419,14 @@ public:
     communicator split(int color, int key, location where = location::current());
     communicator dup(location where = location::current()) { return communicator(impl("dup", where).dup(where)); }
 
+    // ---- Ending the run ---------------------------------------------------------------------------
+
+    // Ends the whole run (or MPI job) at once, every rank, with exit status `code` (0..255), and
+    // says on stderr which rank called it and where (MPI_Abort). Whatever the communicator, as
+    // Open MPI does: the simulator has no part of a run that could go on without the others. In
+    // sim::run it throws baton::aborted (errors.hpp).
+    [[noreturn]] void abort(int code, location where = location::current());
+
     // The backend's object, for backend-specific extensions.
     backend::comm_impl& impl(location where = location::current()) const { return impl("impl", where); }
 

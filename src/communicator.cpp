@@ -1,5 +1,7 @@
 #include <baton/communicator.hpp>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include <baton/errors.hpp>
@@ -31,6 +33,7 @@ void communicator::abort(int code, location where) {
         detail::throw_usage(comm, "abort",
                             fmt::format("code {} cannot be an exit status (0..255)", code), where);
     comm.abort(code, where);
+    std::abort();  // unreachable: a backend's abort ends the run (the compiler cannot see through the virtual call)
 }
 
 }  // namespace baton

@@ -216,16 +216,20 @@ void match_deferred(comm_state& comm, int rank, scheduler& sched) {
 
 std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data, int dest, int tag,
                                                   std::string_view operation, const backend::location& where,
-                                                  bool always_request, bool must_match) {
+                                                  bool always_request, send_kind kind) {
     eng_.schedule_point(world_rank());
     const std::size_t bytes = data.count * data.type.size;
-    call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
     const bool to_nobody = dest == proc_null;  // no message: nothing to match or wait for
+    const bool buffered = kind == send_kind::buffered, must_match = kind == send_kind::synchronous;
+    const std::size_t room = buffered && !to_nobody ? check_bsend_room(bytes, dest, tag, operation, where) : 0;
+    if (kind == send_kind::ready && !to_nobody) check_ready(dest, tag, bytes, operation, where);
+    call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
     const std::uint64_t id = call.message = to_nobody ? 0 : ++state_.arrivals;
     eng_.checks().log(call);
     const auto& opts = eng_.opts();
-    const bool synchronous = !to_nobody && (must_match || opts.sends == send_mode::synchronous ||
-                                            (opts.sends == send_mode::eager && bytes > opts.eager_limit));
+    const bool synchronous = !to_nobody && !buffered &&
+                             (must_match || opts.sends == send_mode::synchronous ||
+                              (opts.sends == send_mode::eager && bytes > opts.eager_limit));
     // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
     const bool conflict =
         eng_.checks().check_buffer_use(world_rank(), checked_data(data), bytes, nullptr, false, operation, where);
@@ -233,7 +237,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
     if (request) request->must_match = must_match;
-    if (always_request) request->watch_send_buffer(data);
+    if (always_request && !buffered) request->watch_send_buffer(data);  // an ibsend's data is copied at once
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
     if (to_nobody) {
         if (request) request->complete({dest, tag, bytes});
@@ -258,6 +262,8 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     m.id = id;
     m.sent_at = where;
     m.operation = operation;
+    if (buffered) m.claim = std::make_unique<bsend_claim>(eng_.bsend_buffer_of(world_rank()), room,
+                                                          state_.world_ranks[static_cast<std::size_t>(dest)]);
     if (synchronous) {
         m.sync_sender = request.get();
         request->unmatched_sync_send = true;
@@ -310,7 +316,12 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
 }
 
 void sim_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
-    if (auto pending = start_send(data, dest, tag, "send", where, false)) {
+    blocking_send(data, dest, tag, "send", where, send_kind::standard);
+}
+
+void sim_comm::blocking_send(const backend::send_view& data, int dest, int tag, std::string_view operation,
+                             const backend::location& where, send_kind kind) {
+    if (auto pending = start_send(data, dest, tag, operation, where, false, kind)) {
         pending->blocking = true;
         pending->wait(where);
     }
@@ -333,15 +344,12 @@ std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into
 // ---- Point-to-point: per-call send modes -----------------------------------------------------
 
 void sim_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
-    if (auto pending = start_send(data, dest, tag, "ssend", where, false, true)) {
-        pending->blocking = true;
-        pending->wait(where);
-    }
+    blocking_send(data, dest, tag, "ssend", where, send_kind::synchronous);
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::issend(backend::send_view data, int dest, int tag,
                                                         backend::location where) {
-    return start_send(data, dest, tag, "issend", where, true, true);
+    return start_send(data, dest, tag, "issend", where, true, send_kind::synchronous);
 }
 
 std::optional<status> sim_comm::find_message(int source, int tag, const blocker& probe, const backend::location& where,

@@ -30,6 +30,7 @@
 
 #include "../common/watchdog.hpp"
 #include "blocker.hpp"
+#include "bsend_buffer.hpp"
 #include "checker.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
@@ -116,6 +117,8 @@ public:
     // stays for the whole run.
     void comm_unused(comm_state& comm);
     comm_state& world() { return *comms_.front(); }
+    // World rank `rank`'s buffer for bsend (bsend_buffer.hpp), made at its first use.
+    const std::shared_ptr<bsend_buffer>& bsend_buffer_of(int rank);
 
     // How reports say to reproduce this run.
     const std::string& replay_hint() const;
@@ -163,6 +166,7 @@ private:
     std::unique_ptr<rank_contexts> contexts_;
     bool aborting_ = false;
     std::exception_ptr error_;
+    std::vector<std::shared_ptr<bsend_buffer>> bsend_buffers_;  // by world rank
     comm_list comms_;
     checker checker_{opts_, ranks_, comms_, scheduler_, replay_};
     std::optional<std::size_t> poison_choice_;  // see irecv_poison

@@ -43,7 +43,7 @@ enum class verb : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
-    abort,  // issue 14's send modes and abort (modes)
+    abort, attach_buffer, detach_buffer, bsend, ibsend, rsend, irsend,  // issue 14's send modes and abort (modes)
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
     looked,    // the answer to look: buffer_change's bits

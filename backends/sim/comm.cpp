@@ -191,10 +191,16 @@ int sim_comm::size() const { return state_.size(); }
 const std::string& sim_comm::name() const { return state_.name; }
 int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::size_t>(rank_)]; }
 
-void match_deferred(comm_state& comm, int rank, scheduler& sched) {
+void learn_from_message(happens_before& order, const comm_state& comm, int receiver, const message& m) {
+    order.learn(comm.world_rank(receiver), m.sent_clock);
+    if (m.sync_sender) order.learn_from(comm.world_rank(m.source), comm.world_rank(receiver));
+}
+
+void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order) {
     auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
     auto deliver_message = [&](sim_request& receive, message m) {
         receive.posted = false;
+        learn_from_message(order, comm, rank, m);
         deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
         if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.data.size()});
     };
@@ -247,6 +253,11 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
     if (sim_request* receive = box.take_posted(rank_, tag, systematic)) {
+        // Matched at once: each side learns of the other (the sender more than MPI promises, for
+        // a standard send: learning more only hides races).
+        const int receiver = state_.world_ranks[static_cast<std::size_t>(dest)];
+        eng_.order().learn_from(receiver, world_rank());
+        eng_.order().learn_from(world_rank(), receiver);
         deliver(*receive, rank_, tag, data.type, data.data, data.count, operation, where, id);
         if (request) request->complete({dest, tag, bytes});
         return request;
@@ -262,6 +273,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     m.id = id;
     m.sent_at = where;
     m.operation = operation;
+    m.sent_clock = eng_.order().of(world_rank());
     if (buffered) m.claim = std::make_unique<bsend_claim>(eng_.bsend_buffer_of(world_rank()), room,
                                                           state_.world_ranks[static_cast<std::size_t>(dest)]);
     if (synchronous) {
@@ -304,12 +316,14 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
     if (candidates.empty()) {
         box.post(source, tag, request.get());
+        request->posted_clock = eng_.order().now(world_rank());
         request->posted = true;
         return request;
     }
     message m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
         return message_choice(state_, rank_, request->describe(), where, candidates, "took");
     })]);
+    learn_from_message(eng_.order(), state_, rank_, m);
     deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
     return request;
@@ -363,6 +377,7 @@ std::optional<status> sim_comm::find_message(int source, int tag, const blocker&
     });
     if (chosen == candidates.size()) return std::nullopt;  // not arrived yet, as far as this poll sees
     const message* m = candidates[chosen];
+    eng_.order().learn(world_rank(), m->sent_clock);  // a probe that sees a message knows it was sent
     return status{m->source, m->tag, m->data.size()};
 }
 

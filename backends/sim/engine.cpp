@@ -189,11 +189,13 @@ void engine::resumed(int self) {
 
 void engine::call_without_switch(int self) {
     if (aborting_) throw run_aborted{};
+    order_.tick(self);
     checker_.acted(self);
 }
 
 void engine::schedule_point(int self, call_effect effect) {
     if (aborting_) throw run_aborted{};
+    order_.tick(self);
     if (effect == call_effect::acts) checker_.acted(self);
     hand_off(self);
     if (aborting_) throw run_aborted{};

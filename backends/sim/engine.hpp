@@ -31,6 +31,7 @@
 #include "../common/watchdog.hpp"
 #include "blocker.hpp"
 #include "bsend_buffer.hpp"
+#include "happens_before.hpp"
 #include "checker.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
@@ -72,6 +73,8 @@ public:
     const options& opts() const { return opts_; }
     scheduler& sched() { return scheduler_; }
     checker& checks() { return checker_; }
+    // What orders the ranks' calls whatever the schedule (systematic runs only: happens_before.hpp).
+    happens_before& order() { return order_; }
 
     // Lets the scheduler run another rank before `self` goes on. A call that acts (anything but
     // a poll) may change what other ranks wait or poll for.
@@ -167,6 +170,7 @@ private:
     bool aborting_ = false;
     std::exception_ptr error_;
     std::vector<std::shared_ptr<bsend_buffer>> bsend_buffers_;  // by world rank
+    happens_before order_{opts_.ranks, opts_.schedule == schedule::systematic};
     comm_list comms_;
     checker checker_{opts_, ranks_, comms_, scheduler_, replay_};
     std::optional<std::size_t> poison_choice_;  // see irecv_poison

@@ -20,10 +20,11 @@ bool mailbox::has_posted_wildcard() const {
     return std::any_of(posted_.begin(), posted_.end(), [](const posted_receive& p) { return p.source < 0; });
 }
 
-bool mailbox::has_posted_for(int source, int tag) const {
-    return std::any_of(posted_.begin(), posted_.end(), [&](const posted_receive& p) {
+const sim_request* mailbox::posted_for(int source, int tag) const {
+    const auto it = std::find_if(posted_.begin(), posted_.end(), [&](const posted_receive& p) {
         return (p.source < 0 || p.source == source) && tag_matches(p.tag, tag);
     });
+    return it == posted_.end() ? nullptr : it->request;
 }
 
 sim_request* mailbox::wildcard_ready() const {

@@ -19,6 +19,7 @@
 #include <baton/datatype.hpp>
 
 #include "bsend_buffer.hpp"
+#include "happens_before.hpp"
 
 namespace baton::sim::detail {
 
@@ -39,6 +40,7 @@ struct message {
     std::string_view operation;          // "send" or "isend"
     // A bsend's: the room it holds in its sender's attached buffer until a receive takes it.
     std::unique_ptr<bsend_claim> claim;
+    happens_before::clock sent_clock;  // the sender's, at the send (systematic runs)
 };
 
 // From each sender, at most one message; rarely more than a few, so they fit without allocation.
@@ -51,8 +53,9 @@ public:
     // scheduler to choose among all candidates (schedule::systematic).
     sim_request* take_posted(int source, int tag, bool defer_wildcards);
     bool has_posted_wildcard() const;
-    // Whether a posted receive accepts a message (source, tag), wildcard or not (rsend's rule).
-    bool has_posted_for(int source, int tag) const;
+    // The first posted receive that accepts a message (source, tag), wildcard or not (rsend's
+    // rule); null if none.
+    const sim_request* posted_for(int source, int tag) const;
     // The first posted receive, if it is a wildcard with candidates (schedule::systematic).
     sim_request* wildcard_ready() const;
     // The first posted receive before any wildcard that a stored message matches, taken off the

@@ -96,17 +96,24 @@ std::unique_ptr<backend::request_impl> sim_comm::ibsend(backend::send_view data,
 
 void sim_comm::check_ready(int dest, int tag, std::size_t bytes, std::string_view operation,
                            const backend::location& where) {
-    if (state_.mailboxes[static_cast<std::size_t>(dest)].has_posted_for(rank_, tag)) return;
+    const sim_request* posted = state_.mailboxes[static_cast<std::size_t>(dest)].posted_for(rank_, tag);
+    // Posted, and (in a systematic run, which knows) before the rsend on every schedule: nothing
+    // the receiver did after posting it need have reached this rank for that.
+    const int receiver = state_.world_ranks[static_cast<std::size_t>(dest)];
+    if (posted && eng_.order().knows(world_rank(), receiver, posted->posted_clock)) return;
     const std::string at = format_location(where);
     const std::string call = fmt::format("{}(dest={}, tag={}, comm={})", operation, state_.peer(dest), tag, state_.name);
+    const std::string when =
+        posted ? fmt::format("started after {} posted a receive that matches it at {} in this schedule, but nothing "
+                             "orders the two: on another schedule the {} starts first",
+                             state_.member(dest), format_location(posted->posted_at()), operation)
+               : fmt::format("started before {} posted a receive that matches it", state_.member(dest));
     auto& checks = eng_.checks();
     checks.add_finding(checks.make_finding(
         finding_kind::ready_send_without_receive,
-        fmt::format("ready send without a posted receive: {}'s {} of {} to {} (tag {}, comm {}) started before {} "
-                    "posted a receive that matches it; MPI requires the receive first, and may lose the message or "
-                    "fail",
-                    state_.member(rank_), operation, bytes_text(bytes), state_.member(dest), tag, state_.name,
-                    state_.member(dest)),
+        fmt::format("ready send without a posted receive: {}'s {} of {} to {} (tag {}, comm {}) {}; MPI requires the "
+                    "receive first, and may lose the message or fail",
+                    state_.member(rank_), operation, bytes_text(bytes), state_.member(dest), tag, state_.name, when),
         {{world_rank(), call, at, {}, {}, state_.in_comm(world_rank())}}));
 }
 

@@ -3,8 +3,9 @@
 // before its receive is posted; and the correct uses of each.
 //
 // An rsend whose receive is posted by another rank with nothing ordering the two is wrong on
-// some schedules only: the corpus wants its finding at every seed, so the wrong programs here
-// order the rsend before the receive on every schedule.
+// some schedules only: the corpus runs random and round-robin schedules and wants its finding at
+// every seed, so the wrong program here orders the rsend before the receive on every schedule
+// (exploration, which reports the other kind too, is tested in tests/operations/send_modes.cpp).
 #include <vector>
 
 #include "corpus.hpp"

@@ -372,3 +372,47 @@ TEST_CASE("an rsend to a posted wildcard receive is allowed", "[p2p][modes][rsen
     });
     CHECK(result.values[1] == 9);
 }
+
+TEST_CASE("exploration reports an rsend that only this schedule puts after its receive", "[p2p][modes][rsend][explore]") {
+    // Nothing orders rank 1's irecv before rank 0's rsend: wrong, whichever comes first in the
+    // schedule exploration takes.
+    const auto found = baton::sim::explore({.ranks = 2}, [](communicator& world) {
+        if (world.rank() == 1) {
+            int got = 0;
+            world.irecv(got, 0, 0).wait();
+        } else {
+            world.iprobe(1, 9);  // a call first, so that rank 1 may post before the rsend
+            world.rsend(1, 1, 0);
+        }
+    });
+    REQUIRE(found.failure);
+    CHECK(found.failure->kind == baton::finding_kind::ready_send_without_receive);
+    // Exploration's schedule runs rank 1's irecv first: the receive is posted, and still wrong.
+    CHECK_THAT(found.failure->summary,
+               contains("rank 0's rsend of 4 bytes to rank 1 (tag 0, comm world) started after rank 1 posted a "
+                        "receive that matches it at tests/operations/send_modes.cpp:") &&
+                   contains("in this schedule, but nothing orders the two: on another schedule the rsend starts first"));
+}
+
+TEST_CASE("exploration accepts an rsend that every schedule puts after its receive", "[p2p][modes][rsend][explore]") {
+    // Ordered by a barrier, by a message back, and through a third rank.
+    for (const int how : {0, 1, 2}) {
+        INFO("ordering " << how);
+        const auto found = baton::sim::explore({.ranks = 3}, [how](communicator& world) {
+            const int me = world.rank();
+            int got = 0;
+            std::optional<baton::request> receive;
+            if (me == 1) receive = world.irecv(got, 0, 0);
+            if (how == 0) world.barrier();
+            if (how == 1 && me == 1) world.send(0, 0, 1);
+            if (how == 1 && me == 0) (void)world.recv<int>(1, 1);
+            if (how == 2 && me == 1) world.send(0, 2, 1);
+            if (how == 2 && me == 2) world.send(world.recv<int>(1, 1), 0, 2);
+            if (how == 2 && me == 0) (void)world.recv<int>(2, 2);
+            if (me == 0) world.rsend(7, 1, 0);
+            if (receive) REQUIRE(receive->wait().source == 0);
+        });
+        CHECK_FALSE(found.failure);
+        CHECK(found.complete);
+    }
+}

@@ -1,5 +1,7 @@
 #include <baton/communicator.hpp>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include <baton/errors.hpp>
@@ -21,6 +23,17 @@ communicator communicator::split(int color, int key, location where) {
     if (color < 0 && color != undefined)
         detail::throw_usage(impl("split", where), "split", "color must be non-negative or baton::undefined", where);
     return communicator(impl("split", where).split(color, key, where));
+}
+
+void communicator::abort(int code, location where) {
+    backend::comm_impl& comm = impl("abort", where);
+    // The code becomes the exit status, which keeps only its low 8 bits: abort(256) would end the
+    // run "successfully".
+    if (code < 0 || code > 255)
+        detail::throw_usage(comm, "abort",
+                            fmt::format("code {} cannot be an exit status (0..255)", code), where);
+    comm.abort(code, where);
+    std::abort();  // unreachable: a backend's abort ends the run (the compiler cannot see through the virtual call)
 }
 
 }  // namespace baton

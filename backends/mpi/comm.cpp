@@ -1,9 +1,14 @@
 // Point-to-point and new communicators on MPI.
 #include "comm.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
 #include <fmt/format.h>
 
 #include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
 
 #include <baton/status.hpp>
 
@@ -44,21 +49,25 @@ std::string mpi_comm::described(std::string_view operation, std::string_view arg
 // ---- Point-to-point ------------------------------------------------------------------------
 
 void mpi_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
-    blocking_send(data, dest, tag, settings_.synchronous_sends, "send", where);
+    blocking_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard, "send",
+                  where);
 }
 
-void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, bool synchronous,
+void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, send_kind kind,
                              const char* operation, const backend::location& where) {
     const current_call in_call(operation, where);
     if (!nothing_deferred()) {
-        mpi_request::start_send(comm_, data, dest, tag, synchronous, operation, where)->wait(where);
+        mpi_request::start_send(comm_, data, dest, tag, kind, operation, where)->wait(where);
         return;
     }
     const int count = to_int(data.count, *comm_, operation, where);
     const MPI_Datatype type = transfer_type(data.type);
     const int to = mpi_dest(dest);
-    const int code = synchronous ? MPI_Ssend(data.data, count, type, to, tag, comm_->handle)
-                                 : MPI_Send(data.data, count, type, to, tag, comm_->handle);
+    const auto post = kind == send_kind::synchronous ? MPI_Ssend
+                      : kind == send_kind::buffered  ? MPI_Bsend
+                      : kind == send_kind::ready     ? MPI_Rsend
+                                                     : MPI_Send;
+    const int code = post(data.data, count, type, to, tag, comm_->handle);
     check(code, *comm_, where, [&] { return described(operation, fmt::format("dest={}, tag={}", shown_rank(dest), tag)); });
 }
 
@@ -116,22 +125,27 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
 
 std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, int dest, int tag,
                                                        backend::location where) {
-    const current_call in_call("isend", where);
-    if (!nothing_deferred()) progress();
-    return mpi_request::start_send(comm_, data, dest, tag, settings_.synchronous_sends, "isend", where);
+    return starting_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard,
+                         "isend", where);
 }
 
 // ---- Point-to-point: per-call send modes -----------------------------------------------------
 
 void mpi_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
-    blocking_send(data, dest, tag, true, "ssend", where);
+    blocking_send(data, dest, tag, send_kind::synchronous, "ssend", where);
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::issend(backend::send_view data, int dest, int tag,
                                                         backend::location where) {
-    const current_call in_call("issend", where);
+    return starting_send(data, dest, tag, send_kind::synchronous, "issend", where);
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::starting_send(const backend::send_view& data, int dest, int tag,
+                                                               send_kind kind, const char* operation,
+                                                               const backend::location& where) {
+    const current_call in_call(operation, where);
     if (!nothing_deferred()) progress();
-    return mpi_request::start_send(comm_, data, dest, tag, true, "issend", where);
+    return mpi_request::start_send(comm_, data, dest, tag, kind, operation, where);
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::irecv(backend::recv_buffer into, int source, int tag,
@@ -193,6 +207,18 @@ std::unique_ptr<backend::comm_impl> mpi_comm::dup(backend::location where) {
     check(MPI_Comm_dup(comm_->handle, &made), *comm_, where, [&] { return described("dup", ""); });
     const int number = ++children_;
     return std::make_unique<mpi_comm>(made, fmt::format("{}.dup{}", comm_->name, number), true, settings_);
+}
+
+// ---- Ending the job ----------------------------------------------------------------------------
+
+void mpi_comm::abort(int code, backend::location where) {
+    // The line the simulator prints, before Open MPI's own report; what the rank printed first.
+    std::cout << std::flush;
+    std::fflush(nullptr);
+    std::cerr << "baton: " << aborted(comm_->world_rank, code, baton::detail::format_location(where)).what()
+              << std::endl;
+    MPI_Abort(comm_->handle, code);
+    std::_Exit(code);  // MPI_Abort does not return; if an MPI library did, this process ends anyway
 }
 
 }  // namespace baton::mpi::detail

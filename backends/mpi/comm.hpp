@@ -22,6 +22,7 @@
 #include <baton/detail/mpi_c_api.hpp>
 
 #include "errors.hpp"
+#include "request.hpp"
 
 namespace baton::mpi::detail {
 
@@ -96,10 +97,28 @@ public:
     void neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override;
     void neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override;
 
+    // Buffered and ready send modes (issue 14; send_modes.cpp), ending the job.
+    void attach_buffer(std::size_t bytes, backend::location where) override;
+    std::size_t detach_buffer(backend::location where) override;
+    void bsend(backend::send_view data, int dest, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ibsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override;
+    void rsend(backend::send_view data, int dest, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> irsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override;
+    [[noreturn]] void abort(int code, backend::location where) override;
+
 private:
-    // send and ssend: MPI_Send or MPI_Ssend (through a request while receives are deferred).
-    void blocking_send(const backend::send_view& data, int dest, int tag, bool synchronous, const char* operation,
+    // send, ssend, bsend and rsend: MPI_Send, MPI_Ssend, MPI_Bsend or MPI_Rsend (through a
+    // request while receives are deferred).
+    void blocking_send(const backend::send_view& data, int dest, int tag, send_kind kind, const char* operation,
                        const backend::location& where);
+    // bsend and ibsend: a usage_error when no buffer is attached (send_modes.cpp).
+    void require_bsend_buffer(std::string_view operation, const backend::location& where) const;
+    // issend, ibsend and irsend: a request in that mode, once deferred receives had their chance.
+    std::unique_ptr<backend::request_impl> starting_send(const backend::send_view& data, int dest, int tag,
+                                                         send_kind kind, const char* operation,
+                                                         const backend::location& where);
     // A collective: `call()`, the blocking MPI call, after giving deferred receives (see
     // request.hpp) a chance to start. Returns MPI's code.
     template <class Call>

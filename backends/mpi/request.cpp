@@ -122,7 +122,7 @@ mpi_request::mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::str
 
 std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_info> comm,
                                                      const backend::send_view& data, int dest, int tag,
-                                                     bool synchronous, std::string_view operation,
+                                                     send_kind kind, std::string_view operation,
                                                      const backend::location& where) {
     std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::send, operation, dest, tag, where));
     const comm_info& info = *request->comm_;
@@ -130,9 +130,11 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
     request->type_ = transfer_type(data.type);
     request->buffer_.type = data.type;  // a send has no buffer to receive into: its type gives the status's bytes
     const int to = mpi_dest(dest);
-    const int code = synchronous
-                         ? MPI_Issend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_)
-                         : MPI_Isend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
+    const auto post = kind == send_kind::synchronous ? MPI_Issend
+                      : kind == send_kind::buffered  ? MPI_Ibsend
+                      : kind == send_kind::ready     ? MPI_Irsend
+                                                     : MPI_Isend;
+    const int code = post(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
     if (code != MPI_SUCCESS) {
         request->phase_ = phase::done;
         std::rethrow_exception(mpi_error(code, who(info) + ": " + request->describe()));

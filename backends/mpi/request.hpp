@@ -42,12 +42,16 @@
 
 namespace baton::mpi::detail {
 
+// MPI's send modes: standard (MPI_Send), synchronous (MPI_Ssend), buffered (MPI_Bsend), ready
+// (MPI_Rsend), and their non-blocking forms.
+enum class send_kind { standard, synchronous, buffered, ready };
+
 class mpi_request final : public backend::request_impl {
 public:
-    // Posts a send (MPI_Isend, or MPI_Issend when sends are synchronous).
+    // Posts a send in mode `kind` (MPI_Isend, MPI_Issend, MPI_Ibsend or MPI_Irsend).
     static std::unique_ptr<mpi_request> start_send(std::shared_ptr<const comm_info> comm,
                                                    const backend::send_view& data, int dest, int tag,
-                                                   bool synchronous, std::string_view operation,
+                                                   send_kind kind, std::string_view operation,
                                                    const backend::location& where);
     // Posts a receive, or defers it (see above).
     static std::unique_ptr<mpi_request> start_receive(std::shared_ptr<const comm_info> comm,

@@ -495,6 +495,7 @@ std::string mismatch_at_completion(const collective_slot& slot, const comm_state
 
 void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     traits_of(slot.calls.front()->kind).move(slot, comm, eng);
+    eng.order().join(comm.world_ranks);  // every member has heard of every other (happens_before.hpp)
     for (int r = 0; r < comm.size(); ++r) {
         call_of(slot, r).done = true;
         eng.notify(comm.world_rank(r));

@@ -191,10 +191,16 @@ int sim_comm::size() const { return state_.size(); }
 const std::string& sim_comm::name() const { return state_.name; }
 int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::size_t>(rank_)]; }
 
-void match_deferred(comm_state& comm, int rank, scheduler& sched) {
+void learn_from_message(happens_before& order, const comm_state& comm, int receiver, const message& m) {
+    order.learn(comm.world_rank(receiver), m.sent_clock);
+    if (m.sync_sender) order.learn_from(comm.world_rank(m.source), comm.world_rank(receiver));
+}
+
+void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order) {
     auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
     auto deliver_message = [&](sim_request& receive, message m) {
         receive.posted = false;
+        learn_from_message(order, comm, rank, m);
         deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
         if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.data.size()});
     };
@@ -216,16 +222,20 @@ void match_deferred(comm_state& comm, int rank, scheduler& sched) {
 
 std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data, int dest, int tag,
                                                   std::string_view operation, const backend::location& where,
-                                                  bool always_request, bool must_match) {
+                                                  bool always_request, send_kind kind) {
     eng_.schedule_point(world_rank());
     const std::size_t bytes = data.count * data.type.size;
-    call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
     const bool to_nobody = dest == proc_null;  // no message: nothing to match or wait for
+    const bool buffered = kind == send_kind::buffered, must_match = kind == send_kind::synchronous;
+    const std::size_t room = buffered && !to_nobody ? check_bsend_room(bytes, dest, tag, operation, where) : 0;
+    if (kind == send_kind::ready && !to_nobody) check_ready(dest, tag, bytes, operation, where);
+    call_record call = make_call(call_kind::send, operation, state_, rank_, dest, tag, bytes, where);
     const std::uint64_t id = call.message = to_nobody ? 0 : ++state_.arrivals;
     eng_.checks().log(call);
     const auto& opts = eng_.opts();
-    const bool synchronous = !to_nobody && (must_match || opts.sends == send_mode::synchronous ||
-                                            (opts.sends == send_mode::eager && bytes > opts.eager_limit));
+    const bool synchronous = !to_nobody && !buffered &&
+                             (must_match || opts.sends == send_mode::synchronous ||
+                              (opts.sends == send_mode::eager && bytes > opts.eager_limit));
     // Sending from the buffer of a pending irecv of its own (buffer_checks.hpp).
     const bool conflict =
         eng_.checks().check_buffer_use(world_rank(), checked_data(data), bytes, nullptr, false, operation, where);
@@ -233,7 +243,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     if (always_request || synchronous)
         request = std::make_unique<sim_request>(eng_, state_, rank_, std::move(call));
     if (request) request->must_match = must_match;
-    if (always_request) request->watch_send_buffer(data);
+    if (always_request && !buffered) request->watch_send_buffer(data);  // an ibsend's data is copied at once
     if (conflict && request) request->mark_reported();  // the irecv's completion will change its data too
     if (to_nobody) {
         if (request) request->complete({dest, tag, bytes});
@@ -243,6 +253,11 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
     if (sim_request* receive = box.take_posted(rank_, tag, systematic)) {
+        // Matched at once: each side learns of the other (the sender more than MPI promises, for
+        // a standard send: learning more only hides races).
+        const int receiver = state_.world_ranks[static_cast<std::size_t>(dest)];
+        eng_.order().learn_from(receiver, world_rank());
+        eng_.order().learn_from(world_rank(), receiver);
         deliver(*receive, rank_, tag, data.type, data.data, data.count, operation, where, id);
         if (request) request->complete({dest, tag, bytes});
         return request;
@@ -258,6 +273,9 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     m.id = id;
     m.sent_at = where;
     m.operation = operation;
+    m.sent_clock = eng_.order().of(world_rank());
+    if (buffered) m.claim = std::make_unique<bsend_claim>(eng_.bsend_buffer_of(world_rank()), room,
+                                                          state_.world_ranks[static_cast<std::size_t>(dest)]);
     if (synchronous) {
         m.sync_sender = request.get();
         request->unmatched_sync_send = true;
@@ -298,19 +316,26 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
     if (candidates.empty()) {
         box.post(source, tag, request.get());
+        request->posted_clock = eng_.order().now(world_rank());
         request->posted = true;
         return request;
     }
     message m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
         return message_choice(state_, rank_, request->describe(), where, candidates, "took");
     })]);
+    learn_from_message(eng_.order(), state_, rank_, m);
     deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
     return request;
 }
 
 void sim_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
-    if (auto pending = start_send(data, dest, tag, "send", where, false)) {
+    blocking_send(data, dest, tag, "send", where, send_kind::standard);
+}
+
+void sim_comm::blocking_send(const backend::send_view& data, int dest, int tag, std::string_view operation,
+                             const backend::location& where, send_kind kind) {
+    if (auto pending = start_send(data, dest, tag, operation, where, false, kind)) {
         pending->blocking = true;
         pending->wait(where);
     }
@@ -333,15 +358,12 @@ std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into
 // ---- Point-to-point: per-call send modes -----------------------------------------------------
 
 void sim_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
-    if (auto pending = start_send(data, dest, tag, "ssend", where, false, true)) {
-        pending->blocking = true;
-        pending->wait(where);
-    }
+    blocking_send(data, dest, tag, "ssend", where, send_kind::synchronous);
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::issend(backend::send_view data, int dest, int tag,
                                                         backend::location where) {
-    return start_send(data, dest, tag, "issend", where, true, true);
+    return start_send(data, dest, tag, "issend", where, true, send_kind::synchronous);
 }
 
 std::optional<status> sim_comm::find_message(int source, int tag, const blocker& probe, const backend::location& where,
@@ -355,6 +377,7 @@ std::optional<status> sim_comm::find_message(int source, int tag, const blocker&
     });
     if (chosen == candidates.size()) return std::nullopt;  // not arrived yet, as far as this poll sees
     const message* m = candidates[chosen];
+    eng_.order().learn(world_rank(), m->sent_clock);  // a probe that sees a message knows it was sent
     return status{m->source, m->tag, m->data.size()};
 }
 
@@ -586,6 +609,14 @@ void sim_comm::neighbor_allgather(backend::send_view mine, backend::recv_buffer 
 void sim_comm::neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
     collective_call call{.kind = collective_kind::neighbor_alltoall, .send = all, .recv = mine, .where = where};
     collective(call);
+}
+
+// ---- Ending the run ----------------------------------------------------------------------------
+
+void sim_comm::abort(int code, backend::location where) {
+    // The program's own end of the run, not a finding: every other rank is unwound as when a rank
+    // fails (a process rank's process ended), and sim::run throws it.
+    eng_.fail_run(std::make_exception_ptr(aborted(world_rank(), code, baton::detail::format_location(where))));
 }
 
 }  // namespace baton::sim::detail

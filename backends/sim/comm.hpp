@@ -75,13 +75,38 @@ public:
     void neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) override;
     void neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override;
 
+    // Buffered and ready send modes (issue 14; send_modes.cpp), ending the run.
+    void attach_buffer(std::size_t bytes, backend::location where) override;
+    std::size_t detach_buffer(backend::location where) override;
+    void bsend(backend::send_view data, int dest, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ibsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override;
+    void rsend(backend::send_view data, int dest, int tag, backend::location where) override;
+    std::unique_ptr<backend::request_impl> irsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override;
+    [[noreturn]] void abort(int code, backend::location where) override;
+
 private:
+    // A send's mode: standard (send, isend: synchronous or buffered as the run's --sends says);
+    // synchronous (ssend, issend: complete only when matched, never granted buffering);
+    // buffered (bsend, ibsend: complete at once, the message held in the attached buffer);
+    // ready (rsend, irsend: as standard, once the rule that its receive is posted is checked).
+    enum class send_kind { standard, synchronous, buffered, ready };
     // Matches or stores a send. Returns the request of a synchronous send still waiting for its
-    // match, or null when the send is complete. `must_match`: synchronous whatever the run's
-    // mode, and never completed by buffering (ssend, issend).
+    // match, or null when the send is complete.
     std::unique_ptr<sim_request> start_send(const backend::send_view& data, int dest, int tag,
                                             std::string_view operation, const backend::location& where,
-                                            bool always_request, bool must_match = false);
+                                            bool always_request, send_kind kind = send_kind::standard);
+    // send, ssend and rsend: start_send, then wait for a send that is not complete yet.
+    void blocking_send(const backend::send_view& data, int dest, int tag, std::string_view operation,
+                       const backend::location& where, send_kind kind);
+    // bsend's rule, checked before the send: its bytes and overhead fit in the attached buffer.
+    // Returns the room it takes.
+    std::size_t check_bsend_room(std::size_t bytes, int dest, int tag, std::string_view operation,
+                                 const backend::location& where);
+    // rsend's rule: a receive that matches it is posted. A finding, not an error: the send goes
+    // on as a standard one, as most MPI libraries would take it.
+    void check_ready(int dest, int tag, std::size_t bytes, std::string_view operation, const backend::location& where);
     std::unique_ptr<sim_request> start_receive(const backend::recv_buffer& into, int source, int tag,
                                                std::string_view operation, const backend::location& where,
                                                bool blocking);
@@ -106,6 +131,9 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
 
 // schedule::systematic, when no rank can run: the first posted receive of `rank`'s mailbox is a
 // wildcard with candidates; let the scheduler choose its message, then match what follows it.
-void match_deferred(comm_state& comm, int rank, scheduler& sched);
+void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order);
+// A stored message `m` of `comm` taken by a receive of its rank `receiver`: what the receiver
+// learns of the sender, and a sender waiting for the match of the receiver (happens_before.hpp).
+void learn_from_message(happens_before& order, const comm_state& comm, int receiver, const message& m);
 
 }  // namespace baton::sim::detail

@@ -46,6 +46,9 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
 }
 
 engine::~engine() {
+    // A bsend message in a communicator that outlives the run gives its room back to nobody.
+    for (auto& buffer : bsend_buffers_)
+        if (buffer) buffer->eng = nullptr;
     // A communicator still in use outlives the run (a program kept one past it): its last handle
     // frees it. Every other one goes with the engine.
     for (auto& comm : comms_) {
@@ -186,11 +189,13 @@ void engine::resumed(int self) {
 
 void engine::call_without_switch(int self) {
     if (aborting_) throw run_aborted{};
+    order_.tick(self);
     checker_.acted(self);
 }
 
 void engine::schedule_point(int self, call_effect effect) {
     if (aborting_) throw run_aborted{};
+    order_.tick(self);
     if (effect == call_effect::acts) checker_.acted(self);
     hand_off(self);
     if (aborting_) throw run_aborted{};
@@ -274,5 +279,16 @@ void engine::comm_unused(comm_state& comm) {
 }
 
 const std::string& engine::replay_hint() const { return replay_; }
+
+const std::shared_ptr<bsend_buffer>& engine::bsend_buffer_of(int rank) {
+    if (bsend_buffers_.empty()) bsend_buffers_.resize(static_cast<std::size_t>(opts_.ranks));
+    auto& buffer = bsend_buffers_[static_cast<std::size_t>(rank)];
+    if (!buffer) {
+        buffer = std::make_shared<bsend_buffer>();
+        buffer->eng = this;
+        buffer->rank = rank;
+    }
+    return buffer;
+}
 
 }  // namespace baton::sim::detail

@@ -30,6 +30,8 @@
 
 #include "../common/watchdog.hpp"
 #include "blocker.hpp"
+#include "bsend_buffer.hpp"
+#include "happens_before.hpp"
 #include "checker.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
@@ -71,6 +73,8 @@ public:
     const options& opts() const { return opts_; }
     scheduler& sched() { return scheduler_; }
     checker& checks() { return checker_; }
+    // What orders the ranks' calls whatever the schedule (systematic runs only: happens_before.hpp).
+    happens_before& order() { return order_; }
 
     // Lets the scheduler run another rank before `self` goes on. A call that acts (anything but
     // a poll) may change what other ranks wait or poll for.
@@ -116,6 +120,8 @@ public:
     // stays for the whole run.
     void comm_unused(comm_state& comm);
     comm_state& world() { return *comms_.front(); }
+    // World rank `rank`'s buffer for bsend (bsend_buffer.hpp), made at its first use.
+    const std::shared_ptr<bsend_buffer>& bsend_buffer_of(int rank);
 
     // How reports say to reproduce this run.
     const std::string& replay_hint() const;
@@ -163,6 +169,8 @@ private:
     std::unique_ptr<rank_contexts> contexts_;
     bool aborting_ = false;
     std::exception_ptr error_;
+    std::vector<std::shared_ptr<bsend_buffer>> bsend_buffers_;  // by world rank
+    happens_before order_{opts_.ranks, opts_.schedule == schedule::systematic};
     comm_list comms_;
     checker checker_{opts_, ranks_, comms_, scheduler_, replay_};
     std::optional<std::size_t> poison_choice_;  // see irecv_poison

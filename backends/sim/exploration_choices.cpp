@@ -33,7 +33,7 @@ bool engine::resolve_wildcard() {
         }
         return site;
     })];
-    match_deferred(*comm, rank, scheduler_);
+    match_deferred(*comm, rank, scheduler_, order_);
     return true;
 }
 

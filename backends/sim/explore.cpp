@@ -31,6 +31,10 @@ finding first_finding(const std::exception_ptr& error) {
         return e.deadlock();
     } catch (const check_failed& e) {
         return e.findings().front();
+    } catch (const aborted& e) {
+        // An abort ends its execution; exploration stops there, as at a rank's failure.
+        return {finding_kind::rank_failure, e.what(), {{e.rank(), fmt::format("abort({})", e.code()), e.location()}},
+                {}, {}, ""};
     } catch (const std::exception& e) {
         return {finding_kind::rank_failure, e.what(), {}, {}, {}, ""};
     } catch (...) {

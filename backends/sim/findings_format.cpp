@@ -34,7 +34,8 @@ std::string_view to_string(finding_kind kind) {
     static constexpr std::string_view names[] = {
         "deadlock", "potential-deadlock", "collective-mismatch", "type-mismatch", "truncation",
         "invalid-argument", "request-leak", "unreceived-message", "send-buffer-modified",
-        "receive-buffer-modified", "rank-failure", "schedule-dependence", "nondeterminism"};
+        "receive-buffer-modified", "rank-failure", "schedule-dependence", "nondeterminism",
+        "ready-send-without-receive"};
     return names[static_cast<int>(kind)];
 }
 

@@ -49,7 +49,7 @@ int explore(const settings& chosen, output_files& files, const rank_function& bo
     return 1;
 }
 
-// Runs the ranks as the options say. Returns 0, or 1 for a failure.
+// Runs the ranks as the options say. Returns 0, 1 for a failure, or the code a rank gave abort.
 int simulate(const settings& chosen, output_files& files, const rank_function& body) {
     try {
         if (chosen.explore > 0) return explore(chosen, files, body);
@@ -65,6 +65,11 @@ int simulate(const settings& chosen, output_files& files, const rank_function& b
         }
         report(chosen, files, {});  // the report file, with no findings
         return 0;
+    } catch (const aborted& e) {
+        // The program's own end, not a finding: the report file (if asked for) has none.
+        report(chosen, files, {});
+        std::cerr << "baton: " << e.what() << '\n';
+        return e.code();
     } catch (const check_failed& e) {
         report(chosen, files, e.findings());
     } catch (const std::bad_alloc&) {

@@ -20,6 +20,13 @@ bool mailbox::has_posted_wildcard() const {
     return std::any_of(posted_.begin(), posted_.end(), [](const posted_receive& p) { return p.source < 0; });
 }
 
+const sim_request* mailbox::posted_for(int source, int tag) const {
+    const auto it = std::find_if(posted_.begin(), posted_.end(), [&](const posted_receive& p) {
+        return (p.source < 0 || p.source == source) && tag_matches(p.tag, tag);
+    });
+    return it == posted_.end() ? nullptr : it->request;
+}
+
 sim_request* mailbox::wildcard_ready() const {
     if (posted_.empty() || posted_.front().source >= 0) return nullptr;
     return candidates(posted_.front().source, posted_.front().tag).empty() ? nullptr : posted_.front().request;

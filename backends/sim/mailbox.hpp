@@ -18,6 +18,9 @@
 
 #include <baton/datatype.hpp>
 
+#include "bsend_buffer.hpp"
+#include "happens_before.hpp"
+
 namespace baton::sim::detail {
 
 class sim_request;
@@ -35,6 +38,9 @@ struct message {
     std::uint64_t id = 0;                // links the send's event to the receive's
     std::source_location sent_at;
     std::string_view operation;          // "send" or "isend"
+    // A bsend's: the room it holds in its sender's attached buffer until a receive takes it.
+    std::unique_ptr<bsend_claim> claim;
+    happens_before::clock sent_clock;  // the sender's, at the send (systematic runs)
 };
 
 // From each sender, at most one message; rarely more than a few, so they fit without allocation.
@@ -47,6 +53,9 @@ public:
     // scheduler to choose among all candidates (schedule::systematic).
     sim_request* take_posted(int source, int tag, bool defer_wildcards);
     bool has_posted_wildcard() const;
+    // The first posted receive that accepts a message (source, tag), wildcard or not (rsend's
+    // rule); null if none.
+    const sim_request* posted_for(int source, int tag) const;
     // The first posted receive, if it is a wildcard with candidates (schedule::systematic).
     sim_request* wildcard_ready() const;
     // The first posted receive before any wildcard that a stored message matches, taken off the

@@ -430,6 +430,36 @@ public:
         auto in = link_.call(frame);
         return made(in);
     }
+    // ---- Buffered and ready send modes (framed as send and isend), ending the run ----
+    void attach_buffer(std::size_t bytes, backend::location where) override {
+        auto frame = begin(verb::attach_buffer, where);
+        frame.put<std::uint64_t>(bytes);
+        link_.call(frame);
+    }
+    std::size_t detach_buffer(backend::location where) override {
+        auto frame = begin(verb::detach_buffer, where);
+        return static_cast<std::size_t>(link_.call(frame).get<std::uint64_t>());
+    }
+    void bsend(backend::send_view data, int dest, int tag, backend::location where) override {
+        send_call(verb::bsend, data, dest, tag, where);
+    }
+    std::unique_ptr<backend::request_impl> ibsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        return start_send(verb::ibsend, data, dest, tag, where);
+    }
+    void rsend(backend::send_view data, int dest, int tag, backend::location where) override {
+        send_call(verb::rsend, data, dest, tag, where);
+    }
+    std::unique_ptr<backend::request_impl> irsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        return start_send(verb::irsend, data, dest, tag, where);
+    }
+    [[noreturn]] void abort(int code, backend::location where) override {
+        auto frame = begin(verb::abort, where);
+        frame.put<std::int32_t>(code);
+        link_.call(frame);  // the engine ends the run: this process is ended, never answered
+        ::_exit(code);
+    }
 
     // ---- Cartesian topologies and neighbour collectives (issue 14) ----
     std::unique_ptr<backend::comm_impl> cart_create(const backend::cartesian_grid& grid, bool reorder,

@@ -2,6 +2,7 @@
 #include "process_proxy.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 #include <baton/detail/grid.hpp>
@@ -92,6 +93,28 @@ bool receives(verb v, int rank, int root) {
         case verb::reduce: return rank == root;
         case verb::exscan: return rank != 0;
         default: return true;
+    }
+}
+
+// A send verb's name and its call on the communicator: blocking (send, ssend, bsend, rsend) or
+// starting a request (isend, issend, ibsend, irsend).
+struct send_call {
+    const char* name;
+    void (backend::comm_impl::*blocking)(backend::send_view, int, int, backend::location);
+    std::unique_ptr<backend::request_impl> (backend::comm_impl::*starting)(backend::send_view, int, int,
+                                                                           backend::location);
+};
+send_call send_call_of(verb v) {
+    using backend::comm_impl;
+    switch (v) {
+        case verb::ssend: return {"ssend", &comm_impl::ssend, nullptr};
+        case verb::bsend: return {"bsend", &comm_impl::bsend, nullptr};
+        case verb::rsend: return {"rsend", &comm_impl::rsend, nullptr};
+        case verb::isend: return {"isend", nullptr, &comm_impl::isend};
+        case verb::issend: return {"issend", nullptr, &comm_impl::issend};
+        case verb::ibsend: return {"ibsend", nullptr, &comm_impl::ibsend};
+        case verb::irsend: return {"irsend", nullptr, &comm_impl::irsend};
+        default: return {"send", &comm_impl::send, nullptr};
     }
 }
 
@@ -211,18 +234,22 @@ private:
                    wire::reader& in, wire::writer& out) {
         switch (v) {
             case verb::send:
-            case verb::ssend: {
-                const int dest = peer(comm, in, false, v == verb::send ? "send" : "ssend", true), tag = in.get_int();
-                const auto send = v == verb::send ? &backend::comm_impl::send : &backend::comm_impl::ssend;
-                (comm.*send)(read_send(in), dest, tag, where);
+            case verb::ssend:
+            case verb::bsend:
+            case verb::rsend: {
+                const send_call call = send_call_of(v);
+                const int dest = peer(comm, in, false, call.name, true), tag = in.get_int();
+                (comm.*call.blocking)(read_send(in), dest, tag, where);
                 return;
             }
             case verb::isend:
-            case verb::issend: {
-                const int dest = peer(comm, in, false, v == verb::isend ? "isend" : "issend", true), tag = in.get_int();
-                const auto isend = v == verb::isend ? &backend::comm_impl::isend : &backend::comm_impl::issend;
+            case verb::issend:
+            case verb::ibsend:
+            case verb::irsend: {
+                const send_call call = send_call_of(v);
+                const int dest = peer(comm, in, false, call.name, true), tag = in.get_int();
                 pending p;
-                p.request = (comm.*isend)(keep_sent(in, p), dest, tag, where);
+                p.request = (comm.*call.starting)(keep_sent(in, p), dest, tag, where);
                 out.put(keep(std::move(p)));
                 return;
             }
@@ -321,6 +348,15 @@ private:
                 return;
             }
             case verb::dup: describe_new(out, comm.dup(where)); return;
+            // ---- issue 14's buffer for bsend ----
+            case verb::attach_buffer: comm.attach_buffer(static_cast<std::size_t>(in.get<std::uint64_t>()), where); return;
+            case verb::detach_buffer: out.put<std::uint64_t>(comm.detach_buffer(where)); return;
+            case verb::abort: {
+                const int code = in.get_int();
+                if (code < 0 || code > 255) throw wire::malformed_frame("an abort code that is no exit status");
+                comm.abort(code, where);
+                std::abort();  // unreachable: the simulator's abort unwinds this proxy
+            }
             // issue 14's collectives
             case verb::alltoallv: {
                 (void)in.get_int();  // no root

@@ -45,6 +45,8 @@ enum class verb : std::uint8_t {
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
     cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
+
+    abort, attach_buffer, detach_buffer, bsend, ibsend, rsend, irsend,  // issue 14's send modes and abort (modes)
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
     looked,    // the answer to look: buffer_change's bits

@@ -73,6 +73,7 @@ public:
     bool unmatched_sync_send = false;  // a synchronous send whose message is still in a mailbox
     bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
     bool must_match = false;           // ssend, issend: complete only when matched, never buffered
+    std::uint32_t posted_clock = 0;    // a posted receive: its rank's clock then (happens_before.hpp)
     std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
 
     int owner() const { return owner_; }  // rank in the communicator

@@ -1,5 +1,6 @@
 #include "user_boundary.hpp"
 
+#include <cstdlib>
 #include <vector>
 
 #include "engine.hpp"
@@ -185,6 +186,37 @@ public:
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override {
         const inside call(eng_, rank_);
         return comm(inner_->dup(where));
+    }
+    void attach_buffer(std::size_t bytes, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->attach_buffer(bytes, where);
+    }
+    std::size_t detach_buffer(backend::location where) override {
+        const inside call(eng_, rank_);
+        return inner_->detach_buffer(where);
+    }
+    void bsend(backend::send_view data, int dest, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->bsend(data, dest, tag, where);
+    }
+    std::unique_ptr<backend::request_impl> ibsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ibsend(data, dest, tag, where));
+    }
+    void rsend(backend::send_view data, int dest, int tag, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->rsend(data, dest, tag, where);
+    }
+    std::unique_ptr<backend::request_impl> irsend(backend::send_view data, int dest, int tag,
+                                                  backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->irsend(data, dest, tag, where));
+    }
+    [[noreturn]] void abort(int code, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->abort(code, where);
+        std::abort();  // unreachable: the simulator's abort unwinds the rank
     }
 
     // Cartesian topologies and neighbour collectives (issue 14).

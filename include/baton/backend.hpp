@@ -177,6 +177,26 @@ public:
     // A proc_null neighbour's block is neither sent nor written.
     virtual void neighbor_allgather(send_view mine, recv_buffer all, location where) = 0;
     virtual void neighbor_alltoall(send_view all, recv_buffer mine, location where) = 0;
+
+    // ---- Buffered and ready send modes, ending the run (issue 14: modes) ----
+    // The rank's one buffer for bsend (MPI_Buffer_attach / MPI_Buffer_detach: per process),
+    // whichever communicator is called: `bytes` of room, which the backend allocates and owns.
+    // detach_buffer waits until every message the buffer holds has been received (on MPI: sent
+    // on) and returns how many bytes were attached.
+    virtual void attach_buffer(std::size_t bytes, location where) = 0;
+    virtual std::size_t detach_buffer(location where) = 0;
+    // bsend and ibsend (MPI_Bsend, MPI_Ibsend) complete at once, whatever the run's mode, the
+    // message held in the attached buffer until received: each takes its bytes plus
+    // baton::bsend_overhead; one that does not fit is a usage_error.
+    virtual void bsend(send_view data, int dest, int tag, location where) = 0;
+    virtual std::unique_ptr<request_impl> ibsend(send_view data, int dest, int tag, location where) = 0;
+    // rsend and irsend (MPI_Rsend, MPI_Irsend): the matching receive must already be posted when
+    // they start; the simulator reports one whose receive is not (ready-send-without-receive).
+    virtual void rsend(send_view data, int dest, int tag, location where) = 0;
+    virtual std::unique_ptr<request_impl> irsend(send_view data, int dest, int tag, location where) = 0;
+    // Ends the whole run, or MPI job, at once with exit status `code` (0..255, checked by the
+    // typed layer), on every rank whatever the communicator (MPI_Abort). Never returns.
+    [[noreturn]] virtual void abort(int code, location where) = 0;
 };
 
 }  // namespace baton::backend

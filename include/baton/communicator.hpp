@@ -34,6 +34,11 @@ namespace baton {
 
 class cart_communicator;  // cartesian.hpp, included at the end
 
+// The room each buffered send takes in the attached buffer beyond its bytes (MPI_BSEND_OVERHEAD
+// of Open MPI; the MPI backend checks that its MPI needs no more): attach_buffer(n * (bytes +
+// bsend_overhead)) holds n messages of `bytes` each.
+inline constexpr std::size_t bsend_overhead = 128;
+
 class communicator {
 public:
     using location = std::source_location;
@@ -62,7 +67,7 @@ public:
     // unless sends are synchronous; then once the receive has matched).
     template <sendable T>
     void send(const T& value, int dest, int tag = 0, location where = location::current()) {
-        blocking_send(value, dest, tag, false, where);
+        blocking_send(value, dest, tag, mode::standard, where);
     }
 
     // Receives into `into`: a std::vector or std::string is resized to what arrives; a fixed
@@ -93,7 +98,7 @@ public:
     template <class T>
         requires sendable<std::remove_cvref_t<T>>
     request isend(T&& value, int dest, int tag = 0, location where = location::current()) {
-        return start_send(std::forward<T>(value), dest, tag, false, where);
+        return start_send(std::forward<T>(value), dest, tag, mode::standard, where);
     }
 
     // ---- Point-to-point: per-call send modes ----------------------------------------------------
@@ -102,14 +107,56 @@ public:
     // --sends; a program that relies on buffering deadlocks here on every backend.
     template <sendable T>
     void ssend(const T& value, int dest, int tag = 0, location where = location::current()) {
-        blocking_send(value, dest, tag, true, where);
+        blocking_send(value, dest, tag, mode::synchronous, where);
     }
 
     // A synchronous isend (MPI_Issend): its request completes only once the receive has matched.
     template <class T>
         requires sendable<std::remove_cvref_t<T>>
     request issend(T&& value, int dest, int tag = 0, location where = location::current()) {
-        return start_send(std::forward<T>(value), dest, tag, true, where);
+        return start_send(std::forward<T>(value), dest, tag, mode::synchronous, where);
+    }
+
+    // A buffered send (MPI_Bsend): returns at once, whatever the run's --sends, the message held
+    // in the rank's attached buffer (attach_buffer) until received; it takes the message's bytes
+    // plus baton::bsend_overhead, and one that does not fit is a usage_error naming the sizes.
+    template <sendable T>
+    void bsend(const T& value, int dest, int tag = 0, location where = location::current()) {
+        blocking_send(value, dest, tag, mode::buffered, where);
+    }
+
+    // A buffered isend (MPI_Ibsend): its request is complete at once; wait or test it all the same.
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request ibsend(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return start_send(std::forward<T>(value), dest, tag, mode::buffered, where);
+    }
+
+    // Gives this rank a buffer of `bytes` for bsend and ibsend (MPI_Buffer_attach). One per rank,
+    // whichever communicator it is attached through, as MPI's is per process; baton allocates
+    // and owns it, so a size is all it takes. Attaching while one is attached is a usage_error.
+    void attach_buffer(std::size_t bytes, location where = location::current()) {
+        impl("attach_buffer", where).attach_buffer(bytes, where);
+    }
+    // Waits until every message in the attached buffer has been received, then detaches it and
+    // returns its size (MPI_Buffer_detach). Without one attached, a usage_error.
+    std::size_t detach_buffer(location where = location::current()) {
+        return impl("detach_buffer", where).detach_buffer(where);
+    }
+
+    // A ready send (MPI_Rsend): allowed only when the matching receive is already posted (the
+    // receiver's irecv, made known to this rank by some message or collective since). Else MPI
+    // may lose the message or fail: the simulator reports it (ready-send-without-receive).
+    template <sendable T>
+    void rsend(const T& value, int dest, int tag = 0, location where = location::current()) {
+        blocking_send(value, dest, tag, mode::ready, where);
+    }
+
+    // A ready isend (MPI_Irsend), with the same rule.
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request irsend(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return start_send(std::forward<T>(value), dest, tag, mode::ready, where);
     }
 
     // Starts a receive into `into`, which must stay alive until the request completes.
@@ -428,18 +475,35 @@ public:
     cart_communicator cart_create(const std::vector<int>& dims, const std::vector<bool>& periods,
                                   bool reorder = false, location where = location::current());
 
+    // ---- Ending the run ---------------------------------------------------------------------------
+
+    // Ends the whole run (or MPI job) at once, every rank, with exit status `code` (0..255), and
+    // says on stderr which rank called it and where (MPI_Abort). Whatever the communicator, as
+    // Open MPI does: the simulator has no part of a run that could go on without the others. In
+    // sim::run it throws baton::aborted (errors.hpp).
+    [[noreturn]] void abort(int code, location where = location::current());
+
     // The backend's object, for backend-specific extensions.
     backend::comm_impl& impl(location where = location::current()) const { return impl("impl", where); }
 
 private:
     friend class cart_communicator;  // names its calls in the errors of a null communicator
 
-    // send and ssend: from the value's memory, or from its serialized bytes.
+    // MPI's send modes: a send's own (standard), ssend, bsend, rsend.
+    enum class mode { standard, synchronous, buffered, ready };
+
+    // send, ssend, bsend and rsend: from the value's memory, or from its serialized bytes.
     template <class T>
-    void blocking_send(const T& value, int dest, int tag, bool synchronous, const location& where) {
-        check_destination(dest, tag, synchronous ? "ssend" : "send", where);
+    void blocking_send(const T& value, int dest, int tag, mode m, const location& where) {
+        static constexpr const char* names[] = {"send", "ssend", "bsend", "rsend"};
+        check_destination(dest, tag, names[static_cast<int>(m)], where);
         auto post = [&](const backend::send_view& view) {
-            synchronous ? impl().ssend(view, dest, tag, where) : impl().send(view, dest, tag, where);
+            switch (m) {
+                case mode::standard: return impl().send(view, dest, tag, where);
+                case mode::synchronous: return impl().ssend(view, dest, tag, where);
+                case mode::buffered: return impl().bsend(view, dest, tag, where);
+                case mode::ready: return impl().rsend(view, dest, tag, where);
+            }
         };
         if constexpr (serializable_sendable<T>) {
             post(detail::payload_of(value).view);
@@ -448,14 +512,21 @@ private:
         }
     }
 
-    // isend and issend: an lvalue is sent from its memory, an rvalue or a serialized value from a
-    // copy the request owns.
+    // isend, issend, ibsend and irsend: an lvalue is sent from its memory, an rvalue or a
+    // serialized value from a copy the request owns.
     template <class T>
-    request start_send(T&& value, int dest, int tag, bool synchronous, const location& where) {
+    request start_send(T&& value, int dest, int tag, mode m, const location& where) {
         using V = std::remove_cvref_t<T>;
-        check_destination(dest, tag, synchronous ? "issend" : "isend", where);
-        auto post = [&](const backend::send_view& view) {
-            return synchronous ? impl().issend(view, dest, tag, where) : impl().isend(view, dest, tag, where);
+        static constexpr const char* names[] = {"isend", "issend", "ibsend", "irsend"};
+        check_destination(dest, tag, names[static_cast<int>(m)], where);
+        auto post = [&](const backend::send_view& view) -> std::unique_ptr<backend::request_impl> {
+            switch (m) {
+                case mode::standard: return impl().isend(view, dest, tag, where);
+                case mode::synchronous: return impl().issend(view, dest, tag, where);
+                case mode::buffered: return impl().ibsend(view, dest, tag, where);
+                case mode::ready: return impl().irsend(view, dest, tag, where);
+            }
+            return nullptr;
         };
         if constexpr (serializable_sendable<V>) {
             auto owned = std::make_shared<detail::payload>(detail::payload_of(value));

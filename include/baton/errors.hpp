@@ -111,4 +111,24 @@ private:
     std::exception_ptr original_;
 };
 
+// A rank called abort(code) (MPI_Abort): the run ended there, on every rank. sim::run throws it
+// (a program's own decision, not a finding of the checker); baton::run says what() on stderr and
+// exits with code(); under mpiexec the rank says it before MPI_Abort. what(): "rank 2 called
+// abort(3) at prog.cpp:17; the run ends with status 3".
+class aborted : public error {
+public:
+    aborted(int rank, int code, const std::string& location)
+        : error("rank " + std::to_string(rank) + " called abort(" + std::to_string(code) + ") at " + location +
+                "; the run ends with status " + std::to_string(code)),
+          rank_(rank), code_(code), location_(location) {}
+    int rank() const noexcept { return rank_; }  // in the world
+    int code() const noexcept { return code_; }
+    const std::string& location() const noexcept { return location_; }
+
+private:
+    int rank_;
+    int code_;
+    std::string location_;
+};
+
 }  // namespace baton

@@ -41,6 +41,7 @@ enum class finding_kind {
     schedule_dependence,      // the program's result differs between schedules
     nondeterminism,           // a replay diverged: something the scheduler does not control
                               // (the clock, rand(), addresses) changed the program's course
+    ready_send_without_receive,  // an rsend or irsend started before its receive was posted
 };
 
 // "deadlock", "potential-deadlock", "collective-mismatch", ...

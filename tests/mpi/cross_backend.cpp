@@ -476,6 +476,36 @@ std::string send_modes(communicator& world) {
     return out.text();
 }
 
+// bsend and ibsend complete at once from the attached buffer; rsend and irsend go to receives
+// posted before a barrier; detach_buffer gives back the size attached, on both backends.
+std::string buffered_and_ready(communicator& world) {
+    record out;
+    const int r = world.rank();
+    // Room for exactly the two messages in flight at once: a vector of 3 ints and a string.
+    const std::string words = "bsend " + std::to_string(r);
+    const std::size_t room = 3 * sizeof(int) + words.size() + 2 * baton::bsend_overhead;
+    out("detach of nothing: {}", harness::thrown_by([&] { world.detach_buffer(); }));
+    out("bsend without a buffer: {}", harness::thrown_by([&] { world.bsend(r, right_of(world), 34); }));
+    world.attach_buffer(room);
+    out("second attach: {}", harness::thrown_by([&] { world.attach_buffer(room); }));
+    world.bsend(std::vector<int>{r, r + 1, r + 2}, right_of(world), 30);
+    auto sending = world.ibsend(words, right_of(world), 31);
+    out("ibsend: {}", text(sending.wait()));
+    out("bsend got {}", text(world.recv<std::vector<int>>(left_of(world), 30)));
+    out("ibsend got {}", world.recv<std::string>(left_of(world), 31));
+    out("detached {} of {}", world.detach_buffer() == room, room);
+    int got = -1;
+    std::vector<double> values;
+    baton::request receives[] = {world.irecv(got, left_of(world), 32), world.irecv(values, left_of(world), 33)};
+    world.barrier();  // every rank's receives are posted
+    world.rsend(r * 5, right_of(world), 32);
+    auto ready = world.irsend(std::vector<double>{0.5, double(r)}, right_of(world), 33);
+    baton::wait_all(receives);
+    out("irsend: {}", text(ready.wait()));
+    out("rsend got {} and {}", got, values.size() == 2 ? values[1] : -1.0);
+    return out.text();
+}
+
 std::string errors(communicator& world) {
     record out;
     const int r = world.rank();
@@ -829,6 +859,7 @@ const std::vector<scenario>& scenarios() {
         {"wait_any", wait_any},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
+        {"buffered_and_ready", buffered_and_ready},
         {"errors", errors},
         {"broadcasts", broadcasts},
         {"scatters_and_gathers", scatters_and_gathers},

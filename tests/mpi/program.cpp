@@ -374,12 +374,16 @@ private:
     void pair(const step& s, communicator& c, std::type_identity<T>) {
         const int n = c.size(), me = c.rank();
         const int source = s.a % n, dest = s.b % n;
-        // Send modes: send, isend of an lvalue, isend of an rvalue, ssend, issend.
-        const int send_mode = s.mode % 5, recv_mode = (s.mode / 5) % 8;
+        // Send modes: send, isend of an lvalue, isend of an rvalue, ssend, issend, bsend (from a
+        // buffer attached for the step, detached once the receive is done).
+        const int send_mode = s.mode % 6, recv_mode = (s.mode / 5) % 8;
         auto value = make_payload<T>(s.salt, source, s.size);
         std::optional<baton::request> sending;
+        const bool buffered = send_mode == 5 && me == source;
+        if (buffered) c.attach_buffer(std::size_t{16} << 20);  // the largest payloads are a few MiB
         if (me == source) {
-            if (send_mode == 2) sending = c.isend(make_payload<T>(s.salt, source, s.size), dest, s.tag);
+            if (buffered) c.bsend(value, dest, s.tag);
+            else if (send_mode == 2) sending = c.isend(make_payload<T>(s.salt, source, s.size), dest, s.tag);
             else if (send_mode >= 3 && (send_mode == 4 || source == dest)) sending = c.issend(value, dest, s.tag);
             else if (send_mode == 3) c.ssend(value, dest, s.tag);
             else if (send_mode == 1 || source == dest) sending = c.isend(value, dest, s.tag);
@@ -391,6 +395,7 @@ private:
             receive<T>(c, source_asked, tag_asked, recv_mode, s.size + s.salt % 3);
         }
         if (sending) out_("  sent {}", text(sending->wait()));
+        if (buffered) out_("  detached {}", c.detach_buffer());
     }
 
     template <class T>

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Runs a program under mpiexec with a time limit, for `meson test`.
 
-    run_mpi.py --mpiexec PATH -n N [--timeout S] [--expect-failure REGEX] [--expect-stdout REGEX]
-               [--expect-stderr-once REGEX] [--reject-stderr REGEX] -- PROGRAM [ARGS...]
+    run_mpi.py --mpiexec PATH -n N [--timeout S] [--expect-failure REGEX [--expect-status N]]
+               [--expect-stdout REGEX] [--expect-stderr-once REGEX] [--reject-stderr REGEX]
+               -- PROGRAM [ARGS...]
 
 Passes when the program exits with status 0 (or, with --expect-failure, when it exits with a
-non-zero status and its stderr matches REGEX), its stdout matches every --expect-stdout, its
+non-zero status, that one with --expect-status, and its stderr matches REGEX), its stdout matches every --expect-stdout, its
 stderr matches every --expect-stderr-once exactly once (what one rank of the job says) and no
 --reject-stderr. A program still running after the time limit is
 killed with its whole process group, so that a hung MPI job never outlives its test.
@@ -42,6 +43,7 @@ def main():
     parser.add_argument('-n', type=int, required=True)
     parser.add_argument('--timeout', type=float, default=100)
     parser.add_argument('--expect-failure', metavar='REGEX')
+    parser.add_argument('--expect-status', type=int, metavar='N')
     parser.add_argument('--expect-stdout', metavar='REGEX', action='append', default=[])
     parser.add_argument('--expect-stderr-once', metavar='REGEX', action='append', default=[])
     parser.add_argument('--reject-stderr', metavar='REGEX', action='append', default=[])
@@ -70,6 +72,9 @@ def main():
     if args.expect_failure:
         if status == 0:
             print('run_mpi.py: expected a failure, but the job succeeded', file=sys.stderr)
+            return 1
+        if args.expect_status is not None and status != args.expect_status:
+            print(f'run_mpi.py: the job exited with status {status}, not {args.expect_status}', file=sys.stderr)
             return 1
         if not re.search(args.expect_failure, err, re.MULTILINE):
             print(f'run_mpi.py: stderr does not match {args.expect_failure!r}', file=sys.stderr)

@@ -129,6 +129,16 @@ const std::map<std::string, std::function<void(communicator&)>> programs = {
              baton::tagged(world) << "done";
          }
      }},
+    {"ready-send-without-receive",  // rank 1 posts its receive only after the rsend's next message
+     [](communicator& world) {
+         if (world.rank() == 0) {
+             world.rsend(2.5, 1, 4);
+             world.send(0, 1, 5);
+         } else {
+             world.recv<int>(0, 5);
+             world.recv<double>(0, 4);
+         }
+     }},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <baton/request.hpp>
 
+#include <algorithm>
 #include <vector>
 
 #include <fmt/format.h>
@@ -40,19 +41,83 @@ std::optional<status> request::test(std::source_location where) {
     return finish(*result);
 }
 
+namespace detail {
+
+// The pending requests of a set, as the backend takes them: null for an inactive one.
+struct request_set {
+    using rule = backend::request_impl::completion_rule;
+
+    // Fills `pending` with the backend's requests (null for an inactive one); returns one of them
+    // that is not null, or null when none is pending.
+    static backend::request_impl* gather(std::span<request> requests, std::vector<backend::request_impl*>& pending) {
+        pending.reserve(requests.size());
+        backend::request_impl* any = nullptr;
+        for (auto& r : requests) {
+            pending.push_back(r.impl_.get());
+            if (r.impl_) any = r.impl_.get();
+        }
+        return any;
+    }
+
+    // Completes what `how` says of `requests`: what completed, in index order.
+    static std::vector<completion> complete(std::span<request> requests, rule how, std::source_location where) {
+        std::vector<backend::request_impl*> pending;
+        backend::request_impl* any = gather(requests, pending);
+        if (!any) return {};
+        std::vector<backend::request_impl::completed> done;
+        // What the backend completed before an error in another request is finished all the same.
+        auto finish_done = [&] {
+            std::vector<completion> completions;
+            completions.reserve(done.size());
+            for (auto& d : done) {
+                requests[d.index].completed_at_ = where;
+                completions.push_back({d.index, requests[d.index].finish(d.result)});
+            }
+            return completions;
+        };
+        try {
+            any->complete_set(how, pending, done, where);
+        } catch (...) {
+            finish_done();
+            throw;
+        }
+        return finish_done();
+    }
+};
+
+}  // namespace detail
+
 std::optional<completion> wait_any(std::span<request> requests, std::source_location where) {
     std::vector<backend::request_impl*> pending;
-    pending.reserve(requests.size());
-    backend::request_impl* any = nullptr;
-    for (auto& r : requests) {
-        pending.push_back(r.impl_.get());
-        if (r.impl_) any = r.impl_.get();
-    }
+    backend::request_impl* any = detail::request_set::gather(requests, pending);
     if (!any) return std::nullopt;
     status result;
     const std::size_t index = any->wait_any(pending, result, where);
     requests[index].completed_at_ = where;
     return completion{index, requests[index].finish(result)};
+}
+
+std::vector<completion> wait_some(std::span<request> requests, std::source_location where) {
+    return detail::request_set::complete(requests, detail::request_set::rule::wait_some, where);
+}
+
+std::optional<completion> test_any(std::span<request> requests, std::source_location where) {
+    auto done = detail::request_set::complete(requests, detail::request_set::rule::test_any, where);
+    if (done.empty()) return std::nullopt;
+    return done.front();
+}
+
+std::vector<completion> test_some(std::span<request> requests, std::source_location where) {
+    return detail::request_set::complete(requests, detail::request_set::rule::test_some, where);
+}
+
+std::optional<std::vector<status>> test_all(std::span<request> requests, std::source_location where) {
+    const bool any_pending = std::ranges::any_of(requests, &request::pending);
+    const auto done = detail::request_set::complete(requests, detail::request_set::rule::test_all, where);
+    if (any_pending && done.empty()) return std::nullopt;
+    std::vector<status> statuses(requests.size());
+    for (const auto& d : done) statuses[d.index] = d.status;
+    return statuses;
 }
 
 std::vector<status> wait_all(std::span<request> requests, std::source_location where) {

@@ -297,6 +297,24 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
     result_ = received_status(mpi_status, static_cast<std::size_t>(count) * buffer_.type.size);
 }
 
+// MPI wants the handles (and statuses, indices) side by side: on the stack for a few, so that
+// waiting allocates nothing.
+template <class T>
+class side_by_side {
+public:
+    side_by_side(std::size_t n, const T& value) : n_(n) {
+        if (n > few_.size()) many_.resize(n);
+        std::fill_n(data(), n, value);
+    }
+    T* data() { return many_.empty() ? few_.data() : many_.data(); }
+    std::span<T> all() { return {data(), n_}; }
+
+private:
+    std::size_t n_;
+    std::array<T, 16> few_;
+    std::vector<T> many_;
+};
+
 status mpi_request::take_result() {
     if (failure_) std::rethrow_exception(failure_);
     return result_;
@@ -338,12 +356,8 @@ std::optional<status> mpi_request::test(backend::location where) {
 std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
                                   backend::location where) {
     const current_call in_call("wait_any", where);
-    // MPI wants the handles side by side: on the stack for a few, so that waiting allocates nothing.
-    std::array<MPI_Request, 16> few;
-    std::vector<MPI_Request> many;
-    if (requests.size() > few.size()) many.resize(requests.size());
-    const std::span<MPI_Request> handles(many.empty() ? few.data() : many.data(), requests.size());
-    std::fill(handles.begin(), handles.end(), MPI_REQUEST_NULL);
+    side_by_side<MPI_Request> handle_array(requests.size(), MPI_REQUEST_NULL);
+    const std::span<MPI_Request> handles = handle_array.all();
     auto at = [&](std::size_t i) { return static_cast<mpi_request*>(requests[i]); };
     while (true) {
         if (!nothing_deferred()) progress();
@@ -374,6 +388,78 @@ std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> reques
             return static_cast<std::size_t>(index);
         }
         if (code != MPI_SUCCESS) raise(code, *comm_, "wait_any", posted_at_);
+    }
+}
+
+}  // namespace baton::mpi::detail
+
+namespace baton::mpi::detail {
+
+void mpi_request::complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                               std::vector<completed>& done, backend::location where) {
+    static constexpr const char* names[] = {"wait_some", "test_any", "test_some", "test_all"};
+    const char* name = names[static_cast<std::size_t>(how)];
+    const current_call in_call(name, where);
+    const int n = static_cast<int>(requests.size());
+    side_by_side<MPI_Request> handles(requests.size(), MPI_REQUEST_NULL);
+    side_by_side<MPI_Status> statuses(requests.size(), MPI_Status{});
+    side_by_side<int> indices(requests.size(), MPI_UNDEFINED);
+    auto at = [&](std::size_t i) { return static_cast<mpi_request*>(requests[i]); };
+    // What MPI completed in one call: the error code of each, if the call failed in some.
+    auto finish_each = [&](int code, int count, const int* which) {
+        for (int k = 0; k < count; ++k) {
+            const auto i = static_cast<std::size_t>(which ? which[k] : k);
+            mpi_request* request = at(i);
+            if (!request || request->phase_ != phase::active) continue;
+            const MPI_Status& st = statuses.data()[which ? k : i];
+            const int each = code == MPI_ERR_IN_STATUS ? st.MPI_ERROR : code;
+            if (each == MPI_ERR_PENDING) continue;  // not complete (MPI_Testall's)
+            request->finish(each, st);
+        }
+    };
+    while (true) {
+        if (!nothing_deferred()) progress();
+        bool any_deferred = false, any_done = false;
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            mpi_request* request = at(i);
+            handles.data()[i] = request && request->phase_ == phase::active ? request->handle_ : MPI_REQUEST_NULL;
+            if (!request) continue;
+            any_deferred = any_deferred || request->deferred();
+            any_done = any_done || request->phase_ == phase::done;  // failed before MPI had it
+        }
+        int code = MPI_SUCCESS;
+        if (how == completion_rule::test_all) {
+            // All or nothing: a deferred receive has no message yet, so not all are complete.
+            if (any_deferred) return;
+            int flag = 0;
+            code = MPI_Testall(n, handles.data(), &flag, statuses.data());
+            if (!flag && code == MPI_SUCCESS) return;
+            finish_each(code, n, nullptr);
+        } else if (how == completion_rule::test_any) {
+            if (!any_done) {
+                int index = MPI_UNDEFINED, flag = 0;
+                code = MPI_Testany(n, handles.data(), &index, &flag, statuses.data());
+                if (index != MPI_UNDEFINED && (flag || code != MPI_SUCCESS)) {
+                    at(static_cast<std::size_t>(index))->finish(code, statuses.data()[0]);
+                    code = MPI_SUCCESS;  // the request's error, which take_result throws
+                }
+            }
+        } else if (!any_done) {
+            // MPI_Waitsome may block only while no receive is deferred (request.hpp, "progress").
+            const bool blocks = how == completion_rule::wait_some && !any_deferred && nothing_deferred();
+            int count = 0;
+            code = blocks ? MPI_Waitsome(n, handles.data(), &count, indices.data(), statuses.data())
+                          : MPI_Testsome(n, handles.data(), &count, indices.data(), statuses.data());
+            if (count != MPI_UNDEFINED) finish_each(code, count, indices.data());
+        }
+        if (code != MPI_SUCCESS && code != MPI_ERR_IN_STATUS) raise(code, *comm_, name, posted_at_);
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            mpi_request* request = at(i);
+            if (!request || request->phase_ != phase::done) continue;
+            done.push_back({i, request->take_result()});
+            if (how == completion_rule::test_any) return;
+        }
+        if (!done.empty() || how != completion_rule::wait_some) return;
     }
 }
 

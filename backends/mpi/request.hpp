@@ -62,6 +62,8 @@ public:
     std::optional<status> test(backend::location where) override;
     std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
                          backend::location where) override;
+    void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                      std::vector<completed>& done, backend::location where) override;
 
     // Hands a deferred receive to MPI if it can be; true when it is no longer deferred. `behind`:
     // an earlier deferred receive, in [first, self) of the deferred list, could take the same

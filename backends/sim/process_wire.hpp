@@ -43,6 +43,7 @@ enum class verb : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
+    complete_set,  // wait_some, test_any, test_some, test_all (issue 14: completion)
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
     looked,    // the answer to look: buffer_change's bits

@@ -34,6 +34,8 @@ public:
     std::optional<status> test(backend::location where) override;
     std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
                          backend::location where) override;
+    void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                      std::vector<completed>& done, backend::location where) override;
 
     // Called by whichever rank completes the operation; wakes the owner.
     void complete(const status& result, std::exception_ptr failure = nullptr);

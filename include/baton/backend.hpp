@@ -91,6 +91,21 @@ public:
     // returns its index. Called on any one of them.
     virtual std::size_t wait_any(std::span<request_impl* const> requests, status& result,
                                  location where) = 0;
+
+    // Completing a set of requests (issue 14: completion). Called, as wait_any is, on any one of
+    // `requests` (all of this backend; null entries are skipped); appends what it completed to
+    // `done` in index order. `rule` says how many it completes:
+    //  - wait_some: blocks until at least one completes, then every one that has (MPI_Waitsome);
+    //  - test_any: at most one, without blocking (MPI_Testany);
+    //  - test_some: every one that has completed, maybe none, without blocking (MPI_Testsome);
+    //  - test_all: all of them if every one has completed, otherwise none (MPI_Testall).
+    enum class completion_rule : std::uint8_t { wait_some, test_any, test_some, test_all };
+    struct completed {
+        std::size_t index = 0;
+        status result;
+    };
+    virtual void complete_set(completion_rule rule, std::span<request_impl* const> requests,
+                              std::vector<completed>& done, location where) = 0;
 };
 
 class comm_impl {

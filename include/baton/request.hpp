@@ -17,7 +17,7 @@ namespace baton {
 class communicator;
 class request;
 
-// Which request wait_any completed, and its status.
+// Which request wait_any (wait_some, test_any, test_some) completed, and its status.
 struct completion {
     std::size_t index = 0;
     baton::status status;
@@ -31,6 +31,31 @@ std::optional<completion> wait_any(std::span<request> requests,
 // Waits for every request; returns their statuses in order.
 std::vector<status> wait_all(std::span<request> requests,
                              std::source_location where = std::source_location::current());
+
+// Completing several at once (MPI_Waitsome, MPI_Testany, MPI_Testsome, MPI_Testall). A request
+// already completed is inactive and skipped, as in wait_any and wait_all.
+//
+// Waits until at least one pending request completes, then completes every one that has: their
+// indices and statuses in index order; empty when none is pending.
+std::vector<completion> wait_some(std::span<request> requests,
+                                  std::source_location where = std::source_location::current());
+// Completes one pending request that has completed, without blocking; nothing when none has, or
+// when none is pending (`request::pending()` tells the two apart).
+std::optional<completion> test_any(std::span<request> requests,
+                                   std::source_location where = std::source_location::current());
+// Completes every pending request that has completed, without blocking: as wait_some, but maybe
+// none (empty also when none is pending).
+std::vector<completion> test_some(std::span<request> requests,
+                                  std::source_location where = std::source_location::current());
+// All or nothing: when every pending request has completed, completes them all and returns the
+// statuses in order (an inactive request's is empty, as in wait_all); otherwise returns nothing and
+// completes none of them, so the ones that are complete stay pending for a later call.
+std::optional<std::vector<status>> test_all(std::span<request> requests,
+                                            std::source_location where = std::source_location::current());
+
+namespace detail {
+struct request_set;  // what the calls above share (src/request.cpp)
+}
 
 // A pending isend or irecv. It completes in wait() or test(); after that it is inactive, as
 // MPI_REQUEST_NULL is: wait_all and wait_any skip it and test() returns an empty status, but a
@@ -52,6 +77,7 @@ public:
 private:
     friend class communicator;
     friend std::optional<completion> wait_any(std::span<request>, std::source_location);
+    friend struct detail::request_set;
 
     request(std::unique_ptr<backend::request_impl> impl, std::shared_ptr<void> keepalive,
             std::function<void()> on_complete)

@@ -65,6 +65,33 @@ CORPUS_PROGRAM(wait_any_once_then_drop_the_rest) {
 }
 CORPUS_RUN(wait_any_once_then_drop_the_rest, "request lifecycle", request_leak, .ranks = 2);
 
+// test_some completes the request whose message came; the other is dropped (issue 14: completion).
+CORPUS_PROGRAM(test_some_once_then_drop_the_rest) {
+    const int other = 1 - world.rank();
+    int a = 0, b = 0;
+    std::array<baton::request, 2> requests{world.irecv(a, other, 1), world.irecv(b, other, 2)};
+    world.send(1, other, 1);
+    world.barrier();  // the tag-1 message has met its irecv; no tag-2 message ever comes
+    while (baton::test_some(requests).empty()) {
+    }
+}
+CORPUS_RUN(test_some_once_then_drop_the_rest, "request lifecycle", request_leak, .ranks = 2);
+
+// test_all is all or nothing: when it says no, it completed none of them, and giving up leaks both.
+CORPUS_PROGRAM(test_all_says_no_then_give_up) {
+    const int other = 1 - world.rank();
+    int a = 0, b = 0;
+    std::array<baton::request, 2> requests{world.irecv(a, other, 1), world.irecv(b, other, 2)};
+    world.send(1, other, 1);
+    world.barrier();  // the tag-1 message has met its irecv; the tag-2 one is sent after the test
+    const bool all = baton::test_all(requests).has_value();
+    world.barrier();
+    world.send(2, other, 2);
+    world.barrier();
+    if (all) baton::wait_all(requests);
+}
+CORPUS_RUN(test_all_says_no_then_give_up, "request lifecycle", request_leak, .ranks = 2);
+
 // A single test that fails, and the request is given up.
 CORPUS_PROGRAM(test_once_then_give_up) {
     if (world.rank() == 1) {

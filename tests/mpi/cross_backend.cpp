@@ -416,6 +416,63 @@ std::string wait_any(communicator& world) {
 
 // The halo exchange of a line that does not wrap around: the ranks at its ends send to and
 // receive from proc_null with the same calls as every other rank.
+// wait_some, test_any, test_some, test_all (MPI_Waitsome, MPI_Testany, MPI_Testsome, MPI_Testall):
+// which calls complete which requests differs with timing, so what is recorded is the set of
+// completions and statuses, sorted, and what must hold whatever the timing.
+std::string completion(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    auto pending = [](std::span<baton::request> requests) {
+        return std::ranges::any_of(requests, [](const baton::request& q) { return q.pending(); });
+    };
+    for (int round = 0; round < 3; ++round) {
+        if (r != 0) {
+            world.barrier();  // rank 0 has posted its receives and tested them
+            world.send(std::vector<int>(static_cast<std::size_t>(r), r + round), 0, 20 + round);
+            world.send(-r - round, 0, 30 + round);
+            continue;
+        }
+        std::vector<std::vector<int>> inbox(static_cast<std::size_t>(n));
+        std::vector<int> fixed(static_cast<std::size_t>(n), 0);
+        std::vector<baton::request> requests;
+        for (int from = 1; from < n; ++from) {
+            requests.push_back(world.irecv(inbox[static_cast<std::size_t>(from)], from, 20 + round));
+            requests.push_back(world.irecv(fixed[static_cast<std::size_t>(from)], from, 30 + round));
+        }
+        if (n > 1)
+            out("round {} before any send: test_any {}, test_some {}, test_all {}", round,
+                baton::test_any(requests).has_value(), baton::test_some(requests).size(),
+                baton::test_all(requests).has_value());
+        world.barrier();
+        std::vector<std::string> seen;
+        if (round == 0) {
+            for (auto done = baton::wait_some(requests); !done.empty(); done = baton::wait_some(requests))
+                for (const auto& d : done) seen.push_back(fmt::format("request {} {}", d.index, text(d.status)));
+        } else if (round == 1) {
+            for (bool some = true; pending(requests); some = !some) {
+                if (some)
+                    for (const auto& d : baton::test_some(requests))
+                        seen.push_back(fmt::format("request {} {}", d.index, text(d.status)));
+                else if (auto d = baton::test_any(requests))
+                    seen.push_back(fmt::format("request {} {}", d->index, text(d->status)));
+            }
+        } else {
+            std::optional<std::vector<baton::status>> all;
+            while (!(all = baton::test_all(requests))) {
+            }
+            for (std::size_t i = 0; i < all->size(); ++i) seen.push_back(fmt::format("request {} {}", i, text((*all)[i])));
+        }
+        std::sort(seen.begin(), seen.end());
+        for (const auto& line : seen) out("round {}: {}", round, line);
+        for (int from = 1; from < n; ++from)
+            out("round {} from {}: {} and {}", round, from, text(inbox[static_cast<std::size_t>(from)]),
+                fixed[static_cast<std::size_t>(from)]);
+        out("round {} after: wait_some {}, test_any {}, test_all {}", round, baton::wait_some(requests).size(),
+            baton::test_any(requests).has_value(), baton::test_all(requests).has_value());
+    }
+    return out.text();
+}
+
 std::string null_peer(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -778,6 +835,7 @@ const std::vector<scenario>& scenarios() {
         {"probe_counts", probe_counts},
         {"literals", literals},
         {"wait_any", wait_any},
+        {"completion", completion},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
         {"errors", errors},

@@ -87,6 +87,42 @@ struct request_set {
 
 }  // namespace detail
 
+void request::start(std::source_location where) {
+    if (!persistent_)
+        throw usage_error(fmt::format("start at {}: this request is not persistent (start() is for the requests of "
+                                      "send_init, ssend_init and recv_init)",
+                                      detail::format_location(where)),
+                          {{-1, "start", detail::format_location(where)}});
+    auto& p = *persistent_;
+    if (impl_)
+        throw usage_error(fmt::format("rank {}: start at {}: its {} (made at {}) is still pending since its start at {}; "
+                                      "complete it with wait or test before starting it again",
+                                      p.world_rank, detail::format_location(where), p.operation,
+                                      detail::format_location(p.made_at), detail::format_location(*p.started_at)),
+                          {{p.world_rank, "start", detail::format_location(where)}});
+    if (p.check) p.check(where);
+    impl_ = p.impl->start(where);
+    p.started_at = where;
+    completed_at_.reset();
+}
+
+void start_all(std::span<request> requests, std::source_location where) {
+    for (auto& r : requests) r.start(where);
+}
+
+namespace detail {
+
+void throw_persistent_buffer_changed(const persistent_state& p, const std::source_location& where) {
+    throw usage_error(fmt::format("rank {}: start at {}: the buffer of its {} (made at {}) moved or changed size "
+                                  "since (a std::vector or std::string resized or reallocated): a persistent send "
+                                  "reads the memory given at init, as MPI's does; make a new request",
+                                  p.world_rank, detail::format_location(where), p.operation,
+                                  detail::format_location(p.made_at)),
+                      {{p.world_rank, "start", detail::format_location(where)}});
+}
+
+}  // namespace detail
+
 std::optional<completion> wait_any(std::span<request> requests, std::source_location where) {
     std::vector<backend::request_impl*> pending;
     backend::request_impl* any = detail::request_set::gather(requests, pending);

@@ -123,16 +123,23 @@ mpi_request::mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::str
 std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_info> comm,
                                                      const backend::send_view& data, int dest, int tag,
                                                      bool synchronous, std::string_view operation,
-                                                     const backend::location& where) {
+                                                     const backend::location& where, MPI_Request persistent) {
     std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::send, operation, dest, tag, where));
     const comm_info& info = *request->comm_;
     request->count_ = to_int(data.count, info, operation, where);
     request->type_ = transfer_type(data.type);
     request->buffer_.type = data.type;  // a send has no buffer to receive into: its type gives the status's bytes
+    request->persistent_ = persistent;
     const int to = mpi_dest(dest);
-    const int code = synchronous
-                         ? MPI_Issend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_)
-                         : MPI_Isend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
+    int code = MPI_SUCCESS;
+    if (persistent != MPI_REQUEST_NULL) {
+        request->handle_ = persistent;
+        code = MPI_Start(&request->handle_);
+    } else {
+        code = synchronous
+                   ? MPI_Issend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_)
+                   : MPI_Isend(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
+    }
     if (code != MPI_SUCCESS) {
         request->phase_ = phase::done;
         std::rethrow_exception(mpi_error(code, who(info) + ": " + request->describe()));
@@ -142,11 +149,13 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
 
 std::unique_ptr<mpi_request> mpi_request::start_receive(std::shared_ptr<const comm_info> comm,
                                                         const backend::recv_buffer& into, int source, int tag,
-                                                        std::string_view operation, const backend::location& where) {
+                                                        std::string_view operation, const backend::location& where,
+                                                        MPI_Request persistent) {
     std::unique_ptr<mpi_request> request(
         new mpi_request(std::move(comm), kind::receive, operation, source, tag, where));
     const comm_info& info = *request->comm_;
     request->buffer_ = into;
+    request->persistent_ = persistent;
     request->type_ = transfer_type(into.type);
     if (!into.resizable()) request->count_ = to_int(into.count, info, operation, where);
     auto& list = deferred_list();
@@ -220,7 +229,13 @@ bool mpi_request::try_start(bool behind, std::list<mpi_request*>::const_iterator
     const comm_info& info = *comm_;
     const int source = mpi_source(peer_), tag = mpi_tag(tag_);
     if (!behind && !buffer_.resizable()) {
-        const int code = MPI_Irecv(buffer_.data, count_, type_, source, tag, info.handle, &handle_);
+        int code = MPI_SUCCESS;
+        if (persistent_ != MPI_REQUEST_NULL) {
+            handle_ = persistent_;
+            code = MPI_Start(&handle_);
+        } else {
+            code = MPI_Irecv(buffer_.data, count_, type_, source, tag, info.handle, &handle_);
+        }
         if (code != MPI_SUCCESS)
             fail(mpi_error(code, who(info) + ": " + describe()));
         else
@@ -461,6 +476,45 @@ void mpi_request::complete_set(completion_rule how, std::span<backend::request_i
         }
         if (!done.empty() || how != completion_rule::wait_some) return;
     }
+}
+
+}  // namespace baton::mpi::detail
+
+namespace baton::mpi::detail {
+
+mpi_persistent::mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::send_view& data, int dest,
+                               int tag, bool synchronous, const backend::location& where)
+    : comm_(std::move(comm)), send_(true), synchronous_(synchronous), data_(data), peer_(dest), tag_(tag) {
+    const char* operation = synchronous ? "ssend_init" : "send_init";
+    const int count = to_int(data.count, *comm_, operation, where);
+    const MPI_Datatype type = transfer_type(data.type);
+    const int code = synchronous ? MPI_Ssend_init(data.data, count, type, mpi_dest(dest), tag, comm_->handle, &handle_)
+                                 : MPI_Send_init(data.data, count, type, mpi_dest(dest), tag, comm_->handle, &handle_);
+    if (code != MPI_SUCCESS) raise(code, *comm_, operation, where);
+}
+
+mpi_persistent::mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::recv_buffer& into, int source,
+                               int tag, const backend::location& where)
+    : comm_(std::move(comm)), send_(false), into_(into), peer_(source), tag_(tag) {
+    const int count = to_int(into.count, *comm_, "recv_init", where);
+    const int code = MPI_Recv_init(into.data, count, transfer_type(into.type), mpi_source(source), mpi_tag(tag),
+                                   comm_->handle, &handle_);
+    if (code != MPI_SUCCESS) raise(code, *comm_, "recv_init", where);
+}
+
+mpi_persistent::~mpi_persistent() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized && handle_ != MPI_REQUEST_NULL) MPI_Request_free(&handle_);
+}
+
+std::unique_ptr<backend::request_impl> mpi_persistent::start(backend::location where) {
+    const current_call in_call("start", where);
+    if (!nothing_deferred()) progress();
+    if (send_)
+        return mpi_request::start_send(comm_, data_, peer_, tag_, synchronous_,
+                                       synchronous_ ? "ssend_init" : "send_init", where, handle_);
+    return mpi_request::start_receive(comm_, into_, peer_, tag_, "recv_init", where, handle_);
 }
 
 }  // namespace baton::mpi::detail

@@ -44,15 +44,19 @@ namespace baton::mpi::detail {
 
 class mpi_request final : public backend::request_impl {
 public:
-    // Posts a send (MPI_Isend, or MPI_Issend when sends are synchronous).
+    // Posts a send (MPI_Isend, or MPI_Issend when sends are synchronous; MPI_Start of `persistent`,
+    // a persistent request's handle made for this very send, when there is one).
     static std::unique_ptr<mpi_request> start_send(std::shared_ptr<const comm_info> comm,
                                                    const backend::send_view& data, int dest, int tag,
                                                    bool synchronous, std::string_view operation,
-                                                   const backend::location& where);
-    // Posts a receive, or defers it (see above).
+                                                   const backend::location& where,
+                                                   MPI_Request persistent = MPI_REQUEST_NULL);
+    // Posts a receive, or defers it (see above). With `persistent`, posting is MPI_Start of it; a
+    // receive that must wait its turn behind deferred ones is matched as an irecv's is.
     static std::unique_ptr<mpi_request> start_receive(std::shared_ptr<const comm_info> comm,
                                                       const backend::recv_buffer& into, int source, int tag,
-                                                      std::string_view operation, const backend::location& where);
+                                                      std::string_view operation, const backend::location& where,
+                                                      MPI_Request persistent = MPI_REQUEST_NULL);
 
     // A pending receive is cancelled; a pending send is waited for (its data is about to go away),
     // except while an exception unwinds the stack, when it is let go.
@@ -102,12 +106,35 @@ private:
 
     phase phase_ = phase::active;
     MPI_Request handle_ = MPI_REQUEST_NULL;
+    MPI_Request persistent_ = MPI_REQUEST_NULL;  // the persistent request this is an activation of
     MPI_Datatype type_ = MPI_DATATYPE_NULL;
     backend::recv_buffer buffer_;
     int count_ = 0;  // elements sent, capacity of a fixed receive, or what a resizable one matched
     status result_;
     std::exception_ptr failure_;
     std::list<mpi_request*>::iterator slot_;  // in the deferred list while deferred
+};
+
+// A persistent send or receive made natively (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init):
+// each start is an mpi_request on its handle (MPI_Start). Freed (MPI_Request_free) with it; the
+// typed layer ends a pending activation first.
+class mpi_persistent final : public backend::persistent_impl {
+public:
+    mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::send_view& data, int dest, int tag,
+                   bool synchronous, const backend::location& where);
+    mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::recv_buffer& into, int source, int tag,
+                   const backend::location& where);
+    ~mpi_persistent() override;
+    std::unique_ptr<backend::request_impl> start(backend::location where) override;
+
+private:
+    std::shared_ptr<const comm_info> comm_;
+    bool send_;
+    bool synchronous_ = false;
+    backend::send_view data_;
+    backend::recv_buffer into_;
+    int peer_, tag_;
+    MPI_Request handle_ = MPI_REQUEST_NULL;
 };
 
 // How many receives are deferred (the size of the list above).

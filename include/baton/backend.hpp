@@ -108,6 +108,18 @@ public:
                               std::vector<completed>& done, location where) = 0;
 };
 
+// ---- Persistent requests (issue 14: completion) -------------------------------------------------
+// A persistent send or receive (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init): made once on its
+// buffer; each start() is one activation, a pending request that wait and test complete as an
+// isend's or irecv's. The buffer is the one given at init: a send reads it at each start, a
+// receive writes into it (a fixed buffer: it is never resized).
+class persistent_impl {
+public:
+    virtual ~persistent_impl() = default;
+    // One activation (MPI_Start).
+    virtual std::unique_ptr<request_impl> start(location where) = 0;
+};
+
 class comm_impl {
 public:
     virtual ~comm_impl() = default;
@@ -165,6 +177,14 @@ public:
     // New communicators, each with a message space of its own. split returns null for `undefined`.
     virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;
     virtual std::unique_ptr<comm_impl> dup(location where) = 0;
+
+    // Persistent requests (issue 14: completion; persistent_impl above). By default each start is
+    // this communicator's isend, issend or irecv on the same buffer, which is what MPI's persistent
+    // request means (the simulator's checks then apply to each activation as to an isend's or
+    // irecv's); the MPI backend makes them natively. The communicator must outlive the request.
+    virtual std::unique_ptr<persistent_impl> send_init(send_view data, int dest, int tag, bool synchronous,
+                                                       location where);
+    virtual std::unique_ptr<persistent_impl> recv_init(recv_buffer into, int source, int tag, location where);
 };
 
 }  // namespace baton::backend

@@ -53,13 +53,35 @@ std::vector<completion> test_some(std::span<request> requests,
 std::optional<std::vector<status>> test_all(std::span<request> requests,
                                             std::source_location where = std::source_location::current());
 
+// Starts every persistent request in `requests` (MPI_Startall), in order: as start() on each.
+void start_all(std::span<request> requests, std::source_location where = std::source_location::current());
+
 namespace detail {
 struct request_set;  // what the calls above share (src/request.cpp)
-}
+
+// What makes a request persistent (communicator::send_init, ssend_init, recv_init).
+struct persistent_state {
+    std::unique_ptr<backend::persistent_impl> impl;
+    const char* operation = "";      // "send_init", "ssend_init", "recv_init"
+    int world_rank = -1;             // whose request, for reports
+    std::source_location made_at;
+    // A send's check, at each start, that its buffer is still where and as long as at init.
+    std::function<void(const std::source_location&)> check;
+    std::optional<std::source_location> started_at;  // the last start
+};
+// The usage_error of a start whose send buffer moved or changed size since init.
+[[noreturn]] void throw_persistent_buffer_changed(const persistent_state& p, const std::source_location& where);
+}  // namespace detail
 
 // A pending isend or irecv. It completes in wait() or test(); after that it is inactive, as
 // MPI_REQUEST_NULL is: wait_all and wait_any skip it and test() returns an empty status, but a
 // second wait() on it is a usage_error (waiting twice for one operation is a bug).
+//
+// A persistent request (send_init, ssend_init, recv_init: MPI's persistent requests) is made
+// inactive; start() makes it pending, wait or test (or wait_all, wait_any, ...) completes it and
+// it is inactive again, ready for the next start(). Starting one that is still pending is a
+// usage_error; destroying one that is pending is what destroying a pending isend or irecv is (on
+// the simulator a request-leak finding).
 class request {
 public:
     request() = default;
@@ -74,6 +96,11 @@ public:
     status wait(std::source_location where = std::source_location::current());
     std::optional<status> test(std::source_location where = std::source_location::current());
 
+    // A persistent request: starts it (MPI_Start). A usage_error on a request that is not
+    // persistent or is still pending.
+    void start(std::source_location where = std::source_location::current());
+    bool persistent() const { return persistent_ != nullptr; }
+
 private:
     friend class communicator;
     friend std::optional<completion> wait_any(std::span<request>, std::source_location);
@@ -83,6 +110,8 @@ private:
             std::function<void()> on_complete)
         : impl_(std::move(impl)), keepalive_(std::move(keepalive)), on_complete_(std::move(on_complete)) {}
 
+    explicit request(std::unique_ptr<detail::persistent_state> persistent) : persistent_(std::move(persistent)) {}
+
     // Runs once the backend has completed the operation; makes the request inactive.
     status finish(status result);
 
@@ -90,6 +119,8 @@ private:
     std::shared_ptr<void> keepalive_;     // what the operation reads from or writes to, if it owns it
     std::function<void()> on_complete_;   // e.g. deserializing what an irecv received
     std::optional<std::source_location> completed_at_;  // where wait or test completed it
+    // After impl_: a move assignment ends the old activation before its persistent request.
+    std::unique_ptr<detail::persistent_state> persistent_;
 };
 
 }  // namespace baton

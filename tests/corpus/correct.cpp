@@ -127,6 +127,24 @@ CORPUS_PROGRAM(test_any_then_test_all_until_done) {
 CORPUS_RUN(test_any_then_test_all_until_done, "correct", correct, .ranks = 2);
 CORPUS_RUN(test_any_then_test_all_until_done, "correct", correct, .ranks = 2, .sends = synchronous);
 
+// Persistent requests around a ring, a new value in the same buffer each round, the value changed
+// only between activations.
+CORPUS_PROGRAM(persistent_ring) {
+    const int right = (world.rank() + 1) % world.size(), left = (world.rank() + world.size() - 1) % world.size();
+    int value = 0, got = -1;
+    std::array<baton::request, 2> requests{world.recv_init(got, left, 0), world.ssend_init(value, right, 0)};
+    bool right_values = true;
+    for (int round = 0; round < 3; ++round) {
+        value = world.rank() * 10 + round;
+        baton::start_all(requests);
+        baton::wait_all(requests);
+        right_values = right_values && got == left * 10 + round;
+    }
+    corpus::expect(right_values, "each round's value");
+}
+CORPUS_RUN(persistent_ring, "correct", correct, .ranks = 3);
+CORPUS_RUN(persistent_ring, "correct", correct, .ranks = 3, .sends = synchronous);
+
 // Some requests waited for one by one, the rest by wait_all over all of them: wait_all skips the
 // requests already completed, as MPI_Waitall skips MPI_REQUEST_NULL.
 CORPUS_PROGRAM(wait_all_after_waiting_for_some) {

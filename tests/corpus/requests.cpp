@@ -92,6 +92,51 @@ CORPUS_PROGRAM(test_all_says_no_then_give_up) {
 }
 CORPUS_RUN(test_all_says_no_then_give_up, "request lifecycle", request_leak, .ranks = 2);
 
+// A persistent receive started and then dropped with its request while still pending.
+CORPUS_PROGRAM(persistent_receive_dropped_while_pending) {
+    int value = 0;
+    baton::request receiving = world.recv_init(value, 1 - world.rank(), 0);
+    baton::request sending = world.send_init(world.rank(), 1 - world.rank(), 0);
+    for (int round = 0; round < 2; ++round) {
+        receiving.start();
+        sending.start();
+        sending.wait();
+        if (round == 0) receiving.wait();  // the second activation is never completed
+    }
+    world.barrier();
+}
+CORPUS_RUN(persistent_receive_dropped_while_pending, "request lifecycle", request_leak, .ranks = 2);
+
+// A persistent send started again before its activation was completed (MPI: erroneous).
+CORPUS_PROGRAM(persistent_send_started_twice) {
+    const int value = world.rank();
+    int got = 0;
+    baton::request receiving = world.recv_init(got, 1 - world.rank(), 0);
+    baton::request sending = world.send_init(value, 1 - world.rank(), 0);
+    receiving.start();
+    sending.start();
+    sending.start();
+    baton::request both[] = {std::move(receiving), std::move(sending)};
+    baton::wait_all(both);
+}
+CORPUS_RUN(persistent_send_started_twice, "request lifecycle", invalid_argument, .ranks = 2);
+
+// A persistent send's value changed while its second activation is pending: each activation's
+// buffer is checked as an isend's.
+CORPUS_PROGRAM(persistent_send_value_changed_while_pending) {
+    int value = world.rank(), got = 0;
+    baton::request receiving = world.recv_init(got, 1 - world.rank(), 0);
+    baton::request sending = world.send_init(value, 1 - world.rank(), 0);
+    for (int round = 0; round < 2; ++round) {
+        receiving.start();
+        sending.start();
+        if (round == 1) value += 10;  // before the wait
+        receiving.wait();
+        sending.wait();
+    }
+}
+CORPUS_RUN(persistent_send_value_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
+
 // A single test that fails, and the request is given up.
 CORPUS_PROGRAM(test_once_then_give_up) {
     if (world.rank() == 1) {

@@ -473,6 +473,39 @@ std::string completion(communicator& world) {
     return out.text();
 }
 
+// Persistent requests (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init, MPI_Start, MPI_Startall):
+// made once around a ring, started each round with new values in the same buffers.
+std::string persistent(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    const int right = (r + 1) % n, left = (r + n - 1) % n;
+    int value = 0, got = -1;
+    std::vector<double> row(4, 0.0), got_row(4, -1.0);
+    std::array<baton::request, 3> requests{world.recv_init(got, left, 40), world.recv_init(got_row, left, 41),
+                                           world.send_init(row, right, 41)};
+    baton::request plain = world.send_init(value, right, 40), synchronous = world.ssend_init(value, right, 40);
+    out("inactive before start: {} {}", requests[0].pending(), plain.pending());
+    for (int round = 0; round < 4; ++round) {
+        value = r * 10 + round;
+        row = {double(r), double(round), 0.5 * r, -double(round)};
+        baton::start_all(requests);
+        baton::request& sending = round % 2 ? synchronous : plain;
+        sending.start();
+        const auto statuses = baton::wait_all(requests);
+        const auto sent = sending.wait();
+        out("round {}: {} {} | {} {} | sent {}", round, got, text(statuses[0]), text(got_row), text(statuses[1]),
+            text(sent));
+    }
+    // A receive into a fixed buffer takes less than its size: status::count says how much.
+    std::vector<int> room(8, 0);
+    baton::request partial = world.recv_init(room, left, 42);
+    partial.start();
+    world.send(std::vector<int>{r, r + 1}, right, 42);
+    const auto st = partial.wait();
+    out("partial: {} {} {}", st.count<int>(), room[0], room[1]);
+    return out.text();
+}
+
 std::string null_peer(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -836,6 +869,7 @@ const std::vector<scenario>& scenarios() {
         {"literals", literals},
         {"wait_any", wait_any},
         {"completion", completion},
+        {"persistent", persistent},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
         {"errors", errors},

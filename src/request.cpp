@@ -14,7 +14,7 @@ status request::finish(status result) {
     impl_.reset();
     auto on_complete = std::move(on_complete_);
     on_complete_ = nullptr;
-    if (on_complete) on_complete();
+    if (on_complete && !result.cancelled) on_complete();  // a cancelled receive got nothing to deserialize
     keepalive_.reset();
     return result;
 }
@@ -86,6 +86,10 @@ struct request_set {
 };
 
 }  // namespace detail
+
+void request::cancel(std::source_location where) {
+    if (impl_) impl_->cancel(where);
+}
 
 void request::start(std::source_location where) {
     if (!persistent_)

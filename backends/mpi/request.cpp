@@ -300,6 +300,12 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         result_ = {peer_, tag_, static_cast<std::size_t>(count_) * buffer_.type.size};
         return;
     }
+    int cancelled = 0;
+    MPI_Test_cancelled(&mpi_status, &cancelled);
+    if (cancelled) {
+        result_ = {peer_, tag_, 0, true};
+        return;
+    }
     if (buffer_.resizable()) {
         result_ = received_status(mpi_status, static_cast<std::size_t>(count_) * buffer_.type.size);
         return;
@@ -515,6 +521,26 @@ std::unique_ptr<backend::request_impl> mpi_persistent::start(backend::location w
         return mpi_request::start_send(comm_, data_, peer_, tag_, synchronous_,
                                        synchronous_ ? "ssend_init" : "send_init", where, handle_);
     return mpi_request::start_receive(comm_, into_, peer_, tag_, "recv_init", where, handle_);
+}
+
+}  // namespace baton::mpi::detail
+
+namespace baton::mpi::detail {
+
+void mpi_request::cancel(backend::location where) {
+    const current_call in_call("cancel", where);
+    if (kind_ == kind::send) baton::detail::throw_cancel_of_send(comm_->world_rank, operation_, where);
+    if (phase_ == phase::deferred) {
+        // MPI never had it: cancelled here, as MPI would cancel a posted receive with no message.
+        deferred_list().erase(slot_);
+        deferred_receives = deferred_list().size();
+        phase_ = phase::done;
+        result_ = {peer_, tag_, 0, true};
+        return;
+    }
+    if (phase_ != phase::active) return;
+    const int code = MPI_Cancel(&handle_);
+    if (code != MPI_SUCCESS) raise(code, *comm_, "cancel", posted_at_);
 }
 
 }  // namespace baton::mpi::detail

@@ -68,6 +68,8 @@ public:
                          backend::location where) override;
     void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
                       std::vector<completed>& done, backend::location where) override;
+    // MPI_Cancel of a posted receive; a deferred one (no message yet) is taken off the list.
+    void cancel(backend::location where) override;
 
     // Hands a deferred receive to MPI if it can be; true when it is no longer deferred. `behind`:
     // an earlier deferred receive, in [first, self) of the deferred list, could take the same

@@ -262,6 +262,12 @@ public:
         }
     }
 
+    void cancel(backend::location where) override {
+        auto frame = link_.begin(verb::cancel, 0, where);
+        frame.put(id_);
+        link_.call(frame);
+    }
+
 private:
     static void put_set(wire::writer& frame, std::span<backend::request_impl* const> requests) {
         frame.put<std::uint64_t>(requests.size());

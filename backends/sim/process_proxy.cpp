@@ -382,6 +382,7 @@ private:
                 }
                 return;
             }
+            case verb::cancel: find(in.get<std::uint64_t>()).request->cancel(where); return;
             case verb::free_request: (void)take(in.get<std::uint64_t>()); return;
             default: throw wire::malformed_frame("a request the engine does not take from a rank");
         }
@@ -533,7 +534,9 @@ private:
     static void completed(wire::writer& out, pending& p, const status& s) {
         out.put_status(s);
         p.request.reset();  // what the rank's request does when it completes
-        if (p.receive) p.receive->write(out, s.bytes / p.receive->element);
+        if (!p.receive) return;
+        if (s.cancelled) out.put<std::uint8_t>(0);  // nothing arrived
+        else p.receive->write(out, s.bytes / p.receive->element);
     }
 
     engine& eng_;

@@ -234,7 +234,7 @@ status sim_request::take_result(const backend::location& where) {
                                                {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
     }
     if (failure_) std::rethrow_exception(failure_);
-    if (deferred_) {
+    if (deferred_ && !cancelled_) {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.bytes / buffer.type.size) : buffer.data;
         if (!kept_.empty()) std::memcpy(to, kept_.data(), kept_.size());
         kept_.clear();
@@ -384,6 +384,22 @@ void sim_request::complete_set(completion_rule how, std::span<backend::request_i
         if (one || pick > 0) ready = {ready[pick - (one ? 0 : 1)]};
     }
     for (const std::size_t i : ready) done.push_back({i, pending[i]->take_result(where)});
+}
+
+}  // namespace baton::sim::detail
+
+namespace baton::sim::detail {
+
+void sim_request::cancel(backend::location where) {
+    if (is_send()) baton::detail::throw_cancel_of_send(world_owner(), call_.operation, where);
+    eng_.schedule_point(world_owner());
+    // Only a receive no message has matched is still posted; a matched one completes as it would.
+    if (done_ || !posted) return;
+    comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
+    posted = false;
+    done_ = true;
+    result_ = {peer(), tag(), 0, true};
+    cancelled_ = true;
 }
 
 }  // namespace baton::sim::detail

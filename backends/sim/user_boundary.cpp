@@ -48,6 +48,10 @@ public:
         const inside call(eng_, rank_);
         inner_->complete_set(how, unwrapped(requests), done, where);
     }
+    void cancel(backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->cancel(where);
+    }
     backend::request_impl& inner() { return *inner_; }
 
 private:

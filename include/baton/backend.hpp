@@ -106,6 +106,11 @@ public:
     };
     virtual void complete_set(completion_rule rule, std::span<request_impl* const> requests,
                               std::vector<completed>& done, location where) = 0;
+    // Cancels a pending receive that no message has matched yet (MPI_Cancel): it still has to be
+    // completed by wait or test, whose status says `cancelled`. One already matched completes as
+    // it would have (a no-op). A send is refused with a usage_error on every backend (MPI 4.0
+    // deprecates cancelling sends, and Open MPI may not honour it).
+    virtual void cancel(location where) = 0;
 };
 
 // ---- Persistent requests (issue 14: completion) -------------------------------------------------

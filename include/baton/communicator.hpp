@@ -139,6 +139,11 @@ public:
     request send_init(const T& value, int dest, int tag = 0, location where = location::current()) {
         return persistent_send(value, dest, tag, false, "send_init", where);
     }
+    // A temporary would be gone by the first start.
+    template <sendable T>
+    request send_init(const T&& value, int dest, int tag = 0, location where = location::current()) = delete;
+    template <sendable T>
+    request ssend_init(const T&& value, int dest, int tag = 0, location where = location::current()) = delete;
     // The same, each activation a synchronous send (MPI_Ssend_init).
     template <sendable T>
     request ssend_init(const T& value, int dest, int tag = 0, location where = location::current()) {

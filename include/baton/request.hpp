@@ -96,6 +96,13 @@ public:
     status wait(std::source_location where = std::source_location::current());
     std::optional<status> test(std::source_location where = std::source_location::current());
 
+    // Cancels a pending receive (MPI_Cancel) if no message has matched it yet; it must still be
+    // completed by wait or test, whose status says `cancelled` (and then nothing was received:
+    // the buffer holds no message). A receive already matched completes normally. Cancelling a
+    // send is a usage_error (MPI 4.0 deprecates it; Open MPI may not honour it); cancelling an
+    // inactive request does nothing.
+    void cancel(std::source_location where = std::source_location::current());
+
     // A persistent request: starts it (MPI_Start). A usage_error on a request that is not
     // persistent or is still pending.
     void start(std::source_location where = std::source_location::current());

@@ -145,6 +145,18 @@ CORPUS_PROGRAM(persistent_ring) {
 CORPUS_RUN(persistent_ring, "correct", correct, .ranks = 3);
 CORPUS_RUN(persistent_ring, "correct", correct, .ranks = 3, .sends = synchronous);
 
+// A receive for a message that may never come, cancelled and completed; the status says whether
+// it was cancelled or took the message (here nobody sends it).
+CORPUS_PROGRAM(cancel_a_receive_nobody_matched) {
+    int value = 0;
+    baton::request optional_message = world.irecv(value, baton::any_source, 7);
+    world.barrier();
+    optional_message.cancel();
+    const baton::status s = optional_message.wait();
+    corpus::expect(s.cancelled, "cancelled");
+}
+CORPUS_RUN(cancel_a_receive_nobody_matched, "correct", correct, .ranks = 3);
+
 // Some requests waited for one by one, the rest by wait_all over all of them: wait_all skips the
 // requests already completed, as MPI_Waitall skips MPI_REQUEST_NULL.
 CORPUS_PROGRAM(wait_all_after_waiting_for_some) {

@@ -95,8 +95,9 @@ CORPUS_RUN(test_all_says_no_then_give_up, "request lifecycle", request_leak, .ra
 // A persistent receive started and then dropped with its request while still pending.
 CORPUS_PROGRAM(persistent_receive_dropped_while_pending) {
     int value = 0;
+    const int mine = world.rank();
     baton::request receiving = world.recv_init(value, 1 - world.rank(), 0);
-    baton::request sending = world.send_init(world.rank(), 1 - world.rank(), 0);
+    baton::request sending = world.send_init(mine, 1 - world.rank(), 0);
     for (int round = 0; round < 2; ++round) {
         receiving.start();
         sending.start();
@@ -136,6 +137,25 @@ CORPUS_PROGRAM(persistent_send_value_changed_while_pending) {
     }
 }
 CORPUS_RUN(persistent_send_value_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
+
+// A cancelled receive still has to be completed by wait or test (MPI 3.7.3, MPI_Cancel).
+CORPUS_PROGRAM(cancelled_receive_never_completed) {
+    int value = 0;
+    baton::request optional_message = world.irecv(value, 1 - world.rank(), 5);
+    optional_message.cancel();
+    world.barrier();
+}
+CORPUS_RUN(cancelled_receive_never_completed, "request lifecycle", request_leak, .ranks = 2);
+
+// A request cancelled is a send's: baton refuses it (MPI 4.0 deprecates it).
+CORPUS_PROGRAM(cancel_of_a_send) {
+    const int value = world.rank();
+    baton::request sending = world.isend(value, 1 - world.rank(), 5);
+    sending.cancel();
+    world.recv<int>(1 - world.rank(), 5);
+    sending.wait();
+}
+CORPUS_RUN(cancel_of_a_send, "request lifecycle", invalid_argument, .ranks = 2);
 
 // A single test that fails, and the request is given up.
 CORPUS_PROGRAM(test_once_then_give_up) {

@@ -506,6 +506,39 @@ std::string persistent(communicator& world) {
     return out.text();
 }
 
+// Cancelling receives (MPI_Cancel, MPI_Test_cancelled): one nobody sends to is cancelled, into a
+// fixed buffer (posted in MPI) and into a vector (deferred until its message comes); one that a
+// synchronous send has matched completes normally. Cancelling a send is refused on both backends.
+std::string cancel(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    int fixed = 0, matched = 0;
+    std::vector<int> many(2, 7);
+    baton::request lonely = world.irecv(fixed, baton::any_source, 60);
+    baton::request deferred = world.irecv(many, baton::any_source, 60);
+    baton::request taken = world.irecv(matched, (r + n - 1) % n, 61);
+    world.ssend(r, (r + 1) % n, 61);  // returns once `taken` on the next rank has matched it
+    world.barrier();
+    lonely.cancel();
+    deferred.cancel();
+    taken.cancel();
+    const auto a = lonely.wait(), b = deferred.wait(), c = taken.wait();
+    out("cancelled: {} {} {}; bytes {} {}; vector size {}", a.cancelled, b.cancelled, c.cancelled, a.bytes, b.bytes,
+        many.size());
+    out("matched: {} {}", matched, text(c));
+    const int value = r;
+    baton::request sending = world.isend(value, r, 62);
+    try {
+        sending.cancel();
+        out("send cancelled");
+    } catch (const baton::usage_error&) {
+        out("cancel of a send refused");
+    }
+    world.recv<int>(r, 62);
+    sending.wait();
+    return out.text();
+}
+
 std::string null_peer(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -870,6 +903,7 @@ const std::vector<scenario>& scenarios() {
         {"wait_any", wait_any},
         {"completion", completion},
         {"persistent", persistent},
+        {"cancel", cancel},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
         {"errors", errors},

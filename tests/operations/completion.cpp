@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <source_location>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -271,4 +272,101 @@ TEST_CASE("a request completed by test_some is not leaked; one left pending is",
     CHECK(found[0].kind == baton::finding_kind::request_leak);
     REQUIRE(found[0].calls.size() == 1);
     CHECK_THAT(found[0].calls[0].call, contains("irecv(source=1, tag=2, comm=world) (still pending)"));
+}
+
+TEST_CASE("a receive cancelled before any message matched it completes cancelled, and takes no message",
+          "[p2p][completion][cancel]") {
+    const auto opts = GENERATE(from_range(ops::configurations({baton::sim::send_mode::buffered,
+                                                               baton::sim::send_mode::synchronous},
+                                                              {2, 3, 4, 7})));
+    OPS_DESCRIBE(opts);
+
+    struct outcome {
+        status fixed, resizable, tested;
+        std::size_t vector_size = 0;
+        int later = 0;  // the message the cancelled receives did not take
+        BATON_TEST_RESULT_FIELDS(fixed, resizable, tested, vector_size, later)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        if (world.rank() == 0) {
+            int one = 0, two = 0;
+            std::vector<int> many(3, 1);
+            baton::request fixed = world.irecv(one, 1, 9);
+            baton::request resizable = world.irecv(many, baton::any_source, 9);
+            baton::request tested = world.irecv(two, 1, baton::any_tag);
+            fixed.cancel();
+            resizable.cancel();
+            tested.cancel();
+            out.fixed = fixed.wait();
+            out.resizable = resizable.wait();
+            std::optional<status> s;
+            while (!(s = tested.test())) {
+            }
+            out.tested = *s;
+            out.vector_size = many.size();
+            world.barrier();
+            out.later = world.recv<int>(1, 9);
+        } else {
+            world.barrier();
+            if (world.rank() == 1) world.send(99, 0, 9);
+        }
+        return out;
+    });
+
+    const auto& out = result.values[0];
+    CHECK(out.fixed.cancelled);
+    CHECK(out.fixed.bytes == 0);
+    CHECK(out.resizable.cancelled);
+    CHECK(out.tested.cancelled);
+    CHECK(out.vector_size == 3);  // not resized to the nothing that came
+    CHECK(out.later == 99);
+}
+
+TEST_CASE("cancelling a receive that a message has matched does nothing: it completes normally",
+          "[p2p][completion][cancel]") {
+    const auto opts = GENERATE(from_range(ops::configurations({baton::sim::send_mode::buffered,
+                                                               baton::sim::send_mode::synchronous},
+                                                              {2, 3, 4})));
+    OPS_DESCRIBE(opts);
+    struct outcome {
+        status s;
+        int got = 0;
+        BATON_TEST_RESULT_FIELDS(s, got)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        if (world.rank() == 0) {
+            baton::request receiving = world.irecv(out.got, 1, 4);
+            world.barrier();  // rank 1's synchronous send has matched it
+            receiving.cancel();
+            out.s = receiving.wait();
+        } else {
+            if (world.rank() == 1) world.ssend(44, 0, 4);
+            world.barrier();
+        }
+        return out;
+    });
+    CHECK_FALSE(result.values[0].s.cancelled);
+    CHECK(result.values[0].s.source == 1);
+    CHECK(result.values[0].got == 44);
+}
+
+TEST_CASE("cancelling a send is a usage_error naming the rank and line", "[p2p][completion][cancel][errors]") {
+    const auto opts = GENERATE(from_range(ops::configurations({baton::sim::send_mode::buffered}, {1, 2})));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::string message;
+        baton::request sending = world.isend(5, world.rank(), 2);
+        try {
+            sending.cancel();
+        } catch (const baton::usage_error& e) {
+            message = e.what();
+        }
+        world.recv<int>(world.rank(), 2);
+        sending.wait();
+        return message;
+    });
+    CHECK_THAT(result.values[0], contains("rank 0: cancel at tests/operations/completion.cpp:"));
+    CHECK_THAT(result.values[0], contains("of its isend: baton cancels receives only"));
 }

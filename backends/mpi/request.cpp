@@ -200,7 +200,9 @@ mpi_request::~mpi_request() {
         MPI_Cancel(&handle_);
         MPI_Wait(&handle_, MPI_STATUS_IGNORE);
     } else if (std::uncaught_exceptions() > 0) {
-        MPI_Request_free(&handle_);
+        // A persistent request's activation is let go with the persistent request (mpi_persistent
+        // frees it, and MPI frees an active one once it completes).
+        if (persistent_ == MPI_REQUEST_NULL) MPI_Request_free(&handle_);
     } else {
         wait_progressing(handle_, MPI_STATUS_IGNORE);
     }

@@ -135,19 +135,16 @@ public:
     // (not while one is pending); its memory and size are those at send_init, as MPI's buffer is
     // fixed at init: a std::vector resized or reallocated since is a usage_error at start. Plain
     // data only: a serialized value has no fixed buffer.
-    template <sendable T>
-    request send_init(const T& value, int dest, int tag = 0, location where = location::current()) {
-        return persistent_send(value, dest, tag, false, "send_init", where);
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request send_init(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return persistent_send(std::forward<T>(value), dest, tag, false, "send_init", where);
     }
-    // A temporary would be gone by the first start.
-    template <sendable T>
-    request send_init(const T&& value, int dest, int tag = 0, location where = location::current()) = delete;
-    template <sendable T>
-    request ssend_init(const T&& value, int dest, int tag = 0, location where = location::current()) = delete;
     // The same, each activation a synchronous send (MPI_Ssend_init).
-    template <sendable T>
-    request ssend_init(const T& value, int dest, int tag = 0, location where = location::current()) {
-        return persistent_send(value, dest, tag, true, "ssend_init", where);
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request ssend_init(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return persistent_send(std::forward<T>(value), dest, tag, true, "ssend_init", where);
     }
     // A persistent receive into `into` as it is now: each activation receives into its memory, a
     // fixed buffer, so a std::vector or std::string takes at most its present size in elements and
@@ -509,9 +506,14 @@ private:
     }
 
     // send_init and ssend_init: a view of the value's memory at init, checked at each start.
-    template <class T>
-    request persistent_send(const T& value, int dest, int tag, bool synchronous, const char* operation,
+    template <class R>
+    request persistent_send(R&& value, int dest, int tag, bool synchronous, const char* operation,
                             const location& where) {
+        using T = std::remove_cvref_t<R>;
+        // Read at each start, so it must outlive the request: a temporary would be gone by then.
+        static_assert(std::is_lvalue_reference_v<R>,
+                      "baton: a persistent send reads its value at each start: pass a variable (an lvalue) that "
+                      "outlives the request, not a temporary");
         static_assert(!serializable_sendable<T>,
                       "baton: a persistent send reads a fixed buffer of plain data at each start; a serialized "
                       "value has none (use isend)");

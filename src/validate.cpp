@@ -28,6 +28,13 @@ void throw_usage(const backend::comm_impl& comm, std::string_view operation, con
                         {}, comm.name() == "world" ? "" : fmt::format("rank {} of {}", comm.rank(), comm.name())}});
 }
 
+void throw_cancel_of_send(int world_rank, std::string_view operation, const std::source_location& where) {
+    throw usage_error(fmt::format("rank {}: cancel at {} of its {}: baton cancels receives only (MPI 4.0 deprecates "
+                                  "cancelling a send, and Open MPI may not cancel one); wait for the send instead",
+                                  world_rank, format_location(where), operation),
+                      {{world_rank, "cancel", format_location(where)}});
+}
+
 void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation, std::string_view role,
                 bool wildcard_ok, const std::source_location& where) {
     if (rank == any_source && wildcard_ok) return;

@@ -37,7 +37,7 @@ namespace baton {
 // serialized struct cereal needs this. (Found by argument-dependent lookup, so in namespace baton.)
 template <class Archive>
 void serialize(Archive& archive, status& st) {
-    archive(st.source, st.tag, st.bytes);
+    archive(st.source, st.tag, st.bytes, st.cancelled);
 }
 
 // The same for what minloc and maxloc reduce.

@@ -155,6 +155,20 @@ std::unique_ptr<backend::request_impl> mpi_comm::irecv(backend::recv_buffer into
     return mpi_request::start_receive(comm_, into, source, tag, "irecv", where);
 }
 
+// ---- Persistent requests ----------------------------------------------------------------------
+
+std::unique_ptr<backend::persistent_impl> mpi_comm::send_init(backend::send_view data, int dest, int tag,
+                                                              bool synchronous, backend::location where) {
+    const current_call in_call(synchronous ? "ssend_init" : "send_init", where);
+    return std::make_unique<mpi_persistent>(comm_, data, dest, tag, synchronous || settings_.synchronous_sends, where);
+}
+
+std::unique_ptr<backend::persistent_impl> mpi_comm::recv_init(backend::recv_buffer into, int source, int tag,
+                                                              backend::location where) {
+    const current_call in_call("recv_init", where);
+    return std::make_unique<mpi_persistent>(comm_, into, source, tag, where);
+}
+
 status mpi_comm::probe(int source, int tag, backend::location where) {
     const current_call in_call("probe", where);
     auto call = [&] {

@@ -59,6 +59,12 @@ public:
     std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
                                                   backend::location where) override;
 
+    // Persistent requests, natively (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init).
+    std::unique_ptr<backend::persistent_impl> send_init(backend::send_view data, int dest, int tag, bool synchronous,
+                                                        backend::location where) override;
+    std::unique_ptr<backend::persistent_impl> recv_init(backend::recv_buffer into, int source, int tag,
+                                                        backend::location where) override;
+
     void barrier(backend::location where) override;
     void bcast(backend::recv_buffer data, int root, backend::location where) override;
     void scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) override;

@@ -123,18 +123,25 @@ mpi_request::mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::str
 std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_info> comm,
                                                      const backend::send_view& data, int dest, int tag,
                                                      send_kind kind, std::string_view operation,
-                                                     const backend::location& where) {
+                                                     const backend::location& where, MPI_Request persistent) {
     std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::send, operation, dest, tag, where));
     const comm_info& info = *request->comm_;
     request->count_ = to_int(data.count, info, operation, where);
     request->type_ = transfer_type(data.type);
     request->buffer_.type = data.type;  // a send has no buffer to receive into: its type gives the status's bytes
+    request->persistent_ = persistent;
     const int to = mpi_dest(dest);
-    const auto post = kind == send_kind::synchronous ? MPI_Issend
-                      : kind == send_kind::buffered  ? MPI_Ibsend
-                      : kind == send_kind::ready     ? MPI_Irsend
-                                                     : MPI_Isend;
-    const int code = post(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
+    int code = MPI_SUCCESS;
+    if (persistent != MPI_REQUEST_NULL) {
+        request->handle_ = persistent;
+        code = MPI_Start(&request->handle_);
+    } else {
+        const auto post = kind == send_kind::synchronous ? MPI_Issend
+                          : kind == send_kind::buffered  ? MPI_Ibsend
+                          : kind == send_kind::ready     ? MPI_Irsend
+                                                         : MPI_Isend;
+        code = post(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
+    }
     if (code != MPI_SUCCESS) {
         request->phase_ = phase::done;
         std::rethrow_exception(mpi_error(code, who(info) + ": " + request->describe()));
@@ -144,11 +151,13 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
 
 std::unique_ptr<mpi_request> mpi_request::start_receive(std::shared_ptr<const comm_info> comm,
                                                         const backend::recv_buffer& into, int source, int tag,
-                                                        std::string_view operation, const backend::location& where) {
+                                                        std::string_view operation, const backend::location& where,
+                                                        MPI_Request persistent) {
     std::unique_ptr<mpi_request> request(
         new mpi_request(std::move(comm), kind::receive, operation, source, tag, where));
     const comm_info& info = *request->comm_;
     request->buffer_ = into;
+    request->persistent_ = persistent;
     request->type_ = transfer_type(into.type);
     if (!into.resizable()) request->count_ = to_int(into.count, info, operation, where);
     auto& list = deferred_list();
@@ -193,7 +202,9 @@ mpi_request::~mpi_request() {
         MPI_Cancel(&handle_);
         MPI_Wait(&handle_, MPI_STATUS_IGNORE);
     } else if (std::uncaught_exceptions() > 0) {
-        MPI_Request_free(&handle_);
+        // A persistent request's activation is let go with the persistent request (mpi_persistent
+        // frees it, and MPI frees an active one once it completes).
+        if (persistent_ == MPI_REQUEST_NULL) MPI_Request_free(&handle_);
     } else {
         wait_progressing(handle_, MPI_STATUS_IGNORE);
     }
@@ -222,7 +233,13 @@ bool mpi_request::try_start(bool behind, std::list<mpi_request*>::const_iterator
     const comm_info& info = *comm_;
     const int source = mpi_source(peer_), tag = mpi_tag(tag_);
     if (!behind && !buffer_.resizable()) {
-        const int code = MPI_Irecv(buffer_.data, count_, type_, source, tag, info.handle, &handle_);
+        int code = MPI_SUCCESS;
+        if (persistent_ != MPI_REQUEST_NULL) {
+            handle_ = persistent_;
+            code = MPI_Start(&handle_);
+        } else {
+            code = MPI_Irecv(buffer_.data, count_, type_, source, tag, info.handle, &handle_);
+        }
         if (code != MPI_SUCCESS)
             fail(mpi_error(code, who(info) + ": " + describe()));
         else
@@ -287,6 +304,12 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         result_ = {peer_, tag_, static_cast<std::size_t>(count_) * buffer_.type.size};
         return;
     }
+    int cancelled = 0;
+    MPI_Test_cancelled(&mpi_status, &cancelled);
+    if (cancelled) {
+        result_ = {peer_, tag_, 0, true};
+        return;
+    }
     if (buffer_.resizable()) {
         result_ = received_status(mpi_status, static_cast<std::size_t>(count_) * buffer_.type.size);
         return;
@@ -298,6 +321,24 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
     }
     result_ = received_status(mpi_status, static_cast<std::size_t>(count) * buffer_.type.size);
 }
+
+// MPI wants the handles (and statuses, indices) side by side: on the stack for a few, so that
+// waiting allocates nothing.
+template <class T>
+class side_by_side {
+public:
+    side_by_side(std::size_t n, const T& value) : n_(n) {
+        if (n > few_.size()) many_.resize(n);
+        std::fill_n(data(), n, value);
+    }
+    T* data() { return many_.empty() ? few_.data() : many_.data(); }
+    std::span<T> all() { return {data(), n_}; }
+
+private:
+    std::size_t n_;
+    std::array<T, 16> few_;
+    std::vector<T> many_;
+};
 
 status mpi_request::take_result() {
     if (failure_) std::rethrow_exception(failure_);
@@ -340,12 +381,8 @@ std::optional<status> mpi_request::test(backend::location where) {
 std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> requests, status& result,
                                   backend::location where) {
     const current_call in_call("wait_any", where);
-    // MPI wants the handles side by side: on the stack for a few, so that waiting allocates nothing.
-    std::array<MPI_Request, 16> few;
-    std::vector<MPI_Request> many;
-    if (requests.size() > few.size()) many.resize(requests.size());
-    const std::span<MPI_Request> handles(many.empty() ? few.data() : many.data(), requests.size());
-    std::fill(handles.begin(), handles.end(), MPI_REQUEST_NULL);
+    side_by_side<MPI_Request> handle_array(requests.size(), MPI_REQUEST_NULL);
+    const std::span<MPI_Request> handles = handle_array.all();
     auto at = [&](std::size_t i) { return static_cast<mpi_request*>(requests[i]); };
     while (true) {
         if (!nothing_deferred()) progress();
@@ -377,6 +414,137 @@ std::size_t mpi_request::wait_any(std::span<backend::request_impl* const> reques
         }
         if (code != MPI_SUCCESS) raise(code, *comm_, "wait_any", posted_at_);
     }
+}
+
+}  // namespace baton::mpi::detail
+
+namespace baton::mpi::detail {
+
+void mpi_request::complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                               std::vector<completed>& done, backend::location where) {
+    static constexpr const char* names[] = {"wait_some", "test_any", "test_some", "test_all"};
+    const char* name = names[static_cast<std::size_t>(how)];
+    const current_call in_call(name, where);
+    const int n = static_cast<int>(requests.size());
+    side_by_side<MPI_Request> handles(requests.size(), MPI_REQUEST_NULL);
+    side_by_side<MPI_Status> statuses(requests.size(), MPI_Status{});
+    side_by_side<int> indices(requests.size(), MPI_UNDEFINED);
+    auto at = [&](std::size_t i) { return static_cast<mpi_request*>(requests[i]); };
+    // What MPI completed in one call: the error code of each, if the call failed in some.
+    auto finish_each = [&](int code, int count, const int* which) {
+        for (int k = 0; k < count; ++k) {
+            const auto i = static_cast<std::size_t>(which ? which[k] : k);
+            mpi_request* request = at(i);
+            if (!request || request->phase_ != phase::active) continue;
+            const MPI_Status& st = statuses.data()[which ? k : i];
+            const int each = code == MPI_ERR_IN_STATUS ? st.MPI_ERROR : code;
+            if (each == MPI_ERR_PENDING) continue;  // not complete (MPI_Testall's)
+            request->finish(each, st);
+        }
+    };
+    while (true) {
+        if (!nothing_deferred()) progress();
+        bool any_deferred = false, any_done = false;
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            mpi_request* request = at(i);
+            handles.data()[i] = request && request->phase_ == phase::active ? request->handle_ : MPI_REQUEST_NULL;
+            if (!request) continue;
+            any_deferred = any_deferred || request->deferred();
+            any_done = any_done || request->phase_ == phase::done;  // failed before MPI had it
+        }
+        int code = MPI_SUCCESS;
+        if (how == completion_rule::test_all) {
+            // All or nothing: a deferred receive has no message yet, so not all are complete.
+            if (any_deferred) return;
+            int flag = 0;
+            code = MPI_Testall(n, handles.data(), &flag, statuses.data());
+            if (!flag && code == MPI_SUCCESS) return;
+            finish_each(code, n, nullptr);
+        } else if (how == completion_rule::test_any) {
+            if (!any_done) {
+                int index = MPI_UNDEFINED, flag = 0;
+                code = MPI_Testany(n, handles.data(), &index, &flag, statuses.data());
+                if (index != MPI_UNDEFINED && (flag || code != MPI_SUCCESS)) {
+                    at(static_cast<std::size_t>(index))->finish(code, statuses.data()[0]);
+                    code = MPI_SUCCESS;  // the request's error, which take_result throws
+                }
+            }
+        } else if (!any_done) {
+            // MPI_Waitsome may block only while no receive is deferred (request.hpp, "progress").
+            const bool blocks = how == completion_rule::wait_some && !any_deferred && nothing_deferred();
+            int count = 0;
+            code = blocks ? MPI_Waitsome(n, handles.data(), &count, indices.data(), statuses.data())
+                          : MPI_Testsome(n, handles.data(), &count, indices.data(), statuses.data());
+            if (count != MPI_UNDEFINED) finish_each(code, count, indices.data());
+        }
+        if (code != MPI_SUCCESS && code != MPI_ERR_IN_STATUS) raise(code, *comm_, name, posted_at_);
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            mpi_request* request = at(i);
+            if (!request || request->phase_ != phase::done) continue;
+            done.push_back({i, request->take_result()});
+            if (how == completion_rule::test_any) return;
+        }
+        if (!done.empty() || how != completion_rule::wait_some) return;
+    }
+}
+
+}  // namespace baton::mpi::detail
+
+namespace baton::mpi::detail {
+
+mpi_persistent::mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::send_view& data, int dest,
+                               int tag, bool synchronous, const backend::location& where)
+    : comm_(std::move(comm)), send_(true), synchronous_(synchronous), data_(data), peer_(dest), tag_(tag) {
+    const char* operation = synchronous ? "ssend_init" : "send_init";
+    const int count = to_int(data.count, *comm_, operation, where);
+    const MPI_Datatype type = transfer_type(data.type);
+    const int code = synchronous ? MPI_Ssend_init(data.data, count, type, mpi_dest(dest), tag, comm_->handle, &handle_)
+                                 : MPI_Send_init(data.data, count, type, mpi_dest(dest), tag, comm_->handle, &handle_);
+    if (code != MPI_SUCCESS) raise(code, *comm_, operation, where);
+}
+
+mpi_persistent::mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::recv_buffer& into, int source,
+                               int tag, const backend::location& where)
+    : comm_(std::move(comm)), send_(false), into_(into), peer_(source), tag_(tag) {
+    const int count = to_int(into.count, *comm_, "recv_init", where);
+    const int code = MPI_Recv_init(into.data, count, transfer_type(into.type), mpi_source(source), mpi_tag(tag),
+                                   comm_->handle, &handle_);
+    if (code != MPI_SUCCESS) raise(code, *comm_, "recv_init", where);
+}
+
+mpi_persistent::~mpi_persistent() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized && handle_ != MPI_REQUEST_NULL) MPI_Request_free(&handle_);
+}
+
+std::unique_ptr<backend::request_impl> mpi_persistent::start(backend::location where) {
+    const current_call in_call("start", where);
+    if (!nothing_deferred()) progress();
+    if (send_)
+        return mpi_request::start_send(comm_, data_, peer_, tag_, synchronous_ ? send_kind::synchronous : send_kind::standard,
+                                       synchronous_ ? "ssend_init" : "send_init", where, handle_);
+    return mpi_request::start_receive(comm_, into_, peer_, tag_, "recv_init", where, handle_);
+}
+
+}  // namespace baton::mpi::detail
+
+namespace baton::mpi::detail {
+
+void mpi_request::cancel(backend::location where) {
+    const current_call in_call("cancel", where);
+    if (kind_ == kind::send) baton::detail::throw_cancel_of_send(comm_->world_rank, operation_, where);
+    if (phase_ == phase::deferred) {
+        // MPI never had it: cancelled here, as MPI would cancel a posted receive with no message.
+        deferred_list().erase(slot_);
+        deferred_receives = deferred_list().size();
+        phase_ = phase::done;
+        result_ = {peer_, tag_, 0, true};
+        return;
+    }
+    if (phase_ != phase::active) return;
+    const int code = MPI_Cancel(&handle_);
+    if (code != MPI_SUCCESS) raise(code, *comm_, "cancel", posted_at_);
 }
 
 }  // namespace baton::mpi::detail

@@ -48,15 +48,19 @@ enum class send_kind { standard, synchronous, buffered, ready };
 
 class mpi_request final : public backend::request_impl {
 public:
-    // Posts a send in mode `kind` (MPI_Isend, MPI_Issend, MPI_Ibsend or MPI_Irsend).
+    // Posts a send in mode `kind` (MPI_Isend, MPI_Issend, MPI_Ibsend or MPI_Irsend; MPI_Start of
+    // `persistent`, a persistent request's handle made for this very send, when there is one).
     static std::unique_ptr<mpi_request> start_send(std::shared_ptr<const comm_info> comm,
                                                    const backend::send_view& data, int dest, int tag,
                                                    send_kind kind, std::string_view operation,
-                                                   const backend::location& where);
-    // Posts a receive, or defers it (see above).
+                                                   const backend::location& where,
+                                                   MPI_Request persistent = MPI_REQUEST_NULL);
+    // Posts a receive, or defers it (see above). With `persistent`, posting is MPI_Start of it; a
+    // receive that must wait its turn behind deferred ones is matched as an irecv's is.
     static std::unique_ptr<mpi_request> start_receive(std::shared_ptr<const comm_info> comm,
                                                       const backend::recv_buffer& into, int source, int tag,
-                                                      std::string_view operation, const backend::location& where);
+                                                      std::string_view operation, const backend::location& where,
+                                                      MPI_Request persistent = MPI_REQUEST_NULL);
 
     // A pending receive is cancelled; a pending send is waited for (its data is about to go away),
     // except while an exception unwinds the stack, when it is let go.
@@ -66,6 +70,10 @@ public:
     std::optional<status> test(backend::location where) override;
     std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
                          backend::location where) override;
+    void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                      std::vector<completed>& done, backend::location where) override;
+    // MPI_Cancel of a posted receive; a deferred one (no message yet) is taken off the list.
+    void cancel(backend::location where) override;
 
     // Hands a deferred receive to MPI if it can be; true when it is no longer deferred. `behind`:
     // an earlier deferred receive, in [first, self) of the deferred list, could take the same
@@ -104,12 +112,35 @@ private:
 
     phase phase_ = phase::active;
     MPI_Request handle_ = MPI_REQUEST_NULL;
+    MPI_Request persistent_ = MPI_REQUEST_NULL;  // the persistent request this is an activation of
     MPI_Datatype type_ = MPI_DATATYPE_NULL;
     backend::recv_buffer buffer_;
     int count_ = 0;  // elements sent, capacity of a fixed receive, or what a resizable one matched
     status result_;
     std::exception_ptr failure_;
     std::list<mpi_request*>::iterator slot_;  // in the deferred list while deferred
+};
+
+// A persistent send or receive made natively (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init):
+// each start is an mpi_request on its handle (MPI_Start). Freed (MPI_Request_free) with it; the
+// typed layer ends a pending activation first.
+class mpi_persistent final : public backend::persistent_impl {
+public:
+    mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::send_view& data, int dest, int tag,
+                   bool synchronous, const backend::location& where);
+    mpi_persistent(std::shared_ptr<const comm_info> comm, const backend::recv_buffer& into, int source, int tag,
+                   const backend::location& where);
+    ~mpi_persistent() override;
+    std::unique_ptr<backend::request_impl> start(backend::location where) override;
+
+private:
+    std::shared_ptr<const comm_info> comm_;
+    bool send_;
+    bool synchronous_ = false;
+    backend::send_view data_;
+    backend::recv_buffer into_;
+    int peer_, tag_;
+    MPI_Request handle_ = MPI_REQUEST_NULL;
 };
 
 // How many receives are deferred (the size of the list above).

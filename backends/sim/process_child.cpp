@@ -237,8 +237,7 @@ public:
     std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
                          backend::location where) override {
         auto frame = link_.begin(verb::wait_any, 0, where);
-        frame.put<std::uint64_t>(requests.size());
-        for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
+        put_set(frame, requests);
         auto in = link_.call(frame);
         const auto index = in.get<std::uint64_t>();
         if (index >= requests.size() || !requests[index]) throw wire::malformed_frame("wait_any chose no request");
@@ -246,7 +245,35 @@ public:
         return static_cast<std::size_t>(index);
     }
 
+    void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                      std::vector<completed>& done, backend::location where) override {
+        auto frame = link_.begin(verb::complete_set, 0, where);
+        frame.put(how);
+        put_set(frame, requests);
+        auto in = link_.call(frame);
+        const auto n = in.get<std::uint64_t>();
+        if (n > requests.size()) throw wire::malformed_frame("more requests completed than given");
+        for (std::uint64_t k = 0; k < n; ++k) {
+            const auto index = in.get<std::uint64_t>();
+            if (index >= requests.size() || !requests[index] || (!done.empty() && index <= done.back().index))
+                throw wire::malformed_frame("a completed request out of the set or out of order");
+            done.push_back({static_cast<std::size_t>(index),
+                            static_cast<forwarding_request*>(requests[index])->completed(in)});
+        }
+    }
+
+    void cancel(backend::location where) override {
+        auto frame = link_.begin(verb::cancel, 0, where);
+        frame.put(id_);
+        link_.call(frame);
+    }
+
 private:
+    static void put_set(wire::writer& frame, std::span<backend::request_impl* const> requests) {
+        frame.put<std::uint64_t>(requests.size());
+        for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
+    }
+
     // The engine completed it (and forgot it): its status, and for a receive what arrived.
     status completed(wire::reader& in) {
         const status s = in.get_status();

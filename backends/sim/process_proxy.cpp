@@ -419,23 +419,30 @@ private:
                 return;
             }
             case verb::wait_any: {
-                const auto n = in.get<std::uint64_t>();
-                if (n > (std::uint64_t{1} << 24)) throw wire::malformed_frame("too many requests");
-                std::vector<std::uint64_t> ids(static_cast<std::size_t>(n));
-                std::vector<backend::request_impl*> requests(ids.size(), nullptr);
-                backend::request_impl* any = nullptr;
-                for (std::size_t i = 0; i < ids.size(); ++i) {
-                    ids[i] = in.get<std::uint64_t>();
-                    if (ids[i] != 0) any = requests[i] = find(ids[i]).request.get();
-                }
-                if (!any) throw wire::malformed_frame("wait_any on no request");
+                const request_set set = read_set(in);
                 status s;
-                const std::size_t index = any->wait_any(requests, s, where);
+                const std::size_t index = set.any->wait_any(set.requests, s, where);
                 out.put<std::uint64_t>(index);
-                auto done = take(ids.at(index));
+                auto done = take(set.ids.at(index));
                 completed(out, done, s);
                 return;
             }
+            case verb::complete_set: {
+                const auto how = in.get<backend::request_impl::completion_rule>();
+                if (how > backend::request_impl::completion_rule::test_all)
+                    throw wire::malformed_frame("an unknown way to complete requests");
+                const request_set set = read_set(in);
+                std::vector<backend::request_impl::completed> done;
+                set.any->complete_set(how, set.requests, done, where);
+                out.put<std::uint64_t>(done.size());
+                for (const auto& d : done) {
+                    out.put<std::uint64_t>(d.index);
+                    auto p = take(set.ids.at(d.index));
+                    completed(out, p, d.result);
+                }
+                return;
+            }
+            case verb::cancel: find(in.get<std::uint64_t>()).request->cancel(where); return;
             case verb::free_request: (void)take(in.get<std::uint64_t>()); return;
             default: throw wire::malformed_frame("a request the engine does not take from a rank");
         }
@@ -567,6 +574,26 @@ private:
         requests_.emplace(id, std::move(p));
         return id;
     }
+    // The requests of a call on several (wait_any, complete_set): the rank's ids (0 for none) and
+    // the engine's requests, one of them not null.
+    struct request_set {
+        std::vector<std::uint64_t> ids;
+        std::vector<backend::request_impl*> requests;
+        backend::request_impl* any = nullptr;
+    };
+    request_set read_set(wire::reader& in) {
+        const auto n = in.get<std::uint64_t>();
+        if (n > (std::uint64_t{1} << 24)) throw wire::malformed_frame("too many requests");
+        request_set set;
+        set.ids.resize(static_cast<std::size_t>(n));
+        set.requests.assign(set.ids.size(), nullptr);
+        for (std::size_t i = 0; i < set.ids.size(); ++i) {
+            set.ids[i] = in.get<std::uint64_t>();
+            if (set.ids[i] != 0) set.any = set.requests[i] = find(set.ids[i]).request.get();
+        }
+        if (!set.any) throw wire::malformed_frame("a wait or test on no request");
+        return set;
+    }
     pending& find(std::uint64_t id) {
         const auto at = requests_.find(id);
         if (at == requests_.end()) throw wire::malformed_frame("an unknown request");
@@ -580,7 +607,9 @@ private:
     static void completed(wire::writer& out, pending& p, const status& s) {
         out.put_status(s);
         p.request.reset();  // what the rank's request does when it completes
-        if (p.receive) p.receive->write(out, s.bytes / p.receive->element);
+        if (!p.receive) return;
+        if (s.cancelled) out.put<std::uint8_t>(0);  // nothing arrived
+        else p.receive->write(out, s.bytes / p.receive->element);
     }
 
     engine& eng_;

@@ -47,6 +47,7 @@ enum class verb : std::uint8_t {
     cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
 
     abort, attach_buffer, detach_buffer, bsend, ibsend, rsend, irsend,  // issue 14's send modes and abort (modes)
+    complete_set, cancel,  // wait_some, test_any, test_some, test_all; cancel (issue 14: completion)
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
     looked,    // the answer to look: buffer_change's bits
@@ -125,7 +126,8 @@ public:
     writer& put_status(const status& s) {
         put<std::int32_t>(s.source);
         put<std::int32_t>(s.tag);
-        return put<std::uint64_t>(s.bytes);
+        put<std::uint64_t>(s.bytes);
+        return put<std::uint8_t>(s.cancelled);
     }
     // The frame, its length in front.
     std::span<const std::byte> finish() { return wire::finish(out_); }
@@ -167,6 +169,7 @@ public:
         s.source = get_int();
         s.tag = get_int();
         s.bytes = static_cast<std::size_t>(get<std::uint64_t>());
+        s.cancelled = get<std::uint8_t>() != 0;
         return s;
     }
 

@@ -49,17 +49,24 @@ private:
     const sim_request& request_;
 };
 
-// Waits until any of the requests is done.
-class any_blocker final : public blocker {
+// Waits until any of the requests is done (wait_any, wait_some), or polls for that (test_any,
+// test_some) or for all of them to be done (test_all). `operation` names the call in reports.
+class set_blocker final : public blocker {
 public:
-    explicit any_blocker(const std::vector<sim_request*>& requests) : requests_(requests) {}
+    set_blocker(const std::vector<sim_request*>& requests, std::string_view operation, bool all = false,
+                bool polls = false)
+        : requests_(requests), operation_(operation), all_(all), polls_(polls) {}
     bool ready() const override {
-        for (const auto* r : requests_)
-            if (r && r->done()) return true;
-        return false;
+        bool any = false;
+        for (const auto* r : requests_) {
+            if (!r) continue;
+            if (r->done()) any = true;
+            else if (all_) return false;
+        }
+        return any;
     }
     std::string describe() const override {
-        std::string text = "wait_any of {";
+        std::string text = std::string(operation_) + " of {";
         bool first = true;
         for (const auto* r : requests_) {
             if (!r) continue;
@@ -68,7 +75,9 @@ public:
         }
         return text + "}";
     }
+    // A poll does not block, so it waits for no buffering, as test_poll does not.
     bool buffering_dependent() const override {
+        if (polls_) return false;
         for (const auto* r : requests_)
             if (r && r->may_buffer()) return true;
         return false;
@@ -99,6 +108,9 @@ public:
 
 private:
     const std::vector<sim_request*>& requests_;
+    std::string_view operation_;
+    bool all_;
+    bool polls_;
 };
 
 }  // namespace
@@ -222,7 +234,7 @@ status sim_request::take_result(const backend::location& where) {
                                                {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
     }
     if (failure_) std::rethrow_exception(failure_);
-    if (deferred_) {
+    if (deferred_ && !cancelled_) {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.bytes / buffer.type.size) : buffer.data;
         if (!kept_.empty()) std::memcpy(to, kept_.data(), kept_.size());
         kept_.clear();
@@ -276,7 +288,7 @@ std::size_t sim_request::wait_any(std::span<backend::request_impl* const> reques
     std::vector<sim_request*> pending;
     pending.reserve(requests.size());
     for (auto* r : requests) pending.push_back(static_cast<sim_request*>(r));
-    any_blocker until_any(pending);
+    set_blocker until_any(pending, "wait_any");
     eng_.wait_until(self, until_any, where);
     // Several may be done: which one wait_any returns is the scheduler's choice.
     std::vector<std::size_t> done;
@@ -292,6 +304,102 @@ std::size_t sim_request::wait_any(std::span<backend::request_impl* const> reques
     })];
     result = pending[index]->take_result(where);
     return index;
+}
+
+}  // namespace baton::sim::detail
+
+namespace baton::sim::detail {
+
+namespace {
+
+using rule = backend::request_impl::completion_rule;
+
+std::string_view name_of(rule how) {
+    switch (how) {
+        case rule::wait_some: return "wait_some";
+        case rule::test_any: return "test_any";
+        case rule::test_some: return "test_some";
+        case rule::test_all: return "test_all";
+    }
+    return "?";
+}
+
+}  // namespace
+
+void sim_request::complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                               std::vector<completed>& done, backend::location where) {
+    const int self = world_owner();
+    std::vector<sim_request*> pending;
+    pending.reserve(requests.size());
+    for (auto* r : requests) pending.push_back(static_cast<sim_request*>(r));
+    const std::string_view operation = name_of(how);
+    const bool waits = how == rule::wait_some;
+    const set_blocker until(pending, operation, how == rule::test_all, !waits);
+    if (waits) {
+        eng_.schedule_point(self);
+        eng_.wait_until(self, until, where);
+    } else {
+        // As test() does: an exploration also tries "complete" when not yet, and "not yet" when
+        // complete (engine::poll_wait_chosen, poll_may_miss).
+        eng_.schedule_point(self, engine::call_effect::polls);
+        bool seen = false;
+        if (!until.ready()) {
+            eng_.poll_wait_chosen(self, until, where);
+            seen = until.ready();
+        } else {
+            seen = !(eng_.poll_may_miss(self) && eng_.sched().choose(2, [&] {
+                const std::string location = baton::detail::format_location(where);
+                return choice_site{{self, until.describe(), location, {}, {}, comm_.in_comm(self)},
+                                   fmt::format("whether {}'s {} at {} saw them complete", comm_.member(owner_),
+                                               until.describe(), location),
+                                   {"complete", "not complete yet"}};
+            }) == 1);
+        }
+        if (!seen) {
+            eng_.poll_failed(self, until, where);
+            return;
+        }
+        eng_.poll_succeeded(self);
+    }
+    std::vector<std::size_t> ready;
+    for (std::size_t i = 0; i < pending.size(); ++i)
+        if (pending[i] && pending[i]->done()) ready.push_back(i);
+    // Which of the completed requests the call returns is the scheduler's choice where MPI leaves it
+    // open: test_any returns one of them (as wait_any); wait_some and test_some return every one
+    // MPI has seen complete, which on MPI may be fewer than have completed here: an exploration
+    // tries all of them (the first alternative, the default), and each one alone. test_all returns
+    // all, since it is all or nothing.
+    if (ready.size() > 1 && how != rule::test_all) {
+        const bool one = how == rule::test_any;
+        const std::size_t pick = eng_.sched().choose(ready.size() + (one ? 0 : 1), [&] {
+            const std::string location = baton::detail::format_location(where);
+            choice_site site{{self, until.describe(), location, {}, {}, comm_.in_comm(self)},
+                             fmt::format("which requests {}'s {} at {} completed", comm_.member(owner_), operation,
+                                         location),
+                             {}};
+            if (!one) site.alternatives.push_back("all that are complete");
+            for (const std::size_t i : ready) site.alternatives.push_back(describe_posted(pending[i]->call()));
+            return site;
+        });
+        if (one || pick > 0) ready = {ready[pick - (one ? 0 : 1)]};
+    }
+    for (const std::size_t i : ready) done.push_back({i, pending[i]->take_result(where)});
+}
+
+}  // namespace baton::sim::detail
+
+namespace baton::sim::detail {
+
+void sim_request::cancel(backend::location where) {
+    if (is_send()) baton::detail::throw_cancel_of_send(world_owner(), call_.operation, where);
+    eng_.schedule_point(world_owner());
+    // Only a receive no message has matched is still posted; a matched one completes as it would.
+    if (done_ || !posted) return;
+    comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
+    posted = false;
+    done_ = true;
+    result_ = {peer(), tag(), 0, true};
+    cancelled_ = true;
 }
 
 }  // namespace baton::sim::detail

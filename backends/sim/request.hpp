@@ -34,6 +34,9 @@ public:
     std::optional<status> test(backend::location where) override;
     std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
                          backend::location where) override;
+    void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                      std::vector<completed>& done, backend::location where) override;
+    void cancel(backend::location where) override;
 
     // Called by whichever rank completes the operation; wakes the owner.
     void complete(const status& result, std::exception_ptr failure = nullptr);
@@ -109,6 +112,7 @@ private:
     int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message
+    bool cancelled_ = false;         // a receive cancelled before any message matched it
 };
 
 }  // namespace baton::sim::detail

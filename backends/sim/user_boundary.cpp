@@ -42,15 +42,28 @@ public:
     std::size_t wait_any(std::span<backend::request_impl* const> requests, status& result,
                          backend::location where) override {
         const inside call(eng_, rank_);
-        // The simulator's wait_any wants its own requests (null entries stay null).
-        std::vector<backend::request_impl*> inner(requests.size(), nullptr);
-        for (std::size_t i = 0; i < requests.size(); ++i)
-            if (requests[i]) inner[i] = static_cast<bounded_request*>(requests[i])->inner_.get();
-        return inner_->wait_any(inner, result, where);
+        return inner_->wait_any(unwrapped(requests), result, where);
+    }
+    void complete_set(completion_rule how, std::span<backend::request_impl* const> requests,
+                      std::vector<completed>& done, backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->complete_set(how, unwrapped(requests), done, where);
+    }
+    void cancel(backend::location where) override {
+        const inside call(eng_, rank_);
+        inner_->cancel(where);
     }
     backend::request_impl& inner() { return *inner_; }
 
 private:
+    // The simulator's calls on a set of requests want its own requests (null entries stay null).
+    static std::vector<backend::request_impl*> unwrapped(std::span<backend::request_impl* const> requests) {
+        std::vector<backend::request_impl*> inner(requests.size(), nullptr);
+        for (std::size_t i = 0; i < requests.size(); ++i)
+            if (requests[i]) inner[i] = static_cast<bounded_request*>(requests[i])->inner_.get();
+        return inner;
+    }
+
     engine& eng_;
     std::unique_ptr<backend::request_impl> inner_;
     int rank_;

@@ -100,6 +100,38 @@ public:
     // returns its index. Called on any one of them.
     virtual std::size_t wait_any(std::span<request_impl* const> requests, status& result,
                                  location where) = 0;
+
+    // Completing a set of requests (issue 14: completion). Called, as wait_any is, on any one of
+    // `requests` (all of this backend; null entries are skipped); appends what it completed to
+    // `done` in index order. `rule` says how many it completes:
+    //  - wait_some: blocks until at least one completes, then every one that has (MPI_Waitsome);
+    //  - test_any: at most one, without blocking (MPI_Testany);
+    //  - test_some: every one that has completed, maybe none, without blocking (MPI_Testsome);
+    //  - test_all: all of them if every one has completed, otherwise none (MPI_Testall).
+    enum class completion_rule : std::uint8_t { wait_some, test_any, test_some, test_all };
+    struct completed {
+        std::size_t index = 0;
+        status result;
+    };
+    virtual void complete_set(completion_rule rule, std::span<request_impl* const> requests,
+                              std::vector<completed>& done, location where) = 0;
+    // Cancels a pending receive that no message has matched yet (MPI_Cancel): it still has to be
+    // completed by wait or test, whose status says `cancelled`. One already matched completes as
+    // it would have (a no-op). A send is refused with a usage_error on every backend (MPI 4.0
+    // deprecates cancelling sends, and Open MPI may not honour it).
+    virtual void cancel(location where) = 0;
+};
+
+// ---- Persistent requests (issue 14: completion) -------------------------------------------------
+// A persistent send or receive (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init): made once on its
+// buffer; each start() is one activation, a pending request that wait and test complete as an
+// isend's or irecv's. The buffer is the one given at init: a send reads it at each start, a
+// receive writes into it (a fixed buffer: it is never resized).
+class persistent_impl {
+public:
+    virtual ~persistent_impl() = default;
+    // One activation (MPI_Start).
+    virtual std::unique_ptr<request_impl> start(location where) = 0;
 };
 
 class comm_impl {
@@ -197,6 +229,14 @@ public:
     // Ends the whole run, or MPI job, at once with exit status `code` (0..255, checked by the
     // typed layer), on every rank whatever the communicator (MPI_Abort). Never returns.
     [[noreturn]] virtual void abort(int code, location where) = 0;
+
+    // Persistent requests (issue 14: completion; persistent_impl above). By default each start is
+    // this communicator's isend, issend or irecv on the same buffer, which is what MPI's persistent
+    // request means (the simulator's checks then apply to each activation as to an isend's or
+    // irecv's); the MPI backend makes them natively. The communicator must outlive the request.
+    virtual std::unique_ptr<persistent_impl> send_init(send_view data, int dest, int tag, bool synchronous,
+                                                       location where);
+    virtual std::unique_ptr<persistent_impl> recv_init(recv_buffer into, int source, int tag, location where);
 };
 
 }  // namespace baton::backend

@@ -175,6 +175,44 @@ public:
         }
     }
 
+    // ---- Persistent requests (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init) ---------------------
+
+    // Persistent requests must not outlive the communicator that made them.
+    //
+    // A persistent send of `value`, inactive until request::start(). `value` is taken by reference
+    // and read at each start, so it must outlive the request and may change between activations
+    // (not while one is pending); its memory and size are those at send_init, as MPI's buffer is
+    // fixed at init: a std::vector resized or reallocated since is a usage_error at start. Plain
+    // data only: a serialized value has no fixed buffer.
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request send_init(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return persistent_send(std::forward<T>(value), dest, tag, false, "send_init", where);
+    }
+    // The same, each activation a synchronous send (MPI_Ssend_init).
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request ssend_init(T&& value, int dest, int tag = 0, location where = location::current()) {
+        return persistent_send(std::forward<T>(value), dest, tag, true, "ssend_init", where);
+    }
+    // A persistent receive into `into` as it is now: each activation receives into its memory, a
+    // fixed buffer, so a std::vector or std::string takes at most its present size in elements and
+    // is not resized (a longer message is a truncation_error; status::count says how many came).
+    template <sendable T>
+    request recv_init(T& into, int source, int tag, location where = location::current()) {
+        static_assert(!serializable_sendable<T>,
+                      "baton: recv_init receives into a fixed buffer of plain data; a serialized value has "
+                      "none (use irecv)");
+        check_source(source, tag, "recv_init", where);
+        backend::recv_buffer buffer = detail::recv_buffer_of(into);
+        buffer.resize = nullptr;  // fixed: its present size is its capacity
+        buffer.container = nullptr;
+        buffer.shape = nullptr;
+        auto state = make_persistent("recv_init", where);
+        state->impl = impl().recv_init(buffer, source, tag, where);
+        return request(std::move(state));
+    }
+
     // Sends and receives at once, so that two ranks exchanging never wait on each other.
     template <sendable S, sendable R>
     status sendrecv(const S& out, int dest, int send_tag, R& in, int source, int recv_tag,
@@ -539,6 +577,37 @@ private:
             auto impl_request = post(detail::message_view_of(*owned));
             return request(std::move(impl_request), std::move(owned), {});
         }
+    }
+
+    std::unique_ptr<detail::persistent_state> make_persistent(const char* operation, const location& where) {
+        auto state = std::make_unique<detail::persistent_state>();
+        state->operation = operation;
+        state->world_rank = impl(operation, where).world_rank();
+        state->made_at = where;
+        return state;
+    }
+
+    // send_init and ssend_init: a view of the value's memory at init, checked at each start.
+    template <class R>
+    request persistent_send(R&& value, int dest, int tag, bool synchronous, const char* operation,
+                            const location& where) {
+        using T = std::remove_cvref_t<R>;
+        // Read at each start, so it must outlive the request: a temporary would be gone by then.
+        static_assert(std::is_lvalue_reference_v<R>,
+                      "baton: a persistent send reads its value at each start: pass a variable (an lvalue) that "
+                      "outlives the request, not a temporary");
+        static_assert(!serializable_sendable<T>,
+                      "baton: a persistent send reads a fixed buffer of plain data at each start; a serialized "
+                      "value has none (use isend)");
+        check_destination(dest, tag, operation, where);
+        const backend::send_view view = detail::message_view_of(value);
+        auto state = make_persistent(operation, where);
+        state->impl = impl().send_init(view, dest, tag, synchronous, where);
+        state->check = [&value, view, &self = *state](const location& at) {
+            const backend::send_view now = detail::message_view_of(value);
+            if (now.data != view.data || now.count != view.count) detail::throw_persistent_buffer_changed(self, at);
+        };
+        return request(std::move(state));
     }
 
     // The backend's object; on a null communicator, a usage_error naming the operation and line.

@@ -34,6 +34,9 @@ struct status {
     // counts in bytes: a probe on MPI cannot know the element type, and a count that meant
     // elements on one backend and bytes on another sized buffers right only on one of them.
     std::size_t bytes = 0;
+    // The receive was cancelled (request::cancel) before a message matched it: nothing arrived
+    // (MPI_Test_cancelled). A field, as source, tag and bytes are.
+    bool cancelled = false;
 
     // How many elements of T the message holds: T is the element (double) or a range of it
     // (std::vector<double>, std::string). What a probe's count<double>() says is what a receive

@@ -95,6 +95,68 @@ CORPUS_PROGRAM(wait_any_until_done) {
 CORPUS_RUN(wait_any_until_done, "correct", correct, .ranks = 3);
 CORPUS_RUN(wait_any_until_done, "correct", correct, .ranks = 3, .sends = synchronous);
 
+// wait_some until every request is done; then test_all of the same requests (all inactive) says
+// yes at once (issue 14: completion).
+CORPUS_PROGRAM(wait_some_until_done) {
+    const int right = (world.rank() + 1) % world.size(), left = (world.rank() + world.size() - 1) % world.size();
+    std::array<int, 3> in{};
+    std::vector<baton::request> requests;
+    for (int i = 0; i < 3; ++i) requests.push_back(world.irecv(in[static_cast<std::size_t>(i)], left, i));
+    for (int i = 2; i >= 0; --i) requests.push_back(world.isend(int{i}, right, i));
+    std::size_t done = 0;
+    for (auto some = baton::wait_some(requests); !some.empty(); some = baton::wait_some(requests)) done += some.size();
+    corpus::expect(done == 6 && in == std::array<int, 3>{0, 1, 2} && baton::test_all(requests).has_value(),
+                   "all six done");
+}
+CORPUS_RUN(wait_some_until_done, "correct", correct, .ranks = 3);
+CORPUS_RUN(wait_some_until_done, "correct", correct, .ranks = 3, .sends = synchronous);
+
+// Polling with test_any and test_all until the exchange is complete.
+CORPUS_PROGRAM(test_any_then_test_all_until_done) {
+    const int other = 1 - world.rank();
+    std::array<int, 2> in{};
+    std::array<baton::request, 3> requests{world.irecv(in[0], other, 0), world.irecv(in[1], other, 1),
+                                           world.isend(world.rank(), other, 0)};
+    world.send(world.rank() + 10, other, 1);
+    while (!baton::test_any(requests)) {
+    }
+    while (!baton::test_all(requests)) {
+    }
+    corpus::expect(in[0] == other && in[1] == other + 10, "both messages");
+}
+CORPUS_RUN(test_any_then_test_all_until_done, "correct", correct, .ranks = 2);
+CORPUS_RUN(test_any_then_test_all_until_done, "correct", correct, .ranks = 2, .sends = synchronous);
+
+// Persistent requests around a ring, a new value in the same buffer each round, the value changed
+// only between activations.
+CORPUS_PROGRAM(persistent_ring) {
+    const int right = (world.rank() + 1) % world.size(), left = (world.rank() + world.size() - 1) % world.size();
+    int value = 0, got = -1;
+    std::array<baton::request, 2> requests{world.recv_init(got, left, 0), world.ssend_init(value, right, 0)};
+    bool right_values = true;
+    for (int round = 0; round < 3; ++round) {
+        value = world.rank() * 10 + round;
+        baton::start_all(requests);
+        baton::wait_all(requests);
+        right_values = right_values && got == left * 10 + round;
+    }
+    corpus::expect(right_values, "each round's value");
+}
+CORPUS_RUN(persistent_ring, "correct", correct, .ranks = 3);
+CORPUS_RUN(persistent_ring, "correct", correct, .ranks = 3, .sends = synchronous);
+
+// A receive for a message that may never come, cancelled and completed; the status says whether
+// it was cancelled or took the message (here nobody sends it).
+CORPUS_PROGRAM(cancel_a_receive_nobody_matched) {
+    int value = 0;
+    baton::request optional_message = world.irecv(value, baton::any_source, 7);
+    world.barrier();
+    optional_message.cancel();
+    const baton::status s = optional_message.wait();
+    corpus::expect(s.cancelled, "cancelled");
+}
+CORPUS_RUN(cancel_a_receive_nobody_matched, "correct", correct, .ranks = 3);
+
 // Some requests waited for one by one, the rest by wait_all over all of them: wait_all skips the
 // requests already completed, as MPI_Waitall skips MPI_REQUEST_NULL.
 CORPUS_PROGRAM(wait_all_after_waiting_for_some) {

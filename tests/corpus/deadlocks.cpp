@@ -102,6 +102,29 @@ CORPUS_PROGRAM(wait_any_of_receives_nobody_matches) {
 }
 CORPUS_RUN(wait_any_of_receives_nobody_matches, "deadlock", deadlock, .ranks = 2);
 
+CORPUS_PROGRAM(wait_some_of_receives_nobody_matches) {
+    const int other = 1 - world.rank();
+    int a = 0, b = 0;
+    std::array<baton::request, 2> requests{world.irecv(a, other, 1), world.irecv(b, other, 2)};
+    baton::wait_some(requests);
+    world.send(a + b, other, 1);
+    world.send(a + b, other, 2);
+    baton::wait_all(requests);
+}
+CORPUS_RUN(wait_some_of_receives_nobody_matches, "deadlock", deadlock, .ranks = 2);
+
+// test_all polled until both receives are complete, but the second message is sent only after.
+CORPUS_PROGRAM(test_all_loop_before_the_send_it_needs) {
+    const int other = 1 - world.rank();
+    int a = 0, b = 0;
+    std::array<baton::request, 2> requests{world.irecv(a, other, 1), world.irecv(b, other, 2)};
+    world.send(1, other, 1);
+    while (!baton::test_all(requests)) {
+    }
+    world.send(2, other, 2);
+}
+CORPUS_RUN(test_all_loop_before_the_send_it_needs, "deadlock", deadlock, .ranks = 2);
+
 // A barrier that one rank reaches only after a message that the others send after the barrier.
 CORPUS_PROGRAM(barrier_before_the_send_it_waits_for) {
     if (world.rank() == 0) {

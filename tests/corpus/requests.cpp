@@ -65,6 +65,98 @@ CORPUS_PROGRAM(wait_any_once_then_drop_the_rest) {
 }
 CORPUS_RUN(wait_any_once_then_drop_the_rest, "request lifecycle", request_leak, .ranks = 2);
 
+// test_some completes the request whose message came; the other is dropped (issue 14: completion).
+CORPUS_PROGRAM(test_some_once_then_drop_the_rest) {
+    const int other = 1 - world.rank();
+    int a = 0, b = 0;
+    std::array<baton::request, 2> requests{world.irecv(a, other, 1), world.irecv(b, other, 2)};
+    world.send(1, other, 1);
+    world.barrier();  // the tag-1 message has met its irecv; no tag-2 message ever comes
+    while (baton::test_some(requests).empty()) {
+    }
+}
+CORPUS_RUN(test_some_once_then_drop_the_rest, "request lifecycle", request_leak, .ranks = 2);
+
+// test_all is all or nothing: when it says no, it completed none of them, and giving up leaks both.
+CORPUS_PROGRAM(test_all_says_no_then_give_up) {
+    const int other = 1 - world.rank();
+    int a = 0, b = 0;
+    std::array<baton::request, 2> requests{world.irecv(a, other, 1), world.irecv(b, other, 2)};
+    world.send(1, other, 1);
+    world.barrier();  // the tag-1 message has met its irecv; the tag-2 one is sent after the test
+    const bool all = baton::test_all(requests).has_value();
+    world.barrier();
+    world.send(2, other, 2);
+    world.barrier();
+    if (all) baton::wait_all(requests);
+}
+CORPUS_RUN(test_all_says_no_then_give_up, "request lifecycle", request_leak, .ranks = 2);
+
+// A persistent receive started and then dropped with its request while still pending.
+CORPUS_PROGRAM(persistent_receive_dropped_while_pending) {
+    int value = 0;
+    const int mine = world.rank();
+    baton::request receiving = world.recv_init(value, 1 - world.rank(), 0);
+    baton::request sending = world.send_init(mine, 1 - world.rank(), 0);
+    for (int round = 0; round < 2; ++round) {
+        receiving.start();
+        sending.start();
+        sending.wait();
+        if (round == 0) receiving.wait();  // the second activation is never completed
+    }
+    world.barrier();
+}
+CORPUS_RUN(persistent_receive_dropped_while_pending, "request lifecycle", request_leak, .ranks = 2);
+
+// A persistent send started again before its activation was completed (MPI: erroneous).
+CORPUS_PROGRAM(persistent_send_started_twice) {
+    const int value = world.rank();
+    int got = 0;
+    baton::request receiving = world.recv_init(got, 1 - world.rank(), 0);
+    baton::request sending = world.send_init(value, 1 - world.rank(), 0);
+    receiving.start();
+    sending.start();
+    sending.start();
+    baton::request both[] = {std::move(receiving), std::move(sending)};
+    baton::wait_all(both);
+}
+CORPUS_RUN(persistent_send_started_twice, "request lifecycle", invalid_argument, .ranks = 2);
+
+// A persistent send's value changed while its second activation is pending: each activation's
+// buffer is checked as an isend's.
+CORPUS_PROGRAM(persistent_send_value_changed_while_pending) {
+    int value = world.rank(), got = 0;
+    baton::request receiving = world.recv_init(got, 1 - world.rank(), 0);
+    baton::request sending = world.send_init(value, 1 - world.rank(), 0);
+    for (int round = 0; round < 2; ++round) {
+        receiving.start();
+        sending.start();
+        if (round == 1) value += 10;  // before the wait
+        receiving.wait();
+        sending.wait();
+    }
+}
+CORPUS_RUN(persistent_send_value_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
+
+// A cancelled receive still has to be completed by wait or test (MPI 3.7.3, MPI_Cancel).
+CORPUS_PROGRAM(cancelled_receive_never_completed) {
+    int value = 0;
+    baton::request optional_message = world.irecv(value, 1 - world.rank(), 5);
+    optional_message.cancel();
+    world.barrier();
+}
+CORPUS_RUN(cancelled_receive_never_completed, "request lifecycle", request_leak, .ranks = 2);
+
+// A request cancelled is a send's: baton refuses it (MPI 4.0 deprecates it).
+CORPUS_PROGRAM(cancel_of_a_send) {
+    const int value = world.rank();
+    baton::request sending = world.isend(value, 1 - world.rank(), 5);
+    sending.cancel();
+    world.recv<int>(1 - world.rank(), 5);
+    sending.wait();
+}
+CORPUS_RUN(cancel_of_a_send, "request lifecycle", invalid_argument, .ranks = 2);
+
 // A single test that fails, and the request is given up.
 CORPUS_PROGRAM(test_once_then_give_up) {
     if (world.rank() == 1) {

@@ -417,6 +417,129 @@ std::string wait_any(communicator& world) {
 
 // The halo exchange of a line that does not wrap around: the ranks at its ends send to and
 // receive from proc_null with the same calls as every other rank.
+// wait_some, test_any, test_some, test_all (MPI_Waitsome, MPI_Testany, MPI_Testsome, MPI_Testall):
+// which calls complete which requests differs with timing, so what is recorded is the set of
+// completions and statuses, sorted, and what must hold whatever the timing.
+std::string completion(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    auto pending = [](std::span<baton::request> requests) {
+        return std::ranges::any_of(requests, [](const baton::request& q) { return q.pending(); });
+    };
+    for (int round = 0; round < 3; ++round) {
+        if (r != 0) {
+            world.barrier();  // rank 0 has posted its receives and tested them
+            world.send(std::vector<int>(static_cast<std::size_t>(r), r + round), 0, 20 + round);
+            world.send(-r - round, 0, 30 + round);
+            continue;
+        }
+        std::vector<std::vector<int>> inbox(static_cast<std::size_t>(n));
+        std::vector<int> fixed(static_cast<std::size_t>(n), 0);
+        std::vector<baton::request> requests;
+        for (int from = 1; from < n; ++from) {
+            requests.push_back(world.irecv(inbox[static_cast<std::size_t>(from)], from, 20 + round));
+            requests.push_back(world.irecv(fixed[static_cast<std::size_t>(from)], from, 30 + round));
+        }
+        if (n > 1)
+            out("round {} before any send: test_any {}, test_some {}, test_all {}", round,
+                baton::test_any(requests).has_value(), baton::test_some(requests).size(),
+                baton::test_all(requests).has_value());
+        world.barrier();
+        std::vector<std::string> seen;
+        if (round == 0) {
+            for (auto done = baton::wait_some(requests); !done.empty(); done = baton::wait_some(requests))
+                for (const auto& d : done) seen.push_back(fmt::format("request {} {}", d.index, text(d.status)));
+        } else if (round == 1) {
+            for (bool some = true; pending(requests); some = !some) {
+                if (some)
+                    for (const auto& d : baton::test_some(requests))
+                        seen.push_back(fmt::format("request {} {}", d.index, text(d.status)));
+                else if (auto d = baton::test_any(requests))
+                    seen.push_back(fmt::format("request {} {}", d->index, text(d->status)));
+            }
+        } else {
+            std::optional<std::vector<baton::status>> all;
+            while (!(all = baton::test_all(requests))) {
+            }
+            for (std::size_t i = 0; i < all->size(); ++i) seen.push_back(fmt::format("request {} {}", i, text((*all)[i])));
+        }
+        std::sort(seen.begin(), seen.end());
+        for (const auto& line : seen) out("round {}: {}", round, line);
+        for (int from = 1; from < n; ++from)
+            out("round {} from {}: {} and {}", round, from, text(inbox[static_cast<std::size_t>(from)]),
+                fixed[static_cast<std::size_t>(from)]);
+        out("round {} after: wait_some {}, test_any {}, test_all {}", round, baton::wait_some(requests).size(),
+            baton::test_any(requests).has_value(), baton::test_all(requests).has_value());
+    }
+    return out.text();
+}
+
+// Persistent requests (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init, MPI_Start, MPI_Startall):
+// made once around a ring, started each round with new values in the same buffers.
+std::string persistent(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    const int right = (r + 1) % n, left = (r + n - 1) % n;
+    int value = 0, got = -1;
+    std::vector<double> row(4, 0.0), got_row(4, -1.0);
+    std::array<baton::request, 3> requests{world.recv_init(got, left, 40), world.recv_init(got_row, left, 41),
+                                           world.send_init(row, right, 41)};
+    baton::request plain = world.send_init(value, right, 40), synchronous = world.ssend_init(value, right, 40);
+    out("inactive before start: {} {}", requests[0].pending(), plain.pending());
+    for (int round = 0; round < 4; ++round) {
+        value = r * 10 + round;
+        row = {double(r), double(round), 0.5 * r, -double(round)};
+        baton::start_all(requests);
+        baton::request& sending = round % 2 ? synchronous : plain;
+        sending.start();
+        const auto statuses = baton::wait_all(requests);
+        const auto sent = sending.wait();
+        out("round {}: {} {} | {} {} | sent {}", round, got, text(statuses[0]), text(got_row), text(statuses[1]),
+            text(sent));
+    }
+    // A receive into a fixed buffer takes less than its size: status::count says how much.
+    std::vector<int> room(8, 0);
+    baton::request partial = world.recv_init(room, left, 42);
+    partial.start();
+    world.send(std::vector<int>{r, r + 1}, right, 42);
+    const auto st = partial.wait();
+    out("partial: {} {} {}", st.count<int>(), room[0], room[1]);
+    return out.text();
+}
+
+// Cancelling receives (MPI_Cancel, MPI_Test_cancelled): one nobody sends to is cancelled, into a
+// fixed buffer (posted in MPI) and into a vector (deferred until its message comes); one that a
+// synchronous send has matched completes normally. Cancelling a send is refused on both backends.
+std::string cancel(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    int fixed = 0, matched = 0;
+    std::vector<int> many(2, 7);
+    baton::request lonely = world.irecv(fixed, baton::any_source, 60);
+    baton::request deferred = world.irecv(many, baton::any_source, 60);
+    baton::request taken = world.irecv(matched, (r + n - 1) % n, 61);
+    world.ssend(r, (r + 1) % n, 61);  // returns once `taken` on the next rank has matched it
+    world.barrier();
+    lonely.cancel();
+    deferred.cancel();
+    taken.cancel();
+    const auto a = lonely.wait(), b = deferred.wait(), c = taken.wait();
+    out("cancelled: {} {} {}; bytes {} {}; vector size {}", a.cancelled, b.cancelled, c.cancelled, a.bytes, b.bytes,
+        many.size());
+    out("matched: {} {}", matched, text(c));
+    const int value = r;
+    baton::request sending = world.isend(value, r, 62);
+    try {
+        sending.cancel();
+        out("send cancelled");
+    } catch (const baton::usage_error&) {
+        out("cancel of a send refused");
+    }
+    world.recv<int>(r, 62);
+    sending.wait();
+    return out.text();
+}
+
 std::string null_peer(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -857,6 +980,9 @@ const std::vector<scenario>& scenarios() {
         {"probe_counts", probe_counts},
         {"literals", literals},
         {"wait_any", wait_any},
+        {"completion", completion},
+        {"persistent", persistent},
+        {"cancel", cancel},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
         {"buffered_and_ready", buffered_and_ready},

@@ -463,8 +463,24 @@ private:
                 for (std::size_t i = 0; i < got.size(); ++i)
                     arrived.push_back(fmt::format("{} {}", statuses[i].source, text(got[i])));
             } else {
-                while (auto done = baton::wait_any(requests))
-                    arrived.push_back(fmt::format("{} {}", done->status.source, text(got[done->index])));
+                auto take = [&](const baton::completion& done) {
+                    arrived.push_back(fmt::format("{} {}", done.status.source, text(got[done.index])));
+                };
+                // Completed one at a time, several at a time, or by polling (issue 14: completion).
+                switch (s.salt % 3) {
+                    case 0:
+                        while (auto done = baton::wait_any(requests)) take(*done);
+                        break;
+                    case 1:
+                        for (auto some = baton::wait_some(requests); !some.empty(); some = baton::wait_some(requests))
+                            for (const auto& done : some) take(done);
+                        break;
+                    default:
+                        while (std::ranges::any_of(requests, &baton::request::pending)) {
+                            if (auto done = baton::test_any(requests)) take(*done);
+                            for (const auto& done : baton::test_some(requests)) take(done);
+                        }
+                }
             }
         } else {
             for (int i = 1; i < n; ++i) {

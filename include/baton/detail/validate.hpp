@@ -23,6 +23,9 @@ std::string format_rank(int world_rank, const std::string& comm_name, int comm_r
 [[noreturn]] void throw_usage(const backend::comm_impl& comm, std::string_view operation,
                               const std::string& what, const std::source_location& where);
 
+// request::cancel of a send (`operation`: "isend", ...), refused on every backend.
+[[noreturn]] void throw_cancel_of_send(int world_rank, std::string_view operation, const std::source_location& where);
+
 // What any operation on a null communicator (split's, for color baton::undefined) throws.
 [[noreturn]] void throw_null_communicator(std::string_view operation, const std::source_location& where);
 

@@ -35,6 +35,13 @@ void throw_cancel_of_send(int world_rank, std::string_view operation, const std:
                       {{world_rank, "cancel", format_location(where)}});
 }
 
+void throw_cancel_of_collective(int world_rank, std::string_view operation, const std::source_location& where) {
+    throw usage_error(fmt::format("rank {}: cancel at {} of its {}: a non-blocking collective cannot be cancelled "
+                                  "(MPI-3.1 5.12); wait for it instead",
+                                  world_rank, format_location(where), operation),
+                      {{world_rank, "cancel", format_location(where)}});
+}
+
 void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation, std::string_view role,
                 bool wildcard_ok, const std::source_location& where) {
     if (rank == any_source && wildcard_ok) return;

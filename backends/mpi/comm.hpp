@@ -114,7 +114,19 @@ public:
                                                   backend::location where) override;
     [[noreturn]] void abort(int code, backend::location where) override;
 
+    // Non-blocking collectives (issue 14: icoll; nonblocking_collective.cpp).
+    std::unique_ptr<backend::request_impl> ibarrier(backend::location where) override;
+    std::unique_ptr<backend::request_impl> ibcast(backend::recv_buffer data, int root, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ireduce(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, int root, backend::location where) override;
+    std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
+                                                      const reduce_op& op, backend::location where) override;
+
 private:
+    // ireduce (root >= 0) and iallreduce (root -1): MPI_Ireduce or MPI_Iallreduce.
+    std::unique_ptr<backend::request_impl> nonblocking_reduction(const char* operation, backend::send_view mine,
+                                                                 backend::recv_buffer result, const reduce_op& op,
+                                                                 int root, backend::location where);
     // send, ssend, bsend and rsend: MPI_Send, MPI_Ssend, MPI_Bsend or MPI_Rsend (through a
     // request while receives are deferred).
     void blocking_send(const backend::send_view& data, int dest, int tag, send_kind kind, const char* operation,

@@ -118,7 +118,19 @@ int wait_progressing(MPI_Request& request, MPI_Status* mpi_status) {
 mpi_request::mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::string_view operation, int peer,
                          int tag, const backend::location& posted_at)
     : comm_(std::move(comm)), kind_(k), operation_(operation), peer_(peer), tag_(tag), posted_at_(posted_at),
-      phase_(k == kind::send ? phase::active : phase::deferred) {}
+      phase_(k == kind::receive ? phase::deferred : phase::active) {}
+
+std::unique_ptr<mpi_request> mpi_request::start_collective(std::shared_ptr<const comm_info> comm,
+                                                           std::string_view operation, const backend::location& where,
+                                                           const std::function<int(MPI_Request*)>& post) {
+    std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::collective, operation, -1, -1, where));
+    const int code = post(&request->handle_);
+    if (code != MPI_SUCCESS) {
+        request->phase_ = phase::done;
+        raise(code, *request->comm_, operation, where);
+    }
+    return request;
+}
 
 std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_info> comm,
                                                      const backend::send_view& data, int dest, int tag,
@@ -218,6 +230,8 @@ bool mpi_request::accepts(const comm_info* comm, int source, int tag) const {
 bool mpi_request::overlaps(const mpi_request& later) const { return accepts(later.comm_.get(), later.peer_, later.tag_); }
 
 std::string mpi_request::describe() const {
+    if (kind_ == kind::collective)
+        return fmt::format("{}(comm={}) posted at {}", operation_, comm_->name, baton::detail::format_location(posted_at_));
     return fmt::format("{}({}={}, tag={}, comm={}) posted at {}", operation_,
                        kind_ == kind::receive ? "source" : "dest", shown_rank(peer_), shown_tag(tag_), comm_->name,
                        baton::detail::format_location(posted_at_));
@@ -302,6 +316,10 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
     }
     if (kind_ == kind::send) {
         result_ = {peer_, tag_, static_cast<std::size_t>(count_) * buffer_.type.size};
+        return;
+    }
+    if (kind_ == kind::collective) {
+        result_ = {};
         return;
     }
     int cancelled = 0;
@@ -534,6 +552,7 @@ namespace baton::mpi::detail {
 void mpi_request::cancel(backend::location where) {
     const current_call in_call("cancel", where);
     if (kind_ == kind::send) baton::detail::throw_cancel_of_send(comm_->world_rank, operation_, where);
+    if (kind_ == kind::collective) baton::detail::throw_cancel_of_collective(comm_->world_rank, operation_, where);
     if (phase_ == phase::deferred) {
         // MPI never had it: cancelled here, as MPI would cancel a posted receive with no message.
         deferred_list().erase(slot_);

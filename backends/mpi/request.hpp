@@ -29,6 +29,7 @@
 #include <climits>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -62,6 +63,13 @@ public:
                                                       std::string_view operation, const backend::location& where,
                                                       MPI_Request persistent = MPI_REQUEST_NULL);
 
+    // A non-blocking collective (issue 14: icoll): `post` makes its MPI request (MPI_Ibarrier,
+    // MPI_Ibcast, ...) and returns MPI's code. Completed like a send, with an empty status; let go
+    // while pending it is waited for, as a send is (MPI cannot cancel a collective).
+    static std::unique_ptr<mpi_request> start_collective(std::shared_ptr<const comm_info> comm,
+                                                         std::string_view operation, const backend::location& where,
+                                                         const std::function<int(MPI_Request*)>& post);
+
     // A pending receive is cancelled; a pending send is waited for (its data is about to go away),
     // except while an exception unwinds the stack, when it is let go.
     ~mpi_request() override;
@@ -91,7 +99,7 @@ public:
 
 private:
     enum class phase { deferred, active, done };
-    enum class kind { send, receive };
+    enum class kind { send, receive, collective };
 
     mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::string_view operation, int peer, int tag,
                 const backend::location& posted_at);

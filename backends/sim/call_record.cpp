@@ -61,6 +61,15 @@ event to_event(std::uint64_t step, const call_record& call) {
             call.matched.tag, call.bytes, call.comm->name, baton::detail::format_location(call.where), call.message};
 }
 
+rank_list missing_from_collective(const comm_state& comm, std::uint64_t sequence) {
+    rank_list missing;
+    const auto slot = comm.collectives.find(sequence);
+    if (slot == comm.collectives.end()) return missing;
+    for (int r = 0; r < comm.size(); ++r)
+        if (!slot->second.calls[static_cast<std::size_t>(r)]) missing.push_back(comm.world_rank(r));
+    return missing;
+}
+
 rank_list awaited(const call_record& call, const comm_state& comm) {
     if (call.asked.rank >= 0) return {call.asked.world};
     if (call.asked.rank == proc_null) return {};

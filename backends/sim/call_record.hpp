@@ -80,5 +80,8 @@ event to_event(std::uint64_t step, const call_record& call);
 // The world ranks a point-to-point call (a receive, a probe, a send's match) waits for: its peer,
 // or for any_source every other rank of `comm`.
 rank_list awaited(const call_record& call, const comm_state& comm);
+// The world ranks that have not reached `comm`'s collective number `sequence` yet (none once it is
+// done): whom a rank waiting for it waits for.
+rank_list missing_from_collective(const comm_state& comm, std::uint64_t sequence);
 
 }  // namespace baton::sim::detail

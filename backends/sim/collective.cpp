@@ -15,6 +15,7 @@
 #include "comm.hpp"
 #include "comm_state.hpp"
 #include "engine.hpp"
+#include "request.hpp"
 
 namespace baton::sim::detail {
 
@@ -422,6 +423,17 @@ static_assert(traits_table[static_cast<int>(collective_kind::scatterv)].name == 
 
 const collective_traits& traits_of(collective_kind kind) { return traits_table[static_cast<int>(kind)]; }
 
+std::string_view operation_of(const collective_call& call) {
+    if (call.nonblocking) switch (call.kind) {
+            case kind::barrier: return "ibarrier";
+            case kind::bcast: return "ibcast";
+            case kind::reduce: return "ireduce";
+            case kind::allreduce: return "iallreduce";
+            default: break;
+        }
+    return traits_of(call.kind).name;
+}
+
 bool may_complete_locally(const collective_call& call, int rank) {
     switch (traits_of(call.kind).early) {
         case leaves::root: return rank == call.root;
@@ -455,14 +467,15 @@ std::string collective_arguments(const collective_call& call, const std::string&
 
 std::string describe(const collective_call& call, const comm_state* comm) {
     const std::string root = comm ? comm->peer(call.root) : std::to_string(call.root);
-    return fmt::format("{}({})", traits_of(call.kind).name, collective_arguments(call, root));
+    return fmt::format("{}({})", operation_of(call), collective_arguments(call, root));
 }
 
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
     const auto& traits = traits_of(call.kind);
     std::string what;
-    if (call.kind != first.kind) what = "another operation";
+    // A non-blocking collective matches only its own non-blocking form (MPI-3.1 5.12).
+    if (call.kind != first.kind || call.nonblocking != first.nonblocking) what = "another operation";
     else if (traits.rooted && call.root != first.root) what = "another root";
     else if (traits.typed && element_type(call).name != element_type(first).name) what = "another element type";
     else if (traits.equal_counts && call.send.count != first.send.count) what = "another element count";
@@ -497,13 +510,16 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     traits_of(slot.calls.front()->kind).move(slot, comm, eng);
     eng.order().join(comm.world_ranks);  // every member has heard of every other (happens_before.hpp)
     for (int r = 0; r < comm.size(); ++r) {
-        call_of(slot, r).done = true;
-        eng.notify(comm.world_rank(r));
+        auto& call = call_of(slot, r);
+        call.done = true;
+        if (call.request) call.request->complete({}, call.error);  // wakes its owner
+        else eng.notify(comm.world_rank(r));
     }
 }
 
 collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank) {
     auto copy = std::make_unique<collective_call>(call);
+    copy->request = nullptr;  // a request let go before completion is no longer there to complete
     const auto* first = static_cast<const std::byte*>(call.send.data);
     copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
     copy->send.data = copy->owned_data.data();

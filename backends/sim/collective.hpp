@@ -28,6 +28,7 @@ enum class collective_kind {
 
 struct collective_call;
 struct collective_slot;
+class sim_request;
 struct comm_state;
 class engine;
 
@@ -69,6 +70,10 @@ struct collective_call {
     const backend::cartesian_grid* grid = nullptr;            // cart_create's grid, alike on every rank
     const std::vector<bool>* keep = nullptr;                  // cart_sub's dimensions, alike on every rank
     std::source_location where;
+    // A non-blocking collective (ibarrier, ibcast, ireduce, iallreduce: issue 14): the caller does
+    // not wait in the call; its request completes when the collective does.
+    bool nonblocking = false;
+    sim_request* request = nullptr;
 
     bool done = false;
     std::exception_ptr error;  // this rank's own failure (its buffer was too small)
@@ -84,6 +89,10 @@ struct collective_call {
 // Whether MPI lets this rank's part of the collective complete before the others arrive: it
 // only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).
 bool may_complete_locally(const collective_call& call, int rank);
+
+// "allreduce", or "iallreduce" for the non-blocking form: the call's operation, as records and
+// reports name it (a literal).
+std::string_view operation_of(const collective_call& call);
 
 // "op=sum, 1 x double": what a collective's text says between its parentheses, `root` its root as
 // a report names it (call_record.cpp adds the communicator).

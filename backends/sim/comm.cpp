@@ -57,14 +57,7 @@ public:
     bool check_partial_deadlock() const override { return false; }
     const comm_state* comm() const override { return &comm_; }
     std::string describe() const override { return detail::describe(record_); }
-    rank_list waits_for() const override {
-        rank_list missing;
-        const auto slot = comm_.collectives.find(sequence_);
-        if (slot == comm_.collectives.end()) return missing;
-        for (int r = 0; r < comm_.size(); ++r)
-            if (!slot->second.calls[static_cast<std::size_t>(r)]) missing.push_back(comm_.world_ranks[static_cast<std::size_t>(r)]);
-        return missing;
-    }
+    rank_list waits_for() const override { return missing_from_collective(comm_, sequence_); }
 
 private:
     comm_state& comm_;
@@ -410,13 +403,13 @@ std::optional<status> sim_comm::iprobe(int source, int tag, backend::location wh
 
 // ---- Collectives ---------------------------------------------------------------------------
 
-void sim_comm::collective(collective_call& call) {
+std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_request* pending) {
     // Not a scheduling point: who arrives at a collective when changes nothing in its outcome,
     // and every rank but the last blocks there anyway. Letting another rank run first would
     // double the hand-offs a collective costs.
     eng_.call_without_switch(world_rank());
     const auto& traits = traits_of(call.kind);
-    const auto operation = traits.name;
+    const auto operation = operation_of(call);
     // MPI_IN_PLACE, as the typed layer asks for it (backend.hpp).
     call.overwrites_input = traits.reduces && backend::in_place(call.send, call.recv);
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
@@ -435,8 +428,10 @@ void sim_comm::collective(collective_call& call) {
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
-    const bool early = eng_.opts().collectives == collective_mode::local && may_complete_locally(call, rank_) &&
-                       slot.arrived + 1 < size();
+    // A non-blocking one's caller leaves anyway: its call stays in the slot until completion.
+    const bool early = !pending && eng_.opts().collectives == collective_mode::local &&
+                       may_complete_locally(call, rank_) && slot.arrived + 1 < size();
+    call.request = pending;
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
@@ -462,11 +457,61 @@ void sim_comm::collective(collective_call& call) {
     if (slot.arrived == size()) {
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
-    } else if (!early) {  // one that left early is done: the others will find its data in the slot
+        return std::nullopt;
+    }
+    if (pending) return sequence;
+    if (!early) {  // one that left early is done: the others will find its data in the slot
         collective_blocker until_complete(state_, sequence, call, rank_, record);
         eng_.wait_until(world_rank(), until_complete, call.where);
     }
     if (call.error) std::rethrow_exception(call.error);
+    return std::nullopt;
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_ptr<collective_call> call) {
+    call->nonblocking = true;
+    const auto& traits = traits_of(call->kind);
+    auto request = std::make_unique<sim_request>(
+        eng_, state_, rank_,
+        make_call(call_kind::collective, operation_of(*call), state_, rank_, call->root, -1,
+                  call->send.count * call->send.type.size, call->where));
+    request->call().collective = call.get();
+    // Its data must not change until completion: a bcast's only at the root, which sends it.
+    if (traits.typed && (!traits.in_place || call->root == rank_)) request->watch_send_buffer(call->send);
+    // The reduce_op the caller passed ends with the call: the request keeps a copy.
+    if (call->op) {
+        call->owned_op = *call->op;
+        call->op = &call->owned_op;
+    }
+    auto& owned = *call;
+    request->own_collective(std::move(call));
+    request->collective_sequence = collective(owned, request.get()).value_or(0);
+    return request;
+}
+
+// ---- Non-blocking collectives (issue 14): the blocking ones' calls, made by start_collective ----
+
+std::unique_ptr<backend::request_impl> sim_comm::ibarrier(backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{.kind = collective_kind::barrier, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::ibcast(backend::recv_buffer data, int root, backend::location where) {
+    auto call = std::make_unique<collective_call>(
+        collective_call{.kind = collective_kind::bcast, .root = root, .recv = data, .where = where});
+    call->send = {data.data, data.count, data.type, data.origin};
+    return start_collective(std::move(call));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::ireduce(backend::send_view mine, backend::recv_buffer result,
+                                                         const reduce_op& op, int root, backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::reduce, .root = root, .send = mine, .recv = result, .op = &op, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::iallreduce(backend::send_view mine, backend::recv_buffer result,
+                                                            const reduce_op& op, backend::location where) {
+    return start_collective(std::make_unique<collective_call>(
+        collective_call{.kind = collective_kind::allreduce, .send = mine, .recv = result, .op = &op, .where = where}));
 }
 
 void sim_comm::barrier(backend::location where) {

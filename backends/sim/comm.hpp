@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include <baton/backend.hpp>
 
@@ -86,6 +87,14 @@ public:
                                                   backend::location where) override;
     [[noreturn]] void abort(int code, backend::location where) override;
 
+    // Non-blocking collectives (issue 14: icoll).
+    std::unique_ptr<backend::request_impl> ibarrier(backend::location where) override;
+    std::unique_ptr<backend::request_impl> ibcast(backend::recv_buffer data, int root, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ireduce(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, int root, backend::location where) override;
+    std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
+                                                      const reduce_op& op, backend::location where) override;
+
 private:
     // A send's mode: standard (send, isend: synchronous or buffered as the run's --sends says);
     // synchronous (ssend, issend: complete only when matched, never granted buffering);
@@ -114,7 +123,11 @@ private:
     // `may_miss` "none yet" is one more alternative. `probe` and `where` describe the choice.
     std::optional<status> find_message(int source, int tag, const blocker& probe, const backend::location& where,
                                        bool may_miss = false);
-    void collective(collective_call& call);
+    // Joins a collective. Blocking (no `pending` request): returns once it is done. Non-blocking:
+    // returns at once, `pending` completing with the collective; its sequence in the communicator
+    // while it is not done yet.
+    std::optional<std::uint64_t> collective(collective_call& call, sim_request* pending = nullptr);
+    std::unique_ptr<backend::request_impl> start_collective(std::unique_ptr<collective_call> call);
 
     engine& eng_;
     comm_state& state_;

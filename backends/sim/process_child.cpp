@@ -356,6 +356,30 @@ public:
         return start_send(verb::issend, data, dest, tag, where);
     }
 
+    // ---- Non-blocking collectives (issue 14: icoll) ----
+    std::unique_ptr<backend::request_impl> ibarrier(backend::location where) override {
+        auto frame = begin(verb::ibarrier, where);
+        return start_collective(frame, std::nullopt, {});
+    }
+    std::unique_ptr<backend::request_impl> ibcast(backend::recv_buffer data, int root,
+                                                  backend::location where) override {
+        auto frame = begin(verb::ibcast, where);
+        frame.put<std::int32_t>(root);
+        put_receive(frame, data);
+        const std::size_t bytes = data.count * data.type.size;
+        if (rank_ != root) return start_collective(frame, data, {});
+        frame.put_bytes(data.data, bytes);
+        return start_collective(frame, std::nullopt, buffer_watch::of_send(data.data, bytes));
+    }
+    std::unique_ptr<backend::request_impl> ireduce(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, int root, backend::location where) override {
+        return start_reduction(verb::ireduce, root, mine, result, op, where);
+    }
+    std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
+                                                      const reduce_op& op, backend::location where) override {
+        return start_reduction(verb::iallreduce, -1, mine, result, op, where);
+    }
+
     void barrier(backend::location where) override {
         auto frame = begin(verb::barrier, where);
         link_.call(frame);
@@ -531,6 +555,29 @@ private:
     // The collectives whose every rank gives a send view and has a receive buffer. A reduction
     // says whether it is in place (the engine makes it in place there too); reduce_scatter adds
     // its block counts.
+    // A non-blocking collective: the engine keeps its request, its copy of the data and its result
+    // until the wait or test that completes it brings the result back (into `into`, if this rank
+    // gets one); the data it sends stays watched here, as an isend's.
+    std::unique_ptr<backend::request_impl> start_collective(wire::writer& frame,
+                                                            std::optional<backend::recv_buffer> into,
+                                                            buffer_watch watch) {
+        auto in = link_.call(frame);
+        const auto id = in.get<std::uint64_t>();
+        return std::make_unique<forwarding_request>(link_, id, into, watch);
+    }
+    std::unique_ptr<backend::request_impl> start_reduction(verb v, int root, const backend::send_view& mine,
+                                                           const backend::recv_buffer& result, const reduce_op& op,
+                                                           const backend::location& where) {
+        auto frame = begin(v, where);
+        frame.put<std::int32_t>(root);
+        put_send(frame, mine);
+        put_receive(frame, result);
+        put_op(frame, op);
+        const bool gets = root < 0 || root == rank_;
+        return start_collective(frame, gets ? std::optional(result) : std::nullopt,
+                                buffer_watch::of_send(mine.data, mine.count * mine.type.size));
+    }
+
     void give_and_take(verb v, int root, const backend::send_view& give, const backend::recv_buffer& take,
                        const reduce_op* op, const backend::location& where,
                        std::span<const std::size_t> blocks = {}) {

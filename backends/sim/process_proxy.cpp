@@ -194,9 +194,14 @@ public:
 
 private:
     struct pending {
-        std::unique_ptr<backend::request_impl> request;
         std::unique_ptr<receive_side> receive;  // an irecv's
         std::vector<std::byte> sent;            // an isend's data, owned until it completes
+        // A non-blocking collective's result goes back whole (its status has no byte count),
+        // when this rank gets one.
+        bool collective_result = false;
+        reduce_op op;  // a non-blocking reduction's, applied here
+        // Last, so that it goes first: a collective let go while pending copies its data then.
+        std::unique_ptr<backend::request_impl> request;
     };
 
     // A process that ended early, found by SIGCHLD, ends the run as that rank's failure.
@@ -288,6 +293,10 @@ private:
                 if (found) out.put_status(*found);
                 return;
             }
+            case verb::ibarrier:
+            case verb::ibcast:
+            case verb::ireduce:
+            case verb::iallreduce: out.put(start_collective(v, comm, where, in)); return;
             case verb::barrier: comm.barrier(where); return;
             case verb::bcast: {
                 const int root = peer(comm, in, false, "bcast");
@@ -500,6 +509,43 @@ private:
         give_back(out, side, receives(v, comm.rank(), root));
     }
 
+    // A non-blocking collective (issue 14: icoll): its request, its data and its result are kept
+    // until it completes. Only builtin reductions the engine makes itself are asked for (the typed
+    // layer's rule): a rank's process is not waiting to apply its own while the request is pending.
+    std::uint64_t start_collective(verb v, backend::comm_impl& comm, const std::source_location& where,
+                                   wire::reader& in) {
+        pending p;
+        if (v == verb::ibarrier) {
+            p.request = comm.ibarrier(where);
+            return keep(std::move(p));
+        }
+        const int root = v == verb::iallreduce ? in.get_int() : peer(comm, in, false, "root");
+        if (v == verb::iallreduce && root != -1) throw wire::malformed_frame("an iallreduce with a root");
+        p.receive = std::make_unique<receive_side>();
+        if (v == verb::ibcast) {
+            p.receive->read(in);
+            auto& side = *p.receive;
+            if (comm.rank() == root && !side.bytes.empty())
+                std::memcpy(side.bytes.data(), in.get_bytes(side.bytes.size()).data(), side.bytes.size());
+            p.collective_result = comm.rank() != root;
+            p.request = comm.ibcast(side.buffer, root, where);
+            return keep(std::move(p));
+        }
+        const backend::send_view give = keep_sent(in, p);
+        p.receive->read(in);
+        p.op.id = in.get<builtin_op>();
+        if (p.op.id > builtin_op::maxloc) throw wire::malformed_frame("an unknown reduction");
+        p.op.name = in.get_literal();
+        p.op.commutative = in.get<std::uint8_t>() != 0;
+        (void)in.get<std::uint64_t>();  // a user operation's identity: none here
+        if (p.op.id == builtin_op::user || !use_local_reduction(give.type.kind, p.op))
+            throw wire::malformed_frame("a non-blocking reduction the engine cannot make itself");
+        p.collective_result = v == verb::iallreduce || comm.rank() == root;
+        p.request = v == verb::iallreduce ? comm.iallreduce(give, p.receive->buffer, p.op, where)
+                                          : comm.ireduce(give, p.receive->buffer, p.op, root, where);
+        return keep(std::move(p));
+    }
+
     // A peer, root, source or destination: a rank of the communicator (or a wildcard; or, for a
     // point-to-point call, proc_null).
     static int peer(const backend::comm_impl& comm, wire::reader& in, bool wildcard_ok, std::string_view what,
@@ -608,6 +654,7 @@ private:
         out.put_status(s);
         p.request.reset();  // what the rank's request does when it completes
         if (!p.receive) return;
+        if (p.collective_result) return give_back(out, *p.receive, true);
         if (s.cancelled) out.put<std::uint8_t>(0);  // nothing arrived
         else p.receive->write(out, s.bytes / p.receive->element);
     }

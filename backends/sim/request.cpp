@@ -119,6 +119,11 @@ sim_request::sim_request(engine& eng, comm_state& comm, int owner, call_record c
     : eng_(eng), comm_(comm), owner_(owner), call_(std::move(call)) {}
 
 sim_request::~sim_request() {
+    // A non-blocking collective let go before it completed: the others still find its data in the
+    // slot (a copy it owns), and nothing is written to its buffers any more.
+    if (collective_ && !collective_->done)
+        if (const auto slot = comm_.collectives.find(collective_sequence); slot != comm_.collectives.end())
+            slot->second.calls[static_cast<std::size_t>(owner_)] = detach(*collective_, slot->second, comm_, owner_);
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer())].forget_sender(this);
     stop_watching();
@@ -134,6 +139,7 @@ int sim_request::world_owner() const { return call_.rank; }
 
 void sim_request::watch_send_buffer(const backend::send_view& data) {
     const std::size_t bytes = data.count * data.type.size;
+    watches_send_ = true;
     if (!data.origin) watch_ = buffer_watch::of_send(data.data, bytes);  // else the rank watches its own
     const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(data));
     pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
@@ -168,7 +174,7 @@ strict_buffers::access sim_request::stop_watching() {
 std::optional<std::string> sim_request::change_seen(const backend::location& where) {
     // Protection off first: the checks below read the buffer.
     const strict_buffers::access strict = stop_watching();
-    const bool send = is_send();
+    const bool send = watches_send_;
     auto said = [&](std::string_view verb, const std::string& detail) {
         return fmt::format("rank {} {} the buffer of its {} before completing it at {}{}", world_owner(), verb,
                            call_.operation, baton::detail::format_location(where), detail);
@@ -212,7 +218,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
     unmatched_sync_send = false;
     result_ = result;
     failure_ = std::move(failure);
-    if (!is_send()) {
+    if (!is_send() && !collective_) {
         // The match, as the receiver sees it: which sender, which tag, how much.
         const int source = result.source >= 0 ? comm_.world_ranks[static_cast<std::size_t>(result.source)]
                                               : result.source == proc_null ? proc_null : -1;
@@ -226,7 +232,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
     if (watching_) {
-        const bool send = is_send();
+        const bool send = watches_send_;
         if (auto summary = change_seen(where); summary && !reported_)
             eng_.checks().add_finding(eng_.checks().make_finding(send ? finding_kind::send_buffer_modified
                                                     : finding_kind::receive_buffer_modified,
@@ -244,6 +250,7 @@ status sim_request::take_result(const backend::location& where) {
 
 rank_list sim_request::waits_for() const {
     if (done_) return {};
+    if (collective_) return missing_from_collective(comm_, collective_sequence);
     return awaited(call_, comm_);
 }
 
@@ -392,6 +399,7 @@ namespace baton::sim::detail {
 
 void sim_request::cancel(backend::location where) {
     if (is_send()) baton::detail::throw_cancel_of_send(world_owner(), call_.operation, where);
+    if (collective_) baton::detail::throw_cancel_of_collective(world_owner(), call_.operation, where);
     eng_.schedule_point(world_owner());
     // Only a receive no message has matched is still posted; a matched one completes as it would.
     if (done_ || !posted) return;

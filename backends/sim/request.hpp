@@ -15,6 +15,7 @@
 
 #include "buffer_watch.hpp"
 #include "call_record.hpp"
+#include "collective.hpp"
 #include "engine.hpp"
 #include "strict_buffers.hpp"
 
@@ -79,6 +80,11 @@ public:
     std::uint32_t posted_clock = 0;    // a posted receive: its rank's clock then (happens_before.hpp)
     std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
 
+    // A non-blocking collective's request owns its call, which stays in the communicator's slot
+    // (at `collective_sequence`) until the collective completes.
+    void own_collective(std::unique_ptr<collective_call> call) { collective_ = std::move(call); }
+    std::uint64_t collective_sequence = 0;
+
     int owner() const { return owner_; }  // rank in the communicator
     int peer() const { return call_.asked.rank; }
     int tag() const { return call_.asked.tag; }
@@ -113,6 +119,8 @@ private:
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message
     bool cancelled_ = false;         // a receive cancelled before any message matched it
+    bool watches_send_ = false;      // what it watches is data it sends (an isend's, an icoll's)
+    std::unique_ptr<collective_call> collective_;
 };
 
 }  // namespace baton::sim::detail

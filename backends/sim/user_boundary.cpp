@@ -226,6 +226,26 @@ public:
         const inside call(eng_, rank_);
         return request(inner_->irsend(data, dest, tag, where));
     }
+    // Non-blocking collectives (issue 14: icoll).
+    std::unique_ptr<backend::request_impl> ibarrier(backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ibarrier(where));
+    }
+    std::unique_ptr<backend::request_impl> ibcast(backend::recv_buffer data, int root,
+                                                  backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ibcast(data, root, where));
+    }
+    std::unique_ptr<backend::request_impl> ireduce(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, int root, backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ireduce(mine, result, op, root, where));
+    }
+    std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
+                                                      const reduce_op& op, backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iallreduce(mine, result, op, where));
+    }
     [[noreturn]] void abort(int code, backend::location where) override {
         const inside call(eng_, rank_);
         inner_->abort(code, where);

@@ -237,6 +237,19 @@ public:
     virtual std::unique_ptr<persistent_impl> send_init(send_view data, int dest, int tag, bool synchronous,
                                                        location where);
     virtual std::unique_ptr<persistent_impl> recv_init(recv_buffer into, int source, int tag, location where);
+
+    // ---- Non-blocking collectives (issue 14: icoll) -------------------------------------------
+    // MPI_Ibarrier, MPI_Ibcast, MPI_Ireduce, MPI_Iallreduce: the same collective as the blocking
+    // call (matched with the others by the order each rank calls them), whose request completes
+    // once it is done here. The buffers must stay alive and untouched until then; `op` is copied,
+    // but the function object its context names must outlive the request (the typed layer keeps
+    // it). A receive buffer is a fixed one or a resizable one, as for the blocking call.
+    virtual std::unique_ptr<request_impl> ibarrier(location where) = 0;
+    virtual std::unique_ptr<request_impl> ibcast(recv_buffer data, int root, location where) = 0;
+    virtual std::unique_ptr<request_impl> ireduce(send_view mine, recv_buffer result, const reduce_op& op, int root,
+                                                  location where) = 0;
+    virtual std::unique_ptr<request_impl> iallreduce(send_view mine, recv_buffer result, const reduce_op& op,
+                                                     location where) = 0;
 };
 
 }  // namespace baton::backend

@@ -513,6 +513,48 @@ public:
     cart_communicator cart_create(const std::vector<int>& dims, const std::vector<bool>& periods,
                                   bool reorder = false, location where = location::current());
 
+    // ---- Non-blocking collectives (MPI_Ibarrier, MPI_Ibcast, MPI_Ireduce, MPI_Iallreduce) -------
+    // Each is its blocking collective without the wait: matched with the other ranks' calls by the
+    // order each rank calls its collectives (a non-blocking one matches only the same non-blocking
+    // one), completed by wait, test, wait_any, ... as any request. A reduction's result lands in
+    // `result`, a variable of the type the blocking call returns, once the request completes (a
+    // temporary is refused at compile time); ireduce writes it at the root only. Until then the
+    // buffers must stay alive and untouched; a `mine` given as a temporary is kept by the request,
+    // and so is the reduction. Elements must be trivially copyable: these do not serialize.
+
+    request ibarrier(location where = location::current()) {
+        return request(impl("ibarrier", where).ibarrier(where), nullptr, {});
+    }
+
+    // The root's `value` is copied into every rank's `value` (a variable, not const), which has the
+    // root's size already: a std::vector is not resized; another size is a collective mismatch.
+    template <sendable T>
+    request ibcast(T& value, int root, location where = location::current()) {
+        static_assert(!std::is_const_v<T> || std::ranges::borrowed_range<T>,
+                      "baton: ibcast receives into its argument on every rank but the root: it cannot be const");
+        static_assert(!serializable_sendable<T>, "baton: ibcast moves trivially copyable elements only (use bcast)");
+        check_root(root, "ibcast", where);
+        // A fixed buffer, even a std::vector: a rank cannot learn the root's size without waiting,
+        // so every rank's `value` must have the root's size already (as in MPI_Ibcast).
+        backend::recv_buffer fixed = detail::recv_buffer_of(value);
+        fixed.resize = nullptr;
+        fixed.container = nullptr;
+        fixed.shape = nullptr;
+        return request(impl().ibcast(fixed, root, where), nullptr, {});
+    }
+
+    template <class T, class R, class Op>
+    request ireduce(T&& mine, R& result, const Op& op, int root, location where = location::current()) {
+        check_root(root, "ireduce", where);
+        return start_reduction(std::forward<T>(mine), result, op, root, where);
+    }
+
+    template <class T, class R, class Op>
+    request iallreduce(T&& mine, R& result, const Op& op, location where = location::current()) {
+        impl("iallreduce", where);
+        return start_reduction(std::forward<T>(mine), result, op, -1, where);
+    }
+
     // ---- Ending the run ---------------------------------------------------------------------------
 
     // Ends the whole run (or MPI job) at once, every rank, with exit status `code` (0..255), and
@@ -526,6 +568,40 @@ public:
 
 private:
     friend class cart_communicator;  // names its calls in the errors of a null communicator
+
+    // ireduce (at `root`) and iallreduce (root -1): what the request keeps alive until it is
+    // done, the reduction's function object and a temporary `mine`, then the backend's call.
+    template <class T, class R, class Op>
+    request start_reduction(T&& mine, R& result, const Op& op, int root, const location& where) {
+        using V = std::remove_cvref_t<T>;
+        static_assert(sendable<V> && !serializable_sendable<V>,
+                      "baton: ireduce and iallreduce combine trivially copyable elements only");
+        // (bool is left out too: process ranks would have to apply it in the rank's own process.)
+        static_assert(detail::native_reduction_v<element_t<V>, Op> && !std::is_same_v<element_t<V>, bool>,
+                      "baton: ireduce and iallreduce take MPI's builtin reductions on arithmetic elements (op::sum, "
+                      "std::plus<>, op::max, ...); a callable of your own, minloc/maxloc or a struct is not supported "
+                      "by the non-blocking forms (use reduce or allreduce)");
+        static_assert(std::is_same_v<R, detail::owning_t<V>>,
+                      "baton: the result of ireduce or iallreduce is a variable of the type reduce or allreduce "
+                      "returns (a std::vector for a span)");
+        constexpr bool owned = !std::is_lvalue_reference_v<T>;
+        struct kept {
+            std::conditional_t<owned, V, const V*> mine;
+            Op op;
+        };
+        std::shared_ptr<kept> keep;
+        if constexpr (owned) keep = std::make_shared<kept>(kept{std::move(mine), op});
+        else keep = std::make_shared<kept>(kept{&mine, op});
+        const V& given = [&]() -> const V& {
+            if constexpr (owned) return keep->mine;
+            else return *keep->mine;
+        }();
+        const auto reduction = detail::make_reduce_op<element_t<V>>(keep->op);
+        auto started = root < 0 ? impl().iallreduce(detail::view_of(given), detail::recv_buffer_of(result), reduction, where)
+                                : impl().ireduce(detail::view_of(given), detail::recv_buffer_of(result), reduction, root,
+                                                 where);
+        return request(std::move(started), std::move(keep), {});
+    }
 
     // MPI's send modes: a send's own (standard), ssend, bsend, rsend.
     enum class mode { standard, synchronous, buffered, ready };

@@ -103,6 +103,12 @@ void apply_elementwise(const void* in, void* inout, std::size_t n, const void* c
     for (std::size_t i = 0; i < n; ++i) rhs[i] = op(lhs[i], rhs[i]);
 }
 
+// Whether `Op` on elements of type E is one of MPI's builtin reductions (op::sum on doubles is
+// MPI_SUM on MPI_DOUBLE), which every backend applies without calling the program's code.
+template <class E, class Op>
+inline constexpr bool native_reduction_v =
+    builtin_of<Op>::id != builtin_op::user && !is_loc(builtin_of<Op>::id) && native_kind<E>() != element_kind::bytes;
+
 // The reduce_op for elements of type E. A builtin on a type the backends cannot reduce natively
 // (a user struct with operator+) becomes a user operation that calls the same function object.
 template <class E, class Op>
@@ -125,7 +131,7 @@ reduce_op make_reduce_op(const Op& op) {
                   "op::logical_or / op::logical_and");
     if constexpr (is_bitwise(id))
         static_assert(std::is_integral_v<E>, "baton: bitwise reductions need integral elements");
-    constexpr bool native = id != builtin_op::user && !is_loc(id) && native_kind<E>() != element_kind::bytes;
+    constexpr bool native = native_reduction_v<E, Op>;
     constexpr std::string_view names[] = {"", "sum", "prod", "min", "max", "logical_and", "logical_or",
                                           "logical_xor", "bit_and", "bit_or", "bit_xor", "minloc", "maxloc"};
     reduce_op result;

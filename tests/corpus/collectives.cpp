@@ -69,6 +69,21 @@ CORPUS_PROGRAM(reduce_against_allreduce) {
 }
 CORPUS_RUN(reduce_against_allreduce, "call matching", collective_mismatch, .ranks = 3);
 
+// A non-blocking collective matches only its own non-blocking form (MPI-3.1 5.12).
+CORPUS_PROGRAM(iallreduce_against_allreduce) {
+    int sum = 0;
+    if (odd_one(world)) sum = world.allreduce(1, baton::op::sum);
+    else world.iallreduce(1, sum, baton::op::sum).wait();
+}
+CORPUS_RUN(iallreduce_against_allreduce, "call matching", collective_mismatch, .ranks = 3);
+
+CORPUS_PROGRAM(ibarrier_against_ibcast) {
+    int value = 0;
+    baton::request r = odd_one(world) ? world.ibcast(value, 0) : world.ibarrier();
+    r.wait();
+}
+CORPUS_RUN(ibarrier_against_ibcast, "call matching", collective_mismatch, .ranks = 3);
+
 CORPUS_PROGRAM(allreduce_against_scan) {
     if (odd_one(world)) world.scan(1, baton::op::sum);
     else world.allreduce(1, baton::op::sum);

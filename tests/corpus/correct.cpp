@@ -157,6 +157,22 @@ CORPUS_PROGRAM(cancel_a_receive_nobody_matched) {
 }
 CORPUS_RUN(cancel_a_receive_nobody_matched, "correct", correct, .ranks = 3);
 
+// Non-blocking collectives overlapping point-to-point traffic, completed in another order than
+// they were started.
+CORPUS_PROGRAM(icolls_around_a_ring) {
+    const int n = world.size(), r = world.rank();
+    int value = r == 0 ? 9 : 0, sum = 0;
+    baton::request bcast = world.ibcast(value, 0);
+    baton::request total = world.iallreduce(r, sum, baton::op::sum);
+    baton::request to_right = world.isend(r, (r + 1) % n, 3);
+    (void)world.recv<int>((r + n - 1) % n, 3);
+    to_right.wait();
+    total.wait();
+    bcast.wait();
+    corpus::expect(value == 9 && sum == n * (n - 1) / 2, "broadcast and summed");
+}
+CORPUS_RUN(icolls_around_a_ring, "correct", correct, .ranks = 3);
+
 // Some requests waited for one by one, the rest by wait_all over all of them: wait_all skips the
 // requests already completed, as MPI_Waitall skips MPI_REQUEST_NULL.
 CORPUS_PROGRAM(wait_all_after_waiting_for_some) {

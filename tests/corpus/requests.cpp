@@ -381,4 +381,21 @@ CORPUS_PROGRAM(irecv_vector_written_before_wait) {
 }
 CORPUS_RUN(irecv_vector_written_before_wait, "local concurrency", receive_buffer_modified, .ranks = 2);
 
+// A non-blocking collective's request must be completed too (MPI-3.1 5.12): the collective is
+// done on every rank here, but nobody waited for it.
+CORPUS_PROGRAM(ibarrier_never_waited_for) {
+    baton::request arrived = world.ibarrier();
+    world.barrier();
+}
+CORPUS_RUN(ibarrier_never_waited_for, "request lifecycle", request_leak, .ranks = 3);
+
+// The data an iallreduce gives changed before the request completed.
+CORPUS_PROGRAM(iallreduce_input_changed_while_pending) {
+    int mine = world.rank(), sum = 0;
+    baton::request total = world.iallreduce(mine, sum, baton::op::sum);
+    mine = -1;
+    total.wait();
+}
+CORPUS_RUN(iallreduce_input_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
+
 }  // namespace

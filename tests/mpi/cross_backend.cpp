@@ -540,6 +540,45 @@ std::string cancel(communicator& world) {
     return out.text();
 }
 
+// Non-blocking collectives (MPI_Ibarrier, MPI_Ibcast, MPI_Ireduce, MPI_Iallreduce): point-to-point
+// between the start and the wait, completion out of order and through wait_any and test; a
+// cancel is refused on both backends.
+std::string nonblocking_collectives(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank(), root = n - 1;
+    int value = r == root ? 17 : 0;
+    std::vector<double> vector(3, r == root ? 2.5 : 0.0);
+    long reduced = -1;
+    std::vector<int> all_max;
+    int all_sum = 0;
+    baton::request barrier = world.ibarrier();
+    baton::request bcast = world.ibcast(value, root);
+    baton::request bcast_vector = world.ibcast(vector, root);
+    baton::request reduce = world.ireduce(static_cast<long>(r + 1), reduced, baton::op::sum, 0);
+    const std::vector<int> mine{r, -r};
+    baton::request allreduce = world.iallreduce(mine, all_max, baton::op::max);
+    baton::request to_right = world.isend(r, (r + 1) % n, 70);  // point-to-point while they are under way
+    const int from_left = world.recv<int>((r + n - 1) % n, 70);
+    to_right.wait();
+    try {
+        barrier.cancel();
+        out("collective cancelled");
+    } catch (const baton::usage_error&) {
+        out("cancel of a collective refused");
+    }
+    allreduce.wait();
+    reduce.wait();
+    while (!bcast.test()) {
+    }
+    std::array<baton::request, 3> rest{std::move(barrier), std::move(bcast_vector),
+                                       world.iallreduce(r, all_sum, baton::op::sum)};
+    int completed = 0;
+    while (baton::wait_any(rest)) ++completed;
+    out("left {}; bcast {} [{}]; reduce {}; max [{}]; sum {}; completed {}", from_left, value,
+        fmt::join(vector, " "), reduced, fmt::join(all_max, " "), all_sum, completed);
+    return out.text();
+}
+
 std::string null_peer(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -983,6 +1022,7 @@ const std::vector<scenario>& scenarios() {
         {"completion", completion},
         {"persistent", persistent},
         {"cancel", cancel},
+        {"nonblocking_collectives", nonblocking_collectives},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
         {"buffered_and_ready", buffered_and_ready},

@@ -25,6 +25,9 @@ std::string format_rank(int world_rank, const std::string& comm_name, int comm_r
 
 // request::cancel of a send (`operation`: "isend", ...), refused on every backend.
 [[noreturn]] void throw_cancel_of_send(int world_rank, std::string_view operation, const std::source_location& where);
+// A non-blocking collective's cancel: MPI does not allow it.
+[[noreturn]] void throw_cancel_of_collective(int world_rank, std::string_view operation,
+                                             const std::source_location& where);
 
 // What any operation on a null communicator (split's, for color baton::undefined) throws.
 [[noreturn]] void throw_null_communicator(std::string_view operation, const std::source_location& where);

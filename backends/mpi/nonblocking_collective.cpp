@@ -1,0 +1,67 @@
+// Non-blocking collectives on MPI (issue 14: icoll): MPI_Ibarrier, MPI_Ibcast, MPI_Ireduce and
+// MPI_Iallreduce on the callers' own buffers, each an mpi_request completed as any other. The
+// typed layer passes fixed receive buffers to ibcast (a rank cannot learn the root's size without
+// waiting) and only MPI's builtin reductions (a user function gets no context from MPI, and a
+// non-blocking one runs in whichever later call makes progress), so no size exchange and no
+// user_reduction_scope is needed here.
+#include <fmt/format.h>
+
+#include <baton/errors.hpp>
+
+#include "comm.hpp"
+#include "current_call.hpp"
+#include "datatypes.hpp"
+#include "ops.hpp"
+#include "request.hpp"
+
+namespace baton::mpi::detail {
+
+std::unique_ptr<backend::request_impl> mpi_comm::ibarrier(backend::location where) {
+    const current_call in_call("ibarrier", where);
+    const MPI_Comm comm = comm_->handle;
+    return mpi_request::start_collective(comm_, "ibarrier", where, [&](MPI_Request* r) { return MPI_Ibarrier(comm, r); });
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::ibcast(backend::recv_buffer data, int root, backend::location where) {
+    const current_call in_call("ibcast", where);
+    const MPI_Comm comm = comm_->handle;
+    const int n = to_int(data.count, *comm_, "ibcast", where);
+    const MPI_Datatype type = transfer_type(data.type);
+    return mpi_request::start_collective(
+        comm_, "ibcast", where, [&](MPI_Request* r) { return MPI_Ibcast(data.data, n, type, root, comm, r); });
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::nonblocking_reduction(const char* operation,
+                                                                      backend::send_view mine,
+                                                                      backend::recv_buffer result, const reduce_op& op,
+                                                                      int root, backend::location where) {
+    const current_call in_call(operation, where);
+    const MPI_Comm comm = comm_->handle;
+    const int n = to_int(mine.count, *comm_, operation, where);
+    const mpi_reduction& native = native_reduction(op, mine.type);
+    if (native.op == MPI_OP_NULL)
+        raise(MPI_ERR_OP, *comm_, fmt::format("{}(op={}): not one of MPI's builtin reductions", operation, op.name),
+              where);
+    void* to = nullptr;
+    if (root < 0 || root == comm_->rank) {
+        const room_for target = room(result, mine.count);
+        if (!target.fits) too_small(operation, mine.count, result, where);
+        to = target.data;
+    }
+    return mpi_request::start_collective(comm_, operation, where, [&](MPI_Request* r) {
+        return root < 0 ? MPI_Iallreduce(mine.data, to, n, native.type, native.op, comm, r)
+                        : MPI_Ireduce(mine.data, to, n, native.type, native.op, root, comm, r);
+    });
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::ireduce(backend::send_view mine, backend::recv_buffer result,
+                                                         const reduce_op& op, int root, backend::location where) {
+    return nonblocking_reduction("ireduce", mine, result, op, root, where);
+}
+
+std::unique_ptr<backend::request_impl> mpi_comm::iallreduce(backend::send_view mine, backend::recv_buffer result,
+                                                            const reduce_op& op, backend::location where) {
+    return nonblocking_reduction("iallreduce", mine, result, op, -1, where);
+}
+
+}  // namespace baton::mpi::detail

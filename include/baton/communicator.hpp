@@ -528,11 +528,16 @@ public:
 
     // The root's `value` is copied into every rank's `value` (a variable, not const), which has the
     // root's size already: a std::vector is not resized; another size is a collective mismatch.
-    template <sendable T>
-    request ibcast(T& value, int root, location where = location::current()) {
-        static_assert(!std::is_const_v<T> || std::ranges::borrowed_range<T>,
+    template <class T>
+        requires sendable<std::remove_cvref_t<T>>
+    request ibcast(T&& value, int root, location where = location::current()) {
+        static_assert(std::is_lvalue_reference_v<T>,
+                      "baton: ibcast receives into its argument on every rank but the root until the request "
+                      "completes: pass a variable, not a temporary");
+        static_assert(!std::is_const_v<std::remove_reference_t<T>>,
                       "baton: ibcast receives into its argument on every rank but the root: it cannot be const");
-        static_assert(!serializable_sendable<T>, "baton: ibcast moves trivially copyable elements only (use bcast)");
+        static_assert(!serializable_sendable<std::remove_cvref_t<T>>,
+                      "baton: ibcast moves trivially copyable elements only (use bcast)");
         check_root(root, "ibcast", where);
         // A fixed buffer, even a std::vector: a rank cannot learn the root's size without waiting,
         // so every rank's `value` must have the root's size already (as in MPI_Ibcast).
@@ -544,15 +549,15 @@ public:
     }
 
     template <class T, class R, class Op>
-    request ireduce(T&& mine, R& result, const Op& op, int root, location where = location::current()) {
+    request ireduce(T&& mine, R&& result, const Op& op, int root, location where = location::current()) {
         check_root(root, "ireduce", where);
-        return start_reduction(std::forward<T>(mine), result, op, root, where);
+        return start_reduction(std::forward<T>(mine), std::forward<R>(result), op, root, where);
     }
 
     template <class T, class R, class Op>
-    request iallreduce(T&& mine, R& result, const Op& op, location where = location::current()) {
+    request iallreduce(T&& mine, R&& result, const Op& op, location where = location::current()) {
         impl("iallreduce", where);
-        return start_reduction(std::forward<T>(mine), result, op, -1, where);
+        return start_reduction(std::forward<T>(mine), std::forward<R>(result), op, -1, where);
     }
 
     // ---- Ending the run ---------------------------------------------------------------------------
@@ -572,8 +577,11 @@ private:
     // ireduce (at `root`) and iallreduce (root -1): what the request keeps alive until it is
     // done, the reduction's function object and a temporary `mine`, then the backend's call.
     template <class T, class R, class Op>
-    request start_reduction(T&& mine, R& result, const Op& op, int root, const location& where) {
+    request start_reduction(T&& mine, R&& result, const Op& op, int root, const location& where) {
         using V = std::remove_cvref_t<T>;
+        static_assert(std::is_lvalue_reference_v<R> && !std::is_const_v<std::remove_reference_t<R>>,
+                      "baton: ireduce and iallreduce write their result when the request completes: pass a "
+                      "variable (not a temporary, not const) to receive it");
         static_assert(sendable<V> && !serializable_sendable<V>,
                       "baton: ireduce and iallreduce combine trivially copyable elements only");
         // (bool is left out too: process ranks would have to apply it in the rank's own process.)
@@ -581,7 +589,7 @@ private:
                       "baton: ireduce and iallreduce take MPI's builtin reductions on arithmetic elements (op::sum, "
                       "std::plus<>, op::max, ...); a callable of your own, minloc/maxloc or a struct is not supported "
                       "by the non-blocking forms (use reduce or allreduce)");
-        static_assert(std::is_same_v<R, detail::owning_t<V>>,
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, detail::owning_t<V>>,
                       "baton: the result of ireduce or iallreduce is a variable of the type reduce or allreduce "
                       "returns (a std::vector for a span)");
         constexpr bool owned = !std::is_lvalue_reference_v<T>;

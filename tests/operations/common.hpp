@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -63,6 +64,17 @@ std::optional<baton::rank_failed> rank_failure(const baton::sim::options& opts, 
         return e;
     }
     return std::nullopt;
+}
+
+// The findings a run ended with (none when it succeeded).
+inline std::vector<baton::finding> findings_of(const baton::sim::options& opts,
+                                               const std::function<void(baton::communicator&)>& body) {
+    try {
+        baton::sim::run_ranks(opts, body);
+    } catch (const baton::check_failed& e) {
+        return e.findings();
+    }
+    return {};
 }
 
 // Matches text that names rank `rank` ("rank 3", but not "rank 13" or "rank 30"), wherever.

@@ -11,21 +11,6 @@
 using baton::communicator;
 using baton_test::contains;
 
-namespace {
-
-// The findings a run ended with (none when it succeeded).
-std::vector<baton::finding> findings_of(const baton::sim::options& opts,
-                                        const std::function<void(communicator&)>& body) {
-    try {
-        baton::sim::run_ranks(opts, body);
-    } catch (const baton::check_failed& e) {
-        return e.findings();
-    }
-    return {};
-}
-
-}  // namespace
-
 TEST_CASE("ibcast, ireduce and iallreduce give what their blocking forms give, once waited for",
           "[collectives][icoll]") {
     const auto opts = GENERATE(from_range(ops::collective_configurations()));
@@ -154,7 +139,7 @@ TEST_CASE("a non-blocking collective where another rank calls the blocking one i
 TEST_CASE("the checker reports a non-blocking collective never waited for, and its data changed before completion",
           "[collectives][icoll][checks]") {
     SECTION("never waited for") {
-        const auto found = findings_of({.ranks = 2}, [](communicator& world) {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
             int sum = 0;
             baton::request total = world.iallreduce(1, sum, baton::op::sum);
             (void)total;
@@ -164,7 +149,7 @@ TEST_CASE("the checker reports a non-blocking collective never waited for, and i
         CHECK_THAT(found[0].summary, contains("iallreduce was never completed"));
     }
     SECTION("pending when let go: the other ranks still get its data") {
-        const auto found = findings_of({.ranks = 3}, [](communicator& world) {
+        const auto found = ops::findings_of({.ranks = 3}, [](communicator& world) {
             int value = world.rank() == 0 ? 5 : 0;
             if (world.rank() == 0) {
                 baton::request sending = world.ibcast(value, 0);  // let go before the others arrive
@@ -177,7 +162,7 @@ TEST_CASE("the checker reports a non-blocking collective never waited for, and i
         CHECK(found[0].kind == baton::finding_kind::request_leak);
     }
     SECTION("the data changed before completion") {
-        const auto found = findings_of({.ranks = 2}, [](communicator& world) {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
             int mine = 1, sum = 0;
             baton::request total = world.iallreduce(mine, sum, baton::op::sum);
             mine = 2;

@@ -14,17 +14,6 @@ using baton_test::contains;
 
 namespace {
 
-// The findings a run ended with (none when it succeeded).
-std::vector<baton::finding> findings_of(const baton::sim::options& opts,
-                                        const std::function<void(communicator&)>& body) {
-    try {
-        baton::sim::run_ranks(opts, body);
-    } catch (const baton::check_failed& e) {
-        return e.findings();
-    }
-    return {};
-}
-
 constexpr int rounds = 4;
 
 }  // namespace
@@ -185,7 +174,7 @@ TEST_CASE("the checker looks at each activation: a pending one destroyed is a le
           "is reported",
           "[p2p][persistent][checks]") {
     SECTION("destroyed while pending") {
-        const auto found = findings_of({.ranks = 2}, [](communicator& world) {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
             int got = 0;
             baton::request receiving = world.recv_init(got, 1 - world.rank(), 0);
             receiving.start();
@@ -195,7 +184,7 @@ TEST_CASE("the checker looks at each activation: a pending one destroyed is a le
         CHECK_THAT(found[0].calls[0].call, contains("(still pending)"));
     }
     SECTION("a send's buffer changed before the activation completed") {
-        const auto found = findings_of({.ranks = 2}, [](communicator& world) {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
             int value = 1, got = 0;
             std::array<baton::request, 2> requests{world.recv_init(got, 1 - world.rank(), 0),
                                                    world.send_init(value, 1 - world.rank(), 0)};

@@ -14,13 +14,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "../core/findings_of.hpp"
 #include "catch2_compat.hpp"
 #include "process_results.hpp"
 
@@ -66,16 +66,8 @@ std::optional<baton::rank_failed> rank_failure(const baton::sim::options& opts, 
     return std::nullopt;
 }
 
-// The findings a run ended with (none when it succeeded).
-inline std::vector<baton::finding> findings_of(const baton::sim::options& opts,
-                                               const std::function<void(baton::communicator&)>& body) {
-    try {
-        baton::sim::run_ranks(opts, body);
-    } catch (const baton::check_failed& e) {
-        return e.findings();
-    }
-    return {};
-}
+// The findings a run ended with (none when it succeeded), as the core tests ask for them.
+using baton_test::findings_of;
 
 // Matches text that names rank `rank` ("rank 3", but not "rank 13" or "rank 30"), wherever.
 inline baton_test::regex_matcher mentions_rank(int rank) {

@@ -63,11 +63,7 @@ void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, 
     const int count = to_int(data.count, *comm_, operation, where);
     const MPI_Datatype type = transfer_type(data.type);
     const int to = mpi_dest(dest);
-    const auto post = kind == send_kind::synchronous ? MPI_Ssend
-                      : kind == send_kind::buffered  ? MPI_Bsend
-                      : kind == send_kind::ready     ? MPI_Rsend
-                                                     : MPI_Send;
-    const int code = post(data.data, count, type, to, tag, comm_->handle);
+    const int code = mpi_calls(kind).blocking(data.data, count, type, to, tag, comm_->handle);
     check(code, *comm_, where, [&] { return described(operation, fmt::format("dest={}, tag={}", shown_rank(dest), tag)); });
 }
 

@@ -148,11 +148,7 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
         request->handle_ = persistent;
         code = MPI_Start(&request->handle_);
     } else {
-        const auto post = kind == send_kind::synchronous ? MPI_Issend
-                          : kind == send_kind::buffered  ? MPI_Ibsend
-                          : kind == send_kind::ready     ? MPI_Irsend
-                                                         : MPI_Isend;
-        code = post(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
+        code = mpi_calls(kind).starting(data.data, request->count_, request->type_, to, tag, info.handle, &request->handle_);
     }
     if (code != MPI_SUCCESS) {
         request->phase_ = phase::done;

@@ -47,6 +47,21 @@ namespace baton::mpi::detail {
 // (MPI_Rsend), and their non-blocking forms.
 enum class send_kind { standard, synchronous, buffered, ready };
 
+// The MPI functions of a send mode, blocking and non-blocking: one place maps a mode to MPI.
+struct send_mode_calls {
+    decltype(&MPI_Send) blocking;
+    decltype(&MPI_Isend) starting;
+};
+inline send_mode_calls mpi_calls(send_kind kind) {
+    switch (kind) {
+        case send_kind::synchronous: return {MPI_Ssend, MPI_Issend};
+        case send_kind::buffered: return {MPI_Bsend, MPI_Ibsend};
+        case send_kind::ready: return {MPI_Rsend, MPI_Irsend};
+        case send_kind::standard: break;
+    }
+    return {MPI_Send, MPI_Isend};
+}
+
 class mpi_request final : public backend::request_impl {
 public:
     // Posts a send in mode `kind` (MPI_Isend, MPI_Issend, MPI_Ibsend or MPI_Irsend; MPI_Start of

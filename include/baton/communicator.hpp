@@ -204,12 +204,8 @@ public:
                       "baton: recv_init receives into a fixed buffer of plain data; a serialized value has "
                       "none (use irecv)");
         check_source(source, tag, "recv_init", where);
-        backend::recv_buffer buffer = detail::recv_buffer_of(into);
-        buffer.resize = nullptr;  // fixed: its present size is its capacity
-        buffer.container = nullptr;
-        buffer.shape = nullptr;
         auto state = make_persistent("recv_init", where);
-        state->impl = impl().recv_init(buffer, source, tag, where);
+        state->impl = impl().recv_init(detail::fixed_buffer_of(into), source, tag, where);
         return request(std::move(state));
     }
 
@@ -541,11 +537,7 @@ public:
         check_root(root, "ibcast", where);
         // A fixed buffer, even a std::vector: a rank cannot learn the root's size without waiting,
         // so every rank's `value` must have the root's size already (as in MPI_Ibcast).
-        backend::recv_buffer fixed = detail::recv_buffer_of(value);
-        fixed.resize = nullptr;
-        fixed.container = nullptr;
-        fixed.shape = nullptr;
-        return request(impl().ibcast(fixed, root, where), nullptr, {});
+        return request(impl().ibcast(detail::fixed_buffer_of(value), root, where), nullptr, {});
     }
 
     template <class T, class R, class Op>

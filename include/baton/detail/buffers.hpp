@@ -104,6 +104,18 @@ backend::recv_buffer recv_buffer_of(T& out) {
     }
 }
 
+// `out` as a fixed buffer whatever its type: its present size is its capacity, and a std::vector
+// or std::string is not resized (recv_init's buffer, read at every start; ibcast's, whose size
+// every rank must know before the root's data comes).
+template <class T>
+backend::recv_buffer fixed_buffer_of(T& out) {
+    backend::recv_buffer buffer = recv_buffer_of(out);
+    buffer.resize = nullptr;
+    buffer.container = nullptr;
+    buffer.shape = nullptr;
+    return buffer;
+}
+
 // A range a reduction can work in place (MPI_IN_PLACE) on: contiguous, of mutable elements, and
 // not a temporary that would take the result with it (a std::span of the caller's memory is fine).
 template <class R>

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian/Ubuntu package names. Open MPI is optional (without it baton builds the simulator only).
-packages=(meson ninja-build g++ pkg-config cmake python3 catch2 libfmt-dev libcli11-dev libcereal-dev
+packages=(meson ninja-build g++ pkg-config cmake python3 catch2 gdb libfmt-dev libcli11-dev libcereal-dev
           nlohmann-json3-dev libboost-context-dev libxxhash-dev libopenmpi-dev openmpi-bin ${EXTRA_PACKAGES:-})
 
 instructions() {
@@ -25,6 +25,7 @@ setup: cannot install packages here; install these yourself, then build with mes
   xxHash >= 0.8, to build baton only                 (libxxhash-dev)
   cereal >= 1.3, CLI11 >= 2.1, nlohmann_json >= 3.9  (libcereal-dev libcli11-dev nlohmann-json3-dev)
   Catch2 2.13 or 3, for the tests only               (catch2)
+  gdb, for one test only (optional)                  (gdb)
   an MPI implementation, optional                    (libopenmpi-dev openmpi-bin)
 
   meson setup build && ninja -C build && meson test -C build

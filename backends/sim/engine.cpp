@@ -184,7 +184,13 @@ void engine::resumed(int self) {
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
     // rank that runs at the step asked for (see README, "Finding the bugs that show up only
     // sometimes").
-    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) std::raise(SIGTRAP);
+    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) {
+        // A process rank's proxy runs here, in the engine's process: the rank's own process stops.
+        if (processes_)
+            processes_->stop_for_debugger(self, opts_.break_at_step);
+        else
+            std::raise(SIGTRAP);
+    }
 }
 
 void engine::call_without_switch(int self) {

@@ -16,6 +16,7 @@
 #include <baton/errors.hpp>
 
 #include "buffer_watch.hpp"
+#include "debugger_stop.hpp"
 #include "process_errors.hpp"
 #include "process_exit.hpp"
 #include "process_wire.hpp"
@@ -85,6 +86,7 @@ public:
                 }
                 case verb::apply: apply(in, op); break;
                 case verb::look: look(in); break;
+                case verb::debug_stop: stop_for_debugger(); break;
                 default: throw wire::malformed_frame("an answer the rank did not expect");
             }
         }
@@ -648,7 +650,13 @@ void run_process_rank(int rank, int socket, const std::function<void(communicato
     link to_engine(socket);
     {
         wire::reader start = to_engine.receive();
-        if (start.get_verb() != verb::start) ::_exit(1);
+        verb first = start.get_verb();
+        if (first == verb::debug_stop) {  // --break-at the rank's first step: before its code runs
+            stop_for_debugger();
+            start = to_engine.receive();
+            first = start.get_verb();
+        }
+        if (first != verb::start) ::_exit(1);
         const int size = start.get_int();
         std::vector<std::byte> frame;
         try {

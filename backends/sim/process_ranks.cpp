@@ -21,6 +21,7 @@
 #include <baton/errors.hpp>
 
 #include "contexts.hpp"
+#include "debugger_stop.hpp"
 #include "process_child.hpp"
 #include "process_errors.hpp"
 #include "process_wire.hpp"
@@ -142,6 +143,12 @@ void process_ranks::send(int rank, std::span<const std::byte> frame) {
     auto& c = *impl_->children[static_cast<std::size_t>(rank)];
     if (!write_all(c.socket, asio::const_buffer(frame.data(), frame.size())))
         throw rank_process_ended(impl_->ended(rank));
+}
+
+void process_ranks::stop_for_debugger(int rank, std::uint64_t step) {
+    say_rank_stops_for_debugger(rank, impl_->children[static_cast<std::size_t>(rank)]->pid, step);
+    std::vector<std::byte> frame;
+    send(rank, wire::writer(frame, wire::verb::debug_stop).finish());
 }
 
 void process_ranks::receive(int rank, std::vector<std::byte>& frame) {

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -40,6 +41,9 @@ public:
     // The next frame from it, without its length, into `frame`. Throws rank_process_ended if it
     // is gone, malformed_frame if the length is impossible.
     void receive(int rank, std::vector<std::byte>& frame);
+    // --break-at: rank `rank`'s process is to stop for a debugger at `step` (debugger_stop.hpp);
+    // it does so before it reads what comes next. Prints which process that is.
+    void stop_for_debugger(int rank, std::uint64_t step);
     // Its rank function has returned or thrown: its process ends now, as it should.
     void finished(int rank);
     // A rank whose process ended before finishing, found by SIGCHLD since the last look (or,

@@ -38,6 +38,7 @@ enum class verb : std::uint8_t {
     error,  // the call threw; the exception follows
     apply,  // apply your reduction to these elements, then go on waiting
     look,   // has the buffer of your pending request changed since its call? (it completes now)
+    debug_stop,  // --break-at: stop for a debugger here (debugger_stop.hpp), then go on waiting
     // A rank to the engine: its calls.
     send, recv, isend, irecv, probe, iprobe,
     ssend, issend,  // point-to-point, per-call send modes (issue 14)

@@ -2,8 +2,14 @@
 // that step of the run, so a debugger stops inside the right rank. Checked against the event log:
 // the rank whose send or collective carries step STEP is the one the signal finds running.
 // (Receives are logged when they complete, which the sending rank may do.)
-#include <atomic>
+// On process ranks the rank's own process raises it (the program's handler is inherited across
+// the fork), so the handler tells the test through a pipe, which every context shares.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "catch2_compat.hpp"
@@ -12,13 +18,29 @@
 
 namespace {
 
-// Lock-free atomics: safe to touch from a signal handler.
-std::atomic<int> traps{0};
-std::atomic<int> trapped_rank{-2};
+// Each trap writes one byte to this pipe (write is async-signal-safe): the rank it found running,
+// plus `elsewhere` when it was raised in a process other than the test's.
+int trap_pipe[2] = {-1, -1};
+pid_t test_process = ::getpid();
+constexpr int elsewhere = 0x40;
 
 void on_trap(int) {
-    ++traps;
-    trapped_rank = baton::sim::running_rank();
+    const char trap = static_cast<char>(baton::sim::running_rank() | (::getpid() != test_process ? elsewhere : 0));
+    (void)!::write(trap_pipe[1], &trap, 1);
+}
+
+// What the traps since the last call wrote.
+std::vector<int> traps() {
+    std::vector<int> seen;
+    char trap = 0;
+    while (::read(trap_pipe[0], &trap, 1) == 1) seen.push_back(trap);
+    return seen;
+}
+
+// Process ranks stop in their own process.
+bool on_process_ranks() {
+    const char* context = std::getenv("BATON_CONTEXT");
+    return context && std::string_view(context) == "process";
 }
 
 // A ring with some collectives: every rank runs at many different steps.
@@ -35,10 +57,11 @@ void ring(baton::communicator& world) {
 
 }  // namespace
 
-TEST_CASE("--break-at raises SIGTRAP once, in the rank that runs at that step") {
+TEST_CASE("--break-at raises SIGTRAP once, in the rank that runs at that step (in its own process on process ranks)") {
     const baton::sim::options recorded{.ranks = 4, .seed = 3, .record = true};
     const auto events = baton::sim::run(recorded, ring).events;
     REQUIRE(events.size() > 20);
+    REQUIRE(::pipe2(trap_pipe, O_NONBLOCK) == 0);
     auto previous = std::signal(SIGTRAP, on_trap);
     // Several steps, so that each rank is the one stopped at least once.
     std::vector<bool> stopped(4, false);
@@ -46,16 +69,15 @@ TEST_CASE("--break-at raises SIGTRAP once, in the rank that runs at that step") 
         if (e.operation != "isend" && e.operation != "allreduce") continue;
         baton::sim::options opts = recorded;
         opts.break_at_step = e.step;
-        traps = 0;
-        trapped_rank = -2;
         const auto again = baton::sim::run(opts, ring).events;
         REQUIRE(again == events);  // stopping changes nothing in the run
         INFO("step " << e.step << ", event of rank " << e.rank);
-        REQUIRE(traps == 1);
-        REQUIRE(trapped_rank == e.rank);
+        REQUIRE(traps() == std::vector<int>{e.rank | (on_process_ranks() ? elsewhere : 0)});
         stopped[static_cast<std::size_t>(e.rank)] = true;
     }
     std::signal(SIGTRAP, previous);
+    ::close(trap_pipe[0]);
+    ::close(trap_pipe[1]);
     REQUIRE(stopped == std::vector<bool>(4, true));
     REQUIRE(baton::sim::running_rank() == -1);  // outside a run
 }

@@ -192,9 +192,10 @@ void put_op(wire::writer& out, const reduce_op& op) {
 
 // What arrived for a receive buffer, if anything did.
 void take_data(wire::reader& in, const backend::recv_buffer& into) {
-    if (in.get<std::uint8_t>() == 0) return;
-    const auto n = in.get<std::uint64_t>();
-    const auto bytes = in.get_bytes(n * into.type.size);
+    const auto got = wire::get_arrived(in, into.type.size);
+    if (!got) return;
+    const auto n = got->elements;
+    const auto bytes = got->bytes;
     void* data = into.data;
     if (into.resizable())
         data = into.resize(into.container, static_cast<std::size_t>(n));
@@ -274,10 +275,12 @@ private:
         for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
     }
 
-    // The engine completed it (and forgot it): its status, and for a receive what arrived.
+    // The engine completed it (and forgot it): its status, then what arrived, nothing unless this
+    // request receives (proxy::completed).
     status completed(wire::reader& in) {
         const status s = in.get_status();
         if (into_) take_data(in, *into_);
+        else if (wire::get_arrived(in, 1)) throw wire::malformed_frame("data for a request that receives none");
         done_ = true;
         return s;
     }

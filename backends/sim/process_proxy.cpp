@@ -65,9 +65,7 @@ struct receive_side {
     // What arrived, for the rank: all of a resizable buffer, `elements` of a fixed one.
     void write(wire::writer& out, std::size_t elements) const {
         const std::size_t n = resizable ? bytes.size() / element : std::min(elements, buffer.count);
-        out.put<std::uint8_t>(1);
-        out.put<std::uint64_t>(n);
-        out.put_bytes(bytes.data(), n * element);
+        wire::put_arrived(out, bytes.data(), n, element);
     }
 };
 
@@ -194,11 +192,10 @@ public:
 
 private:
     struct pending {
-        std::unique_ptr<receive_side> receive;  // an irecv's
+        std::unique_ptr<receive_side> receive;  // an irecv's, a non-blocking collective's
         std::vector<std::byte> sent;            // an isend's data, owned until it completes
-        // A non-blocking collective's result goes back whole (its status has no byte count),
-        // when this rank gets one.
-        bool collective_result = false;
+        // What goes back to the rank when it completes, after its status.
+        enum class result { none, message, collective } gives = result::none;
         reduce_op op;  // a non-blocking reduction's, applied here
         // Last, so that it goes first: a collective let go while pending copies its data then.
         std::unique_ptr<backend::request_impl> request;
@@ -272,6 +269,7 @@ private:
                 pending p;
                 p.receive = std::make_unique<receive_side>();
                 p.receive->read(in);
+                p.gives = pending::result::message;
                 p.request = comm.irecv(p.receive->buffer, source, tag, where);
                 // What the buffer holds now goes to the rank's own: the poison a pending irecv's
                 // buffer holds on every context (engine::irecv_poison), or the message itself.
@@ -527,7 +525,7 @@ private:
             auto& side = *p.receive;
             if (comm.rank() == root && !side.bytes.empty())
                 std::memcpy(side.bytes.data(), in.get_bytes(side.bytes.size()).data(), side.bytes.size());
-            p.collective_result = comm.rank() != root;
+            if (comm.rank() != root) p.gives = pending::result::collective;
             p.request = comm.ibcast(side.buffer, root, where);
             return keep(std::move(p));
         }
@@ -540,7 +538,7 @@ private:
         (void)in.get<std::uint64_t>();  // a user operation's identity: none here
         if (p.op.id == builtin_op::user || !use_local_reduction(give.type.kind, p.op))
             throw wire::malformed_frame("a non-blocking reduction the engine cannot make itself");
-        p.collective_result = v == verb::iallreduce || comm.rank() == root;
+        if (v == verb::iallreduce || comm.rank() == root) p.gives = pending::result::collective;
         p.request = v == verb::iallreduce ? comm.iallreduce(give, p.receive->buffer, p.op, where)
                                           : comm.ireduce(give, p.receive->buffer, p.op, root, where);
         return keep(std::move(p));
@@ -599,7 +597,7 @@ private:
         if (gets)
             side.write(out, side.buffer.count);
         else
-            out.put<std::uint8_t>(0);
+            wire::put_nothing_arrived(out);
     }
 
     void describe_new(wire::writer& out, std::unique_ptr<backend::comm_impl> made) {
@@ -650,13 +648,19 @@ private:
         requests_.erase(id);
         return p;
     }
+    // A completion as the rank reads it (forwarding_request::completed): its status, then what
+    // arrived, if anything (wire::put_arrived).
     static void completed(wire::writer& out, pending& p, const status& s) {
         out.put_status(s);
         p.request.reset();  // what the rank's request does when it completes
-        if (!p.receive) return;
-        if (p.collective_result) return give_back(out, *p.receive, true);
-        if (s.cancelled) out.put<std::uint8_t>(0);  // nothing arrived
-        else p.receive->write(out, s.bytes / p.receive->element);
+        switch (p.gives) {
+            case pending::result::collective: return give_back(out, *p.receive, true);  // no byte count: whole
+            case pending::result::message:
+                if (!s.cancelled) return p.receive->write(out, s.bytes / p.receive->element);
+                break;
+            case pending::result::none: break;
+        }
+        wire::put_nothing_arrived(out);
     }
 
     engine& eng_;

@@ -1,8 +1,10 @@
 // Non-blocking collectives (issue 14: icoll): ibarrier, ibcast, ireduce, iallreduce on the
 // simulator; their matching with the other collectives, their completion by wait, wait_any,
 // wait_all and test, and the checker's findings about them.
+#include <algorithm>
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +96,50 @@ TEST_CASE("wait_any over two non-blocking collectives completes each once", "[co
     });
     const int n = opts.ranks;
     for (const auto& got : result.values) CHECK(got == std::vector<int>{n * (n - 1) / 2, n});
+}
+
+TEST_CASE("test_all and wait_some complete non-blocking collectives together, whatever each rank gets back",
+          "[collectives][icoll][completion]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({1, 2, 3, 4})));
+    OPS_DESCRIBE(opts);
+    // At the root an ibcast gets nothing back, and so does an ireduce elsewhere: their completions
+    // sit in one answer beside others that do.
+    struct outcome {
+        int value = 0, reduced = -1, sum = 0, again = 0, max = 0;
+        std::vector<std::size_t> indices;  // what wait_some gave, in order
+        std::size_t statuses = 0;          // how many test_all gave
+        BATON_TEST_RESULT_FIELDS(value, reduced, sum, again, max, indices, statuses)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank(), mine = me + 1;
+        outcome out;
+        out.value = me == 0 ? 9 : 0;
+        out.again = me == 0 ? 4 : 0;
+        std::array<baton::request, 3> requests{world.ibcast(out.value, 0),
+                                               world.ireduce(mine, out.reduced, baton::op::sum, 0),
+                                               world.iallreduce(mine, out.sum, baton::op::sum)};
+        std::optional<std::vector<baton::status>> all;
+        while (!(all = baton::test_all(requests))) {
+        }
+        out.statuses = all->size();
+        std::array<baton::request, 2> more{world.ibcast(out.again, 0), world.iallreduce(mine, out.max, baton::op::max)};
+        for (auto done = baton::wait_some(more); !done.empty(); done = baton::wait_some(more))
+            for (const auto& d : done) out.indices.push_back(d.index);
+        return out;
+    });
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        CHECK(out.value == 9);
+        CHECK(out.reduced == (r == 0 ? n * (n + 1) / 2 : -1));
+        CHECK(out.sum == n * (n + 1) / 2);
+        CHECK(out.statuses == 3);
+        CHECK(out.again == 4);
+        CHECK(out.max == n);
+        auto indices = out.indices;
+        std::sort(indices.begin(), indices.end());
+        CHECK(indices == std::vector<std::size_t>{0, 1});
+    }
 }
 
 TEST_CASE("non-blocking collectives match in the order each rank calls them, whatever the waits' order",

@@ -77,17 +77,19 @@ public:
             wire::reader in = receive();
             switch (in.get_verb()) {
                 case verb::reply: return in;
-                case verb::error: {
-                    std::uint32_t index = 0;
-                    std::exception_ptr error = wire::get_exception(in, index);
-                    forwarded_.emplace_back(error, index);
-                    std::rethrow_exception(error);
-                }
+                case verb::error: throw_forwarded(in);
                 case verb::apply: apply(in, op); break;
                 case verb::look: look(in); break;
                 default: throw wire::malformed_frame("an answer the rank did not expect");
             }
         }
+    }
+    // Throws the exception the engine threw into this rank's call (proxy::forward).
+    [[noreturn]] void throw_forwarded(wire::reader& in) {
+        std::uint32_t index = 0;
+        std::exception_ptr error = wire::get_exception(in, index);
+        forwarded_.emplace_back(error, index);
+        std::rethrow_exception(error);
     }
     // The buffers of this rank's pending requests, by request id, for the engine's look.
     void watch(std::uint64_t id, const buffer_watch* watch) { watches_[id] = watch; }
@@ -261,6 +263,8 @@ public:
             done.push_back({static_cast<std::size_t>(index),
                             static_cast<forwarding_request*>(requests[index])->completed(in)});
         }
+        // A request that failed after these: its error, once they are taken.
+        if (in.get<std::uint8_t>() != 0) link_.throw_forwarded(in);
     }
 
     void cancel(backend::location where) override {

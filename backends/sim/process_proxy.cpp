@@ -216,6 +216,22 @@ private:
             const std::source_location where = in.get_location();
             if (comm_id >= comms_.size() || !comms_[comm_id]) throw wire::malformed_frame("an unknown communicator");
             make_call(v, *comms_[comm_id], comm_id, where, in, out);
+        } catch (...) {
+            // The call threw: so does the rank's, with the same exception.
+            const std::exception_ptr error = std::current_exception();
+            rethrow_if_not_the_calls(error);
+            out_.clear();
+            wire::writer out(out_, verb::error);
+            forward(out, error);
+        }
+        processes_.send(rank_, wire::finish(out_));
+    }
+
+    // What ends this proxy's service, not only the rank's call: the run aborting, the rank's
+    // process broken or gone.
+    static void rethrow_if_not_the_calls(const std::exception_ptr& error) {
+        try {
+            std::rethrow_exception(error);
         } catch (const run_aborted&) {
             throw;
         } catch (const wire::malformed_frame&) {
@@ -223,13 +239,17 @@ private:
         } catch (const rank_process_ended&) {
             throw;
         } catch (...) {
-            // The call threw: so does the rank's, with the same exception.
-            out_.clear();
-            wire::writer out(out_, verb::error);
-            forwarded_.push_back(std::current_exception());
+        }
+    }
+    // An exception the engine threw into the rank's call, for the rank to throw (the rank
+    // passes its index back if it ends the rank, so that the run reports this very object).
+    void forward(wire::writer& out, const std::exception_ptr& error) {
+        forwarded_.push_back(error);
+        try {
+            std::rethrow_exception(error);
+        } catch (...) {
             wire::put_current_exception(out, static_cast<std::uint32_t>(forwarded_.size() - 1));
         }
-        processes_.send(rank_, wire::finish(out_));
     }
 
     void make_call(verb v, backend::comm_impl& comm, std::uint32_t comm_id, const std::source_location& where,
@@ -440,13 +460,24 @@ private:
                     throw wire::malformed_frame("an unknown way to complete requests");
                 const request_set set = read_set(in);
                 std::vector<backend::request_impl::completed> done;
-                set.any->complete_set(how, set.requests, done, where);
+                // A request that fails (a message of another type, say) ends the call, but those
+                // completed before it are completed: the rank takes them, then throws its error,
+                // as the typed layer does on threads.
+                std::exception_ptr failed;
+                try {
+                    set.any->complete_set(how, set.requests, done, where);
+                } catch (...) {
+                    failed = std::current_exception();
+                    rethrow_if_not_the_calls(failed);
+                }
                 out.put<std::uint64_t>(done.size());
                 for (const auto& d : done) {
                     out.put<std::uint64_t>(d.index);
                     auto p = take(set.ids.at(d.index));
                     completed(out, p, d.result);
                 }
+                out.put<std::uint8_t>(failed != nullptr);
+                if (failed) forward(out, failed);
                 return;
             }
             case verb::cancel: find(in.get<std::uint64_t>()).request->cancel(where); return;

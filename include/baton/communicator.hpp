@@ -597,10 +597,14 @@ private:
             if constexpr (owned) return keep->mine;
             else return *keep->mine;
         }();
+        const backend::send_view view = detail::view_of(given);
+        const backend::recv_buffer into = detail::recv_buffer_of(result);
+        // Refused on every rank, not only where the result is written: the same code runs on all.
+        if (backend::in_place(view, into))
+            detail::throw_aliased_reduction(impl().world_rank(), root < 0 ? "iallreduce" : "ireduce", where);
         const auto reduction = detail::make_reduce_op<element_t<V>>(keep->op);
-        auto started = root < 0 ? impl().iallreduce(detail::view_of(given), detail::recv_buffer_of(result), reduction, where)
-                                : impl().ireduce(detail::view_of(given), detail::recv_buffer_of(result), reduction, root,
-                                                 where);
+        auto started = root < 0 ? impl().iallreduce(view, into, reduction, where)
+                                : impl().ireduce(view, into, reduction, root, where);
         return request(std::move(started), std::move(keep), {});
     }
 

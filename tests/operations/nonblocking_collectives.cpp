@@ -5,6 +5,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -233,4 +234,40 @@ TEST_CASE("cancelling a non-blocking collective is a usage_error", "[collectives
         return message;
     });
     CHECK_THAT(result.values[0], contains("of its ibarrier: a non-blocking collective cannot be cancelled"));
+}
+
+TEST_CASE("ireduce and iallreduce into their own input are a usage_error pointing at the in-place forms",
+          "[collectives][icoll][errors]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({1, 2, 3})));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<std::string> messages;
+        auto refused = [&](auto&& start) {
+            try {
+                start().wait();
+                messages.emplace_back("started");
+            } catch (const baton::usage_error& e) {
+                messages.emplace_back(e.what());
+            }
+        };
+        int x = world.rank();
+        std::vector<double> row(3, 1.0);
+        refused([&] { return world.iallreduce(x, x, baton::op::sum); });
+        refused([&] { return world.iallreduce(row, row, baton::op::max); });
+        refused([&] { return world.ireduce(x, x, baton::op::sum, 0); });
+        refused([&] { return world.iallreduce(std::span<const double>(row), row, baton::op::sum); });
+        return messages;
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        const auto& messages = result.values[static_cast<std::size_t>(r)];
+        REQUIRE(messages.size() == 4);
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+            const bool reduce = i == 2;
+            CHECK_THAT(messages[i], ops::mentions_rank(r));
+            CHECK_THAT(messages[i], contains(reduce ? "ireduce at tests/operations/nonblocking_collectives.cpp:"
+                                                    : "iallreduce at tests/operations/nonblocking_collectives.cpp:"));
+            CHECK_THAT(messages[i], contains("the result is the input's memory"));
+            CHECK_THAT(messages[i], contains(reduce ? "reduce_in_place" : "allreduce_in_place"));
+        }
+    }
 }

@@ -559,4 +559,10 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
     return slot.detached.back().get();
 }
 
+void leave_early(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank) {
+    auto& slot = comm.collectives.at(sequence);
+    slot.calls[static_cast<std::size_t>(rank)] = detach(call, slot, comm, rank);
+    call.done = true;
+}
+
 }  // namespace baton::sim::detail

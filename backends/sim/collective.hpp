@@ -124,5 +124,8 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng);
 // until the collective completes. A scatter's root takes its own block at once; if it does not
 // fit, `call.error` says so.
 collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank);
+// The engine lets rank `rank` leave collective `sequence` of `comm` early, as MPI may (a potential
+// deadlock's grant, deadlock.cpp): its call's copy stays in the slot, and the call is done.
+void leave_early(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank);
 
 }  // namespace baton::sim::detail

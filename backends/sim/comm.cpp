@@ -49,11 +49,7 @@ public:
     // MPI may let this rank leave at once (collective_mode::local); this run did not.
     bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
     // Lets it leave now, as collective_mode::local would have: its data stays in the slot.
-    void grant_buffering() const override {
-        auto& slot = comm_.collectives.at(sequence_);
-        slot.calls[static_cast<std::size_t>(rank_)] = detach(call_, slot, comm_, rank_);
-        call_.done = true;
-    }
+    void grant_buffering() const override { leave_early(comm_, sequence_, call_, rank_); }
     bool check_partial_deadlock() const override { return false; }
     const comm_state* comm() const override { return &comm_; }
     std::string describe() const override { return detail::describe(record_); }
@@ -428,9 +424,10 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
-    // A non-blocking one's caller leaves anyway: its call stays in the slot until completion.
-    const bool early = !pending && eng_.opts().collectives == collective_mode::local &&
-                       may_complete_locally(call, rank_) && slot.arrived + 1 < size();
+    // A non-blocking one's caller leaves anyway: its call stays in the slot until completion,
+    // unless it completes here as the blocking one's caller would leave (then its request too).
+    const bool early = eng_.opts().collectives == collective_mode::local && may_complete_locally(call, rank_) &&
+                       slot.arrived + 1 < size();
     call.request = pending;
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
@@ -459,7 +456,13 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
         state_.collectives.erase(sequence);
         return std::nullopt;
     }
-    if (pending) return sequence;
+    if (pending) {
+        if (early) {
+            call.done = true;
+            pending->complete({}, call.error);
+        }
+        return sequence;
+    }
     if (!early) {  // one that left early is done: the others will find its data in the slot
         collective_blocker until_complete(state_, sequence, call, rank_, record);
         eng_.wait_until(world_rank(), until_complete, call.where);

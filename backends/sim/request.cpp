@@ -204,6 +204,11 @@ void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
 
 void sim_request::complete_as_buffered() {
     if (!may_buffer()) return;
+    if (collective_) {
+        leave_early(comm_, collective_sequence, *collective_, owner_);
+        complete({});
+        return;
+    }
     auto& box = comm_.mailboxes[static_cast<std::size_t>(peer())];
     std::size_t bytes = 0;
     for (const message* m : box.all_messages())

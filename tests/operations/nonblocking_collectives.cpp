@@ -271,3 +271,35 @@ TEST_CASE("ireduce and iallreduce into their own input are a usage_error pointin
         }
     }
 }
+
+TEST_CASE("a wait on a non-blocking collective MPI may complete locally is a potential deadlock, as its blocking form",
+          "[collectives][icoll][deadlock]") {
+    // The root of a broadcast may leave before the others arrive, on MPI; a run with
+    // --collectives synchronizing (the default) keeps it. Rank 1 joins only once its synchronous send is received, which
+    // rank 0 does only after the broadcast: a deadlock only where MPI keeps the root too.
+    const bool nonblocking = GENERATE(false, true);
+    const auto collectives = GENERATE(baton::sim::collective_mode::synchronizing, baton::sim::collective_mode::local);
+    INFO((nonblocking ? "ibcast" : "bcast") << ", --collectives " << baton::sim::to_string(collectives));
+    const auto found = ops::findings_of({.ranks = 2, .collectives = collectives}, [nonblocking](communicator& world) {
+        int value = world.rank() == 0 ? 3 : 0;
+        auto broadcast = [&] {
+            if (nonblocking) world.ibcast(value, 0).wait();
+            else world.bcast(value, 0);
+        };
+        if (world.rank() == 0) {
+            broadcast();
+            REQUIRE(world.recv<int>(1) == 8);
+        } else {
+            world.ssend(8, 0);
+            broadcast();
+            REQUIRE(value == 3);
+        }
+    });
+    // Where the run lets the root leave early (--collectives local), as MPI may, nothing is wrong.
+    if (collectives == baton::sim::collective_mode::local) {
+        CHECK(found.empty());
+        return;
+    }
+    REQUIRE(baton_test::kinds(found) == std::vector{baton::finding_kind::potential_deadlock});
+    CHECK_THAT(found[0].calls[0].call, contains(nonblocking ? "wait for ibcast(root=0" : "bcast(root=0"));
+}

@@ -399,7 +399,7 @@ std::optional<status> sim_comm::iprobe(int source, int tag, backend::location wh
 
 // ---- Collectives ---------------------------------------------------------------------------
 
-std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_request* pending) {
+void sim_comm::collective(collective_call& call, sim_request* pending) {
     // Not a scheduling point: who arrives at a collective when changes nothing in its outcome,
     // and every rank but the last blocks there anyway. Letting another rank run first would
     // double the hand-offs a collective costs.
@@ -429,6 +429,9 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
     const bool early = eng_.opts().collectives == collective_mode::local && may_complete_locally(call, rank_) &&
                        slot.arrived + 1 < size();
     call.request = pending;
+    // Known to the request before anything below can throw (a mismatch ends the run from here):
+    // one destroyed while it unwinds detaches its call into this slot, not another.
+    if (pending) pending->collective_sequence = sequence;
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
@@ -454,21 +457,20 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
     if (slot.arrived == size()) {
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
-        return std::nullopt;
+        return;
     }
     if (pending) {
         if (early) {
             call.done = true;
             pending->complete({}, call.error);
         }
-        return sequence;
+        return;
     }
     if (!early) {  // one that left early is done: the others will find its data in the slot
         collective_blocker until_complete(state_, sequence, call, rank_, record);
         eng_.wait_until(world_rank(), until_complete, call.where);
     }
     if (call.error) std::rethrow_exception(call.error);
-    return std::nullopt;
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_ptr<collective_call> call) {
@@ -488,7 +490,7 @@ std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_pt
     }
     auto& owned = *call;
     request->own_collective(std::move(call));
-    request->collective_sequence = collective(owned, request.get()).value_or(0);
+    collective(owned, request.get());
     return request;
 }
 

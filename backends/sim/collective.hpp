@@ -17,6 +17,8 @@
 
 #include <baton/backend.hpp>
 
+#include "happens_before.hpp"
+
 namespace baton::sim::detail {
 
 enum class collective_kind {
@@ -81,6 +83,9 @@ struct collective_call {
     // With collective_mode::local, a rank that MPI lets leave early (a bcast's root, a gather's
     // non-roots, ...) leaves a copy of its call, owning its data, and returns at once.
     bool returned_early = false;
+    // Its rank's clock when it joined, in systematic runs (happens_before.hpp): what the others
+    // learn of it, whatever it did after (a non-blocking one's caller goes on).
+    happens_before::clock joined_clock;
     std::vector<std::byte> owned_data;
     std::vector<std::size_t> owned_counts;
     reduce_op owned_op;

@@ -411,6 +411,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
+    call.joined_clock = eng_.order().of(world_rank());
     eng_.checks().log(record);
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)

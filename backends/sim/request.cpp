@@ -236,6 +236,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
 
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
+    eng_.order().learn(world_owner(), learned_);
     if (watching_) {
         const bool send = watches_send_;
         if (auto summary = change_seen(where); summary && !reported_)

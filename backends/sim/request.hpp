@@ -92,6 +92,9 @@ public:
     // (at `collective_sequence`) until the collective completes.
     void own_collective(std::unique_ptr<collective_call> call) { collective_ = std::move(call); }
     std::uint64_t collective_sequence = 0;
+    // What its owner learns of the others when a wait or test takes its completion, not before:
+    // until then nothing tells it they joined (happens_before.hpp).
+    void learn_when_taken(happens_before::clock known) { learned_ = std::move(known); }
 
     int owner() const { return owner_; }  // rank in the communicator
     int peer() const { return call_.asked.rank; }
@@ -126,6 +129,7 @@ private:
     int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message
+    happens_before::clock learned_;  // learn_when_taken's
     bool cancelled_ = false;         // a receive cancelled before any message matched it
     bool watches_send_ = false;      // what it watches is data it sends (an isend's, an icoll's)
     std::unique_ptr<collective_call> collective_;

@@ -303,3 +303,34 @@ TEST_CASE("a wait on a non-blocking collective MPI may complete locally is a pot
     REQUIRE(baton_test::kinds(found) == std::vector{baton::finding_kind::potential_deadlock});
     CHECK_THAT(found[0].calls[0].call, contains(nonblocking ? "wait for ibcast(root=0" : "bcast(root=0"));
 }
+
+TEST_CASE("exploration reports an rsend between a non-blocking collective and its wait: the collective orders nothing yet",
+          "[collectives][icoll][rsend][explore]") {
+    // Rank 1 posts its receive before joining the ibarrier; rank 0 rsends after starting it, before
+    // (wrong) or after (right) waiting for it. Until rank 0's wait, nothing tells it that rank 1 has
+    // joined, let alone posted: on MPI the rsend may come first, whichever order this schedule took.
+    const bool waits_first = GENERATE(false, true);
+    INFO((waits_first ? "rsend after the wait" : "rsend before the wait"));
+    const auto found = baton::sim::explore({.ranks = 2}, [waits_first](communicator& world) {
+        if (world.rank() == 1) {
+            int got = 0;
+            baton::request receive = world.irecv(got, 0, 0);
+            world.ibarrier().wait();
+            receive.wait();
+        } else {
+            baton::request barrier = world.ibarrier();
+            world.iprobe(1, 9);  // a call first, so that rank 1 may post and join before the rsend
+            if (waits_first) barrier.wait();
+            world.rsend(1, 1, 0);
+            if (!waits_first) barrier.wait();
+        }
+    });
+    if (waits_first) {
+        CHECK_FALSE(found.failure);
+        CHECK(found.complete);
+        return;
+    }
+    REQUIRE(found.failure);
+    CHECK(found.failure->kind == baton::finding_kind::ready_send_without_receive);
+    CHECK_THAT(found.failure->summary, contains("nothing orders the two"));
+}

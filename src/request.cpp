@@ -118,8 +118,8 @@ namespace detail {
 
 void throw_persistent_buffer_changed(const persistent_state& p, const std::source_location& where) {
     throw usage_error(fmt::format("rank {}: start at {}: the buffer of its {} (made at {}) moved or changed size "
-                                  "since (a std::vector or std::string resized or reallocated): a persistent send "
-                                  "reads the memory given at init, as MPI's does; make a new request",
+                                  "since (a std::vector or std::string resized or reallocated): a persistent request "
+                                  "uses the memory given at init, as MPI's does; make a new request",
                                   p.world_rank, detail::format_location(where), p.operation,
                                   detail::format_location(p.made_at)),
                       {{p.world_rank, "start", detail::format_location(where)}});

@@ -42,6 +42,16 @@ void throw_cancel_of_collective(int world_rank, std::string_view operation, cons
                       {{world_rank, "cancel", format_location(where)}});
 }
 
+void throw_aliased_reduction(int world_rank, std::string_view operation, const std::source_location& where) {
+    const bool rooted = operation == "ireduce";
+    throw usage_error(fmt::format("rank {}: {} at {}: the result is the input's memory (one variable given as both); "
+                                  "MPI forbids aliased buffers, and the non-blocking reductions have no in-place "
+                                  "form here: use {} (blocking), or a variable of its own for the result",
+                                  world_rank, operation, format_location(where),
+                                  rooted ? "reduce_in_place(data, op, root)" : "allreduce_in_place(data, op)"),
+                      {{world_rank, std::string(operation), format_location(where)}});
+}
+
 void check_rank(const backend::comm_impl& comm, int rank, std::string_view operation, std::string_view role,
                 bool wildcard_ok, const std::source_location& where) {
     if (rank == any_source && wildcard_ok) return;

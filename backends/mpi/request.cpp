@@ -2,6 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <thread>
 #include <exception>
 #include <vector>
 
@@ -209,6 +215,8 @@ mpi_request::~mpi_request() {
     if (kind_ == kind::receive) {
         MPI_Cancel(&handle_);
         MPI_Wait(&handle_, MPI_STATUS_IGNORE);
+    } else if (kind_ == kind::collective && std::uncaught_exceptions() > 0) {
+        finish_while_unwinding();
     } else if (std::uncaught_exceptions() > 0) {
         // A persistent request's activation is let go with the persistent request (mpi_persistent
         // frees it, and MPI frees an active one once it completes).
@@ -216,6 +224,35 @@ mpi_request::~mpi_request() {
     } else {
         wait_progressing(handle_, MPI_STATUS_IGNORE);
     }
+}
+
+// A non-blocking collective let go while an exception unwinds. MPI allows neither freeing nor
+// cancelling one (MPI-3.1 5.12: erroneous), and its buffers go with the unwinding (the program's
+// result variable, the request's copy of a temporary input), so MPI must be done with it before
+// this returns. It completes once every rank has started it, which the others usually have: this
+// rank's exception came after its own start, and they run the same code. So it is waited for,
+// progressing, a while. One the others never start (they wait for this rank elsewhere) would
+// hang the job where the exception would have ended it: then the job is aborted, saying why.
+void mpi_request::finish_while_unwinding() {
+    constexpr auto grace = std::chrono::seconds(2);
+    const auto until = std::chrono::steady_clock::now() + grace;
+    do {
+        progress();
+        int done = 0;
+        if (MPI_Test(&handle_, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS || done) return;
+        std::this_thread::yield();
+    } while (std::chrono::steady_clock::now() < until);
+    std::cout << std::flush;
+    const std::string why = fmt::format(
+        "baton: {}: its {} was still pending when an exception unwound past it, and the other ranks had not "
+        "completed it {} s later: MPI can neither cancel nor free a pending non-blocking collective (MPI-3.1 "
+        "5.12), and its buffers go with the unwinding, so the job is aborted (wait for the request before "
+        "leaving its scope, or catch the exception inside it)\n",
+        who(*comm_), describe(), grace.count());
+    std::fputs(why.c_str(), stderr);
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    std::_Exit(1);  // MPI_Abort does not return
 }
 
 bool mpi_request::accepts(const comm_info* comm, int source, int tag) const {

@@ -125,6 +125,8 @@ private:
     void finish(int code, const MPI_Status& mpi_status);
     void fail(std::exception_ptr failure);
     status take_result();
+    // The destructor's part for a pending collective while an exception unwinds (request.cpp).
+    void finish_while_unwinding();
 
     std::shared_ptr<const comm_info> comm_;
     kind kind_;

@@ -508,12 +508,20 @@ std::string mismatch_at_completion(const collective_slot& slot, const comm_state
 
 void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     traits_of(slot.calls.front()->kind).move(slot, comm, eng);
-    eng.order().join(comm.world_ranks);  // every member has heard of every other (happens_before.hpp)
+    // Every member hears what every other knew when it joined (happens_before.hpp): a rank in
+    // the call now, a non-blocking one's caller when its wait or test sees it complete.
+    happens_before::clock known;
+    for (int r = 0; r < comm.size(); ++r) happens_before::merge(known, call_of(slot, r).joined_clock);
     for (int r = 0; r < comm.size(); ++r) {
         auto& call = call_of(slot, r);
         call.done = true;
-        if (call.request) call.request->complete({}, call.error);  // wakes its owner
-        else eng.notify(comm.world_rank(r));
+        if (call.request) {
+            call.request->learn_when_taken(known);
+            call.request->complete({}, call.error);  // wakes its owner
+        } else {
+            eng.order().learn(comm.world_rank(r), known);
+            eng.notify(comm.world_rank(r));
+        }
     }
 }
 
@@ -557,6 +565,12 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
     }
     slot.detached.push_back(std::move(copy));
     return slot.detached.back().get();
+}
+
+void leave_early(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank) {
+    auto& slot = comm.collectives.at(sequence);
+    slot.calls[static_cast<std::size_t>(rank)] = detach(call, slot, comm, rank);
+    call.done = true;
 }
 
 }  // namespace baton::sim::detail

@@ -17,6 +17,8 @@
 
 #include <baton/backend.hpp>
 
+#include "happens_before.hpp"
+
 namespace baton::sim::detail {
 
 enum class collective_kind {
@@ -81,6 +83,9 @@ struct collective_call {
     // With collective_mode::local, a rank that MPI lets leave early (a bcast's root, a gather's
     // non-roots, ...) leaves a copy of its call, owning its data, and returns at once.
     bool returned_early = false;
+    // Its rank's clock when it joined, in systematic runs (happens_before.hpp): what the others
+    // learn of it, whatever it did after (a non-blocking one's caller goes on).
+    happens_before::clock joined_clock;
     std::vector<std::byte> owned_data;
     std::vector<std::size_t> owned_counts;
     reduce_op owned_op;
@@ -124,5 +129,8 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng);
 // until the collective completes. A scatter's root takes its own block at once; if it does not
 // fit, `call.error` says so.
 collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank);
+// The engine lets rank `rank` leave collective `sequence` of `comm` early, as MPI may (a potential
+// deadlock's grant, deadlock.cpp): its call's copy stays in the slot, and the call is done.
+void leave_early(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank);
 
 }  // namespace baton::sim::detail

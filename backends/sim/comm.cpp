@@ -49,11 +49,7 @@ public:
     // MPI may let this rank leave at once (collective_mode::local); this run did not.
     bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
     // Lets it leave now, as collective_mode::local would have: its data stays in the slot.
-    void grant_buffering() const override {
-        auto& slot = comm_.collectives.at(sequence_);
-        slot.calls[static_cast<std::size_t>(rank_)] = detach(call_, slot, comm_, rank_);
-        call_.done = true;
-    }
+    void grant_buffering() const override { leave_early(comm_, sequence_, call_, rank_); }
     bool check_partial_deadlock() const override { return false; }
     const comm_state* comm() const override { return &comm_; }
     std::string describe() const override { return detail::describe(record_); }
@@ -403,7 +399,7 @@ std::optional<status> sim_comm::iprobe(int source, int tag, backend::location wh
 
 // ---- Collectives ---------------------------------------------------------------------------
 
-std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_request* pending) {
+void sim_comm::collective(collective_call& call, sim_request* pending) {
     // Not a scheduling point: who arrives at a collective when changes nothing in its outcome,
     // and every rank but the last blocks there anyway. Letting another rank run first would
     // double the hand-offs a collective costs.
@@ -415,6 +411,7 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
+    call.joined_clock = eng_.order().of(world_rank());
     eng_.checks().log(record);
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
@@ -428,10 +425,14 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
     const std::uint64_t sequence = next_collective_++;
     auto& slot = state_.collectives[sequence];
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
-    // A non-blocking one's caller leaves anyway: its call stays in the slot until completion.
-    const bool early = !pending && eng_.opts().collectives == collective_mode::local &&
-                       may_complete_locally(call, rank_) && slot.arrived + 1 < size();
+    // A non-blocking one's caller leaves anyway: its call stays in the slot until completion,
+    // unless it completes here as the blocking one's caller would leave (then its request too).
+    const bool early = eng_.opts().collectives == collective_mode::local && may_complete_locally(call, rank_) &&
+                       slot.arrived + 1 < size();
     call.request = pending;
+    // Known to the request before anything below can throw (a mismatch ends the run from here):
+    // one destroyed while it unwinds detaches its call into this slot, not another.
+    if (pending) pending->collective_sequence = sequence;
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
@@ -457,15 +458,20 @@ std::optional<std::uint64_t> sim_comm::collective(collective_call& call, sim_req
     if (slot.arrived == size()) {
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
-        return std::nullopt;
+        return;
     }
-    if (pending) return sequence;
+    if (pending) {
+        if (early) {
+            call.done = true;
+            pending->complete({}, call.error);
+        }
+        return;
+    }
     if (!early) {  // one that left early is done: the others will find its data in the slot
         collective_blocker until_complete(state_, sequence, call, rank_, record);
         eng_.wait_until(world_rank(), until_complete, call.where);
     }
     if (call.error) std::rethrow_exception(call.error);
-    return std::nullopt;
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_ptr<collective_call> call) {
@@ -485,7 +491,7 @@ std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_pt
     }
     auto& owned = *call;
     request->own_collective(std::move(call));
-    request->collective_sequence = collective(owned, request.get()).value_or(0);
+    collective(owned, request.get());
     return request;
 }
 

@@ -124,9 +124,9 @@ private:
     std::optional<status> find_message(int source, int tag, const blocker& probe, const backend::location& where,
                                        bool may_miss = false);
     // Joins a collective. Blocking (no `pending` request): returns once it is done. Non-blocking:
-    // returns at once, `pending` completing with the collective; its sequence in the communicator
-    // while it is not done yet.
-    std::optional<std::uint64_t> collective(collective_call& call, sim_request* pending = nullptr);
+    // returns at once, `pending` completing with the collective (its collective_sequence set
+    // first, for a request let go before then).
+    void collective(collective_call& call, sim_request* pending = nullptr);
     std::unique_ptr<backend::request_impl> start_collective(std::unique_ptr<collective_call> call);
 
     engine& eng_;

@@ -5,19 +5,13 @@
 namespace baton::sim::detail {
 
 void happens_before::learn(int rank, const clock& seen) {
-    if (!kept() || seen.empty()) return;
-    clock& mine = clocks_[at(rank)];
-    for (std::size_t r = 0; r < mine.size(); ++r) mine[r] = std::max(mine[r], seen[r]);
+    if (kept()) merge(clocks_[at(rank)], seen);
 }
 
-void happens_before::join(const std::vector<int>& members) {
-    if (!kept()) return;
-    clock all(clocks_.size(), 0);
-    for (const int m : members) {
-        const clock& c = clocks_[at(m)];
-        for (std::size_t r = 0; r < all.size(); ++r) all[r] = std::max(all[r], c[r]);
-    }
-    for (const int m : members) clocks_[at(m)] = all;
+void happens_before::merge(clock& into, const clock& seen) {
+    if (seen.empty()) return;
+    if (into.empty()) into.assign(seen.size(), 0);
+    for (std::size_t r = 0; r < into.size() && r < seen.size(); ++r) into[r] = std::max(into[r], seen[r]);
 }
 
 }  // namespace baton::sim::detail

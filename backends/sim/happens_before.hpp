@@ -5,8 +5,9 @@
 //
 // A rank's clock counts its calls; it learns the others' clocks through what connects them in
 // MPI: a message (the receiver learns the sender's clock at the send; a synchronous or matched
-// sender the receiver's), a probe that sees a message, a collective (every member learns every
-// other's). Learning more than MPI guarantees can only hide a race, never invent one.
+// sender the receiver's), a probe that sees a message, a collective (every member learns what every
+// other knew when it joined: in a blocking one at once, in a non-blocking one at the wait or test
+// that completes it). Learning more than MPI guarantees can only hide a race, never invent one.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +40,8 @@ public:
     void learn_from(int rank, int other) {
         if (kept()) learn(rank, clocks_[at(other)]);
     }
-    // Every rank of `members` learns what all of them know (a collective).
-    void join(const std::vector<int>& members);
+    // `into` grows to what `seen` knew too (either may be empty: not kept).
+    static void merge(clock& into, const clock& seen);
     // `rank`'s own count now, to compare later with what another rank knows of it.
     std::uint32_t now(int rank) const { return kept() ? clocks_[at(rank)][at(rank)] : 0; }
     // Whether `rank` knows `other`'s event `time`: then that event precedes `rank`'s next call in

@@ -78,18 +78,20 @@ public:
             wire::reader in = receive();
             switch (in.get_verb()) {
                 case verb::reply: return in;
-                case verb::error: {
-                    std::uint32_t index = 0;
-                    std::exception_ptr error = wire::get_exception(in, index);
-                    forwarded_.emplace_back(error, index);
-                    std::rethrow_exception(error);
-                }
+                case verb::error: throw_forwarded(in);
                 case verb::apply: apply(in, op); break;
                 case verb::look: look(in); break;
                 case verb::debug_stop: stop_for_debugger(); break;
                 default: throw wire::malformed_frame("an answer the rank did not expect");
             }
         }
+    }
+    // Throws the exception the engine threw into this rank's call (proxy::forward).
+    [[noreturn]] void throw_forwarded(wire::reader& in) {
+        std::uint32_t index = 0;
+        std::exception_ptr error = wire::get_exception(in, index);
+        forwarded_.emplace_back(error, index);
+        std::rethrow_exception(error);
     }
     // The buffers of this rank's pending requests, by request id, for the engine's look.
     void watch(std::uint64_t id, const buffer_watch* watch) { watches_[id] = watch; }
@@ -194,9 +196,10 @@ void put_op(wire::writer& out, const reduce_op& op) {
 
 // What arrived for a receive buffer, if anything did.
 void take_data(wire::reader& in, const backend::recv_buffer& into) {
-    if (in.get<std::uint8_t>() == 0) return;
-    const auto n = in.get<std::uint64_t>();
-    const auto bytes = in.get_bytes(n * into.type.size);
+    const auto got = wire::get_arrived(in, into.type.size);
+    if (!got) return;
+    const auto n = got->elements;
+    const auto bytes = got->bytes;
     void* data = into.data;
     if (into.resizable())
         data = into.resize(into.container, static_cast<std::size_t>(n));
@@ -262,6 +265,8 @@ public:
             done.push_back({static_cast<std::size_t>(index),
                             static_cast<forwarding_request*>(requests[index])->completed(in)});
         }
+        // A request that failed after these: its error, once they are taken.
+        if (in.get<std::uint8_t>() != 0) link_.throw_forwarded(in);
     }
 
     void cancel(backend::location where) override {
@@ -276,10 +281,12 @@ private:
         for (auto* r : requests) frame.put<std::uint64_t>(r ? static_cast<forwarding_request*>(r)->id_ : 0);
     }
 
-    // The engine completed it (and forgot it): its status, and for a receive what arrived.
+    // The engine completed it (and forgot it): its status, then what arrived, nothing unless this
+    // request receives (proxy::completed).
     status completed(wire::reader& in) {
         const status s = in.get_status();
         if (into_) take_data(in, *into_);
+        else if (wire::get_arrived(in, 1)) throw wire::malformed_frame("data for a request that receives none");
         done_ = true;
         return s;
     }

@@ -65,9 +65,7 @@ struct receive_side {
     // What arrived, for the rank: all of a resizable buffer, `elements` of a fixed one.
     void write(wire::writer& out, std::size_t elements) const {
         const std::size_t n = resizable ? bytes.size() / element : std::min(elements, buffer.count);
-        out.put<std::uint8_t>(1);
-        out.put<std::uint64_t>(n);
-        out.put_bytes(bytes.data(), n * element);
+        wire::put_arrived(out, bytes.data(), n, element);
     }
 };
 
@@ -194,11 +192,10 @@ public:
 
 private:
     struct pending {
-        std::unique_ptr<receive_side> receive;  // an irecv's
+        std::unique_ptr<receive_side> receive;  // an irecv's, a non-blocking collective's
         std::vector<std::byte> sent;            // an isend's data, owned until it completes
-        // A non-blocking collective's result goes back whole (its status has no byte count),
-        // when this rank gets one.
-        bool collective_result = false;
+        // What goes back to the rank when it completes, after its status.
+        enum class result { none, message, collective } gives = result::none;
         reduce_op op;  // a non-blocking reduction's, applied here
         // Last, so that it goes first: a collective let go while pending copies its data then.
         std::unique_ptr<backend::request_impl> request;
@@ -219,6 +216,22 @@ private:
             const std::source_location where = in.get_location();
             if (comm_id >= comms_.size() || !comms_[comm_id]) throw wire::malformed_frame("an unknown communicator");
             make_call(v, *comms_[comm_id], comm_id, where, in, out);
+        } catch (...) {
+            // The call threw: so does the rank's, with the same exception.
+            const std::exception_ptr error = std::current_exception();
+            rethrow_if_not_the_calls(error);
+            out_.clear();
+            wire::writer out(out_, verb::error);
+            forward(out, error);
+        }
+        processes_.send(rank_, wire::finish(out_));
+    }
+
+    // What ends this proxy's service, not only the rank's call: the run aborting, the rank's
+    // process broken or gone.
+    static void rethrow_if_not_the_calls(const std::exception_ptr& error) {
+        try {
+            std::rethrow_exception(error);
         } catch (const run_aborted&) {
             throw;
         } catch (const wire::malformed_frame&) {
@@ -226,13 +239,17 @@ private:
         } catch (const rank_process_ended&) {
             throw;
         } catch (...) {
-            // The call threw: so does the rank's, with the same exception.
-            out_.clear();
-            wire::writer out(out_, verb::error);
-            forwarded_.push_back(std::current_exception());
+        }
+    }
+    // An exception the engine threw into the rank's call, for the rank to throw (the rank
+    // passes its index back if it ends the rank, so that the run reports this very object).
+    void forward(wire::writer& out, const std::exception_ptr& error) {
+        forwarded_.push_back(error);
+        try {
+            std::rethrow_exception(error);
+        } catch (...) {
             wire::put_current_exception(out, static_cast<std::uint32_t>(forwarded_.size() - 1));
         }
-        processes_.send(rank_, wire::finish(out_));
     }
 
     void make_call(verb v, backend::comm_impl& comm, std::uint32_t comm_id, const std::source_location& where,
@@ -272,6 +289,7 @@ private:
                 pending p;
                 p.receive = std::make_unique<receive_side>();
                 p.receive->read(in);
+                p.gives = pending::result::message;
                 p.request = comm.irecv(p.receive->buffer, source, tag, where);
                 // What the buffer holds now goes to the rank's own: the poison a pending irecv's
                 // buffer holds on every context (engine::irecv_poison), or the message itself.
@@ -442,13 +460,24 @@ private:
                     throw wire::malformed_frame("an unknown way to complete requests");
                 const request_set set = read_set(in);
                 std::vector<backend::request_impl::completed> done;
-                set.any->complete_set(how, set.requests, done, where);
+                // A request that fails (a message of another type, say) ends the call, but those
+                // completed before it are completed: the rank takes them, then throws its error,
+                // as the typed layer does on threads.
+                std::exception_ptr failed;
+                try {
+                    set.any->complete_set(how, set.requests, done, where);
+                } catch (...) {
+                    failed = std::current_exception();
+                    rethrow_if_not_the_calls(failed);
+                }
                 out.put<std::uint64_t>(done.size());
                 for (const auto& d : done) {
                     out.put<std::uint64_t>(d.index);
                     auto p = take(set.ids.at(d.index));
                     completed(out, p, d.result);
                 }
+                out.put<std::uint8_t>(failed != nullptr);
+                if (failed) forward(out, failed);
                 return;
             }
             case verb::cancel: find(in.get<std::uint64_t>()).request->cancel(where); return;
@@ -527,7 +556,7 @@ private:
             auto& side = *p.receive;
             if (comm.rank() == root && !side.bytes.empty())
                 std::memcpy(side.bytes.data(), in.get_bytes(side.bytes.size()).data(), side.bytes.size());
-            p.collective_result = comm.rank() != root;
+            if (comm.rank() != root) p.gives = pending::result::collective;
             p.request = comm.ibcast(side.buffer, root, where);
             return keep(std::move(p));
         }
@@ -540,7 +569,7 @@ private:
         (void)in.get<std::uint64_t>();  // a user operation's identity: none here
         if (p.op.id == builtin_op::user || !use_local_reduction(give.type.kind, p.op))
             throw wire::malformed_frame("a non-blocking reduction the engine cannot make itself");
-        p.collective_result = v == verb::iallreduce || comm.rank() == root;
+        if (v == verb::iallreduce || comm.rank() == root) p.gives = pending::result::collective;
         p.request = v == verb::iallreduce ? comm.iallreduce(give, p.receive->buffer, p.op, where)
                                           : comm.ireduce(give, p.receive->buffer, p.op, root, where);
         return keep(std::move(p));
@@ -599,7 +628,7 @@ private:
         if (gets)
             side.write(out, side.buffer.count);
         else
-            out.put<std::uint8_t>(0);
+            wire::put_nothing_arrived(out);
     }
 
     void describe_new(wire::writer& out, std::unique_ptr<backend::comm_impl> made) {
@@ -650,13 +679,19 @@ private:
         requests_.erase(id);
         return p;
     }
+    // A completion as the rank reads it (forwarding_request::completed): its status, then what
+    // arrived, if anything (wire::put_arrived).
     static void completed(wire::writer& out, pending& p, const status& s) {
         out.put_status(s);
         p.request.reset();  // what the rank's request does when it completes
-        if (!p.receive) return;
-        if (p.collective_result) return give_back(out, *p.receive, true);
-        if (s.cancelled) out.put<std::uint8_t>(0);  // nothing arrived
-        else p.receive->write(out, s.bytes / p.receive->element);
+        switch (p.gives) {
+            case pending::result::collective: return give_back(out, *p.receive, true);  // no byte count: whole
+            case pending::result::message:
+                if (!s.cancelled) return p.receive->write(out, s.bytes / p.receive->element);
+                break;
+            case pending::result::none: break;
+        }
+        wire::put_nothing_arrived(out);
     }
 
     engine& eng_;

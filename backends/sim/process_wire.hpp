@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <source_location>
 #include <span>
 #include <stdexcept>
@@ -185,6 +186,30 @@ private:
     std::span<const std::byte> in_;
     std::size_t at_ = 0;
 };
+
+// What arrived for a receive buffer, as an answer carries it: a flag, then, if anything did, how
+// many elements and their bytes. The answer that completes a request always has one, the flag 0
+// where this rank gets nothing back (an isend, an ibarrier, an ibcast at its root, an ireduce
+// elsewhere, a cancelled receive), so that the rank reads the same bytes whatever the request: in
+// one answer to wait_some or test_all the next completion follows it.
+inline void put_arrived(writer& out, const void* data, std::uint64_t elements, std::size_t element_size) {
+    out.put<std::uint8_t>(1);
+    out.put<std::uint64_t>(elements);
+    out.put_bytes(data, elements * element_size);
+}
+inline void put_nothing_arrived(writer& out) { out.put<std::uint8_t>(0); }
+struct arrived {
+    std::uint64_t elements = 0;
+    std::span<const std::byte> bytes;
+};
+inline std::optional<arrived> get_arrived(reader& in, std::size_t element_size) {
+    if (in.get<std::uint8_t>() == 0) return std::nullopt;
+    arrived got;
+    got.elements = in.get<std::uint64_t>();
+    if (element_size != 0 && got.elements > UINT64_MAX / element_size) throw malformed_frame("too many elements");
+    got.bytes = in.get_bytes(got.elements * element_size);
+    return got;
+}
 
 // cart_create's grid and cart_sub's kept dimensions: a count, then an int or a byte each.
 inline void put_flags(writer& out, const std::vector<bool>& flags) {

@@ -204,6 +204,11 @@ void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
 
 void sim_request::complete_as_buffered() {
     if (!may_buffer()) return;
+    if (collective_) {
+        leave_early(comm_, collective_sequence, *collective_, owner_);
+        complete({});
+        return;
+    }
     auto& box = comm_.mailboxes[static_cast<std::size_t>(peer())];
     std::size_t bytes = 0;
     for (const message* m : box.all_messages())
@@ -231,6 +236,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
 
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
+    eng_.order().learn(world_owner(), learned_);
     if (watching_) {
         const bool send = watches_send_;
         if (auto summary = change_seen(where); summary && !reported_)

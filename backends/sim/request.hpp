@@ -42,12 +42,20 @@ public:
     // Called by whichever rank completes the operation; wakes the owner.
     void complete(const status& result, std::exception_ptr failure = nullptr);
     // A synchronous send still waiting for its receive completes as if MPI had buffered it: its
-    // message stays in the receiver's mailbox. Nothing for a receive or a send already done.
+    // message stays in the receiver's mailbox. A non-blocking collective MPI may complete before
+    // the others arrive (an ibcast's root, an ireduce elsewhere) completes as its blocking form
+    // leaves early: its data stays in the slot. Nothing for a receive or what is done already.
     void complete_as_buffered();
     bool done() const { return done_; }
     bool is_send() const { return call_.kind == call_kind::send; }
-    // A send still waiting for its receive that MPI could have buffered (not an ssend's).
-    bool may_buffer() const { return is_send() && !done_ && !must_match; }
+    // Pending only because this run withholds what MPI may do (deadlock.cpp): a send still waiting
+    // for its receive that MPI could have buffered (not an ssend's), or a non-blocking collective
+    // that MPI could have completed locally, as the blocking one's caller may leave early.
+    bool may_buffer() const {
+        if (done_) return false;
+        if (collective_) return may_complete_locally(*collective_, owner_);
+        return is_send() && !must_match;
+    }
 
     // The call that made it; a receive's is matched when its message comes.
     call_record& call() { return call_; }
@@ -84,6 +92,9 @@ public:
     // (at `collective_sequence`) until the collective completes.
     void own_collective(std::unique_ptr<collective_call> call) { collective_ = std::move(call); }
     std::uint64_t collective_sequence = 0;
+    // What its owner learns of the others when a wait or test takes its completion, not before:
+    // until then nothing tells it they joined (happens_before.hpp).
+    void learn_when_taken(happens_before::clock known) { learned_ = std::move(known); }
 
     int owner() const { return owner_; }  // rank in the communicator
     int peer() const { return call_.asked.rank; }
@@ -118,6 +129,7 @@ private:
     int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message
+    happens_before::clock learned_;  // learn_when_taken's
     bool cancelled_ = false;         // a receive cancelled before any message matched it
     bool watches_send_ = false;      // what it watches is data it sends (an isend's, an icoll's)
     std::unique_ptr<collective_call> collective_;

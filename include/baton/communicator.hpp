@@ -206,6 +206,7 @@ public:
         check_source(source, tag, "recv_init", where);
         auto state = make_persistent("recv_init", where);
         state->impl = impl().recv_init(detail::fixed_buffer_of(into), source, tag, where);
+        check_at_start(*state, into, [](T& now) { return detail::fixed_buffer_of(now); });
         return request(std::move(state));
     }
 
@@ -596,10 +597,14 @@ private:
             if constexpr (owned) return keep->mine;
             else return *keep->mine;
         }();
+        const backend::send_view view = detail::view_of(given);
+        const backend::recv_buffer into = detail::recv_buffer_of(result);
+        // Refused on every rank, not only where the result is written: the same code runs on all.
+        if (backend::in_place(view, into))
+            detail::throw_aliased_reduction(impl().world_rank(), root < 0 ? "iallreduce" : "ireduce", where);
         const auto reduction = detail::make_reduce_op<element_t<V>>(keep->op);
-        auto started = root < 0 ? impl().iallreduce(detail::view_of(given), detail::recv_buffer_of(result), reduction, where)
-                                : impl().ireduce(detail::view_of(given), detail::recv_buffer_of(result), reduction, root,
-                                                 where);
+        auto started = root < 0 ? impl().iallreduce(view, into, reduction, where)
+                                : impl().ireduce(view, into, reduction, root, where);
         return request(std::move(started), std::move(keep), {});
     }
 
@@ -676,14 +681,22 @@ private:
                       "baton: a persistent send reads a fixed buffer of plain data at each start; a serialized "
                       "value has none (use isend)");
         check_destination(dest, tag, operation, where);
-        const backend::send_view view = detail::message_view_of(value);
         auto state = make_persistent(operation, where);
-        state->impl = impl().send_init(view, dest, tag, synchronous, where);
-        state->check = [&value, view, &self = *state](const location& at) {
-            const backend::send_view now = detail::message_view_of(value);
-            if (now.data != view.data || now.count != view.count) detail::throw_persistent_buffer_changed(self, at);
-        };
+        state->impl = impl().send_init(detail::message_view_of(value), dest, tag, synchronous, where);
+        check_at_start(*state, value, [](const T& now) { return detail::message_view_of(now); });
         return request(std::move(state));
+    }
+
+    // A persistent request's check at each start that `value`'s memory (`buffer_of(value)`: a
+    // send view or a receive buffer) is still where and as long as at init: MPI's buffer is fixed
+    // then, and a std::vector resized or reallocated since has moved.
+    template <class V, class BufferOf>
+    static void check_at_start(detail::persistent_state& state, V& value, BufferOf buffer_of) {
+        const auto at_init = buffer_of(value);
+        state.check = [&value, buffer_of, data = at_init.data, count = at_init.count, &state](const location& at) {
+            const auto now = buffer_of(value);
+            if (now.data != data || now.count != count) detail::throw_persistent_buffer_changed(state, at);
+        };
     }
 
     // The backend's object; on a null communicator, a usage_error naming the operation and line.

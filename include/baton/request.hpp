@@ -65,11 +65,11 @@ struct persistent_state {
     const char* operation = "";      // "send_init", "ssend_init", "recv_init"
     int world_rank = -1;             // whose request, for reports
     std::source_location made_at;
-    // A send's check, at each start, that its buffer is still where and as long as at init.
+    // The check, at each start, that its buffer is still where and as long as at init.
     std::function<void(const std::source_location&)> check;
     std::optional<std::source_location> started_at;  // the last start
 };
-// The usage_error of a start whose send buffer moved or changed size since init.
+// The usage_error of a start whose buffer moved or changed size since init.
 [[noreturn]] void throw_persistent_buffer_changed(const persistent_state& p, const std::source_location& where);
 }  // namespace detail
 

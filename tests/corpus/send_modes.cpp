@@ -106,4 +106,24 @@ CORPUS_PROGRAM(rsend_after_a_ready_message) {
 }
 CORPUS_RUN(rsend_after_a_ready_message, "ready send", correct, .ranks = 2);
 
+// The receiver posts, then joins an ibarrier; the sender rsends once its wait for the ibarrier
+// returns, which tells it the receiver has joined, so has posted. (With the rsend before that
+// wait, nothing orders the two, but the corpus cannot hold it: random schedules check the order
+// they took, and on some the receive is posted first. Exploration reports it:
+// tests/operations/nonblocking_collectives.cpp.)
+CORPUS_PROGRAM(rsend_after_the_ibarrier_wait) {
+    if (world.rank() == 1) {
+        int got = 0;
+        baton::request receive = world.irecv(got, 0, 0);
+        world.ibarrier().wait();
+        receive.wait();
+        corpus::expect(got == 1, "the ready message");
+    } else {
+        baton::request barrier = world.ibarrier();
+        barrier.wait();
+        world.rsend(1, 1, 0);
+    }
+}
+CORPUS_RUN(rsend_after_the_ibarrier_wait, "ready send", correct, .ranks = 2);
+
 }  // namespace

@@ -542,7 +542,7 @@ std::string cancel(communicator& world) {
 
 // Non-blocking collectives (MPI_Ibarrier, MPI_Ibcast, MPI_Ireduce, MPI_Iallreduce): point-to-point
 // between the start and the wait, completion out of order and through wait_any and test; a
-// cancel is refused on both backends.
+// cancel and a result in the input's memory are refused on both backends.
 std::string nonblocking_collectives(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank(), root = n - 1;
@@ -566,6 +566,9 @@ std::string nonblocking_collectives(communicator& world) {
     } catch (const baton::usage_error&) {
         out("cancel of a collective refused");
     }
+    // The result in the input's own memory: refused on every rank before anything starts.
+    int both = r;
+    out("into its input: {}", harness::thrown_by([&] { world.iallreduce(both, both, baton::op::sum).wait(); }));
     allreduce.wait();
     reduce.wait();
     while (!bcast.test()) {

@@ -9,6 +9,12 @@
 //   failures user-op     a user operation that throws inside MPI_Allreduce (MPI_Op_create's C
 //                        code cannot carry the exception): it arrives after the call, on the
 //                        rank whose callable threw, and every rank carries on.
+//   failures icoll-caught   rank 1 throws while its ibcast is pending and catches it outside the
+//                        request's scope: the request is completed as it goes (the others have
+//                        started it), so the value has arrived, and every rank carries on;
+//   failures icoll-stranded rank 0 throws while its ibarrier is pending, which the others never
+//                        start (they wait for a message from it): the job is aborted, saying why,
+//                        instead of MPI freeing a collective it may still write to.
 #include <array>
 #include <climits>
 #include <cstdio>
@@ -53,8 +59,24 @@ int main(int argc, char** argv) {
             }
             std::fflush(stdout);
             std::printf("rank %d after: %d\n", world.rank(), world.allreduce(1, baton::op::sum));
+        } else if (mode == "icoll-caught") {
+            int value = world.rank() == 0 ? 42 : 0;
+            try {
+                baton::request pending = world.ibcast(value, 0);
+                if (world.rank() == 1) throw std::runtime_error("gave up");  // receives into `value`
+                pending.wait();
+            } catch (const std::runtime_error& e) {
+                std::printf("rank %d caught: %s\n", world.rank(), e.what());
+            }
+            std::printf("rank %d after: %d %d\n", world.rank(), value, world.allreduce(value, baton::op::min));
+        } else if (mode == "icoll-stranded") {
+            if (world.rank() == 0) {
+                baton::request pending = world.ibarrier();
+                throw std::runtime_error("gave up");
+            }
+            world.recv<int>(0, 0);  // never sent
         } else {
-            throw std::invalid_argument("usage: failures throw|truncate|huge|user-op");
+            throw std::invalid_argument("usage: failures throw|truncate|huge|user-op|icoll-caught|icoll-stranded");
         }
     });
 }

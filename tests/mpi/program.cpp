@@ -190,7 +190,7 @@ constexpr std::string_view type_names[] = {"i32", "i64", "i16", "u8", "char", "b
 constexpr std::string_view kind_names[] = {
     "pair", "shift", "to_root_any", "burst", "barrier", "bcast", "scatter", "gather", "allgather", "alltoall",
     "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo",
-    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place", "cartesian"};
+    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place", "cartesian", "nonblocking"};
 
 // The reductions tried on elements of type T; f is called with the chosen one.
 template <class T, class F>
@@ -258,6 +258,95 @@ void with_op(int choice, F&& f) {
     }
 }
 
+// The element types a non-blocking step takes: its reductions accept only MPI's builtin operations
+// on arithmetic elements other than bool and char (communicator::ireduce).
+constexpr value_type nonblocking_types[] = {value_type::i32, value_type::i64, value_type::i16,
+                                            value_type::u8,  value_type::f32, value_type::f64};
+template <class T>
+constexpr bool nonblocking_type = std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>;
+
+// The builtin reductions tried in non-blocking steps; f is called with the chosen one.
+template <class T, class F>
+void with_builtin_op(int choice, F&& f) {
+    if constexpr (std::is_integral_v<T>) {
+        switch (choice % 7) {
+            case 4: return f(baton::op::bit_and);
+            case 5: return f(baton::op::bit_or);
+            case 6: return f(baton::op::bit_xor);
+            default: break;
+        }
+    }
+    switch (choice % 4) {
+        case 0: return f(baton::op::sum);
+        case 1: return f(baton::op::prod);
+        case 2: return f(baton::op::min);
+        default: return f(baton::op::max);
+    }
+}
+
+// ---- Non-blocking collectives ------------------------------------------------------------------
+
+// One under way: its request, and what it gave once complete (its buffers live in the captures).
+struct started_collective {
+    baton::request request;
+    std::function<std::string()> result;
+};
+
+template <class T>
+started_collective start_ibarrier(const step&, communicator& c) {
+    return {c.ibarrier(), [] { return std::string("done"); }};
+}
+
+// Into a buffer of the root's size on every rank (ibcast does not resize).
+template <class T>
+started_collective start_ibcast(const step& s, communicator& c) {
+    const int root = s.a % c.size();
+    auto data = std::make_shared<std::vector<T>>(c.rank() == root ? make_payload<T>(s.salt, root, s.size)
+                                                                  : std::vector<T>(s.size));
+    return {c.ibcast(*data, root), [data] { return text(*data); }};
+}
+
+// ireduce (a root) or iallreduce (none) of a scalar or a vector, as the step's mode says.
+template <class T>
+started_collective start_reduction(const step& s, communicator& c, std::optional<int> root) {
+    const auto me = static_cast<std::uint64_t>(c.rank());
+    started_collective started;
+    auto reduce = [&](auto mine) {
+        using V = decltype(mine);
+        auto kept = std::make_shared<std::pair<V, V>>(std::move(mine), V{});  // the input, the result
+        with_builtin_op<T>(s.op, [&](const auto& op) {
+            started.request = root ? c.ireduce(kept->first, kept->second, op, *root)
+                                   : c.iallreduce(kept->first, kept->second, op);
+        });
+        started.result = [kept] { return text(kept->second); };
+    };
+    if ((s.mode / 16) % 2 == 0) {
+        reduce(reduction_element<T>(hash(s.salt, me)));
+    } else {
+        std::vector<T> mine;
+        for (std::size_t i = 0; i < 1 + s.size % 9; ++i) mine.push_back(reduction_element<T>(hash(s.salt, me, i)));
+        reduce(std::move(mine));
+    }
+    return started;
+}
+template <class T>
+started_collective start_ireduce(const step& s, communicator& c) {
+    return start_reduction<T>(s, c, s.a % c.size());
+}
+template <class T>
+started_collective start_iallreduce(const step& s, communicator& c) {
+    return start_reduction<T>(s, c, std::nullopt);
+}
+
+// The non-blocking collectives a step may run, one line each: the step's mode picks one.
+template <class T>
+constexpr started_collective (*nonblocking_starts[])(const step&, communicator&) = {
+    &start_ibarrier<T>,
+    &start_ibcast<T>,
+    &start_ireduce<T>,
+    &start_iallreduce<T>,
+};
+
 // ---- Running a program -----------------------------------------------------------------------
 
 class runner {
@@ -299,6 +388,7 @@ private:
             case step_kind::reduce_scatter_block: return with_type(s.type, [&](auto t) { reduce_scatter(s, c, t); });
             case step_kind::in_place: return with_type(s.type, [&](auto t) { in_place(s, c, t); });
             case step_kind::cartesian: return with_type(s.type, [&](auto t) { cartesian(s, c, t); });
+            case step_kind::nonblocking: return with_type(s.type, [&](auto t) { nonblocking(s, c, t); });
             case step_kind::split: {
                 const auto me = static_cast<std::uint64_t>(c.rank());
                 const int colors = 1 + s.k % 3;
@@ -790,6 +880,31 @@ private:
         }
     }
 
+    // A non-blocking collective (nonblocking_starts), a shift around the ranks while it is under
+    // way, then its completion by wait, by a test loop, or by wait_all with the shift's requests
+    // (the step's k says which); what it gave, and what came from the left.
+    template <class T>
+    void nonblocking(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (nonblocking_type<T>) {
+            const auto& starts = nonblocking_starts<T>;
+            started_collective started = starts[static_cast<std::size_t>(s.mode) % std::size(starts)](s, c);
+            const int n = c.size(), right = (c.rank() + 1) % n, left = (c.rank() + n - 1) % n;
+            int from_left = -1;
+            std::array<baton::request, 3> all{std::move(started.request), c.isend(c.rank(), right, s.tag),
+                                              c.irecv(from_left, left, s.tag)};
+            switch (s.k % 3) {
+                case 0: all[0].wait(); break;
+                case 1:
+                    while (!all[0].test()) {
+                    }
+                    break;
+                default: break;
+            }
+            baton::wait_all(all);
+            out_("  {}; from the left {}", started.result(), from_left);
+        }
+    }
+
     // A grid of 1 to 3 dimensions over the communicator (periodic ones from the step's mode), a
     // rank's coordinates and a shift on it, then a neighbour collective of equal blocks.
     template <class T>
@@ -836,7 +951,7 @@ std::size_t random_size(generator& g) {
 
 step random_step(generator& g, int depth, int& next_tag) {
     // Weights: point-to-point and collectives about equally, splits and dups now and then.
-    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2, 2};
+    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2, 2, 4};
     static_assert(std::size(weights) == std::size(kind_names), "a weight per kind of step");
     int total = 0;
     for (const int w : weights) total += w;
@@ -856,6 +971,8 @@ step random_step(generator& g, int depth, int& next_tag) {
     const bool ragged_result = (s.kind >= step_kind::gatherv && s.kind <= step_kind::scatterv) ||
                                s.kind == step_kind::alltoallv;
     if (s.type == value_type::boolean && (vector_result || ragged_result)) s.type = value_type::u8;
+    if (s.kind == step_kind::nonblocking)
+        s.type = nonblocking_types[static_cast<std::size_t>(s.type) % std::size(nonblocking_types)];
     s.a = g.below(8);
     s.b = g.below(8);
     s.k = g.below(8);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <source_location>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -369,4 +370,42 @@ TEST_CASE("cancelling a send is a usage_error naming the rank and line", "[p2p][
     });
     CHECK_THAT(result.values[0], contains("rank 0: cancel at tests/operations/completion.cpp:"));
     CHECK_THAT(result.values[0], contains("of its isend: baton cancels receives only"));
+}
+
+TEST_CASE("a request that fails inside test_all: the completions before it are delivered, then its error",
+          "[p2p][completion][errors]") {
+    const auto opts = GENERATE(from_range(ops::configurations({baton::sim::send_mode::buffered}, {2, 3})));
+    OPS_DESCRIBE(opts);
+    struct outcome {
+        std::string error;
+        int first = 0;
+        bool first_completed = false;
+        BATON_TEST_RESULT_FIELDS(error, first, first_completed)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        outcome out;
+        if (world.rank() == 1) {
+            world.send(11, 0, 1);
+            world.send(2.5, 0, 2);  // a double where rank 0 receives an int
+            world.barrier();
+        } else if (world.rank() == 0) {
+            int second = 0;
+            std::array<baton::request, 2> receives{world.irecv(out.first, 1, 1), world.irecv(second, 1, 2)};
+            world.barrier();  // both messages have arrived: both requests are complete
+            try {
+                while (!baton::test_all(receives)) {
+                }
+            } catch (const baton::type_mismatch_error& e) {
+                out.error = e.what();
+            }
+            out.first_completed = !receives[0].pending();
+        } else {
+            world.barrier();
+        }
+        return out;
+    });
+    const auto& out = result.values[0];
+    CHECK_THAT(out.error, contains("holds double but the receive is for int"));
+    CHECK(out.first_completed);
+    CHECK(out.first == 11);
 }

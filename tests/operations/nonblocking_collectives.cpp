@@ -1,8 +1,11 @@
 // Non-blocking collectives (issue 14: icoll): ibarrier, ibcast, ireduce, iallreduce on the
 // simulator; their matching with the other collectives, their completion by wait, wait_any,
 // wait_all and test, and the checker's findings about them.
+#include <algorithm>
 #include <array>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -96,6 +99,50 @@ TEST_CASE("wait_any over two non-blocking collectives completes each once", "[co
     for (const auto& got : result.values) CHECK(got == std::vector<int>{n * (n - 1) / 2, n});
 }
 
+TEST_CASE("test_all and wait_some complete non-blocking collectives together, whatever each rank gets back",
+          "[collectives][icoll][completion]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({1, 2, 3, 4})));
+    OPS_DESCRIBE(opts);
+    // At the root an ibcast gets nothing back, and so does an ireduce elsewhere: their completions
+    // sit in one answer beside others that do.
+    struct outcome {
+        int value = 0, reduced = -1, sum = 0, again = 0, max = 0;
+        std::vector<std::size_t> indices;  // what wait_some gave, in order
+        std::size_t statuses = 0;          // how many test_all gave
+        BATON_TEST_RESULT_FIELDS(value, reduced, sum, again, max, indices, statuses)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank(), mine = me + 1;
+        outcome out;
+        out.value = me == 0 ? 9 : 0;
+        out.again = me == 0 ? 4 : 0;
+        std::array<baton::request, 3> requests{world.ibcast(out.value, 0),
+                                               world.ireduce(mine, out.reduced, baton::op::sum, 0),
+                                               world.iallreduce(mine, out.sum, baton::op::sum)};
+        std::optional<std::vector<baton::status>> all;
+        while (!(all = baton::test_all(requests))) {
+        }
+        out.statuses = all->size();
+        std::array<baton::request, 2> more{world.ibcast(out.again, 0), world.iallreduce(mine, out.max, baton::op::max)};
+        for (auto done = baton::wait_some(more); !done.empty(); done = baton::wait_some(more))
+            for (const auto& d : done) out.indices.push_back(d.index);
+        return out;
+    });
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        CHECK(out.value == 9);
+        CHECK(out.reduced == (r == 0 ? n * (n + 1) / 2 : -1));
+        CHECK(out.sum == n * (n + 1) / 2);
+        CHECK(out.statuses == 3);
+        CHECK(out.again == 4);
+        CHECK(out.max == n);
+        auto indices = out.indices;
+        std::sort(indices.begin(), indices.end());
+        CHECK(indices == std::vector<std::size_t>{0, 1});
+    }
+}
+
 TEST_CASE("non-blocking collectives match in the order each rank calls them, whatever the waits' order",
           "[collectives][icoll]") {
     const auto opts = GENERATE(from_range(ops::collective_configurations({2, 3, 4})));
@@ -187,4 +234,103 @@ TEST_CASE("cancelling a non-blocking collective is a usage_error", "[collectives
         return message;
     });
     CHECK_THAT(result.values[0], contains("of its ibarrier: a non-blocking collective cannot be cancelled"));
+}
+
+TEST_CASE("ireduce and iallreduce into their own input are a usage_error pointing at the in-place forms",
+          "[collectives][icoll][errors]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({1, 2, 3})));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<std::string> messages;
+        auto refused = [&](auto&& start) {
+            try {
+                start().wait();
+                messages.emplace_back("started");
+            } catch (const baton::usage_error& e) {
+                messages.emplace_back(e.what());
+            }
+        };
+        int x = world.rank();
+        std::vector<double> row(3, 1.0);
+        refused([&] { return world.iallreduce(x, x, baton::op::sum); });
+        refused([&] { return world.iallreduce(row, row, baton::op::max); });
+        refused([&] { return world.ireduce(x, x, baton::op::sum, 0); });
+        refused([&] { return world.iallreduce(std::span<const double>(row), row, baton::op::sum); });
+        return messages;
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        const auto& messages = result.values[static_cast<std::size_t>(r)];
+        REQUIRE(messages.size() == 4);
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+            const bool reduce = i == 2;
+            CHECK_THAT(messages[i], ops::mentions_rank(r));
+            CHECK_THAT(messages[i], contains(reduce ? "ireduce at tests/operations/nonblocking_collectives.cpp:"
+                                                    : "iallreduce at tests/operations/nonblocking_collectives.cpp:"));
+            CHECK_THAT(messages[i], contains("the result is the input's memory"));
+            CHECK_THAT(messages[i], contains(reduce ? "reduce_in_place" : "allreduce_in_place"));
+        }
+    }
+}
+
+TEST_CASE("a wait on a non-blocking collective MPI may complete locally is a potential deadlock, as its blocking form",
+          "[collectives][icoll][deadlock]") {
+    // The root of a broadcast may leave before the others arrive, on MPI; a run with
+    // --collectives synchronizing (the default) keeps it. Rank 1 joins only once its synchronous send is received, which
+    // rank 0 does only after the broadcast: a deadlock only where MPI keeps the root too.
+    const bool nonblocking = GENERATE(false, true);
+    const auto collectives = GENERATE(baton::sim::collective_mode::synchronizing, baton::sim::collective_mode::local);
+    INFO((nonblocking ? "ibcast" : "bcast") << ", --collectives " << baton::sim::to_string(collectives));
+    const auto found = ops::findings_of({.ranks = 2, .collectives = collectives}, [nonblocking](communicator& world) {
+        int value = world.rank() == 0 ? 3 : 0;
+        auto broadcast = [&] {
+            if (nonblocking) world.ibcast(value, 0).wait();
+            else world.bcast(value, 0);
+        };
+        if (world.rank() == 0) {
+            broadcast();
+            REQUIRE(world.recv<int>(1) == 8);
+        } else {
+            world.ssend(8, 0);
+            broadcast();
+            REQUIRE(value == 3);
+        }
+    });
+    // Where the run lets the root leave early (--collectives local), as MPI may, nothing is wrong.
+    if (collectives == baton::sim::collective_mode::local) {
+        CHECK(found.empty());
+        return;
+    }
+    REQUIRE(baton_test::kinds(found) == std::vector{baton::finding_kind::potential_deadlock});
+    CHECK_THAT(found[0].calls[0].call, contains(nonblocking ? "wait for ibcast(root=0" : "bcast(root=0"));
+}
+
+TEST_CASE("exploration reports an rsend between a non-blocking collective and its wait: the collective orders nothing yet",
+          "[collectives][icoll][rsend][explore]") {
+    // Rank 1 posts its receive before joining the ibarrier; rank 0 rsends after starting it, before
+    // (wrong) or after (right) waiting for it. Until rank 0's wait, nothing tells it that rank 1 has
+    // joined, let alone posted: on MPI the rsend may come first, whichever order this schedule took.
+    const bool waits_first = GENERATE(false, true);
+    INFO((waits_first ? "rsend after the wait" : "rsend before the wait"));
+    const auto found = baton::sim::explore({.ranks = 2}, [waits_first](communicator& world) {
+        if (world.rank() == 1) {
+            int got = 0;
+            baton::request receive = world.irecv(got, 0, 0);
+            world.ibarrier().wait();
+            receive.wait();
+        } else {
+            baton::request barrier = world.ibarrier();
+            world.iprobe(1, 9);  // a call first, so that rank 1 may post and join before the rsend
+            if (waits_first) barrier.wait();
+            world.rsend(1, 1, 0);
+            if (!waits_first) barrier.wait();
+        }
+    });
+    if (waits_first) {
+        CHECK_FALSE(found.failure);
+        CHECK(found.complete);
+        return;
+    }
+    REQUIRE(found.failure);
+    CHECK(found.failure->kind == baton::finding_kind::ready_send_without_receive);
+    CHECK_THAT(found.failure->summary, contains("nothing orders the two"));
 }

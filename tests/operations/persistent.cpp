@@ -170,6 +170,39 @@ TEST_CASE("a persistent send whose vector was resized since send_init is refused
     CHECK_THAT(result.values[0], contains("moved or changed size"));
 }
 
+TEST_CASE("a persistent receive whose vector was resized or reallocated since recv_init is refused at start",
+          "[p2p][persistent][errors]") {
+    const auto opts = GENERATE(from_range(ops::configurations({baton::sim::send_mode::buffered}, {1, 2})));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<int> row(2, -1);
+        baton::request receiving = world.recv_init(row, world.rank(), 0);
+        std::vector<std::string> messages;
+        row.resize(1);  // shrunk: a message of 2 would land beyond its end
+        try {
+            receiving.start();
+        } catch (const baton::usage_error& e) {
+            messages.emplace_back(e.what());
+        }
+        row.resize(2);
+        row.shrink_to_fit();
+        row.reserve(1000);  // the same size, another memory
+        try {
+            receiving.start();
+        } catch (const baton::usage_error& e) {
+            messages.emplace_back(e.what());
+        }
+        return messages;
+    });
+    const auto& messages = result.values[0];
+    REQUIRE(messages.size() == 2);
+    for (const auto& message : messages) {
+        CHECK_THAT(message, contains("rank 0: start at tests/operations/persistent.cpp:"));
+        CHECK_THAT(message, contains("the buffer of its recv_init (made at tests/operations/persistent.cpp:"));
+        CHECK_THAT(message, contains("moved or changed size"));
+    }
+}
+
 TEST_CASE("the checker looks at each activation: a pending one destroyed is a leak, a buffer changed while pending "
           "is reported",
           "[p2p][persistent][checks]") {

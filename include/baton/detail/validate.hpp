@@ -28,6 +28,10 @@ std::string format_rank(int world_rank, const std::string& comm_name, int comm_r
 // A non-blocking collective's cancel: MPI does not allow it.
 [[noreturn]] void throw_cancel_of_collective(int world_rank, std::string_view operation,
                                              const std::source_location& where);
+// An ireduce or iallreduce whose result is its input's memory: MPI wants MPI_IN_PLACE for that,
+// which the non-blocking forms do not offer here.
+[[noreturn]] void throw_aliased_reduction(int world_rank, std::string_view operation,
+                                          const std::source_location& where);
 
 // What any operation on a null communicator (split's, for color baton::undefined) throws.
 [[noreturn]] void throw_null_communicator(std::string_view operation, const std::source_location& where);

@@ -4,6 +4,9 @@
 // (MPI's recvcounts: a fixed buffer of its block's size, or the counts its ragged was shaped
 // with), so unlike the blocking v-forms no count goes ahead of the data: a call that returns at
 // once could not wait for it. The v-forms' count and displacement arrays go with the request.
+#include <functional>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -40,6 +43,19 @@ blocks blocks_of(std::span<const std::size_t> counts, const comm_info& comm, std
     }
     to_int(total, comm, operation, where);
     return b;
+}
+
+// A v-form: MPI's arrays for the sides this rank has (`sent`, `received`: empty where it has
+// none), then `post` with them; the request keeps them until MPI is done with them.
+std::unique_ptr<backend::request_impl> start_v(const std::shared_ptr<const comm_info>& comm, std::string_view operation,
+                                               std::span<const std::size_t> sent,
+                                               std::span<const std::size_t> received, const backend::location& where,
+                                               const std::function<int(const block_arrays&, MPI_Request*)>& post) {
+    auto arrays = std::make_shared<block_arrays>();
+    arrays->sent = blocks_of(sent, *comm, operation, where);
+    arrays->received = blocks_of(received, *comm, operation, where);
+    return mpi_request::start_collective(
+        comm, operation, where, [&](MPI_Request* r) { return post(*arrays, r); }, arrays);
 }
 
 }  // namespace
@@ -108,16 +124,11 @@ std::unique_ptr<backend::request_impl> mpi_comm::igatherv(backend::send_view min
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "igatherv", where);
-    auto arrays = std::make_shared<block_arrays>();
-    if (comm_->rank == root) arrays->received = blocks_of(expected, *comm_, "igatherv", where);
-    const blocks& into = arrays->received;
-    return mpi_request::start_collective(
-        comm_, "igatherv", where,
-        [&](MPI_Request* r) {
-            return MPI_Igatherv(mine.data, n, type, all.data, into.counts.data(), into.starts.data(), type, root,
-                                comm, r);
-        },
-        arrays);
+    const auto received = comm_->rank == root ? expected : std::span<const std::size_t>();
+    return start_v(comm_, "igatherv", {}, received, where, [&](const block_arrays& a, MPI_Request* r) {
+        return MPI_Igatherv(mine.data, n, type, all.data, a.received.counts.data(), a.received.starts.data(), type,
+                            root, comm, r);
+    });
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::iallgatherv(backend::send_view mine, backend::recv_buffer all,
@@ -127,15 +138,10 @@ std::unique_ptr<backend::request_impl> mpi_comm::iallgatherv(backend::send_view 
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "iallgatherv", where);
-    auto arrays = std::make_shared<block_arrays>();
-    arrays->received = blocks_of(expected, *comm_, "iallgatherv", where);
-    const blocks& into = arrays->received;
-    return mpi_request::start_collective(
-        comm_, "iallgatherv", where,
-        [&](MPI_Request* r) {
-            return MPI_Iallgatherv(mine.data, n, type, all.data, into.counts.data(), into.starts.data(), type, comm, r);
-        },
-        arrays);
+    return start_v(comm_, "iallgatherv", {}, expected, where, [&](const block_arrays& a, MPI_Request* r) {
+        return MPI_Iallgatherv(mine.data, n, type, all.data, a.received.counts.data(), a.received.starts.data(), type,
+                               comm, r);
+    });
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::iscatterv(backend::send_view all, std::span<const std::size_t> counts,
@@ -145,16 +151,11 @@ std::unique_ptr<backend::request_impl> mpi_comm::iscatterv(backend::send_view al
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "iscatterv", where);
-    auto arrays = std::make_shared<block_arrays>();
-    if (comm_->rank == root) arrays->sent = blocks_of(counts, *comm_, "iscatterv", where);
-    const blocks& from = arrays->sent;
-    return mpi_request::start_collective(
-        comm_, "iscatterv", where,
-        [&](MPI_Request* r) {
-            return MPI_Iscatterv(all.data, from.counts.data(), from.starts.data(), type, mine.data, n, type, root,
-                                 comm, r);
-        },
-        arrays);
+    const auto sent = comm_->rank == root ? counts : std::span<const std::size_t>();
+    return start_v(comm_, "iscatterv", sent, {}, where, [&](const block_arrays& a, MPI_Request* r) {
+        return MPI_Iscatterv(all.data, a.sent.counts.data(), a.sent.starts.data(), type, mine.data, n, type, root,
+                             comm, r);
+    });
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::ialltoallv(backend::send_view all, std::span<const std::size_t> counts,
@@ -164,17 +165,10 @@ std::unique_ptr<backend::request_impl> mpi_comm::ialltoallv(backend::send_view a
     const current_call in_call("ialltoallv", where);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
-    auto arrays = std::make_shared<block_arrays>();
-    arrays->sent = blocks_of(counts, *comm_, "ialltoallv", where);
-    arrays->received = blocks_of(expected, *comm_, "ialltoallv", where);
-    const blocks &from = arrays->sent, &into = arrays->received;
-    return mpi_request::start_collective(
-        comm_, "ialltoallv", where,
-        [&](MPI_Request* r) {
-            return MPI_Ialltoallv(all.data, from.counts.data(), from.starts.data(), type, mine.data,
-                                  into.counts.data(), into.starts.data(), type, comm, r);
-        },
-        arrays);
+    return start_v(comm_, "ialltoallv", counts, expected, where, [&](const block_arrays& a, MPI_Request* r) {
+        return MPI_Ialltoallv(all.data, a.sent.counts.data(), a.sent.starts.data(), type, mine.data,
+                              a.received.counts.data(), a.received.starts.data(), type, comm, r);
+    });
 }
 
 }  // namespace baton::mpi::detail

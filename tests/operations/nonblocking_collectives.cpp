@@ -379,3 +379,22 @@ TEST_CASE("the checker's findings about igather ... ialltoallv; a ragged result 
         CHECK_THAT(result.values[1], contains("the ragged result has 2 blocks for 3 ranks: it must be shaped before the call"));
     }
 }
+
+// On process ranks one answer brings back every request wait_some completed: a rank that gets
+// nothing from igather must not leave the next one's result misread.
+TEST_CASE("wait_some over an igather that gives this rank nothing and an iallgather completes both",
+          "[collectives][icoll][igather]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({2, 3})));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<int> gathered, everyone;
+        std::array<baton::request, 2> requests{world.igather(world.rank(), gathered, 0),
+                                               world.iallgather(world.rank() * 2, everyone)};
+        std::size_t completed = 0;
+        while (completed < requests.size()) completed += baton::wait_some(requests).size();
+        return std::vector<int>{static_cast<int>(gathered.size()), everyone.back()};
+    });
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r)
+        CHECK(result.values[static_cast<std::size_t>(r)] == std::vector<int>{r == 0 ? n : 0, 2 * (n - 1)});
+}

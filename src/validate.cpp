@@ -97,6 +97,21 @@ void check_counts(const backend::comm_impl& comm, std::span<const std::size_t> c
                     fmt::format("block counts add up to {} but {} elements were given", sum, total), where);
 }
 
+void check_result_shape(const backend::comm_impl& comm, std::span<const std::size_t> counts, std::size_t total,
+                        std::string_view operation, const std::source_location& where) {
+    const std::size_t sum = std::accumulate(counts.begin(), counts.end(), std::size_t{0});
+    if (counts.size() == static_cast<std::size_t>(comm.size()) && sum == total) return;
+    if (counts.size() == static_cast<std::size_t>(comm.size()))
+        throw_usage(comm, operation,
+                    fmt::format("the ragged result's blocks add up to {} elements but it holds {}", sum, total), where);
+    throw_usage(comm, operation,
+                fmt::format("the ragged result has {} blocks for {} ranks: it must be shaped before the call with "
+                            "one block per rank, of the count that rank sends (baton::ragged<E>(counts)), as MPI "
+                            "wants a receiver's counts before anything arrives",
+                            counts.size(), comm.size()),
+                where);
+}
+
 void throw_overlap(const backend::comm_impl& comm, std::size_t send_bytes, std::size_t recv_bytes,
                    std::string_view operation, const std::source_location& where) {
     throw_usage(comm, operation,

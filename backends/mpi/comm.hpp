@@ -122,11 +122,37 @@ public:
     std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
                                                       const reduce_op& op, backend::location where) override;
 
+    // Non-blocking gathers, scatters and all-to-alls (issue 14: igather; nonblocking_gather.cpp).
+    std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,
+                                                   backend::location where) override;
+    std::unique_ptr<backend::request_impl> iallgather(backend::send_view mine, backend::recv_buffer all,
+                                                      backend::location where) override;
+    std::unique_ptr<backend::request_impl> iscatter(backend::send_view all, backend::recv_buffer mine, int root,
+                                                    backend::location where) override;
+    std::unique_ptr<backend::request_impl> ialltoall(backend::send_view all, backend::recv_buffer mine,
+                                                     backend::location where) override;
+    std::unique_ptr<backend::request_impl> igatherv(backend::send_view mine, backend::recv_buffer all,
+                                                    std::span<const std::size_t> expected, int root,
+                                                    backend::location where) override;
+    std::unique_ptr<backend::request_impl> iallgatherv(backend::send_view mine, backend::recv_buffer all,
+                                                       std::span<const std::size_t> expected,
+                                                       backend::location where) override;
+    std::unique_ptr<backend::request_impl> iscatterv(backend::send_view all, std::span<const std::size_t> counts,
+                                                     backend::recv_buffer mine, int root,
+                                                     backend::location where) override;
+    std::unique_ptr<backend::request_impl> ialltoallv(backend::send_view all, std::span<const std::size_t> counts,
+                                                      backend::recv_buffer mine, std::span<const std::size_t> expected,
+                                                      backend::location where) override;
+
 private:
     // ireduce (root >= 0) and iallreduce (root -1): MPI_Ireduce or MPI_Iallreduce.
     std::unique_ptr<backend::request_impl> nonblocking_reduction(const char* operation, backend::send_view mine,
                                                                  backend::recv_buffer result, const reduce_op& op,
                                                                  int root, backend::location where);
+    // Where a non-blocking gather or all-to-all's `count` elements go: `into` resized, or a fixed
+    // buffer that holds them; a truncation_error (before anything starts) otherwise.
+    void* room_for_result(std::string_view operation, backend::recv_buffer& into, std::size_t count,
+                          backend::location where);
     // send, ssend, bsend and rsend: MPI_Send, MPI_Ssend, MPI_Bsend or MPI_Rsend (through a
     // request while receives are deferred).
     void blocking_send(const backend::send_view& data, int dest, int tag, send_kind kind, const char* operation,

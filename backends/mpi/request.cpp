@@ -128,8 +128,10 @@ mpi_request::mpi_request(std::shared_ptr<const comm_info> comm, kind k, std::str
 
 std::unique_ptr<mpi_request> mpi_request::start_collective(std::shared_ptr<const comm_info> comm,
                                                            std::string_view operation, const backend::location& where,
-                                                           const std::function<int(MPI_Request*)>& post) {
+                                                           const std::function<int(MPI_Request*)>& post,
+                                                           std::shared_ptr<const void> kept) {
     std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::collective, operation, -1, -1, where));
+    request->kept_ = std::move(kept);
     const int code = post(&request->handle_);
     if (code != MPI_SUCCESS) {
         request->phase_ = phase::done;

@@ -81,9 +81,12 @@ public:
     // A non-blocking collective (issue 14: icoll): `post` makes its MPI request (MPI_Ibarrier,
     // MPI_Ibcast, ...) and returns MPI's code. Completed like a send, with an empty status; let go
     // while pending it is waited for, as a send is (MPI cannot cancel a collective).
+    // `kept` is what MPI reads until completion besides the caller's buffers (a v-collective's
+    // count and displacement arrays: issue 14, igather); the request owns it.
     static std::unique_ptr<mpi_request> start_collective(std::shared_ptr<const comm_info> comm,
                                                          std::string_view operation, const backend::location& where,
-                                                         const std::function<int(MPI_Request*)>& post);
+                                                         const std::function<int(MPI_Request*)>& post,
+                                                         std::shared_ptr<const void> kept = nullptr);
 
     // A pending receive is cancelled; a pending send is waited for (its data is about to go away),
     // except while an exception unwinds the stack, when it is let go.
@@ -144,6 +147,7 @@ private:
     status result_;
     std::exception_ptr failure_;
     std::list<mpi_request*>::iterator slot_;  // in the deferred list while deferred
+    std::shared_ptr<const void> kept_;  // start_collective's `kept`: destroyed after the request is over
 };
 
 // A persistent send or receive made natively (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init):

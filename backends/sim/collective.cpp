@@ -429,6 +429,15 @@ std::string_view operation_of(const collective_call& call) {
             case kind::bcast: return "ibcast";
             case kind::reduce: return "ireduce";
             case kind::allreduce: return "iallreduce";
+            // Non-blocking gathers, scatters and all-to-alls (issue 14: igather).
+            case kind::gather: return "igather";
+            case kind::allgather: return "iallgather";
+            case kind::scatter: return "iscatter";
+            case kind::alltoall: return "ialltoall";
+            case kind::gatherv: return "igatherv";
+            case kind::allgatherv: return "iallgatherv";
+            case kind::scatterv: return "iscatterv";
+            case kind::alltoallv: return "ialltoallv";
             default: break;
         }
     return traits_of(call.kind).name;
@@ -491,9 +500,62 @@ std::string mismatch(const collective_slot& slot, const collective_call& call, i
                        baton::detail::format_location(first.where));
 }
 
+namespace {
+
+// A non-blocking gather's, scatter's or all-to-all's receivers name what they receive before
+// anything arrives (MPI's recvcounts): a count per sender (igatherv's root, iallgatherv,
+// ialltoallv), or the size of a fixed buffer (iscatter, iscatterv: the root sends). Each must be
+// what its sender sends it.
+std::string received_counts_mismatch(const collective_slot& slot, const comm_state& comm) {
+    const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
+    if (!first.nonblocking) return {};
+    const int ranks = comm.size();
+    const auto at = [&](int r) -> const collective_call& { return *slot.calls[static_cast<std::size_t>(r)]; };
+    const auto named = [](const collective_call& receiver, int s) {
+        const auto sender = static_cast<std::size_t>(s);
+        return sender < receiver.counts_expected.size() ? receiver.counts_expected[sender] : std::size_t{0};
+    };
+    for (int r = 0; r < ranks; ++r) {
+        const auto& receiver = at(r);
+        for (int s = 0; s < ranks; ++s) {
+            std::size_t expected = 0, sent = 0;
+            switch (first.kind) {
+                case kind::scatter:
+                case kind::scatterv:
+                    if (s != first.root || receiver.recv.resizable()) continue;
+                    expected = receiver.recv.count;
+                    sent = first.kind == kind::scatter ? at(s).send.count / static_cast<std::size_t>(ranks)
+                                                       : at(s).counts_in[static_cast<std::size_t>(r)];
+                    break;
+                case kind::gatherv:
+                    if (r != first.root) continue;
+                    [[fallthrough]];
+                case kind::allgatherv:
+                    expected = named(receiver, s);
+                    sent = at(s).send.count;
+                    break;
+                case kind::alltoallv:
+                    expected = named(receiver, s);
+                    sent = at(s).counts_in[static_cast<std::size_t>(r)];
+                    break;
+                default: return {};
+            }
+            if (expected == sent) continue;
+            return fmt::format("another element count: {} sends {} {} elements with {} at {}, but {} expects {} "
+                               "with {} at {}",
+                               comm.member(s), comm.member(r), sent, describe(at(s), &comm),
+                               baton::detail::format_location(at(s).where), comm.member(r), expected,
+                               describe(receiver, &comm), baton::detail::format_location(receiver.where));
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
 std::string mismatch_at_completion(const collective_slot& slot, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
-    if (!traits_of(first.kind).in_place) return {};
+    if (!traits_of(first.kind).in_place) return received_counts_mismatch(slot, comm);
     const auto& root = *slot.calls[static_cast<std::size_t>(first.root)];
     for (std::size_t r = 0; r < slot.calls.size(); ++r) {
         const auto& call = *slot.calls[r];
@@ -534,6 +596,13 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
     // A process rank's buffer addresses were for the buffer checks of its call, which are over.
     copy->send.origin = copy->recv.origin = nullptr;
     copy->returned_early = true;
+    copy->counts_out = nullptr;  // nothing is written to the caller's memory any more
+    // Its counts, which the others may still read (a scatterv's root's; a request let go before
+    // completion takes the typed layer's copies with it).
+    copy->owned_counts.assign(call.counts_in.begin(), call.counts_in.end());
+    copy->counts_in = copy->owned_counts;
+    copy->owned_expected.assign(call.counts_expected.begin(), call.counts_expected.end());
+    copy->counts_expected = copy->owned_expected;
     // The caller's reduce_op is a temporary that ends with the call: keep a copy (its name and
     // function; the reduction itself uses the operation of a rank still in the call).
     if (call.op) {
@@ -541,14 +610,13 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
         copy->op = &copy->owned_op;
     }
     if (traits_of(call.kind).in_place) copy->recv.data = copy->owned_data.data();  // the root's data
-    // A scatter's root takes its own block now: nobody may write to its buffer later.
-    if (traits_of(call.kind).scatters) {
+    // A scatter's root that leaves early takes its own block now: nobody may write to its buffer
+    // later. (A non-blocking one let go before completion gets nothing.)
+    if (traits_of(call.kind).scatters && !call.nonblocking) {
         std::size_t offset = 0, count = call.send.count / static_cast<std::size_t>(comm.size());
         if (call.kind == kind::scatterv) {
             for (int r = 0; r < rank; ++r) offset += call.counts_in[static_cast<std::size_t>(r)];
             count = call.counts_in[static_cast<std::size_t>(rank)];
-            copy->owned_counts.assign(call.counts_in.begin(), call.counts_in.end());
-            copy->counts_in = copy->owned_counts;
         } else {
             offset = count * static_cast<std::size_t>(rank);
         }

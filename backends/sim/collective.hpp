@@ -66,6 +66,9 @@ struct collective_call {
     const reduce_op* op = nullptr;
     std::vector<std::size_t>* counts_out = nullptr;  // gatherv, allgatherv
     std::span<const std::size_t> counts_in;          // scatterv's root; alltoallv, reduce_scatter
+    // A non-blocking v-collective's receiver (igatherv's root, iallgatherv, ialltoallv): the count
+    // it expects from each rank, named before anything arrives (MPI's recvcounts).
+    std::span<const std::size_t> counts_expected;
     bool overwrites_input = false;                   // a reduction in place: send and recv alias
     int color = 0, key = 0;                          // split
     std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup, cart_create, cart_sub
@@ -87,7 +90,7 @@ struct collective_call {
     // learn of it, whatever it did after (a non-blocking one's caller goes on).
     happens_before::clock joined_clock;
     std::vector<std::byte> owned_data;
-    std::vector<std::size_t> owned_counts;
+    std::vector<std::size_t> owned_counts, owned_expected;
     reduce_op owned_op;
 };
 
@@ -118,7 +121,8 @@ struct collective_slot {
 // call, or empty if it can.
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm);
 // Mismatches visible only once every rank is there (a bcast's fixed receive buffers against the
-// root's count); empty if none.
+// root's count; what a non-blocking form's receivers named beforehand against what they are
+// sent); empty if none.
 std::string mismatch_at_completion(const collective_slot& slot, const comm_state& comm);
 
 // Moves the data of a collective every rank has reached.

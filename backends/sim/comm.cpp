@@ -520,6 +520,66 @@ std::unique_ptr<backend::request_impl> sim_comm::iallreduce(backend::send_view m
         collective_call{.kind = collective_kind::allreduce, .send = mine, .recv = result, .op = &op, .where = where}));
 }
 
+// ---- Non-blocking gathers, scatters and all-to-alls (issue 14: igather): the blocking rows' calls ----
+
+std::unique_ptr<backend::request_impl> sim_comm::igather(backend::send_view mine, backend::recv_buffer all, int root,
+                                                         backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::gather, .root = root, .send = mine, .recv = all, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::iallgather(backend::send_view mine, backend::recv_buffer all,
+                                                            backend::location where) {
+    return start_collective(std::make_unique<collective_call>(
+        collective_call{.kind = collective_kind::allgather, .send = mine, .recv = all, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::iscatter(backend::send_view all, backend::recv_buffer mine, int root,
+                                                          backend::location where) {
+    if (rank_ != root) all.count = 0;
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::scatter, .root = root, .send = all, .recv = mine, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::ialltoall(backend::send_view all, backend::recv_buffer mine,
+                                                           backend::location where) {
+    return start_collective(std::make_unique<collective_call>(
+        collective_call{.kind = collective_kind::alltoall, .send = all, .recv = mine, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::igatherv(backend::send_view mine, backend::recv_buffer all,
+                                                          std::span<const std::size_t> expected, int root,
+                                                          backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::gatherv, .root = root, .send = mine, .recv = all, .counts_expected = expected,
+        .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::iallgatherv(backend::send_view mine, backend::recv_buffer all,
+                                                             std::span<const std::size_t> expected,
+                                                             backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::allgatherv, .send = mine, .recv = all, .counts_expected = expected, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::iscatterv(backend::send_view all, std::span<const std::size_t> counts,
+                                                           backend::recv_buffer mine, int root,
+                                                           backend::location where) {
+    if (rank_ != root) all.count = 0;
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::scatterv, .root = root, .send = all, .recv = mine, .counts_in = counts,
+        .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::ialltoallv(backend::send_view all, std::span<const std::size_t> counts,
+                                                            backend::recv_buffer mine,
+                                                            std::span<const std::size_t> expected,
+                                                            backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::alltoallv, .send = all, .recv = mine, .counts_in = counts,
+        .counts_expected = expected, .where = where}));
+}
+
 void sim_comm::barrier(backend::location where) {
     collective_call call{.kind = collective_kind::barrier, .where = where};
     collective(call);

@@ -95,6 +95,28 @@ public:
     std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
                                                       const reduce_op& op, backend::location where) override;
 
+    // Non-blocking gathers, scatters and all-to-alls (issue 14: igather).
+    std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,
+                                                   backend::location where) override;
+    std::unique_ptr<backend::request_impl> iallgather(backend::send_view mine, backend::recv_buffer all,
+                                                      backend::location where) override;
+    std::unique_ptr<backend::request_impl> iscatter(backend::send_view all, backend::recv_buffer mine, int root,
+                                                    backend::location where) override;
+    std::unique_ptr<backend::request_impl> ialltoall(backend::send_view all, backend::recv_buffer mine,
+                                                     backend::location where) override;
+    std::unique_ptr<backend::request_impl> igatherv(backend::send_view mine, backend::recv_buffer all,
+                                                    std::span<const std::size_t> expected, int root,
+                                                    backend::location where) override;
+    std::unique_ptr<backend::request_impl> iallgatherv(backend::send_view mine, backend::recv_buffer all,
+                                                       std::span<const std::size_t> expected,
+                                                       backend::location where) override;
+    std::unique_ptr<backend::request_impl> iscatterv(backend::send_view all, std::span<const std::size_t> counts,
+                                                     backend::recv_buffer mine, int root,
+                                                     backend::location where) override;
+    std::unique_ptr<backend::request_impl> ialltoallv(backend::send_view all, std::span<const std::size_t> counts,
+                                                      backend::recv_buffer mine, std::span<const std::size_t> expected,
+                                                      backend::location where) override;
+
 private:
     // A send's mode: standard (send, isend: synchronous or buffered as the run's --sends says);
     // synchronous (ssend, issend: complete only when matched, never granted buffering);

@@ -389,6 +389,44 @@ public:
         return start_reduction(verb::iallreduce, -1, mine, result, op, where);
     }
 
+    // ---- Non-blocking gathers, scatters and all-to-alls (issue 14: igather) ----
+    std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,
+                                                   backend::location where) override {
+        return start_gathering(verb::igather, root, mine, {}, all, {}, where);
+    }
+    std::unique_ptr<backend::request_impl> iallgather(backend::send_view mine, backend::recv_buffer all,
+                                                      backend::location where) override {
+        return start_gathering(verb::iallgather, -1, mine, {}, all, {}, where);
+    }
+    std::unique_ptr<backend::request_impl> iscatter(backend::send_view all, backend::recv_buffer mine, int root,
+                                                    backend::location where) override {
+        return start_gathering(verb::iscatter, root, all, {}, mine, {}, where);
+    }
+    std::unique_ptr<backend::request_impl> ialltoall(backend::send_view all, backend::recv_buffer mine,
+                                                     backend::location where) override {
+        return start_gathering(verb::ialltoall, -1, all, {}, mine, {}, where);
+    }
+    std::unique_ptr<backend::request_impl> igatherv(backend::send_view mine, backend::recv_buffer all,
+                                                    std::span<const std::size_t> expected, int root,
+                                                    backend::location where) override {
+        return start_gathering(verb::igatherv, root, mine, {}, all, expected, where);
+    }
+    std::unique_ptr<backend::request_impl> iallgatherv(backend::send_view mine, backend::recv_buffer all,
+                                                       std::span<const std::size_t> expected,
+                                                       backend::location where) override {
+        return start_gathering(verb::iallgatherv, -1, mine, {}, all, expected, where);
+    }
+    std::unique_ptr<backend::request_impl> iscatterv(backend::send_view all, std::span<const std::size_t> counts,
+                                                     backend::recv_buffer mine, int root,
+                                                     backend::location where) override {
+        return start_gathering(verb::iscatterv, root, all, counts, mine, {}, where);
+    }
+    std::unique_ptr<backend::request_impl> ialltoallv(backend::send_view all, std::span<const std::size_t> counts,
+                                                      backend::recv_buffer mine, std::span<const std::size_t> expected,
+                                                      backend::location where) override {
+        return start_gathering(verb::ialltoallv, -1, all, counts, mine, expected, where);
+    }
+
     void barrier(backend::location where) override {
         auto frame = begin(verb::barrier, where);
         link_.call(frame);
@@ -585,6 +623,27 @@ private:
         const bool gets = root < 0 || root == rank_;
         return start_collective(frame, gets ? std::optional(result) : std::nullopt,
                                 buffer_watch::of_send(mine.data, mine.count * mine.type.size));
+    }
+
+    // igather ... ialltoallv: what the rank gives (nothing at a scatter's other ranks) and the
+    // block counts it gives, where its result goes and the counts it expects there (none where
+    // the call has none: the frame's layout is the same for all eight).
+    std::unique_ptr<backend::request_impl> start_gathering(verb v, int root, backend::send_view give,
+                                                           std::span<const std::size_t> counts,
+                                                           const backend::recv_buffer& take,
+                                                           std::span<const std::size_t> expected,
+                                                           const backend::location& where) {
+        const bool scatters = v == verb::iscatter || v == verb::iscatterv;
+        if (scatters && rank_ != root) give.count = 0;
+        auto frame = begin(v, where);
+        frame.put<std::int32_t>(root);
+        put_send(frame, give);
+        put_counts(frame, counts);
+        put_receive(frame, take);
+        put_counts(frame, expected);
+        const bool gets = (v != verb::igather && v != verb::igatherv) || rank_ == root;
+        return start_collective(frame, gets ? std::optional(take) : std::nullopt,
+                                buffer_watch::of_send(give.data, give.count * give.type.size));
     }
 
     void give_and_take(verb v, int root, const backend::send_view& give, const backend::recv_buffer& take,

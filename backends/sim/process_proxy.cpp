@@ -197,6 +197,7 @@ private:
         // What goes back to the rank when it completes, after its status.
         enum class result { none, message, collective } gives = result::none;
         reduce_op op;  // a non-blocking reduction's, applied here
+        std::vector<std::size_t> counts, expected;  // a non-blocking v-collective's (issue 14: igather)
         // Last, so that it goes first: a collective let go while pending copies its data then.
         std::unique_ptr<backend::request_impl> request;
     };
@@ -315,6 +316,14 @@ private:
             case verb::ibcast:
             case verb::ireduce:
             case verb::iallreduce: out.put(start_collective(v, comm, where, in)); return;
+            case verb::igather:
+            case verb::iallgather:
+            case verb::iscatter:
+            case verb::ialltoall:
+            case verb::igatherv:
+            case verb::iallgatherv:
+            case verb::iscatterv:
+            case verb::ialltoallv: out.put(start_gathering(v, comm, where, in)); return;
             case verb::barrier: comm.barrier(where); return;
             case verb::bcast: {
                 const int root = peer(comm, in, false, "bcast");
@@ -572,6 +581,41 @@ private:
         if (v == verb::iallreduce || comm.rank() == root) p.gives = pending::result::collective;
         p.request = v == verb::iallreduce ? comm.iallreduce(give, p.receive->buffer, p.op, where)
                                           : comm.ireduce(give, p.receive->buffer, p.op, root, where);
+        return keep(std::move(p));
+    }
+
+    // A non-blocking gather, scatter or all-to-all (issue 14: igather), kept as start_collective
+    // keeps its request, with the block counts it gives and expects. Only a rank that gets a
+    // result keeps a receive side (the others' answer carries no data).
+    std::uint64_t start_gathering(verb v, backend::comm_impl& comm, const std::source_location& where,
+                                  wire::reader& in) {
+        const bool rooted = v == verb::igather || v == verb::iscatter || v == verb::igatherv || v == verb::iscatterv;
+        const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
+        if (!rooted && root != -1) throw wire::malformed_frame("a root for a collective that has none");
+        const bool at_root = comm.rank() == root;
+        pending p;
+        const backend::send_view give = keep_sent(in, p);
+        if (v == verb::ialltoallv || (v == verb::iscatterv && at_root)) p.counts = read_blocks(in, comm, give.count);
+        else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("block counts where none belong");
+        p.receive = std::make_unique<receive_side>();
+        p.receive->read(in);
+        if (v == verb::iallgatherv || v == verb::ialltoallv || (v == verb::igatherv && at_root))
+            p.expected = read_blocks(in, comm, p.receive->buffer.count);
+        else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("expected counts where none belong");
+        p.collective_result = (v != verb::igather && v != verb::igatherv) || at_root;
+        backend::recv_buffer into{nullptr, 0, p.receive->buffer.type};
+        if (p.collective_result) into = p.receive->buffer;
+        else p.receive.reset();
+        switch (v) {
+            case verb::igather: p.request = comm.igather(give, into, root, where); break;
+            case verb::iallgather: p.request = comm.iallgather(give, into, where); break;
+            case verb::iscatter: p.request = comm.iscatter(give, into, root, where); break;
+            case verb::ialltoall: p.request = comm.ialltoall(give, into, where); break;
+            case verb::igatherv: p.request = comm.igatherv(give, into, p.expected, root, where); break;
+            case verb::iallgatherv: p.request = comm.iallgatherv(give, into, p.expected, where); break;
+            case verb::iscatterv: p.request = comm.iscatterv(give, p.counts, into, root, where); break;
+            default: p.request = comm.ialltoallv(give, p.counts, into, p.expected, where); break;
+        }
         return keep(std::move(p));
     }
 

@@ -46,6 +46,7 @@ enum class verb : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
+    igather, iallgather, iscatter, ialltoall, igatherv, iallgatherv, iscatterv, ialltoallv,  // issue 14: igather
     ibarrier, ibcast, ireduce, iallreduce,  // non-blocking collectives (issue 14: icoll)
     cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
 

@@ -246,6 +246,51 @@ public:
         const inside call(eng_, rank_);
         return request(inner_->iallreduce(mine, result, op, where));
     }
+    // Non-blocking gathers, scatters and all-to-alls (issue 14: igather).
+    std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,
+                                                   backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->igather(mine, all, root, where));
+    }
+    std::unique_ptr<backend::request_impl> iallgather(backend::send_view mine, backend::recv_buffer all,
+                                                      backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iallgather(mine, all, where));
+    }
+    std::unique_ptr<backend::request_impl> iscatter(backend::send_view all, backend::recv_buffer mine, int root,
+                                                    backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iscatter(all, mine, root, where));
+    }
+    std::unique_ptr<backend::request_impl> ialltoall(backend::send_view all, backend::recv_buffer mine,
+                                                     backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ialltoall(all, mine, where));
+    }
+    std::unique_ptr<backend::request_impl> igatherv(backend::send_view mine, backend::recv_buffer all,
+                                                    std::span<const std::size_t> expected, int root,
+                                                    backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->igatherv(mine, all, expected, root, where));
+    }
+    std::unique_ptr<backend::request_impl> iallgatherv(backend::send_view mine, backend::recv_buffer all,
+                                                       std::span<const std::size_t> expected,
+                                                       backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iallgatherv(mine, all, expected, where));
+    }
+    std::unique_ptr<backend::request_impl> iscatterv(backend::send_view all, std::span<const std::size_t> counts,
+                                                     backend::recv_buffer mine, int root,
+                                                     backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iscatterv(all, counts, mine, root, where));
+    }
+    std::unique_ptr<backend::request_impl> ialltoallv(backend::send_view all, std::span<const std::size_t> counts,
+                                                      backend::recv_buffer mine, std::span<const std::size_t> expected,
+                                                      backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ialltoallv(all, counts, mine, expected, where));
+    }
     [[noreturn]] void abort(int code, backend::location where) override {
         const inside call(eng_, rank_);
         inner_->abort(code, where);

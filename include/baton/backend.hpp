@@ -250,6 +250,27 @@ public:
                                                   location where) = 0;
     virtual std::unique_ptr<request_impl> iallreduce(send_view mine, recv_buffer result, const reduce_op& op,
                                                      location where) = 0;
+
+    // ---- Non-blocking gathers, scatters and all-to-alls (issue 14: igather) -----------------
+    // MPI_Igather, MPI_Iallgather, MPI_Iscatter, MPI_Ialltoall and their v-forms, as the icolls
+    // above. A receiver names what it receives before anything arrives, as MPI's recvcounts do:
+    // igatherv's root, iallgatherv and ialltoallv give `expected`, one count per sender, and their
+    // fixed `all`/`mine` holds their sum; iscatter(v)'s `mine` is a fixed buffer of its block's
+    // size. The count spans, like the buffers, must stay alive until the request completes.
+    virtual std::unique_ptr<request_impl> igather(send_view mine, recv_buffer all, int root, location where) = 0;
+    virtual std::unique_ptr<request_impl> iallgather(send_view mine, recv_buffer all, location where) = 0;
+    virtual std::unique_ptr<request_impl> iscatter(send_view all, recv_buffer mine, int root, location where) = 0;
+    virtual std::unique_ptr<request_impl> ialltoall(send_view all, recv_buffer mine, location where) = 0;
+    virtual std::unique_ptr<request_impl> igatherv(send_view mine, recv_buffer all,
+                                                   std::span<const std::size_t> expected, int root,
+                                                   location where) = 0;
+    virtual std::unique_ptr<request_impl> iallgatherv(send_view mine, recv_buffer all,
+                                                      std::span<const std::size_t> expected, location where) = 0;
+    virtual std::unique_ptr<request_impl> iscatterv(send_view all, std::span<const std::size_t> counts,
+                                                    recv_buffer mine, int root, location where) = 0;
+    virtual std::unique_ptr<request_impl> ialltoallv(send_view all, std::span<const std::size_t> counts,
+                                                     recv_buffer mine, std::span<const std::size_t> expected,
+                                                     location where) = 0;
 };
 
 }  // namespace baton::backend

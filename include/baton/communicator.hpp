@@ -553,6 +553,116 @@ public:
         return start_reduction(std::forward<T>(mine), std::forward<R>(result), op, -1, where);
     }
 
+    // ---- Non-blocking gathers, scatters and all-to-alls (MPI_Igather ... MPI_Ialltoallv) -------
+    // The blocking forms without the wait: matched, completed and checked as the ones above. The
+    // result lands in a variable the caller names (a temporary or a const one does not compile)
+    // once the request completes. Where MPI wants a receiver's counts before anything arrives, the
+    // receiver has them already: iscatter's and iscatterv's `mine` has its block's size (a
+    // std::vector is not resized), and igatherv's root, iallgatherv and ialltoallv receive into a
+    // ragged shaped beforehand, one block per rank of the size that rank sends
+    // (`baton::ragged<E>(counts)`); another size is a collective mismatch on the simulator.
+    // Elements are trivially copyable; an input given as a temporary is kept by the request.
+
+    // The root's `all`, a std::vector, gets every rank's `mine` in rank order; the others' is left
+    // as it is.
+    template <class T, class R>
+    request igather(T&& mine, R&& all, int root, location where = location::current()) {
+        check_root(root, "igather", where);
+        auto held = hold_gathering<R>(std::forward<T>(mine));
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, std::vector<element_t<std::remove_cvref_t<T>>>>,
+                      "baton: igather's result is a std::vector of the elements given, as gather returns");
+        auto started = impl().igather(detail::view_of(*held->input), detail::recv_buffer_of(all), root, where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    template <class T, class R>
+    request iallgather(T&& mine, R&& all, location where = location::current()) {
+        auto held = hold_gathering<R>(std::forward<T>(mine));
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, std::vector<element_t<std::remove_cvref_t<T>>>>,
+                      "baton: iallgather's result is a std::vector of the elements given, as allgather returns");
+        auto started = impl("iallgather", where).iallgather(detail::view_of(*held->input), detail::recv_buffer_of(all),
+                                                            where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    // Block r of the root's `all` (size() equal blocks) into rank r's `mine`: a variable (a
+    // std::vector, array, span or single element) that already has the block's size.
+    template <class A, class M>
+    request iscatter(A&& all, M&& mine, int root, location where = location::current()) {
+        check_root(root, "iscatter", where);
+        if (rank() == root) detail::check_divisible(impl(), std::ranges::size(all), "iscatter", where);
+        auto held = hold_gathering<M>(std::forward<A>(all));
+        static_assert(std::is_same_v<element_t<std::remove_cvref_t<M>>, element_t<std::remove_cvref_t<A>>>,
+                      "baton: iscatter's `mine` holds elements of the type `all` has");
+        auto started = impl().iscatter(detail::view_of(*held->input), detail::fixed_buffer_of(mine), root, where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    // `all` holds size() equal blocks, block r for rank r; `mine`, a std::vector, gets the block
+    // every rank sent this one, in rank order.
+    template <class A, class R>
+    request ialltoall(A&& all, R&& mine, location where = location::current()) {
+        detail::check_divisible(impl("ialltoall", where), std::ranges::size(all), "ialltoall", where);
+        auto held = hold_gathering<R>(std::forward<A>(all));
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, std::vector<element_t<std::remove_cvref_t<A>>>>,
+                      "baton: ialltoall's result is a std::vector of the elements given, as alltoall returns");
+        auto started = impl().ialltoall(detail::view_of(*held->input), detail::recv_buffer_of(mine), where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    // The root's `all`, a ragged shaped with one block per rank of that rank's count, gets every
+    // rank's `mine`; the others' is left as it is.
+    template <class T, class R>
+    request igatherv(T&& mine, R&& all, int root, location where = location::current()) {
+        check_root(root, "igatherv", where);
+        auto held = hold_gathering<R>(std::forward<T>(mine));
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, ragged<element_t<std::remove_cvref_t<T>>>>,
+                      "baton: igatherv's result is a baton::ragged of the elements given, as gatherv returns");
+        const backend::recv_buffer into = rank() == root ? shaped_result(all, *held, "igatherv", where)
+                                                         : backend::recv_buffer{nullptr, 0, held->input_type};
+        auto started = impl().igatherv(detail::view_of(*held->input), into, held->expected, root, where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    template <class T, class R>
+    request iallgatherv(T&& mine, R&& all, location where = location::current()) {
+        impl("iallgatherv", where);
+        auto held = hold_gathering<R>(std::forward<T>(mine));
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, ragged<element_t<std::remove_cvref_t<T>>>>,
+                      "baton: iallgatherv's result is a baton::ragged of the elements given, as allgatherv returns");
+        const backend::recv_buffer into = shaped_result(all, *held, "iallgatherv", where);
+        auto started = impl().iallgatherv(detail::view_of(*held->input), into, held->expected, where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    // Block r of the root's `parts` into rank r's `mine`, which already has that block's size.
+    template <class P, class M>
+    request iscatterv(P&& parts, M&& mine, int root, location where = location::current()) {
+        check_root(root, "iscatterv", where);
+        auto held = hold_gathering<M>(std::forward<P>(parts));
+        static_assert(std::is_same_v<std::remove_cvref_t<P>, ragged<element_t<std::remove_cvref_t<M>>>>,
+                      "baton: iscatterv scatters a baton::ragged of the elements `mine` holds, as scatterv does");
+        if (rank() == root) held->counts = given_blocks(held->input->counts(), held->input->data(), "iscatterv", where);
+        auto started = impl().iscatterv(detail::view_of(held->input->data()), held->counts,
+                                        detail::fixed_buffer_of(mine), root, where);
+        return request(std::move(started), std::move(held), {});
+    }
+
+    // Block r of `all` goes to rank r; `mine`, a ragged shaped with one block per rank of the size
+    // that rank sends this one, gets them.
+    template <class P, class R>
+    request ialltoallv(P&& all, R&& mine, location where = location::current()) {
+        impl("ialltoallv", where);
+        auto held = hold_gathering<R>(std::forward<P>(all));
+        static_assert(std::is_same_v<std::remove_cvref_t<P>, std::remove_cvref_t<R>>,
+                      "baton: ialltoallv sends a baton::ragged and receives into one of the same elements");
+        held->counts = given_blocks(held->input->counts(), held->input->data(), "ialltoallv", where);
+        const backend::recv_buffer into = shaped_result(mine, *held, "ialltoallv", where);
+        auto started = impl().ialltoallv(detail::view_of(held->input->data()), held->counts, into, held->expected,
+                                         where);
+        return request(std::move(started), std::move(held), {});
+    }
+
     // ---- Ending the run ---------------------------------------------------------------------------
 
     // Ends the whole run (or MPI job) at once, every rank, with exit status `code` (0..255), and
@@ -606,6 +716,65 @@ private:
         auto started = root < 0 ? impl().iallreduce(view, into, reduction, where)
                                 : impl().ireduce(view, into, reduction, root, where);
         return request(std::move(started), std::move(keep), {});
+    }
+
+    // What a non-blocking gather, scatter or all-to-all keeps alive until it completes: its input
+    // (a temporary moved in; a variable is read where it is) and the counts its backend call names.
+    template <class V>
+    struct gathering {
+        std::optional<V> owned;
+        const V* input = nullptr;
+        type_desc input_type;
+        std::vector<std::size_t> counts, expected;
+    };
+
+    // The input of igather ... ialltoallv held, once `R`, where the result goes, is known to be a
+    // variable: the result is written at completion.
+    template <class R, class T>
+    static std::shared_ptr<gathering<std::remove_cvref_t<T>>> hold_gathering(T&& input) {
+        using V = std::remove_cvref_t<T>;
+        static_assert(std::is_lvalue_reference_v<R> && !std::is_const_v<std::remove_reference_t<R>>,
+                      "baton: a non-blocking gather, scatter or all-to-all writes its result when the request "
+                      "completes: pass a variable (not a temporary, not const) to receive it");
+        constexpr bool is_ragged = requires(const V& v) { v.counts(); v.data(); v.blocks(); };
+        if constexpr (is_ragged) {
+            static_assert(trivially_sendable<typename V::value_type>,
+                          "baton: the non-blocking v-collectives move trivially copyable elements only (use the "
+                          "blocking form)");
+        } else {
+            static_assert(sendable<V> && !serializable_sendable<V>,
+                          "baton: non-blocking gathers, scatters and all-to-alls move trivially copyable elements "
+                          "only (use the blocking form)");
+        }
+        auto held = std::make_shared<gathering<V>>();
+        if constexpr (std::is_lvalue_reference_v<T>) {
+            held->input = &input;
+        } else {
+            held->owned.emplace(std::move(input));
+            held->input = &*held->owned;
+        }
+        if constexpr (is_ragged) held->input_type = type_of<typename V::value_type>();
+        else held->input_type = type_of<element_t<V>>();
+        return held;
+    }
+
+    // The blocks a rank gives (iscatterv's root, ialltoallv): one per rank, adding up to its data.
+    template <class E>
+    std::vector<std::size_t> given_blocks(std::vector<std::size_t> counts, const std::vector<E>& data,
+                                          std::string_view operation, const location& where) const {
+        detail::check_counts(impl(), counts, data.size(), operation, where);
+        return counts;
+    }
+
+    // A ragged result shaped beforehand (one block per rank), as a fixed buffer; its block sizes
+    // are what this rank expects from each.
+    template <class E, class V>
+    backend::recv_buffer shaped_result(ragged<E>& result, gathering<V>& held, std::string_view operation,
+                                       const location& where) const {
+        held.expected = result.counts();
+        detail::check_result_shape(impl(), held.expected, result.data().size(), operation, where);
+        std::span<E> elements = result.elements();
+        return detail::fixed_buffer_of(elements);
     }
 
     // MPI's send modes: a send's own (standard), ssend, bsend, rsend.

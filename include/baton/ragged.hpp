@@ -11,6 +11,8 @@ namespace baton {
 template <class E>
 class ragged {
 public:
+    using value_type = E;
+
     ragged() : offsets_{0} {}
 
     // `data` holds the blocks back to back; `counts[r]` is the size of block r.
@@ -18,6 +20,12 @@ public:
         offsets_.resize(counts.size() + 1, 0);
         std::inclusive_scan(counts.begin(), counts.end(), offsets_.begin() + 1);
     }
+
+    // Room for one block of `counts[r]` value-initialized elements per entry: where a non-blocking
+    // v-collective (igatherv, iallgatherv, ialltoallv) receives, as MPI wants a receiver's counts
+    // before anything arrives.
+    explicit ragged(const std::vector<std::size_t>& counts)
+        : ragged(std::vector<E>(std::accumulate(counts.begin(), counts.end(), std::size_t{0})), counts) {}
 
     // One block per entry of `blocks`.
     static ragged from_blocks(const std::vector<std::vector<E>>& blocks) {
@@ -41,6 +49,9 @@ public:
         return std::span<const E>(data_).subspan(offsets_[block], count(block));
     }
     const std::vector<E>& data() const { return data_; }
+    // Every block's elements back to back, writable (what a receive writes into); the blocks keep
+    // their sizes.
+    std::span<E> elements() { return data_; }
 
     friend bool operator==(const ragged&, const ragged&) = default;
 

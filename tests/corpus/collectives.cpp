@@ -84,6 +84,16 @@ CORPUS_PROGRAM(ibarrier_against_ibcast) {
 }
 CORPUS_RUN(ibarrier_against_ibcast, "call matching", collective_mismatch, .ranks = 3);
 
+// A non-blocking v-collective's root names the counts it receives beforehand (MPI_Igatherv's
+// recvcounts): rank 2 sends another count than the root expects from it (issue 14: igather).
+CORPUS_PROGRAM(igatherv_count_not_what_the_root_expects) {
+    ragged<int> all;
+    if (world.rank() == 0) all = ragged<int>(std::vector<std::size_t>(static_cast<std::size_t>(world.size()), 1));
+    const std::vector<int> mine(odd_one(world) ? 2 : 1, world.rank());
+    world.igatherv(mine, all, 0).wait();
+}
+CORPUS_RUN(igatherv_count_not_what_the_root_expects, "call matching", collective_mismatch, .ranks = 3);
+
 CORPUS_PROGRAM(allreduce_against_scan) {
     if (odd_one(world)) world.scan(1, baton::op::sum);
     else world.allreduce(1, baton::op::sum);

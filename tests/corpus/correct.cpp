@@ -173,6 +173,28 @@ CORPUS_PROGRAM(icolls_around_a_ring) {
 }
 CORPUS_RUN(icolls_around_a_ring, "correct", correct, .ranks = 3);
 
+// Non-blocking gathers and scatters, the v-forms' receivers shaped beforehand, waited for in
+// another order than they were started (issue 14: igather).
+CORPUS_PROGRAM(igathers_waited_in_reverse) {
+    const int n = world.size(), r = world.rank();
+    std::vector<std::size_t> counts;
+    for (int s = 0; s < n; ++s) counts.push_back(static_cast<std::size_t>(s));
+    std::vector<std::vector<int>> blocks;
+    for (int s = 0; s < n; ++s) blocks.push_back(std::vector<int>(static_cast<std::size_t>(s), s));
+    ragged<int> everyone(counts);
+    std::vector<int> mine(static_cast<std::size_t>(r)), ranks;
+    baton::request scattering = world.iscatterv(ragged<int>::from_blocks(blocks), mine, 0);
+    baton::request gathering = world.iallgather(r, ranks);
+    baton::request sharing = world.iallgatherv(std::vector<int>(static_cast<std::size_t>(r), r), everyone);
+    sharing.wait();
+    gathering.wait();
+    scattering.wait();
+    corpus::expect(mine == std::vector<int>(static_cast<std::size_t>(r), r) && ranks.size() == static_cast<std::size_t>(n) &&
+                       everyone == ragged<int>::from_blocks(blocks),
+                   "scattered and gathered");
+}
+CORPUS_RUN(igathers_waited_in_reverse, "correct", correct, .ranks = 3);
+
 // Some requests waited for one by one, the rest by wait_all over all of them: wait_all skips the
 // requests already completed, as MPI_Waitall skips MPI_REQUEST_NULL.
 CORPUS_PROGRAM(wait_all_after_waiting_for_some) {

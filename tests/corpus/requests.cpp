@@ -398,4 +398,21 @@ CORPUS_PROGRAM(iallreduce_input_changed_while_pending) {
 }
 CORPUS_RUN(iallreduce_input_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
 
+// igather ... ialltoallv (issue 14: igather): a request never completed, and data changed before
+// completion.
+CORPUS_PROGRAM(ialltoall_never_waited_for) {
+    std::vector<int> swapped;
+    baton::request swapping = world.ialltoall(std::vector<int>(static_cast<std::size_t>(world.size()), 1), swapped);
+    world.barrier();
+}
+CORPUS_RUN(ialltoall_never_waited_for, "request lifecycle", request_leak, .ranks = 3);
+
+CORPUS_PROGRAM(igather_input_changed_while_pending) {
+    std::vector<int> mine{world.rank(), 1}, all;
+    baton::request gathering = world.igather(mine, all, 0);
+    mine[1] = 2;
+    gathering.wait();
+}
+CORPUS_RUN(igather_input_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
+
 }  // namespace

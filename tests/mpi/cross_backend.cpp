@@ -582,6 +582,50 @@ std::string nonblocking_collectives(communicator& world) {
     return out.text();
 }
 
+// Non-blocking gathers, scatters and all-to-alls (MPI_Igather ... MPI_Ialltoallv): every one
+// started before any is waited for, point-to-point in between, completed out of order; the
+// v-forms' receivers shaped beforehand, rank r giving r % 3 elements (none from rank 0).
+std::string nonblocking_gathers(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank(), root = n - 1;
+    std::vector<double> pairs;
+    for (int s = 0; s < n; ++s) pairs.insert(pairs.end(), {s + 0.5, -s - 0.5});
+    std::vector<std::size_t> sizes, from_each;
+    for (int s = 0; s < n; ++s) {
+        sizes.push_back(static_cast<std::size_t>(s % 3));
+        from_each.push_back(static_cast<std::size_t>((s + r) % 3));
+    }
+    std::vector<std::vector<long>> to_each;
+    for (int s = 0; s < n; ++s) to_each.push_back(std::vector<long>(static_cast<std::size_t>((r + s) % 3), 10L * r + s));
+    const std::vector<long> mine(static_cast<std::size_t>(r % 3), 100L * r);
+    std::vector<std::vector<long>> parts;
+    for (int s = 0; s < n; ++s) parts.push_back(std::vector<long>(sizes[static_cast<std::size_t>(s)], -s));
+    std::vector<int> gathered, allgathered;
+    std::vector<double> scattered(2), swapped;
+    std::vector<long> scatteredv(static_cast<std::size_t>(r % 3));
+    baton::ragged<long> gatheredv, allgatheredv(sizes), swappedv(from_each);
+    if (r == root) gatheredv = baton::ragged<long>(sizes);
+    std::vector<baton::request> started;
+    started.push_back(world.igather(r * 3, gathered, root));
+    started.push_back(world.iallgather(std::array<int, 2>{r, n}, allgathered));
+    started.push_back(world.iscatter(pairs, scattered, root));
+    started.push_back(world.ialltoall(pairs, swapped));
+    started.push_back(world.igatherv(mine, gatheredv, root));
+    started.push_back(world.iallgatherv(mine, allgatheredv));
+    started.push_back(world.iscatterv(baton::ragged<long>::from_blocks(parts), scatteredv, root));
+    started.push_back(world.ialltoallv(baton::ragged<long>::from_blocks(to_each), swappedv));
+    baton::request to_right = world.isend(r, (r + 1) % n, 71);  // point-to-point while they are under way
+    const int from_left = world.recv<int>((r + n - 1) % n, 71);
+    to_right.wait();
+    for (std::size_t i = started.size(); i-- > 0;) started[i].wait();
+    out("left {}; gather [{}]; allgather [{}]; scatter [{}]; alltoall [{}]", from_left, fmt::join(gathered, " "),
+        fmt::join(allgathered, " "), fmt::join(scattered, " "), fmt::join(swapped, " "));
+    out("gatherv [{}] {}; allgatherv [{}]; scatterv [{}]; alltoallv [{}] [{}]", fmt::join(gatheredv.data(), " "),
+        gatheredv.blocks(), fmt::join(allgatheredv.data(), " "), fmt::join(scatteredv, " "),
+        fmt::join(swappedv.data(), " "), fmt::join(swappedv.counts(), " "));
+    return out.text();
+}
+
 std::string null_peer(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -1026,6 +1070,7 @@ const std::vector<scenario>& scenarios() {
         {"persistent", persistent},
         {"cancel", cancel},
         {"nonblocking_collectives", nonblocking_collectives},
+        {"nonblocking_gathers", nonblocking_gathers},
         {"null_peer", null_peer},
         {"send_modes", send_modes},
         {"buffered_and_ready", buffered_and_ready},

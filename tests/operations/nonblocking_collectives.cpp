@@ -334,3 +334,213 @@ TEST_CASE("exploration reports an rsend between a non-blocking collective and it
     CHECK(found.failure->kind == baton::finding_kind::ready_send_without_receive);
     CHECK_THAT(found.failure->summary, contains("nothing orders the two"));
 }
+
+// ---- Non-blocking gathers, scatters and all-to-alls (issue 14: igather) --------------------------
+
+namespace {
+
+// Rank r gives r % 3 + 1 elements to the v-forms (to rank s in ialltoallv: (r + s) % 3).
+std::vector<int> ragged_part(int r) { return std::vector<int>(static_cast<std::size_t>(r % 3 + 1), 100 * r); }
+std::vector<std::size_t> ragged_counts(int n) {
+    std::vector<std::size_t> counts;
+    for (int r = 0; r < n; ++r) counts.push_back(static_cast<std::size_t>(r % 3 + 1));
+    return counts;
+}
+baton::ragged<int> alltoallv_parts(int r, int n) {
+    std::vector<std::vector<int>> blocks;
+    for (int s = 0; s < n; ++s) blocks.push_back(std::vector<int>(static_cast<std::size_t>((r + s) % 3), 10 * r + s));
+    return baton::ragged<int>::from_blocks(blocks);
+}
+
+}  // namespace
+
+TEST_CASE("igather ... ialltoallv give what their blocking forms give, once waited for", "[collectives][icoll][igather]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    struct outcome {
+        std::vector<int> gathered, allgathered, scattered, alltoall, scatteredv;
+        baton::ragged<int> gatheredv, allgatheredv, alltoallv;
+        BATON_TEST_RESULT_FIELDS(gathered, allgathered, scattered, alltoall, scatteredv, gatheredv, allgatheredv,
+                                 alltoallv)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank(), root = n / 2;
+        outcome out;
+        std::vector<int> everyone;  // root's: 2 per rank, rank r's are r and -r
+        for (int r = 0; r < n; ++r) everyone.insert(everyone.end(), {r, -r});
+        out.scattered.assign(2, -1);
+        out.scatteredv.assign(static_cast<std::size_t>(me % 3 + 1), -1);
+        if (me == root) out.gatheredv = baton::ragged<int>(ragged_counts(n));
+        out.allgatheredv = baton::ragged<int>(ragged_counts(n));
+        std::vector<std::size_t> from_each;
+        for (int s = 0; s < n; ++s) from_each.push_back(static_cast<std::size_t>((s + me) % 3));
+        out.alltoallv = baton::ragged<int>(from_each);
+        const auto parts = baton::ragged<int>::from_blocks([&] {
+            std::vector<std::vector<int>> blocks;
+            for (int r = 0; r < n; ++r) blocks.push_back(ragged_part(r));
+            return blocks;
+        }());
+        std::vector<baton::request> requests;
+        requests.push_back(world.igather(std::vector<int>{me, -me}, out.gathered, root));  // a temporary, kept
+        requests.push_back(world.iallgather(me, out.allgathered));
+        requests.push_back(world.iscatter(everyone, out.scattered, root));
+        requests.push_back(world.ialltoall(everyone, out.alltoall));
+        const std::vector<int> mine = ragged_part(me);
+        requests.push_back(world.igatherv(mine, out.gatheredv, root));
+        requests.push_back(world.iallgatherv(mine, out.allgatheredv));
+        requests.push_back(world.iscatterv(parts, out.scatteredv, root));
+        requests.push_back(world.ialltoallv(alltoallv_parts(me, n), out.alltoallv));
+        baton::wait_all(requests);
+        // The blocking forms, matched after them, give the same.
+        REQUIRE(world.gather(std::vector<int>{me, -me}, root) == out.gathered);
+        REQUIRE(world.allgather(me) == out.allgathered);
+        REQUIRE(world.scatter(everyone, root) == out.scattered);
+        REQUIRE(world.alltoall(everyone) == out.alltoall);
+        const auto gatheredv = world.gatherv(mine, root);
+        if (me == root) REQUIRE(gatheredv == out.gatheredv);
+        REQUIRE(world.allgatherv(mine) == out.allgatheredv);
+        REQUIRE(world.scatterv(parts, root) == out.scatteredv);
+        REQUIRE(world.alltoallv(alltoallv_parts(me, n)) == out.alltoallv);
+        return out;
+    });
+    const int n = opts.ranks, root = n / 2;
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        CHECK(out.gathered.size() == (r == root ? static_cast<std::size_t>(2 * n) : 0u));  // only the root's is written
+        CHECK(out.allgathered.size() == static_cast<std::size_t>(n));
+        CHECK(out.scattered == std::vector<int>{r, -r});
+        CHECK(out.alltoall.size() == static_cast<std::size_t>(2 * n));
+        CHECK(out.scatteredv == ragged_part(r));
+        CHECK(out.allgatheredv[static_cast<std::size_t>(n - 1)].front() == 100 * (n - 1));
+        CHECK(out.alltoallv.blocks() == static_cast<std::size_t>(n));
+    }
+}
+
+TEST_CASE("a rank does not wait in igatherv or ialltoall: point-to-point goes on until the wait",
+          "[collectives][icoll][igather]") {
+    const auto opts = GENERATE(from_range(ops::configurations({baton::sim::send_mode::synchronous}, {2, 3})));
+    OPS_DESCRIBE(opts);
+    // Rank 0 starts both, then sends to rank 1 synchronously, which receives before it joins them.
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int me = world.rank(), n = world.size();
+        baton::ragged<int> all;
+        if (me == 0) all = baton::ragged<int>(std::vector<std::size_t>(static_cast<std::size_t>(n), 1));
+        std::vector<int> swapped;
+        const std::vector<int> mine(static_cast<std::size_t>(n), me);
+        if (me == 1) REQUIRE(world.recv<int>(0) == 7);
+        baton::request gathering = world.igatherv(me, all, 0);
+        baton::request swapping = world.ialltoall(mine, swapped);
+        if (me == 0) world.ssend(7, 1);
+        swapping.wait();
+        gathering.wait();
+        return swapped;
+    });
+    for (const auto& got : result.values) CHECK(got.size() == static_cast<std::size_t>(opts.ranks));
+}
+
+TEST_CASE("counts a receiver named beforehand that differ from what it is sent are a collective mismatch",
+          "[collectives][icoll][igather][checks]") {
+    SECTION("igatherv: the root expects another count from a rank") {
+        try {
+            baton::sim::run({.ranks = 3}, [](communicator& world) {
+                baton::ragged<int> all;
+                if (world.rank() == 0) all = baton::ragged<int>(std::vector<std::size_t>{1, 1, 1});
+                const std::vector<int> mine(world.rank() == 2 ? 2u : 1u, 5);
+                world.igatherv(mine, all, 0).wait();
+            });
+            FAIL("no mismatch reported");
+        } catch (const baton::collective_mismatch& e) {
+            CHECK_THAT(e.what(), contains("another element count: rank 2 sends rank 0 2 elements with igatherv("));
+            CHECK_THAT(e.what(), contains("but rank 0 expects 1"));
+        }
+    }
+    SECTION("iscatter: a rank's `mine` has another size than its block") {
+        try {
+            baton::sim::run({.ranks = 2}, [](communicator& world) {
+                std::vector<int> mine(world.rank() == 1 ? 3u : 2u);
+                world.iscatter(std::vector<int>{1, 2, 3, 4}, mine, 0).wait();
+            });
+            FAIL("no mismatch reported");
+        } catch (const baton::collective_mismatch& e) {
+            CHECK_THAT(e.what(), contains("rank 0 sends rank 1 2 elements with iscatter("));
+            CHECK_THAT(e.what(), contains("but rank 1 expects 3"));
+        }
+    }
+    SECTION("ialltoall against alltoall") {
+        try {
+            baton::sim::run({.ranks = 2}, [](communicator& world) {
+                std::vector<int> got;
+                if (world.rank() == 0) world.ialltoall(std::vector<int>{1, 2}, got).wait();
+                else got = world.alltoall(std::vector<int>{1, 2});
+            });
+            FAIL("no mismatch reported");
+        } catch (const baton::collective_mismatch& e) {
+            CHECK_THAT(e.what(), contains("another operation"));
+            CHECK_THAT(e.what(), contains("ialltoall(2 x int)"));
+        }
+    }
+}
+
+TEST_CASE("the checker's findings about igather ... ialltoallv; a ragged result of the wrong shape is a usage_error",
+          "[collectives][icoll][igather][checks]") {
+    SECTION("ialltoallv's data changed before completion") {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
+            auto parts = baton::ragged<int>::from_blocks({{1}, {2}});
+            baton::ragged<int> got(std::vector<std::size_t>{1, 1});
+            baton::request swapping = world.ialltoallv(parts, got);
+            parts = baton::ragged<int>::from_blocks({{3}, {4}});
+            swapping.wait();
+        });
+        REQUIRE_FALSE(found.empty());
+        CHECK(found[0].kind == baton::finding_kind::send_buffer_modified);
+        CHECK_THAT(found[0].summary, contains("of its ialltoallv before completing it"));
+    }
+    SECTION("let go while pending (iscatterv's root and a rank that gets nothing else): the others complete") {
+        const auto found = ops::findings_of({.ranks = 3}, [](communicator& world) {
+            const auto parts = baton::ragged<int>::from_blocks({{1}, {2, 2}, {3, 3, 3}});
+            std::vector<int> mine(static_cast<std::size_t>(world.rank() + 1));
+            if (world.rank() == 1) {
+                world.iscatterv(parts, mine, 0).wait();
+                REQUIRE(mine == std::vector<int>{2, 2});
+            } else {
+                baton::request let_go = world.iscatterv(parts, mine, 0);
+            }
+        });
+        REQUIRE(found.size() == 2);
+        CHECK(found[0].kind == baton::finding_kind::request_leak);
+        CHECK(found[1].kind == baton::finding_kind::request_leak);
+    }
+    SECTION("a ragged result with a block per rank missing") {
+        const auto result = baton::sim::run({.ranks = 3}, [](communicator& world) {
+            baton::ragged<int> all(std::vector<std::size_t>{1, 1});
+            try {
+                world.iallgatherv(world.rank(), all);
+            } catch (const baton::usage_error& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        });
+        CHECK_THAT(result.values[1], contains("rank 1"));
+        CHECK_THAT(result.values[1], contains("iallgatherv"));
+        CHECK_THAT(result.values[1], contains("the ragged result has 2 blocks for 3 ranks: it must be shaped before the call"));
+    }
+}
+
+// On process ranks one answer brings back every request wait_some completed: a rank that gets
+// nothing from igather must not leave the next one's result misread.
+TEST_CASE("wait_some over an igather that gives this rank nothing and an iallgather completes both",
+          "[collectives][icoll][igather]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({2, 3})));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        std::vector<int> gathered, everyone;
+        std::array<baton::request, 2> requests{world.igather(world.rank(), gathered, 0),
+                                               world.iallgather(world.rank() * 2, everyone)};
+        std::size_t completed = 0;
+        while (completed < requests.size()) completed += baton::wait_some(requests).size();
+        return std::vector<int>{static_cast<int>(gathered.size()), everyone.back()};
+    });
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r)
+        CHECK(result.values[static_cast<std::size_t>(r)] == std::vector<int>{r == 0 ? n : 0, 2 * (n - 1)});
+}

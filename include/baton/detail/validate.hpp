@@ -51,6 +51,11 @@ void check_divisible(const backend::comm_impl& comm, std::size_t count, std::str
 void check_counts(const backend::comm_impl& comm, std::span<const std::size_t> counts, std::size_t total,
                   std::string_view operation, const std::source_location& where);
 
+// A non-blocking v-collective's result (igatherv's root, iallgatherv, ialltoallv): a ragged shaped
+// beforehand with one block per rank, its elements their sum.
+void check_result_shape(const backend::comm_impl& comm, std::span<const std::size_t> counts, std::size_t total,
+                        std::string_view operation, const std::source_location& where);
+
 // Whether two byte ranges share a byte (empty ones share none).
 inline bool overlap(const void* a, std::size_t a_bytes, const void* b, std::size_t b_bytes) {
     const auto x = reinterpret_cast<std::uintptr_t>(a), y = reinterpret_cast<std::uintptr_t>(b);

@@ -1,0 +1,308 @@
+/* baton's mpi.h: the MPI C API of an unmodified MPI program, run on baton's simulated ranks.
+ *
+ * A program compiled with this header (baton-mpicc, baton-mpicxx, or meson's dependency('baton-mpi'))
+ * and linked with libbaton-mpi runs its main() once per simulated rank: libbaton-mpi has the real
+ * main(), which takes baton's options (--ranks, --seed, --context, ...) out of argv and starts the
+ * ranks, each calling the program's main, renamed baton_mpi_main by the macro at the end.
+ *
+ * Every MPI_X(...) call site is a macro that adds where it is (file, function, line), so that
+ * baton's reports name the program's own lines, as they do for baton::communicator. The functions
+ * themselves are named baton_MPI_X, never MPI_X: a baton built with its MPI backend links a real
+ * MPI library, whose MPI_X must stay its own. &MPI_X still names a function (baton_MPI_X).
+ *
+ * Handles (communicators, datatypes, operations, requests) are small integers indexing a rank's
+ * tables, so that one never created or already freed is reported, not followed.
+ * Not every MPI function is here yet: see README, "Running existing MPI programs". */
+#ifndef BATON_MPI_H
+#define BATON_MPI_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MPI_VERSION 3
+#define MPI_SUBVERSION 1
+
+typedef int MPI_Comm;
+typedef int MPI_Datatype;
+typedef int MPI_Op;
+typedef int MPI_Request;
+typedef long MPI_Aint;
+typedef long long MPI_Count;
+
+typedef struct MPI_Status {
+    int MPI_SOURCE;
+    int MPI_TAG;
+    int MPI_ERROR;
+    int baton_cancelled;
+    unsigned long long baton_bytes; /* what arrived, for MPI_Get_count */
+} MPI_Status;
+
+/* Return codes and error classes. Errors are fatal (MPI_ERRORS_ARE_FATAL): a call that fails ends
+ * the run with a report naming the rank, the call and its line. */
+#define MPI_SUCCESS 0
+#define MPI_ERR_BUFFER 1
+#define MPI_ERR_COUNT 2
+#define MPI_ERR_TYPE 3
+#define MPI_ERR_TAG 4
+#define MPI_ERR_COMM 5
+#define MPI_ERR_RANK 6
+#define MPI_ERR_REQUEST 7
+#define MPI_ERR_ROOT 8
+#define MPI_ERR_OP 10
+#define MPI_ERR_ARG 13
+#define MPI_ERR_UNKNOWN 14
+#define MPI_ERR_TRUNCATE 15
+#define MPI_ERR_OTHER 16
+#define MPI_ERR_INTERN 17
+#define MPI_ERR_LASTCODE 92
+
+#define MPI_ANY_SOURCE (-1)
+#define MPI_ANY_TAG (-1)
+#define MPI_PROC_NULL (-2)
+#define MPI_UNDEFINED (-32766)
+#define MPI_TAG_UB_VALUE 2147483647
+#define MPI_STATUS_IGNORE ((MPI_Status*)0)
+#define MPI_STATUSES_IGNORE ((MPI_Status*)0)
+#define MPI_MAX_PROCESSOR_NAME 256
+#define MPI_MAX_ERROR_STRING 512
+
+#define MPI_THREAD_SINGLE 0
+#define MPI_THREAD_FUNNELED 1
+#define MPI_THREAD_SERIALIZED 2
+#define MPI_THREAD_MULTIPLE 3
+
+#define MPI_COMM_NULL 0
+#define MPI_COMM_WORLD 1
+
+#define MPI_REQUEST_NULL 0
+
+/* Predefined datatypes: the C types, then the fixed-size ones, then MPI_BYTE. */
+#define MPI_DATATYPE_NULL 0
+#define MPI_CHAR 1
+#define MPI_SIGNED_CHAR 2
+#define MPI_UNSIGNED_CHAR 3
+#define MPI_SHORT 4
+#define MPI_UNSIGNED_SHORT 5
+#define MPI_INT 6
+#define MPI_UNSIGNED 7
+#define MPI_LONG 8
+#define MPI_UNSIGNED_LONG 9
+#define MPI_LONG_LONG_INT 10
+#define MPI_LONG_LONG MPI_LONG_LONG_INT
+#define MPI_UNSIGNED_LONG_LONG 11
+#define MPI_FLOAT 12
+#define MPI_DOUBLE 13
+#define MPI_LONG_DOUBLE 14
+#define MPI_C_BOOL 15
+#define MPI_INT8_T 16
+#define MPI_INT16_T 17
+#define MPI_INT32_T 18
+#define MPI_INT64_T 19
+#define MPI_UINT8_T 20
+#define MPI_UINT16_T 21
+#define MPI_UINT32_T 22
+#define MPI_UINT64_T 23
+#define MPI_BYTE 24
+#define MPI_WCHAR 25
+
+/* Predefined reductions. */
+#define MPI_OP_NULL 0
+#define MPI_SUM 1
+#define MPI_PROD 2
+#define MPI_MIN 3
+#define MPI_MAX 4
+#define MPI_LAND 5
+#define MPI_LOR 6
+#define MPI_LXOR 7
+#define MPI_BAND 8
+#define MPI_BOR 9
+#define MPI_BXOR 10
+
+/* Where a call is in the program: a record the compiler keeps in read-only data, one per call
+ * site (the layout of the C++ library's std::source_location record). */
+struct baton_mpi_where {
+    const char* file;
+    const char* function;
+    unsigned line;
+    unsigned column;
+};
+#define BATON_MPI_HERE                                                                              \
+    (__extension__({                                                                                \
+        static const struct baton_mpi_where baton_mpi_where_ = {__FILE__, __func__, __LINE__, 0};  \
+        &baton_mpi_where_;                                                                          \
+    }))
+
+/* The functions, each in two forms: baton_MPI_X(args) (a call without its line, and what &MPI_X
+ * names) and baton_MPI_X_at(where, args) (what a call MPI_X(args) becomes). The parentheses around
+ * each name keep the macros below from expanding it here. */
+#define BATON_MPI_FUNCTION(name, params, ...)                                                      \
+    int(baton_##name) params;                                                                      \
+    int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
+#define BATON_MPI_FUNCTION_VOID(name)                                                              \
+    int(baton_##name)(void);                                                                       \
+    int(baton_##name##_at)(const struct baton_mpi_where* where);
+
+/* Environment */
+BATON_MPI_FUNCTION(MPI_Init, (int* argc, char*** argv), int* argc, char*** argv)
+BATON_MPI_FUNCTION(MPI_Init_thread, (int* argc, char*** argv, int required, int* provided), int* argc, char*** argv,
+                   int required, int* provided)
+BATON_MPI_FUNCTION_VOID(MPI_Finalize)
+BATON_MPI_FUNCTION(MPI_Initialized, (int* flag), int* flag)
+BATON_MPI_FUNCTION(MPI_Finalized, (int* flag), int* flag)
+BATON_MPI_FUNCTION(MPI_Abort, (MPI_Comm comm, int errorcode), MPI_Comm comm, int errorcode)
+BATON_MPI_FUNCTION(MPI_Get_processor_name, (char* name, int* resultlen), char* name, int* resultlen)
+BATON_MPI_FUNCTION(MPI_Get_version, (int* version, int* subversion), int* version, int* subversion)
+BATON_MPI_FUNCTION(MPI_Error_string, (int errorcode, char* string, int* resultlen), int errorcode, char* string,
+                   int* resultlen)
+double(baton_MPI_Wtime)(void);
+double(baton_MPI_Wtick)(void);
+
+/* Communicators */
+BATON_MPI_FUNCTION(MPI_Comm_rank, (MPI_Comm comm, int* rank), MPI_Comm comm, int* rank)
+BATON_MPI_FUNCTION(MPI_Comm_size, (MPI_Comm comm, int* size), MPI_Comm comm, int* size)
+
+/* Datatypes */
+BATON_MPI_FUNCTION(MPI_Type_size, (MPI_Datatype datatype, int* size), MPI_Datatype datatype, int* size)
+BATON_MPI_FUNCTION(MPI_Get_count, (const MPI_Status* status, MPI_Datatype datatype, int* count),
+                   const MPI_Status* status, MPI_Datatype datatype, int* count)
+
+/* Point-to-point */
+BATON_MPI_FUNCTION(MPI_Send, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Ssend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Recv,
+                   (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Status* status),
+                   void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Sendrecv,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf,
+                    int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status* status),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf,
+                   int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Isend,
+                   (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                    MPI_Request* request),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                   MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Irecv,
+                   (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                    MPI_Request* request),
+                   void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                   MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Wait, (MPI_Request* request, MPI_Status* status), MPI_Request* request, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Test, (MPI_Request* request, int* flag, MPI_Status* status), MPI_Request* request, int* flag,
+                   MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Waitall, (int count, MPI_Request requests[], MPI_Status statuses[]), int count,
+                   MPI_Request requests[], MPI_Status statuses[])
+
+/* Collectives */
+BATON_MPI_FUNCTION(MPI_Barrier, (MPI_Comm comm), MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Bcast, (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm),
+                   void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Scatter,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Gather,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Allgather,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Reduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                    MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                   MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Allreduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+
+#undef BATON_MPI_FUNCTION
+#undef BATON_MPI_FUNCTION_VOID
+
+/* MPI_X names baton_MPI_X; a call MPI_X(...) becomes baton_MPI_X_at(where it is, ...). */
+#define BATON_MPI_CALL(name, ...) baton_##name##_at(BATON_MPI_HERE, __VA_ARGS__)
+#define MPI_Init baton_MPI_Init
+#define baton_MPI_Init(...) BATON_MPI_CALL(MPI_Init, __VA_ARGS__)
+#define MPI_Init_thread baton_MPI_Init_thread
+#define baton_MPI_Init_thread(...) BATON_MPI_CALL(MPI_Init_thread, __VA_ARGS__)
+#define MPI_Finalize baton_MPI_Finalize
+#define baton_MPI_Finalize() baton_MPI_Finalize_at(BATON_MPI_HERE)
+#define MPI_Initialized baton_MPI_Initialized
+#define baton_MPI_Initialized(...) BATON_MPI_CALL(MPI_Initialized, __VA_ARGS__)
+#define MPI_Finalized baton_MPI_Finalized
+#define baton_MPI_Finalized(...) BATON_MPI_CALL(MPI_Finalized, __VA_ARGS__)
+#define MPI_Abort baton_MPI_Abort
+#define baton_MPI_Abort(...) BATON_MPI_CALL(MPI_Abort, __VA_ARGS__)
+#define MPI_Get_processor_name baton_MPI_Get_processor_name
+#define baton_MPI_Get_processor_name(...) BATON_MPI_CALL(MPI_Get_processor_name, __VA_ARGS__)
+#define MPI_Get_version baton_MPI_Get_version
+#define baton_MPI_Get_version(...) BATON_MPI_CALL(MPI_Get_version, __VA_ARGS__)
+#define MPI_Error_string baton_MPI_Error_string
+#define baton_MPI_Error_string(...) BATON_MPI_CALL(MPI_Error_string, __VA_ARGS__)
+#define MPI_Wtime baton_MPI_Wtime
+#define MPI_Wtick baton_MPI_Wtick
+#define MPI_Comm_rank baton_MPI_Comm_rank
+#define baton_MPI_Comm_rank(...) BATON_MPI_CALL(MPI_Comm_rank, __VA_ARGS__)
+#define MPI_Comm_size baton_MPI_Comm_size
+#define baton_MPI_Comm_size(...) BATON_MPI_CALL(MPI_Comm_size, __VA_ARGS__)
+#define MPI_Type_size baton_MPI_Type_size
+#define baton_MPI_Type_size(...) BATON_MPI_CALL(MPI_Type_size, __VA_ARGS__)
+#define MPI_Get_count baton_MPI_Get_count
+#define baton_MPI_Get_count(...) BATON_MPI_CALL(MPI_Get_count, __VA_ARGS__)
+#define MPI_Send baton_MPI_Send
+#define baton_MPI_Send(...) BATON_MPI_CALL(MPI_Send, __VA_ARGS__)
+#define MPI_Ssend baton_MPI_Ssend
+#define baton_MPI_Ssend(...) BATON_MPI_CALL(MPI_Ssend, __VA_ARGS__)
+#define MPI_Recv baton_MPI_Recv
+#define baton_MPI_Recv(...) BATON_MPI_CALL(MPI_Recv, __VA_ARGS__)
+#define MPI_Sendrecv baton_MPI_Sendrecv
+#define baton_MPI_Sendrecv(...) BATON_MPI_CALL(MPI_Sendrecv, __VA_ARGS__)
+#define MPI_Isend baton_MPI_Isend
+#define baton_MPI_Isend(...) BATON_MPI_CALL(MPI_Isend, __VA_ARGS__)
+#define MPI_Irecv baton_MPI_Irecv
+#define baton_MPI_Irecv(...) BATON_MPI_CALL(MPI_Irecv, __VA_ARGS__)
+#define MPI_Wait baton_MPI_Wait
+#define baton_MPI_Wait(...) BATON_MPI_CALL(MPI_Wait, __VA_ARGS__)
+#define MPI_Test baton_MPI_Test
+#define baton_MPI_Test(...) BATON_MPI_CALL(MPI_Test, __VA_ARGS__)
+#define MPI_Waitall baton_MPI_Waitall
+#define baton_MPI_Waitall(...) BATON_MPI_CALL(MPI_Waitall, __VA_ARGS__)
+#define MPI_Barrier baton_MPI_Barrier
+#define baton_MPI_Barrier(...) BATON_MPI_CALL(MPI_Barrier, __VA_ARGS__)
+#define MPI_Bcast baton_MPI_Bcast
+#define baton_MPI_Bcast(...) BATON_MPI_CALL(MPI_Bcast, __VA_ARGS__)
+#define MPI_Scatter baton_MPI_Scatter
+#define baton_MPI_Scatter(...) BATON_MPI_CALL(MPI_Scatter, __VA_ARGS__)
+#define MPI_Gather baton_MPI_Gather
+#define baton_MPI_Gather(...) BATON_MPI_CALL(MPI_Gather, __VA_ARGS__)
+#define MPI_Allgather baton_MPI_Allgather
+#define baton_MPI_Allgather(...) BATON_MPI_CALL(MPI_Allgather, __VA_ARGS__)
+#define MPI_Reduce baton_MPI_Reduce
+#define baton_MPI_Reduce(...) BATON_MPI_CALL(MPI_Reduce, __VA_ARGS__)
+#define MPI_Allreduce baton_MPI_Allreduce
+#define baton_MPI_Allreduce(...) BATON_MPI_CALL(MPI_Allreduce, __VA_ARGS__)
+
+/* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
+#define MPI_IN_PLACE ((void*)1)
+
+#ifdef __cplusplus
+}
+#endif
+
+/* The program's main() is each rank's: libbaton-mpi's main starts the ranks and calls it. */
+#ifdef __cplusplus
+extern "C" int baton_mpi_main(int argc, char** argv);
+#endif
+#define main baton_mpi_main
+
+#endif /* BATON_MPI_H */

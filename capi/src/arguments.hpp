@@ -1,0 +1,64 @@
+// What every MPI call checks and converts: its communicator, counts, ranks and tags, buffers and
+// statuses, with the errors a baton program would get for the same mistake.
+#pragma once
+
+#include <cstddef>
+#include <source_location>
+#include <string_view>
+
+#include <baton/backend.hpp>
+#include <baton/detail/validate.hpp>
+#include <baton/status.hpp>
+
+#include <mpi.h>
+
+#include "rank_state.hpp"
+#include "types.hpp"
+#include "where.hpp"
+
+namespace baton::capi {
+
+// One call's context: its name, its line, its rank and communicator.
+struct call {
+    call(std::string_view name, const baton_mpi_where* site, MPI_Comm handle)
+        : name(name), where(location_of(site)), rank(current(name, where)), comm(comm_of(rank, handle, name, where)) {}
+
+    std::string_view name;
+    std::source_location where;
+    rank_state& rank;
+    backend::comm_impl& comm;
+
+    std::size_t count(int n) const {
+        if (n < 0) detail::throw_usage(comm, name, "a negative count (" + std::to_string(n) + ")", where);
+        return static_cast<std::size_t>(n);
+    }
+    backend::send_view send_view(const void* buffer, int n, MPI_Datatype datatype) const {
+        return {buffer, count(n), type_of(comm, datatype, name, where)};
+    }
+    backend::recv_buffer recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
+        return {buffer, count(n), type_of(comm, datatype, name, where)};
+    }
+    // dest, source (any_source where `wildcard`) and root; MPI_PROC_NULL for point-to-point.
+    void check_peer(int peer, std::string_view role, bool wildcard) const {
+        if (peer != proc_null) detail::check_rank(comm, peer, name, role, wildcard, where);
+    }
+    void check_root(int root) const { detail::check_rank(comm, root, name, "root", false, where); }
+    void check_tag(int tag, bool wildcard) const { detail::check_tag(comm, tag, name, wildcard, where); }
+};
+
+// A status as MPI_Status; MPI_STATUS_IGNORE takes nothing.
+inline void put_status(MPI_Status* into, const status& s) {
+    if (!into) return;
+    into->MPI_SOURCE = s.source;
+    into->MPI_TAG = s.tag;
+    into->MPI_ERROR = MPI_SUCCESS;
+    into->baton_cancelled = s.cancelled;
+    into->baton_bytes = s.bytes;
+}
+
+}  // namespace baton::capi
+
+// The form of each function without a call site (what &MPI_X names): the same call, with none.
+#define BATON_MPI_WITHOUT_SITE(name, params, args) \
+    extern "C" int(baton_##name) params { return baton_##name##_at(nullptr, BATON_MPI_UNPAREN args); }
+#define BATON_MPI_UNPAREN(...) __VA_ARGS__

@@ -1,0 +1,117 @@
+// MPI's blocking collectives, on the rank's backend.
+#include "arguments.hpp"
+
+using namespace baton;
+using namespace baton::capi;
+
+namespace {
+
+// MPI_IN_PLACE where MPI allows it and baton does not yet: said, never misread as a buffer.
+void refuse_in_place(const call& c, const void* buffer) {
+    if (buffer == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
+}
+
+// A reduction's input: MPI_IN_PLACE is the result buffer itself, which the backends take as in place.
+backend::send_view reduction_input(const call& c, const void* sendbuf, void* recvbuf, int count,
+                                   MPI_Datatype datatype) {
+    return c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
+}
+
+}  // namespace
+
+extern "C" int baton_MPI_Barrier_at(const baton_mpi_where* site, MPI_Comm comm) {
+    const call c("MPI_Barrier", site, comm);
+    c.comm.barrier(c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Barrier, (MPI_Comm comm), (comm))
+
+extern "C" int baton_MPI_Bcast_at(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
+                                  MPI_Comm comm) {
+    const call c("MPI_Bcast", site, comm);
+    c.check_root(root);
+    c.comm.bcast(c.recv_buffer(buffer, count, datatype), root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Bcast, (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm),
+                       (buffer, count, datatype, root, comm))
+
+// The root's send buffer holds sendcount elements for each rank; elsewhere it is not read.
+extern "C" int baton_MPI_Scatter_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                    MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                    int root, MPI_Comm comm) {
+    const call c("MPI_Scatter", site, comm);
+    c.check_root(root);
+    refuse_in_place(c, recvbuf);
+    // Elsewhere than at the root nothing is sent, in the type received (MPI ignores sendtype there).
+    const bool at_root = c.comm.rank() == root;
+    const backend::send_view all = at_root ? c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * c.comm.size()), sendtype)
+                                           : c.send_view(nullptr, 0, recvtype);
+    c.comm.scatter(all, c.recv_buffer(recvbuf, recvcount, recvtype), root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Scatter,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, int root, MPI_Comm comm),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))
+
+// The root's receive buffer gets recvcount elements from each rank; elsewhere it is not written.
+extern "C" int baton_MPI_Gather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                   MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                   int root, MPI_Comm comm) {
+    const call c("MPI_Gather", site, comm);
+    c.check_root(root);
+    refuse_in_place(c, sendbuf);
+    // Elsewhere than at the root nothing is received, in the type sent (MPI ignores recvtype there).
+    const backend::recv_buffer all = c.comm.rank() == root
+                                         ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
+                                         : c.recv_buffer(nullptr, 0, sendtype);
+    c.comm.gather(c.send_view(sendbuf, sendcount, sendtype), all, root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Gather,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, int root, MPI_Comm comm),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))
+
+extern "C" int baton_MPI_Allgather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                      MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                      MPI_Comm comm) {
+    const call c("MPI_Allgather", site, comm);
+    refuse_in_place(c, sendbuf);
+    c.comm.allgather(c.send_view(sendbuf, sendcount, sendtype),
+                     c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Allgather,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, MPI_Comm comm),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
+
+extern "C" int baton_MPI_Reduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                                   MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm) {
+    const call c("MPI_Reduce", site, comm);
+    c.check_root(root);
+    const bool at_root = c.comm.rank() == root;
+    if (!at_root && sendbuf == MPI_IN_PLACE)
+        detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
+    const backend::recv_buffer result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
+    c.comm.reduce(reduction_input(c, sendbuf, recvbuf, count, datatype), result,
+                  reduction_of(c.comm, op, datatype, c.name, c.where), root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce,
+                       (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                        MPI_Comm comm),
+                       (sendbuf, recvbuf, count, datatype, op, root, comm))
+
+extern "C" int baton_MPI_Allreduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                                      MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const call c("MPI_Allreduce", site, comm);
+    c.comm.allreduce(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype),
+                     reduction_of(c.comm, op, datatype, c.name, c.where), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Allreduce,
+                       (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                       (sendbuf, recvbuf, count, datatype, op, comm))

@@ -1,0 +1,32 @@
+/* MPI programs that are wrong, one per argument: baton's report names the rank, the MPI call, its
+ * line here and what was wrong, and the run fails. */
+#include <mpi.h>
+#include <string.h>
+
+int main(int argc, char** argv) {
+    const char* mistake = argc > 1 ? argv[1] : "";
+    int rank = 0, value = 1;
+    double x = 1.0, y = 0.0;
+    if (strcmp(mistake, "before-init") == 0) MPI_Send(&value, 1, MPI_INT, 0, 0, MPI_COMM_WORLD);
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (strcmp(mistake, "bad-datatype") == 0) MPI_Bcast(&value, 1, 999, 0, MPI_COMM_WORLD);
+    if (strcmp(mistake, "bad-op") == 0) MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_BAND, MPI_COMM_WORLD);
+    if (strcmp(mistake, "bad-rank") == 0) MPI_Send(&value, 1, MPI_INT, 7, 0, MPI_COMM_WORLD);
+    if (strcmp(mistake, "bad-comm") == 0) MPI_Barrier(MPI_COMM_NULL);
+    if (strcmp(mistake, "bad-request") == 0) {
+        MPI_Request never_made = 5;
+        MPI_Wait(&never_made, MPI_STATUS_IGNORE);
+    }
+    if (strcmp(mistake, "mismatch") == 0) {
+        if (rank == 0) MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        else MPI_Barrier(MPI_COMM_WORLD);
+    }
+    if (strcmp(mistake, "abort") == 0 && rank == 1) MPI_Abort(MPI_COMM_WORLD, 5);
+    if (strcmp(mistake, "after-finalize") == 0) {
+        MPI_Finalize();
+        MPI_Barrier(MPI_COMM_WORLD); /* after MPI_Finalize */
+    }
+    MPI_Finalize();
+    return strcmp(mistake, "main-returns") == 0 && rank == 1 ? 3 : 0;
+}

@@ -31,6 +31,17 @@ std::unique_ptr<backend::request_impl>* request_of(const call& c, const MPI_Requ
     return &c.rank.requests[at];
 }
 
+// A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, ...): the backend's call for it.
+int send_in_mode(std::string_view name, void (backend::comm_impl::*mode)(backend::send_view, int, int, backend::location),
+                 const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                 MPI_Comm comm) {
+    const call c(name, site, comm);
+    c.check_peer(dest, "dest", false);
+    c.check_tag(tag, false);
+    (c.comm.*mode)(c.send_view(buf, count, datatype), dest, tag, c.where);
+    return MPI_SUCCESS;
+}
+
 // A status for a null request: what MPI_Wait on MPI_REQUEST_NULL gives (an empty status).
 constexpr status empty_status{any_source, any_tag, 0};
 
@@ -38,22 +49,14 @@ constexpr status empty_status{any_source, any_tag, 0};
 
 extern "C" int baton_MPI_Send_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
                                  int dest, int tag, MPI_Comm comm) {
-    const call c("MPI_Send", site, comm);
-    c.check_peer(dest, "dest", false);
-    c.check_tag(tag, false);
-    c.comm.send(c.send_view(buf, count, datatype), dest, tag, c.where);
-    return MPI_SUCCESS;
+    return send_in_mode("MPI_Send", &backend::comm_impl::send, site, buf, count, datatype, dest, tag, comm);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Send, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
                        (buf, count, datatype, dest, tag, comm))
 
 extern "C" int baton_MPI_Ssend_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
                                   int dest, int tag, MPI_Comm comm) {
-    const call c("MPI_Ssend", site, comm);
-    c.check_peer(dest, "dest", false);
-    c.check_tag(tag, false);
-    c.comm.ssend(c.send_view(buf, count, datatype), dest, tag, c.where);
-    return MPI_SUCCESS;
+    return send_in_mode("MPI_Ssend", &backend::comm_impl::ssend, site, buf, count, datatype, dest, tag, comm);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Ssend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
                        (buf, count, datatype, dest, tag, comm))

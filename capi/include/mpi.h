@@ -76,6 +76,12 @@ typedef struct MPI_Status {
 
 #define MPI_COMM_NULL 0
 #define MPI_COMM_WORLD 1
+#define MPI_COMM_SELF 2
+#define MPI_MAX_OBJECT_NAME 128
+#define MPI_IDENT 0
+#define MPI_CONGRUENT 1
+#define MPI_SIMILAR 2
+#define MPI_UNEQUAL 3
 
 #define MPI_REQUEST_NULL 0
 
@@ -163,6 +169,13 @@ double(baton_MPI_Wtick)(void);
 /* Communicators */
 BATON_MPI_FUNCTION(MPI_Comm_rank, (MPI_Comm comm, int* rank), MPI_Comm comm, int* rank)
 BATON_MPI_FUNCTION(MPI_Comm_size, (MPI_Comm comm, int* size), MPI_Comm comm, int* size)
+BATON_MPI_FUNCTION(MPI_Comm_dup, (MPI_Comm comm, MPI_Comm* newcomm), MPI_Comm comm, MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Comm_split, (MPI_Comm comm, int color, int key, MPI_Comm* newcomm), MPI_Comm comm, int color,
+                   int key, MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Comm_free, (MPI_Comm* comm), MPI_Comm* comm)
+BATON_MPI_FUNCTION(MPI_Comm_set_name, (MPI_Comm comm, const char* name), MPI_Comm comm, const char* name)
+BATON_MPI_FUNCTION(MPI_Comm_get_name, (MPI_Comm comm, char* name, int* resultlen), MPI_Comm comm, char* name,
+                   int* resultlen)
 
 /* Datatypes */
 BATON_MPI_FUNCTION(MPI_Type_size, (MPI_Datatype datatype, int* size), MPI_Datatype datatype, int* size)
@@ -255,6 +268,16 @@ BATON_MPI_FUNCTION(MPI_Allreduce,
 #define baton_MPI_Comm_rank(...) BATON_MPI_CALL(MPI_Comm_rank, __VA_ARGS__)
 #define MPI_Comm_size baton_MPI_Comm_size
 #define baton_MPI_Comm_size(...) BATON_MPI_CALL(MPI_Comm_size, __VA_ARGS__)
+#define MPI_Comm_dup baton_MPI_Comm_dup
+#define baton_MPI_Comm_dup(...) BATON_MPI_CALL(MPI_Comm_dup, __VA_ARGS__)
+#define MPI_Comm_split baton_MPI_Comm_split
+#define baton_MPI_Comm_split(...) BATON_MPI_CALL(MPI_Comm_split, __VA_ARGS__)
+#define MPI_Comm_free baton_MPI_Comm_free
+#define baton_MPI_Comm_free(...) BATON_MPI_CALL(MPI_Comm_free, __VA_ARGS__)
+#define MPI_Comm_set_name baton_MPI_Comm_set_name
+#define baton_MPI_Comm_set_name(...) BATON_MPI_CALL(MPI_Comm_set_name, __VA_ARGS__)
+#define MPI_Comm_get_name baton_MPI_Comm_get_name
+#define baton_MPI_Comm_get_name(...) BATON_MPI_CALL(MPI_Comm_get_name, __VA_ARGS__)
 #define MPI_Type_size baton_MPI_Type_size
 #define baton_MPI_Type_size(...) BATON_MPI_CALL(MPI_Type_size, __VA_ARGS__)
 #define MPI_Get_count baton_MPI_Get_count

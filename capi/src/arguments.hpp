@@ -2,7 +2,9 @@
 // statuses, with the errors a baton program would get for the same mistake.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <source_location>
 #include <string_view>
 
@@ -45,6 +47,14 @@ struct call {
     void check_root(int root) const { detail::check_rank(comm, root, name, "root", false, where); }
     void check_tag(int tag, bool wildcard) const { detail::check_tag(comm, tag, name, wildcard, where); }
 };
+
+// Copies `text` into an MPI output string of `room` bytes (its NUL included), and its length.
+inline void put_text(std::string_view text, char* into, int* length, std::size_t room) {
+    const std::size_t n = std::min(text.size(), room - 1);
+    std::memcpy(into, text.data(), n);
+    into[n] = '\0';
+    if (length) *length = static_cast<int>(n);
+}
 
 // A status as MPI_Status; MPI_STATUS_IGNORE takes nothing.
 inline void put_status(MPI_Status* into, const status& s) {

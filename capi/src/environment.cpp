@@ -13,14 +13,6 @@ using namespace baton::capi;
 
 namespace {
 
-// Copies `text` into an MPI output string of `room` bytes (its NUL included), and its length.
-void put_text(std::string_view text, char* into, int* length, std::size_t room) {
-    const std::size_t n = std::min(text.size(), room - 1);
-    std::memcpy(into, text.data(), n);
-    into[n] = '\0';
-    if (length) *length = static_cast<int>(n);
-}
-
 // MPI_Init and MPI_Init_thread: baton's options were taken out of argc/argv by libbaton-mpi's main
 // before the rank's main began, so there is nothing left to take.
 int initialize(const baton_mpi_where* site, std::string_view name) {

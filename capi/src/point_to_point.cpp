@@ -8,27 +8,20 @@ using namespace baton::capi;
 
 namespace {
 
-// A request's handle: the first free slot of the rank's table, numbered from 1 (0 is MPI_REQUEST_NULL).
 MPI_Request keep(rank_state& rank, std::unique_ptr<backend::request_impl> request) {
-    for (std::size_t i = 0; i < rank.requests.size(); ++i)
-        if (!rank.requests[i]) {
-            rank.requests[i] = std::move(request);
-            return static_cast<MPI_Request>(i + 1);
-        }
-    rank.requests.push_back(std::move(request));
-    return static_cast<MPI_Request>(rank.requests.size());
+    return rank.requests.keep(std::move(request));
 }
 
 // The request a handle names (null for MPI_REQUEST_NULL), or a usage_error.
-std::unique_ptr<backend::request_impl>* request_of(const call& c, const MPI_Request* handle) {
+backend::request_impl* request_of(const call& c, const MPI_Request* handle) {
     if (!handle) detail::throw_usage(c.comm, c.name, "the request pointer is NULL", c.where);
     if (*handle == MPI_REQUEST_NULL) return nullptr;
-    const auto at = static_cast<std::size_t>(*handle) - 1;
-    if (*handle < 0 || at >= c.rank.requests.size() || !c.rank.requests[at])
+    backend::request_impl* pending = c.rank.requests.find(*handle);
+    if (!pending)
         detail::throw_usage(c.comm, c.name,
                             "request " + std::to_string(*handle) + " is not a pending request (completed, freed or never made)",
                             c.where);
-    return &c.rank.requests[at];
+    return pending;
 }
 
 // A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, ...): the backend's call for it.
@@ -135,8 +128,8 @@ extern "C" int baton_MPI_Wait_at(const baton_mpi_where* site, MPI_Request* reque
         put_status(status, empty_status);
         return MPI_SUCCESS;
     }
-    const baton::status done = (*pending)->wait(c.where);
-    pending->reset();
+    const baton::status done = pending->wait(c.where);
+    c.rank.requests.take(*request);
     *request = MPI_REQUEST_NULL;
     put_status(status, done);
     return MPI_SUCCESS;
@@ -152,10 +145,10 @@ extern "C" int baton_MPI_Test_at(const baton_mpi_where* site, MPI_Request* reque
         put_status(status, empty_status);
         return MPI_SUCCESS;
     }
-    const auto done = (*pending)->test(c.where);
+    const auto done = pending->test(c.where);
     *flag = done.has_value();
     if (done) {
-        pending->reset();
+        c.rank.requests.take(*request);
         *request = MPI_REQUEST_NULL;
         put_status(status, *done);
     }

@@ -3,16 +3,23 @@
 // that threads, fibers and processes each find their own (one rank per process on MPI).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <source_location>
 #include <string_view>
 #include <vector>
 
 #include <baton/backend.hpp>
 
+#include "handle_table.hpp"
+
 #include <mpi.h>
 
 namespace baton::capi {
+
+// The first handle of a communicator made by the rank: after MPI_COMM_WORLD and MPI_COMM_SELF.
+inline constexpr int first_made_comm = 3;
 
 struct rank_state {
     explicit rank_state(backend::comm_impl& world) : world(world) {}
@@ -20,9 +27,11 @@ struct rank_state {
     backend::comm_impl& world;
     bool initialized = false;
     bool finalized = false;
-    // Requests by handle: index h - 1 is handle h (MPI_REQUEST_NULL is 0); a slot is reused
-    // once its request is complete.
-    std::vector<std::unique_ptr<backend::request_impl>> requests;
+    // Communicators the rank made (MPI_COMM_WORLD is `world`; MPI_COMM_NULL is 0).
+    handle_table<backend::comm_impl> comms{first_made_comm};
+    std::map<MPI_Comm, std::string> comm_names;  // MPI_Comm_set_name's
+    // Pending requests (MPI_REQUEST_NULL is 0).
+    handle_table<backend::request_impl> requests{1};
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

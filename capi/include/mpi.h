@@ -68,6 +68,7 @@ typedef struct MPI_Status {
 #define MPI_STATUSES_IGNORE ((MPI_Status*)0)
 #define MPI_MAX_PROCESSOR_NAME 256
 #define MPI_MAX_ERROR_STRING 512
+#define MPI_BSEND_OVERHEAD 128 /* baton::bsend_overhead */
 
 #define MPI_THREAD_SINGLE 0
 #define MPI_THREAD_FUNNELED 1
@@ -211,6 +212,58 @@ BATON_MPI_FUNCTION(MPI_Test, (MPI_Request* request, int* flag, MPI_Status* statu
 BATON_MPI_FUNCTION(MPI_Waitall, (int count, MPI_Request requests[], MPI_Status statuses[]), int count,
                    MPI_Request requests[], MPI_Status statuses[])
 
+BATON_MPI_FUNCTION(MPI_Bsend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Rsend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+#define BATON_MPI_STARTING(name)                                                                              \
+    BATON_MPI_FUNCTION(name,                                                                                  \
+                       (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,  \
+                        MPI_Request* request),                                                                \
+                       const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,   \
+                       MPI_Request* request)
+BATON_MPI_STARTING(MPI_Issend)
+BATON_MPI_STARTING(MPI_Ibsend)
+BATON_MPI_STARTING(MPI_Irsend)
+BATON_MPI_STARTING(MPI_Send_init)
+BATON_MPI_STARTING(MPI_Ssend_init)
+#undef BATON_MPI_STARTING
+BATON_MPI_FUNCTION(MPI_Recv_init,
+                   (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                    MPI_Request* request),
+                   void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                   MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Sendrecv_replace,
+                   (void* buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                    MPI_Comm comm, MPI_Status* status),
+                   void* buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                   MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status), int source, int tag,
+                   MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Iprobe, (int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status), int source, int tag,
+                   MPI_Comm comm, int* flag, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Buffer_attach, (void* buffer, int size), void* buffer, int size)
+BATON_MPI_FUNCTION(MPI_Buffer_detach, (void* buffer_addr, int* size), void* buffer_addr, int* size)
+BATON_MPI_FUNCTION(MPI_Get_elements, (const MPI_Status* status, MPI_Datatype datatype, int* count),
+                   const MPI_Status* status, MPI_Datatype datatype, int* count)
+BATON_MPI_FUNCTION(MPI_Waitany, (int count, MPI_Request requests[], int* index, MPI_Status* status), int count,
+                   MPI_Request requests[], int* index, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Testany, (int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status),
+                   int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Waitsome,
+                   (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),
+                   int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[])
+BATON_MPI_FUNCTION(MPI_Testsome,
+                   (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),
+                   int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[])
+BATON_MPI_FUNCTION(MPI_Testall, (int count, MPI_Request requests[], int* flag, MPI_Status statuses[]), int count,
+                   MPI_Request requests[], int* flag, MPI_Status statuses[])
+BATON_MPI_FUNCTION(MPI_Start, (MPI_Request * request), MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Startall, (int count, MPI_Request requests[]), int count, MPI_Request requests[])
+BATON_MPI_FUNCTION(MPI_Cancel, (MPI_Request * request), MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Test_cancelled, (const MPI_Status* status, int* flag), const MPI_Status* status, int* flag)
+BATON_MPI_FUNCTION(MPI_Request_free, (MPI_Request * request), MPI_Request* request)
+
 /* Collectives */
 BATON_MPI_FUNCTION(MPI_Barrier, (MPI_Comm comm), MPI_Comm comm)
 BATON_MPI_FUNCTION(MPI_Bcast, (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm),
@@ -300,6 +353,54 @@ BATON_MPI_FUNCTION(MPI_Allreduce,
 #define baton_MPI_Test(...) BATON_MPI_CALL(MPI_Test, __VA_ARGS__)
 #define MPI_Waitall baton_MPI_Waitall
 #define baton_MPI_Waitall(...) BATON_MPI_CALL(MPI_Waitall, __VA_ARGS__)
+#define MPI_Bsend baton_MPI_Bsend
+#define baton_MPI_Bsend(...) BATON_MPI_CALL(MPI_Bsend, __VA_ARGS__)
+#define MPI_Rsend baton_MPI_Rsend
+#define baton_MPI_Rsend(...) BATON_MPI_CALL(MPI_Rsend, __VA_ARGS__)
+#define MPI_Issend baton_MPI_Issend
+#define baton_MPI_Issend(...) BATON_MPI_CALL(MPI_Issend, __VA_ARGS__)
+#define MPI_Ibsend baton_MPI_Ibsend
+#define baton_MPI_Ibsend(...) BATON_MPI_CALL(MPI_Ibsend, __VA_ARGS__)
+#define MPI_Irsend baton_MPI_Irsend
+#define baton_MPI_Irsend(...) BATON_MPI_CALL(MPI_Irsend, __VA_ARGS__)
+#define MPI_Send_init baton_MPI_Send_init
+#define baton_MPI_Send_init(...) BATON_MPI_CALL(MPI_Send_init, __VA_ARGS__)
+#define MPI_Ssend_init baton_MPI_Ssend_init
+#define baton_MPI_Ssend_init(...) BATON_MPI_CALL(MPI_Ssend_init, __VA_ARGS__)
+#define MPI_Recv_init baton_MPI_Recv_init
+#define baton_MPI_Recv_init(...) BATON_MPI_CALL(MPI_Recv_init, __VA_ARGS__)
+#define MPI_Sendrecv_replace baton_MPI_Sendrecv_replace
+#define baton_MPI_Sendrecv_replace(...) BATON_MPI_CALL(MPI_Sendrecv_replace, __VA_ARGS__)
+#define MPI_Probe baton_MPI_Probe
+#define baton_MPI_Probe(...) BATON_MPI_CALL(MPI_Probe, __VA_ARGS__)
+#define MPI_Iprobe baton_MPI_Iprobe
+#define baton_MPI_Iprobe(...) BATON_MPI_CALL(MPI_Iprobe, __VA_ARGS__)
+#define MPI_Buffer_attach baton_MPI_Buffer_attach
+#define baton_MPI_Buffer_attach(...) BATON_MPI_CALL(MPI_Buffer_attach, __VA_ARGS__)
+#define MPI_Buffer_detach baton_MPI_Buffer_detach
+#define baton_MPI_Buffer_detach(...) BATON_MPI_CALL(MPI_Buffer_detach, __VA_ARGS__)
+#define MPI_Get_elements baton_MPI_Get_elements
+#define baton_MPI_Get_elements(...) BATON_MPI_CALL(MPI_Get_elements, __VA_ARGS__)
+#define MPI_Waitany baton_MPI_Waitany
+#define baton_MPI_Waitany(...) BATON_MPI_CALL(MPI_Waitany, __VA_ARGS__)
+#define MPI_Testany baton_MPI_Testany
+#define baton_MPI_Testany(...) BATON_MPI_CALL(MPI_Testany, __VA_ARGS__)
+#define MPI_Waitsome baton_MPI_Waitsome
+#define baton_MPI_Waitsome(...) BATON_MPI_CALL(MPI_Waitsome, __VA_ARGS__)
+#define MPI_Testsome baton_MPI_Testsome
+#define baton_MPI_Testsome(...) BATON_MPI_CALL(MPI_Testsome, __VA_ARGS__)
+#define MPI_Testall baton_MPI_Testall
+#define baton_MPI_Testall(...) BATON_MPI_CALL(MPI_Testall, __VA_ARGS__)
+#define MPI_Start baton_MPI_Start
+#define baton_MPI_Start(...) BATON_MPI_CALL(MPI_Start, __VA_ARGS__)
+#define MPI_Startall baton_MPI_Startall
+#define baton_MPI_Startall(...) BATON_MPI_CALL(MPI_Startall, __VA_ARGS__)
+#define MPI_Cancel baton_MPI_Cancel
+#define baton_MPI_Cancel(...) BATON_MPI_CALL(MPI_Cancel, __VA_ARGS__)
+#define MPI_Test_cancelled baton_MPI_Test_cancelled
+#define baton_MPI_Test_cancelled(...) BATON_MPI_CALL(MPI_Test_cancelled, __VA_ARGS__)
+#define MPI_Request_free baton_MPI_Request_free
+#define baton_MPI_Request_free(...) BATON_MPI_CALL(MPI_Request_free, __VA_ARGS__)
 #define MPI_Barrier baton_MPI_Barrier
 #define baton_MPI_Barrier(...) BATON_MPI_CALL(MPI_Barrier, __VA_ARGS__)
 #define MPI_Bcast baton_MPI_Bcast

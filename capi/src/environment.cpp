@@ -39,7 +39,12 @@ BATON_MPI_WITHOUT_SITE(MPI_Init_thread, (int* argc, char*** argv, int required, 
 
 extern "C" int baton_MPI_Finalize_at(const baton_mpi_where* site) {
     const auto where = location_of(site);
-    current("MPI_Finalize", where).finalized = true;
+    rank_state& rank = current("MPI_Finalize", where);
+    // Requests let go while pending: those done now are done with; one still pending is the
+    // backend's to report when it goes with the rank.
+    for (auto& freed : rank.freed_requests)
+        if (freed->test(where)) freed.reset();
+    rank.finalized = true;
     return MPI_SUCCESS;
 }
 extern "C" int(baton_MPI_Finalize)(void) { return baton_MPI_Finalize_at(nullptr); }

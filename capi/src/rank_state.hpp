@@ -21,6 +21,13 @@ namespace baton::capi {
 // The first handle of a communicator made by the rank: after MPI_COMM_WORLD and MPI_COMM_SELF.
 inline constexpr int first_made_comm = 3;
 
+// What an MPI_Request handle names: a pending operation, or a persistent request (MPI_Send_init,
+// ...) whose `active` is its current activation, if it was started and not yet completed.
+struct request_entry {
+    std::unique_ptr<backend::request_impl> active;
+    std::unique_ptr<backend::persistent_impl> persistent;
+};
+
 struct rank_state {
     explicit rank_state(backend::comm_impl& world) : world(world) {}
 
@@ -30,8 +37,11 @@ struct rank_state {
     // Communicators the rank made (MPI_COMM_WORLD is `world`; MPI_COMM_NULL is 0).
     handle_table<backend::comm_impl> comms{first_made_comm};
     std::map<MPI_Comm, std::string> comm_names;  // MPI_Comm_set_name's
-    // Pending requests (MPI_REQUEST_NULL is 0).
-    handle_table<backend::request_impl> requests{1};
+    // Requests (MPI_REQUEST_NULL is 0).
+    handle_table<request_entry> requests{1};
+    // Pending requests MPI_Request_free let go: MPI_Finalize completes those it can.
+    std::vector<std::unique_ptr<backend::request_impl>> freed_requests;
+    void* attached_buffer = nullptr;  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

@@ -292,6 +292,46 @@ BATON_MPI_FUNCTION(MPI_Allreduce,
                    (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
                    const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 
+BATON_MPI_FUNCTION(MPI_Gatherv,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                    const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                   const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Scatterv,
+                   (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                    void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                   void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Allgatherv,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                    const int displs[], MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                   const int displs[], MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Alltoall,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Alltoallv,
+                   (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+                    void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+                   void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Reduce_scatter_block,
+                   (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Reduce_scatter,
+                   (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                    MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                   MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Scan,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Exscan,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+
 #undef BATON_MPI_FUNCTION
 #undef BATON_MPI_FUNCTION_VOID
 
@@ -415,6 +455,25 @@ BATON_MPI_FUNCTION(MPI_Allreduce,
 #define baton_MPI_Reduce(...) BATON_MPI_CALL(MPI_Reduce, __VA_ARGS__)
 #define MPI_Allreduce baton_MPI_Allreduce
 #define baton_MPI_Allreduce(...) BATON_MPI_CALL(MPI_Allreduce, __VA_ARGS__)
+
+#define MPI_Gatherv baton_MPI_Gatherv
+#define baton_MPI_Gatherv(...) BATON_MPI_CALL(MPI_Gatherv, __VA_ARGS__)
+#define MPI_Scatterv baton_MPI_Scatterv
+#define baton_MPI_Scatterv(...) BATON_MPI_CALL(MPI_Scatterv, __VA_ARGS__)
+#define MPI_Allgatherv baton_MPI_Allgatherv
+#define baton_MPI_Allgatherv(...) BATON_MPI_CALL(MPI_Allgatherv, __VA_ARGS__)
+#define MPI_Alltoall baton_MPI_Alltoall
+#define baton_MPI_Alltoall(...) BATON_MPI_CALL(MPI_Alltoall, __VA_ARGS__)
+#define MPI_Alltoallv baton_MPI_Alltoallv
+#define baton_MPI_Alltoallv(...) BATON_MPI_CALL(MPI_Alltoallv, __VA_ARGS__)
+#define MPI_Reduce_scatter_block baton_MPI_Reduce_scatter_block
+#define baton_MPI_Reduce_scatter_block(...) BATON_MPI_CALL(MPI_Reduce_scatter_block, __VA_ARGS__)
+#define MPI_Reduce_scatter baton_MPI_Reduce_scatter
+#define baton_MPI_Reduce_scatter(...) BATON_MPI_CALL(MPI_Reduce_scatter, __VA_ARGS__)
+#define MPI_Scan baton_MPI_Scan
+#define baton_MPI_Scan(...) BATON_MPI_CALL(MPI_Scan, __VA_ARGS__)
+#define MPI_Exscan baton_MPI_Exscan
+#define baton_MPI_Exscan(...) BATON_MPI_CALL(MPI_Exscan, __VA_ARGS__)
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

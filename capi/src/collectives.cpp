@@ -1,4 +1,6 @@
 // MPI's blocking collectives, on the rank's backend.
+#include <vector>
+
 #include "arguments.hpp"
 
 using namespace baton;
@@ -115,3 +117,55 @@ extern "C" int baton_MPI_Allreduce_at(const baton_mpi_where* site, const void* s
 BATON_MPI_WITHOUT_SITE(MPI_Allreduce,
                        (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
                        (sendbuf, recvbuf, count, datatype, op, comm))
+
+// The reductions that cut or scan (MPI_Reduce_scatter_block, MPI_Reduce_scatter, MPI_Scan,
+// MPI_Exscan); MPI_IN_PLACE is the result buffer as the input, as for MPI_Allreduce.
+extern "C" int baton_MPI_Reduce_scatter_block_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                                 int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const call c("MPI_Reduce_scatter_block", site, comm);
+    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
+    const int all = static_cast<int>(c.count(recvcount) * static_cast<std::size_t>(c.comm.size()));
+    c.comm.reduce_scatter_block(c.send_view(sendbuf, all, datatype), c.recv_buffer(recvbuf, recvcount, datatype),
+                                reduction_of(c.comm, op, datatype, c.name, c.where), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter_block,
+                       (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op,
+                        MPI_Comm comm),
+                       (sendbuf, recvbuf, recvcount, datatype, op, comm))
+
+extern "C" int baton_MPI_Reduce_scatter_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                           const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const call c("MPI_Reduce_scatter", site, comm);
+    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
+    if (!recvcounts) detail::throw_usage(c.comm, c.name, "the receive counts are NULL", c.where);
+    std::vector<std::size_t> counts;
+    std::size_t total = 0;
+    for (int r = 0; r < c.comm.size(); ++r) total += counts.emplace_back(c.count(recvcounts[r]));
+    const auto mine = counts[static_cast<std::size_t>(c.comm.rank())];
+    c.comm.reduce_scatter(c.send_view(sendbuf, static_cast<int>(total), datatype), counts,
+                          c.recv_buffer(recvbuf, static_cast<int>(mine), datatype),
+                          reduction_of(c.comm, op, datatype, c.name, c.where), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,
+                       (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                        MPI_Comm comm),
+                       (sendbuf, recvbuf, recvcounts, datatype, op, comm))
+
+// MPI_Scan and MPI_Exscan: the backend's scan or exscan (exscan leaves rank 0's result as it was,
+// which MPI leaves undefined).
+#define BATON_MPI_SCAN(operation, method)                                                                                \
+    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count, \
+                                         MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {                         \
+        const call c("MPI_" #operation, site, comm);                                                                     \
+        c.comm.method(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype), \
+                      reduction_of(c.comm, op, datatype, c.name, c.where), c.where);                                 \
+        return MPI_SUCCESS;                                                                                          \
+    }                                                                                                                \
+    BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                              \
+                           (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,         \
+                            MPI_Comm comm),                                                                          \
+                           (sendbuf, recvbuf, count, datatype, op, comm))
+BATON_MPI_SCAN(Scan, scan)
+BATON_MPI_SCAN(Exscan, exscan)

@@ -83,6 +83,7 @@ typedef struct MPI_Status {
 #define MPI_CONGRUENT 1
 #define MPI_SIMILAR 2
 #define MPI_UNEQUAL 3
+#define MPI_CART 1
 
 #define MPI_REQUEST_NULL 0
 
@@ -332,6 +333,26 @@ BATON_MPI_FUNCTION(MPI_Exscan,
                    (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
                    const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 
+/* Cartesian topologies */
+BATON_MPI_FUNCTION(MPI_Dims_create, (int nnodes, int ndims, int dims[]), int nnodes, int ndims, int dims[])
+BATON_MPI_FUNCTION(MPI_Cart_create,
+                   (MPI_Comm comm_old, int ndims, const int dims[], const int periods[], int reorder,
+                    MPI_Comm* comm_cart),
+                   MPI_Comm comm_old, int ndims, const int dims[], const int periods[], int reorder,
+                   MPI_Comm* comm_cart)
+BATON_MPI_FUNCTION(MPI_Cartdim_get, (MPI_Comm comm, int* ndims), MPI_Comm comm, int* ndims)
+BATON_MPI_FUNCTION(MPI_Cart_get, (MPI_Comm comm, int maxdims, int dims[], int periods[], int coords[]), MPI_Comm comm,
+                   int maxdims, int dims[], int periods[], int coords[])
+BATON_MPI_FUNCTION(MPI_Cart_coords, (MPI_Comm comm, int rank, int maxdims, int coords[]), MPI_Comm comm, int rank,
+                   int maxdims, int coords[])
+BATON_MPI_FUNCTION(MPI_Cart_rank, (MPI_Comm comm, const int coords[], int* rank), MPI_Comm comm, const int coords[],
+                   int* rank)
+BATON_MPI_FUNCTION(MPI_Cart_shift, (MPI_Comm comm, int direction, int disp, int* rank_source, int* rank_dest),
+                   MPI_Comm comm, int direction, int disp, int* rank_source, int* rank_dest)
+BATON_MPI_FUNCTION(MPI_Cart_sub, (MPI_Comm comm, const int remain_dims[], MPI_Comm* newcomm), MPI_Comm comm,
+                   const int remain_dims[], MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Topo_test, (MPI_Comm comm, int* status), MPI_Comm comm, int* status)
+
 #undef BATON_MPI_FUNCTION
 #undef BATON_MPI_FUNCTION_VOID
 
@@ -474,6 +495,25 @@ BATON_MPI_FUNCTION(MPI_Exscan,
 #define baton_MPI_Scan(...) BATON_MPI_CALL(MPI_Scan, __VA_ARGS__)
 #define MPI_Exscan baton_MPI_Exscan
 #define baton_MPI_Exscan(...) BATON_MPI_CALL(MPI_Exscan, __VA_ARGS__)
+
+#define MPI_Dims_create baton_MPI_Dims_create
+#define baton_MPI_Dims_create(...) BATON_MPI_CALL(MPI_Dims_create, __VA_ARGS__)
+#define MPI_Cart_create baton_MPI_Cart_create
+#define baton_MPI_Cart_create(...) BATON_MPI_CALL(MPI_Cart_create, __VA_ARGS__)
+#define MPI_Cartdim_get baton_MPI_Cartdim_get
+#define baton_MPI_Cartdim_get(...) BATON_MPI_CALL(MPI_Cartdim_get, __VA_ARGS__)
+#define MPI_Cart_get baton_MPI_Cart_get
+#define baton_MPI_Cart_get(...) BATON_MPI_CALL(MPI_Cart_get, __VA_ARGS__)
+#define MPI_Cart_coords baton_MPI_Cart_coords
+#define baton_MPI_Cart_coords(...) BATON_MPI_CALL(MPI_Cart_coords, __VA_ARGS__)
+#define MPI_Cart_rank baton_MPI_Cart_rank
+#define baton_MPI_Cart_rank(...) BATON_MPI_CALL(MPI_Cart_rank, __VA_ARGS__)
+#define MPI_Cart_shift baton_MPI_Cart_shift
+#define baton_MPI_Cart_shift(...) BATON_MPI_CALL(MPI_Cart_shift, __VA_ARGS__)
+#define MPI_Cart_sub baton_MPI_Cart_sub
+#define baton_MPI_Cart_sub(...) BATON_MPI_CALL(MPI_Cart_sub, __VA_ARGS__)
+#define MPI_Topo_test baton_MPI_Topo_test
+#define baton_MPI_Topo_test(...) BATON_MPI_CALL(MPI_Topo_test, __VA_ARGS__)
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

@@ -129,6 +129,9 @@ typedef struct MPI_Status {
 #define MPI_BOR 9
 #define MPI_BXOR 10
 
+/* A reduction of the program's own (MPI_Op_create): inoutvec[i] = invec[i] op inoutvec[i]. */
+typedef void MPI_User_function(void* invec, void* inoutvec, int* len, MPI_Datatype* datatype);
+
 /* Where a call is in the program: a record the compiler keeps in read-only data, one per call
  * site (the layout of the C++ library's std::source_location record). */
 struct baton_mpi_where {
@@ -353,6 +356,11 @@ BATON_MPI_FUNCTION(MPI_Cart_sub, (MPI_Comm comm, const int remain_dims[], MPI_Co
                    const int remain_dims[], MPI_Comm* newcomm)
 BATON_MPI_FUNCTION(MPI_Topo_test, (MPI_Comm comm, int* status), MPI_Comm comm, int* status)
 
+/* Reductions of the program's own */
+BATON_MPI_FUNCTION(MPI_Op_create, (MPI_User_function * user_fn, int commute, MPI_Op* op), MPI_User_function* user_fn,
+                   int commute, MPI_Op* op)
+BATON_MPI_FUNCTION(MPI_Op_free, (MPI_Op * op), MPI_Op* op)
+
 #undef BATON_MPI_FUNCTION
 #undef BATON_MPI_FUNCTION_VOID
 
@@ -514,6 +522,11 @@ BATON_MPI_FUNCTION(MPI_Topo_test, (MPI_Comm comm, int* status), MPI_Comm comm, i
 #define baton_MPI_Cart_sub(...) BATON_MPI_CALL(MPI_Cart_sub, __VA_ARGS__)
 #define MPI_Topo_test baton_MPI_Topo_test
 #define baton_MPI_Topo_test(...) BATON_MPI_CALL(MPI_Topo_test, __VA_ARGS__)
+
+#define MPI_Op_create baton_MPI_Op_create
+#define baton_MPI_Op_create(...) BATON_MPI_CALL(MPI_Op_create, __VA_ARGS__)
+#define MPI_Op_free baton_MPI_Op_free
+#define baton_MPI_Op_free(...) BATON_MPI_CALL(MPI_Op_free, __VA_ARGS__)
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

@@ -46,6 +46,8 @@ struct call {
     }
     void check_root(int root) const { detail::check_rank(comm, root, name, "root", false, where); }
     void check_tag(int tag, bool wildcard) const { detail::check_tag(comm, tag, name, wildcard, where); }
+    // `op` on elements of `datatype`: a predefined reduction or one of the rank's MPI_Op_create.
+    reduce_op reduction(MPI_Op op, MPI_Datatype datatype) const;
 };
 
 // Copies `text` into an MPI output string of `room` bytes (its NUL included), and its length.

@@ -99,7 +99,7 @@ extern "C" int baton_MPI_Reduce_at(const baton_mpi_where* site, const void* send
         detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
     const backend::recv_buffer result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
     c.comm.reduce(reduction_input(c, sendbuf, recvbuf, count, datatype), result,
-                  reduction_of(c.comm, op, datatype, c.name, c.where), root, c.where);
+                  c.reduction(op, datatype), root, c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Reduce,
@@ -111,7 +111,7 @@ extern "C" int baton_MPI_Allreduce_at(const baton_mpi_where* site, const void* s
                                       MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Allreduce", site, comm);
     c.comm.allreduce(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype),
-                     reduction_of(c.comm, op, datatype, c.name, c.where), c.where);
+                     c.reduction(op, datatype), c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Allreduce,
@@ -126,7 +126,7 @@ extern "C" int baton_MPI_Reduce_scatter_block_at(const baton_mpi_where* site, co
     if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
     const int all = static_cast<int>(c.count(recvcount) * static_cast<std::size_t>(c.comm.size()));
     c.comm.reduce_scatter_block(c.send_view(sendbuf, all, datatype), c.recv_buffer(recvbuf, recvcount, datatype),
-                                reduction_of(c.comm, op, datatype, c.name, c.where), c.where);
+                                c.reduction(op, datatype), c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter_block,
@@ -145,7 +145,7 @@ extern "C" int baton_MPI_Reduce_scatter_at(const baton_mpi_where* site, const vo
     const auto mine = counts[static_cast<std::size_t>(c.comm.rank())];
     c.comm.reduce_scatter(c.send_view(sendbuf, static_cast<int>(total), datatype), counts,
                           c.recv_buffer(recvbuf, static_cast<int>(mine), datatype),
-                          reduction_of(c.comm, op, datatype, c.name, c.where), c.where);
+                          c.reduction(op, datatype), c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,
@@ -160,7 +160,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,
                                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {                         \
         const call c("MPI_" #operation, site, comm);                                                                     \
         c.comm.method(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype), \
-                      reduction_of(c.comm, op, datatype, c.name, c.where), c.where);                                 \
+                      c.reduction(op, datatype), c.where);                                 \
         return MPI_SUCCESS;                                                                                          \
     }                                                                                                                \
     BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                              \

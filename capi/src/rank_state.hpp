@@ -21,6 +21,16 @@ namespace baton::capi {
 // The first handle of a communicator made by the rank: after MPI_COMM_WORLD and MPI_COMM_SELF.
 inline constexpr int first_made_comm = 3;
 
+// A reduction of the program's own (MPI_Op_create): what a reduce_op's context points to.
+struct user_operation {
+    MPI_User_function* function = nullptr;
+    bool commutative = true;
+    MPI_Datatype datatype = MPI_DATATYPE_NULL;  // of the call applying it, for the function's last argument
+};
+
+// The first handle of a reduction the program makes: after MPI's predefined ones.
+inline constexpr int first_user_op = 32;
+
 // What an MPI_Request handle names: a pending operation, or a persistent request (MPI_Send_init,
 // ...) whose `active` is its current activation, if it was started and not yet completed.
 struct request_entry {
@@ -41,7 +51,8 @@ struct rank_state {
     handle_table<request_entry> requests{1};
     // Pending requests MPI_Request_free let go: MPI_Finalize completes those it can.
     std::vector<std::unique_ptr<backend::request_impl>> freed_requests;
-    void* attached_buffer = nullptr;  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
+    void* attached_buffer = nullptr;
+    handle_table<user_operation> operations{first_user_op};  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

@@ -361,6 +361,22 @@ BATON_MPI_FUNCTION(MPI_Op_create, (MPI_User_function * user_fn, int commute, MPI
                    int commute, MPI_Op* op)
 BATON_MPI_FUNCTION(MPI_Op_free, (MPI_Op * op), MPI_Op* op)
 
+/* Non-blocking collectives */
+BATON_MPI_FUNCTION(MPI_Ibarrier, (MPI_Comm comm, MPI_Request* request), MPI_Comm comm, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Ibcast,
+                   (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request* request),
+                   void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Ireduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                    MPI_Comm comm, MPI_Request* request),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                   MPI_Comm comm, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Iallreduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+                    MPI_Request* request),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+                   MPI_Request* request)
+
 #undef BATON_MPI_FUNCTION
 #undef BATON_MPI_FUNCTION_VOID
 
@@ -527,6 +543,15 @@ BATON_MPI_FUNCTION(MPI_Op_free, (MPI_Op * op), MPI_Op* op)
 #define baton_MPI_Op_create(...) BATON_MPI_CALL(MPI_Op_create, __VA_ARGS__)
 #define MPI_Op_free baton_MPI_Op_free
 #define baton_MPI_Op_free(...) BATON_MPI_CALL(MPI_Op_free, __VA_ARGS__)
+
+#define MPI_Ibarrier baton_MPI_Ibarrier
+#define baton_MPI_Ibarrier(...) BATON_MPI_CALL(MPI_Ibarrier, __VA_ARGS__)
+#define MPI_Ibcast baton_MPI_Ibcast
+#define baton_MPI_Ibcast(...) BATON_MPI_CALL(MPI_Ibcast, __VA_ARGS__)
+#define MPI_Ireduce baton_MPI_Ireduce
+#define baton_MPI_Ireduce(...) BATON_MPI_CALL(MPI_Ireduce, __VA_ARGS__)
+#define MPI_Iallreduce baton_MPI_Iallreduce
+#define baton_MPI_Iallreduce(...) BATON_MPI_CALL(MPI_Iallreduce, __VA_ARGS__)
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

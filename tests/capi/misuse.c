@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
         else MPI_Barrier(MPI_COMM_WORLD);
     }
     if (strcmp(mistake, "abort") == 0 && rank == 1) MPI_Abort(MPI_COMM_WORLD, 5);
+    if (strcmp(mistake, "never-waited") == 0) {
+        MPI_Request barrier;
+        MPI_Ibarrier(MPI_COMM_WORLD, &barrier); /* never completed */
+    }
     if (strcmp(mistake, "after-finalize") == 0) {
         MPI_Finalize();
         MPI_Barrier(MPI_COMM_WORLD); /* after MPI_Finalize */

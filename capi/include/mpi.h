@@ -377,6 +377,41 @@ BATON_MPI_FUNCTION(MPI_Iallreduce,
                    const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
                    MPI_Request* request)
 
+/* Derived datatypes */
+BATON_MPI_FUNCTION(MPI_Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype* newtype), int count,
+                   MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_vector,
+                   (int count, int blocklength, int stride, MPI_Datatype oldtype, MPI_Datatype* newtype), int count,
+                   int blocklength, int stride, MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_hvector,
+                   (int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype),
+                   int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_indexed,
+                   (int count, const int blocklengths[], const int displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, const int blocklengths[], const int displacements[], MPI_Datatype oldtype,
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_hindexed,
+                   (int count, const int blocklengths[], const MPI_Aint displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, const int blocklengths[], const MPI_Aint displacements[], MPI_Datatype oldtype,
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_indexed_block,
+                   (int count, int blocklength, const int displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, int blocklength, const int displacements[], MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_struct,
+                   (int count, const int blocklengths[], const MPI_Aint displacements[], const MPI_Datatype types[],
+                    MPI_Datatype* newtype),
+                   int count, const int blocklengths[], const MPI_Aint displacements[], const MPI_Datatype types[],
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_resized, (MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype* newtype),
+                   MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_commit, (MPI_Datatype * datatype), MPI_Datatype* datatype)
+BATON_MPI_FUNCTION(MPI_Type_free, (MPI_Datatype * datatype), MPI_Datatype* datatype)
+BATON_MPI_FUNCTION(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent), MPI_Datatype datatype,
+                   MPI_Aint* lb, MPI_Aint* extent)
+
 #undef BATON_MPI_FUNCTION
 #undef BATON_MPI_FUNCTION_VOID
 
@@ -552,6 +587,29 @@ BATON_MPI_FUNCTION(MPI_Iallreduce,
 #define baton_MPI_Ireduce(...) BATON_MPI_CALL(MPI_Ireduce, __VA_ARGS__)
 #define MPI_Iallreduce baton_MPI_Iallreduce
 #define baton_MPI_Iallreduce(...) BATON_MPI_CALL(MPI_Iallreduce, __VA_ARGS__)
+
+#define MPI_Type_contiguous baton_MPI_Type_contiguous
+#define baton_MPI_Type_contiguous(...) BATON_MPI_CALL(MPI_Type_contiguous, __VA_ARGS__)
+#define MPI_Type_vector baton_MPI_Type_vector
+#define baton_MPI_Type_vector(...) BATON_MPI_CALL(MPI_Type_vector, __VA_ARGS__)
+#define MPI_Type_create_hvector baton_MPI_Type_create_hvector
+#define baton_MPI_Type_create_hvector(...) BATON_MPI_CALL(MPI_Type_create_hvector, __VA_ARGS__)
+#define MPI_Type_indexed baton_MPI_Type_indexed
+#define baton_MPI_Type_indexed(...) BATON_MPI_CALL(MPI_Type_indexed, __VA_ARGS__)
+#define MPI_Type_create_hindexed baton_MPI_Type_create_hindexed
+#define baton_MPI_Type_create_hindexed(...) BATON_MPI_CALL(MPI_Type_create_hindexed, __VA_ARGS__)
+#define MPI_Type_create_indexed_block baton_MPI_Type_create_indexed_block
+#define baton_MPI_Type_create_indexed_block(...) BATON_MPI_CALL(MPI_Type_create_indexed_block, __VA_ARGS__)
+#define MPI_Type_create_struct baton_MPI_Type_create_struct
+#define baton_MPI_Type_create_struct(...) BATON_MPI_CALL(MPI_Type_create_struct, __VA_ARGS__)
+#define MPI_Type_create_resized baton_MPI_Type_create_resized
+#define baton_MPI_Type_create_resized(...) BATON_MPI_CALL(MPI_Type_create_resized, __VA_ARGS__)
+#define MPI_Type_commit baton_MPI_Type_commit
+#define baton_MPI_Type_commit(...) BATON_MPI_CALL(MPI_Type_commit, __VA_ARGS__)
+#define MPI_Type_free baton_MPI_Type_free
+#define baton_MPI_Type_free(...) BATON_MPI_CALL(MPI_Type_free, __VA_ARGS__)
+#define MPI_Type_get_extent baton_MPI_Type_get_extent
+#define baton_MPI_Type_get_extent(...) BATON_MPI_CALL(MPI_Type_get_extent, __VA_ARGS__)
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

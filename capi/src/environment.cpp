@@ -130,9 +130,3 @@ extern "C" int baton_MPI_Comm_size_at(const baton_mpi_where* site, MPI_Comm comm
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_size, (MPI_Comm comm, int* size), (comm, size))
 
-extern "C" int baton_MPI_Type_size_at(const baton_mpi_where* site, MPI_Datatype datatype, int* size) {
-    const call c("MPI_Type_size", site, MPI_COMM_WORLD);
-    *size = static_cast<int>(type_of(c.comm, datatype, c.name, c.where).size);
-    return MPI_SUCCESS;
-}
-BATON_MPI_WITHOUT_SITE(MPI_Type_size, (MPI_Datatype datatype, int* size), (datatype, size))

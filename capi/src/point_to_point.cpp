@@ -41,12 +41,20 @@ int start_in_mode(std::string_view name, starting_send mode, const baton_mpi_whe
     return MPI_SUCCESS;
 }
 
+// A persistent request reads or writes the program's buffer at each start, where a derived
+// datatype's message would need packing or unpacking: not yet.
+void predefined_only(const call& c, MPI_Datatype datatype) {
+    if (datatype >= first_derived_type)
+        detail::throw_usage(c.comm, c.name, "a derived datatype in a persistent request is not supported yet", c.where);
+}
+
 // A persistent send (MPI_Send_init, MPI_Ssend_init): made inactive, started by MPI_Start.
 int persistent_send(std::string_view name, bool synchronous, const baton_mpi_where* site, const void* buf, int count,
                     MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c(name, site, comm);
     check_destination(c, dest, tag);
     auto entry = std::make_unique<request_entry>();
+    predefined_only(c, datatype);
     entry->persistent = c.comm.send_init(c.send_view(buf, count, datatype), dest, tag, synchronous, c.where);
     *request_output(c, request) = c.rank.requests.keep(std::move(entry));
     return MPI_SUCCESS;
@@ -87,7 +95,7 @@ extern "C" int baton_MPI_Recv_at(const baton_mpi_where* site, void* buf, int cou
                                  int tag, MPI_Comm comm, MPI_Status* status) {
     const call c("MPI_Recv", site, comm);
     check_source(c, source, tag);
-    put_status(status, c.comm.recv(c.recv_buffer(buf, count, datatype), source, tag, c.where));
+    put_status(status, c.received(c.comm.recv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where)));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Recv,
@@ -99,7 +107,7 @@ extern "C" int baton_MPI_Irecv_at(const baton_mpi_where* site, void* buf, int co
                                   int tag, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Irecv", site, comm);
     check_source(c, source, tag);
-    *request_output(c, request) = keep_request(c, c.comm.irecv(c.recv_buffer(buf, count, datatype), source, tag, c.where));
+    *request_output(c, request) = keep_request(c, c.comm.irecv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Irecv,
@@ -117,10 +125,10 @@ extern "C" int baton_MPI_Sendrecv_at(const baton_mpi_where* site, const void* se
     check_destination(c, dest, sendtag);
     check_source(c, source, recvtag);
     const auto out = c.send_view(sendbuf, sendcount, sendtype);
-    const auto in = c.recv_buffer(recvbuf, recvcount, recvtype);
+    const auto in = c.p2p_recv_buffer(recvbuf, recvcount, recvtype);
     detail::check_disjoint(c.comm, out, in, c.name, c.where);
     auto sent = c.comm.isend(out, dest, sendtag, c.where);
-    put_status(status, c.comm.recv(in, source, recvtag, c.where));
+    put_status(status, c.received(c.comm.recv(in, source, recvtag, c.where)));
     sent->wait(c.where);
     return MPI_SUCCESS;
 }
@@ -131,18 +139,18 @@ BATON_MPI_WITHOUT_SITE(MPI_Sendrecv,
                        (sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype, source, recvtag,
                         comm, status))
 
-// The buffer is sent from a copy, then received into.
+// The buffer is sent from a copy (of its packed form for a derived datatype), then received into.
 extern "C" int baton_MPI_Sendrecv_replace_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
                                              int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
                                              MPI_Status* status) {
     const call c("MPI_Sendrecv_replace", site, comm);
     check_destination(c, dest, sendtag);
     check_source(c, source, recvtag);
-    const auto in = c.recv_buffer(buf, count, datatype);
-    const auto* bytes = static_cast<const std::byte*>(buf);
+    const auto in = c.p2p_recv_buffer(buf, count, datatype);
+    const auto* bytes = static_cast<const std::byte*>(in.data);
     const std::vector<std::byte> copy(bytes, bytes + in.count * in.type.size);
     auto sent = c.comm.isend({copy.data(), in.count, in.type}, dest, sendtag, c.where);
-    put_status(status, c.comm.recv(in, source, recvtag, c.where));
+    put_status(status, c.received(c.comm.recv(in, source, recvtag, c.where)));
     sent->wait(c.where);
     return MPI_SUCCESS;
 }
@@ -216,6 +224,7 @@ extern "C" int baton_MPI_Recv_init_at(const baton_mpi_where* site, void* buf, in
     const call c("MPI_Recv_init", site, comm);
     check_source(c, source, tag);
     auto entry = std::make_unique<request_entry>();
+    predefined_only(c, datatype);
     entry->persistent = c.comm.recv_init(c.recv_buffer(buf, count, datatype), source, tag, c.where);
     *request_output(c, request) = c.rank.requests.keep(std::move(entry));
     return MPI_SUCCESS;
@@ -229,17 +238,22 @@ extern "C" int baton_MPI_Get_count_at(const baton_mpi_where* site, const MPI_Sta
                                       int* count) {
     const call c("MPI_Get_count", site, MPI_COMM_WORLD);
     if (!status || !count) detail::throw_usage(c.comm, c.name, "the status or count pointer is NULL", c.where);
-    const std::size_t element = type_of(c.comm, datatype, c.name, c.where).size;
+    const std::size_t element = datatype >= first_derived_type ? c.committed_type(datatype)->size
+                                                               : type_of(c.comm, datatype, c.name, c.where).size;
     *count = status->baton_bytes % element == 0 ? static_cast<int>(status->baton_bytes / element) : MPI_UNDEFINED;
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Get_count, (const MPI_Status* status, MPI_Datatype datatype, int* count),
                        (status, datatype, count))
 
-// With predefined datatypes only, elements are what MPI_Get_count counts.
+// Predefined elements, however many whole elements of `datatype` they make.
 extern "C" int baton_MPI_Get_elements_at(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
                                          int* count) {
-    return baton_MPI_Get_count_at(site, status, datatype, count);
+    if (datatype < first_derived_type) return baton_MPI_Get_count_at(site, status, datatype, count);
+    const call c("MPI_Get_elements", site, MPI_COMM_WORLD);
+    if (!status || !count) detail::throw_usage(c.comm, c.name, "the status or count pointer is NULL", c.where);
+    *count = static_cast<int>(elements_in(*c.committed_type(datatype), status->baton_bytes));
+    return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Get_elements, (const MPI_Status* status, MPI_Datatype datatype, int* count),
                        (status, datatype, count))

@@ -12,6 +12,7 @@
 
 #include <baton/backend.hpp>
 
+#include "datatypes.hpp"
 #include "handle_table.hpp"
 
 #include <mpi.h>
@@ -36,6 +37,13 @@ inline constexpr int first_user_op = 32;
 struct request_entry {
     std::unique_ptr<backend::request_impl> active;
     std::unique_ptr<backend::persistent_impl> persistent;
+    // Its messages in derived datatypes: sent from, or unpacked from when it completes.
+    std::vector<std::unique_ptr<staged_message>> staged;
+};
+
+// A datatype the program made: the map, shared with the messages that still use it.
+struct datatype_handle {
+    std::shared_ptr<derived_type> type;
 };
 
 struct rank_state {
@@ -52,7 +60,8 @@ struct rank_state {
     // Pending requests MPI_Request_free let go: MPI_Finalize completes those it can.
     std::vector<std::unique_ptr<backend::request_impl>> freed_requests;
     void* attached_buffer = nullptr;
-    handle_table<user_operation> operations{first_user_op};  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
+    handle_table<user_operation> operations{first_user_op};
+    handle_table<datatype_handle> datatypes{first_derived_type};  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

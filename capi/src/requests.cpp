@@ -36,6 +36,8 @@ backend::request_impl* active_of(const call& c, const MPI_Request* handle) {
 // The request `handle` completed with `result`: it goes, or is inactive again if persistent.
 void completed(const call& c, MPI_Request* handle, MPI_Status* status, const baton::status& result) {
     request_entry* entry = entry_of(c, handle);
+    for (auto& message : entry->staged)
+        if (message->receives) message->unpack(message->whole ? message->bytes.size() : result.bytes);
     if (entry->persistent) {
         entry->active.reset();
     } else {

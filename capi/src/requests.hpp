@@ -12,6 +12,7 @@ namespace baton::capi {
 inline MPI_Request keep_request(const call& c, std::unique_ptr<backend::request_impl> pending) {
     auto entry = std::make_unique<request_entry>();
     entry->active = std::move(pending);
+    entry->staged = c.take_staged();
     return c.rank.requests.keep(std::move(entry));
 }
 

@@ -101,6 +101,12 @@ bool reduction_on(MPI_Op op, reduce_op& made) {
 
 }  // namespace
 
+std::size_t basic_size(MPI_Datatype datatype) {
+    std::size_t size = 0;
+    with_type(datatype, [&](auto element) { size = sizeof element; });
+    return size;
+}
+
 type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::string_view operation,
                   const std::source_location& where) {
     type_desc found;
@@ -109,6 +115,7 @@ type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::st
         }))
         detail::throw_usage(comm, operation,
                             datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
+                            : datatype >= 64 ? "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet"
                                                           : std::to_string(datatype) + " is not a datatype",
                             where);
     return found;

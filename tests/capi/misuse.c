@@ -27,6 +27,21 @@ int main(int argc, char** argv) {
         MPI_Request barrier;
         MPI_Ibarrier(MPI_COMM_WORLD, &barrier); /* never completed */
     }
+    if (strcmp(mistake, "uncommitted") == 0) {
+        MPI_Datatype uncommitted;
+        int pair[2] = {0, 0};
+        MPI_Type_contiguous(2, MPI_INT, &uncommitted);
+        MPI_Send(pair, 1, uncommitted, 1 - rank, 0, MPI_COMM_WORLD);
+    }
+    if (strcmp(mistake, "type-mismatch") == 0) {
+        double column[4] = {0, 0, 0, 0};
+        int numbers[4];
+        MPI_Datatype doubles;
+        MPI_Type_contiguous(4, MPI_DOUBLE, &doubles);
+        MPI_Type_commit(&doubles);
+        if (rank == 0) MPI_Send(column, 1, doubles, 1, 0, MPI_COMM_WORLD);
+        if (rank == 1) MPI_Recv(numbers, 4, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
     if (strcmp(mistake, "after-finalize") == 0) {
         MPI_Finalize();
         MPI_Barrier(MPI_COMM_WORLD); /* after MPI_Finalize */

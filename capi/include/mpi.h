@@ -29,7 +29,13 @@ typedef int MPI_Comm;
 typedef int MPI_Datatype;
 typedef int MPI_Op;
 typedef int MPI_Request;
+typedef int MPI_Group;
+typedef int MPI_Win;
+typedef int MPI_File;
+typedef int MPI_Info;
+typedef int MPI_Errhandler;
 typedef long MPI_Aint;
+typedef long long MPI_Offset;
 typedef long long MPI_Count;
 
 typedef struct MPI_Status {
@@ -86,6 +92,9 @@ typedef struct MPI_Status {
 #define MPI_CART 1
 
 #define MPI_REQUEST_NULL 0
+#define MPI_INFO_NULL 0
+#define MPI_WIN_NULL 0
+#define MPI_FILE_NULL 0
 
 /* Predefined datatypes: the C types, then the fixed-size ones, then MPI_BYTE. */
 #define MPI_DATATYPE_NULL 0
@@ -610,6 +619,81 @@ BATON_MPI_FUNCTION(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MP
 #define baton_MPI_Type_free(...) BATON_MPI_CALL(MPI_Type_free, __VA_ARGS__)
 #define MPI_Type_get_extent baton_MPI_Type_get_extent
 #define baton_MPI_Type_get_extent(...) BATON_MPI_CALL(MPI_Type_get_extent, __VA_ARGS__)
+
+/* Parts of MPI baton's simulator does not have (one-sided, MPI-IO, dynamic processes,
+ * intercommunicators, graph topologies, packing, matched probes, attributes, info objects): a call
+ * compiles, and running it ends the run with "not supported by baton's simulator: MPI_Win_create"
+ * naming its line, rather than failing to compile or link. */
+int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name);
+#define MPI_Win_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_create")
+#define MPI_Win_allocate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_allocate")
+#define MPI_Win_allocate_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_allocate_shared")
+#define MPI_Win_create_dynamic(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_create_dynamic")
+#define MPI_Win_free(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_free")
+#define MPI_Win_fence(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_fence")
+#define MPI_Win_lock(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_lock")
+#define MPI_Win_unlock(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_unlock")
+#define MPI_Win_lock_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_lock_all")
+#define MPI_Win_unlock_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_unlock_all")
+#define MPI_Win_flush(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_flush")
+#define MPI_Win_post(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_post")
+#define MPI_Win_start(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_start")
+#define MPI_Win_complete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_complete")
+#define MPI_Win_wait(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_wait")
+#define MPI_Put(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Put")
+#define MPI_Get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Get")
+#define MPI_Accumulate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Accumulate")
+#define MPI_Get_accumulate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Get_accumulate")
+#define MPI_Fetch_and_op(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Fetch_and_op")
+#define MPI_Compare_and_swap(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Compare_and_swap")
+#define MPI_Rput(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Rput")
+#define MPI_Rget(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Rget")
+#define MPI_File_open(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_open")
+#define MPI_File_close(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_close")
+#define MPI_File_read(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read")
+#define MPI_File_write(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write")
+#define MPI_File_read_at(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_at")
+#define MPI_File_write_at(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_at")
+#define MPI_File_read_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_all")
+#define MPI_File_write_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_all")
+#define MPI_File_read_at_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_at_all")
+#define MPI_File_write_at_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_at_all")
+#define MPI_File_set_view(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_set_view")
+#define MPI_File_seek(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_seek")
+#define MPI_File_get_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_size")
+#define MPI_File_delete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_delete")
+#define MPI_Comm_spawn(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_spawn")
+#define MPI_Comm_spawn_multiple(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_spawn_multiple")
+#define MPI_Comm_get_parent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_parent")
+#define MPI_Comm_connect(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_connect")
+#define MPI_Comm_accept(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_accept")
+#define MPI_Open_port(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Open_port")
+#define MPI_Close_port(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Close_port")
+#define MPI_Intercomm_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Intercomm_create")
+#define MPI_Intercomm_merge(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Intercomm_merge")
+#define MPI_Comm_remote_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_remote_size")
+#define MPI_Comm_remote_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_remote_group")
+#define MPI_Graph_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_create")
+#define MPI_Dist_graph_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create")
+#define MPI_Dist_graph_create_adjacent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create_adjacent")
+#define MPI_Pack(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack")
+#define MPI_Unpack(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Unpack")
+#define MPI_Pack_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack_size")
+#define MPI_Mprobe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mprobe")
+#define MPI_Improbe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Improbe")
+#define MPI_Mrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mrecv")
+#define MPI_Imrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Imrecv")
+#define MPI_Alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Alltoallw")
+#define MPI_Ialltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ialltoallw")
+#define MPI_Comm_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_keyval")
+#define MPI_Comm_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_set_attr")
+#define MPI_Comm_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_attr")
+#define MPI_Attr_get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Attr_get")
+#define MPI_Info_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_create")
+#define MPI_Info_set(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_set")
+#define MPI_Info_free(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_free")
+#define MPI_Pcontrol(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pcontrol")
+#define MPI_Grequest_start(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Grequest_start")
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

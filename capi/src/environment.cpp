@@ -40,6 +40,21 @@ BATON_MPI_WITHOUT_SITE(MPI_Init_thread, (int* argc, char*** argv, int required, 
 extern "C" int baton_MPI_Finalize_at(const baton_mpi_where* site) {
     const auto where = location_of(site);
     rank_state& rank = current("MPI_Finalize", where);
+    // Every communication must be complete (MPI-3.1 §8.7): a request still active is named.
+    std::string pending;
+    std::size_t active = 0;
+    rank.requests.each([&](int, const request_entry& entry) {
+        if (!entry.active) return;
+        if (active++ < 3)
+            pending += std::string(active > 1 ? ", " : "") + std::string(entry.made_by) + " at " +
+                       detail::format_location(entry.made_at);
+    });
+    if (active > 0)
+        detail::throw_usage(rank.world, "MPI_Finalize",
+                            std::to_string(active) + (active == 1 ? " request is" : " requests are") +
+                                " still active (" + pending + (active > 3 ? ", ..." : "") +
+                                "): complete them with MPI_Wait or MPI_Test first",
+                            where);
     // Requests let go while pending: those done now are done with; one still pending is the
     // backend's to report when it goes with the rank.
     for (auto& freed : rank.freed_requests)
@@ -130,3 +145,9 @@ extern "C" int baton_MPI_Comm_size_at(const baton_mpi_where* site, MPI_Comm comm
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_size, (MPI_Comm comm, int* size), (comm, size))
 
+
+extern "C" int baton_mpi_unsupported(const baton_mpi_where* site, const char* name) {
+    const call c(name, site, MPI_COMM_WORLD);
+    detail::throw_usage(c.comm, c.name, "not supported by baton's simulator (see README, \"Running existing MPI programs\")",
+                        c.where);
+}

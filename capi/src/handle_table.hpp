@@ -33,6 +33,12 @@ public:
         std::unique_ptr<T>* slot = slot_of(handle);
         return slot ? std::move(*slot) : nullptr;
     }
+    // Calls `visit(handle, object)` for each live one.
+    template <class Visit>
+    void each(Visit&& visit) const {
+        for (std::size_t i = 0; i < slots_.size(); ++i)
+            if (slots_[i]) visit(first_ + static_cast<int>(i), *slots_[i]);
+    }
     // How many are live (what MPI_Finalize finds not freed).
     std::size_t live() const {
         std::size_t n = 0;

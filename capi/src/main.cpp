@@ -17,5 +17,9 @@ int main(int argc, char** argv) {
         std::vector<char*> arguments(argv, argv + argc + 1);
         const int status = baton_mpi_main(argc, arguments.data());
         if (status != 0) throw baton::error("its main returned " + std::to_string(status));
+        // As under mpiexec, a rank that ends without MPI_Finalize (having called MPI_Init) fails.
+        const auto& state = baton::capi::current("main", {}, /*any_time=*/true);
+        if (state.initialized && !state.finalized)
+            throw baton::usage_error("its main returned without calling MPI_Finalize");
     });
 }

@@ -56,6 +56,8 @@ int persistent_send(std::string_view name, bool synchronous, const baton_mpi_whe
     auto entry = std::make_unique<request_entry>();
     predefined_only(c, datatype);
     entry->persistent = c.comm.send_init(c.send_view(buf, count, datatype), dest, tag, synchronous, c.where);
+    entry->made_by = c.name;
+    entry->made_at = c.where;
     *request_output(c, request) = c.rank.requests.keep(std::move(entry));
     return MPI_SUCCESS;
 }
@@ -226,6 +228,8 @@ extern "C" int baton_MPI_Recv_init_at(const baton_mpi_where* site, void* buf, in
     auto entry = std::make_unique<request_entry>();
     predefined_only(c, datatype);
     entry->persistent = c.comm.recv_init(c.recv_buffer(buf, count, datatype), source, tag, c.where);
+    entry->made_by = c.name;
+    entry->made_at = c.where;
     *request_output(c, request) = c.rank.requests.keep(std::move(entry));
     return MPI_SUCCESS;
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <map>
+#include <source_location>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <source_location>
@@ -39,6 +41,8 @@ struct request_entry {
     std::unique_ptr<backend::persistent_impl> persistent;
     // Its messages in derived datatypes: sent from, or unpacked from when it completes.
     std::vector<std::unique_ptr<staged_message>> staged;
+    std::string_view made_by;         // the MPI function that made it, for reports
+    std::source_location made_at;
 };
 
 // A datatype the program made: the map, shared with the messages that still use it.

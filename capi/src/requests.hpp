@@ -13,6 +13,8 @@ inline MPI_Request keep_request(const call& c, std::unique_ptr<backend::request_
     auto entry = std::make_unique<request_entry>();
     entry->active = std::move(pending);
     entry->staged = c.take_staged();
+    entry->made_by = c.name;
+    entry->made_at = c.where;
     return c.rank.requests.keep(std::move(entry));
 }
 

@@ -42,10 +42,19 @@ int main(int argc, char** argv) {
         if (rank == 0) MPI_Send(column, 1, doubles, 1, 0, MPI_COMM_WORLD);
         if (rank == 1) MPI_Recv(numbers, 4, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }
+    if (strcmp(mistake, "unsupported") == 0) {
+        MPI_Win window;
+        MPI_Win_create(&value, sizeof value, sizeof value, MPI_INFO_NULL, MPI_COMM_WORLD, &window);
+    }
+    if (strcmp(mistake, "pending-at-finalize") == 0) {
+        MPI_Request never_matched;
+        MPI_Irecv(&value, 1, MPI_INT, 1 - rank, 77, MPI_COMM_WORLD, &never_matched);
+    }
+    if (strcmp(mistake, "no-finalize") == 0) return 0;
     if (strcmp(mistake, "after-finalize") == 0) {
         MPI_Finalize();
         MPI_Barrier(MPI_COMM_WORLD); /* after MPI_Finalize */
     }
-    MPI_Finalize();
+    MPI_Finalize(); /* the last call */
     return strcmp(mistake, "main-returns") == 0 && rank == 1 ? 3 : 0;
 }

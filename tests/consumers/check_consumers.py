@@ -5,6 +5,8 @@
       `meson install` of the build DIR into a staging folder, then tests/consumers/average.cpp built
       against it with pkg-config (c++ prog.cpp $(pkg-config --cflags --libs baton)) and with CMake
       (CMakeLists.txt here: find_package(baton) and baton::baton); each program must print 10.5.
+      Then the seed's average in plain MPI C (bench/ref_average.c) built with the installed
+      baton-mpicc, and tests/capi/exchange.cpp with baton-mpicxx, each run on 4 simulated ranks.
   check_consumers.py subproject --source SRC --cxx C++...
       a copy of parent/ (a user's meson project) with baton in subprojects/baton, configured,
       built and tested: `dependency('baton')` must resolve to the subproject, and its `meson test`
@@ -78,6 +80,25 @@ def installed(args, work):
          f'-DCMAKE_CXX_COMPILER={args.cxx[0]}', '-DCMAKE_BUILD_TYPE=Release'], env=env)
     run(['cmake', '--build', build], env=env)
     expect_average(os.path.join(build, 'average'), env)
+
+    # Unmodified MPI programs, with the installed wrappers (which find their paths themselves).
+    source = os.path.dirname(os.path.dirname(HERE))
+    bindir = os.path.join(prefix, 'bin')
+    c_program = os.path.join(work, 'ref-average')
+    run([os.path.join(bindir, 'baton-mpicc'), os.path.join(source, 'bench', 'ref_average.c'), '-o', c_program])
+    expect_line(c_program, 'Global average across all data: 10.5')
+    cxx_program = os.path.join(work, 'exchange')
+    run([os.path.join(bindir, 'baton-mpicxx'), os.path.join(source, 'tests', 'capi', 'exchange.cpp'), '-o', cxx_program],
+        env=dict(os.environ, BATON_CXX=args.cxx[0]))
+    expect_line(cxx_program, 'sum of ranks: 6')
+
+
+def expect_line(program, line):
+    out = run([program, '--ranks', '4'])
+    if line not in out.splitlines():
+        print(f'FAILED: {program} --ranks 4 printed {out!r}, not {line!r}')
+        sys.exit(1)
+    print(f'ok: {program} --ranks 4 printed {line}')
 
 
 def subproject(args, work):

@@ -1,0 +1,711 @@
+/* baton's mpi.h: the MPI C API of an unmodified MPI program, run on baton's simulated ranks.
+ *
+ * A program compiled with this header (baton-mpicc, baton-mpicxx, or meson's dependency('baton-mpi'))
+ * and linked with libbaton-mpi runs its main() once per simulated rank: libbaton-mpi has the real
+ * main(), which takes baton's options (--ranks, --seed, --context, ...) out of argv and starts the
+ * ranks, each calling the program's main, renamed baton_mpi_main by the macro at the end.
+ *
+ * Every MPI_X(...) call site is a macro that adds where it is (file, function, line), so that
+ * baton's reports name the program's own lines, as they do for baton::communicator. The functions
+ * themselves are named baton_MPI_X, never MPI_X: a baton built with its MPI backend links a real
+ * MPI library, whose MPI_X must stay its own. &MPI_X still names a function (baton_MPI_X).
+ *
+ * Handles (communicators, datatypes, operations, requests) are small integers indexing a rank's
+ * tables, so that one never created or already freed is reported, not followed.
+ * Not every MPI function is here yet: see README, "Running existing MPI programs". */
+#ifndef BATON_MPI_H
+#define BATON_MPI_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MPI_VERSION 3
+#define MPI_SUBVERSION 1
+
+typedef int MPI_Comm;
+typedef int MPI_Datatype;
+typedef int MPI_Op;
+typedef int MPI_Request;
+typedef int MPI_Group;
+typedef int MPI_Win;
+typedef int MPI_File;
+typedef int MPI_Info;
+typedef int MPI_Errhandler;
+typedef long MPI_Aint;
+typedef long long MPI_Offset;
+typedef long long MPI_Count;
+
+typedef struct MPI_Status {
+    int MPI_SOURCE;
+    int MPI_TAG;
+    int MPI_ERROR;
+    int baton_cancelled;
+    unsigned long long baton_bytes; /* what arrived, for MPI_Get_count */
+} MPI_Status;
+
+/* Return codes and error classes. Errors are fatal (MPI_ERRORS_ARE_FATAL): a call that fails ends
+ * the run with a report naming the rank, the call and its line. */
+#define MPI_SUCCESS 0
+#define MPI_ERR_BUFFER 1
+#define MPI_ERR_COUNT 2
+#define MPI_ERR_TYPE 3
+#define MPI_ERR_TAG 4
+#define MPI_ERR_COMM 5
+#define MPI_ERR_RANK 6
+#define MPI_ERR_REQUEST 7
+#define MPI_ERR_ROOT 8
+#define MPI_ERR_OP 10
+#define MPI_ERR_ARG 13
+#define MPI_ERR_UNKNOWN 14
+#define MPI_ERR_TRUNCATE 15
+#define MPI_ERR_OTHER 16
+#define MPI_ERR_INTERN 17
+#define MPI_ERR_LASTCODE 92
+
+#define MPI_ANY_SOURCE (-1)
+#define MPI_ANY_TAG (-1)
+#define MPI_PROC_NULL (-2)
+#define MPI_UNDEFINED (-32766)
+#define MPI_TAG_UB_VALUE 2147483647
+#define MPI_STATUS_IGNORE ((MPI_Status*)0)
+#define MPI_STATUSES_IGNORE ((MPI_Status*)0)
+#define MPI_MAX_PROCESSOR_NAME 256
+#define MPI_MAX_ERROR_STRING 512
+#define MPI_BSEND_OVERHEAD 128 /* baton::bsend_overhead */
+
+#define MPI_THREAD_SINGLE 0
+#define MPI_THREAD_FUNNELED 1
+#define MPI_THREAD_SERIALIZED 2
+#define MPI_THREAD_MULTIPLE 3
+
+#define MPI_COMM_NULL 0
+#define MPI_COMM_WORLD 1
+#define MPI_COMM_SELF 2
+#define MPI_MAX_OBJECT_NAME 128
+#define MPI_IDENT 0
+#define MPI_CONGRUENT 1
+#define MPI_SIMILAR 2
+#define MPI_UNEQUAL 3
+#define MPI_CART 1
+
+#define MPI_REQUEST_NULL 0
+#define MPI_INFO_NULL 0
+#define MPI_WIN_NULL 0
+#define MPI_FILE_NULL 0
+
+/* Predefined datatypes: the C types, then the fixed-size ones, then MPI_BYTE. */
+#define MPI_DATATYPE_NULL 0
+#define MPI_CHAR 1
+#define MPI_SIGNED_CHAR 2
+#define MPI_UNSIGNED_CHAR 3
+#define MPI_SHORT 4
+#define MPI_UNSIGNED_SHORT 5
+#define MPI_INT 6
+#define MPI_UNSIGNED 7
+#define MPI_LONG 8
+#define MPI_UNSIGNED_LONG 9
+#define MPI_LONG_LONG_INT 10
+#define MPI_LONG_LONG MPI_LONG_LONG_INT
+#define MPI_UNSIGNED_LONG_LONG 11
+#define MPI_FLOAT 12
+#define MPI_DOUBLE 13
+#define MPI_LONG_DOUBLE 14
+#define MPI_C_BOOL 15
+#define MPI_INT8_T 16
+#define MPI_INT16_T 17
+#define MPI_INT32_T 18
+#define MPI_INT64_T 19
+#define MPI_UINT8_T 20
+#define MPI_UINT16_T 21
+#define MPI_UINT32_T 22
+#define MPI_UINT64_T 23
+#define MPI_BYTE 24
+#define MPI_WCHAR 25
+
+/* Predefined reductions. */
+#define MPI_OP_NULL 0
+#define MPI_SUM 1
+#define MPI_PROD 2
+#define MPI_MIN 3
+#define MPI_MAX 4
+#define MPI_LAND 5
+#define MPI_LOR 6
+#define MPI_LXOR 7
+#define MPI_BAND 8
+#define MPI_BOR 9
+#define MPI_BXOR 10
+
+/* A reduction of the program's own (MPI_Op_create): inoutvec[i] = invec[i] op inoutvec[i]. */
+typedef void MPI_User_function(void* invec, void* inoutvec, int* len, MPI_Datatype* datatype);
+
+/* Where a call is in the program: a record the compiler keeps in read-only data, one per call
+ * site (the layout of the C++ library's std::source_location record). */
+struct baton_mpi_where {
+    const char* file;
+    const char* function;
+    unsigned line;
+    unsigned column;
+};
+#define BATON_MPI_HERE                                                                              \
+    (__extension__({                                                                                \
+        static const struct baton_mpi_where baton_mpi_where_ = {__FILE__, __func__, __LINE__, 0};  \
+        &baton_mpi_where_;                                                                          \
+    }))
+
+/* The functions, each in two forms: baton_MPI_X(args) (a call without its line, and what &MPI_X
+ * names) and baton_MPI_X_at(where, args) (what a call MPI_X(args) becomes). The parentheses around
+ * each name keep the macros below from expanding it here. */
+#define BATON_MPI_FUNCTION(name, params, ...)                                                      \
+    int(baton_##name) params;                                                                      \
+    int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
+#define BATON_MPI_FUNCTION_VOID(name)                                                              \
+    int(baton_##name)(void);                                                                       \
+    int(baton_##name##_at)(const struct baton_mpi_where* where);
+
+/* Environment */
+BATON_MPI_FUNCTION(MPI_Init, (int* argc, char*** argv), int* argc, char*** argv)
+BATON_MPI_FUNCTION(MPI_Init_thread, (int* argc, char*** argv, int required, int* provided), int* argc, char*** argv,
+                   int required, int* provided)
+BATON_MPI_FUNCTION_VOID(MPI_Finalize)
+BATON_MPI_FUNCTION(MPI_Initialized, (int* flag), int* flag)
+BATON_MPI_FUNCTION(MPI_Finalized, (int* flag), int* flag)
+BATON_MPI_FUNCTION(MPI_Abort, (MPI_Comm comm, int errorcode), MPI_Comm comm, int errorcode)
+BATON_MPI_FUNCTION(MPI_Get_processor_name, (char* name, int* resultlen), char* name, int* resultlen)
+BATON_MPI_FUNCTION(MPI_Get_version, (int* version, int* subversion), int* version, int* subversion)
+BATON_MPI_FUNCTION(MPI_Error_string, (int errorcode, char* string, int* resultlen), int errorcode, char* string,
+                   int* resultlen)
+double(baton_MPI_Wtime)(void);
+double(baton_MPI_Wtick)(void);
+
+/* Communicators */
+BATON_MPI_FUNCTION(MPI_Comm_rank, (MPI_Comm comm, int* rank), MPI_Comm comm, int* rank)
+BATON_MPI_FUNCTION(MPI_Comm_size, (MPI_Comm comm, int* size), MPI_Comm comm, int* size)
+BATON_MPI_FUNCTION(MPI_Comm_dup, (MPI_Comm comm, MPI_Comm* newcomm), MPI_Comm comm, MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Comm_split, (MPI_Comm comm, int color, int key, MPI_Comm* newcomm), MPI_Comm comm, int color,
+                   int key, MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Comm_free, (MPI_Comm* comm), MPI_Comm* comm)
+BATON_MPI_FUNCTION(MPI_Comm_set_name, (MPI_Comm comm, const char* name), MPI_Comm comm, const char* name)
+BATON_MPI_FUNCTION(MPI_Comm_get_name, (MPI_Comm comm, char* name, int* resultlen), MPI_Comm comm, char* name,
+                   int* resultlen)
+
+/* Datatypes */
+BATON_MPI_FUNCTION(MPI_Type_size, (MPI_Datatype datatype, int* size), MPI_Datatype datatype, int* size)
+BATON_MPI_FUNCTION(MPI_Get_count, (const MPI_Status* status, MPI_Datatype datatype, int* count),
+                   const MPI_Status* status, MPI_Datatype datatype, int* count)
+
+/* Point-to-point */
+BATON_MPI_FUNCTION(MPI_Send, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Ssend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Recv,
+                   (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Status* status),
+                   void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Sendrecv,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf,
+                    int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status* status),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf,
+                   int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Isend,
+                   (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                    MPI_Request* request),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                   MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Irecv,
+                   (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                    MPI_Request* request),
+                   void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                   MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Wait, (MPI_Request* request, MPI_Status* status), MPI_Request* request, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Test, (MPI_Request* request, int* flag, MPI_Status* status), MPI_Request* request, int* flag,
+                   MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Waitall, (int count, MPI_Request requests[], MPI_Status statuses[]), int count,
+                   MPI_Request requests[], MPI_Status statuses[])
+
+BATON_MPI_FUNCTION(MPI_Bsend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Rsend, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm),
+                   const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+#define BATON_MPI_STARTING(name)                                                                              \
+    BATON_MPI_FUNCTION(name,                                                                                  \
+                       (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,  \
+                        MPI_Request* request),                                                                \
+                       const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,   \
+                       MPI_Request* request)
+BATON_MPI_STARTING(MPI_Issend)
+BATON_MPI_STARTING(MPI_Ibsend)
+BATON_MPI_STARTING(MPI_Irsend)
+BATON_MPI_STARTING(MPI_Send_init)
+BATON_MPI_STARTING(MPI_Ssend_init)
+#undef BATON_MPI_STARTING
+BATON_MPI_FUNCTION(MPI_Recv_init,
+                   (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                    MPI_Request* request),
+                   void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                   MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Sendrecv_replace,
+                   (void* buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                    MPI_Comm comm, MPI_Status* status),
+                   void* buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                   MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status), int source, int tag,
+                   MPI_Comm comm, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Iprobe, (int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status), int source, int tag,
+                   MPI_Comm comm, int* flag, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Buffer_attach, (void* buffer, int size), void* buffer, int size)
+BATON_MPI_FUNCTION(MPI_Buffer_detach, (void* buffer_addr, int* size), void* buffer_addr, int* size)
+BATON_MPI_FUNCTION(MPI_Get_elements, (const MPI_Status* status, MPI_Datatype datatype, int* count),
+                   const MPI_Status* status, MPI_Datatype datatype, int* count)
+BATON_MPI_FUNCTION(MPI_Waitany, (int count, MPI_Request requests[], int* index, MPI_Status* status), int count,
+                   MPI_Request requests[], int* index, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Testany, (int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status),
+                   int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Waitsome,
+                   (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),
+                   int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[])
+BATON_MPI_FUNCTION(MPI_Testsome,
+                   (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),
+                   int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[])
+BATON_MPI_FUNCTION(MPI_Testall, (int count, MPI_Request requests[], int* flag, MPI_Status statuses[]), int count,
+                   MPI_Request requests[], int* flag, MPI_Status statuses[])
+BATON_MPI_FUNCTION(MPI_Start, (MPI_Request * request), MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Startall, (int count, MPI_Request requests[]), int count, MPI_Request requests[])
+BATON_MPI_FUNCTION(MPI_Cancel, (MPI_Request * request), MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Test_cancelled, (const MPI_Status* status, int* flag), const MPI_Status* status, int* flag)
+BATON_MPI_FUNCTION(MPI_Request_free, (MPI_Request * request), MPI_Request* request)
+
+/* Collectives */
+BATON_MPI_FUNCTION(MPI_Barrier, (MPI_Comm comm), MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Bcast, (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm),
+                   void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Scatter,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Gather,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Allgather,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Reduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                    MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                   MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Allreduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+
+BATON_MPI_FUNCTION(MPI_Gatherv,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                    const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                   const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Scatterv,
+                   (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                    void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),
+                   const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                   void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Allgatherv,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                    const int displs[], MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                   const int displs[], MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Alltoall,
+                   (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                    MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                   MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Alltoallv,
+                   (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+                    void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm),
+                   const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+                   void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Reduce_scatter_block,
+                   (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Reduce_scatter,
+                   (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                    MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                   MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Scan,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Exscan,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+
+/* Cartesian topologies */
+BATON_MPI_FUNCTION(MPI_Dims_create, (int nnodes, int ndims, int dims[]), int nnodes, int ndims, int dims[])
+BATON_MPI_FUNCTION(MPI_Cart_create,
+                   (MPI_Comm comm_old, int ndims, const int dims[], const int periods[], int reorder,
+                    MPI_Comm* comm_cart),
+                   MPI_Comm comm_old, int ndims, const int dims[], const int periods[], int reorder,
+                   MPI_Comm* comm_cart)
+BATON_MPI_FUNCTION(MPI_Cartdim_get, (MPI_Comm comm, int* ndims), MPI_Comm comm, int* ndims)
+BATON_MPI_FUNCTION(MPI_Cart_get, (MPI_Comm comm, int maxdims, int dims[], int periods[], int coords[]), MPI_Comm comm,
+                   int maxdims, int dims[], int periods[], int coords[])
+BATON_MPI_FUNCTION(MPI_Cart_coords, (MPI_Comm comm, int rank, int maxdims, int coords[]), MPI_Comm comm, int rank,
+                   int maxdims, int coords[])
+BATON_MPI_FUNCTION(MPI_Cart_rank, (MPI_Comm comm, const int coords[], int* rank), MPI_Comm comm, const int coords[],
+                   int* rank)
+BATON_MPI_FUNCTION(MPI_Cart_shift, (MPI_Comm comm, int direction, int disp, int* rank_source, int* rank_dest),
+                   MPI_Comm comm, int direction, int disp, int* rank_source, int* rank_dest)
+BATON_MPI_FUNCTION(MPI_Cart_sub, (MPI_Comm comm, const int remain_dims[], MPI_Comm* newcomm), MPI_Comm comm,
+                   const int remain_dims[], MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Topo_test, (MPI_Comm comm, int* status), MPI_Comm comm, int* status)
+
+/* Reductions of the program's own */
+BATON_MPI_FUNCTION(MPI_Op_create, (MPI_User_function * user_fn, int commute, MPI_Op* op), MPI_User_function* user_fn,
+                   int commute, MPI_Op* op)
+BATON_MPI_FUNCTION(MPI_Op_free, (MPI_Op * op), MPI_Op* op)
+
+/* Non-blocking collectives */
+BATON_MPI_FUNCTION(MPI_Ibarrier, (MPI_Comm comm, MPI_Request* request), MPI_Comm comm, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Ibcast,
+                   (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request* request),
+                   void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Ireduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                    MPI_Comm comm, MPI_Request* request),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                   MPI_Comm comm, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Iallreduce,
+                   (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+                    MPI_Request* request),
+                   const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+                   MPI_Request* request)
+
+/* Derived datatypes */
+BATON_MPI_FUNCTION(MPI_Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype* newtype), int count,
+                   MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_vector,
+                   (int count, int blocklength, int stride, MPI_Datatype oldtype, MPI_Datatype* newtype), int count,
+                   int blocklength, int stride, MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_hvector,
+                   (int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype),
+                   int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_indexed,
+                   (int count, const int blocklengths[], const int displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, const int blocklengths[], const int displacements[], MPI_Datatype oldtype,
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_hindexed,
+                   (int count, const int blocklengths[], const MPI_Aint displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, const int blocklengths[], const MPI_Aint displacements[], MPI_Datatype oldtype,
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_indexed_block,
+                   (int count, int blocklength, const int displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, int blocklength, const int displacements[], MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_struct,
+                   (int count, const int blocklengths[], const MPI_Aint displacements[], const MPI_Datatype types[],
+                    MPI_Datatype* newtype),
+                   int count, const int blocklengths[], const MPI_Aint displacements[], const MPI_Datatype types[],
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_resized, (MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype* newtype),
+                   MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_commit, (MPI_Datatype * datatype), MPI_Datatype* datatype)
+BATON_MPI_FUNCTION(MPI_Type_free, (MPI_Datatype * datatype), MPI_Datatype* datatype)
+BATON_MPI_FUNCTION(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent), MPI_Datatype datatype,
+                   MPI_Aint* lb, MPI_Aint* extent)
+
+#undef BATON_MPI_FUNCTION
+#undef BATON_MPI_FUNCTION_VOID
+
+/* MPI_X names baton_MPI_X; a call MPI_X(...) becomes baton_MPI_X_at(where it is, ...). */
+#define BATON_MPI_CALL(name, ...) baton_##name##_at(BATON_MPI_HERE, __VA_ARGS__)
+#define MPI_Init baton_MPI_Init
+#define baton_MPI_Init(...) BATON_MPI_CALL(MPI_Init, __VA_ARGS__)
+#define MPI_Init_thread baton_MPI_Init_thread
+#define baton_MPI_Init_thread(...) BATON_MPI_CALL(MPI_Init_thread, __VA_ARGS__)
+#define MPI_Finalize baton_MPI_Finalize
+#define baton_MPI_Finalize() baton_MPI_Finalize_at(BATON_MPI_HERE)
+#define MPI_Initialized baton_MPI_Initialized
+#define baton_MPI_Initialized(...) BATON_MPI_CALL(MPI_Initialized, __VA_ARGS__)
+#define MPI_Finalized baton_MPI_Finalized
+#define baton_MPI_Finalized(...) BATON_MPI_CALL(MPI_Finalized, __VA_ARGS__)
+#define MPI_Abort baton_MPI_Abort
+#define baton_MPI_Abort(...) BATON_MPI_CALL(MPI_Abort, __VA_ARGS__)
+#define MPI_Get_processor_name baton_MPI_Get_processor_name
+#define baton_MPI_Get_processor_name(...) BATON_MPI_CALL(MPI_Get_processor_name, __VA_ARGS__)
+#define MPI_Get_version baton_MPI_Get_version
+#define baton_MPI_Get_version(...) BATON_MPI_CALL(MPI_Get_version, __VA_ARGS__)
+#define MPI_Error_string baton_MPI_Error_string
+#define baton_MPI_Error_string(...) BATON_MPI_CALL(MPI_Error_string, __VA_ARGS__)
+#define MPI_Wtime baton_MPI_Wtime
+#define MPI_Wtick baton_MPI_Wtick
+#define MPI_Comm_rank baton_MPI_Comm_rank
+#define baton_MPI_Comm_rank(...) BATON_MPI_CALL(MPI_Comm_rank, __VA_ARGS__)
+#define MPI_Comm_size baton_MPI_Comm_size
+#define baton_MPI_Comm_size(...) BATON_MPI_CALL(MPI_Comm_size, __VA_ARGS__)
+#define MPI_Comm_dup baton_MPI_Comm_dup
+#define baton_MPI_Comm_dup(...) BATON_MPI_CALL(MPI_Comm_dup, __VA_ARGS__)
+#define MPI_Comm_split baton_MPI_Comm_split
+#define baton_MPI_Comm_split(...) BATON_MPI_CALL(MPI_Comm_split, __VA_ARGS__)
+#define MPI_Comm_free baton_MPI_Comm_free
+#define baton_MPI_Comm_free(...) BATON_MPI_CALL(MPI_Comm_free, __VA_ARGS__)
+#define MPI_Comm_set_name baton_MPI_Comm_set_name
+#define baton_MPI_Comm_set_name(...) BATON_MPI_CALL(MPI_Comm_set_name, __VA_ARGS__)
+#define MPI_Comm_get_name baton_MPI_Comm_get_name
+#define baton_MPI_Comm_get_name(...) BATON_MPI_CALL(MPI_Comm_get_name, __VA_ARGS__)
+#define MPI_Type_size baton_MPI_Type_size
+#define baton_MPI_Type_size(...) BATON_MPI_CALL(MPI_Type_size, __VA_ARGS__)
+#define MPI_Get_count baton_MPI_Get_count
+#define baton_MPI_Get_count(...) BATON_MPI_CALL(MPI_Get_count, __VA_ARGS__)
+#define MPI_Send baton_MPI_Send
+#define baton_MPI_Send(...) BATON_MPI_CALL(MPI_Send, __VA_ARGS__)
+#define MPI_Ssend baton_MPI_Ssend
+#define baton_MPI_Ssend(...) BATON_MPI_CALL(MPI_Ssend, __VA_ARGS__)
+#define MPI_Recv baton_MPI_Recv
+#define baton_MPI_Recv(...) BATON_MPI_CALL(MPI_Recv, __VA_ARGS__)
+#define MPI_Sendrecv baton_MPI_Sendrecv
+#define baton_MPI_Sendrecv(...) BATON_MPI_CALL(MPI_Sendrecv, __VA_ARGS__)
+#define MPI_Isend baton_MPI_Isend
+#define baton_MPI_Isend(...) BATON_MPI_CALL(MPI_Isend, __VA_ARGS__)
+#define MPI_Irecv baton_MPI_Irecv
+#define baton_MPI_Irecv(...) BATON_MPI_CALL(MPI_Irecv, __VA_ARGS__)
+#define MPI_Wait baton_MPI_Wait
+#define baton_MPI_Wait(...) BATON_MPI_CALL(MPI_Wait, __VA_ARGS__)
+#define MPI_Test baton_MPI_Test
+#define baton_MPI_Test(...) BATON_MPI_CALL(MPI_Test, __VA_ARGS__)
+#define MPI_Waitall baton_MPI_Waitall
+#define baton_MPI_Waitall(...) BATON_MPI_CALL(MPI_Waitall, __VA_ARGS__)
+#define MPI_Bsend baton_MPI_Bsend
+#define baton_MPI_Bsend(...) BATON_MPI_CALL(MPI_Bsend, __VA_ARGS__)
+#define MPI_Rsend baton_MPI_Rsend
+#define baton_MPI_Rsend(...) BATON_MPI_CALL(MPI_Rsend, __VA_ARGS__)
+#define MPI_Issend baton_MPI_Issend
+#define baton_MPI_Issend(...) BATON_MPI_CALL(MPI_Issend, __VA_ARGS__)
+#define MPI_Ibsend baton_MPI_Ibsend
+#define baton_MPI_Ibsend(...) BATON_MPI_CALL(MPI_Ibsend, __VA_ARGS__)
+#define MPI_Irsend baton_MPI_Irsend
+#define baton_MPI_Irsend(...) BATON_MPI_CALL(MPI_Irsend, __VA_ARGS__)
+#define MPI_Send_init baton_MPI_Send_init
+#define baton_MPI_Send_init(...) BATON_MPI_CALL(MPI_Send_init, __VA_ARGS__)
+#define MPI_Ssend_init baton_MPI_Ssend_init
+#define baton_MPI_Ssend_init(...) BATON_MPI_CALL(MPI_Ssend_init, __VA_ARGS__)
+#define MPI_Recv_init baton_MPI_Recv_init
+#define baton_MPI_Recv_init(...) BATON_MPI_CALL(MPI_Recv_init, __VA_ARGS__)
+#define MPI_Sendrecv_replace baton_MPI_Sendrecv_replace
+#define baton_MPI_Sendrecv_replace(...) BATON_MPI_CALL(MPI_Sendrecv_replace, __VA_ARGS__)
+#define MPI_Probe baton_MPI_Probe
+#define baton_MPI_Probe(...) BATON_MPI_CALL(MPI_Probe, __VA_ARGS__)
+#define MPI_Iprobe baton_MPI_Iprobe
+#define baton_MPI_Iprobe(...) BATON_MPI_CALL(MPI_Iprobe, __VA_ARGS__)
+#define MPI_Buffer_attach baton_MPI_Buffer_attach
+#define baton_MPI_Buffer_attach(...) BATON_MPI_CALL(MPI_Buffer_attach, __VA_ARGS__)
+#define MPI_Buffer_detach baton_MPI_Buffer_detach
+#define baton_MPI_Buffer_detach(...) BATON_MPI_CALL(MPI_Buffer_detach, __VA_ARGS__)
+#define MPI_Get_elements baton_MPI_Get_elements
+#define baton_MPI_Get_elements(...) BATON_MPI_CALL(MPI_Get_elements, __VA_ARGS__)
+#define MPI_Waitany baton_MPI_Waitany
+#define baton_MPI_Waitany(...) BATON_MPI_CALL(MPI_Waitany, __VA_ARGS__)
+#define MPI_Testany baton_MPI_Testany
+#define baton_MPI_Testany(...) BATON_MPI_CALL(MPI_Testany, __VA_ARGS__)
+#define MPI_Waitsome baton_MPI_Waitsome
+#define baton_MPI_Waitsome(...) BATON_MPI_CALL(MPI_Waitsome, __VA_ARGS__)
+#define MPI_Testsome baton_MPI_Testsome
+#define baton_MPI_Testsome(...) BATON_MPI_CALL(MPI_Testsome, __VA_ARGS__)
+#define MPI_Testall baton_MPI_Testall
+#define baton_MPI_Testall(...) BATON_MPI_CALL(MPI_Testall, __VA_ARGS__)
+#define MPI_Start baton_MPI_Start
+#define baton_MPI_Start(...) BATON_MPI_CALL(MPI_Start, __VA_ARGS__)
+#define MPI_Startall baton_MPI_Startall
+#define baton_MPI_Startall(...) BATON_MPI_CALL(MPI_Startall, __VA_ARGS__)
+#define MPI_Cancel baton_MPI_Cancel
+#define baton_MPI_Cancel(...) BATON_MPI_CALL(MPI_Cancel, __VA_ARGS__)
+#define MPI_Test_cancelled baton_MPI_Test_cancelled
+#define baton_MPI_Test_cancelled(...) BATON_MPI_CALL(MPI_Test_cancelled, __VA_ARGS__)
+#define MPI_Request_free baton_MPI_Request_free
+#define baton_MPI_Request_free(...) BATON_MPI_CALL(MPI_Request_free, __VA_ARGS__)
+#define MPI_Barrier baton_MPI_Barrier
+#define baton_MPI_Barrier(...) BATON_MPI_CALL(MPI_Barrier, __VA_ARGS__)
+#define MPI_Bcast baton_MPI_Bcast
+#define baton_MPI_Bcast(...) BATON_MPI_CALL(MPI_Bcast, __VA_ARGS__)
+#define MPI_Scatter baton_MPI_Scatter
+#define baton_MPI_Scatter(...) BATON_MPI_CALL(MPI_Scatter, __VA_ARGS__)
+#define MPI_Gather baton_MPI_Gather
+#define baton_MPI_Gather(...) BATON_MPI_CALL(MPI_Gather, __VA_ARGS__)
+#define MPI_Allgather baton_MPI_Allgather
+#define baton_MPI_Allgather(...) BATON_MPI_CALL(MPI_Allgather, __VA_ARGS__)
+#define MPI_Reduce baton_MPI_Reduce
+#define baton_MPI_Reduce(...) BATON_MPI_CALL(MPI_Reduce, __VA_ARGS__)
+#define MPI_Allreduce baton_MPI_Allreduce
+#define baton_MPI_Allreduce(...) BATON_MPI_CALL(MPI_Allreduce, __VA_ARGS__)
+
+#define MPI_Gatherv baton_MPI_Gatherv
+#define baton_MPI_Gatherv(...) BATON_MPI_CALL(MPI_Gatherv, __VA_ARGS__)
+#define MPI_Scatterv baton_MPI_Scatterv
+#define baton_MPI_Scatterv(...) BATON_MPI_CALL(MPI_Scatterv, __VA_ARGS__)
+#define MPI_Allgatherv baton_MPI_Allgatherv
+#define baton_MPI_Allgatherv(...) BATON_MPI_CALL(MPI_Allgatherv, __VA_ARGS__)
+#define MPI_Alltoall baton_MPI_Alltoall
+#define baton_MPI_Alltoall(...) BATON_MPI_CALL(MPI_Alltoall, __VA_ARGS__)
+#define MPI_Alltoallv baton_MPI_Alltoallv
+#define baton_MPI_Alltoallv(...) BATON_MPI_CALL(MPI_Alltoallv, __VA_ARGS__)
+#define MPI_Reduce_scatter_block baton_MPI_Reduce_scatter_block
+#define baton_MPI_Reduce_scatter_block(...) BATON_MPI_CALL(MPI_Reduce_scatter_block, __VA_ARGS__)
+#define MPI_Reduce_scatter baton_MPI_Reduce_scatter
+#define baton_MPI_Reduce_scatter(...) BATON_MPI_CALL(MPI_Reduce_scatter, __VA_ARGS__)
+#define MPI_Scan baton_MPI_Scan
+#define baton_MPI_Scan(...) BATON_MPI_CALL(MPI_Scan, __VA_ARGS__)
+#define MPI_Exscan baton_MPI_Exscan
+#define baton_MPI_Exscan(...) BATON_MPI_CALL(MPI_Exscan, __VA_ARGS__)
+
+#define MPI_Dims_create baton_MPI_Dims_create
+#define baton_MPI_Dims_create(...) BATON_MPI_CALL(MPI_Dims_create, __VA_ARGS__)
+#define MPI_Cart_create baton_MPI_Cart_create
+#define baton_MPI_Cart_create(...) BATON_MPI_CALL(MPI_Cart_create, __VA_ARGS__)
+#define MPI_Cartdim_get baton_MPI_Cartdim_get
+#define baton_MPI_Cartdim_get(...) BATON_MPI_CALL(MPI_Cartdim_get, __VA_ARGS__)
+#define MPI_Cart_get baton_MPI_Cart_get
+#define baton_MPI_Cart_get(...) BATON_MPI_CALL(MPI_Cart_get, __VA_ARGS__)
+#define MPI_Cart_coords baton_MPI_Cart_coords
+#define baton_MPI_Cart_coords(...) BATON_MPI_CALL(MPI_Cart_coords, __VA_ARGS__)
+#define MPI_Cart_rank baton_MPI_Cart_rank
+#define baton_MPI_Cart_rank(...) BATON_MPI_CALL(MPI_Cart_rank, __VA_ARGS__)
+#define MPI_Cart_shift baton_MPI_Cart_shift
+#define baton_MPI_Cart_shift(...) BATON_MPI_CALL(MPI_Cart_shift, __VA_ARGS__)
+#define MPI_Cart_sub baton_MPI_Cart_sub
+#define baton_MPI_Cart_sub(...) BATON_MPI_CALL(MPI_Cart_sub, __VA_ARGS__)
+#define MPI_Topo_test baton_MPI_Topo_test
+#define baton_MPI_Topo_test(...) BATON_MPI_CALL(MPI_Topo_test, __VA_ARGS__)
+
+#define MPI_Op_create baton_MPI_Op_create
+#define baton_MPI_Op_create(...) BATON_MPI_CALL(MPI_Op_create, __VA_ARGS__)
+#define MPI_Op_free baton_MPI_Op_free
+#define baton_MPI_Op_free(...) BATON_MPI_CALL(MPI_Op_free, __VA_ARGS__)
+
+#define MPI_Ibarrier baton_MPI_Ibarrier
+#define baton_MPI_Ibarrier(...) BATON_MPI_CALL(MPI_Ibarrier, __VA_ARGS__)
+#define MPI_Ibcast baton_MPI_Ibcast
+#define baton_MPI_Ibcast(...) BATON_MPI_CALL(MPI_Ibcast, __VA_ARGS__)
+#define MPI_Ireduce baton_MPI_Ireduce
+#define baton_MPI_Ireduce(...) BATON_MPI_CALL(MPI_Ireduce, __VA_ARGS__)
+#define MPI_Iallreduce baton_MPI_Iallreduce
+#define baton_MPI_Iallreduce(...) BATON_MPI_CALL(MPI_Iallreduce, __VA_ARGS__)
+
+#define MPI_Type_contiguous baton_MPI_Type_contiguous
+#define baton_MPI_Type_contiguous(...) BATON_MPI_CALL(MPI_Type_contiguous, __VA_ARGS__)
+#define MPI_Type_vector baton_MPI_Type_vector
+#define baton_MPI_Type_vector(...) BATON_MPI_CALL(MPI_Type_vector, __VA_ARGS__)
+#define MPI_Type_create_hvector baton_MPI_Type_create_hvector
+#define baton_MPI_Type_create_hvector(...) BATON_MPI_CALL(MPI_Type_create_hvector, __VA_ARGS__)
+#define MPI_Type_indexed baton_MPI_Type_indexed
+#define baton_MPI_Type_indexed(...) BATON_MPI_CALL(MPI_Type_indexed, __VA_ARGS__)
+#define MPI_Type_create_hindexed baton_MPI_Type_create_hindexed
+#define baton_MPI_Type_create_hindexed(...) BATON_MPI_CALL(MPI_Type_create_hindexed, __VA_ARGS__)
+#define MPI_Type_create_indexed_block baton_MPI_Type_create_indexed_block
+#define baton_MPI_Type_create_indexed_block(...) BATON_MPI_CALL(MPI_Type_create_indexed_block, __VA_ARGS__)
+#define MPI_Type_create_struct baton_MPI_Type_create_struct
+#define baton_MPI_Type_create_struct(...) BATON_MPI_CALL(MPI_Type_create_struct, __VA_ARGS__)
+#define MPI_Type_create_resized baton_MPI_Type_create_resized
+#define baton_MPI_Type_create_resized(...) BATON_MPI_CALL(MPI_Type_create_resized, __VA_ARGS__)
+#define MPI_Type_commit baton_MPI_Type_commit
+#define baton_MPI_Type_commit(...) BATON_MPI_CALL(MPI_Type_commit, __VA_ARGS__)
+#define MPI_Type_free baton_MPI_Type_free
+#define baton_MPI_Type_free(...) BATON_MPI_CALL(MPI_Type_free, __VA_ARGS__)
+#define MPI_Type_get_extent baton_MPI_Type_get_extent
+#define baton_MPI_Type_get_extent(...) BATON_MPI_CALL(MPI_Type_get_extent, __VA_ARGS__)
+
+/* Parts of MPI baton's simulator does not have (one-sided, MPI-IO, dynamic processes,
+ * intercommunicators, graph topologies, packing, matched probes, attributes, info objects): a call
+ * compiles, and running it ends the run with "not supported by baton's simulator: MPI_Win_create"
+ * naming its line, rather than failing to compile or link. */
+int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name);
+#define MPI_Win_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_create")
+#define MPI_Win_allocate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_allocate")
+#define MPI_Win_allocate_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_allocate_shared")
+#define MPI_Win_create_dynamic(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_create_dynamic")
+#define MPI_Win_free(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_free")
+#define MPI_Win_fence(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_fence")
+#define MPI_Win_lock(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_lock")
+#define MPI_Win_unlock(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_unlock")
+#define MPI_Win_lock_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_lock_all")
+#define MPI_Win_unlock_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_unlock_all")
+#define MPI_Win_flush(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_flush")
+#define MPI_Win_post(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_post")
+#define MPI_Win_start(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_start")
+#define MPI_Win_complete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_complete")
+#define MPI_Win_wait(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_wait")
+#define MPI_Put(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Put")
+#define MPI_Get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Get")
+#define MPI_Accumulate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Accumulate")
+#define MPI_Get_accumulate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Get_accumulate")
+#define MPI_Fetch_and_op(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Fetch_and_op")
+#define MPI_Compare_and_swap(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Compare_and_swap")
+#define MPI_Rput(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Rput")
+#define MPI_Rget(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Rget")
+#define MPI_File_open(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_open")
+#define MPI_File_close(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_close")
+#define MPI_File_read(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read")
+#define MPI_File_write(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write")
+#define MPI_File_read_at(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_at")
+#define MPI_File_write_at(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_at")
+#define MPI_File_read_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_all")
+#define MPI_File_write_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_all")
+#define MPI_File_read_at_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_at_all")
+#define MPI_File_write_at_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_at_all")
+#define MPI_File_set_view(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_set_view")
+#define MPI_File_seek(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_seek")
+#define MPI_File_get_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_size")
+#define MPI_File_delete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_delete")
+#define MPI_Comm_spawn(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_spawn")
+#define MPI_Comm_spawn_multiple(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_spawn_multiple")
+#define MPI_Comm_get_parent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_parent")
+#define MPI_Comm_connect(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_connect")
+#define MPI_Comm_accept(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_accept")
+#define MPI_Open_port(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Open_port")
+#define MPI_Close_port(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Close_port")
+#define MPI_Intercomm_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Intercomm_create")
+#define MPI_Intercomm_merge(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Intercomm_merge")
+#define MPI_Comm_remote_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_remote_size")
+#define MPI_Comm_remote_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_remote_group")
+#define MPI_Graph_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_create")
+#define MPI_Dist_graph_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create")
+#define MPI_Dist_graph_create_adjacent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create_adjacent")
+#define MPI_Pack(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack")
+#define MPI_Unpack(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Unpack")
+#define MPI_Pack_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack_size")
+#define MPI_Mprobe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mprobe")
+#define MPI_Improbe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Improbe")
+#define MPI_Mrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mrecv")
+#define MPI_Imrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Imrecv")
+#define MPI_Alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Alltoallw")
+#define MPI_Ialltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ialltoallw")
+#define MPI_Comm_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_keyval")
+#define MPI_Comm_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_set_attr")
+#define MPI_Comm_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_attr")
+#define MPI_Attr_get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Attr_get")
+#define MPI_Info_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_create")
+#define MPI_Info_set(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_set")
+#define MPI_Info_free(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_free")
+#define MPI_Pcontrol(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pcontrol")
+#define MPI_Grequest_start(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Grequest_start")
+
+/* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
+#define MPI_IN_PLACE ((void*)1)
+
+#ifdef __cplusplus
+}
+#endif
+
+/* The program's main() is each rank's: libbaton-mpi's main starts the ranks and calls it. */
+#ifdef __cplusplus
+extern "C" int baton_mpi_main(int argc, char** argv);
+#endif
+#define main baton_mpi_main
+
+#endif /* BATON_MPI_H */

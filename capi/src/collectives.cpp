@@ -1,0 +1,171 @@
+// MPI's blocking collectives, on the rank's backend.
+#include <vector>
+
+#include "arguments.hpp"
+
+using namespace baton;
+using namespace baton::capi;
+
+namespace {
+
+// MPI_IN_PLACE where MPI allows it and baton does not yet: said, never misread as a buffer.
+void refuse_in_place(const call& c, const void* buffer) {
+    if (buffer == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
+}
+
+// A reduction's input: MPI_IN_PLACE is the result buffer itself, which the backends take as in place.
+backend::send_view reduction_input(const call& c, const void* sendbuf, void* recvbuf, int count,
+                                   MPI_Datatype datatype) {
+    return c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
+}
+
+}  // namespace
+
+extern "C" int baton_MPI_Barrier_at(const baton_mpi_where* site, MPI_Comm comm) {
+    const call c("MPI_Barrier", site, comm);
+    c.comm.barrier(c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Barrier, (MPI_Comm comm), (comm))
+
+extern "C" int baton_MPI_Bcast_at(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
+                                  MPI_Comm comm) {
+    const call c("MPI_Bcast", site, comm);
+    c.check_root(root);
+    c.comm.bcast(c.recv_buffer(buffer, count, datatype), root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Bcast, (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm),
+                       (buffer, count, datatype, root, comm))
+
+// The root's send buffer holds sendcount elements for each rank; elsewhere it is not read.
+extern "C" int baton_MPI_Scatter_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                    MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                    int root, MPI_Comm comm) {
+    const call c("MPI_Scatter", site, comm);
+    c.check_root(root);
+    refuse_in_place(c, recvbuf);
+    // Elsewhere than at the root nothing is sent, in the type received (MPI ignores sendtype there).
+    const bool at_root = c.comm.rank() == root;
+    const backend::send_view all = at_root ? c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * c.comm.size()), sendtype)
+                                           : c.send_view(nullptr, 0, recvtype);
+    c.comm.scatter(all, c.recv_buffer(recvbuf, recvcount, recvtype), root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Scatter,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, int root, MPI_Comm comm),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))
+
+// The root's receive buffer gets recvcount elements from each rank; elsewhere it is not written.
+extern "C" int baton_MPI_Gather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                   MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                   int root, MPI_Comm comm) {
+    const call c("MPI_Gather", site, comm);
+    c.check_root(root);
+    refuse_in_place(c, sendbuf);
+    // Elsewhere than at the root nothing is received, in the type sent (MPI ignores recvtype there).
+    const backend::recv_buffer all = c.comm.rank() == root
+                                         ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
+                                         : c.recv_buffer(nullptr, 0, sendtype);
+    c.comm.gather(c.send_view(sendbuf, sendcount, sendtype), all, root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Gather,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, int root, MPI_Comm comm),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))
+
+extern "C" int baton_MPI_Allgather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                      MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                      MPI_Comm comm) {
+    const call c("MPI_Allgather", site, comm);
+    refuse_in_place(c, sendbuf);
+    c.comm.allgather(c.send_view(sendbuf, sendcount, sendtype),
+                     c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Allgather,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, MPI_Comm comm),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
+
+extern "C" int baton_MPI_Reduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                                   MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm) {
+    const call c("MPI_Reduce", site, comm);
+    c.check_root(root);
+    const bool at_root = c.comm.rank() == root;
+    if (!at_root && sendbuf == MPI_IN_PLACE)
+        detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
+    const backend::recv_buffer result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
+    c.comm.reduce(reduction_input(c, sendbuf, recvbuf, count, datatype), result,
+                  c.reduction(op, datatype), root, c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce,
+                       (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+                        MPI_Comm comm),
+                       (sendbuf, recvbuf, count, datatype, op, root, comm))
+
+extern "C" int baton_MPI_Allreduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                                      MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const call c("MPI_Allreduce", site, comm);
+    c.comm.allreduce(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype),
+                     c.reduction(op, datatype), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Allreduce,
+                       (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
+                       (sendbuf, recvbuf, count, datatype, op, comm))
+
+// The reductions that cut or scan (MPI_Reduce_scatter_block, MPI_Reduce_scatter, MPI_Scan,
+// MPI_Exscan); MPI_IN_PLACE is the result buffer as the input, as for MPI_Allreduce.
+extern "C" int baton_MPI_Reduce_scatter_block_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                                 int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const call c("MPI_Reduce_scatter_block", site, comm);
+    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
+    const int all = static_cast<int>(c.count(recvcount) * static_cast<std::size_t>(c.comm.size()));
+    c.comm.reduce_scatter_block(c.send_view(sendbuf, all, datatype), c.recv_buffer(recvbuf, recvcount, datatype),
+                                c.reduction(op, datatype), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter_block,
+                       (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op,
+                        MPI_Comm comm),
+                       (sendbuf, recvbuf, recvcount, datatype, op, comm))
+
+extern "C" int baton_MPI_Reduce_scatter_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                           const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const call c("MPI_Reduce_scatter", site, comm);
+    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
+    if (!recvcounts) detail::throw_usage(c.comm, c.name, "the receive counts are NULL", c.where);
+    std::vector<std::size_t> counts;
+    std::size_t total = 0;
+    for (int r = 0; r < c.comm.size(); ++r) total += counts.emplace_back(c.count(recvcounts[r]));
+    const auto mine = counts[static_cast<std::size_t>(c.comm.rank())];
+    c.comm.reduce_scatter(c.send_view(sendbuf, static_cast<int>(total), datatype), counts,
+                          c.recv_buffer(recvbuf, static_cast<int>(mine), datatype),
+                          c.reduction(op, datatype), c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,
+                       (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                        MPI_Comm comm),
+                       (sendbuf, recvbuf, recvcounts, datatype, op, comm))
+
+// MPI_Scan and MPI_Exscan: the backend's scan or exscan (exscan leaves rank 0's result as it was,
+// which MPI leaves undefined).
+#define BATON_MPI_SCAN(operation, method)                                                                                \
+    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count, \
+                                         MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {                         \
+        const call c("MPI_" #operation, site, comm);                                                                     \
+        c.comm.method(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype), \
+                      c.reduction(op, datatype), c.where);                                 \
+        return MPI_SUCCESS;                                                                                          \
+    }                                                                                                                \
+    BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                              \
+                           (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,         \
+                            MPI_Comm comm),                                                                          \
+                           (sendbuf, recvbuf, count, datatype, op, comm))
+BATON_MPI_SCAN(Scan, scan)
+BATON_MPI_SCAN(Exscan, exscan)

@@ -1,0 +1,346 @@
+// Derived datatypes (datatypes.hpp): the type constructors, commit and free, sizes and extents,
+// and packing.
+#include "datatypes.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "requests.hpp"
+
+using namespace baton;
+using namespace baton::capi;
+
+namespace baton::capi {
+
+std::vector<std::byte> pack(const derived_type& type, const void* from, std::size_t count) {
+    std::vector<std::byte> packed(count * type.size);
+    std::byte* out = packed.data();
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto* element = static_cast<const std::byte*>(from) + static_cast<std::ptrdiff_t>(i) * type.extent;
+        for (const type_run& run : type.runs) {
+            const std::size_t bytes = run.count * basic_size(run.basic);
+            std::memcpy(out, element + run.offset, bytes);
+            out += bytes;
+        }
+    }
+    return packed;
+}
+
+std::size_t elements_in(const derived_type& type, std::size_t bytes) {
+    std::size_t elements = 0;
+    while (bytes > 0 && type.size > 0)
+        for (const type_run& run : type.runs) {
+            const std::size_t each = basic_size(run.basic), here = std::min(run.count, bytes / each);
+            elements += here;
+            bytes -= here * each;
+            if (here < run.count) return elements;
+        }
+    return elements;
+}
+
+void staged_message::unpack(std::size_t arrived) {
+    if (unpacked) return;
+    unpacked = true;
+    const std::byte* in = bytes.data();
+    std::size_t left = std::min(arrived, bytes.size());
+    for (std::size_t i = 0; i < count && left > 0; ++i) {
+        auto* element = static_cast<std::byte*>(user) + static_cast<std::ptrdiff_t>(i) * type->extent;
+        for (const type_run& run : type->runs) {
+            const std::size_t bytes_here = std::min(left, run.count * basic_size(run.basic));
+            std::memcpy(element + run.offset, in, bytes_here);
+            in += bytes_here;
+            left -= bytes_here;
+            if (left == 0) break;
+        }
+    }
+}
+
+}  // namespace baton::capi
+
+namespace {
+
+constexpr std::size_t most_runs = std::size_t{1} << 24;
+
+// The type map of a handle: a predefined type is one run of one element.
+std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype) {
+    if (datatype >= first_derived_type) {
+        if (const auto* made = c.rank.datatypes.find(datatype)) return made->type;
+        detail::throw_usage(c.comm, c.name, "datatype " + std::to_string(datatype) + " was never made or is freed",
+                            c.where);
+    }
+    const type_desc basic = type_of(c.comm, datatype, c.name, c.where);
+    auto one = std::make_shared<derived_type>();
+    one->runs.push_back({0, datatype, 1});
+    one->extent = static_cast<std::ptrdiff_t>(basic.size);
+    one->size = basic.size;
+    one->only_basic = datatype;
+    return one;
+}
+
+// Builds a type map element by element: each `add` puts a copy of `old` at `shift` bytes.
+class type_builder {
+public:
+    type_builder(const call& c) : c_(c) {}
+    void add(const derived_type& old, std::ptrdiff_t shift) {
+        for (const type_run& run : old.runs) {
+            type_run moved = run;
+            moved.offset += shift;
+            type_run* last = made_->runs.empty() ? nullptr : &made_->runs.back();
+            if (last && last->basic == moved.basic &&
+                last->offset + static_cast<std::ptrdiff_t>(last->count * basic_size(last->basic)) == moved.offset)
+                last->count += moved.count;
+            else
+                made_->runs.push_back(moved);
+            if (made_->runs.size() > most_runs)
+                detail::throw_usage(c_.comm, c_.name, "the datatype has more than 2^24 separate pieces", c_.where);
+        }
+        made_->size += old.size;
+        lowest_ = std::min(lowest_, shift + old.lb);
+        highest_ = std::max(highest_, shift + old.lb + old.extent);
+        any_ = true;
+    }
+    MPI_Datatype keep() {
+        made_->lb = any_ ? lowest_ : 0;
+        made_->extent = any_ ? highest_ - lowest_ : 0;
+        MPI_Datatype only = made_->runs.empty() ? MPI_DATATYPE_NULL : made_->runs.front().basic;
+        for (const type_run& run : made_->runs)
+            if (run.basic != only) only = MPI_DATATYPE_NULL;
+        made_->only_basic = only;
+        return c_.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(made_)}));
+    }
+
+private:
+    const call& c_;
+    std::shared_ptr<derived_type> made_ = std::make_shared<derived_type>();
+    std::ptrdiff_t lowest_ = std::numeric_limits<std::ptrdiff_t>::max();
+    std::ptrdiff_t highest_ = std::numeric_limits<std::ptrdiff_t>::min();
+    bool any_ = false;
+};
+
+MPI_Datatype* output(const call& c, MPI_Datatype* newtype) {
+    if (!newtype) detail::throw_usage(c.comm, c.name, "the pointer for the new datatype is NULL", c.where);
+    return newtype;
+}
+
+void check_arrays(const call& c, int count, const void* a, const void* b) {
+    if (c.count(count) > 0 && (!a || !b)) detail::throw_usage(c.comm, c.name, "an array argument is NULL", c.where);
+}
+
+}  // namespace
+
+extern "C" int baton_MPI_Type_contiguous_at(const baton_mpi_where* site, int count, MPI_Datatype oldtype,
+                                            MPI_Datatype* newtype) {
+    const call c("MPI_Type_contiguous", site, MPI_COMM_WORLD);
+    const auto old = map_of(c, oldtype);
+    type_builder made(c);
+    for (std::size_t i = 0; i < c.count(count); ++i) made.add(*old, static_cast<std::ptrdiff_t>(i) * old->extent);
+    *output(c, newtype) = made.keep();
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype* newtype),
+                       (count, oldtype, newtype))
+
+extern "C" int baton_MPI_Type_create_hvector_at(const baton_mpi_where* site, int count, int blocklength,
+                                                MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype) {
+    const call c("MPI_Type_create_hvector", site, MPI_COMM_WORLD);
+    const auto old = map_of(c, oldtype);
+    type_builder made(c);
+    for (std::size_t i = 0; i < c.count(count); ++i)
+        for (std::size_t j = 0; j < c.count(blocklength); ++j)
+            made.add(*old, static_cast<std::ptrdiff_t>(i) * stride + static_cast<std::ptrdiff_t>(j) * old->extent);
+    *output(c, newtype) = made.keep();
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_create_hvector,
+                       (int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype),
+                       (count, blocklength, stride, oldtype, newtype))
+
+// The stride in elements of the old type.
+extern "C" int baton_MPI_Type_vector_at(const baton_mpi_where* site, int count, int blocklength, int stride,
+                                        MPI_Datatype oldtype, MPI_Datatype* newtype) {
+    const call c("MPI_Type_vector", site, MPI_COMM_WORLD);
+    const MPI_Aint extent = map_of(c, oldtype)->extent;
+    return baton_MPI_Type_create_hvector_at(site, count, blocklength, stride * extent, oldtype, newtype);
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_vector, (int count, int blocklength, int stride, MPI_Datatype oldtype,
+                                         MPI_Datatype* newtype),
+                       (count, blocklength, stride, oldtype, newtype))
+
+extern "C" int baton_MPI_Type_create_hindexed_at(const baton_mpi_where* site, int count, const int blocklengths[],
+                                                 const MPI_Aint displacements[], MPI_Datatype oldtype,
+                                                 MPI_Datatype* newtype) {
+    const call c("MPI_Type_create_hindexed", site, MPI_COMM_WORLD);
+    check_arrays(c, count, blocklengths, displacements);
+    const auto old = map_of(c, oldtype);
+    type_builder made(c);
+    for (std::size_t i = 0; i < c.count(count); ++i)
+        for (std::size_t j = 0; j < c.count(blocklengths[i]); ++j)
+            made.add(*old, displacements[i] + static_cast<std::ptrdiff_t>(j) * old->extent);
+    *output(c, newtype) = made.keep();
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_create_hindexed,
+                       (int count, const int blocklengths[], const MPI_Aint displacements[], MPI_Datatype oldtype,
+                        MPI_Datatype* newtype),
+                       (count, blocklengths, displacements, oldtype, newtype))
+
+// Displacements in elements of the old type.
+extern "C" int baton_MPI_Type_indexed_at(const baton_mpi_where* site, int count, const int blocklengths[],
+                                         const int displacements[], MPI_Datatype oldtype, MPI_Datatype* newtype) {
+    const call c("MPI_Type_indexed", site, MPI_COMM_WORLD);
+    check_arrays(c, count, blocklengths, displacements);
+    const MPI_Aint extent = map_of(c, oldtype)->extent;
+    std::vector<MPI_Aint> bytes;
+    for (std::size_t i = 0; i < c.count(count); ++i) bytes.push_back(displacements[i] * extent);
+    return baton_MPI_Type_create_hindexed_at(site, count, blocklengths, bytes.data(), oldtype, newtype);
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_indexed,
+                       (int count, const int blocklengths[], const int displacements[], MPI_Datatype oldtype,
+                        MPI_Datatype* newtype),
+                       (count, blocklengths, displacements, oldtype, newtype))
+
+extern "C" int baton_MPI_Type_create_indexed_block_at(const baton_mpi_where* site, int count, int blocklength,
+                                                      const int displacements[], MPI_Datatype oldtype,
+                                                      MPI_Datatype* newtype) {
+    const call c("MPI_Type_create_indexed_block", site, MPI_COMM_WORLD);
+    const std::vector<int> lengths(c.count(count), blocklength);
+    return baton_MPI_Type_indexed_at(site, count, lengths.data(), displacements, oldtype, newtype);
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_create_indexed_block,
+                       (int count, int blocklength, const int displacements[], MPI_Datatype oldtype,
+                        MPI_Datatype* newtype),
+                       (count, blocklength, displacements, oldtype, newtype))
+
+extern "C" int baton_MPI_Type_create_struct_at(const baton_mpi_where* site, int count, const int blocklengths[],
+                                               const MPI_Aint displacements[], const MPI_Datatype types[],
+                                               MPI_Datatype* newtype) {
+    const call c("MPI_Type_create_struct", site, MPI_COMM_WORLD);
+    check_arrays(c, count, blocklengths, displacements);
+    check_arrays(c, count, types, types);
+    type_builder made(c);
+    for (std::size_t i = 0; i < c.count(count); ++i) {
+        const auto member = map_of(c, types[i]);
+        for (std::size_t j = 0; j < c.count(blocklengths[i]); ++j)
+            made.add(*member, displacements[i] + static_cast<std::ptrdiff_t>(j) * member->extent);
+    }
+    *output(c, newtype) = made.keep();
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_create_struct,
+                       (int count, const int blocklengths[], const MPI_Aint displacements[],
+                        const MPI_Datatype types[], MPI_Datatype* newtype),
+                       (count, blocklengths, displacements, types, newtype))
+
+extern "C" int baton_MPI_Type_create_resized_at(const baton_mpi_where* site, MPI_Datatype oldtype, MPI_Aint lb,
+                                                MPI_Aint extent, MPI_Datatype* newtype) {
+    const call c("MPI_Type_create_resized", site, MPI_COMM_WORLD);
+    auto resized = std::make_shared<derived_type>(*map_of(c, oldtype));
+    resized->lb = lb;
+    resized->extent = extent;
+    resized->committed = false;
+    *output(c, newtype) = c.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(resized)}));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_create_resized,
+                       (MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype* newtype),
+                       (oldtype, lb, extent, newtype))
+
+extern "C" int baton_MPI_Type_commit_at(const baton_mpi_where* site, MPI_Datatype* datatype) {
+    const call c("MPI_Type_commit", site, MPI_COMM_WORLD);
+    if (!datatype) detail::throw_usage(c.comm, c.name, "the datatype pointer is NULL", c.where);
+    if (*datatype < first_derived_type) return MPI_SUCCESS;  // a predefined type is committed
+    auto* made = c.rank.datatypes.find(*datatype);
+    if (!made) detail::throw_usage(c.comm, c.name, "datatype " + std::to_string(*datatype) + " was never made or is freed", c.where);
+    made->type->committed = true;
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_commit, (MPI_Datatype * datatype), (datatype))
+
+// A message still using the type keeps its map (staged_message holds it): MPI lets a type go then.
+extern "C" int baton_MPI_Type_free_at(const baton_mpi_where* site, MPI_Datatype* datatype) {
+    const call c("MPI_Type_free", site, MPI_COMM_WORLD);
+    if (!datatype || *datatype < first_derived_type || !c.rank.datatypes.take(*datatype))
+        detail::throw_usage(c.comm, c.name, "not a datatype the program made (or freed already)", c.where);
+    *datatype = MPI_DATATYPE_NULL;
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_free, (MPI_Datatype * datatype), (datatype))
+
+extern "C" int baton_MPI_Type_size_at(const baton_mpi_where* site, MPI_Datatype datatype, int* size) {
+    const call c("MPI_Type_size", site, MPI_COMM_WORLD);
+    *size = static_cast<int>(map_of(c, datatype)->size);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_size, (MPI_Datatype datatype, int* size), (datatype, size))
+
+extern "C" int baton_MPI_Type_get_extent_at(const baton_mpi_where* site, MPI_Datatype datatype, MPI_Aint* lb,
+                                            MPI_Aint* extent) {
+    const call c("MPI_Type_get_extent", site, MPI_COMM_WORLD);
+    const auto map = map_of(c, datatype);
+    *lb = map->lb;
+    *extent = map->extent;
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent),
+                       (datatype, lb, extent))
+
+// The staging of a call's messages in a derived type (arguments.hpp).
+std::shared_ptr<const derived_type> call::committed_type(MPI_Datatype datatype) const {
+    const auto* made = rank.datatypes.find(datatype);
+    if (!made) detail::throw_usage(comm, name, "datatype " + std::to_string(datatype) + " was never made or is freed", where);
+    if (!made->type->committed)
+        detail::throw_usage(comm, name, "datatype " + std::to_string(datatype) + " is not committed (MPI_Type_commit)", where);
+    return made->type;
+}
+
+// As its one predefined type when it has one, otherwise as bytes: `elements` of what it says.
+type_desc call::packed_type(const derived_type& type, std::size_t count, std::size_t& elements) const {
+    if (type.only_basic != MPI_DATATYPE_NULL) {
+        const type_desc basic = type_of(comm, type.only_basic, name, where);
+        elements = count * type.size / basic.size;
+        return basic;
+    }
+    elements = count * type.size;
+    return {element_kind::bytes, 1, "an MPI derived datatype"};
+}
+
+backend::send_view call::staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const {
+    auto& message = *staged_.emplace_back(std::make_unique<staged_message>());
+    message.type = committed_type(datatype);
+    message.bytes = pack(*message.type, buffer, n);
+    message.count = n;
+    std::size_t elements = 0;
+    const type_desc type = packed_type(*message.type, n, elements);
+    return {message.bytes.data(), elements, type};
+}
+
+backend::recv_buffer call::staged_receive(void* buffer, std::size_t n, MPI_Datatype datatype, bool whole) const {
+    auto& message = *staged_.emplace_back(std::make_unique<staged_message>());
+    message.type = committed_type(datatype);
+    // What the buffer holds goes in too: a broadcast's root and an in-place reduction send it.
+    message.bytes = pack(*message.type, buffer, n);
+    message.user = buffer;
+    message.count = n;
+    message.receives = true;
+    message.whole = whole;
+    std::size_t elements = 0;
+    const type_desc type = packed_type(*message.type, n, elements);
+    return {message.bytes.data(), elements, type};
+}
+
+baton::status call::received(const baton::status& result) const {
+    for (auto& message : staged_)
+        if (message->receives) message->unpack(result.bytes);
+    return result;
+}
+
+std::vector<std::unique_ptr<staged_message>> call::take_staged() const { return std::move(staged_); }
+
+call::~call() {
+    // A call that failed leaves the program's buffers as they were.
+    if (std::uncaught_exceptions() > exceptions_)
+        return;
+    for (auto& message : staged_)
+        if (message->receives && message->whole) message->unpack(message->bytes.size());
+}

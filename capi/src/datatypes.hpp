@@ -1,0 +1,57 @@
+// Derived datatypes (MPI_Type_contiguous, _vector, _create_struct, ...): a type map flattened into
+// runs of predefined elements at byte offsets, with MPI's lower bound and extent. A message of a
+// derived type travels packed: as its one predefined element type when the type map has only one
+// (so three MPI_DOUBLEs match a vector of three doubles, as MPI's type signatures do), otherwise
+// as bytes. The rank packs what it sends and unpacks what it receives (staged_message).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <baton/backend.hpp>
+
+#include <mpi.h>
+
+namespace baton::capi {
+
+// `count` consecutive elements of the predefined `basic` type at `offset` bytes.
+struct type_run {
+    std::ptrdiff_t offset = 0;
+    MPI_Datatype basic = MPI_DATATYPE_NULL;
+    std::size_t count = 0;
+};
+
+struct derived_type {
+    std::vector<type_run> runs;
+    std::ptrdiff_t lb = 0, extent = 0;  // MPI_Type_get_extent's
+    std::size_t size = 0;               // bytes of data in one element (MPI_Type_size)
+    bool committed = false;
+    // The one predefined type of every run, or MPI_DATATYPE_NULL when there are several.
+    MPI_Datatype only_basic = MPI_DATATYPE_NULL;
+};
+
+// The first handle of a datatype the program makes: after MPI's predefined ones.
+inline constexpr int first_derived_type = 64;
+
+// A derived type's message, packed: what a call sends from, or receives into before it unpacks.
+struct staged_message {
+    std::vector<std::byte> bytes;
+    std::shared_ptr<const derived_type> type;
+    void* user = nullptr;  // the program's buffer a receive unpacks into
+    std::size_t count = 0;  // elements of `type`
+    bool receives = false;
+    bool whole = true;  // a collective's, unpacked whole; a receive's, as far as its status says
+    bool unpacked = false;
+    // Moves the first `arrived` bytes into the program's buffer (a receive may bring fewer elements).
+    void unpack(std::size_t arrived);
+};
+
+// How many predefined elements `bytes` of packed `type` hold.
+std::size_t elements_in(const derived_type& type, std::size_t bytes);
+
+// Packs `count` elements of `type` from `from`.
+std::vector<std::byte> pack(const derived_type& type, const void* from, std::size_t count);
+
+}  // namespace baton::capi

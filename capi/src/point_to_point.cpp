@@ -1,0 +1,263 @@
+// MPI's point-to-point calls that send, receive and probe, on the rank's backend (requests.cpp
+// completes the requests they make).
+#include <vector>
+
+#include "requests.hpp"
+
+using namespace baton;
+using namespace baton::capi;
+
+namespace {
+
+using blocking_send = void (backend::comm_impl::*)(backend::send_view, int, int, backend::location);
+using starting_send = std::unique_ptr<backend::request_impl> (backend::comm_impl::*)(backend::send_view, int, int,
+                                                                                    backend::location);
+
+// A call that sends to `dest` with `tag`: the checks every one makes.
+void check_destination(const call& c, int dest, int tag) {
+    c.check_peer(dest, "dest", false);
+    c.check_tag(tag, false);
+}
+void check_source(const call& c, int source, int tag) {
+    c.check_peer(source, "source", true);
+    c.check_tag(tag, true);
+}
+
+// A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, MPI_Bsend, MPI_Rsend).
+int send_in_mode(std::string_view name, blocking_send mode, const baton_mpi_where* site, const void* buf, int count,
+                 MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+    const call c(name, site, comm);
+    check_destination(c, dest, tag);
+    (c.comm.*mode)(c.send_view(buf, count, datatype), dest, tag, c.where);
+    return MPI_SUCCESS;
+}
+
+// A send that starts a request, in one of MPI's modes (MPI_Isend, MPI_Issend, MPI_Ibsend, MPI_Irsend).
+int start_in_mode(std::string_view name, starting_send mode, const baton_mpi_where* site, const void* buf, int count,
+                  MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request* request) {
+    const call c(name, site, comm);
+    check_destination(c, dest, tag);
+    *request_output(c, request) = keep_request(c, (c.comm.*mode)(c.send_view(buf, count, datatype), dest, tag, c.where));
+    return MPI_SUCCESS;
+}
+
+// A persistent request reads or writes the program's buffer at each start, where a derived
+// datatype's message would need packing or unpacking: not yet.
+void predefined_only(const call& c, MPI_Datatype datatype) {
+    if (datatype >= first_derived_type)
+        detail::throw_usage(c.comm, c.name, "a derived datatype in a persistent request is not supported yet", c.where);
+}
+
+// A persistent send (MPI_Send_init, MPI_Ssend_init): made inactive, started by MPI_Start.
+int persistent_send(std::string_view name, bool synchronous, const baton_mpi_where* site, const void* buf, int count,
+                    MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request* request) {
+    const call c(name, site, comm);
+    check_destination(c, dest, tag);
+    auto entry = std::make_unique<request_entry>();
+    predefined_only(c, datatype);
+    entry->persistent = c.comm.send_init(c.send_view(buf, count, datatype), dest, tag, synchronous, c.where);
+    entry->made_by = c.name;
+    entry->made_at = c.where;
+    *request_output(c, request) = c.rank.requests.keep(std::move(entry));
+    return MPI_SUCCESS;
+}
+
+}  // namespace
+
+// The blocking sends, one per mode.
+#define BATON_MPI_BLOCKING_SEND(mode, method)                                                                        \
+    extern "C" int baton_MPI_##mode##_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
+                                     int dest, int tag, MPI_Comm comm) {                                             \
+        return send_in_mode("MPI_" #mode, &backend::comm_impl::method, site, buf, count, datatype, dest, tag, comm); \
+    }                                                                                                                \
+    BATON_MPI_WITHOUT_SITE(MPI_##mode, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm), \
+                           (buf, count, datatype, dest, tag, comm))
+BATON_MPI_BLOCKING_SEND(Send, send)
+BATON_MPI_BLOCKING_SEND(Ssend, ssend)
+BATON_MPI_BLOCKING_SEND(Bsend, bsend)
+BATON_MPI_BLOCKING_SEND(Rsend, rsend)
+
+// The sends that start a request, one per mode.
+#define BATON_MPI_STARTING_SEND(mode, method)                                                                        \
+    extern "C" int baton_MPI_##mode##_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
+                                     int dest, int tag, MPI_Comm comm, MPI_Request* request) {                       \
+        return start_in_mode("MPI_" #mode, &backend::comm_impl::method, site, buf, count, datatype, dest, tag, comm,         \
+                             request);                                                                               \
+    }                                                                                                                \
+    BATON_MPI_WITHOUT_SITE(MPI_##mode,                                                                               \
+                           (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,      \
+                            MPI_Request* request),                                                                   \
+                           (buf, count, datatype, dest, tag, comm, request))
+BATON_MPI_STARTING_SEND(Isend, isend)
+BATON_MPI_STARTING_SEND(Issend, issend)
+BATON_MPI_STARTING_SEND(Ibsend, ibsend)
+BATON_MPI_STARTING_SEND(Irsend, irsend)
+
+extern "C" int baton_MPI_Recv_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
+                                 int tag, MPI_Comm comm, MPI_Status* status) {
+    const call c("MPI_Recv", site, comm);
+    check_source(c, source, tag);
+    put_status(status, c.received(c.comm.recv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where)));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Recv,
+                       (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                        MPI_Status* status),
+                       (buf, count, datatype, source, tag, comm, status))
+
+extern "C" int baton_MPI_Irecv_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
+                                  int tag, MPI_Comm comm, MPI_Request* request) {
+    const call c("MPI_Irecv", site, comm);
+    check_source(c, source, tag);
+    *request_output(c, request) = keep_request(c, c.comm.irecv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Irecv,
+                       (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                        MPI_Request* request),
+                       (buf, count, datatype, source, tag, comm, request))
+
+// As MPI_Sendrecv is defined (MPI-3.1 §3.10): a send and a receive started together, then both
+// completed, so two ranks exchanging with each other never deadlock.
+extern "C" int baton_MPI_Sendrecv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                     MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf, int recvcount,
+                                     MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm,
+                                     MPI_Status* status) {
+    const call c("MPI_Sendrecv", site, comm);
+    check_destination(c, dest, sendtag);
+    check_source(c, source, recvtag);
+    const auto out = c.send_view(sendbuf, sendcount, sendtype);
+    const auto in = c.p2p_recv_buffer(recvbuf, recvcount, recvtype);
+    detail::check_disjoint(c.comm, out, in, c.name, c.where);
+    auto sent = c.comm.isend(out, dest, sendtag, c.where);
+    put_status(status, c.received(c.comm.recv(in, source, recvtag, c.where)));
+    sent->wait(c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Sendrecv,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                        void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm,
+                        MPI_Status* status),
+                       (sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype, source, recvtag,
+                        comm, status))
+
+// The buffer is sent from a copy (of its packed form for a derived datatype), then received into.
+extern "C" int baton_MPI_Sendrecv_replace_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+                                             int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
+                                             MPI_Status* status) {
+    const call c("MPI_Sendrecv_replace", site, comm);
+    check_destination(c, dest, sendtag);
+    check_source(c, source, recvtag);
+    const auto in = c.p2p_recv_buffer(buf, count, datatype);
+    const auto* bytes = static_cast<const std::byte*>(in.data);
+    const std::vector<std::byte> copy(bytes, bytes + in.count * in.type.size);
+    auto sent = c.comm.isend({copy.data(), in.count, in.type}, dest, sendtag, c.where);
+    put_status(status, c.received(c.comm.recv(in, source, recvtag, c.where)));
+    sent->wait(c.where);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Sendrecv_replace,
+                       (void* buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                        MPI_Comm comm, MPI_Status* status),
+                       (buf, count, datatype, dest, sendtag, source, recvtag, comm, status))
+
+extern "C" int baton_MPI_Probe_at(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, MPI_Status* status) {
+    const call c("MPI_Probe", site, comm);
+    check_source(c, source, tag);
+    put_status(status, c.comm.probe(source, tag, c.where));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status),
+                       (source, tag, comm, status))
+
+extern "C" int baton_MPI_Iprobe_at(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, int* flag,
+                                   MPI_Status* status) {
+    const call c("MPI_Iprobe", site, comm);
+    check_source(c, source, tag);
+    if (!flag) detail::throw_usage(c.comm, c.name, "the flag pointer is NULL", c.where);
+    const auto found = c.comm.iprobe(source, tag, c.where);
+    *flag = found.has_value();
+    if (found) put_status(status, *found);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Iprobe, (int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status),
+                       (source, tag, comm, flag, status))
+
+// The attached buffer's room is the backend's to keep; MPI_Buffer_detach gives the program's own
+// address back, as MPI does.
+extern "C" int baton_MPI_Buffer_attach_at(const baton_mpi_where* site, void* buffer, int size) {
+    const call c("MPI_Buffer_attach", site, MPI_COMM_WORLD);
+    c.comm.attach_buffer(c.count(size), c.where);
+    c.rank.attached_buffer = buffer;
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Buffer_attach, (void* buffer, int size), (buffer, size))
+
+extern "C" int baton_MPI_Buffer_detach_at(const baton_mpi_where* site, void* buffer_addr, int* size) {
+    const call c("MPI_Buffer_detach", site, MPI_COMM_WORLD);
+    if (!buffer_addr || !size) detail::throw_usage(c.comm, c.name, "the address or size pointer is NULL", c.where);
+    *size = static_cast<int>(c.comm.detach_buffer(c.where));
+    *static_cast<void**>(buffer_addr) = c.rank.attached_buffer;
+    c.rank.attached_buffer = nullptr;
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Buffer_detach, (void* buffer_addr, int* size), (buffer_addr, size))
+
+extern "C" int baton_MPI_Send_init_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
+                                      int dest, int tag, MPI_Comm comm, MPI_Request* request) {
+    return persistent_send("MPI_Send_init", false, site, buf, count, datatype, dest, tag, comm, request);
+}
+BATON_MPI_WITHOUT_SITE(MPI_Send_init,
+                       (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                        MPI_Request* request),
+                       (buf, count, datatype, dest, tag, comm, request))
+
+extern "C" int baton_MPI_Ssend_init_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
+                                       int dest, int tag, MPI_Comm comm, MPI_Request* request) {
+    return persistent_send("MPI_Ssend_init", true, site, buf, count, datatype, dest, tag, comm, request);
+}
+BATON_MPI_WITHOUT_SITE(MPI_Ssend_init,
+                       (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                        MPI_Request* request),
+                       (buf, count, datatype, dest, tag, comm, request))
+
+extern "C" int baton_MPI_Recv_init_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+                                      int source, int tag, MPI_Comm comm, MPI_Request* request) {
+    const call c("MPI_Recv_init", site, comm);
+    check_source(c, source, tag);
+    auto entry = std::make_unique<request_entry>();
+    predefined_only(c, datatype);
+    entry->persistent = c.comm.recv_init(c.recv_buffer(buf, count, datatype), source, tag, c.where);
+    entry->made_by = c.name;
+    entry->made_at = c.where;
+    *request_output(c, request) = c.rank.requests.keep(std::move(entry));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Recv_init,
+                       (void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                        MPI_Request* request),
+                       (buf, count, datatype, source, tag, comm, request))
+
+extern "C" int baton_MPI_Get_count_at(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
+                                      int* count) {
+    const call c("MPI_Get_count", site, MPI_COMM_WORLD);
+    if (!status || !count) detail::throw_usage(c.comm, c.name, "the status or count pointer is NULL", c.where);
+    const std::size_t element = datatype >= first_derived_type ? c.committed_type(datatype)->size
+                                                               : type_of(c.comm, datatype, c.name, c.where).size;
+    *count = status->baton_bytes % element == 0 ? static_cast<int>(status->baton_bytes / element) : MPI_UNDEFINED;
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Get_count, (const MPI_Status* status, MPI_Datatype datatype, int* count),
+                       (status, datatype, count))
+
+// Predefined elements, however many whole elements of `datatype` they make.
+extern "C" int baton_MPI_Get_elements_at(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
+                                         int* count) {
+    if (datatype < first_derived_type) return baton_MPI_Get_count_at(site, status, datatype, count);
+    const call c("MPI_Get_elements", site, MPI_COMM_WORLD);
+    if (!status || !count) detail::throw_usage(c.comm, c.name, "the status or count pointer is NULL", c.where);
+    *count = static_cast<int>(elements_in(*c.committed_type(datatype), status->baton_bytes));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Get_elements, (const MPI_Status* status, MPI_Datatype datatype, int* count),
+                       (status, datatype, count))

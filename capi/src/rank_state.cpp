@@ -1,0 +1,64 @@
+// The ranks' states (rank_state.hpp).
+#include "rank_state.hpp"
+
+#include <mutex>
+#include <string>
+
+#include <baton/detail/validate.hpp>
+#include <baton/errors.hpp>
+#include <baton/sim.hpp>
+
+namespace baton::capi {
+
+namespace {
+
+// The states of the ranks in this process, by slot: the simulated rank's number, or slot 0 for
+// the one rank of a process on MPI. Ranks on threads start concurrently, so registering takes a
+// lock; afterwards each rank reads only its own slot.
+std::mutex registering;
+std::vector<std::unique_ptr<rank_state>> states;
+
+int slot_of_running_rank() {
+    const int rank = sim::running_rank();
+    return rank >= 0 ? rank : 0;
+}
+
+}  // namespace
+
+rank_scope::rank_scope(backend::comm_impl& world) : slot_(slot_of_running_rank()) {
+    const std::lock_guard lock(registering);
+    const auto at = static_cast<std::size_t>(slot_);
+    if (states.size() <= at) states.resize(at + 1);
+    states[at] = std::make_unique<rank_state>(world);
+}
+
+rank_scope::~rank_scope() {
+    const std::lock_guard lock(registering);
+    states[static_cast<std::size_t>(slot_)].reset();
+}
+
+rank_state& current(std::string_view operation, const std::source_location& where, bool any_time) {
+    const auto at = static_cast<std::size_t>(slot_of_running_rank());
+    rank_state* state = at < states.size() ? states[at].get() : nullptr;
+    if (!state)
+        throw usage_error(std::string(operation) + " at " + detail::format_location(where) +
+                          ": called outside the ranks of a run (libbaton-mpi's main runs them)");
+    if (!any_time && !state->initialized)
+        detail::throw_usage(state->world, operation, "called before MPI_Init", where);
+    if (!any_time && state->finalized)
+        detail::throw_usage(state->world, operation, "called after MPI_Finalize", where);
+    return *state;
+}
+
+backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
+                            const std::source_location& where) {
+    if (comm == MPI_COMM_WORLD) return rank.world;
+    if (backend::comm_impl* made = rank.comms.find(comm)) return *made;
+    detail::throw_usage(rank.world, operation,
+                        comm == MPI_COMM_NULL   ? std::string("the communicator is MPI_COMM_NULL")
+                        : comm == MPI_COMM_SELF ? std::string("MPI_COMM_SELF is not supported yet")
+                                                : std::to_string(comm) + " is not a communicator (never made, or freed)",
+                        where);
+}
+
+}  // namespace baton::capi

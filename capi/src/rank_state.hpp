@@ -1,0 +1,92 @@
+// What the MPI C API keeps for each rank: whether it called MPI_Init and MPI_Finalize, and its
+// handles' tables (communicators, requests). A rank's state is found from the running rank, so
+// that threads, fibers and processes each find their own (one rank per process on MPI).
+#pragma once
+
+#include <map>
+#include <source_location>
+#include <string_view>
+#include <memory>
+#include <string>
+#include <source_location>
+#include <string_view>
+#include <vector>
+
+#include <baton/backend.hpp>
+
+#include "datatypes.hpp"
+#include "handle_table.hpp"
+
+#include <mpi.h>
+
+namespace baton::capi {
+
+// The first handle of a communicator made by the rank: after MPI_COMM_WORLD and MPI_COMM_SELF.
+inline constexpr int first_made_comm = 3;
+
+// A reduction of the program's own (MPI_Op_create): what a reduce_op's context points to.
+struct user_operation {
+    MPI_User_function* function = nullptr;
+    bool commutative = true;
+    MPI_Datatype datatype = MPI_DATATYPE_NULL;  // of the call applying it, for the function's last argument
+};
+
+// The first handle of a reduction the program makes: after MPI's predefined ones.
+inline constexpr int first_user_op = 32;
+
+// What an MPI_Request handle names: a pending operation, or a persistent request (MPI_Send_init,
+// ...) whose `active` is its current activation, if it was started and not yet completed.
+struct request_entry {
+    std::unique_ptr<backend::request_impl> active;
+    std::unique_ptr<backend::persistent_impl> persistent;
+    // Its messages in derived datatypes: sent from, or unpacked from when it completes.
+    std::vector<std::unique_ptr<staged_message>> staged;
+    std::string_view made_by;         // the MPI function that made it, for reports
+    std::source_location made_at;
+};
+
+// A datatype the program made: the map, shared with the messages that still use it.
+struct datatype_handle {
+    std::shared_ptr<derived_type> type;
+};
+
+struct rank_state {
+    explicit rank_state(backend::comm_impl& world) : world(world) {}
+
+    backend::comm_impl& world;
+    bool initialized = false;
+    bool finalized = false;
+    // Communicators the rank made (MPI_COMM_WORLD is `world`; MPI_COMM_NULL is 0).
+    handle_table<backend::comm_impl> comms{first_made_comm};
+    std::map<MPI_Comm, std::string> comm_names;  // MPI_Comm_set_name's
+    // Requests (MPI_REQUEST_NULL is 0).
+    handle_table<request_entry> requests{1};
+    // Pending requests MPI_Request_free let go: MPI_Finalize completes those it can.
+    std::vector<std::unique_ptr<backend::request_impl>> freed_requests;
+    void* attached_buffer = nullptr;
+    handle_table<user_operation> operations{first_user_op};
+    handle_table<datatype_handle> datatypes{first_derived_type};  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
+};
+
+// The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.
+class rank_scope {
+public:
+    explicit rank_scope(backend::comm_impl& world);
+    ~rank_scope();
+    rank_scope(const rank_scope&) = delete;
+    rank_scope& operator=(const rank_scope&) = delete;
+
+private:
+    int slot_;
+};
+
+// The running rank's state; `operation` is the MPI function asking, for the error when there is
+// none (a call from outside the ranks). Throws when MPI_Init was not called yet or MPI_Finalize
+// was, unless `any_time` (MPI_Initialized, MPI_Finalized, ...).
+rank_state& current(std::string_view operation, const std::source_location& where, bool any_time = false);
+
+// The communicator a handle names, or a usage_error naming the call.
+backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
+                            const std::source_location& where);
+
+}  // namespace baton::capi

@@ -1,0 +1,27 @@
+// The rank's requests by handle (rank_state::requests): what the calls that make one and the calls
+// that complete one share.
+#pragma once
+
+#include <memory>
+
+#include "arguments.hpp"
+
+namespace baton::capi {
+
+// A new pending request's handle.
+inline MPI_Request keep_request(const call& c, std::unique_ptr<backend::request_impl> pending) {
+    auto entry = std::make_unique<request_entry>();
+    entry->active = std::move(pending);
+    entry->staged = c.take_staged();
+    entry->made_by = c.name;
+    entry->made_at = c.where;
+    return c.rank.requests.keep(std::move(entry));
+}
+
+// Where a call writes the handle of the request it makes: a usage_error when NULL.
+inline MPI_Request* request_output(const call& c, MPI_Request* request) {
+    if (!request) detail::throw_usage(c.comm, c.name, "the request pointer is NULL", c.where);
+    return request;
+}
+
+}  // namespace baton::capi

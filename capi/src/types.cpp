@@ -1,0 +1,138 @@
+// The predefined datatypes and reductions (types.hpp).
+#include "types.hpp"
+
+#include <cstdint>
+#include <cwchar>
+#include <string>
+
+#include <baton/detail/validate.hpp>
+#include <baton/ops.hpp>
+
+namespace baton::capi {
+
+namespace {
+
+// Calls `use` with a value of the C type a predefined datatype handle names; false if none.
+template <class Use>
+bool with_type(MPI_Datatype datatype, Use&& use) {
+    switch (datatype) {
+        case MPI_CHAR: use(char{}); return true;
+        case MPI_SIGNED_CHAR: use(static_cast<signed char>(0)); return true;
+        case MPI_UNSIGNED_CHAR: use(static_cast<unsigned char>(0)); return true;
+        case MPI_SHORT: use(short{}); return true;
+        case MPI_UNSIGNED_SHORT: use(static_cast<unsigned short>(0)); return true;
+        case MPI_INT: use(int{}); return true;
+        case MPI_UNSIGNED: use(unsigned{}); return true;
+        case MPI_LONG: use(long{}); return true;
+        case MPI_UNSIGNED_LONG: use(static_cast<unsigned long>(0)); return true;
+        case MPI_LONG_LONG_INT: use(static_cast<long long>(0)); return true;
+        case MPI_UNSIGNED_LONG_LONG: use(static_cast<unsigned long long>(0)); return true;
+        case MPI_FLOAT: use(float{}); return true;
+        case MPI_DOUBLE: use(double{}); return true;
+        case MPI_LONG_DOUBLE: use(static_cast<long double>(0)); return true;
+        case MPI_C_BOOL: use(bool{}); return true;
+        case MPI_INT8_T: use(std::int8_t{}); return true;
+        case MPI_INT16_T: use(std::int16_t{}); return true;
+        case MPI_INT32_T: use(std::int32_t{}); return true;
+        case MPI_INT64_T: use(std::int64_t{}); return true;
+        case MPI_UINT8_T: use(std::uint8_t{}); return true;
+        case MPI_UINT16_T: use(std::uint16_t{}); return true;
+        case MPI_UINT32_T: use(std::uint32_t{}); return true;
+        case MPI_UINT64_T: use(std::uint64_t{}); return true;
+        case MPI_BYTE: use(std::byte{}); return true;
+        case MPI_WCHAR: use(wchar_t{}); return true;
+        default: return false;
+    }
+}
+
+// MPI's names for messages: a report about a C program speaks its language.
+constexpr std::string_view names[] = {
+    "MPI_DATATYPE_NULL", "MPI_CHAR", "MPI_SIGNED_CHAR", "MPI_UNSIGNED_CHAR", "MPI_SHORT", "MPI_UNSIGNED_SHORT",
+    "MPI_INT", "MPI_UNSIGNED", "MPI_LONG", "MPI_UNSIGNED_LONG", "MPI_LONG_LONG_INT", "MPI_UNSIGNED_LONG_LONG",
+    "MPI_FLOAT", "MPI_DOUBLE", "MPI_LONG_DOUBLE", "MPI_C_BOOL", "MPI_INT8_T", "MPI_INT16_T", "MPI_INT32_T",
+    "MPI_INT64_T", "MPI_UINT8_T", "MPI_UINT16_T", "MPI_UINT32_T", "MPI_UINT64_T", "MPI_BYTE", "MPI_WCHAR"};
+
+template <class E>
+constexpr bool is_character = std::is_same_v<E, char> || std::is_same_v<E, wchar_t>;
+
+// The builtin reduction `id` on E when MPI defines it: arithmetic ones on integers and floating
+// point, logical ones on integers and C_BOOL, bitwise ones on integers and MPI_BYTE (MPI-3.1 §5.9.2).
+template <class E, class Op>
+bool reduction(reduce_op& made) {
+    constexpr builtin_op id = Op::id;
+    if constexpr (std::is_same_v<E, std::byte>) {
+        if constexpr (detail::is_bitwise(id)) {
+            made = detail::make_reduce_op<std::uint8_t>(Op{});
+            return true;
+        }
+        return false;
+    } else if constexpr (is_character<E>) {
+        return false;
+    } else if constexpr (std::is_same_v<E, bool>) {
+        if constexpr (id == builtin_op::logical_and || id == builtin_op::logical_or || id == builtin_op::logical_xor) {
+            made = detail::make_reduce_op<E>(Op{});
+            return true;
+        }
+        return false;
+    } else if constexpr (std::is_floating_point_v<E> && detail::is_bitwise(id)) {
+        return false;
+    } else {
+        made = detail::make_reduce_op<E>(Op{});
+        return true;
+    }
+}
+
+template <class E>
+bool reduction_on(MPI_Op op, reduce_op& made) {
+    switch (op) {
+        case MPI_SUM: return reduction<E, op::sum_t>(made);
+        case MPI_PROD: return reduction<E, op::prod_t>(made);
+        case MPI_MIN: return reduction<E, op::min_t>(made);
+        case MPI_MAX: return reduction<E, op::max_t>(made);
+        case MPI_LAND: return reduction<E, op::logical_and_t>(made);
+        case MPI_LOR: return reduction<E, op::logical_or_t>(made);
+        case MPI_LXOR: return reduction<E, op::logical_xor_t>(made);
+        case MPI_BAND: return reduction<E, op::bit_and_t>(made);
+        case MPI_BOR: return reduction<E, op::bit_or_t>(made);
+        case MPI_BXOR: return reduction<E, op::bit_xor_t>(made);
+        default: return false;
+    }
+}
+
+}  // namespace
+
+std::size_t basic_size(MPI_Datatype datatype) {
+    std::size_t size = 0;
+    with_type(datatype, [&](auto element) { size = sizeof element; });
+    return size;
+}
+
+type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::string_view operation,
+                  const std::source_location& where) {
+    type_desc found;
+    if (!with_type(datatype, [&](auto element) {
+            found = type_desc{detail::native_kind<decltype(element)>(), sizeof element, names[datatype]};
+        }))
+        detail::throw_usage(comm, operation,
+                            datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
+                            : datatype >= 64 ? "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet"
+                                                          : std::to_string(datatype) + " is not a datatype",
+                            where);
+    return found;
+}
+
+reduce_op reduction_of(const backend::comm_impl& comm, MPI_Op op, MPI_Datatype datatype, std::string_view operation,
+                       const std::source_location& where) {
+    reduce_op made;
+    bool defined = false;
+    with_type(datatype, [&](auto element) { defined = reduction_on<decltype(element)>(op, made); });
+    if (!defined)
+        detail::throw_usage(comm, operation,
+                            op < MPI_SUM || op > MPI_BXOR
+                                ? std::to_string(op) + " is not a reduction (MPI_Op)"
+                                : "MPI does not define this reduction on " + std::string(names[datatype]),
+                            where);
+    return made;
+}
+
+}  // namespace baton::capi

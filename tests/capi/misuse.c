@@ -1,0 +1,60 @@
+/* MPI programs that are wrong, one per argument: baton's report names the rank, the MPI call, its
+ * line here and what was wrong, and the run fails. */
+#include <mpi.h>
+#include <string.h>
+
+int main(int argc, char** argv) {
+    const char* mistake = argc > 1 ? argv[1] : "";
+    int rank = 0, value = 1;
+    double x = 1.0, y = 0.0;
+    if (strcmp(mistake, "before-init") == 0) MPI_Send(&value, 1, MPI_INT, 0, 0, MPI_COMM_WORLD);
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (strcmp(mistake, "bad-datatype") == 0) MPI_Bcast(&value, 1, 999, 0, MPI_COMM_WORLD);
+    if (strcmp(mistake, "bad-op") == 0) MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_BAND, MPI_COMM_WORLD);
+    if (strcmp(mistake, "bad-rank") == 0) MPI_Send(&value, 1, MPI_INT, 7, 0, MPI_COMM_WORLD);
+    if (strcmp(mistake, "bad-comm") == 0) MPI_Barrier(MPI_COMM_NULL);
+    if (strcmp(mistake, "bad-request") == 0) {
+        MPI_Request never_made = 5;
+        MPI_Wait(&never_made, MPI_STATUS_IGNORE);
+    }
+    if (strcmp(mistake, "mismatch") == 0) {
+        if (rank == 0) MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        else MPI_Barrier(MPI_COMM_WORLD);
+    }
+    if (strcmp(mistake, "abort") == 0 && rank == 1) MPI_Abort(MPI_COMM_WORLD, 5);
+    if (strcmp(mistake, "never-waited") == 0) {
+        MPI_Request barrier;
+        MPI_Ibarrier(MPI_COMM_WORLD, &barrier); /* never completed */
+    }
+    if (strcmp(mistake, "uncommitted") == 0) {
+        MPI_Datatype uncommitted;
+        int pair[2] = {0, 0};
+        MPI_Type_contiguous(2, MPI_INT, &uncommitted);
+        MPI_Send(pair, 1, uncommitted, 1 - rank, 0, MPI_COMM_WORLD);
+    }
+    if (strcmp(mistake, "type-mismatch") == 0) {
+        double column[4] = {0, 0, 0, 0};
+        int numbers[4];
+        MPI_Datatype doubles;
+        MPI_Type_contiguous(4, MPI_DOUBLE, &doubles);
+        MPI_Type_commit(&doubles);
+        if (rank == 0) MPI_Send(column, 1, doubles, 1, 0, MPI_COMM_WORLD);
+        if (rank == 1) MPI_Recv(numbers, 4, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+    if (strcmp(mistake, "unsupported") == 0) {
+        MPI_Win window;
+        MPI_Win_create(&value, sizeof value, sizeof value, MPI_INFO_NULL, MPI_COMM_WORLD, &window);
+    }
+    if (strcmp(mistake, "pending-at-finalize") == 0) {
+        MPI_Request never_matched;
+        MPI_Irecv(&value, 1, MPI_INT, 1 - rank, 77, MPI_COMM_WORLD, &never_matched);
+    }
+    if (strcmp(mistake, "no-finalize") == 0) return 0;
+    if (strcmp(mistake, "after-finalize") == 0) {
+        MPI_Finalize();
+        MPI_Barrier(MPI_COMM_WORLD); /* after MPI_Finalize */
+    }
+    MPI_Finalize(); /* the last call */
+    return strcmp(mistake, "main-returns") == 0 && rank == 1 ? 3 : 0;
+}

@@ -602,10 +602,14 @@ private:
         if (v == verb::iallgatherv || v == verb::ialltoallv || (v == verb::igatherv && at_root))
             p.expected = read_blocks(in, comm, p.receive->buffer.count);
         else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("expected counts where none belong");
-        p.collective_result = (v != verb::igather && v != verb::igatherv) || at_root;
+        const bool gets_result = (v != verb::igather && v != verb::igatherv) || at_root;
         backend::recv_buffer into{nullptr, 0, p.receive->buffer.type};
-        if (p.collective_result) into = p.receive->buffer;
-        else p.receive.reset();
+        if (gets_result) {
+            into = p.receive->buffer;
+            p.gives = pending::result::collective;
+        } else {
+            p.receive.reset();
+        }
         switch (v) {
             case verb::igather: p.request = comm.igather(give, into, root, where); break;
             case verb::iallgather: p.request = comm.iallgather(give, into, where); break;

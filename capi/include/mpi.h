@@ -345,6 +345,25 @@ BATON_MPI_FUNCTION(MPI_Exscan,
                    (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm),
                    const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 
+#define BATON_MPI_IROOTED(name)                                                                               \
+    BATON_MPI_FUNCTION(name,                                                                                  \
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
+                        MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),                \
+                       const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,  \
+                       MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request)
+#define BATON_MPI_IEVERYONE(name)                                                                             \
+    BATON_MPI_FUNCTION(name,                                                                                  \
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
+                        MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                          \
+                       const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,  \
+                       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_IROOTED(MPI_Igather)
+BATON_MPI_IROOTED(MPI_Iscatter)
+BATON_MPI_IEVERYONE(MPI_Iallgather)
+BATON_MPI_IEVERYONE(MPI_Ialltoall)
+#undef BATON_MPI_IROOTED
+#undef BATON_MPI_IEVERYONE
+
 /* Cartesian topologies */
 BATON_MPI_FUNCTION(MPI_Dims_create, (int nnodes, int ndims, int dims[]), int nnodes, int ndims, int dims[])
 BATON_MPI_FUNCTION(MPI_Cart_create,
@@ -619,6 +638,15 @@ BATON_MPI_FUNCTION(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MP
 #define baton_MPI_Type_free(...) BATON_MPI_CALL(MPI_Type_free, __VA_ARGS__)
 #define MPI_Type_get_extent baton_MPI_Type_get_extent
 #define baton_MPI_Type_get_extent(...) BATON_MPI_CALL(MPI_Type_get_extent, __VA_ARGS__)
+
+#define MPI_Igather baton_MPI_Igather
+#define baton_MPI_Igather(...) BATON_MPI_CALL(MPI_Igather, __VA_ARGS__)
+#define MPI_Iscatter baton_MPI_Iscatter
+#define baton_MPI_Iscatter(...) BATON_MPI_CALL(MPI_Iscatter, __VA_ARGS__)
+#define MPI_Iallgather baton_MPI_Iallgather
+#define baton_MPI_Iallgather(...) BATON_MPI_CALL(MPI_Iallgather, __VA_ARGS__)
+#define MPI_Ialltoall baton_MPI_Ialltoall
+#define baton_MPI_Ialltoall(...) BATON_MPI_CALL(MPI_Ialltoall, __VA_ARGS__)
 
 /* Parts of MPI baton's simulator does not have (one-sided, MPI-IO, dynamic processes,
  * intercommunicators, graph topologies, packing, matched probes, attributes, info objects): a call

@@ -54,3 +54,58 @@ BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
                        (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
                         MPI_Request* request),
                        (sendbuf, recvbuf, count, datatype, op, comm, request))
+
+// MPI_Igather, MPI_Iallgather, MPI_Iscatter, MPI_Ialltoall: the blocking forms' buffers
+// (collectives.cpp), started.
+extern "C" int baton_MPI_Igather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                    MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                    int root, MPI_Comm comm, MPI_Request* request) {
+    const call c("MPI_Igather", site, comm);
+    c.check_root(root);
+    const auto mine = c.send_view(sendbuf, sendcount, sendtype);
+    const auto all = c.comm.rank() == root
+                         ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
+                         : c.recv_buffer(nullptr, 0, sendtype);
+    *request_output(c, request) = keep_request(c, c.comm.igather(mine, all, root, c.where));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Igather,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))
+
+extern "C" int baton_MPI_Iscatter_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                                     MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                                     int root, MPI_Comm comm, MPI_Request* request) {
+    const call c("MPI_Iscatter", site, comm);
+    c.check_root(root);
+    const auto all = c.comm.rank() == root
+                         ? c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * c.comm.size()), sendtype)
+                         : c.send_view(nullptr, 0, recvtype);
+    *request_output(c, request) =
+        keep_request(c, c.comm.iscatter(all, c.recv_buffer(recvbuf, recvcount, recvtype), root, c.where));
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Iscatter,
+                       (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                        MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),
+                       (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))
+
+// Every rank gives one block and gets one from each (iallgather), or gives one to each (ialltoall).
+#define BATON_MPI_IEXCHANGE(operation, method, blocks_given)                                                        \
+    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,       \
+                                              MPI_Datatype sendtype, void* recvbuf, int recvcount,                   \
+                                              MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {          \
+        const call c("MPI_" #operation, site, comm);                                                                \
+        const auto ranks = static_cast<std::size_t>(c.comm.size());                                                 \
+        const auto mine = c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * (blocks_given)), sendtype);     \
+        const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * ranks), recvtype);             \
+        *request_output(c, request) = keep_request(c, c.comm.method(mine, all, c.where));                           \
+        return MPI_SUCCESS;                                                                                          \
+    }                                                                                                                \
+    BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                         \
+                           (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
+                            MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                             \
+                           (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))
+BATON_MPI_IEXCHANGE(Iallgather, iallgather, 1)
+BATON_MPI_IEXCHANGE(Ialltoall, ialltoall, ranks)

@@ -44,6 +44,7 @@ enum class verb : std::uint8_t {
     barrier, bcast, scatter, gather, allgather, alltoall, reduce, allreduce, scan, exscan,
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
+    iscan, iexscan, ireduce_scatter_block, ireduce_scatter,  // non-blocking scans and reduce-scatter (issue 14: iscan)
     ibarrier, ibcast, ireduce, iallreduce,  // non-blocking collectives (issue 14: icoll)
     cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
 

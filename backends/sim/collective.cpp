@@ -61,11 +61,11 @@ private:
 
 void copy(void* to, std::size_t to_index, const void* from, std::size_t from_index, std::size_t count,
           std::size_t element_size) {
+    if (count == 0) return;
     auto* target = static_cast<std::byte*>(to) + to_index * element_size;
     const auto* source = static_cast<const std::byte*>(from) + from_index * element_size;
     // A block in place (a gather's root, an allgather) is where it goes already.
-    if (count == 0 || target == source) return;
-    std::memcpy(target, source, count * element_size);
+    if (target != source) std::memcpy(target, source, count * element_size);
 }
 
 // A rank's collective call, for the report of its failure.

@@ -677,12 +677,11 @@ private:
         static_assert(sendable<V> && !serializable_sendable<V>,
                       "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) combine trivially copyable "
                       "elements only");
-        // (bool is left out too: process ranks would have to apply it in the rank's own process.)
-        static_assert(detail::native_reduction_v<element_t<V>, Op> && !std::is_same_v<element_t<V>, bool>,
+        static_assert(detail::nonblocking_reduction_v<element_t<V>, Op>,
                       "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) take MPI's builtin "
-                      "reductions on arithmetic elements (op::sum, std::plus<>, op::max, ...); a callable of your "
-                      "own, minloc/maxloc or a struct is not supported by the non-blocking forms (use the blocking "
-                      "one)");
+                      "reductions on the arithmetic elements MPI defines them for (op::sum, std::plus<>, op::max, "
+                      "...; the logical ones on integers only); a callable of your own, minloc/maxloc, bool or a "
+                      "struct is not supported by the non-blocking forms (use the blocking one)");
         static_assert(std::is_same_v<std::remove_cvref_t<R>, Result>,
                       "baton: the result of a non-blocking reduction is a variable of the type its blocking form "
                       "returns (a std::vector for a span, and for ireduce_scatter(_block))");

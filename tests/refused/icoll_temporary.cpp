@@ -9,6 +9,7 @@
 // refused 3: ibcast receives into its argument on every rank but the root until the request completes
 // refused 4: a callable of your own
 // refused 5: write their result when the request completes: pass a variable
+// refused 6: the logical ones on integers only
 
 int compute();
 
@@ -41,5 +42,8 @@ void refused([[maybe_unused]] baton::communicator& world) {
 #elif REFUSED == 5
     const std::vector<int> values{1, 2};
     baton::request e = world.ireduce_scatter_block(values, std::vector<int>{}, baton::op::sum);
+#elif REFUSED == 6
+    double all = 0;
+    baton::request f = world.iallreduce(1.5, all, baton::op::logical_and);  // MPI has no MPI_LAND on doubles
 #endif
 }

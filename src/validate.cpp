@@ -43,12 +43,14 @@ void throw_cancel_of_collective(int world_rank, std::string_view operation, cons
 }
 
 void throw_aliased_reduction(int world_rank, std::string_view operation, const std::source_location& where) {
-    const bool rooted = operation == "ireduce";
+    // The blocking in-place form where there is one.
+    const std::string_view instead = operation == "ireduce"      ? "reduce_in_place(data, op, root) (blocking), or "
+                                     : operation == "iallreduce" ? "allreduce_in_place(data, op) (blocking), or "
+                                                                 : "";
     throw usage_error(fmt::format("rank {}: {} at {}: the result is the input's memory (one variable given as both); "
                                   "MPI forbids aliased buffers, and the non-blocking reductions have no in-place "
-                                  "form here: use {} (blocking), or a variable of its own for the result",
-                                  world_rank, operation, format_location(where),
-                                  rooted ? "reduce_in_place(data, op, root)" : "allreduce_in_place(data, op)"),
+                                  "form here: use {}a variable of its own for the result",
+                                  world_rank, operation, format_location(where), instead),
                       {{world_rank, std::string(operation), format_location(where)}});
 }
 

@@ -130,7 +130,9 @@ void mpi_comm::gather(backend::send_view mine, backend::recv_buffer all, int roo
         to = target.data;
         fits = target.fits;
     }
-    check(collective([&] { return MPI_Gather(mine.data, n, type, to, n, type, root, comm); }),
+    // In place at the root (backend.hpp): its block is in `all` already (MPI_IN_PLACE).
+    const void* from = comm_->rank == root && backend::in_place_block(mine, all, root) ? MPI_IN_PLACE : mine.data;
+    check(collective([&] { return MPI_Gather(from, n, type, to, n, type, root, comm); }),
           *comm_, where, [&] { return described("gather", fmt::format("root={}, {}", root, amount(mine.count, mine.type))); });
     if (!fits) too_small("gather", total, all, where);
 }
@@ -145,7 +147,8 @@ void mpi_comm::allgather(backend::send_view mine, backend::recv_buffer all, back
     const room_for target = room(all, total);
     void* to = target.data;
     const bool fits = target.fits;
-    check(collective([&] { return MPI_Allgather(mine.data, n, type, to, n, type, comm); }),
+    const void* from = backend::in_place_block(mine, all, comm_->rank) ? MPI_IN_PLACE : mine.data;
+    check(collective([&] { return MPI_Allgather(from, n, type, to, n, type, comm); }),
           *comm_, where, [&] { return described("allgather", amount(mine.count, mine.type)); });
     if (!fits) too_small("allgather", total, all, where);
 }
@@ -158,7 +161,8 @@ void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backe
     const room_for target = room(mine, all.count);
     void* to = target.data;
     const bool fits = target.fits;
-    check(collective([&] { return MPI_Alltoall(all.data, block, type, to, block, type, comm); }),
+    const void* from = backend::in_place(all, mine) ? MPI_IN_PLACE : all.data;
+    check(collective([&] { return MPI_Alltoall(from, block, type, to, block, type, comm); }),
           *comm_, where, [&] { return described("alltoall", amount(all.count, all.type)); });
     if (!fits) too_small("alltoall", all.count, mine, where);
 }

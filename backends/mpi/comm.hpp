@@ -33,6 +33,8 @@ struct settings {
 // The Cartesian topology of `handle` (MPI_Topo_test, MPI_Cart_get), if it has one.
 std::optional<backend::cartesian_grid> cartesian_grid_of(MPI_Comm handle);
 
+struct mpi_reduction;  // ops.hpp
+
 class mpi_comm final : public backend::comm_impl {
 public:
     // Takes `handle` (freed with the last user of it when `owned`).
@@ -121,6 +123,16 @@ public:
                                                    const reduce_op& op, int root, backend::location where) override;
     std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
                                                       const reduce_op& op, backend::location where) override;
+    // Non-blocking scans and reduce-scatter (issue 14: iscan; nonblocking_scan.cpp).
+    std::unique_ptr<backend::request_impl> iscan(backend::send_view mine, backend::recv_buffer result,
+                                                 const reduce_op& op, backend::location where) override;
+    std::unique_ptr<backend::request_impl> iexscan(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ireduce_scatter_block(backend::send_view mine, backend::recv_buffer result,
+                                                                 const reduce_op& op, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ireduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
+                                                           backend::recv_buffer result, const reduce_op& op,
+                                                           backend::location where) override;
 
     // Non-blocking gathers, scatters and all-to-alls (issue 14: igather; nonblocking_gather.cpp).
     std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,
@@ -145,10 +157,21 @@ public:
                                                       backend::location where) override;
 
 private:
-    // ireduce (root >= 0) and iallreduce (root -1): MPI_Ireduce or MPI_Iallreduce.
-    std::unique_ptr<backend::request_impl> nonblocking_reduction(const char* operation, backend::send_view mine,
-                                                                 backend::recv_buffer result, const reduce_op& op,
-                                                                 int root, backend::location where);
+    // A non-blocking reduction (ireduce, iallreduce, iscan, ...) with MPI's own `op`: `post(from,
+    // to, reduction, request)` starts it, `to` being room for `result_count` elements of `result`,
+    // or null where this rank gets no result (`gets` false).
+    using reduction_post = std::function<int(const void* from, void* to, const mpi_reduction& native,
+                                             MPI_Request* request)>;
+    std::unique_ptr<mpi_request> nonblocking_reduction(const char* operation, const backend::send_view& mine,
+                                                       backend::recv_buffer result, std::size_t result_count,
+                                                       bool gets, const reduce_op& op, const reduction_post& post,
+                                                       const backend::location& where);
+    // iallreduce and iscan: `call` (MPI_Iallreduce or MPI_Iscan), as many elements into every
+    // rank's `result` as each gives.
+    using element_wise_call = int (*)(const void*, void*, int, MPI_Datatype, MPI_Op, MPI_Comm, MPI_Request*);
+    std::unique_ptr<mpi_request> element_wise(const char* operation, element_wise_call call,
+                                              const backend::send_view& mine, backend::recv_buffer result,
+                                              const reduce_op& op, const backend::location& where);
     // Where a non-blocking gather or all-to-all's `count` elements go: `into` resized, or a fixed
     // buffer that holds them; a truncation_error (before anything starts) otherwise.
     void* room_for_result(std::string_view operation, backend::recv_buffer& into, std::size_t count,

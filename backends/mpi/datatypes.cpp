@@ -48,20 +48,6 @@ MPI_Datatype struct_type(std::size_t size) {
     return types.larger.emplace(size, make_struct_type(size)).first->second;
 }
 
-namespace {
-
-bool is_integer(element_kind kind) {
-    return kind == element_kind::character || (kind >= element_kind::int8 && kind <= element_kind::uint64);
-}
-bool is_floating(element_kind kind) {
-    return kind == element_kind::float32 || kind == element_kind::float64 || kind == element_kind::long_double;
-}
-bool is_complex(element_kind kind) {
-    return kind == element_kind::complex_float32 || kind == element_kind::complex_float64;
-}
-
-}  // namespace
-
 MPI_Datatype native_types[element_kinds] = {};
 
 // MPI's predefined datatypes are constants, but the standard promises them usable only once MPI is
@@ -83,30 +69,7 @@ void init_datatypes() {
 // The operations MPI predefines for each group of basic datatypes (MPI 3.1, section 5.9.2).
 MPI_Datatype native_reduction_type(const type_desc& type, builtin_op op) {
     const element_kind kind = type.kind;
-    bool allowed = false;
-    switch (op) {
-        case builtin_op::sum:
-        case builtin_op::prod:
-            allowed = is_integer(kind) || is_floating(kind) || is_complex(kind);
-            break;
-        case builtin_op::min:
-        case builtin_op::max:
-            allowed = is_integer(kind) || is_floating(kind);
-            break;
-        case builtin_op::logical_and:
-        case builtin_op::logical_or:
-        case builtin_op::logical_xor:
-            allowed = is_integer(kind) || kind == element_kind::boolean;
-            break;
-        case builtin_op::bit_and:
-        case builtin_op::bit_or:
-        case builtin_op::bit_xor:
-            allowed = is_integer(kind);
-            break;
-        default:
-            allowed = false;
-    }
-    if (!allowed) return MPI_DATATYPE_NULL;
+    if (!baton::detail::mpi_predefines(op, kind)) return MPI_DATATYPE_NULL;
     // MPI_CHAR is a text type, not one of MPI's integer types for reductions: reduce a char as
     // the signed or unsigned char it is.
     if (kind == element_kind::character) return std::is_signed_v<char> ? MPI_SIGNED_CHAR : MPI_UNSIGNED_CHAR;

@@ -31,37 +31,54 @@ std::unique_ptr<backend::request_impl> mpi_comm::ibcast(backend::recv_buffer dat
         comm_, "ibcast", where, [&](MPI_Request* r) { return MPI_Ibcast(data.data, n, type, root, comm, r); });
 }
 
-std::unique_ptr<backend::request_impl> mpi_comm::nonblocking_reduction(const char* operation,
-                                                                      backend::send_view mine,
-                                                                      backend::recv_buffer result, const reduce_op& op,
-                                                                      int root, backend::location where) {
+std::unique_ptr<mpi_request> mpi_comm::nonblocking_reduction(const char* operation, const backend::send_view& mine,
+                                                             backend::recv_buffer result, std::size_t result_count,
+                                                             bool gets, const reduce_op& op,
+                                                             const reduction_post& post,
+                                                             const backend::location& where) {
     const current_call in_call(operation, where);
-    const MPI_Comm comm = comm_->handle;
-    const int n = to_int(mine.count, *comm_, operation, where);
     const mpi_reduction& native = native_reduction(op, mine.type);
     if (native.op == MPI_OP_NULL)
         raise(MPI_ERR_OP, *comm_, fmt::format("{}(op={}): not one of MPI's builtin reductions", operation, op.name),
               where);
     void* to = nullptr;
-    if (root < 0 || root == comm_->rank) {
-        const room_for target = room(result, mine.count);
-        if (!target.fits) too_small(operation, mine.count, result, where);
+    if (gets) {
+        const room_for target = room(result, result_count);
+        if (!target.fits) too_small(operation, result_count, result, where);
         to = target.data;
     }
-    return mpi_request::start_collective(comm_, operation, where, [&](MPI_Request* r) {
-        return root < 0 ? MPI_Iallreduce(mine.data, to, n, native.type, native.op, comm, r)
-                        : MPI_Ireduce(mine.data, to, n, native.type, native.op, root, comm, r);
-    });
+    return mpi_request::start_collective(comm_, operation, where,
+                                         [&](MPI_Request* r) { return post(mine.data, to, native, r); });
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::ireduce(backend::send_view mine, backend::recv_buffer result,
                                                          const reduce_op& op, int root, backend::location where) {
-    return nonblocking_reduction("ireduce", mine, result, op, root, where);
+    const MPI_Comm comm = comm_->handle;
+    const int n = to_int(mine.count, *comm_, "ireduce", where);
+    return nonblocking_reduction(
+        "ireduce", mine, result, mine.count, root == comm_->rank, op,
+        [&](const void* from, void* to, const mpi_reduction& native, MPI_Request* r) {
+            return MPI_Ireduce(from, to, n, native.type, native.op, root, comm, r);
+        },
+        where);
+}
+
+std::unique_ptr<mpi_request> mpi_comm::element_wise(const char* operation, element_wise_call call,
+                                                    const backend::send_view& mine, backend::recv_buffer result,
+                                                    const reduce_op& op, const backend::location& where) {
+    const MPI_Comm comm = comm_->handle;
+    const int n = to_int(mine.count, *comm_, operation, where);
+    return nonblocking_reduction(
+        operation, mine, result, mine.count, true, op,
+        [&](const void* from, void* to, const mpi_reduction& native, MPI_Request* r) {
+            return call(from, to, n, native.type, native.op, comm, r);
+        },
+        where);
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::iallreduce(backend::send_view mine, backend::recv_buffer result,
                                                             const reduce_op& op, backend::location where) {
-    return nonblocking_reduction("iallreduce", mine, result, op, -1, where);
+    return element_wise("iallreduce", MPI_Iallreduce, mine, result, op, where);
 }
 
 }  // namespace baton::mpi::detail

@@ -115,6 +115,10 @@ public:
     // "irecv(source=1, tag=0, comm=world) posted at app.cpp:12"
     std::string describe() const;
 
+    // Memory MPI may use until this request is done, freed with it (issue 14: iscan): an iexscan's
+    // result room at rank 0, an ireduce_scatter's counts as MPI's ints.
+    void keep_until_freed(std::shared_ptr<const void> kept) { kept_ = std::move(kept); }
+
 private:
     enum class phase { deferred, active, done };
     enum class kind { send, receive, collective };
@@ -147,7 +151,7 @@ private:
     status result_;
     std::exception_ptr failure_;
     std::list<mpi_request*>::iterator slot_;  // in the deferred list while deferred
-    std::shared_ptr<const void> kept_;  // start_collective's `kept`: destroyed after the request is over
+    std::shared_ptr<const void> kept_;  // start_collective's `kept` or keep_until_freed's: destroyed after the request is over
 };
 
 // A persistent send or receive made natively (MPI_Send_init, MPI_Ssend_init, MPI_Recv_init):

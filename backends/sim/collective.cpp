@@ -62,8 +62,10 @@ private:
 void copy(void* to, std::size_t to_index, const void* from, std::size_t from_index, std::size_t count,
           std::size_t element_size) {
     if (count == 0) return;
-    std::memcpy(static_cast<std::byte*>(to) + to_index * element_size,
-                static_cast<const std::byte*>(from) + from_index * element_size, count * element_size);
+    auto* target = static_cast<std::byte*>(to) + to_index * element_size;
+    const auto* source = static_cast<const std::byte*>(from) + from_index * element_size;
+    // A block in place (a gather's root, an allgather) is where it goes already.
+    if (target != source) std::memcpy(target, source, count * element_size);
 }
 
 // A rank's collective call, for the report of its failure.
@@ -191,12 +193,22 @@ void alltoall(collective_slot& slot, comm_state& comm, engine&) {
     const int ranks = comm.size();
     const auto& first = *slot.calls.front();
     const std::size_t block = first.send.count / static_cast<std::size_t>(ranks);
+    // In place (on every rank or none: place_alike), each rank's result overwrites what it sends
+    // the others: every rank's data is read from a copy.
+    std::vector<std::vector<std::byte>> sent;
+    if (first.overwrites_input)
+        for (const auto* call : slot.calls) {
+            const auto* data = static_cast<const std::byte*>(call->send.data);
+            sent.emplace_back(data, data + call->send.count * call->send.type.size);
+        }
     for (int r = 0; r < ranks; ++r) {
         void* to = prepare(call_of(slot, r), block * static_cast<std::size_t>(ranks), comm, r);
         if (!to) continue;
-        for (int s = 0; s < ranks; ++s)
-            copy(to, block * static_cast<std::size_t>(s), call_of(slot, s).send.data, block * static_cast<std::size_t>(r),
-                 block, first.send.type.size);
+        for (int s = 0; s < ranks; ++s) {
+            const void* from = sent.empty() ? call_of(slot, s).send.data : sent[static_cast<std::size_t>(s)].data();
+            copy(to, block * static_cast<std::size_t>(s), from, block * static_cast<std::size_t>(r), block,
+                 first.send.type.size);
+        }
     }
 }
 
@@ -393,8 +405,8 @@ constexpr collective_traits traits_table[] = {
     {"bcast",      true,  true,  false,  false, false, true,    false,   false, false, leaves::root,   bcast},
     {"scatter",    true,  true,  false,  false, false, false,   true,    false, false, leaves::root,   scatter},
     {"gather",     true,  true,  false,  true,  true,  false,   false,   false, false, leaves::others, gather},
-    {"allgather",  false, true,  false,  true,  true,  false,   false,   false, false, leaves::nobody, allgather},
-    {"alltoall",   false, true,  false,  true,  true,  false,   false,   false, false, leaves::nobody, alltoall},
+    {"allgather",  false, true,  false,  true,  true,  false,   false,   false, true,  leaves::nobody, allgather},
+    {"alltoall",   false, true,  false,  true,  true,  false,   false,   false, true,  leaves::nobody, alltoall},
     {"reduce",     true,  true,  true,   true,  true,  false,   false,   false, false, leaves::others, reduce},
     {"allreduce",  false, true,  true,   true,  true,  false,   false,   false, true,  leaves::nobody, allreduce},
     {"scan",       false, true,  true,   true,  true,  false,   false,   false, true,  leaves::nobody, scan},
@@ -438,9 +450,22 @@ std::string_view operation_of(const collective_call& call) {
             case kind::allgatherv: return "iallgatherv";
             case kind::scatterv: return "iscatterv";
             case kind::alltoallv: return "ialltoallv";
+            case kind::scan: return "iscan";
+            case kind::exscan: return "iexscan";
+            case kind::reduce_scatter_block: return "ireduce_scatter_block";
+            case kind::reduce_scatter: return "ireduce_scatter";
             default: break;
         }
     return traits_of(call.kind).name;
+}
+
+bool in_place(const collective_call& call, int rank) {
+    switch (call.kind) {
+        case kind::gather:
+        case kind::allgather: return backend::in_place_block(call.send, call.recv, rank);
+        case kind::alltoall: return backend::in_place(call.send, call.recv);
+        default: return traits_of(call.kind).reduces && backend::in_place(call.send, call.recv);
+    }
 }
 
 bool may_complete_locally(const collective_call& call, int rank) {

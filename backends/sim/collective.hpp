@@ -69,7 +69,7 @@ struct collective_call {
     // A non-blocking v-collective's receiver (igatherv's root, iallgatherv, ialltoallv): the count
     // it expects from each rank, named before anything arrives (MPI's recvcounts).
     std::span<const std::size_t> counts_expected;
-    bool overwrites_input = false;                   // a reduction in place: send and recv alias
+    bool overwrites_input = false;                   // in place: send and recv alias (in_place())
     int color = 0, key = 0;                          // split
     std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup, cart_create, cart_sub
     const backend::cartesian_grid* grid = nullptr;            // cart_create's grid, alike on every rank
@@ -93,6 +93,10 @@ struct collective_call {
     std::vector<std::size_t> owned_counts, owned_expected;
     reduce_op owned_op;
 };
+
+// Whether `rank`'s call is in place (MPI_IN_PLACE, as the typed layer asks for it: backend.hpp):
+// a reduction, an alltoall, a gather's root or an allgather.
+bool in_place(const collective_call& call, int rank);
 
 // Whether MPI lets this rank's part of the collective complete before the others arrive: it
 // only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).

@@ -407,7 +407,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     const auto& traits = traits_of(call.kind);
     const auto operation = operation_of(call);
     // MPI_IN_PLACE, as the typed layer asks for it (backend.hpp).
-    call.overwrites_input = traits.reduces && backend::in_place(call.send, call.recv);
+    call.overwrites_input = in_place(call, rank_);
     call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
@@ -578,6 +578,36 @@ std::unique_ptr<backend::request_impl> sim_comm::ialltoallv(backend::send_view a
     return start_collective(std::make_unique<collective_call>(collective_call{
         .kind = collective_kind::alltoallv, .send = all, .recv = mine, .counts_in = counts,
         .counts_expected = expected, .where = where}));
+// ---- Non-blocking scans and reduce-scatter (issue 14: iscan): the blocking ones' calls too ----
+
+std::unique_ptr<backend::request_impl> sim_comm::iscan(backend::send_view mine, backend::recv_buffer result,
+                                                       const reduce_op& op, backend::location where) {
+    return start_collective(std::make_unique<collective_call>(
+        collective_call{.kind = collective_kind::scan, .send = mine, .recv = result, .op = &op, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::iexscan(backend::send_view mine, backend::recv_buffer result,
+                                                         const reduce_op& op, backend::location where) {
+    return start_collective(std::make_unique<collective_call>(
+        collective_call{.kind = collective_kind::exscan, .send = mine, .recv = result, .op = &op, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::ireduce_scatter_block(backend::send_view mine,
+                                                                       backend::recv_buffer result,
+                                                                       const reduce_op& op, backend::location where) {
+    return start_collective(std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::reduce_scatter_block, .send = mine, .recv = result, .op = &op, .where = where}));
+}
+
+std::unique_ptr<backend::request_impl> sim_comm::ireduce_scatter(backend::send_view mine,
+                                                                 std::span<const std::size_t> counts,
+                                                                 backend::recv_buffer result, const reduce_op& op,
+                                                                 backend::location where) {
+    auto call = std::make_unique<collective_call>(collective_call{
+        .kind = collective_kind::reduce_scatter, .send = mine, .recv = result, .op = &op, .where = where});
+    call->owned_counts.assign(counts.begin(), counts.end());  // the caller's may go before completion
+    call->counts_in = call->owned_counts;
+    return start_collective(std::move(call));
 }
 
 void sim_comm::barrier(backend::location where) {

@@ -94,6 +94,16 @@ public:
                                                    const reduce_op& op, int root, backend::location where) override;
     std::unique_ptr<backend::request_impl> iallreduce(backend::send_view mine, backend::recv_buffer result,
                                                       const reduce_op& op, backend::location where) override;
+    // Non-blocking scans and reduce-scatter (issue 14: iscan).
+    std::unique_ptr<backend::request_impl> iscan(backend::send_view mine, backend::recv_buffer result,
+                                                 const reduce_op& op, backend::location where) override;
+    std::unique_ptr<backend::request_impl> iexscan(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ireduce_scatter_block(backend::send_view mine, backend::recv_buffer result,
+                                                                 const reduce_op& op, backend::location where) override;
+    std::unique_ptr<backend::request_impl> ireduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
+                                                           backend::recv_buffer result, const reduce_op& op,
+                                                           backend::location where) override;
 
     // Non-blocking gathers, scatters and all-to-alls (issue 14: igather).
     std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,

@@ -388,6 +388,25 @@ public:
                                                       const reduce_op& op, backend::location where) override {
         return start_reduction(verb::iallreduce, -1, mine, result, op, where);
     }
+    // ---- Non-blocking scans and reduce-scatter (issue 14: iscan) ----
+    std::unique_ptr<backend::request_impl> iscan(backend::send_view mine, backend::recv_buffer result,
+                                                 const reduce_op& op, backend::location where) override {
+        return start_reduction(verb::iscan, -1, mine, result, op, where);
+    }
+    std::unique_ptr<backend::request_impl> iexscan(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, backend::location where) override {
+        return start_reduction(verb::iexscan, -1, mine, result, op, where);
+    }
+    std::unique_ptr<backend::request_impl> ireduce_scatter_block(backend::send_view mine, backend::recv_buffer result,
+                                                                 const reduce_op& op,
+                                                                 backend::location where) override {
+        return start_reduction(verb::ireduce_scatter_block, -1, mine, result, op, where);
+    }
+    std::unique_ptr<backend::request_impl> ireduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
+                                                           backend::recv_buffer result, const reduce_op& op,
+                                                           backend::location where) override {
+        return start_reduction(verb::ireduce_scatter, -1, mine, result, op, where, counts);
+    }
 
     // ---- Non-blocking gathers, scatters and all-to-alls (issue 14: igather) ----
     std::unique_ptr<backend::request_impl> igather(backend::send_view mine, backend::recv_buffer all, int root,
@@ -599,9 +618,6 @@ private:
         return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
                                                     buffer_watch::of_send(data.data, data.count * data.type.size));
     }
-    // The collectives whose every rank gives a send view and has a receive buffer. A reduction
-    // says whether it is in place (the engine makes it in place there too); reduce_scatter adds
-    // its block counts.
     // A non-blocking collective: the engine keeps its request, its copy of the data and its result
     // until the wait or test that completes it brings the result back (into `into`, if this rank
     // gets one); the data it sends stays watched here, as an isend's.
@@ -612,15 +628,18 @@ private:
         const auto id = in.get<std::uint64_t>();
         return std::make_unique<forwarding_request>(link_, id, into, watch);
     }
+    // ireduce_scatter adds its block counts; iexscan's rank 0 gets nothing.
     std::unique_ptr<backend::request_impl> start_reduction(verb v, int root, const backend::send_view& mine,
                                                            const backend::recv_buffer& result, const reduce_op& op,
-                                                           const backend::location& where) {
+                                                           const backend::location& where,
+                                                           std::span<const std::size_t> blocks = {}) {
         auto frame = begin(v, where);
         frame.put<std::int32_t>(root);
         put_send(frame, mine);
         put_receive(frame, result);
         put_op(frame, op);
-        const bool gets = root < 0 || root == rank_;
+        if (v == verb::ireduce_scatter) put_counts(frame, blocks);
+        const bool gets = root < 0 ? !(v == verb::iexscan && rank_ == 0) : root == rank_;
         return start_collective(frame, gets ? std::optional(result) : std::nullopt,
                                 buffer_watch::of_send(mine.data, mine.count * mine.type.size));
     }
@@ -646,6 +665,9 @@ private:
                                 buffer_watch::of_send(give.data, give.count * give.type.size));
     }
 
+    // The collectives whose every rank gives a send view and has a receive buffer. A reduction, a
+    // gather, an allgather and an alltoall say whether they are in place (the engine makes them in
+    // place there too); reduce_scatter adds its block counts.
     void give_and_take(verb v, int root, const backend::send_view& give, const backend::recv_buffer& take,
                        const reduce_op* op, const backend::location& where,
                        std::span<const std::size_t> blocks = {}) {
@@ -657,6 +679,10 @@ private:
             put_op(frame, *op);
             frame.put<std::uint8_t>(backend::in_place(give, take));
         }
+        // In place without a reduction (MPI_IN_PLACE in a gather's root, an allgather, an alltoall).
+        if (v == verb::gather || v == verb::allgather)
+            frame.put<std::uint8_t>(backend::in_place_block(give, take, rank_));
+        if (v == verb::alltoall) frame.put<std::uint8_t>(backend::in_place(give, take));
         if (v == verb::reduce_scatter) put_counts(frame, blocks);
         auto in = link_.call(frame, op);
         take_data(in, take);

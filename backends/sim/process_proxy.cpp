@@ -315,7 +315,6 @@ private:
             case verb::ibarrier:
             case verb::ibcast:
             case verb::ireduce:
-            case verb::iallreduce: out.put(start_collective(v, comm, where, in)); return;
             case verb::igather:
             case verb::iallgather:
             case verb::iscatter:
@@ -324,6 +323,11 @@ private:
             case verb::iallgatherv:
             case verb::iscatterv:
             case verb::ialltoallv: out.put(start_gathering(v, comm, where, in)); return;
+            case verb::iallreduce:
+            case verb::iscan:  // non-blocking scans and reduce-scatter (issue 14: iscan)
+            case verb::iexscan:
+            case verb::ireduce_scatter_block:
+            case verb::ireduce_scatter: out.put(start_collective(v, comm, where, in)); return;
             case verb::barrier: comm.barrier(where); return;
             case verb::bcast: {
                 const int root = peer(comm, in, false, "bcast");
@@ -528,6 +532,7 @@ private:
                 give.data = side.bytes.data();
             }
         }
+        if (v == verb::gather || v == verb::allgather || v == verb::alltoall) place_here(v, comm, in, give, side);
         std::vector<std::size_t> blocks;
         if (v == verb::reduce_scatter) blocks = read_blocks(in, comm, give.count);
         switch (v) {
@@ -547,6 +552,21 @@ private:
         give_back(out, side, receives(v, comm.rank(), root));
     }
 
+    // A gather's root, an allgather or an alltoall in place in the rank's memory is in place here
+    // too, so that the simulator sees it: what the rank gives is put in its place in the engine's
+    // copy of the receive buffer (its own block, or all of it), and given from there.
+    static void place_here(verb v, const backend::comm_impl& comm, wire::reader& in, backend::send_view& give,
+                           receive_side& side) {
+        if (in.get<std::uint8_t>() == 0) return;
+        const std::size_t bytes = give.count * give.type.size;
+        const std::size_t offset = v == verb::alltoall ? 0 : static_cast<std::size_t>(comm.rank()) * bytes;
+        if (side.resizable || side.element != give.type.size || offset + bytes > side.bytes.size() ||
+            (v == verb::alltoall && bytes != side.bytes.size()))
+            throw wire::malformed_frame("an in-place buffer that does not hold what the rank gives");
+        std::memcpy(side.bytes.data() + offset, give.data, bytes);
+        give.data = side.bytes.data() + offset;
+    }
+
     // A non-blocking collective (issue 14: icoll): its request, its data and its result are kept
     // until it completes. Only builtin reductions the engine makes itself are asked for (the typed
     // layer's rule): a rank's process is not waiting to apply its own while the request is pending.
@@ -557,8 +577,9 @@ private:
             p.request = comm.ibarrier(where);
             return keep(std::move(p));
         }
-        const int root = v == verb::iallreduce ? in.get_int() : peer(comm, in, false, "root");
-        if (v == verb::iallreduce && root != -1) throw wire::malformed_frame("an iallreduce with a root");
+        const bool rooted = v == verb::ibcast || v == verb::ireduce;
+        const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
+        if (!rooted && root != -1) throw wire::malformed_frame("a root for a collective that has none");
         p.receive = std::make_unique<receive_side>();
         if (v == verb::ibcast) {
             p.receive->read(in);
@@ -578,9 +599,23 @@ private:
         (void)in.get<std::uint64_t>();  // a user operation's identity: none here
         if (p.op.id == builtin_op::user || !use_local_reduction(give.type.kind, p.op))
             throw wire::malformed_frame("a non-blocking reduction the engine cannot make itself");
-        if (v == verb::iallreduce || comm.rank() == root) p.gives = pending::result::collective;
-        p.request = v == verb::iallreduce ? comm.iallreduce(give, p.receive->buffer, p.op, where)
-                                          : comm.ireduce(give, p.receive->buffer, p.op, root, where);
+        std::vector<std::size_t> blocks;  // ireduce_scatter's, copied by the call
+        if (v == verb::ireduce_scatter) blocks = read_blocks(in, comm, give.count);
+        backend::recv_buffer into = p.receive->buffer;
+        if (v == verb::iexscan && comm.rank() == 0) {
+            // Rank 0 gets nothing from an iexscan, and expects nothing back: no buffer here either.
+            into = {nullptr, 0, into.type};
+            p.receive.reset();
+        }
+        if (v == verb::ireduce ? comm.rank() == root : p.receive != nullptr) p.gives = pending::result::collective;
+        switch (v) {
+            case verb::ireduce: p.request = comm.ireduce(give, into, p.op, root, where); break;
+            case verb::iallreduce: p.request = comm.iallreduce(give, into, p.op, where); break;
+            case verb::iscan: p.request = comm.iscan(give, into, p.op, where); break;
+            case verb::iexscan: p.request = comm.iexscan(give, into, p.op, where); break;
+            case verb::ireduce_scatter_block: p.request = comm.ireduce_scatter_block(give, into, p.op, where); break;
+            default: p.request = comm.ireduce_scatter(give, blocks, into, p.op, where); break;
+        }
         return keep(std::move(p));
     }
 

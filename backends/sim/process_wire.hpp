@@ -47,6 +47,7 @@ enum class verb : std::uint8_t {
     gatherv, allgatherv, scatterv, split, dup,
     alltoallv, reduce_scatter, reduce_scatter_block,
     igather, iallgather, iscatter, ialltoall, igatherv, iallgatherv, iscatterv, ialltoallv,  // issue 14: igather
+    iscan, iexscan, ireduce_scatter_block, ireduce_scatter,  // non-blocking scans and reduce-scatter (issue 14: iscan)
     ibarrier, ibcast, ireduce, iallreduce,  // non-blocking collectives (issue 14: icoll)
     cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
 

@@ -290,6 +290,28 @@ public:
                                                       backend::location where) override {
         const inside call(eng_, rank_);
         return request(inner_->ialltoallv(all, counts, mine, expected, where));
+    // Non-blocking scans and reduce-scatter (issue 14: iscan).
+    std::unique_ptr<backend::request_impl> iscan(backend::send_view mine, backend::recv_buffer result,
+                                                 const reduce_op& op, backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iscan(mine, result, op, where));
+    }
+    std::unique_ptr<backend::request_impl> iexscan(backend::send_view mine, backend::recv_buffer result,
+                                                   const reduce_op& op, backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->iexscan(mine, result, op, where));
+    }
+    std::unique_ptr<backend::request_impl> ireduce_scatter_block(backend::send_view mine, backend::recv_buffer result,
+                                                                 const reduce_op& op,
+                                                                 backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ireduce_scatter_block(mine, result, op, where));
+    }
+    std::unique_ptr<backend::request_impl> ireduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
+                                                           backend::recv_buffer result, const reduce_op& op,
+                                                           backend::location where) override {
+        const inside call(eng_, rank_);
+        return request(inner_->ireduce_scatter(mine, counts, result, op, where));
     }
     [[noreturn]] void abort(int code, backend::location where) override {
         const inside call(eng_, rank_);

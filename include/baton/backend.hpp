@@ -9,7 +9,9 @@
 //  - a receive side is a `recv_buffer`: either a fixed buffer (its count is the capacity) or a
 //    resizable one (a std::vector), which is resized to exactly what arrives;
 //  - a reduction (reduce, allreduce, scan, exscan) whose send view and receive buffer start at the
-//    same address is in place (MPI_IN_PLACE): the rank's input is overwritten by its result.
+//    same address is in place (MPI_IN_PLACE): the rank's input is overwritten by its result. So is
+//    an alltoall whose send view and receive buffer start at one address, and a gather's root or an
+//    allgather whose send view is its own block (at its rank) of the receive buffer.
 #pragma once
 
 #include <cstddef>
@@ -75,6 +77,13 @@ struct recv_buffer {
 // the same address.
 inline bool in_place(const send_view& mine, const recv_buffer& result) {
     return mine.count > 0 && mine.data == result.data;
+}
+
+// Whether a gather's root or an allgather is in place (the convention above): `mine` is block
+// `rank` of `all`.
+inline bool in_place_block(const send_view& mine, const recv_buffer& all, int rank) {
+    return mine.count > 0 && all.data &&
+           mine.data == static_cast<const std::byte*>(all.data) + static_cast<std::size_t>(rank) * mine.count * mine.type.size;
 }
 
 using location = std::source_location;
@@ -271,6 +280,19 @@ public:
     virtual std::unique_ptr<request_impl> ialltoallv(send_view all, std::span<const std::size_t> counts,
                                                      recv_buffer mine, std::span<const std::size_t> expected,
                                                      location where) = 0;
+    // ---- Non-blocking scans and reduce-scatter (issue 14: iscan) ------------------------------
+    // MPI_Iscan, MPI_Iexscan, MPI_Ireduce_scatter_block, MPI_Ireduce_scatter: the blocking calls'
+    // collectives, started as the four above are. iexscan leaves rank 0's `result` as it was;
+    // ireduce_scatter copies `counts` (the caller's may go before the request completes).
+    virtual std::unique_ptr<request_impl> iscan(send_view mine, recv_buffer result, const reduce_op& op,
+                                                location where) = 0;
+    virtual std::unique_ptr<request_impl> iexscan(send_view mine, recv_buffer result, const reduce_op& op,
+                                                  location where) = 0;
+    virtual std::unique_ptr<request_impl> ireduce_scatter_block(send_view mine, recv_buffer result,
+                                                                const reduce_op& op, location where) = 0;
+    virtual std::unique_ptr<request_impl> ireduce_scatter(send_view mine, std::span<const std::size_t> counts,
+                                                          recv_buffer result, const reduce_op& op,
+                                                          location where) = 0;
 };
 
 }  // namespace baton::backend

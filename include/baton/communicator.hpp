@@ -425,6 +425,42 @@ public:
                     where);
     }
 
+    // In place without a reduction (MPI_IN_PLACE in MPI_Gather, MPI_Allgather, MPI_Alltoall).
+
+    // At the root, `data` holds size() equal blocks, its own already at block `root`, and gets
+    // every other rank's block; at the other ranks `data` is the rank's block, which it gives.
+    template <class R>
+        requires detail::in_place_range<R>
+    void gather_in_place(R&& data, int root, location where = location::current()) {
+        check_root(root, "gather_in_place", where);
+        if (rank() != root) {
+            const backend::recv_buffer nothing{nullptr, 0, type_of<element_t<R>>()};
+            impl().gather(detail::view_of(data), nothing, root, where);
+            return;
+        }
+        detail::check_divisible(impl(), std::ranges::size(data), "gather_in_place", where);
+        impl().gather(detail::block_of(data, root, size()), detail::in_place_buffer(data), root, where);
+    }
+
+    // `data` holds size() equal blocks, this rank's already at block rank(); every rank gets every
+    // rank's block at its place.
+    template <class R>
+        requires detail::in_place_range<R>
+    void allgather_in_place(R&& data, location where = location::current()) {
+        detail::check_divisible(impl("allgather_in_place", where), std::ranges::size(data), "allgather_in_place",
+                                where);
+        impl().allgather(detail::block_of(data, rank(), size()), detail::in_place_buffer(data), where);
+    }
+
+    // `data` holds size() equal blocks, block r for rank r; then block r is what rank r sent here.
+    template <class R>
+        requires detail::in_place_range<R>
+    void alltoall_in_place(R&& data, location where = location::current()) {
+        detail::check_divisible(impl("alltoall_in_place", where), std::ranges::size(data), "alltoall_in_place",
+                                where);
+        impl().alltoall(detail::view_of(data), detail::in_place_buffer(data), where);
+    }
+
     // ---- Reduce-scatter ------------------------------------------------------------------------
 
     // Every rank's `mine` (size() equal blocks) combined element-wise with `op`; rank r gets
@@ -544,13 +580,75 @@ public:
     template <class T, class R, class Op>
     request ireduce(T&& mine, R&& result, const Op& op, int root, location where = location::current()) {
         check_root(root, "ireduce", where);
-        return start_reduction(std::forward<T>(mine), std::forward<R>(result), op, root, where);
+        return start_reduction<detail::owning_t<std::remove_cvref_t<T>>>(
+            "ireduce", where, std::forward<T>(mine), std::forward<R>(result), op,
+            [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
+                return impl().ireduce(view, into, reduction, root, where);
+            });
     }
 
     template <class T, class R, class Op>
     request iallreduce(T&& mine, R&& result, const Op& op, location where = location::current()) {
-        impl("iallreduce", where);
-        return start_reduction(std::forward<T>(mine), std::forward<R>(result), op, -1, where);
+        return start_reduction<detail::owning_t<std::remove_cvref_t<T>>>(
+            "iallreduce", where, std::forward<T>(mine), std::forward<R>(result), op,
+            [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
+                return impl("iallreduce", where).iallreduce(view, into, reduction, where);
+            });
+    }
+
+    // ---- Non-blocking scans and reduce-scatter (MPI_Iscan, MPI_Iexscan, MPI_Ireduce_scatter_block,
+    // MPI_Ireduce_scatter) ------------------------------------------------------------------------
+    // As the reductions above: `result` is a variable of the type the blocking call returns,
+    // written when the request completes; builtin reductions on arithmetic elements only.
+
+    // Rank r's `result` gets the combination of ranks 0..r.
+    template <class T, class R, class Op>
+    request iscan(T&& mine, R&& result, const Op& op, location where = location::current()) {
+        return start_reduction<detail::owning_t<std::remove_cvref_t<T>>>(
+            "iscan", where, std::forward<T>(mine), std::forward<R>(result), op,
+            [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
+                return impl("iscan", where).iscan(view, into, reduction, where);
+            });
+    }
+
+    // Rank r's `result` gets the combination of ranks 0..r-1; rank 0's is left as it was (MPI
+    // leaves it undefined).
+    template <class T, class R, class Op>
+    request iexscan(T&& mine, R&& result, const Op& op, location where = location::current()) {
+        return start_reduction<detail::owning_t<std::remove_cvref_t<T>>>(
+            "iexscan", where, std::forward<T>(mine), std::forward<R>(result), op,
+            [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
+                return impl("iexscan", where).iexscan(view, into, reduction, where);
+            });
+    }
+
+    // Every rank's `mine` (size() equal blocks) combined element-wise; rank r's `result` (a
+    // std::vector) gets block r.
+    template <class M, class R, class Op>
+        requires contiguous_sendable<std::remove_cvref_t<M>>
+    request ireduce_scatter_block(M&& mine, R&& result, const Op& op, location where = location::current()) {
+        detail::check_divisible(impl("ireduce_scatter_block", where), std::ranges::size(mine),
+                                "ireduce_scatter_block", where);
+        return start_reduction<std::vector<element_t<std::remove_cvref_t<M>>>>(
+            "ireduce_scatter_block", where, std::forward<M>(mine), std::forward<R>(result), op,
+            [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
+                return impl().ireduce_scatter_block(view, into, reduction, where);
+            });
+    }
+
+    // The same with blocks of `counts[r]` elements for rank r; every rank names the same counts
+    // (the backend keeps a copy of them).
+    template <class M, class R, class Op>
+        requires contiguous_sendable<std::remove_cvref_t<M>>
+    request ireduce_scatter(M&& mine, std::span<const std::size_t> counts, R&& result, const Op& op,
+                            location where = location::current()) {
+        detail::check_counts(impl("ireduce_scatter", where), counts, std::ranges::size(mine), "ireduce_scatter",
+                             where);
+        return start_reduction<std::vector<element_t<std::remove_cvref_t<M>>>>(
+            "ireduce_scatter", where, std::forward<M>(mine), std::forward<R>(result), op,
+            [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
+                return impl().ireduce_scatter(view, counts, into, reduction, where);
+            });
     }
 
     // ---- Non-blocking gathers, scatters and all-to-alls (MPI_Igather ... MPI_Ialltoallv) -------
@@ -677,24 +775,28 @@ public:
 private:
     friend class cart_communicator;  // names its calls in the errors of a null communicator
 
-    // ireduce (at `root`) and iallreduce (root -1): what the request keeps alive until it is
-    // done, the reduction's function object and a temporary `mine`, then the backend's call.
-    template <class T, class R, class Op>
-    request start_reduction(T&& mine, R&& result, const Op& op, int root, const location& where) {
+    // The non-blocking reductions (ireduce, iallreduce, iscan, ...): what the request keeps alive
+    // until it is done, the reduction's function object and a temporary `mine`, then the
+    // backend's call, `start(view, result buffer, reduce_op)`. `Result` is the type the blocking
+    // call returns, which `result` must be.
+    template <class Result, class T, class R, class Op, class Start>
+    request start_reduction(std::string_view operation, const location& where, T&& mine, R&& result, const Op& op,
+                            Start&& start) {
         using V = std::remove_cvref_t<T>;
         static_assert(std::is_lvalue_reference_v<R> && !std::is_const_v<std::remove_reference_t<R>>,
-                      "baton: ireduce and iallreduce write their result when the request completes: pass a "
-                      "variable (not a temporary, not const) to receive it");
+                      "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) write their result when the "
+                      "request completes: pass a variable (not a temporary, not const) to receive it");
         static_assert(sendable<V> && !serializable_sendable<V>,
-                      "baton: ireduce and iallreduce combine trivially copyable elements only");
-        // (bool is left out too: process ranks would have to apply it in the rank's own process.)
-        static_assert(detail::native_reduction_v<element_t<V>, Op> && !std::is_same_v<element_t<V>, bool>,
-                      "baton: ireduce and iallreduce take MPI's builtin reductions on arithmetic elements (op::sum, "
-                      "std::plus<>, op::max, ...); a callable of your own, minloc/maxloc or a struct is not supported "
-                      "by the non-blocking forms (use reduce or allreduce)");
-        static_assert(std::is_same_v<std::remove_cvref_t<R>, detail::owning_t<V>>,
-                      "baton: the result of ireduce or iallreduce is a variable of the type reduce or allreduce "
-                      "returns (a std::vector for a span)");
+                      "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) combine trivially copyable "
+                      "elements only");
+        static_assert(detail::nonblocking_reduction_v<element_t<V>, Op>,
+                      "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) take MPI's builtin "
+                      "reductions on the arithmetic elements MPI defines them for (op::sum, std::plus<>, op::max, "
+                      "...; the logical ones on integers only); a callable of your own, minloc/maxloc, bool or a "
+                      "struct is not supported by the non-blocking forms (use the blocking one)");
+        static_assert(std::is_same_v<std::remove_cvref_t<R>, Result>,
+                      "baton: the result of a non-blocking reduction is a variable of the type its blocking form "
+                      "returns (a std::vector for a span, and for ireduce_scatter(_block))");
         constexpr bool owned = !std::is_lvalue_reference_v<T>;
         struct kept {
             std::conditional_t<owned, V, const V*> mine;
@@ -711,10 +813,9 @@ private:
         const backend::recv_buffer into = detail::recv_buffer_of(result);
         // Refused on every rank, not only where the result is written: the same code runs on all.
         if (backend::in_place(view, into))
-            detail::throw_aliased_reduction(impl().world_rank(), root < 0 ? "iallreduce" : "ireduce", where);
+            detail::throw_aliased_reduction(impl().world_rank(), operation, where);
         const auto reduction = detail::make_reduce_op<element_t<V>>(keep->op);
-        auto started = root < 0 ? impl().iallreduce(view, into, reduction, where)
-                                : impl().ireduce(view, into, reduction, root, where);
+        auto started = start(view, into, reduction);
         return request(std::move(started), std::move(keep), {});
     }
 

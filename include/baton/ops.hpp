@@ -78,6 +78,30 @@ constexpr bool is_bitwise(builtin_op id) {
 }
 constexpr bool is_loc(builtin_op id) { return id == builtin_op::minloc || id == builtin_op::maxloc; }
 
+// Whether MPI predefines builtin `id` on elements of `kind` (MPI-3.1 5.9.2): sum and prod on
+// integers, floating point and complex numbers; min and max on integers and floating point; the
+// logical ones on integers and bool; the bitwise ones on integers. (A char counts as the integer
+// it is: the typed layer refuses builtins on text before this.) Anything else a backend applies as
+// a user function.
+constexpr bool mpi_predefines(builtin_op id, element_kind kind) {
+    const bool integer = kind == element_kind::character || (kind >= element_kind::int8 && kind <= element_kind::uint64);
+    const bool floating = kind >= element_kind::float32 && kind <= element_kind::long_double;
+    const bool complex = kind == element_kind::complex_float32 || kind == element_kind::complex_float64;
+    switch (id) {
+        case builtin_op::sum:
+        case builtin_op::prod: return integer || floating || complex;
+        case builtin_op::min:
+        case builtin_op::max: return integer || floating;
+        case builtin_op::logical_and:
+        case builtin_op::logical_or:
+        case builtin_op::logical_xor: return integer || kind == element_kind::boolean;
+        case builtin_op::bit_and:
+        case builtin_op::bit_or:
+        case builtin_op::bit_xor: return integer;
+        default: return false;
+    }
+}
+
 }  // namespace detail
 
 // A reduction as the backends see it. `apply` computes inout[i] = op(in[i], inout[i]) for i < n,
@@ -108,6 +132,14 @@ void apply_elementwise(const void* in, void* inout, std::size_t n, const void* c
 template <class E, class Op>
 inline constexpr bool native_reduction_v =
     builtin_of<Op>::id != builtin_op::user && !is_loc(builtin_of<Op>::id) && native_kind<E>() != element_kind::bytes;
+
+// What the non-blocking reductions (ireduce, iallreduce, iscan, ...) take: MPI's predefined
+// operations (an MPI_Iallreduce of doubles with MPI_LAND is refused by MPI), not on bool (a
+// process rank would have to apply it in its own process, which is not in a call while the request
+// is pending).
+template <class E, class Op>
+inline constexpr bool nonblocking_reduction_v = native_reduction_v<E, Op> && !std::is_same_v<std::remove_cv_t<E>, bool> &&
+                                                mpi_predefines(builtin_of<Op>::id, native_kind<E>());
 
 // The reduce_op for elements of type E. A builtin on a type the backends cannot reduce natively
 // (a user struct with operator+) becomes a user operation that calls the same function object.

@@ -427,6 +427,22 @@ CORPUS_PROGRAM(exscan_in_place_on_two_ranks) {
 }
 CORPUS_RUN(exscan_in_place_on_two_ranks, "parameter matching", collective_mismatch, .ranks = 3);
 
+// MPI_Alltoall (and MPI_Allgather) take MPI_IN_PLACE on every rank or on none, too.
+CORPUS_PROGRAM(alltoall_in_place_on_one_rank) {
+    std::vector<int> data(static_cast<std::size_t>(world.size()), world.rank());
+    if (odd_one(world)) world.alltoall_in_place(data);
+    else data = world.alltoall(data);
+}
+CORPUS_RUN(alltoall_in_place_on_one_rank, "parameter matching", collective_mismatch, .ranks = 3);
+
+// A non-blocking scan matches only its own non-blocking form.
+CORPUS_PROGRAM(iscan_against_scan) {
+    int prefix = 0;
+    if (odd_one(world)) prefix = world.scan(1, baton::op::sum);
+    else world.iscan(1, prefix, baton::op::sum).wait();
+}
+CORPUS_RUN(iscan_against_scan, "call matching", collective_mismatch, .ranks = 3);
+
 // ---- With collectives completing locally ------------------------------------------------------
 // The ranks that left early are compared by the copy of their call they left behind.
 

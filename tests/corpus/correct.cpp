@@ -680,4 +680,28 @@ CORPUS_PROGRAM(reductions_in_place_and_scattered) {
 CORPUS_RUN(reductions_in_place_and_scattered, "correct", correct, .ranks = 5);
 CORPUS_RUN(reductions_in_place_and_scattered, "correct", correct, .ranks = 5, .collectives = local);
 
+// Gathers and exchanges in place, and non-blocking scans and reduce-scatter overlapping them
+// (issue 14), completed in another order than they were started.
+CORPUS_PROGRAM(in_place_gathers_under_nonblocking_scans) {
+    const int n = world.size(), me = world.rank();
+    int prefix = 0, before = -1;
+    std::vector<int> mine(static_cast<std::size_t>(n), me + 1), block;
+    baton::request scan = world.iscan(me, prefix, baton::op::sum);
+    baton::request exscan = world.iexscan(1, before, baton::op::sum);
+    baton::request scattered = world.ireduce_scatter_block(mine, block, baton::op::max);
+    std::vector<int> all(static_cast<std::size_t>(n), 0);
+    all[static_cast<std::size_t>(me)] = me;
+    world.allgather_in_place(all);
+    std::vector<int> gathered = me == 0 ? all : std::vector<int>{me};
+    world.gather_in_place(gathered, 0);
+    world.alltoall_in_place(all);
+    scattered.wait();
+    exscan.wait();
+    scan.wait();
+    corpus::expect(prefix == me * (me + 1) / 2 && before == (me == 0 ? -1 : me) && block == std::vector<int>{n},
+                   "scanned and scattered");
+    corpus::expect(all == std::vector<int>(static_cast<std::size_t>(n), me), "exchanged in place");
+}
+CORPUS_RUN(in_place_gathers_under_nonblocking_scans, "correct", correct, .ranks = 4);
+
 }  // namespace

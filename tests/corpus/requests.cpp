@@ -415,4 +415,20 @@ CORPUS_PROGRAM(igather_input_changed_while_pending) {
 }
 CORPUS_RUN(igather_input_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
 
+// The same for an ireduce_scatter_block's data (issue 14: iscan), and an iexscan never waited for.
+CORPUS_PROGRAM(ireduce_scatter_block_input_changed_while_pending) {
+    std::vector<int> mine(static_cast<std::size_t>(world.size()), world.rank()), block;
+    baton::request scattered = world.ireduce_scatter_block(mine, block, baton::op::sum);
+    mine[0] = -1;
+    scattered.wait();
+}
+CORPUS_RUN(ireduce_scatter_block_input_changed_while_pending, "local concurrency", send_buffer_modified, .ranks = 2);
+
+CORPUS_PROGRAM(iexscan_never_waited_for) {
+    long before = 0;
+    baton::request prefix = world.iexscan(1L, before, baton::op::sum);
+    world.barrier();
+}
+CORPUS_RUN(iexscan_never_waited_for, "request lifecycle", request_leak, .ranks = 3);
+
 }  // namespace

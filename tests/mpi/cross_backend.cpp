@@ -962,6 +962,54 @@ std::string exchanges_and_in_place(communicator& world) {
     std::vector<long> prefix{r + 1L, 10L};
     world.exscan_in_place(prefix, baton::op::sum);
     out("exscan_in_place sum: {}", text(prefix));
+    // Without a reduction: MPI_IN_PLACE at a gather's root, in allgather and alltoall.
+    const auto at = static_cast<std::size_t>(2 * r);
+    for (int root = 0; root < n; ++root) {
+        std::vector<int> gathered{r, -r};
+        if (r == root) {
+            gathered.assign(static_cast<std::size_t>(2 * n), 0);
+            gathered[at] = r;
+            gathered[at + 1] = -r;
+        }
+        world.gather_in_place(gathered, root);
+        out("gather_in_place to {}: {}", root, text(gathered));
+    }
+    std::vector<double> everyone(static_cast<std::size_t>(2 * n), 0.0);
+    everyone[at] = r + 0.5;
+    everyone[at + 1] = -r;
+    world.allgather_in_place(everyone);
+    out("allgather_in_place: {}", text(everyone));
+    std::vector<std::int64_t> exchanged;
+    for (int d = 0; d < 2 * n; ++d) exchanged.push_back(r * 100 + d);
+    world.alltoall_in_place(std::span<std::int64_t>(exchanged));
+    out("alltoall_in_place: {}", text(exchanged));
+    return out.text();
+}
+
+// Non-blocking scans and reduce-scatter (MPI_Iscan, MPI_Iexscan, MPI_Ireduce_scatter_block,
+// MPI_Ireduce_scatter), completed out of order; iexscan's rank 0 keeps its result as it was.
+std::string nonblocking_scans(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    long scanned = 0;
+    int exscanned = -1;
+    std::vector<double> exscanned_vector;
+    std::vector<int> block, blocks;
+    std::vector<int> mine(static_cast<std::size_t>(2 * n));
+    std::iota(mine.begin(), mine.end(), r * 7);
+    std::vector<std::size_t> counts(static_cast<std::size_t>(n), 1);
+    counts[0] = static_cast<std::size_t>(n + 1);  // 2n elements: n + 1 to rank 0, 1 to each other
+    std::array<baton::request, 5> requests{
+        world.iscan(static_cast<long>(r + 1), scanned, baton::op::sum),
+        world.iexscan(r + 2, exscanned, baton::op::prod),
+        world.iexscan(std::vector<double>{0.5 * r, 1.0}, exscanned_vector, baton::op::max),
+        world.ireduce_scatter_block(mine, block, baton::op::sum),
+        world.ireduce_scatter(mine, counts, blocks, baton::op::min)};
+    requests[4].wait();
+    while (!baton::wait_some(requests).empty()) {
+    }
+    out("iscan {}; iexscan {} [{}]; ireduce_scatter_block [{}]; ireduce_scatter [{}]", scanned, exscanned,
+        text(exscanned_vector), text(block), text(blocks));
     return out.text();
 }
 
@@ -1081,6 +1129,7 @@ const std::vector<scenario>& scenarios() {
         {"reductions", reductions},
         {"user_reductions", user_reductions},
         {"exchanges_and_in_place", exchanges_and_in_place},
+        {"nonblocking_scans", nonblocking_scans},
         {"communicators", communicators},
         {"topologies", topologies},
     };

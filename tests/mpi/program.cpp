@@ -192,6 +192,10 @@ constexpr std::string_view kind_names[] = {
     "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo",
     "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place", "cartesian", "nonblocking"};
 
+// Whether the non-blocking reductions take `Op` on T (MPI's own reductions).
+template <class T, class Op>
+constexpr bool nonblocking_reduction = baton::detail::nonblocking_reduction_v<T, std::remove_cvref_t<Op>>;
+
 // The reductions tried on elements of type T; f is called with the chosen one.
 template <class T, class F>
 void with_op(int choice, F&& f) {
@@ -776,6 +780,18 @@ private:
             const auto me = static_cast<std::uint64_t>(c.rank());
             with_op<T>(s.op, [&](const auto& op) {
                 auto apply = [&](const auto& mine) {
+                    // A scan or exscan with one of MPI's own reductions, every other time its
+                    // non-blocking form (issue 14: iscan): the same result (exscan's rank 0's stays
+                    // value-initialized, as the blocking form returns it).
+                    if constexpr (nonblocking_reduction<T, decltype(op)>) {
+                        if ((s.kind == step_kind::scan || s.kind == step_kind::exscan) && (s.mode / 3) % 2 == 1) {
+                            baton::detail::owning_t<std::remove_cvref_t<decltype(mine)>> result{};
+                            if (s.kind == step_kind::scan) c.iscan(mine, result, op).wait();
+                            else c.iexscan(mine, result, op).wait();
+                            out_("  {}", text(result));
+                            return;
+                        }
+                    }
                     switch (s.kind) {
                         case step_kind::reduce: out_("  {}", text(c.reduce(mine, op, s.a % c.size()))); break;
                         case step_kind::allreduce: out_("  {}", text(c.allreduce(mine, op))); break;
@@ -855,15 +871,28 @@ private:
             for (std::size_t i = 0; i < std::accumulate(counts.begin(), counts.end(), std::size_t{0}); ++i)
                 mine.push_back(reduction_element<T>(hash(s.salt, me, i)));
             with_op<T>(s.op, [&](const auto& op) {
+                if constexpr (nonblocking_reduction<T, decltype(op)>) {
+                    if (s.mode % 2 == 1) {  // the non-blocking form, every other time (issue 14: iscan)
+                        std::vector<T> result;
+                        if (equal) c.ireduce_scatter_block(mine, result, op).wait();
+                        else c.ireduce_scatter(mine, counts, result, op).wait();
+                        out_("  {}", text(result));
+                        return;
+                    }
+                }
                 if (equal) out_("  {}", text(c.reduce_scatter_block(mine, op)));
                 else out_("  {}", text(c.reduce_scatter(mine, counts, op)));
             });
         }
     }
 
-    // allreduce, reduce, scan or exscan in place (s.mode % 4).
+    // allreduce, reduce, scan or exscan in place (s.mode % 4); every other time, for the types a
+    // gather takes, gather (at the root s.a), allgather or alltoall in place instead.
     template <class T>
     void in_place(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (trivial<T> && gatherable<T>) {
+            if ((s.mode / 4) % 2 == 1) return gathered_in_place(s, c, std::type_identity<T>{});
+        }
         if constexpr (trivial<T>) {
             const auto me = static_cast<std::uint64_t>(c.rank());
             payload_t<T> data;
@@ -903,6 +932,33 @@ private:
             baton::wait_all(all);
             out_("  {}; from the left {}", started.result(), from_left);
         }
+    }
+
+    // Blocks of 1 + s.size % 5 elements: a gather's root and allgather start with their own block
+    // at its place (the rest value-initialized), alltoall with one block for each rank.
+    template <class T>
+    void gathered_in_place(const step& s, communicator& c, std::type_identity<T>) {
+        const std::size_t block = 1 + s.size % 5, ranks = static_cast<std::size_t>(c.size()),
+                          me = static_cast<std::size_t>(c.rank());
+        const int root = s.a % c.size();
+        const auto mine = make_payload<T>(s.salt, c.rank(), ranks * block);
+        std::vector<T> data(ranks * block);
+        switch ((s.mode / 8) % 3) {
+            case 0:
+                if (c.rank() != root) data.assign(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(block));
+                else std::copy_n(mine.begin(), block, data.begin() + static_cast<std::ptrdiff_t>(me * block));
+                c.gather_in_place(data, root);
+                break;
+            case 1:
+                std::copy_n(mine.begin(), block, data.begin() + static_cast<std::ptrdiff_t>(me * block));
+                c.allgather_in_place(data);
+                break;
+            default:
+                data.assign(mine.begin(), mine.end());
+                c.alltoall_in_place(data);
+                break;
+        }
+        out_("  {}", text(data));
     }
 
     // A grid of 1 to 3 dimensions over the communicator (periodic ones from the step's mode), a

@@ -264,6 +264,70 @@ TEST_CASE("alltoall sends block d to rank d and returns the blocks in senders' o
     }
 }
 
+TEST_CASE("gather, allgather and alltoall in place leave each block at its place in the caller's buffer",
+          "[collectives][in_place]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    struct got {
+        std::vector<std::vector<int>> gathered;  // by root: the root's buffer, or the block it gave
+        std::vector<int> all, exchanged;
+        BATON_TEST_RESULT_FIELDS(gathered, all, exchanged)
+    };
+    // Rank r's block: {r, -r}; a slot not filled yet holds 99.
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        const auto size = static_cast<std::size_t>(2 * n), at = static_cast<std::size_t>(2 * me);
+        got out;
+        for (int root = 0; root < n; ++root) {
+            std::vector<int> data{me, -me};
+            if (me == root) {
+                data.assign(size, 99);
+                data[at] = me;
+                data[at + 1] = -me;
+            }
+            world.gather_in_place(data, root);
+            out.gathered.push_back(data);
+        }
+        out.all.assign(size, 99);
+        out.all[at] = me;
+        out.all[at + 1] = -me;
+        world.allgather_in_place(std::span<int>(out.all));  // a span of the caller's memory
+        for (int dest = 0; dest < n; ++dest) {  // block d for rank d
+            out.exchanged.push_back(100 * me + dest);
+            out.exchanged.push_back(-(100 * me + dest));
+        }
+        world.alltoall_in_place(out.exchanged);
+        return out;
+    });
+    const int n = opts.ranks;
+    std::vector<int> every;
+    for (int r = 0; r < n; ++r) every.insert(every.end(), {r, -r});
+    for (int r = 0; r < n; ++r) {
+        INFO("rank " << r);
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        for (int root = 0; root < n; ++root)
+            CHECK(out.gathered[static_cast<std::size_t>(root)] == (r == root ? every : std::vector<int>{r, -r}));
+        CHECK(out.all == every);
+        std::vector<int> expected;
+        for (int sender = 0; sender < n; ++sender) expected.insert(expected.end(), {100 * sender + r, -(100 * sender + r)});
+        CHECK(out.exchanged == expected);
+    }
+}
+
+TEST_CASE("an allgather in place on some ranks only is a collective mismatch", "[collectives][in_place][checks]") {
+    try {
+        baton::sim::run({.ranks = 2}, [](communicator& world) {
+            std::vector<int> all{world.rank(), world.rank()};
+            if (world.rank() == 0) world.allgather_in_place(all);
+            else (void)world.allgather(world.rank());
+        });
+        FAIL("no mismatch reported");
+    } catch (const baton::collective_mismatch& e) {
+        CHECK_THAT(e.what(), baton_test::contains("in place on some ranks only"));
+        CHECK_THAT(e.what(), baton_test::contains("allgather(in place, 1 x int)"));
+    }
+}
+
 TEST_CASE("gatherv and allgatherv collect blocks of unequal sizes as a ragged", "[collectives]") {
     const auto opts = GENERATE(from_range(ops::collective_configurations()));
     OPS_DESCRIBE(opts);

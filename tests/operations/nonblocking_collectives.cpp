@@ -544,3 +544,120 @@ TEST_CASE("wait_some over an igather that gives this rank nothing and an iallgat
     for (int r = 0; r < n; ++r)
         CHECK(result.values[static_cast<std::size_t>(r)] == std::vector<int>{r == 0 ? n : 0, 2 * (n - 1)});
 }
+
+// ---- Non-blocking scans and reduce-scatter (issue 14: iscan) -----------------------------------
+
+TEST_CASE("iscan, iexscan, ireduce_scatter_block and ireduce_scatter give what their blocking forms give",
+          "[collectives][icoll][iscan]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    struct outcome {
+        long scanned = 0;
+        std::vector<int> scanned_max;
+        int exscanned = 0;
+        std::vector<double> exscanned_vector;
+        std::vector<long> block, blocks;
+        std::vector<long> expected_block, expected_blocks;
+        BATON_TEST_RESULT_FIELDS(scanned, scanned_max, exscanned, exscanned_vector, block, blocks, expected_block,
+                                 expected_blocks)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank();
+        outcome out;
+        out.exscanned = -7;  // rank 0's is left as it was
+        std::vector<long> mine(static_cast<std::size_t>(2 * n));
+        for (std::size_t i = 0; i < mine.size(); ++i) mine[i] = me * 100 + static_cast<long>(i);
+        std::vector<baton::request> requests;
+        requests.push_back(world.iscan(static_cast<long>(me + 1), out.scanned, baton::op::sum));  // a temporary
+        const std::vector<int> values{me, -me};
+        requests.push_back(world.iscan(values, out.scanned_max, baton::op::max));
+        requests.push_back(world.iexscan(me % 3 + 1, out.exscanned, baton::op::prod));
+        const std::vector<double> halves{0.5 * me, 1.0};
+        requests.push_back(world.iexscan(halves, out.exscanned_vector, baton::op::sum));
+        requests.push_back(world.ireduce_scatter_block(mine, out.block, baton::op::sum));
+        std::vector<std::size_t> counts_given;
+        {
+            // Every block to the last rank but one element to rank 0; the counts change and go
+            // before the wait (the backend keeps its own copy).
+            std::vector<std::size_t> counts(static_cast<std::size_t>(n), 0);
+            counts[0] += 1;
+            counts.back() += mine.size() - 1;
+            counts_given = counts;
+            requests.push_back(world.ireduce_scatter(mine, counts, out.blocks, baton::op::max));
+            counts.assign(counts.size(), 99);
+        }
+        // Completed by wait_some: several completions in one answer on process ranks.
+        while (!baton::wait_some(requests).empty()) {
+        }
+        out.expected_blocks = world.reduce_scatter(mine, counts_given, baton::op::max);
+        out.expected_block = world.reduce_scatter_block(mine, baton::op::sum);
+        return out;
+    });
+    const int n = opts.ranks;
+    long product = 1;
+    for (int r = 0; r < n; ++r) {
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        CHECK(out.scanned == static_cast<long>(r + 1) * (r + 2) / 2);
+        CHECK(out.scanned_max == std::vector<int>{r, 0});
+        CHECK(out.exscanned == (r == 0 ? -7 : product));
+        if (r == 0) CHECK(out.exscanned_vector.empty());  // never resized
+        else CHECK(out.exscanned_vector == std::vector<double>{0.25 * r * (r - 1), 1.0 * r});
+        CHECK(out.block == out.expected_block);
+        CHECK(out.block.size() == 2);
+        CHECK(out.blocks == out.expected_blocks);
+        product *= r % 3 + 1;
+    }
+}
+
+TEST_CASE("the checker treats iscan and ireduce_scatter as the other non-blocking collectives",
+          "[collectives][icoll][iscan][checks]") {
+    SECTION("iscan where another rank calls scan is a collective mismatch") {
+        try {
+            baton::sim::run({.ranks = 2}, [](communicator& world) {
+                int prefix = 0;
+                if (world.rank() == 0) world.iscan(1, prefix, baton::op::sum).wait();
+                else prefix = world.scan(1, baton::op::sum);
+            });
+            FAIL("no mismatch reported");
+        } catch (const baton::collective_mismatch& e) {
+            CHECK_THAT(e.what(), contains("another operation"));
+            CHECK_THAT(e.what(), contains("iscan(op=sum, 1 x int)"));
+        }
+    }
+    SECTION("ireduce_scatter with other counts on another rank is a collective mismatch") {
+        try {
+            baton::sim::run({.ranks = 2}, [](communicator& world) {
+                const std::vector<int> mine{1, 2};
+                const std::vector<std::size_t> counts = world.rank() == 0 ? std::vector<std::size_t>{1, 1}
+                                                                          : std::vector<std::size_t>{2, 0};
+                std::vector<int> got;
+                world.ireduce_scatter(mine, counts, got, baton::op::sum).wait();
+            });
+            FAIL("no mismatch reported");
+        } catch (const baton::collective_mismatch& e) {
+            CHECK_THAT(e.what(), contains("other block counts"));
+            CHECK_THAT(e.what(), contains("ireduce_scatter("));
+        }
+    }
+    SECTION("an iexscan never waited for, an ireduce_scatter_block whose input changed") {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
+            int before = 0;
+            baton::request prefix = world.iexscan(1, before, baton::op::sum);
+            (void)prefix;
+            std::vector<int> mine{1, 2}, got;
+            baton::request scattered = world.ireduce_scatter_block(mine, got, baton::op::sum);
+            mine[1] = 5;
+            scattered.wait();
+        });
+        REQUIRE(found.size() >= 2);
+        bool leak = false, changed = false;
+        for (const auto& f : found) {
+            leak = leak || (f.kind == baton::finding_kind::request_leak &&
+                            f.summary.find("iexscan was never completed") != std::string::npos);
+            changed = changed || (f.kind == baton::finding_kind::send_buffer_modified &&
+                                  f.summary.find("ireduce_scatter_block") != std::string::npos);
+        }
+        CHECK(leak);
+        CHECK(changed);
+    }
+}

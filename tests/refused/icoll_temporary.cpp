@@ -8,6 +8,8 @@
 // refused 2: write their result when the request completes: pass a variable
 // refused 3: ibcast receives into its argument on every rank but the root until the request completes
 // refused 4: a callable of your own
+// refused 5: write their result when the request completes: pass a variable
+// refused 6: the logical ones on integers only
 
 int compute();
 
@@ -17,6 +19,13 @@ void accepted(baton::communicator& world, std::vector<int>& values) {
     baton::request a = world.iallreduce(compute(), sum, baton::op::sum);
     baton::request b = world.ireduce(values, maxima, baton::op::max, 0);
     baton::request c = world.ibcast(x, 0);
+    long prefix = 0;
+    std::vector<int> block;
+    const std::size_t counts[] = {1, 1};
+    baton::request d = world.iscan(1L, prefix, baton::op::sum);
+    baton::request e = world.iexscan(values, maxima, baton::op::max);
+    baton::request f = world.ireduce_scatter_block(values, block, baton::op::sum);
+    baton::request g = world.ireduce_scatter(values, counts, block, baton::op::min);
 }
 
 void refused([[maybe_unused]] baton::communicator& world) {
@@ -30,5 +39,11 @@ void refused([[maybe_unused]] baton::communicator& world) {
 #elif REFUSED == 4
     int sum = 0;
     baton::request d = world.iallreduce(1, sum, [](int a, int b) { return a + b; });
+#elif REFUSED == 5
+    const std::vector<int> values{1, 2};
+    baton::request e = world.ireduce_scatter_block(values, std::vector<int>{}, baton::op::sum);
+#elif REFUSED == 6
+    double all = 0;
+    baton::request f = world.iallreduce(1.5, all, baton::op::logical_and);  // MPI has no MPI_LAND on doubles
 #endif
 }

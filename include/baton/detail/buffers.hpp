@@ -130,6 +130,16 @@ backend::recv_buffer in_place_buffer(R& data) {
     return {std::ranges::data(data), std::ranges::size(data), type_of<element_t<R>>()};
 }
 
+// Block `index` of `data` cut into `blocks` equal ones, as a send view: what a rank gives in a
+// gather or allgather in place.
+template <class R>
+backend::send_view block_of(R& data, int index, int blocks) {
+    backend::send_view block = view_of(data);
+    block.count /= static_cast<std::size_t>(blocks);
+    block.data = static_cast<const std::byte*>(block.data) + static_cast<std::size_t>(index) * block.count * block.type.size;
+    return block;
+}
+
 // A resizable vector of E as a receive buffer (the result of gathers).
 template <class E>
 backend::recv_buffer recv_buffer_of_vector(std::vector<E>& out) {

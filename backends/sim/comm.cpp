@@ -578,6 +578,8 @@ std::unique_ptr<backend::request_impl> sim_comm::ialltoallv(backend::send_view a
     return start_collective(std::make_unique<collective_call>(collective_call{
         .kind = collective_kind::alltoallv, .send = all, .recv = mine, .counts_in = counts,
         .counts_expected = expected, .where = where}));
+}
+
 // ---- Non-blocking scans and reduce-scatter (issue 14: iscan): the blocking ones' calls too ----
 
 std::unique_ptr<backend::request_impl> sim_comm::iscan(backend::send_view mine, backend::recv_buffer result,

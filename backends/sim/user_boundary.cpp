@@ -290,6 +290,7 @@ public:
                                                       backend::location where) override {
         const inside call(eng_, rank_);
         return request(inner_->ialltoallv(all, counts, mine, expected, where));
+    }
     // Non-blocking scans and reduce-scatter (issue 14: iscan).
     std::unique_ptr<backend::request_impl> iscan(backend::send_view mine, backend::recv_buffer result,
                                                  const reduce_op& op, backend::location where) override {

@@ -280,6 +280,7 @@ public:
     virtual std::unique_ptr<request_impl> ialltoallv(send_view all, std::span<const std::size_t> counts,
                                                      recv_buffer mine, std::span<const std::size_t> expected,
                                                      location where) = 0;
+
     // ---- Non-blocking scans and reduce-scatter (issue 14: iscan) ------------------------------
     // MPI_Iscan, MPI_Iexscan, MPI_Ireduce_scatter_block, MPI_Ireduce_scatter: the blocking calls'
     // collectives, started as the four above are. iexscan leaves rank 0's `result` as it was;

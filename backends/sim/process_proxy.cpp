@@ -315,6 +315,11 @@ private:
             case verb::ibarrier:
             case verb::ibcast:
             case verb::ireduce:
+            case verb::iallreduce:
+            case verb::iscan:  // non-blocking scans and reduce-scatter (issue 14: iscan)
+            case verb::iexscan:
+            case verb::ireduce_scatter_block:
+            case verb::ireduce_scatter: out.put(start_collective(v, comm, where, in)); return;
             case verb::igather:
             case verb::iallgather:
             case verb::iscatter:
@@ -323,11 +328,6 @@ private:
             case verb::iallgatherv:
             case verb::iscatterv:
             case verb::ialltoallv: out.put(start_gathering(v, comm, where, in)); return;
-            case verb::iallreduce:
-            case verb::iscan:  // non-blocking scans and reduce-scatter (issue 14: iscan)
-            case verb::iexscan:
-            case verb::ireduce_scatter_block:
-            case verb::ireduce_scatter: out.put(start_collective(v, comm, where, in)); return;
             case verb::barrier: comm.barrier(where); return;
             case verb::bcast: {
                 const int root = peer(comm, in, false, "bcast");

@@ -53,12 +53,9 @@ int persistent_send(std::string_view name, bool synchronous, const baton_mpi_whe
                     MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c(name, site, comm);
     check_destination(c, dest, tag);
-    auto entry = std::make_unique<request_entry>();
     predefined_only(c, datatype);
-    entry->persistent = c.comm.send_init(c.send_view(buf, count, datatype), dest, tag, synchronous, c.where);
-    entry->made_by = c.name;
-    entry->made_at = c.where;
-    *request_output(c, request) = c.rank.requests.keep(std::move(entry));
+    *request_output(c, request) =
+        keep_request(c, nullptr, c.comm.send_init(c.send_view(buf, count, datatype), dest, tag, synchronous, c.where));
     return MPI_SUCCESS;
 }
 
@@ -225,12 +222,9 @@ extern "C" int baton_MPI_Recv_init_at(const baton_mpi_where* site, void* buf, in
                                       int source, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Recv_init", site, comm);
     check_source(c, source, tag);
-    auto entry = std::make_unique<request_entry>();
     predefined_only(c, datatype);
-    entry->persistent = c.comm.recv_init(c.recv_buffer(buf, count, datatype), source, tag, c.where);
-    entry->made_by = c.name;
-    entry->made_at = c.where;
-    *request_output(c, request) = c.rank.requests.keep(std::move(entry));
+    *request_output(c, request) =
+        keep_request(c, nullptr, c.comm.recv_init(c.recv_buffer(buf, count, datatype), source, tag, c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Recv_init,

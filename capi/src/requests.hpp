@@ -8,10 +8,13 @@
 
 namespace baton::capi {
 
-// A new pending request's handle.
-inline MPI_Request keep_request(const call& c, std::unique_ptr<backend::request_impl> pending) {
+// A new request's handle: a pending operation (`pending`) or a persistent request (`persistent`),
+// with the call that made it (for MPI_Finalize's report) and its staged messages.
+inline MPI_Request keep_request(const call& c, std::unique_ptr<backend::request_impl> pending,
+                                std::unique_ptr<backend::persistent_impl> persistent = nullptr) {
     auto entry = std::make_unique<request_entry>();
     entry->active = std::move(pending);
+    entry->persistent = std::move(persistent);
     entry->staged = c.take_staged();
     entry->made_by = c.name;
     entry->made_at = c.where;

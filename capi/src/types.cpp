@@ -8,6 +8,8 @@
 #include <baton/detail/validate.hpp>
 #include <baton/ops.hpp>
 
+#include "datatypes.hpp"
+
 namespace baton::capi {
 
 namespace {
@@ -115,7 +117,7 @@ type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::st
         }))
         detail::throw_usage(comm, operation,
                             datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
-                            : datatype >= 64 ? "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet"
+                            : datatype >= first_derived_type ? "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet"
                                                           : std::to_string(datatype) + " is not a datatype",
                             where);
     return found;

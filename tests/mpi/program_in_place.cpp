@@ -1,0 +1,85 @@
+// The differential test's in-place forms: reductions, gathers and exchanges on the caller's buffer.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "program_steps.hpp"
+#include "program_values.hpp"
+
+namespace differential {
+
+namespace {
+
+class in_place_steps : step_log {
+public:
+    explicit in_place_steps(const step_log& log) : step_log(log) {}
+
+    void run(const step& s, communicator& c) {
+        switch (s.kind) {
+            case step_kind::in_place: return with_type(s.type, [&](auto t) { in_place(s, c, t); });
+            default: throw std::logic_error(fmt::format("step kind {} is not run here", static_cast<int>(s.kind)));
+        }
+    }
+
+private:
+    // allreduce, reduce, scan or exscan in place (s.mode % 4); every other time, for the types a
+    // gather takes, gather (at the root s.a), allgather or alltoall in place instead.
+    template <class T>
+    void in_place(const step& s, communicator& c, std::type_identity<T>) {
+        if constexpr (trivial<T> && gatherable<T>) {
+            if ((s.mode / 4) % 2 == 1) return gathered_in_place(s, c, std::type_identity<T>{});
+        }
+        if constexpr (trivial<T>) {
+            const auto me = static_cast<std::uint64_t>(c.rank());
+            payload_t<T> data;
+            for (std::size_t i = 0; i < 1 + s.size % 9; ++i) data.push_back(reduction_element<T>(hash(s.salt, me, i)));
+            with_op<T>(s.op, [&](const auto& op) {
+                switch (s.mode % 4) {
+                    case 0: c.allreduce_in_place(data, op); break;
+                    case 1: c.reduce_in_place(data, op, s.a % c.size()); break;
+                    case 2: c.scan_in_place(data, op); break;
+                    default: c.exscan_in_place(data, op); break;
+                }
+            });
+            out_("  {}", text(data));
+        }
+    }
+
+    // Blocks of 1 + s.size % 5 elements: a gather's root and allgather start with their own block
+    // at its place (the rest value-initialized), alltoall with one block for each rank.
+    template <class T>
+    void gathered_in_place(const step& s, communicator& c, std::type_identity<T>) {
+        const std::size_t block = 1 + s.size % 5, ranks = static_cast<std::size_t>(c.size()),
+                          me = static_cast<std::size_t>(c.rank());
+        const int root = s.a % c.size();
+        const auto mine = make_payload<T>(s.salt, c.rank(), ranks * block);
+        std::vector<T> data(ranks * block);
+        switch ((s.mode / 8) % 3) {
+            case 0:
+                if (c.rank() != root) data.assign(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(block));
+                else std::copy_n(mine.begin(), block, data.begin() + static_cast<std::ptrdiff_t>(me * block));
+                c.gather_in_place(data, root);
+                break;
+            case 1:
+                std::copy_n(mine.begin(), block, data.begin() + static_cast<std::ptrdiff_t>(me * block));
+                c.allgather_in_place(data);
+                break;
+            default:
+                data.assign(mine.begin(), mine.end());
+                c.alltoall_in_place(data);
+                break;
+        }
+        out_("  {}", text(data));
+    }
+};
+
+}  // namespace
+
+void run_in_place_step(const step& s, communicator& c, const step_log& log) { in_place_steps(log).run(s, c); }
+
+}  // namespace differential

@@ -15,6 +15,10 @@ namespace differential {
 
 namespace {
 
+// Every other time (a bit of the step's mode), a gather, scatter or all-to-all of trivially copyable
+// elements runs its non-blocking form (igather ... ialltoallv) and waits: the same result.
+bool nonblocking_form(const step& s) { return (s.mode / 16) % 2 == 1; }
+
 class collective_steps : step_log {
 public:
     explicit collective_steps(const step_log& log) : step_log(log) {}
@@ -85,6 +89,13 @@ private:
         } else {
             payload_t<T> all;
             if (c.rank() == root) all = make_payload<T>(s.salt, root, count * static_cast<std::size_t>(n));
+            if constexpr (trivial<T>) {
+                if (nonblocking_form(s)) {
+                    std::vector<T> mine(count);
+                    c.iscatter(all, mine, root).wait();
+                    return out_("  {}", text(mine));
+                }
+            }
             out_("  {}", text(c.scatter(all, root)));
         }
     }
@@ -108,7 +119,16 @@ private:
         if constexpr (std::is_same_v<T, table_tag>) {
             return go(make_payload<T>(s.salt, c.rank(), s.size + static_cast<std::size_t>(c.rank())));
         } else {
-            return go(make_payload<T>(s.salt, c.rank(), s.size));  // equal counts on every rank
+            const auto mine = make_payload<T>(s.salt, c.rank(), s.size);  // equal counts on every rank
+            if constexpr (trivial<T>) {
+                if (nonblocking_form(s)) {
+                    std::vector<T> got;
+                    if (all) c.iallgather(mine, got).wait();
+                    else c.igather(mine, got, root).wait();
+                    return out_("  {}", text(got));
+                }
+            }
+            return go(mine);
         }
     }
 
@@ -116,6 +136,11 @@ private:
     void alltoall(const step& s, communicator& c, std::type_identity<T>) {
         if constexpr (trivial<T> && gatherable<T>) {
             const auto mine = make_payload<T>(s.salt, c.rank(), (s.size % 40) * static_cast<std::size_t>(c.size()));
+            if (nonblocking_form(s)) {
+                std::vector<T> got;
+                c.ialltoall(mine, got).wait();
+                return out_("  {}", text(got));
+            }
             out_("  {}", text(c.alltoall(mine)));
         }
     }
@@ -130,8 +155,18 @@ private:
                 out_("  {} counts {}", text(got.data()), text(got.counts()));
             };
             if (s.mode % 3 == 2) return go(element<T>(hash(s.salt, static_cast<std::uint64_t>(c.rank()))));
-            const auto count = hash(s.salt, static_cast<std::uint64_t>(c.rank()), 7) % (s.size + 2);
-            go(make_payload<T>(s.salt, c.rank(), count));
+            const auto count_of = [&](int r) { return hash(s.salt, static_cast<std::uint64_t>(r), 7) % (s.size + 2); };
+            const auto mine = make_payload<T>(s.salt, c.rank(), count_of(c.rank()));
+            if (nonblocking_form(s)) {
+                // The receivers know every rank's count beforehand, as MPI wants them to.
+                std::vector<std::size_t> counts;
+                for (int r = 0; r < c.size(); ++r) counts.push_back(count_of(r));
+                baton::ragged<T> got = all || c.rank() == root ? baton::ragged<T>(counts) : baton::ragged<T>();
+                if (all) c.iallgatherv(mine, got).wait();
+                else c.igatherv(mine, got, root).wait();
+                return out_("  {} counts {}", text(got.data()), text(got.counts()));
+            }
+            go(mine);
         }
     }
 
@@ -146,6 +181,11 @@ private:
                     blocks.push_back(make_payload<T>(s.salt, r, hash(s.salt, static_cast<std::uint64_t>(r), 9) % (s.size + 2)));
                 parts = baton::ragged<T>::from_blocks(blocks);
             }
+            if (nonblocking_form(s)) {
+                std::vector<T> mine(hash(s.salt, static_cast<std::uint64_t>(c.rank()), 9) % (s.size + 2));
+                c.iscatterv(parts, mine, root).wait();
+                return out_("  {}", text(mine));
+            }
             out_("  {}", text(c.scatterv(parts, root)));
         }
     }
@@ -158,11 +198,18 @@ private:
             for (int d = 0; d < c.size(); ++d)
                 blocks.push_back(make_payload<T>(s.salt + static_cast<std::uint64_t>(d), c.rank(),
                                                  hash(s.salt, me, static_cast<std::uint64_t>(d)) % (s.size + 2)));
+            if (nonblocking_form(s)) {
+                std::vector<std::size_t> counts;  // what each rank sends this one
+                for (int r = 0; r < c.size(); ++r)
+                    counts.push_back(hash(s.salt, static_cast<std::uint64_t>(r), me) % (s.size + 2));
+                baton::ragged<T> got(counts);
+                c.ialltoallv(baton::ragged<T>::from_blocks(blocks), got).wait();
+                return out_("  {} counts {}", text(got.data()), text(got.counts()));
+            }
             const auto got = c.alltoallv(baton::ragged<T>::from_blocks(blocks));
             out_("  {} counts {}", text(got.data()), text(got.counts()));
         }
     }
-
 
     // A grid of 1 to 3 dimensions over the communicator (periodic ones from the step's mode), a
     // rank's coordinates and a shift on it, then a neighbour collective of equal blocks.

@@ -8,7 +8,7 @@ namespace baton::sim::detail {
 
 std::uint64_t buffer_checksum(const void* data, std::size_t bytes) { return XXH3_64bits(data, bytes); }
 
-buffer_watch buffer_watch::of_send(const void* data, std::size_t bytes) {
+buffer_watch buffer_watch::of_bytes(const void* data, std::size_t bytes) {
     buffer_watch w;
     w.data_ = data;
     w.bytes_ = bytes;
@@ -16,8 +16,14 @@ buffer_watch buffer_watch::of_send(const void* data, std::size_t bytes) {
     return w;
 }
 
+buffer_watch buffer_watch::of_send(const backend::send_view& data) {
+    buffer_watch w = of_bytes(data.data, data.count * data.type.size);
+    w.from_ = data;
+    return w;
+}
+
 buffer_watch buffer_watch::of_receive(const backend::recv_buffer& into) {
-    buffer_watch w = of_send(into.data, into.count * into.type.size);
+    buffer_watch w = of_bytes(into.data, into.count * into.type.size);
     w.into_ = into;
     if (into.shape) w.shape_ = into.shape(into.container);
     if (into.fingerprint) w.target_print_ = into.fingerprint(into.target);
@@ -28,6 +34,12 @@ buffer_change buffer_watch::change() const {
     buffer_change seen;
     if (into_.shape && into_.shape(into_.container) != shape_) {
         seen.container = true;  // the bytes may have moved away: not read
+        return seen;
+    }
+    // A send's container may grow or shrink within its memory (what it sends is still there), but
+    // elements it moved elsewhere were freed: not read either.
+    if (from_.shape && from_.shape(from_.container).data != data_) {
+        seen.container = true;
         return seen;
     }
     seen.bytes = buffer_checksum(data_, bytes_) != checksum_;

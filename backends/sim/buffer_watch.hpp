@@ -33,8 +33,9 @@ std::uint64_t buffer_checksum(const void* data, std::size_t bytes);
 class buffer_watch {
 public:
     buffer_watch() = default;
-    // An isend's data: only its bytes.
-    static buffer_watch of_send(const void* data, std::size_t bytes);
+    // An isend's data: its bytes, and where its container keeps them (a container that moved its
+    // elements freed the ones the isend sends: they are not read then).
+    static buffer_watch of_send(const backend::send_view& data);
     // An irecv's buffer as it is now (poisoned): its bytes, and the container or target object
     // the receive buffer names.
     static buffer_watch of_receive(const backend::recv_buffer& into);
@@ -43,11 +44,14 @@ public:
     buffer_change change() const;
 
 private:
+    static buffer_watch of_bytes(const void* data, std::size_t bytes);
+
     const void* data_ = nullptr;
     std::size_t bytes_ = 0;
     std::uint64_t checksum_ = 0;
     backend::recv_buffer into_;  // for a receive: how to see its container and target
     backend::container_shape shape_;
+    backend::send_view from_;  // for a send: how to see its container
     std::uint64_t target_print_ = 0;
 };
 

@@ -375,10 +375,9 @@ public:
         auto frame = begin(verb::ibcast, where);
         frame.put<std::int32_t>(root);
         put_receive(frame, data);
-        const std::size_t bytes = data.count * data.type.size;
         if (rank_ != root) return start_collective(frame, data, {});
-        frame.put_bytes(data.data, bytes);
-        return start_collective(frame, std::nullopt, buffer_watch::of_send(data.data, bytes));
+        frame.put_bytes(data.data, data.count * data.type.size);
+        return start_collective(frame, std::nullopt, buffer_watch::of_send({data.data, data.count, data.type}));
     }
     std::unique_ptr<backend::request_impl> ireduce(backend::send_view mine, backend::recv_buffer result,
                                                    const reduce_op& op, int root, backend::location where) override {
@@ -616,7 +615,7 @@ private:
                                                       const backend::location& where) {
         auto in = send_call(v, data, dest, tag, where);
         return std::make_unique<forwarding_request>(link_, in.get<std::uint64_t>(), std::nullopt,
-                                                    buffer_watch::of_send(data.data, data.count * data.type.size));
+                                                    buffer_watch::of_send(data));
     }
     // A non-blocking collective: the engine keeps its request, its copy of the data and its result
     // until the wait or test that completes it brings the result back (into `into`, if this rank
@@ -641,7 +640,7 @@ private:
         if (v == verb::ireduce_scatter) put_counts(frame, blocks);
         const bool gets = root < 0 ? !(v == verb::iexscan && rank_ == 0) : root == rank_;
         return start_collective(frame, gets ? std::optional(result) : std::nullopt,
-                                buffer_watch::of_send(mine.data, mine.count * mine.type.size));
+                                buffer_watch::of_send(mine));
     }
 
     // igather ... ialltoallv: what the rank gives (nothing at a scatter's other ranks) and the
@@ -662,7 +661,7 @@ private:
         put_counts(frame, expected);
         const bool gets = (v != verb::igather && v != verb::igatherv) || rank_ == root;
         return start_collective(frame, gets ? std::optional(take) : std::nullopt,
-                                buffer_watch::of_send(give.data, give.count * give.type.size));
+                                buffer_watch::of_send(give));
     }
 
     // The collectives whose every rank gives a send view and has a receive buffer. A reduction, a

@@ -140,7 +140,7 @@ int sim_request::world_owner() const { return call_.rank; }
 void sim_request::watch_send_buffer(const backend::send_view& data) {
     const std::size_t bytes = data.count * data.type.size;
     watches_send_ = true;
-    if (!data.origin) watch_ = buffer_watch::of_send(data.data, bytes);  // else the rank watches its own
+    if (!data.origin) watch_ = buffer_watch::of_send(data);  // else the rank watches its own
     const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(data));
     pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
     watching_ = true;
@@ -188,6 +188,9 @@ std::optional<std::string> sim_request::change_seen(const backend::location& whe
                                 strict_buffers::where(strict, call_.where.file_name())));
     }
     const buffer_change seen = ask_rank_ ? ask_rank_() : watch_.change();
+    if (seen.container && send)
+        return said("changed", " (its container moved the elements it sends elsewhere, freeing them: a push_back "
+                               "beyond its capacity, reserve, shrink_to_fit, assign or a move before the wait)");
     if (seen.container)
         return said("wrote into", " (its container changed size, capacity or memory: push_back, assign, resize or "
                                   "a move before the wait)");

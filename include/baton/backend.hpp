@@ -38,19 +38,24 @@ struct buffer_origin {
     const void* object = nullptr;
 };
 
-struct send_view {
-    const void* data = nullptr;
-    std::size_t count = 0;
-    type_desc type;
-    const buffer_origin* origin = nullptr;  // null when `data` is the caller's own
-};
-
 // A resizable container as a checker sees it: where its elements are, how many, and how many fit.
 struct container_shape {
     const void* data = nullptr;
     std::size_t size = 0;
     std::size_t capacity = 0;
     friend bool operator==(const container_shape&, const container_shape&) = default;
+};
+
+struct send_view {
+    const void* data = nullptr;
+    std::size_t count = 0;
+    type_desc type;
+    const buffer_origin* origin = nullptr;  // null when `data` is the caller's own
+    // The container the elements are in, when it can move them (a std::vector or std::string the
+    // caller keeps): a pending isend's check looks at where its elements are before reading them,
+    // as a push_back that outgrew the capacity has freed them.
+    const void* container = nullptr;
+    container_shape (*shape)(const void* container) = nullptr;
 };
 
 struct recv_buffer {

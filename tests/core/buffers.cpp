@@ -73,6 +73,32 @@ TEST_CASE("an irecv into an empty vector or string is watched as a container", "
     }
 }
 
+TEST_CASE("an isend from a vector the program outgrows before the wait", "[buffers]") {
+    // Rank 0 isends its vector, changes the vector before the wait, and rank 1 receives.
+    auto isend_then = [](void (*change)(std::vector<int>&)) {
+        return findings_of({.ranks = 2}, [&](communicator& world) {
+            if (world.rank() == 1) {
+                world.recv<std::vector<int>>(0, 0);
+                return;
+            }
+            std::vector<int> data{1, 2, 3};
+            data.shrink_to_fit();
+            baton::request r = world.isend(data, 1, 0);
+            change(data);
+            r.wait();
+        });
+    };
+    SECTION("a push_back beyond its capacity freed the elements being sent: reported, not read") {
+        const auto found = isend_then([](std::vector<int>& v) { v.push_back(4); });
+        REQUIRE(kinds(found) == std::vector{finding_kind::send_buffer_modified});
+        CHECK_THAT(found[0].summary, contains("rank 0 changed the buffer of its isend before completing it") &&
+                                         contains("its container moved the elements it sends elsewhere"));
+    }
+    SECTION("a pop_back leaves the elements where they are, unchanged: nothing to report") {
+        CHECK(isend_then([](std::vector<int>& v) { v.pop_back(); }).empty());
+    }
+}
+
 TEST_CASE("an irecv of a serialized value watches the object it will fill", "[buffers]") {
     using table = std::map<int, std::string>;
     const auto found = irecv_then<table>(table{{1, "one"}}, [](table& t) { t[2] = "two"; });

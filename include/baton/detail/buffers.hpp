@@ -46,7 +46,10 @@ backend::container_shape shape_of_container(const void* container) {
 // The elements of a contiguous or trivially copyable value, in place (an array whole).
 template <class T>
 backend::send_view view_of(const T& value) {
-    if constexpr (contiguous_sendable<T>) {
+    if constexpr (resizable_range<T>) {
+        return {std::ranges::data(value), std::ranges::size(value), type_of<element_t<T>>(), nullptr, &value,
+                &shape_of_container<T>};
+    } else if constexpr (contiguous_sendable<T>) {
         return {std::ranges::data(value), std::ranges::size(value), type_of<element_t<T>>()};
     } else {
         return {&value, 1, type_of<T>()};

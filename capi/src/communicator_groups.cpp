@@ -8,11 +8,6 @@ using namespace baton::capi;
 
 namespace {
 
-MPI_Comm* checked_output(const call& c, MPI_Comm* newcomm) {
-    if (!newcomm) detail::throw_usage(c.comm, c.name, "the pointer for the new communicator is NULL", c.where);
-    return newcomm;
-}
-
 MPI_Comm kept(const call& c, std::unique_ptr<backend::comm_impl> made) {
     return made ? c.rank.comms.keep(std::move(made)) : MPI_COMM_NULL;
 }
@@ -21,8 +16,7 @@ MPI_Comm kept(const call& c, std::unique_ptr<backend::comm_impl> made) {
 
 extern "C" int baton_MPI_Comm_group_at(const baton_mpi_where* site, MPI_Comm comm, MPI_Group* group) {
     const call c("MPI_Comm_group", site, comm);
-    if (!group) detail::throw_usage(c.comm, c.name, "the pointer for the group is NULL", c.where);
-    *group = keep_group(c, c.comm.members());
+    *checked_output(c, group, "the group") = keep_group(c, c.comm.members());
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_group, (MPI_Comm comm, MPI_Group* group), (comm, group))
@@ -47,7 +41,7 @@ extern "C" int baton_MPI_Comm_create_at(const baton_mpi_where* site, MPI_Comm co
         if (color == MPI_UNDEFINED || rank < color) color = rank;
     }
     const int mine = rank_in(chosen, c.rank.world.world_rank());
-    checked_output(c, newcomm);
+    checked_output(c, newcomm, "the new communicator");
     *newcomm = kept(c, c.comm.split(mine == MPI_UNDEFINED ? MPI_UNDEFINED : color, mine, c.where));
     return MPI_SUCCESS;
 }
@@ -58,7 +52,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Com
 extern "C" int baton_MPI_Comm_compare_at(const baton_mpi_where* site, MPI_Comm comm1, MPI_Comm comm2, int* result) {
     const call c("MPI_Comm_compare", site, comm1);
     backend::comm_impl& other = comm_of(c.rank, comm2, c.name, c.where);
-    if (!result) detail::throw_usage(c.comm, c.name, "the pointer for the result is NULL", c.where);
+    checked_output(c, result, "the result");
     const std::vector<int> first = c.comm.members(), second = other.members();
     if (&c.comm == &other) *result = MPI_IDENT;
     else if (first == second) *result = MPI_CONGRUENT;
@@ -79,7 +73,7 @@ extern "C" int baton_MPI_Comm_split_type_at(const baton_mpi_where* site, MPI_Com
                             "split type " + std::to_string(split_type) +
                                 " is neither MPI_COMM_TYPE_SHARED nor MPI_UNDEFINED",
                             c.where);
-    checked_output(c, newcomm);
+    checked_output(c, newcomm, "the new communicator");
     *newcomm = kept(c, c.comm.split(split_type == MPI_UNDEFINED ? MPI_UNDEFINED : 0, key, c.where));
     return MPI_SUCCESS;
 }

@@ -43,20 +43,16 @@ void report_groups_left(const rank_state& rank, const std::source_location& fina
             made += std::string(named > 1 ? ", " : "") + std::string(group.made_by) + " at " +
                     detail::format_location(group.made_at);
     });
-    std::cerr << "baton: warning: rank " << rank.world.world_rank() << ": MPI_Finalize at "
-              << detail::format_location(finalize_at) << ": " << left << (left == 1 ? " group was" : " groups were")
-              << " never freed (" << made << (left > 3 ? ", ..." : "") << "): free each with MPI_Group_free\n";
+    // One write, so that ranks on threads finalizing together do not interleave their lines.
+    std::cerr << "baton: warning: rank " + std::to_string(rank.world.world_rank()) + ": MPI_Finalize at " +
+                     detail::format_location(finalize_at) + ": " + std::to_string(left) +
+                     (left == 1 ? " group was" : " groups were") + " never freed (" + made +
+                     (left > 3 ? ", ..." : "") + "): free each with MPI_Group_free\n";
 }
 
 }  // namespace baton::capi
 
 namespace {
-
-template <class T>
-T* checked_output(const call& c, T* out, std::string_view what) {
-    if (!out) detail::throw_usage(c.comm, c.name, "the pointer for " + std::string(what) + " is NULL", c.where);
-    return out;
-}
 
 std::string ranks_text(const std::vector<int>& members) {
     return members.empty() ? std::string("the group (it is empty)")
@@ -105,17 +101,37 @@ std::vector<int> ranks_of_ranges(const call& c, const std::vector<int>& members,
     return ranks;
 }
 
-std::vector<int> included(const std::vector<int>& members, const std::vector<int>& ranks) {
+// The members at `ranks` (MPI_Group_incl's order), or every member but those (MPI_Group_excl's:
+// the group's own order).
+std::vector<int> chosen(const std::vector<int>& members, const std::vector<int>& ranks, bool include) {
     std::vector<int> kept;
-    for (const int r : ranks) kept.push_back(members[static_cast<std::size_t>(r)]);
+    if (include)
+        for (const int r : ranks) kept.push_back(members[static_cast<std::size_t>(r)]);
+    else
+        for (std::size_t r = 0; r < members.size(); ++r)
+            if (std::find(ranks.begin(), ranks.end(), static_cast<int>(r)) == ranks.end()) kept.push_back(members[r]);
     return kept;
 }
 
-std::vector<int> excluded(const std::vector<int>& members, const std::vector<int>& ranks) {
-    std::vector<int> kept;
-    for (std::size_t r = 0; r < members.size(); ++r)
-        if (std::find(ranks.begin(), ranks.end(), static_cast<int>(r)) == ranks.end()) kept.push_back(members[r]);
-    return kept;
+// MPI_Group_incl and MPI_Group_excl: the ranks as a list.
+int listed(const baton_mpi_where* site, std::string_view name, MPI_Group group, int n, const int ranks[],
+           MPI_Group* newgroup, bool include) {
+    const call c(name, site, MPI_COMM_WORLD);
+    const auto& members = group_members(c, group, "group");
+    check_group_ranks(c, members, n, ranks, true, false);
+    *checked_output(c, newgroup, "the new group") =
+        keep_group(c, chosen(members, std::vector<int>(ranks, ranks + std::max(n, 0)), include));
+    return MPI_SUCCESS;
+}
+
+// MPI_Group_range_incl and MPI_Group_range_excl: the ranks as (first, last, stride) triplets.
+int ranged(const baton_mpi_where* site, std::string_view name, MPI_Group group, int n, int ranges[][3],
+           MPI_Group* newgroup, bool include) {
+    const call c(name, site, MPI_COMM_WORLD);
+    const auto& members = group_members(c, group, "group");
+    *checked_output(c, newgroup, "the new group") =
+        keep_group(c, chosen(members, ranks_of_ranges(c, members, n, ranges), include));
+    return MPI_SUCCESS;
 }
 
 bool has(const std::vector<int>& members, int world_rank) { return rank_in(members, world_rank) != MPI_UNDEFINED; }
@@ -162,44 +178,28 @@ BATON_MPI_WITHOUT_SITE(MPI_Group_rank, (MPI_Group group, int* rank), (group, ran
 
 extern "C" int baton_MPI_Group_incl_at(const baton_mpi_where* site, MPI_Group group, int n, const int ranks[],
                                        MPI_Group* newgroup) {
-    const call c("MPI_Group_incl", site, MPI_COMM_WORLD);
-    const auto& members = group_members(c, group, "group");
-    check_group_ranks(c, members, n, ranks, true, false);
-    *checked_output(c, newgroup, "the new group") =
-        keep_group(c, included(members, std::vector<int>(ranks, ranks + n)));
-    return MPI_SUCCESS;
+    return listed(site, "MPI_Group_incl", group, n, ranks, newgroup, true);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_incl, (MPI_Group group, int n, const int ranks[], MPI_Group* newgroup),
                        (group, n, ranks, newgroup))
 
 extern "C" int baton_MPI_Group_excl_at(const baton_mpi_where* site, MPI_Group group, int n, const int ranks[],
                                        MPI_Group* newgroup) {
-    const call c("MPI_Group_excl", site, MPI_COMM_WORLD);
-    const auto& members = group_members(c, group, "group");
-    check_group_ranks(c, members, n, ranks, true, false);
-    *checked_output(c, newgroup, "the new group") =
-        keep_group(c, excluded(members, std::vector<int>(ranks, ranks + n)));
-    return MPI_SUCCESS;
+    return listed(site, "MPI_Group_excl", group, n, ranks, newgroup, false);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_excl, (MPI_Group group, int n, const int ranks[], MPI_Group* newgroup),
                        (group, n, ranks, newgroup))
 
 extern "C" int baton_MPI_Group_range_incl_at(const baton_mpi_where* site, MPI_Group group, int n, int ranges[][3],
                                              MPI_Group* newgroup) {
-    const call c("MPI_Group_range_incl", site, MPI_COMM_WORLD);
-    const auto& members = group_members(c, group, "group");
-    *checked_output(c, newgroup, "the new group") = keep_group(c, included(members, ranks_of_ranges(c, members, n, ranges)));
-    return MPI_SUCCESS;
+    return ranged(site, "MPI_Group_range_incl", group, n, ranges, newgroup, true);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_range_incl, (MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup),
                        (group, n, ranges, newgroup))
 
 extern "C" int baton_MPI_Group_range_excl_at(const baton_mpi_where* site, MPI_Group group, int n, int ranges[][3],
                                              MPI_Group* newgroup) {
-    const call c("MPI_Group_range_excl", site, MPI_COMM_WORLD);
-    const auto& members = group_members(c, group, "group");
-    *checked_output(c, newgroup, "the new group") = keep_group(c, excluded(members, ranks_of_ranges(c, members, n, ranges)));
-    return MPI_SUCCESS;
+    return ranged(site, "MPI_Group_range_excl", group, n, ranges, newgroup, false);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_range_excl, (MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup),
                        (group, n, ranges, newgroup))

@@ -219,6 +219,27 @@ std::unique_ptr<backend::comm_impl> mpi_comm::dup(backend::location where) {
     return std::make_unique<mpi_comm>(made, fmt::format("{}.dup{}", comm_->name, number), true, settings_);
 }
 
+// MPI's own groups say who is in the communicator, translated into world ranks.
+std::vector<int> mpi_comm::members() const {
+    MPI_Group mine = MPI_GROUP_NULL, world = MPI_GROUP_NULL;
+    MPI_Comm_group(comm_->handle, &mine);
+    MPI_Comm_group(MPI_COMM_WORLD, &world);
+    std::vector<int> ranks(static_cast<std::size_t>(comm_->size)), worlds(ranks.size());
+    for (std::size_t r = 0; r < ranks.size(); ++r) ranks[r] = static_cast<int>(r);
+    MPI_Group_translate_ranks(mine, comm_->size, ranks.data(), world, worlds.data());
+    MPI_Group_free(&mine);
+    MPI_Group_free(&world);
+    return worlds;
+}
+
+// A duplicate of MPI's MPI_COMM_SELF: MPI_Comm_dup on it involves this process alone.
+std::unique_ptr<backend::comm_impl> mpi_comm::self(backend::location where) {
+    const current_call in_call("self", where);
+    MPI_Comm made = MPI_COMM_NULL;
+    check(MPI_Comm_dup(MPI_COMM_SELF, &made), *comm_, where, [&] { return described("self", ""); });
+    return std::make_unique<mpi_comm>(made, fmt::format("self({})", comm_->world_rank), true, settings_);
+}
+
 // ---- Ending the job ----------------------------------------------------------------------------
 
 void mpi_comm::abort(int code, backend::location where) {

@@ -95,6 +95,8 @@ public:
                               backend::location where) override;
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
+    std::vector<int> members() const override;
+    std::unique_ptr<backend::comm_impl> self(backend::location where) override;
 
     // Cartesian topologies and neighbour collectives (issue 14; cartesian.cpp): MPI_Cart_create,
     // MPI_Cart_sub, MPI_Neighbor_allgather, MPI_Neighbor_alltoall.

@@ -725,6 +725,15 @@ std::unique_ptr<backend::comm_impl> sim_comm::dup(backend::location where) {
     return result;
 }
 
+std::vector<int> sim_comm::members() const { return state_.world_ranks; }
+
+// A one-member communicator needs nobody else's agreement: made here, at once, without a
+// scheduling point (the run's choices and replay tokens stay those of the same program without it).
+std::unique_ptr<backend::comm_impl> sim_comm::self(backend::location) {
+    auto& state = eng_.make_comm(fmt::format("self({})", world_rank()), {world_rank()});
+    return std::make_unique<sim_comm>(eng_, state, 0);
+}
+
 // ---- Cartesian topologies and neighbour collectives (issue 14) ---------------------------------
 
 std::unique_ptr<backend::comm_impl> sim_comm::cart_create(const backend::cartesian_grid& grid, bool /*reorder*/,

@@ -67,6 +67,8 @@ public:
                               backend::location where) override;
     std::unique_ptr<backend::comm_impl> split(int color, int key, backend::location where) override;
     std::unique_ptr<backend::comm_impl> dup(backend::location where) override;
+    std::vector<int> members() const override;
+    std::unique_ptr<backend::comm_impl> self(backend::location where) override;
 
     // Cartesian topologies and neighbour collectives (issue 14).
     std::unique_ptr<backend::comm_impl> cart_create(const backend::cartesian_grid& grid, bool reorder,

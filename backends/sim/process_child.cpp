@@ -546,6 +546,18 @@ public:
         auto in = link_.call(frame);
         return made(in);
     }
+    // The members came with the communicator (describe_new); the world's are every rank.
+    std::vector<int> members() const override {
+        if (!members_.empty()) return members_;
+        std::vector<int> everyone(static_cast<std::size_t>(size_));
+        for (int r = 0; r < size_; ++r) everyone[static_cast<std::size_t>(r)] = r;
+        return everyone;
+    }
+    std::unique_ptr<backend::comm_impl> self(backend::location where) override {
+        auto frame = begin(verb::self, where);
+        auto in = link_.call(frame);
+        return made(in);
+    }
     // ---- Buffered and ready send modes (framed as send and isend), ending the run ----
     void attach_buffer(std::size_t bytes, backend::location where) override {
         auto frame = begin(verb::attach_buffer, where);
@@ -703,6 +715,10 @@ private:
         const int rank = in.get_int(), size = in.get_int();
         auto comm = std::make_unique<forwarding_comm>(link_, id, rank, size, in.get_string(), world_rank_);
         if (in.get<std::uint8_t>() != 0) comm->grid_ = wire::get_grid(in);
+        const auto n = in.get<std::uint64_t>();
+        if (n != static_cast<std::uint64_t>(size)) throw wire::malformed_frame("a communicator's members not its size");
+        comm->members_.resize(static_cast<std::size_t>(n));
+        for (int& world : comm->members_) world = in.get_int();
         return comm;
     }
 
@@ -712,6 +728,7 @@ private:
     std::string name_;
     int world_rank_;
     std::optional<backend::cartesian_grid> grid_;  // the engine's communicator's (describe_new)
+    std::vector<int> members_;  // world ranks, from describe_new; empty for the world
 };
 
 }  // namespace

@@ -388,6 +388,7 @@ private:
                 return;
             }
             case verb::dup: describe_new(out, comm.dup(where)); return;
+            case verb::self: describe_new(out, comm.self(where)); return;
             // ---- issue 14's buffer for bsend ----
             case verb::attach_buffer: comm.attach_buffer(static_cast<std::size_t>(in.get<std::uint64_t>()), where); return;
             case verb::detach_buffer: out.put<std::uint64_t>(comm.detach_buffer(where)); return;
@@ -720,6 +721,9 @@ private:
         out.put_string(made->name());
         out.put<std::uint8_t>(made->grid() != nullptr);
         if (made->grid()) wire::put_grid(out, *made->grid());
+        const std::vector<int> members = made->members();
+        out.put<std::uint64_t>(members.size());
+        for (const int world : members) out.put<std::int32_t>(world);
         comms_.push_back(std::move(made));
     }
 

@@ -200,6 +200,11 @@ public:
         const inside call(eng_, rank_);
         return comm(inner_->dup(where));
     }
+    std::vector<int> members() const override { return inner_->members(); }
+    std::unique_ptr<backend::comm_impl> self(backend::location where) override {
+        const inside call(eng_, rank_);
+        return comm(inner_->self(where));
+    }
     void attach_buffer(std::size_t bytes, backend::location where) override {
         const inside call(eng_, rank_);
         inner_->attach_buffer(bytes, where);

@@ -723,6 +723,81 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name)
 #define MPI_Pcontrol(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pcontrol")
 #define MPI_Grequest_start(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Grequest_start")
 
+/* Communicators and groups (issue 15's groups part): MPI_COMM_SELF is a communicator of the
+ * calling rank alone, made at its first use; a group is a list of world ranks in the rank's table.
+ * Every simulated rank is on one machine: MPI_Comm_split_type(MPI_COMM_TYPE_SHARED) keeps the whole
+ * communicator together. MPI_Comm_create_group (collective over the group alone) is not here yet. */
+#define MPI_GROUP_NULL 0
+#define MPI_GROUP_EMPTY 1
+#define MPI_COMM_TYPE_SHARED 1
+/* The declaring macro again (the one above is undefined after the main list), identical. */
+#define BATON_MPI_FUNCTION(name, params, ...)                                                      \
+    int(baton_##name) params;                                                                      \
+    int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
+BATON_MPI_FUNCTION(MPI_Comm_group, (MPI_Comm comm, MPI_Group* group), MPI_Comm comm, MPI_Group* group)
+BATON_MPI_FUNCTION(MPI_Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm), MPI_Comm comm,
+                   MPI_Group group, MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Comm_compare, (MPI_Comm comm1, MPI_Comm comm2, int* result), MPI_Comm comm1, MPI_Comm comm2,
+                   int* result)
+BATON_MPI_FUNCTION(MPI_Comm_split_type, (MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm),
+                   MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm)
+BATON_MPI_FUNCTION(MPI_Group_size, (MPI_Group group, int* size), MPI_Group group, int* size)
+BATON_MPI_FUNCTION(MPI_Group_rank, (MPI_Group group, int* rank), MPI_Group group, int* rank)
+BATON_MPI_FUNCTION(MPI_Group_incl, (MPI_Group group, int n, const int ranks[], MPI_Group* newgroup), MPI_Group group,
+                   int n, const int ranks[], MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_excl, (MPI_Group group, int n, const int ranks[], MPI_Group* newgroup), MPI_Group group,
+                   int n, const int ranks[], MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_range_incl, (MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup),
+                   MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_range_excl, (MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup),
+                   MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_union, (MPI_Group group1, MPI_Group group2, MPI_Group* newgroup), MPI_Group group1,
+                   MPI_Group group2, MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_intersection, (MPI_Group group1, MPI_Group group2, MPI_Group* newgroup),
+                   MPI_Group group1, MPI_Group group2, MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_difference, (MPI_Group group1, MPI_Group group2, MPI_Group* newgroup), MPI_Group group1,
+                   MPI_Group group2, MPI_Group* newgroup)
+BATON_MPI_FUNCTION(MPI_Group_compare, (MPI_Group group1, MPI_Group group2, int* result), MPI_Group group1,
+                   MPI_Group group2, int* result)
+BATON_MPI_FUNCTION(MPI_Group_translate_ranks,
+                   (MPI_Group group1, int n, const int ranks1[], MPI_Group group2, int ranks2[]), MPI_Group group1,
+                   int n, const int ranks1[], MPI_Group group2, int ranks2[])
+BATON_MPI_FUNCTION(MPI_Group_free, (MPI_Group * group), MPI_Group* group)
+#undef BATON_MPI_FUNCTION
+#define MPI_Comm_group baton_MPI_Comm_group
+#define baton_MPI_Comm_group(...) BATON_MPI_CALL(MPI_Comm_group, __VA_ARGS__)
+#define MPI_Comm_create baton_MPI_Comm_create
+#define baton_MPI_Comm_create(...) BATON_MPI_CALL(MPI_Comm_create, __VA_ARGS__)
+#define MPI_Comm_compare baton_MPI_Comm_compare
+#define baton_MPI_Comm_compare(...) BATON_MPI_CALL(MPI_Comm_compare, __VA_ARGS__)
+#define MPI_Comm_split_type baton_MPI_Comm_split_type
+#define baton_MPI_Comm_split_type(...) BATON_MPI_CALL(MPI_Comm_split_type, __VA_ARGS__)
+#define MPI_Group_size baton_MPI_Group_size
+#define baton_MPI_Group_size(...) BATON_MPI_CALL(MPI_Group_size, __VA_ARGS__)
+#define MPI_Group_rank baton_MPI_Group_rank
+#define baton_MPI_Group_rank(...) BATON_MPI_CALL(MPI_Group_rank, __VA_ARGS__)
+#define MPI_Group_incl baton_MPI_Group_incl
+#define baton_MPI_Group_incl(...) BATON_MPI_CALL(MPI_Group_incl, __VA_ARGS__)
+#define MPI_Group_excl baton_MPI_Group_excl
+#define baton_MPI_Group_excl(...) BATON_MPI_CALL(MPI_Group_excl, __VA_ARGS__)
+#define MPI_Group_range_incl baton_MPI_Group_range_incl
+#define baton_MPI_Group_range_incl(...) BATON_MPI_CALL(MPI_Group_range_incl, __VA_ARGS__)
+#define MPI_Group_range_excl baton_MPI_Group_range_excl
+#define baton_MPI_Group_range_excl(...) BATON_MPI_CALL(MPI_Group_range_excl, __VA_ARGS__)
+#define MPI_Group_union baton_MPI_Group_union
+#define baton_MPI_Group_union(...) BATON_MPI_CALL(MPI_Group_union, __VA_ARGS__)
+#define MPI_Group_intersection baton_MPI_Group_intersection
+#define baton_MPI_Group_intersection(...) BATON_MPI_CALL(MPI_Group_intersection, __VA_ARGS__)
+#define MPI_Group_difference baton_MPI_Group_difference
+#define baton_MPI_Group_difference(...) BATON_MPI_CALL(MPI_Group_difference, __VA_ARGS__)
+#define MPI_Group_compare baton_MPI_Group_compare
+#define baton_MPI_Group_compare(...) BATON_MPI_CALL(MPI_Group_compare, __VA_ARGS__)
+#define MPI_Group_translate_ranks baton_MPI_Group_translate_ranks
+#define baton_MPI_Group_translate_ranks(...) BATON_MPI_CALL(MPI_Group_translate_ranks, __VA_ARGS__)
+#define MPI_Group_free baton_MPI_Group_free
+#define baton_MPI_Group_free(...) BATON_MPI_CALL(MPI_Group_free, __VA_ARGS__)
+#define MPI_Comm_create_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_group")
+
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)
 

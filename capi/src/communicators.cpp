@@ -40,7 +40,11 @@ BATON_MPI_WITHOUT_SITE(MPI_Comm_split, (MPI_Comm comm, int color, int key, MPI_C
 
 extern "C" int baton_MPI_Comm_free_at(const baton_mpi_where* site, MPI_Comm* comm) {
     const call c("MPI_Comm_free", site, comm ? *comm : MPI_COMM_NULL);
-    if (*comm == MPI_COMM_WORLD) detail::throw_usage(c.comm, c.name, "MPI_COMM_WORLD cannot be freed", c.where);
+    if (*comm == MPI_COMM_WORLD || *comm == MPI_COMM_SELF)
+        detail::throw_usage(c.comm, c.name,
+                            std::string(*comm == MPI_COMM_WORLD ? "MPI_COMM_WORLD" : "MPI_COMM_SELF") +
+                                " cannot be freed",
+                            c.where);
     c.rank.comm_names.erase(*comm);
     c.rank.comms.take(*comm);
     *comm = MPI_COMM_NULL;
@@ -56,13 +60,14 @@ extern "C" int baton_MPI_Comm_set_name_at(const baton_mpi_where* site, MPI_Comm 
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_set_name, (MPI_Comm comm, const char* name), (comm, name))
 
-// The name set, else MPI's for the world and baton's own for the others ("world.split(1)").
+// The name set, else MPI's for the world and self and baton's own for the others ("world.split(1)").
 extern "C" int baton_MPI_Comm_get_name_at(const baton_mpi_where* site, MPI_Comm comm, char* name, int* resultlen) {
     const call c("MPI_Comm_get_name", site, comm);
     if (!name || !resultlen) detail::throw_usage(c.comm, c.name, "the name or length pointer is NULL", c.where);
     const auto set = c.rank.comm_names.find(comm);
     const std::string text = set != c.rank.comm_names.end() ? set->second
                              : comm == MPI_COMM_WORLD       ? std::string("MPI_COMM_WORLD")
+                             : comm == MPI_COMM_SELF        ? std::string("MPI_COMM_SELF")
                                                             : c.comm.name();
     put_text(text, name, resultlen, MPI_MAX_OBJECT_NAME);
     return MPI_SUCCESS;

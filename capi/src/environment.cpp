@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "arguments.hpp"
+#include "groups.hpp"
 
 using namespace baton;
 using namespace baton::capi;
@@ -59,6 +60,7 @@ extern "C" int baton_MPI_Finalize_at(const baton_mpi_where* site) {
     // backend's to report when it goes with the rank.
     for (auto& freed : rank.freed_requests)
         if (freed->test(where)) freed.reset();
+    report_groups_left(rank, where);
     rank.finalized = true;
     return MPI_SUCCESS;
 }

@@ -53,10 +53,13 @@ rank_state& current(std::string_view operation, const std::source_location& wher
 backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
                             const std::source_location& where) {
     if (comm == MPI_COMM_WORLD) return rank.world;
+    if (comm == MPI_COMM_SELF) {
+        if (!rank.self) rank.self = rank.world.self(where);
+        return *rank.self;
+    }
     if (backend::comm_impl* made = rank.comms.find(comm)) return *made;
     detail::throw_usage(rank.world, operation,
                         comm == MPI_COMM_NULL   ? std::string("the communicator is MPI_COMM_NULL")
-                        : comm == MPI_COMM_SELF ? std::string("MPI_COMM_SELF is not supported yet")
                                                 : std::to_string(comm) + " is not a communicator (never made, or freed)",
                         where);
 }

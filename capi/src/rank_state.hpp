@@ -45,6 +45,17 @@ struct request_entry {
     std::source_location made_at;
 };
 
+// A group (MPI_Comm_group, MPI_Group_incl, ...): its members as world ranks, in group rank order,
+// and the call that made it, for the report of groups never freed.
+struct group_entry {
+    std::vector<int> world_ranks;
+    std::string_view made_by;
+    std::source_location made_at;
+};
+
+// The first handle of a group the program makes: after MPI_GROUP_NULL (0) and MPI_GROUP_EMPTY.
+inline constexpr int first_made_group = 2;
+
 // A datatype the program made: the map, shared with the messages that still use it.
 struct datatype_handle {
     std::shared_ptr<derived_type> type;
@@ -59,6 +70,10 @@ struct rank_state {
     // Communicators the rank made (MPI_COMM_WORLD is `world`; MPI_COMM_NULL is 0).
     handle_table<backend::comm_impl> comms{first_made_comm};
     std::map<MPI_Comm, std::string> comm_names;  // MPI_Comm_set_name's
+    // MPI_COMM_SELF's communicator, made by the backend at its first use (a local call: no other
+    // rank takes part); null until then.
+    std::unique_ptr<backend::comm_impl> self;
+    handle_table<group_entry> groups{first_made_group};
     // Requests (MPI_REQUEST_NULL is 0).
     handle_table<request_entry> requests{1};
     // Pending requests MPI_Request_free let go: MPI_Finalize completes those it can.

@@ -206,6 +206,13 @@ public:
     virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;
     virtual std::unique_ptr<comm_impl> dup(location where) = 0;
 
+    // ---- Groups and a rank's own communicator (issue 15: the MPI C API's groups) ---------------
+    // The world rank of each of this communicator's ranks, in rank order (MPI_Comm_group).
+    virtual std::vector<int> members() const = 0;
+    // A communicator of this rank alone (MPI_COMM_SELF), with a message space of its own. Local:
+    // no other rank takes part, and it is no call of the program's (nothing is recorded for it).
+    virtual std::unique_ptr<comm_impl> self(location where) = 0;
+
     // ---- Cartesian topologies and neighbour collectives (issue 14) -------------------------
     // cart_create (collective): the first product(dims) ranks, in rank order, form a communicator
     // with that grid; the others get null. A backend may reorder ranks when `reorder` (the

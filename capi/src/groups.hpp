@@ -1,0 +1,38 @@
+// MPI groups as the rank keeps them (rank_state's `groups`): lists of world ranks. What the group
+// calls (groups.cpp) and the communicator calls that take or give a group
+// (communicator_groups.cpp) share.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mpi.h>
+
+#include "arguments.hpp"
+
+namespace baton::capi {
+
+// `out`, a call's pointer for a result, or a usage_error naming `what` when it is NULL.
+template <class T>
+T* checked_output(const call& c, T* out, std::string_view what) {
+    if (!out) detail::throw_usage(c.comm, c.name, "the pointer for " + std::string(what) + " is NULL", c.where);
+    return out;
+}
+
+// The members of the group `group` names (MPI_GROUP_EMPTY: none), or a usage_error naming the
+// call and `role` ("group", "group1", ...): MPI_GROUP_NULL, or a handle never made or freed.
+const std::vector<int>& group_members(const call& c, MPI_Group group, std::string_view role);
+
+// A new group handle for `world_ranks` (MPI_GROUP_EMPTY when there are none, as MPI-3.1 gives
+// for an empty MPI_Group_incl and as Open MPI gives for every empty result), made by the call.
+MPI_Group keep_group(const call& c, std::vector<int> world_ranks);
+
+// The position of `world_rank` in `members`, or MPI_UNDEFINED.
+int rank_in(const std::vector<int>& members, int world_rank);
+
+// MPI_Finalize's report of the groups the rank never freed: a warning on stderr naming the call
+// that made each, not an error (a program that forgets MPI_Group_free is wrong but works).
+void report_groups_left(const rank_state& rank, const std::source_location& finalize_at);
+
+}  // namespace baton::capi

@@ -723,7 +723,7 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name)
 
 /* ---- The rest of the collectives (issue 15, part "coll"): the non-blocking v-forms, scans and
  * reduce-scatters, MPI_Alltoallw and MPI_Ialltoallw (a datatype per peer), neighbour collectives
- * on Cartesian communicators. Declared here, past the #undefs above, with macros of their own. */
+ * on Cartesian communicators, blocking and not. Declared here, past the #undefs above, with macros of their own. */
 #define BATON_MPI_COLL_FUNCTION(name, params, ...)                                                 \
     int(baton_##name) params;                                                                      \
     int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
@@ -761,6 +761,15 @@ BATON_MPI_COLL(MPI_Neighbor_alltoall, const void* sendbuf, int sendcount, MPI_Da
 BATON_MPI_COLL(MPI_Neighbor_alltoallv, const void* sendbuf, const int sendcounts[], const int sdispls[],
                MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int rdispls[],
                MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_COLL(MPI_Ineighbor_allgather, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ineighbor_allgatherv, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ineighbor_alltoall, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ineighbor_alltoallv, const void* sendbuf, const int sendcounts[], const int sdispls[],
+               MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int rdispls[],
+               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
 #undef BATON_MPI_COLL
 #undef BATON_MPI_COLL_FUNCTION
 #define MPI_Igatherv baton_MPI_Igatherv
@@ -791,13 +800,17 @@ BATON_MPI_COLL(MPI_Neighbor_alltoallv, const void* sendbuf, const int sendcounts
 #define baton_MPI_Neighbor_alltoall(...) BATON_MPI_CALL(MPI_Neighbor_alltoall, __VA_ARGS__)
 #define MPI_Neighbor_alltoallv baton_MPI_Neighbor_alltoallv
 #define baton_MPI_Neighbor_alltoallv(...) BATON_MPI_CALL(MPI_Neighbor_alltoallv, __VA_ARGS__)
-/* The non-blocking neighbour collectives: the backends have no non-blocking form of theirs yet. */
-#define MPI_Ineighbor_allgather(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_allgather")
-#define MPI_Ineighbor_allgatherv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_allgatherv")
-#define MPI_Ineighbor_alltoall(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_alltoall")
-#define MPI_Ineighbor_alltoallv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_alltoallv")
-#define MPI_Ineighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_alltoallw")
+#define MPI_Ineighbor_allgather baton_MPI_Ineighbor_allgather
+#define baton_MPI_Ineighbor_allgather(...) BATON_MPI_CALL(MPI_Ineighbor_allgather, __VA_ARGS__)
+#define MPI_Ineighbor_allgatherv baton_MPI_Ineighbor_allgatherv
+#define baton_MPI_Ineighbor_allgatherv(...) BATON_MPI_CALL(MPI_Ineighbor_allgatherv, __VA_ARGS__)
+#define MPI_Ineighbor_alltoall baton_MPI_Ineighbor_alltoall
+#define baton_MPI_Ineighbor_alltoall(...) BATON_MPI_CALL(MPI_Ineighbor_alltoall, __VA_ARGS__)
+#define MPI_Ineighbor_alltoallv baton_MPI_Ineighbor_alltoallv
+#define baton_MPI_Ineighbor_alltoallv(...) BATON_MPI_CALL(MPI_Ineighbor_alltoallv, __VA_ARGS__)
+/* The neighbour collectives with a datatype per neighbour are not there yet. */
 #define MPI_Neighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Neighbor_alltoallw")
+#define MPI_Ineighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_alltoallw")
 /* ---- end of part "coll" */
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */

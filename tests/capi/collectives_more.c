@@ -1,8 +1,8 @@
 /* The rest of MPI's collectives, on 6 ranks: the non-blocking v-forms with gapped displacements,
  * the non-blocking scans and reduce-scatters, MPI_Alltoallw and MPI_Ialltoallw with a datatype per
  * peer, MPI_IN_PLACE at roots and elsewhere (blocking and not), the neighbour collectives of a 3x2
- * grid periodic in its first dimension, and derived datatypes in a gatherv and in persistent
- * requests. Each rank prints its lines; the same lines under mpiexec -n 6. A gap is -1 and must
+ * grid periodic in its first dimension (blocking and not), and derived datatypes in a gatherv and
+ * in persistent requests. Each rank prints its lines; the same lines under mpiexec -n 6. A gap is -1 and must
  * stay so; each line shows whole buffers, so a block in the wrong place shows. */
 #include <mpi.h>
 #include <stdio.h>
@@ -255,6 +255,23 @@ static void neighbours(struct rank_line* report) {
     show(report, "neighbor_alltoall", exchanged, 4);
     show(report, "neighbor_allgatherv", all, 12);
     show(report, "neighbor_alltoallv", in, 12);
+    /* The non-blocking forms, together: the same as the blocking ones. */
+    int gathered2[4], exchanged2[4], all2[16], in2[16], same[4];
+    fill(gathered2, 4, -1);
+    fill(exchanged2, 4, -1);
+    fill(all2, 16, -1);
+    fill(in2, 16, -1);
+    MPI_Request requests[4];
+    MPI_Ineighbor_allgather(&me, 1, MPI_INT, gathered2, 1, MPI_INT, grid, &requests[0]);
+    MPI_Ineighbor_alltoall(given, 1, MPI_INT, exchanged2, 1, MPI_INT, grid, &requests[1]);
+    MPI_Ineighbor_allgatherv(mine, me % 2 + 1, MPI_INT, all2, counts, displs, MPI_INT, grid, &requests[2]);
+    MPI_Ineighbor_alltoallv(out, sent, sdispls, MPI_INT, in2, recvd, rdispls, MPI_INT, grid, &requests[3]);
+    MPI_Waitall(4, requests, MPI_STATUSES_IGNORE);
+    same[0] = memcmp(gathered, gathered2, sizeof gathered) == 0;
+    same[1] = memcmp(exchanged, exchanged2, sizeof exchanged) == 0;
+    same[2] = memcmp(all, all2, 12 * sizeof(int)) == 0;
+    same[3] = memcmp(in, in2, 12 * sizeof(int)) == 0;
+    show(report, "non-blocking the same", same, 4);
     MPI_Comm_free(&grid);
 }
 

@@ -711,8 +711,6 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name)
 #define MPI_Improbe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Improbe")
 #define MPI_Mrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mrecv")
 #define MPI_Imrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Imrecv")
-#define MPI_Alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Alltoallw")
-#define MPI_Ialltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ialltoallw")
 #define MPI_Comm_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_keyval")
 #define MPI_Comm_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_set_attr")
 #define MPI_Comm_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_attr")
@@ -797,6 +795,97 @@ BATON_MPI_FUNCTION(MPI_Group_free, (MPI_Group * group), MPI_Group* group)
 #define MPI_Group_free baton_MPI_Group_free
 #define baton_MPI_Group_free(...) BATON_MPI_CALL(MPI_Group_free, __VA_ARGS__)
 #define MPI_Comm_create_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_group")
+/* ---- The rest of the collectives (issue 15, part "coll"): the non-blocking v-forms, scans and
+ * reduce-scatters, MPI_Alltoallw and MPI_Ialltoallw (a datatype per peer), neighbour collectives
+ * on Cartesian communicators, blocking and not. Declared here, past the #undefs above, with macros of their own. */
+#define BATON_MPI_COLL_FUNCTION(name, params, ...)                                                 \
+    int(baton_##name) params;                                                                      \
+    int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
+#define BATON_MPI_COLL(name, ...) BATON_MPI_COLL_FUNCTION(name, (__VA_ARGS__), __VA_ARGS__)
+BATON_MPI_COLL(MPI_Igatherv, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm,
+               MPI_Request* request)
+BATON_MPI_COLL(MPI_Iscatterv, const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+               void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Iallgatherv, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ialltoallv, const void* sendbuf, const int sendcounts[], const int sdispls[],
+               MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int rdispls[],
+               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Alltoallw, const void* sendbuf, const int sendcounts[], const int sdispls[],
+               const MPI_Datatype sendtypes[], void* recvbuf, const int recvcounts[], const int rdispls[],
+               const MPI_Datatype recvtypes[], MPI_Comm comm)
+BATON_MPI_COLL(MPI_Ialltoallw, const void* sendbuf, const int sendcounts[], const int sdispls[],
+               const MPI_Datatype sendtypes[], void* recvbuf, const int recvcounts[], const int rdispls[],
+               const MPI_Datatype recvtypes[], MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Iscan, const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+               MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Iexscan, const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+               MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ireduce_scatter_block, const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype,
+               MPI_Op op, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ireduce_scatter, const void* sendbuf, void* recvbuf, const int recvcounts[],
+               MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Neighbor_allgather, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_COLL(MPI_Neighbor_allgatherv, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_COLL(MPI_Neighbor_alltoall, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_COLL(MPI_Neighbor_alltoallv, const void* sendbuf, const int sendcounts[], const int sdispls[],
+               MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int rdispls[],
+               MPI_Datatype recvtype, MPI_Comm comm)
+BATON_MPI_COLL(MPI_Ineighbor_allgather, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ineighbor_allgatherv, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ineighbor_alltoall, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+BATON_MPI_COLL(MPI_Ineighbor_alltoallv, const void* sendbuf, const int sendcounts[], const int sdispls[],
+               MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int rdispls[],
+               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
+#undef BATON_MPI_COLL
+#undef BATON_MPI_COLL_FUNCTION
+#define MPI_Igatherv baton_MPI_Igatherv
+#define baton_MPI_Igatherv(...) BATON_MPI_CALL(MPI_Igatherv, __VA_ARGS__)
+#define MPI_Iscatterv baton_MPI_Iscatterv
+#define baton_MPI_Iscatterv(...) BATON_MPI_CALL(MPI_Iscatterv, __VA_ARGS__)
+#define MPI_Iallgatherv baton_MPI_Iallgatherv
+#define baton_MPI_Iallgatherv(...) BATON_MPI_CALL(MPI_Iallgatherv, __VA_ARGS__)
+#define MPI_Ialltoallv baton_MPI_Ialltoallv
+#define baton_MPI_Ialltoallv(...) BATON_MPI_CALL(MPI_Ialltoallv, __VA_ARGS__)
+#define MPI_Alltoallw baton_MPI_Alltoallw
+#define baton_MPI_Alltoallw(...) BATON_MPI_CALL(MPI_Alltoallw, __VA_ARGS__)
+#define MPI_Ialltoallw baton_MPI_Ialltoallw
+#define baton_MPI_Ialltoallw(...) BATON_MPI_CALL(MPI_Ialltoallw, __VA_ARGS__)
+#define MPI_Iscan baton_MPI_Iscan
+#define baton_MPI_Iscan(...) BATON_MPI_CALL(MPI_Iscan, __VA_ARGS__)
+#define MPI_Iexscan baton_MPI_Iexscan
+#define baton_MPI_Iexscan(...) BATON_MPI_CALL(MPI_Iexscan, __VA_ARGS__)
+#define MPI_Ireduce_scatter_block baton_MPI_Ireduce_scatter_block
+#define baton_MPI_Ireduce_scatter_block(...) BATON_MPI_CALL(MPI_Ireduce_scatter_block, __VA_ARGS__)
+#define MPI_Ireduce_scatter baton_MPI_Ireduce_scatter
+#define baton_MPI_Ireduce_scatter(...) BATON_MPI_CALL(MPI_Ireduce_scatter, __VA_ARGS__)
+#define MPI_Neighbor_allgather baton_MPI_Neighbor_allgather
+#define baton_MPI_Neighbor_allgather(...) BATON_MPI_CALL(MPI_Neighbor_allgather, __VA_ARGS__)
+#define MPI_Neighbor_allgatherv baton_MPI_Neighbor_allgatherv
+#define baton_MPI_Neighbor_allgatherv(...) BATON_MPI_CALL(MPI_Neighbor_allgatherv, __VA_ARGS__)
+#define MPI_Neighbor_alltoall baton_MPI_Neighbor_alltoall
+#define baton_MPI_Neighbor_alltoall(...) BATON_MPI_CALL(MPI_Neighbor_alltoall, __VA_ARGS__)
+#define MPI_Neighbor_alltoallv baton_MPI_Neighbor_alltoallv
+#define baton_MPI_Neighbor_alltoallv(...) BATON_MPI_CALL(MPI_Neighbor_alltoallv, __VA_ARGS__)
+#define MPI_Ineighbor_allgather baton_MPI_Ineighbor_allgather
+#define baton_MPI_Ineighbor_allgather(...) BATON_MPI_CALL(MPI_Ineighbor_allgather, __VA_ARGS__)
+#define MPI_Ineighbor_allgatherv baton_MPI_Ineighbor_allgatherv
+#define baton_MPI_Ineighbor_allgatherv(...) BATON_MPI_CALL(MPI_Ineighbor_allgatherv, __VA_ARGS__)
+#define MPI_Ineighbor_alltoall baton_MPI_Ineighbor_alltoall
+#define baton_MPI_Ineighbor_alltoall(...) BATON_MPI_CALL(MPI_Ineighbor_alltoall, __VA_ARGS__)
+#define MPI_Ineighbor_alltoallv baton_MPI_Ineighbor_alltoallv
+#define baton_MPI_Ineighbor_alltoallv(...) BATON_MPI_CALL(MPI_Ineighbor_alltoallv, __VA_ARGS__)
+/* The neighbour collectives with a datatype per neighbour are not there yet. */
+#define MPI_Neighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Neighbor_alltoallw")
+#define MPI_Ineighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_alltoallw")
+/* ---- end of part "coll" */
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

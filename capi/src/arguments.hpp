@@ -62,6 +62,14 @@ struct call {
     std::vector<std::unique_ptr<staged_message>> take_staged() const;
     // The map of a committed datatype the program made, or a usage_error.
     std::shared_ptr<const derived_type> committed_type(MPI_Datatype datatype) const;
+    // How elements of a datatype travel (datatypes.hpp): its type map, the backend's element type,
+    // and how many of those one element of the datatype makes (1 for a predefined type).
+    struct wire_form {
+        std::shared_ptr<const derived_type> map;
+        type_desc element;
+        std::size_t per = 1;
+    };
+    wire_form wire(MPI_Datatype datatype) const;
     // dest, source (any_source where `wildcard`) and root; MPI_PROC_NULL for point-to-point.
     void check_peer(int peer, std::string_view role, bool wildcard) const {
         if (peer != proc_null) detail::check_rank(comm, peer, name, role, wildcard, where);
@@ -79,6 +87,52 @@ private:
     mutable std::vector<std::unique_ptr<staged_message>> staged_;
     int exceptions_ = std::uncaught_exceptions();
 };
+
+// Block r of a receive buffer holding one block per rank, as a send view: what an in-place root or
+// allgather sends from (the backends' in-place convention, backend.hpp).
+inline backend::send_view block_of(const call& c, const backend::recv_buffer& all, int r) {
+    const std::size_t n = all.count / static_cast<std::size_t>(c.comm.size());
+    return {static_cast<const std::byte*>(all.data) + static_cast<std::size_t>(r) * n * all.type.size, n, all.type};
+}
+
+// Room in `scratch` for one block of `all` (one block per rank): where an in-place scatter's root
+// receives the block it keeps where it is.
+inline backend::recv_buffer room_for_block(const call& c, const backend::send_view& all, std::vector<std::byte>& scratch) {
+    const std::size_t n = all.count / static_cast<std::size_t>(c.comm.size());
+    scratch.assign(n * all.type.size, std::byte{});
+    return {scratch.data(), n, all.type};
+}
+
+// A copy of `input` in `scratch`, sent from instead: an in-place input the backend takes only apart
+// from the result (the non-blocking collectives, whose backends have no in-place form yet: issue
+// 14; the reduce-scatters).
+inline backend::send_view copied(std::vector<std::byte>& scratch, const backend::send_view& input) {
+    const auto* bytes = static_cast<const std::byte*>(input.data);
+    scratch.assign(bytes, bytes + input.count * input.type.size);
+    return {scratch.data(), input.count, input.type};
+}
+
+// A reduction's input of `count` elements: in place, a copy of the receive buffer's in `scratch`
+// (the non-blocking reductions and the reduce-scatters, whose backends have no in-place form).
+inline backend::send_view input_or_copy(const call& c, const void* sendbuf, void* recvbuf, std::size_t count,
+                                        MPI_Datatype datatype, std::vector<std::byte>& scratch) {
+    if (sendbuf != MPI_IN_PLACE) return c.send_view(sendbuf, static_cast<int>(count), datatype);
+    return copied(scratch, c.send_view(recvbuf, static_cast<int>(count), datatype));
+}
+
+// The counts of every rank (a reduce-scatter's blocks), checked.
+inline std::vector<std::size_t> counts_of(const call& c, const int counts[]) {
+    if (!counts) detail::throw_usage(c.comm, c.name, "the receive counts are NULL", c.where);
+    std::vector<std::size_t> made;
+    for (int r = 0; r < c.comm.size(); ++r) made.push_back(c.count(counts[r]));
+    return made;
+}
+
+inline std::size_t sum_of(const std::vector<std::size_t>& counts) {
+    std::size_t sum = 0;
+    for (const std::size_t n : counts) sum += n;
+    return sum;
+}
 
 // Copies `text` into an MPI output string of `room` bytes (its NUL included), and its length.
 inline void put_text(std::string_view text, char* into, int* length, std::size_t room) {

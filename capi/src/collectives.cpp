@@ -8,11 +8,6 @@ using namespace baton::capi;
 
 namespace {
 
-// MPI_IN_PLACE where MPI allows it and baton does not yet: said, never misread as a buffer.
-void refuse_in_place(const call& c, const void* buffer) {
-    if (buffer == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
-}
-
 // A reduction's input: MPI_IN_PLACE is the result buffer itself, which the backends take as in place.
 backend::send_view reduction_input(const call& c, const void* sendbuf, void* recvbuf, int count,
                                    MPI_Datatype datatype) {
@@ -44,12 +39,14 @@ extern "C" int baton_MPI_Scatter_at(const baton_mpi_where* site, const void* sen
                                     int root, MPI_Comm comm) {
     const call c("MPI_Scatter", site, comm);
     c.check_root(root);
-    refuse_in_place(c, recvbuf);
     // Elsewhere than at the root nothing is sent, in the type received (MPI ignores sendtype there).
     const bool at_root = c.comm.rank() == root;
     const backend::send_view all = at_root ? c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * c.comm.size()), sendtype)
                                            : c.send_view(nullptr, 0, recvtype);
-    c.comm.scatter(all, c.recv_buffer(recvbuf, recvcount, recvtype), root, c.where);
+    std::vector<std::byte> dropped;  // in place at the root: its own block, which stays where it is
+    const auto mine = at_root && recvbuf == MPI_IN_PLACE ? room_for_block(c, all, dropped)
+                                                         : c.recv_buffer(recvbuf, recvcount, recvtype);
+    c.comm.scatter(all, mine, root, c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Scatter,
@@ -63,12 +60,13 @@ extern "C" int baton_MPI_Gather_at(const baton_mpi_where* site, const void* send
                                    int root, MPI_Comm comm) {
     const call c("MPI_Gather", site, comm);
     c.check_root(root);
-    refuse_in_place(c, sendbuf);
     // Elsewhere than at the root nothing is received, in the type sent (MPI ignores recvtype there).
-    const backend::recv_buffer all = c.comm.rank() == root
+    const bool at_root = c.comm.rank() == root;
+    const backend::recv_buffer all = at_root
                                          ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
                                          : c.recv_buffer(nullptr, 0, sendtype);
-    c.comm.gather(c.send_view(sendbuf, sendcount, sendtype), all, root, c.where);
+    const auto mine = at_root && sendbuf == MPI_IN_PLACE ? block_of(c, all, root) : c.send_view(sendbuf, sendcount, sendtype);
+    c.comm.gather(mine, all, root, c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Gather,
@@ -80,9 +78,9 @@ extern "C" int baton_MPI_Allgather_at(const baton_mpi_where* site, const void* s
                                       MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                       MPI_Comm comm) {
     const call c("MPI_Allgather", site, comm);
-    refuse_in_place(c, sendbuf);
-    c.comm.allgather(c.send_view(sendbuf, sendcount, sendtype),
-                     c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype), c.where);
+    const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype);
+    const auto mine = sendbuf == MPI_IN_PLACE ? block_of(c, all, c.comm.rank()) : c.send_view(sendbuf, sendcount, sendtype);
+    c.comm.allgather(mine, all, c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Allgather,
@@ -119,14 +117,14 @@ BATON_MPI_WITHOUT_SITE(MPI_Allreduce,
                        (sendbuf, recvbuf, count, datatype, op, comm))
 
 // The reductions that cut or scan (MPI_Reduce_scatter_block, MPI_Reduce_scatter, MPI_Scan,
-// MPI_Exscan); MPI_IN_PLACE is the result buffer as the input, as for MPI_Allreduce.
+// MPI_Exscan); MPI_IN_PLACE is the receive buffer as the input.
 extern "C" int baton_MPI_Reduce_scatter_block_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
                                                  int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Reduce_scatter_block", site, comm);
-    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
-    const int all = static_cast<int>(c.count(recvcount) * static_cast<std::size_t>(c.comm.size()));
-    c.comm.reduce_scatter_block(c.send_view(sendbuf, all, datatype), c.recv_buffer(recvbuf, recvcount, datatype),
-                                c.reduction(op, datatype), c.where);
+    const std::size_t all = c.count(recvcount) * static_cast<std::size_t>(c.comm.size());
+    std::vector<std::byte> copy;
+    c.comm.reduce_scatter_block(input_or_copy(c, sendbuf, recvbuf, all, datatype, copy),
+                                c.recv_buffer(recvbuf, recvcount, datatype), c.reduction(op, datatype), c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter_block,
@@ -137,15 +135,11 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter_block,
 extern "C" int baton_MPI_Reduce_scatter_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
                                            const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Reduce_scatter", site, comm);
-    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
-    if (!recvcounts) detail::throw_usage(c.comm, c.name, "the receive counts are NULL", c.where);
-    std::vector<std::size_t> counts;
-    std::size_t total = 0;
-    for (int r = 0; r < c.comm.size(); ++r) total += counts.emplace_back(c.count(recvcounts[r]));
+    const auto counts = counts_of(c, recvcounts);
     const auto mine = counts[static_cast<std::size_t>(c.comm.rank())];
-    c.comm.reduce_scatter(c.send_view(sendbuf, static_cast<int>(total), datatype), counts,
-                          c.recv_buffer(recvbuf, static_cast<int>(mine), datatype),
-                          c.reduction(op, datatype), c.where);
+    std::vector<std::byte> copy;
+    c.comm.reduce_scatter(input_or_copy(c, sendbuf, recvbuf, sum_of(counts), datatype, copy), counts,
+                          c.recv_buffer(recvbuf, static_cast<int>(mine), datatype), c.reduction(op, datatype), c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,

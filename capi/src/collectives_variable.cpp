@@ -1,5 +1,8 @@
 // MPI's collectives whose blocks differ in size or place (gatherv, scatterv, allgatherv, alltoall,
-// alltoallv), over the backends' packed forms (displacements.hpp).
+// alltoallv, alltoallw), over the backends' packed forms (displacements.hpp), with MPI_IN_PLACE
+// where MPI allows it: the root's block of a gatherv or scatterv stays where it is, an
+// allgatherv's own block is sent from the receive buffer, an alltoall(v,w) exchanges the receive
+// buffer's blocks.
 #include "displacements.hpp"
 
 using namespace baton;
@@ -10,17 +13,18 @@ extern "C" int baton_MPI_Gatherv_at(const baton_mpi_where* site, const void* sen
                                     MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const call c("MPI_Gatherv", site, comm);
     c.check_root(root);
-    const auto mine = c.send_view(sendbuf, sendcount, sendtype);
     if (c.comm.rank() != root) {
-        c.comm.gatherv(mine, c.recv_buffer(nullptr, 0, sendtype), nullptr, root, c.where);
+        c.comm.gatherv(c.send_view(sendbuf, sendcount, sendtype), c.recv_buffer(nullptr, 0, sendtype), nullptr, root,
+                       c.where);
         return MPI_SUCCESS;
     }
-    const layout at = layout_of(c, recvcounts, displs, "receive");
-    const type_desc type = type_of(c.comm, recvtype, c.name, c.where);
-    std::vector<std::byte> packed(at.total() * type.size);
+    blocks in(c, recvcounts, displs, recvtype, "receive");
+    const auto mine = sendbuf == MPI_IN_PLACE ? c.send_view(in.at(recvbuf, root), in.count_of(root), recvtype)
+                                              : c.send_view(sendbuf, sendcount, sendtype);
     std::vector<std::size_t> arrived;
-    c.comm.gatherv(mine, {packed.data(), at.total(), type}, &arrived, root, c.where);
-    unpack(c, packed, arrived, recvbuf, at, type.size);
+    c.comm.gatherv(mine, in.room(), &arrived, root, c.where);
+    in.check(c, arrived);
+    in.unpack(recvbuf, arrived);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Gatherv,
@@ -33,15 +37,15 @@ extern "C" int baton_MPI_Scatterv_at(const baton_mpi_where* site, const void* se
                                      MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const call c("MPI_Scatterv", site, comm);
     c.check_root(root);
-    const auto mine = c.recv_buffer(recvbuf, recvcount, recvtype);
     if (c.comm.rank() != root) {
-        c.comm.scatterv(c.send_view(nullptr, 0, recvtype), {}, mine, root, c.where);
+        c.comm.scatterv(c.send_view(nullptr, 0, recvtype), {}, c.recv_buffer(recvbuf, recvcount, recvtype), root,
+                        c.where);
         return MPI_SUCCESS;
     }
-    const layout at = layout_of(c, sendcounts, displs, "send");
-    const type_desc type = type_of(c.comm, sendtype, c.name, c.where);
-    const std::vector<std::byte> packed = pack(sendbuf, at, type.size);
-    c.comm.scatterv({packed.data(), at.total(), type}, at.counts, mine, root, c.where);
+    blocks out(c, sendcounts, displs, sendtype, "send");
+    std::vector<std::byte> dropped;  // in place: the root's block, which stays where it is
+    const auto mine = recvbuf == MPI_IN_PLACE ? out.room_for(root, dropped) : c.recv_buffer(recvbuf, recvcount, recvtype);
+    c.comm.scatterv(out.pack(sendbuf), out.counts(), mine, root, c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Scatterv,
@@ -53,12 +57,14 @@ extern "C" int baton_MPI_Allgatherv_at(const baton_mpi_where* site, const void* 
                                        MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
                                        const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
     const call c("MPI_Allgatherv", site, comm);
-    const layout at = layout_of(c, recvcounts, displs, "receive");
-    const type_desc type = type_of(c.comm, recvtype, c.name, c.where);
-    std::vector<std::byte> packed(at.total() * type.size);
+    blocks in(c, recvcounts, displs, recvtype, "receive");
+    const int rank = c.comm.rank();
+    const auto mine = sendbuf == MPI_IN_PLACE ? c.send_view(in.at(recvbuf, rank), in.count_of(rank), recvtype)
+                                              : c.send_view(sendbuf, sendcount, sendtype);
     std::vector<std::size_t> arrived;
-    c.comm.allgatherv(c.send_view(sendbuf, sendcount, sendtype), {packed.data(), at.total(), type}, &arrived, c.where);
-    unpack(c, packed, arrived, recvbuf, at, type.size);
+    c.comm.allgatherv(mine, in.room(), &arrived, c.where);
+    in.check(c, arrived);
+    in.unpack(recvbuf, arrived);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Allgatherv,
@@ -70,10 +76,12 @@ extern "C" int baton_MPI_Alltoall_at(const baton_mpi_where* site, const void* se
                                      MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                      MPI_Comm comm) {
     const call c("MPI_Alltoall", site, comm);
-    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
     const auto ranks = static_cast<std::size_t>(c.comm.size());
-    c.comm.alltoall(c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * ranks), sendtype),
-                    c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * ranks), recvtype), c.where);
+    const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * ranks), recvtype);
+    // In place: the receive buffer is sent from (the backends' in-place convention, backend.hpp).
+    const auto given = sendbuf == MPI_IN_PLACE ? backend::send_view{all.data, all.count, all.type}
+                                               : c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * ranks), sendtype);
+    c.comm.alltoall(given, all, c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Alltoall,
@@ -81,20 +89,28 @@ BATON_MPI_WITHOUT_SITE(MPI_Alltoall,
                         MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
 
+namespace {
+
+// An exchange of blocks at displacements (alltoallv, alltoallw): `out` packed from `sendbuf` (from
+// the receive buffer in place, which `out` then describes), `in` unpacked into `recvbuf`.
+void exchange(const call& c, blocks& out, const void* sendbuf, blocks& in, void* recvbuf) {
+    const auto given = out.pack(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf);
+    std::vector<std::size_t> arrived;
+    c.comm.alltoallv(given, out.counts(), in.room(), &arrived, c.where);
+    in.check(c, arrived);
+    in.unpack(recvbuf, arrived);
+}
+
+}  // namespace
+
 extern "C" int baton_MPI_Alltoallv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
                                       const int sdispls[], MPI_Datatype sendtype, void* recvbuf,
                                       const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
                                       MPI_Comm comm) {
     const call c("MPI_Alltoallv", site, comm);
-    if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
-    const layout out = layout_of(c, sendcounts, sdispls, "send"), in = layout_of(c, recvcounts, rdispls, "receive");
-    const type_desc sent = type_of(c.comm, sendtype, c.name, c.where), received = type_of(c.comm, recvtype, c.name, c.where);
-    const std::vector<std::byte> packed_out = pack(sendbuf, out, sent.size);
-    std::vector<std::byte> packed_in(in.total() * received.size);
-    std::vector<std::size_t> arrived;
-    c.comm.alltoallv({packed_out.data(), out.total(), sent}, out.counts, {packed_in.data(), in.total(), received},
-                     &arrived, c.where);
-    unpack(c, packed_in, arrived, recvbuf, in, received.size);
+    blocks in(c, recvcounts, rdispls, recvtype, "receive");
+    blocks out = sendbuf == MPI_IN_PLACE ? in : blocks(c, sendcounts, sdispls, sendtype, "send");
+    exchange(c, out, sendbuf, in, recvbuf);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Alltoallv,
@@ -102,3 +118,20 @@ BATON_MPI_WITHOUT_SITE(MPI_Alltoallv,
                         void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
                         MPI_Comm comm),
                        (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm))
+
+// A datatype per peer, displacements in bytes (MPI-3.1 §5.8).
+extern "C" int baton_MPI_Alltoallw_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+                                      const int sdispls[], const MPI_Datatype sendtypes[], void* recvbuf,
+                                      const int recvcounts[], const int rdispls[], const MPI_Datatype recvtypes[],
+                                      MPI_Comm comm) {
+    const call c("MPI_Alltoallw", site, comm);
+    blocks in(c, recvcounts, rdispls, recvtypes, "receive");
+    blocks out = sendbuf == MPI_IN_PLACE ? in : blocks(c, sendcounts, sdispls, sendtypes, "send");
+    exchange(c, out, sendbuf, in, recvbuf);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Alltoallw,
+                       (const void* sendbuf, const int sendcounts[], const int sdispls[], const MPI_Datatype sendtypes[],
+                        void* recvbuf, const int recvcounts[], const int rdispls[], const MPI_Datatype recvtypes[],
+                        MPI_Comm comm),
+                       (sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes, comm))

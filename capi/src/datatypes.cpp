@@ -13,9 +13,19 @@ using namespace baton::capi;
 
 namespace baton::capi {
 
-std::vector<std::byte> pack(const derived_type& type, const void* from, std::size_t count) {
-    std::vector<std::byte> packed(count * type.size);
-    std::byte* out = packed.data();
+// A type whose one element is its bytes back to back (a predefined type, a contiguous one): its
+// elements move in one copy.
+static bool dense(const derived_type& type) {
+    return type.runs.size() == 1 && type.runs.front().offset == 0 &&
+           type.extent == static_cast<std::ptrdiff_t>(type.size);
+}
+
+void pack_into(const derived_type& type, const void* from, std::size_t count, std::byte* out) {
+    if (count == 0) return;
+    if (dense(type)) {
+        std::memcpy(out, from, count * type.size);
+        return;
+    }
     for (std::size_t i = 0; i < count; ++i) {
         const auto* element = static_cast<const std::byte*>(from) + static_cast<std::ptrdiff_t>(i) * type.extent;
         for (const type_run& run : type.runs) {
@@ -24,7 +34,31 @@ std::vector<std::byte> pack(const derived_type& type, const void* from, std::siz
             out += bytes;
         }
     }
+}
+
+std::vector<std::byte> pack(const derived_type& type, const void* from, std::size_t count) {
+    std::vector<std::byte> packed(count * type.size);
+    pack_into(type, from, count, packed.data());
     return packed;
+}
+
+void unpack(const derived_type& type, const std::byte* in, std::size_t bytes, void* into, std::size_t count) {
+    std::size_t left = std::min(bytes, count * type.size);
+    if (left == 0) return;
+    if (dense(type)) {
+        std::memcpy(into, in, left);
+        return;
+    }
+    for (std::size_t i = 0; i < count && left > 0; ++i) {
+        auto* element = static_cast<std::byte*>(into) + static_cast<std::ptrdiff_t>(i) * type.extent;
+        for (const type_run& run : type.runs) {
+            const std::size_t bytes_here = std::min(left, run.count * basic_size(run.basic));
+            std::memcpy(element + run.offset, in, bytes_here);
+            in += bytes_here;
+            left -= bytes_here;
+            if (left == 0) break;
+        }
+    }
 }
 
 std::size_t elements_in(const derived_type& type, std::size_t bytes) {
@@ -42,18 +76,14 @@ std::size_t elements_in(const derived_type& type, std::size_t bytes) {
 void staged_message::unpack(std::size_t arrived) {
     if (unpacked) return;
     unpacked = true;
-    const std::byte* in = bytes.data();
-    std::size_t left = std::min(arrived, bytes.size());
-    for (std::size_t i = 0; i < count && left > 0; ++i) {
-        auto* element = static_cast<std::byte*>(user) + static_cast<std::ptrdiff_t>(i) * type->extent;
-        for (const type_run& run : type->runs) {
-            const std::size_t bytes_here = std::min(left, run.count * basic_size(run.basic));
-            std::memcpy(element + run.offset, in, bytes_here);
-            in += bytes_here;
-            left -= bytes_here;
-            if (left == 0) break;
-        }
-    }
+    capi::unpack(*type, bytes.data(), arrived, user, count);
+}
+
+void staged_message::restart() {
+    if (receives)
+        unpacked = false;
+    else
+        pack_into(*type, from, count, bytes.data());
 }
 
 }  // namespace baton::capi
@@ -305,10 +335,21 @@ type_desc call::packed_type(const derived_type& type, std::size_t count, std::si
     return {element_kind::bytes, 1, "an MPI derived datatype"};
 }
 
+call::wire_form call::wire(MPI_Datatype datatype) const {
+    if (datatype < first_derived_type) {
+        wire_form predefined{map_of(*this, datatype), type_of(comm, datatype, name, where), 1};
+        return predefined;
+    }
+    wire_form derived{committed_type(datatype), {}, 1};
+    derived.element = packed_type(*derived.map, 1, derived.per);
+    return derived;
+}
+
 backend::send_view call::staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const {
     auto& message = *staged_.emplace_back(std::make_unique<staged_message>());
     message.type = committed_type(datatype);
     message.bytes = pack(*message.type, buffer, n);
+    message.from = buffer;
     message.count = n;
     std::size_t elements = 0;
     const type_desc type = packed_type(*message.type, n, elements);

@@ -40,18 +40,26 @@ struct staged_message {
     std::vector<std::byte> bytes;
     std::shared_ptr<const derived_type> type;
     void* user = nullptr;  // the program's buffer a receive unpacks into
+    const void* from = nullptr;  // the program's buffer a send packed (again at each MPI_Start if persistent)
     std::size_t count = 0;  // elements of `type`
     bool receives = false;
     bool whole = true;  // a collective's, unpacked whole; a receive's, as far as its status says
     bool unpacked = false;
     // Moves the first `arrived` bytes into the program's buffer (a receive may bring fewer elements).
     void unpack(std::size_t arrived);
+    // A persistent request's next activation: a send packs the program's buffer again (in place:
+    // the backend holds the bytes' address), a receive will unpack again.
+    void restart();
 };
 
 // How many predefined elements `bytes` of packed `type` hold.
 std::size_t elements_in(const derived_type& type, std::size_t bytes);
 
-// Packs `count` elements of `type` from `from`.
+// Packs `count` elements of `type` from `from`, into `into` (count * type.size bytes) or a new vector.
+void pack_into(const derived_type& type, const void* from, std::size_t count, std::byte* into);
 std::vector<std::byte> pack(const derived_type& type, const void* from, std::size_t count);
+
+// Unpacks the first `bytes` of `packed` (elements of `type`, at most `count`) into the buffer `into`.
+void unpack(const derived_type& type, const std::byte* packed, std::size_t bytes, void* into, std::size_t count);
 
 }  // namespace baton::capi

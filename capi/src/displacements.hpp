@@ -1,70 +1,64 @@
 // MPI's variable-size collectives place each rank's block at a displacement of the program's
-// choosing; baton's backends take blocks packed in rank order. These move blocks between the two.
+// choosing, in a datatype of its choosing (MPI_Alltoallw: one per rank); baton's backends take
+// blocks packed in rank order, of one element type. `blocks` moves them between the two.
 #pragma once
 
 #include <cstddef>
-#include <cstring>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "arguments.hpp"
 
 namespace baton::capi {
 
-// `counts` and `displs` of `n` ranks, as MPI gives them: checked (none negative), as sizes.
-struct layout {
-    std::vector<std::size_t> counts, displs;
-    std::size_t total() const {
-        std::size_t sum = 0;
-        for (const std::size_t n : counts) sum += n;
-        return sum;
+class blocks {
+public:
+    blocks() = default;
+    // The v-forms': `counts` elements of `datatype` for each rank, at `displs` extents of it.
+    // `what` ("send", "receive") names them in errors.
+    blocks(const call& c, const int counts[], const int displs[], MPI_Datatype datatype, std::string_view what);
+    // MPI_Alltoallw's: displacements in bytes and a datatype for each rank; they travel as bytes
+    // (so the simulator compares their sizes, not their type signatures).
+    blocks(const call& c, const int counts[], const int byte_displs[], const MPI_Datatype types[],
+           std::string_view what);
+
+    // The backend's elements per rank, and in all.
+    std::span<const std::size_t> counts() const { return counts_; }
+    std::size_t total() const;
+    // Rank r's block in the program's buffer `base`, and its count in elements of its datatype.
+    const void* at(const void* base, int r) const;
+    int count_of(int r) const;
+    // The program's blocks at `from`, packed (a send side).
+    backend::send_view pack(const void* from);
+    // Room for every block packed (a receive side), and room for rank r's alone (`scratch`).
+    backend::recv_buffer room();
+    backend::recv_buffer room_for(int r, std::vector<std::byte>& scratch) const;
+    // A usage_error when a rank sent more than its block holds (`arrived`: backend elements per rank).
+    void check(const call& c, const std::vector<std::size_t>& arrived) const;
+    // The packed blocks moved to their places in the program's buffer `into`, as far as each arrived.
+    void unpack(void* into, std::span<const std::size_t> arrived) const;
+
+private:
+    struct place {
+        std::ptrdiff_t offset = 0;  // bytes into the program's buffer
+        std::size_t count = 0;      // elements of its datatype
+        call::wire_form type;
+    };
+    std::vector<place> places_;
+    type_desc element_;
+    std::vector<std::size_t> counts_;
+    std::vector<std::byte> bytes_;
+};
+
+// A non-blocking v-form's blocks, kept with its request: the backend reads and writes the packed
+// bytes until it completes, and the received ones go to their places then.
+struct pending_blocks final : kept_for_completion {
+    blocks out, in;
+    void* into = nullptr;  // the program's receive buffer, where it receives packed blocks
+    void complete() override {
+        if (into) in.unpack(into, in.counts());
     }
 };
-inline layout layout_of(const call& c, const int counts[], const int displs[], std::string_view what) {
-    const auto n = static_cast<std::size_t>(c.comm.size());
-    if (!counts || !displs)
-        detail::throw_usage(c.comm, c.name, std::string("the ") + std::string(what) + " counts or displacements are NULL",
-                            c.where);
-    layout made;
-    for (std::size_t r = 0; r < n; ++r) {
-        if (counts[r] < 0 || displs[r] < 0)
-            detail::throw_usage(c.comm, c.name,
-                                std::string(what) + " count or displacement of rank " + std::to_string(r) +
-                                    " is negative (" + std::to_string(counts[r]) + ", " + std::to_string(displs[r]) + ")",
-                                c.where);
-        made.counts.push_back(static_cast<std::size_t>(counts[r]));
-        made.displs.push_back(static_cast<std::size_t>(displs[r]));
-    }
-    return made;
-}
-
-// The blocks of `from` at `where.displs`, packed in rank order (elements of `element` bytes).
-inline std::vector<std::byte> pack(const void* from, const layout& where, std::size_t element) {
-    std::vector<std::byte> packed(where.total() * element);
-    std::size_t at = 0;
-    for (std::size_t r = 0; r < where.counts.size(); ++r) {
-        std::memcpy(packed.data() + at, static_cast<const std::byte*>(from) + where.displs[r] * element,
-                    where.counts[r] * element);
-        at += where.counts[r] * element;
-    }
-    return packed;
-}
-
-// Packed blocks of `arrived[r]` elements each, moved to their displacements in `into`; a block
-// larger than `where.counts[r]` is a truncation, as MPI says.
-inline void unpack(const call& c, std::span<const std::byte> packed, const std::vector<std::size_t>& arrived,
-                   void* into, const layout& where, std::size_t element) {
-    std::size_t at = 0;
-    for (std::size_t r = 0; r < arrived.size(); ++r) {
-        if (arrived[r] > where.counts[r])
-            detail::throw_usage(c.comm, c.name,
-                                "rank " + std::to_string(r) + " sent " + std::to_string(arrived[r]) +
-                                    " elements where the receive counts allow " + std::to_string(where.counts[r]),
-                                c.where);
-        std::memcpy(static_cast<std::byte*>(into) + where.displs[r] * element, packed.data() + at, arrived[r] * element);
-        at += arrived[r] * element;
-    }
-    (void)packed;
-}
 
 }  // namespace baton::capi

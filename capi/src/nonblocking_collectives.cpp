@@ -23,6 +23,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Ibcast,
                        (void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request* request),
                        (buffer, count, datatype, root, comm, request))
 
+
 // MPI_IN_PLACE is the result buffer as the input, as for the blocking reductions.
 extern "C" int baton_MPI_Ireduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
                                     MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Request* request) {
@@ -31,11 +32,11 @@ extern "C" int baton_MPI_Ireduce_at(const baton_mpi_where* site, const void* sen
     const bool at_root = c.comm.rank() == root;
     if (!at_root && sendbuf == MPI_IN_PLACE)
         detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
-    const auto mine = c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
     const auto result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
-    *request_output(c, request) =
-        keep_request(c, c.comm.ireduce(mine, result, c.reduction(op, datatype), root, c.where));
-    return MPI_SUCCESS;
+    auto kept = std::make_unique<kept_for_completion>();
+    const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);
+    return keep_started(c, request, c.comm.ireduce(mine, result, c.reduction(op, datatype), root, c.where),
+                        std::move(kept));
 }
 BATON_MPI_WITHOUT_SITE(MPI_Ireduce,
                        (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
@@ -45,10 +46,11 @@ BATON_MPI_WITHOUT_SITE(MPI_Ireduce,
 extern "C" int baton_MPI_Iallreduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
                                        MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iallreduce", site, comm);
-    const auto mine = c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
-    *request_output(c, request) = keep_request(
-        c, c.comm.iallreduce(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where));
-    return MPI_SUCCESS;
+    auto kept = std::make_unique<kept_for_completion>();
+    const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);
+    return keep_started(c, request,
+                        c.comm.iallreduce(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where),
+                        std::move(kept));
 }
 BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
                        (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
@@ -56,18 +58,21 @@ BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
                        (sendbuf, recvbuf, count, datatype, op, comm, request))
 
 // MPI_Igather, MPI_Iallgather, MPI_Iscatter, MPI_Ialltoall: the blocking forms' buffers
-// (collectives.cpp), started.
+// (collectives.cpp), started; an in-place block is sent from a copy the request keeps, or (at an
+// iscatter's root) received into room it keeps and drops.
 extern "C" int baton_MPI_Igather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                     MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                     int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Igather", site, comm);
     c.check_root(root);
-    const auto mine = c.send_view(sendbuf, sendcount, sendtype);
-    const auto all = c.comm.rank() == root
-                         ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
-                         : c.recv_buffer(nullptr, 0, sendtype);
-    *request_output(c, request) = keep_request(c, c.comm.igather(mine, all, root, c.where));
-    return MPI_SUCCESS;
+    const bool at_root = c.comm.rank() == root;
+    const auto all = at_root ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
+                             : c.recv_buffer(nullptr, 0, sendtype);
+    auto kept = std::make_unique<kept_for_completion>();
+    const auto mine = at_root && sendbuf == MPI_IN_PLACE ? copied(kept->scratch, block_of(c, all, root))
+                                                         : c.send_view(sendbuf, sendcount, sendtype);
+    auto started = c.comm.igather(mine, all, root, c.where);
+    return keep_started(c, request, std::move(started), std::move(kept));
 }
 BATON_MPI_WITHOUT_SITE(MPI_Igather,
                        (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -79,33 +84,96 @@ extern "C" int baton_MPI_Iscatter_at(const baton_mpi_where* site, const void* se
                                      int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iscatter", site, comm);
     c.check_root(root);
-    const auto all = c.comm.rank() == root
-                         ? c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * c.comm.size()), sendtype)
-                         : c.send_view(nullptr, 0, recvtype);
-    *request_output(c, request) =
-        keep_request(c, c.comm.iscatter(all, c.recv_buffer(recvbuf, recvcount, recvtype), root, c.where));
-    return MPI_SUCCESS;
+    const bool at_root = c.comm.rank() == root;
+    const auto all = at_root ? c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * c.comm.size()), sendtype)
+                             : c.send_view(nullptr, 0, recvtype);
+    auto kept = std::make_unique<kept_for_completion>();
+    const auto mine = at_root && recvbuf == MPI_IN_PLACE ? room_for_block(c, all, kept->scratch)
+                                                         : c.recv_buffer(recvbuf, recvcount, recvtype);
+    auto started = c.comm.iscatter(all, mine, root, c.where);
+    return keep_started(c, request, std::move(started), std::move(kept));
 }
 BATON_MPI_WITHOUT_SITE(MPI_Iscatter,
                        (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
                         MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))
 
-// Every rank gives one block and gets one from each (iallgather), or gives one to each (ialltoall).
-#define BATON_MPI_IEXCHANGE(operation, method, blocks_given)                                                        \
+// Every rank gives one block and gets one from each (iallgather), or gives one to each (ialltoall);
+// in place, its own block (iallgather) or every block (ialltoall) of the receive buffer.
+#define BATON_MPI_IEXCHANGE(operation, method, blocks_given, in_place_input)                                       \
     extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,       \
                                               MPI_Datatype sendtype, void* recvbuf, int recvcount,                   \
                                               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {          \
         const call c("MPI_" #operation, site, comm);                                                                \
         const auto ranks = static_cast<std::size_t>(c.comm.size());                                                 \
-        const auto mine = c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * (blocks_given)), sendtype);     \
         const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * ranks), recvtype);             \
-        *request_output(c, request) = keep_request(c, c.comm.method(mine, all, c.where));                           \
-        return MPI_SUCCESS;                                                                                          \
+        auto kept = std::make_unique<kept_for_completion>();                                                         \
+        const auto mine = sendbuf == MPI_IN_PLACE                                                                    \
+                              ? copied(kept->scratch, in_place_input)                                                \
+                              : c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * (blocks_given)), sendtype); \
+        auto started = c.comm.method(mine, all, c.where);                                                            \
+        return keep_started(c, request, std::move(started), std::move(kept));                                       \
     }                                                                                                                \
     BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                         \
                            (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
                             MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                             \
                            (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))
-BATON_MPI_IEXCHANGE(Iallgather, iallgather, 1)
-BATON_MPI_IEXCHANGE(Ialltoall, ialltoall, ranks)
+BATON_MPI_IEXCHANGE(Iallgather, iallgather, 1, block_of(c, all, c.comm.rank()))
+BATON_MPI_IEXCHANGE(Ialltoall, ialltoall, ranks, (backend::send_view{all.data, all.count, all.type}))
+
+// MPI_Iscan and MPI_Iexscan: the backend's iscan or iexscan (iexscan leaves rank 0's result as it
+// was, which MPI leaves undefined).
+#define BATON_MPI_ISCAN(operation, method)                                                                          \
+    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,       \
+                                              int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,            \
+                                              MPI_Request* request) {                                                \
+        const call c("MPI_" #operation, site, comm);                                                                \
+        auto kept = std::make_unique<kept_for_completion>();                                                         \
+        const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);              \
+        return keep_started(                                                                                         \
+            c, request,                                                                                              \
+            c.comm.method(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where),        \
+            std::move(kept));                                                                                        \
+    }                                                                                                                \
+    BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                         \
+                           (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,         \
+                            MPI_Comm comm, MPI_Request* request),                                                    \
+                           (sendbuf, recvbuf, count, datatype, op, comm, request))
+BATON_MPI_ISCAN(Iscan, iscan)
+BATON_MPI_ISCAN(Iexscan, iexscan)
+
+// In place, the whole input is the receive buffer, whose first block gets the result.
+extern "C" int baton_MPI_Ireduce_scatter_block_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                                  int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+                                                  MPI_Request* request) {
+    const call c("MPI_Ireduce_scatter_block", site, comm);
+    auto kept = std::make_unique<kept_for_completion>();
+    const auto mine =
+        input_or_copy(c, sendbuf, recvbuf, c.count(recvcount) * static_cast<std::size_t>(c.comm.size()), datatype,
+                      kept->scratch);
+    return keep_started(c, request,
+                        c.comm.ireduce_scatter_block(mine, c.recv_buffer(recvbuf, recvcount, datatype),
+                                                     c.reduction(op, datatype), c.where),
+                        std::move(kept));
+}
+BATON_MPI_WITHOUT_SITE(MPI_Ireduce_scatter_block,
+                       (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op,
+                        MPI_Comm comm, MPI_Request* request),
+                       (sendbuf, recvbuf, recvcount, datatype, op, comm, request))
+
+extern "C" int baton_MPI_Ireduce_scatter_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                            const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+                                            MPI_Request* request) {
+    const call c("MPI_Ireduce_scatter", site, comm);
+    const auto counts = counts_of(c, recvcounts);  // the backend copies them
+    auto kept = std::make_unique<kept_for_completion>();
+    const auto mine = input_or_copy(c, sendbuf, recvbuf, sum_of(counts), datatype, kept->scratch);
+    const auto result = c.recv_buffer(recvbuf, recvcounts[c.comm.rank()], datatype);
+    return keep_started(c, request,
+                        c.comm.ireduce_scatter(mine, counts, result, c.reduction(op, datatype), c.where),
+                        std::move(kept));
+}
+BATON_MPI_WITHOUT_SITE(MPI_Ireduce_scatter,
+                       (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+                        MPI_Comm comm, MPI_Request* request),
+                       (sendbuf, recvbuf, recvcounts, datatype, op, comm, request))

@@ -41,19 +41,12 @@ int start_in_mode(std::string_view name, starting_send mode, const baton_mpi_whe
     return MPI_SUCCESS;
 }
 
-// A persistent request reads or writes the program's buffer at each start, where a derived
-// datatype's message would need packing or unpacking: not yet.
-void predefined_only(const call& c, MPI_Datatype datatype) {
-    if (datatype >= first_derived_type)
-        detail::throw_usage(c.comm, c.name, "a derived datatype in a persistent request is not supported yet", c.where);
-}
-
-// A persistent send (MPI_Send_init, MPI_Ssend_init): made inactive, started by MPI_Start.
+// A persistent send (MPI_Send_init, MPI_Ssend_init): made inactive, started by MPI_Start. In a
+// derived datatype it sends from its staged bytes, which each MPI_Start packs again.
 int persistent_send(std::string_view name, bool synchronous, const baton_mpi_where* site, const void* buf, int count,
                     MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c(name, site, comm);
     check_destination(c, dest, tag);
-    predefined_only(c, datatype);
     *request_output(c, request) =
         keep_request(c, nullptr, c.comm.send_init(c.send_view(buf, count, datatype), dest, tag, synchronous, c.where));
     return MPI_SUCCESS;
@@ -222,9 +215,9 @@ extern "C" int baton_MPI_Recv_init_at(const baton_mpi_where* site, void* buf, in
                                       int source, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Recv_init", site, comm);
     check_source(c, source, tag);
-    predefined_only(c, datatype);
+    // In a derived datatype, each completion unpacks as far as its status says.
     *request_output(c, request) =
-        keep_request(c, nullptr, c.comm.recv_init(c.recv_buffer(buf, count, datatype), source, tag, c.where));
+        keep_request(c, nullptr, c.comm.recv_init(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Recv_init,

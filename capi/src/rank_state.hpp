@@ -34,6 +34,15 @@ struct user_operation {
 // The first handle of a reduction the program makes: after MPI's predefined ones.
 inline constexpr int first_user_op = 32;
 
+// What a request keeps until it completes, beyond its staged messages: memory its operation still
+// uses (a copy of an in-place input it sends from, a block it receives and drops, packed blocks),
+// and what completing it does with them (a v-form's blocks moved to the program's displacements).
+struct kept_for_completion {
+    virtual ~kept_for_completion() = default;
+    virtual void complete() {}
+    std::vector<std::byte> scratch;
+};
+
 // What an MPI_Request handle names: a pending operation, or a persistent request (MPI_Send_init,
 // ...) whose `active` is its current activation, if it was started and not yet completed.
 struct request_entry {
@@ -41,6 +50,7 @@ struct request_entry {
     std::unique_ptr<backend::persistent_impl> persistent;
     // Its messages in derived datatypes: sent from, or unpacked from when it completes.
     std::vector<std::unique_ptr<staged_message>> staged;
+    std::unique_ptr<kept_for_completion> kept;
     std::string_view made_by;         // the MPI function that made it, for reports
     std::source_location made_at;
 };

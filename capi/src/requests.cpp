@@ -38,6 +38,7 @@ void completed(const call& c, MPI_Request* handle, MPI_Status* status, const bat
     request_entry* entry = entry_of(c, handle);
     for (auto& message : entry->staged)
         if (message->receives) message->unpack(message->whole ? message->bytes.size() : result.bytes);
+    if (entry->kept) entry->kept->complete();
     if (entry->persistent) {
         entry->active.reset();
     } else {
@@ -232,6 +233,7 @@ extern "C" int baton_MPI_Start_at(const baton_mpi_where* site, MPI_Request* requ
     if (entry->active)
         detail::throw_usage(c.comm, c.name, "the persistent request is still active: complete it before starting it again",
                             c.where);
+    for (auto& message : entry->staged) message->restart();
     entry->active = entry->persistent->start(c.where);
     return MPI_SUCCESS;
 }

@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
         MPI_Win window;
         MPI_Win_create(&value, sizeof value, sizeof value, MPI_INFO_NULL, MPI_COMM_WORLD, &window);
     }
+    if (strcmp(mistake, "no-topology") == 0) {
+        int around[4];
+        MPI_Neighbor_allgather(&value, 1, MPI_INT, around, 1, MPI_INT, MPI_COMM_WORLD);
+    }
     if (strcmp(mistake, "pending-at-finalize") == 0) {
         MPI_Request never_matched;
         MPI_Irecv(&value, 1, MPI_INT, 1 - rank, 77, MPI_COMM_WORLD, &never_matched);

@@ -612,7 +612,7 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     }
 }
 
-collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank) {
+collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank, bool let_go) {
     auto copy = std::make_unique<collective_call>(call);
     copy->request = nullptr;  // a request let go before completion is no longer there to complete
     const auto* first = static_cast<const std::byte*>(call.send.data);
@@ -637,7 +637,7 @@ collective_call* detach(collective_call& call, collective_slot& slot, const comm
     if (traits_of(call.kind).in_place) copy->recv.data = copy->owned_data.data();  // the root's data
     // A scatter's root that leaves early takes its own block now: nobody may write to its buffer
     // later. (A non-blocking one let go before completion gets nothing.)
-    if (traits_of(call.kind).scatters && !call.nonblocking) {
+    if (traits_of(call.kind).scatters && !let_go) {
         std::size_t offset = 0, count = call.send.count / static_cast<std::size_t>(comm.size());
         if (call.kind == kind::scatterv) {
             for (int r = 0; r < rank; ++r) offset += call.counts_in[static_cast<std::size_t>(r)];

@@ -135,8 +135,10 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng);
 // For a rank that leaves a collective before the others arrive (collective_mode::local, or a root
 // the engine lets go because MPI may): a copy of its call that owns its data, kept in the slot
 // until the collective completes. A scatter's root takes its own block at once; if it does not
-// fit, `call.error` says so.
-collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank);
+// fit, `call.error` says so. With `let_go` (a non-blocking call's request destroyed before it
+// completed) nothing is written to the caller's memory any more, not even that block.
+collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank,
+                        bool let_go = false);
 // The engine lets rank `rank` leave collective `sequence` of `comm` early, as MPI may (a potential
 // deadlock's grant, deadlock.cpp): its call's copy stays in the slot, and the call is done.
 void leave_early(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank);

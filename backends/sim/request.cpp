@@ -123,7 +123,7 @@ sim_request::~sim_request() {
     // slot (a copy it owns), and nothing is written to its buffers any more.
     if (collective_ && !collective_->done)
         if (const auto slot = comm_.collectives.find(collective_sequence); slot != comm_.collectives.end())
-            slot->second.calls[static_cast<std::size_t>(owner_)] = detach(*collective_, slot->second, comm_, owner_);
+            slot->second.calls[static_cast<std::size_t>(owner_)] = detach(*collective_, slot->second, comm_, owner_, /*let_go=*/true);
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer())].forget_sender(this);
     stop_watching();

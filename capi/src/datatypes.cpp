@@ -39,14 +39,12 @@ std::size_t elements_in(const derived_type& type, std::size_t bytes) {
     return elements;
 }
 
-void staged_message::unpack(std::size_t arrived) {
-    if (unpacked) return;
-    unpacked = true;
-    const std::byte* in = bytes.data();
-    std::size_t left = std::min(arrived, bytes.size());
+void unpack(const derived_type& type, std::span<const std::byte> packed, void* to, std::size_t count) {
+    const std::byte* in = packed.data();
+    std::size_t left = packed.size();
     for (std::size_t i = 0; i < count && left > 0; ++i) {
-        auto* element = static_cast<std::byte*>(user) + static_cast<std::ptrdiff_t>(i) * type->extent;
-        for (const type_run& run : type->runs) {
+        auto* element = static_cast<std::byte*>(to) + static_cast<std::ptrdiff_t>(i) * type.extent;
+        for (const type_run& run : type.runs) {
             const std::size_t bytes_here = std::min(left, run.count * basic_size(run.basic));
             std::memcpy(element + run.offset, in, bytes_here);
             in += bytes_here;
@@ -56,14 +54,22 @@ void staged_message::unpack(std::size_t arrived) {
     }
 }
 
+void staged_message::unpack(std::size_t arrived) {
+    if (unpacked) return;
+    unpacked = true;
+    capi::unpack(*type, std::span(bytes).first(std::min(arrived, bytes.size())), user, count);
+}
+
 }  // namespace baton::capi
 
 namespace {
 
 constexpr std::size_t most_runs = std::size_t{1} << 24;
 
+}  // namespace
+
 // The type map of a handle: a predefined type is one run of one element.
-std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype) {
+std::shared_ptr<const derived_type> capi::map_of(const call& c, MPI_Datatype datatype) {
     if (datatype >= first_derived_type) {
         if (const auto* made = c.rank.datatypes.find(datatype)) return made->type;
         detail::throw_usage(c.comm, c.name, "datatype " + std::to_string(datatype) + " was never made or is freed",
@@ -77,6 +83,8 @@ std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype)
     one->only_basic = datatype;
     return one;
 }
+
+namespace {
 
 // Builds a type map element by element: each `add` puts a copy of `old` at `shift` bytes.
 class type_builder {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,5 +54,12 @@ std::size_t elements_in(const derived_type& type, std::size_t bytes);
 
 // Packs `count` elements of `type` from `from`.
 std::vector<std::byte> pack(const derived_type& type, const void* from, std::size_t count);
+
+// Unpacks `packed` into up to `count` elements of `type` at `to` (fewer when it holds fewer).
+void unpack(const derived_type& type, std::span<const std::byte> packed, void* to, std::size_t count);
+
+struct call;
+// The type map of a datatype handle, made or predefined (one run of one element), or a usage_error.
+std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype);
 
 }  // namespace baton::capi

@@ -55,6 +55,7 @@ extern "C" int baton_MPI_Finalize_at(const baton_mpi_where* site) {
                                 " still active (" + pending + (active > 3 ? ", ..." : "") +
                                 "): complete them with MPI_Wait or MPI_Test first",
                             where);
+    check_messages_received(rank, where);
     // Requests let go while pending: those done now are done with; one still pending is the
     // backend's to report when it goes with the rank.
     for (auto& freed : rank.freed_requests)

@@ -115,6 +115,7 @@ public:
         for (const type_run& run : made_->runs)
             if (run.basic != only) only = MPI_DATATYPE_NULL;
         made_->only_basic = only;
+        if (only == MPI_DATATYPE_NULL && !made_->runs.empty()) made_->signature = signature_of(*made_);
         return c_.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(made_)}));
     }
 
@@ -302,7 +303,8 @@ std::shared_ptr<const derived_type> call::committed_type(MPI_Datatype datatype) 
     return made->type;
 }
 
-// As its one predefined type when it has one, otherwise as bytes: `elements` of what it says.
+// As its one predefined type when it has one, otherwise as bytes under its type signature: `elements`
+// of what it says.
 type_desc call::packed_type(const derived_type& type, std::size_t count, std::size_t& elements) const {
     if (type.only_basic != MPI_DATATYPE_NULL) {
         const type_desc basic = type_of(comm, type.only_basic, name, where);
@@ -310,7 +312,7 @@ type_desc call::packed_type(const derived_type& type, std::size_t count, std::si
         return basic;
     }
     elements = count * type.size;
-    return {element_kind::bytes, 1, "an MPI derived datatype"};
+    return {element_kind::bytes, 1, type.signature};
 }
 
 backend::send_view call::staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const {

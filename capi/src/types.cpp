@@ -74,7 +74,7 @@ constexpr std::string_view names[] = {
     "MPI_FLOAT", "MPI_DOUBLE", "MPI_LONG_DOUBLE", "MPI_C_BOOL", "MPI_INT8_T", "MPI_INT16_T", "MPI_INT32_T",
     "MPI_INT64_T", "MPI_UINT8_T", "MPI_UINT16_T", "MPI_UINT32_T", "MPI_UINT64_T", "MPI_BYTE", "MPI_WCHAR",
     "MPI_C_FLOAT_COMPLEX", "MPI_C_DOUBLE_COMPLEX", "MPI_C_LONG_DOUBLE_COMPLEX", "MPI_AINT", "MPI_OFFSET", "MPI_COUNT",
-    "MPI_PACKED", "MPI_FLOAT_INT", "MPI_DOUBLE_INT", "MPI_LONG_INT", "MPI_2INT", "MPI_SHORT_INT",
+    "MPI_PACKED" /* matches any type on the simulator: backends/sim/comm.cpp */, "MPI_FLOAT_INT", "MPI_DOUBLE_INT", "MPI_LONG_INT", "MPI_2INT", "MPI_SHORT_INT",
     "MPI_LONG_DOUBLE_INT"};
 
 template <class E>
@@ -158,6 +158,8 @@ std::size_t basic_size(MPI_Datatype datatype) {
     with_type(datatype, [&](auto element) { size = sizeof element; });
     return size;
 }
+
+std::string_view basic_name(MPI_Datatype datatype) { return names[datatype]; }
 
 type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::string_view operation,
                   const std::source_location& where) {

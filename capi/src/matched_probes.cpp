@@ -18,26 +18,6 @@
 using namespace baton;
 using namespace baton::capi;
 
-namespace baton::capi {
-
-void check_messages_received(rank_state& rank, const std::source_location& where) {
-    std::string pending;
-    std::size_t left = 0;
-    rank.messages.each([&](int, const matched_message& m) {
-        if (left++ < 3)
-            pending += std::string(left > 1 ? ", " : "") + std::string(m.probed_by) + " at " +
-                       detail::format_location(m.probed_at);
-    });
-    if (left > 0)
-        detail::throw_usage(rank.world, "MPI_Finalize",
-                            std::to_string(left) + (left == 1 ? " message a matched probe took is" : " messages matched probes took are") +
-                                " never received (" + pending + (left > 3 ? ", ..." : "") +
-                                "): receive each with MPI_Mrecv or MPI_Imrecv",
-                            where);
-}
-
-}  // namespace baton::capi
-
 namespace {
 
 MPI_Message* message_output(const call& c, MPI_Message* message) {

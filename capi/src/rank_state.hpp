@@ -78,9 +78,6 @@ struct rank_state {
     handle_table<matched_message> messages{1};                    // MPI_MESSAGE_NULL is 0
 };
 
-// Reports, at MPI_Finalize, the messages matched probes took and nothing received.
-void check_messages_received(rank_state& rank, const std::source_location& where);
-
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.
 class rank_scope {
 public:

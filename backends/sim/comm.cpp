@@ -16,6 +16,15 @@ namespace baton::sim::detail {
 
 namespace {
 
+// Bytes that match a message of any type: MPI's MPI_PACKED as the C API names it (MPI-3.1 §4.2: a
+// message of any type may be received packed, and packed bytes may be received as any type).
+bool is_packed(const type_desc& type) { return type.kind == element_kind::bytes && type.name == "MPI_PACKED"; }
+
+// Whether a message of elements `sent` may be received into elements `receive`.
+bool receivable(const type_desc& sent, const type_desc& receive) {
+    return sent == receive || is_packed(sent) || is_packed(receive);
+}
+
 std::string elements(std::size_t count, const type_desc& type) {
     if (type.kind == element_kind::serialized) return fmt::format("{} bytes of serialized {}", count, type.name);
     return fmt::format("{} elements of {}", count, type.name);
@@ -160,15 +169,16 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
                                                  comm.member(source), sent_by, sent_text, tag, what),
                                      std::move(calls))));
     };
-    if (!(type == buffer.type))
+    if (!receivable(type, buffer.type))
         return fail(type_mismatch_error(""), fmt::format("holds {} but the receive is for {}", type.name, buffer.type.name));
-    if (!buffer.resizable() && count > buffer.count)
+    // In bytes: packed bytes hold elements of another size.
+    if (!buffer.resizable() && count * type.size > buffer.count * buffer.type.size)
         return fail(truncation_error(""), fmt::format("has {}, more than the {} the receive buffer holds",
                                                       elements(count, type), buffer.count));
     if (receive.deferred()) {
         receive.keep_until_completion(data, count * type.size);
     } else {
-        void* to = buffer.resizable() ? buffer.resize(buffer.container, count) : buffer.data;
+        void* to = buffer.resizable() ? buffer.resize(buffer.container, count * type.size / buffer.type.size) : buffer.data;
         if (count > 0) std::memcpy(to, data, count * type.size);
     }
     receive.complete(result);

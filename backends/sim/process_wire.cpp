@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 namespace baton::sim::detail::wire {
@@ -21,6 +23,16 @@ struct location_record {
 
 // The largest element a type may claim: a bound against sizes that would overflow a count.
 constexpr std::uint64_t largest_element = std::uint64_t{1} << 32;
+
+// A type's name a rank made at run time, kept for the whole run (a type_desc names it by view, and
+// messages and reports outlive the frame): each text once, so a rank cannot grow it without bound
+// by sending the same names.
+std::string_view kept_name(std::string text) {
+    static std::mutex guard;
+    static std::set<std::string, std::less<>> names;
+    const std::lock_guard lock(guard);
+    return *names.insert(std::move(text)).first;
+}
 
 }  // namespace
 
@@ -106,7 +118,7 @@ type_desc reader::get_type() {
     const auto size = get<std::uint64_t>();
     if (size == 0 || size > largest_element) throw malformed_frame("an element size out of range");
     type.size = static_cast<std::size_t>(size);
-    type.name = get_literal();
+    type.name = get<std::uint8_t>() ? get_literal() : kept_name(get_string());
     return type;
 }
 

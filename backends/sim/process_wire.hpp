@@ -9,7 +9,8 @@
 //
 // The rank is forked from the engine's process, so its code and read-only data are at the same
 // addresses: a source location, a type's name and a reduction's name travel as addresses into
-// them. The engine never trusts one: an address is used only if it lies in a read-only mapping of
+// them (a type's name made at run time travels as text, which the engine keeps: reader::get_type).
+// The engine never trusts one: an address is used only if it lies in a read-only mapping of
 // the program (read_only_image), and every count is checked against the frame. A rank whose
 // memory is corrupt can only get itself reported (malformed_frame), never crash the engine.
 #pragma once
@@ -124,10 +125,15 @@ public:
     writer& put_location(const std::source_location& where) { return put(where); }
     // An address in the rank's memory, which the engine compares and never reads.
     writer& put_address(const void* address) { return put<std::uint64_t>(reinterpret_cast<std::uintptr_t>(address)); }
+    // A type's name goes as an address when it is the program's constant (a C++ type's name), else
+    // as its text: one the rank made while it ran (an MPI derived datatype's type signature).
     writer& put_type(const type_desc& type) {
         put(type.kind);
         put<std::uint64_t>(type.size);
-        return put_literal(type.name);
+        const bool constant = type.name.empty() || read_only_image::of_this_process().holds(
+                                                       reinterpret_cast<std::uintptr_t>(type.name.data()), type.name.size());
+        put<std::uint8_t>(constant);
+        return constant ? put_literal(type.name) : put_string(type.name);
     }
     writer& put_status(const status& s) {
         put<std::int32_t>(s.source);

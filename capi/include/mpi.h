@@ -440,8 +440,6 @@ BATON_MPI_FUNCTION(MPI_Type_free, (MPI_Datatype * datatype), MPI_Datatype* datat
 BATON_MPI_FUNCTION(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent), MPI_Datatype datatype,
                    MPI_Aint* lb, MPI_Aint* extent)
 
-#undef BATON_MPI_FUNCTION
-#undef BATON_MPI_FUNCTION_VOID
 
 /* MPI_X names baton_MPI_X; a call MPI_X(...) becomes baton_MPI_X_at(where it is, ...). */
 #define BATON_MPI_CALL(name, ...) baton_##name##_at(BATON_MPI_HERE, __VA_ARGS__)
@@ -649,7 +647,7 @@ BATON_MPI_FUNCTION(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MP
 #define baton_MPI_Ialltoall(...) BATON_MPI_CALL(MPI_Ialltoall, __VA_ARGS__)
 
 /* Parts of MPI baton's simulator does not have (one-sided, MPI-IO, dynamic processes,
- * intercommunicators, graph topologies, packing, matched probes, attributes, info objects): a call
+ * intercommunicators, graph topologies, attributes, info objects): a call
  * compiles, and running it ends the run with "not supported by baton's simulator: MPI_Win_create"
  * naming its line, rather than failing to compile or link. */
 int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name);
@@ -704,13 +702,6 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name)
 #define MPI_Graph_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_create")
 #define MPI_Dist_graph_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create")
 #define MPI_Dist_graph_create_adjacent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create_adjacent")
-#define MPI_Pack(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack")
-#define MPI_Unpack(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Unpack")
-#define MPI_Pack_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack_size")
-#define MPI_Mprobe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mprobe")
-#define MPI_Improbe(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Improbe")
-#define MPI_Mrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Mrecv")
-#define MPI_Imrecv(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Imrecv")
 #define MPI_Comm_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_keyval")
 #define MPI_Comm_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_set_attr")
 #define MPI_Comm_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_attr")
@@ -728,10 +719,6 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name)
 #define MPI_GROUP_NULL 0
 #define MPI_GROUP_EMPTY 1
 #define MPI_COMM_TYPE_SHARED 1
-/* The declaring macro again (the one above is undefined after the main list), identical. */
-#define BATON_MPI_FUNCTION(name, params, ...)                                                      \
-    int(baton_##name) params;                                                                      \
-    int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
 BATON_MPI_FUNCTION(MPI_Comm_group, (MPI_Comm comm, MPI_Group* group), MPI_Comm comm, MPI_Group* group)
 BATON_MPI_FUNCTION(MPI_Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm), MPI_Comm comm,
                    MPI_Group group, MPI_Comm* newcomm)
@@ -761,7 +748,6 @@ BATON_MPI_FUNCTION(MPI_Group_translate_ranks,
                    (MPI_Group group1, int n, const int ranks1[], MPI_Group group2, int ranks2[]), MPI_Group group1,
                    int n, const int ranks1[], MPI_Group group2, int ranks2[])
 BATON_MPI_FUNCTION(MPI_Group_free, (MPI_Group * group), MPI_Group* group)
-#undef BATON_MPI_FUNCTION
 #define MPI_Comm_group baton_MPI_Comm_group
 #define baton_MPI_Comm_group(...) BATON_MPI_CALL(MPI_Comm_group, __VA_ARGS__)
 #define MPI_Comm_create baton_MPI_Comm_create
@@ -797,11 +783,8 @@ BATON_MPI_FUNCTION(MPI_Group_free, (MPI_Group * group), MPI_Group* group)
 #define MPI_Comm_create_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_group")
 /* ---- The rest of the collectives (issue 15, part "coll"): the non-blocking v-forms, scans and
  * reduce-scatters, MPI_Alltoallw and MPI_Ialltoallw (a datatype per peer), neighbour collectives
- * on Cartesian communicators, blocking and not. Declared here, past the #undefs above, with macros of their own. */
-#define BATON_MPI_COLL_FUNCTION(name, params, ...)                                                 \
-    int(baton_##name) params;                                                                      \
-    int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);
-#define BATON_MPI_COLL(name, ...) BATON_MPI_COLL_FUNCTION(name, (__VA_ARGS__), __VA_ARGS__)
+ * on Cartesian communicators, blocking and not. */
+#define BATON_MPI_COLL(name, ...) BATON_MPI_FUNCTION(name, (__VA_ARGS__), __VA_ARGS__)
 BATON_MPI_COLL(MPI_Igatherv, const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm,
                MPI_Request* request)
@@ -845,7 +828,6 @@ BATON_MPI_COLL(MPI_Ineighbor_alltoallv, const void* sendbuf, const int sendcount
                MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int rdispls[],
                MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request)
 #undef BATON_MPI_COLL
-#undef BATON_MPI_COLL_FUNCTION
 #define MPI_Igatherv baton_MPI_Igatherv
 #define baton_MPI_Igatherv(...) BATON_MPI_CALL(MPI_Igatherv, __VA_ARGS__)
 #define MPI_Iscatterv baton_MPI_Iscatterv
@@ -886,9 +868,75 @@ BATON_MPI_COLL(MPI_Ineighbor_alltoallv, const void* sendbuf, const int sendcount
 #define MPI_Neighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Neighbor_alltoallw")
 #define MPI_Ineighbor_alltoallw(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Ineighbor_alltoallw")
 /* ---- end of part "coll" */
+/* ---- Part "types": matched probes, packing, pair types and the rest of the predefined types ---- */
+/* More predefined datatypes: complex numbers, address-sized integers, packed bytes (MPI_Pack), and
+ * the (value, index) pairs of MPI_MINLOC / MPI_MAXLOC, laid out as the C structs MPI names. */
+#define MPI_C_FLOAT_COMPLEX 26
+#define MPI_C_COMPLEX MPI_C_FLOAT_COMPLEX
+#define MPI_C_DOUBLE_COMPLEX 27
+#define MPI_C_LONG_DOUBLE_COMPLEX 28
+#define MPI_AINT 29
+#define MPI_OFFSET 30
+#define MPI_COUNT 31
+#define MPI_PACKED 32
+#define MPI_FLOAT_INT 33
+#define MPI_DOUBLE_INT 34
+#define MPI_LONG_INT 35
+#define MPI_2INT 36
+#define MPI_SHORT_INT 37
+#define MPI_LONG_DOUBLE_INT 38
+#define MPI_MINLOC 11
+#define MPI_MAXLOC 12
+
+/* A message a matched probe (MPI_Mprobe, MPI_Improbe) took out of matching, for MPI_Mrecv/MPI_Imrecv. */
+typedef int MPI_Message;
+#define MPI_MESSAGE_NULL 0
+#define MPI_MESSAGE_NO_PROC (-1) /* a matched probe of MPI_PROC_NULL */
+
+BATON_MPI_FUNCTION(MPI_Mprobe, (int source, int tag, MPI_Comm comm, MPI_Message* message, MPI_Status* status),
+                   int source, int tag, MPI_Comm comm, MPI_Message* message, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Improbe,
+                   (int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message, MPI_Status* status),
+                   int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Mrecv, (void* buf, int count, MPI_Datatype datatype, MPI_Message* message, MPI_Status* status),
+                   void* buf, int count, MPI_Datatype datatype, MPI_Message* message, MPI_Status* status)
+BATON_MPI_FUNCTION(MPI_Imrecv,
+                   (void* buf, int count, MPI_Datatype datatype, MPI_Message* message, MPI_Request* request),
+                   void* buf, int count, MPI_Datatype datatype, MPI_Message* message, MPI_Request* request)
+BATON_MPI_FUNCTION(MPI_Pack,
+                   (const void* inbuf, int incount, MPI_Datatype datatype, void* outbuf, int outsize, int* position,
+                    MPI_Comm comm),
+                   const void* inbuf, int incount, MPI_Datatype datatype, void* outbuf, int outsize, int* position,
+                   MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Unpack,
+                   (const void* inbuf, int insize, int* position, void* outbuf, int outcount, MPI_Datatype datatype,
+                    MPI_Comm comm),
+                   const void* inbuf, int insize, int* position, void* outbuf, int outcount, MPI_Datatype datatype,
+                   MPI_Comm comm)
+BATON_MPI_FUNCTION(MPI_Pack_size, (int incount, MPI_Datatype datatype, MPI_Comm comm, int* size), int incount,
+                   MPI_Datatype datatype, MPI_Comm comm, int* size)
+#define MPI_Mprobe baton_MPI_Mprobe
+#define baton_MPI_Mprobe(...) BATON_MPI_CALL(MPI_Mprobe, __VA_ARGS__)
+#define MPI_Improbe baton_MPI_Improbe
+#define baton_MPI_Improbe(...) BATON_MPI_CALL(MPI_Improbe, __VA_ARGS__)
+#define MPI_Mrecv baton_MPI_Mrecv
+#define baton_MPI_Mrecv(...) BATON_MPI_CALL(MPI_Mrecv, __VA_ARGS__)
+#define MPI_Imrecv baton_MPI_Imrecv
+#define baton_MPI_Imrecv(...) BATON_MPI_CALL(MPI_Imrecv, __VA_ARGS__)
+#define MPI_Pack baton_MPI_Pack
+#define baton_MPI_Pack(...) BATON_MPI_CALL(MPI_Pack, __VA_ARGS__)
+#define MPI_Unpack baton_MPI_Unpack
+#define baton_MPI_Unpack(...) BATON_MPI_CALL(MPI_Unpack, __VA_ARGS__)
+#define MPI_Pack_size baton_MPI_Pack_size
+#define baton_MPI_Pack_size(...) BATON_MPI_CALL(MPI_Pack_size, __VA_ARGS__)
+/* ---- end of part "types" ---- */
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)
+
+/* The declaring macros are for this header only (the parts above each use them). */
+#undef BATON_MPI_FUNCTION
+#undef BATON_MPI_FUNCTION_VOID
 
 #ifdef __cplusplus
 }

@@ -92,8 +92,10 @@ namespace {
 
 constexpr std::size_t most_runs = std::size_t{1} << 24;
 
+}  // namespace
+
 // The type map of a handle: a predefined type is one run of one element.
-std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype) {
+std::shared_ptr<const derived_type> capi::map_of(const call& c, MPI_Datatype datatype) {
     if (datatype >= first_derived_type) {
         if (const auto* made = c.rank.datatypes.find(datatype)) return made->type;
         detail::throw_usage(c.comm, c.name, "datatype " + std::to_string(datatype) + " was never made or is freed",
@@ -107,6 +109,8 @@ std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype)
     one->only_basic = datatype;
     return one;
 }
+
+namespace {
 
 // Builds a type map element by element: each `add` puts a copy of `old` at `shift` bytes.
 class type_builder {
@@ -137,6 +141,7 @@ public:
         for (const type_run& run : made_->runs)
             if (run.basic != only) only = MPI_DATATYPE_NULL;
         made_->only_basic = only;
+        if (only == MPI_DATATYPE_NULL && !made_->runs.empty()) made_->signature = signature_of(*made_);
         return c_.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(made_)}));
     }
 
@@ -324,7 +329,8 @@ std::shared_ptr<const derived_type> call::committed_type(MPI_Datatype datatype) 
     return made->type;
 }
 
-// As its one predefined type when it has one, otherwise as bytes: `elements` of what it says.
+// As its one predefined type when it has one, otherwise as bytes under its type signature: `elements`
+// of what it says.
 type_desc call::packed_type(const derived_type& type, std::size_t count, std::size_t& elements) const {
     if (type.only_basic != MPI_DATATYPE_NULL) {
         const type_desc basic = type_of(comm, type.only_basic, name, where);
@@ -332,7 +338,7 @@ type_desc call::packed_type(const derived_type& type, std::size_t count, std::si
         return basic;
     }
     elements = count * type.size;
-    return {element_kind::bytes, 1, "an MPI derived datatype"};
+    return {element_kind::bytes, 1, type.signature};
 }
 
 call::wire_form call::wire(MPI_Datatype datatype) const {

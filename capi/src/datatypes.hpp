@@ -2,12 +2,15 @@
 // runs of predefined elements at byte offsets, with MPI's lower bound and extent. A message of a
 // derived type travels packed: as its one predefined element type when the type map has only one
 // (so three MPI_DOUBLEs match a vector of three doubles, as MPI's type signatures do), otherwise
-// as bytes. The rank packs what it sends and unpacks what it receives (staged_message).
+// as bytes named by its type signature (so a receive of another signature is reported, whatever
+// the sizes). The rank packs what it sends and unpacks what it receives (staged_message).
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <baton/backend.hpp>
@@ -30,7 +33,15 @@ struct derived_type {
     bool committed = false;
     // The one predefined type of every run, or MPI_DATATYPE_NULL when there are several.
     MPI_Datatype only_basic = MPI_DATATYPE_NULL;
+    // With several: what its messages are matched by (type_signatures.cpp).
+    std::string_view signature;
 };
+
+// The name a message of `type` (several predefined types) travels under: its MPI type signature
+// (MPI-3.1 §3.3.1: the sequence of predefined types, displacements left out) reduced to the
+// shortest sequence it repeats, so that 2 x {int, double} and 1 x contiguous(2, {int, double})
+// match as MPI says. Interned: the same text for the same signature, for the whole run.
+std::string_view signature_of(const derived_type& type);
 
 // The first handle of a datatype the program makes: after MPI's predefined ones.
 inline constexpr int first_derived_type = 64;
@@ -61,5 +72,9 @@ std::vector<std::byte> pack(const derived_type& type, const void* from, std::siz
 
 // Unpacks the first `bytes` of `packed` (elements of `type`, at most `count`) into the buffer `into`.
 void unpack(const derived_type& type, const std::byte* packed, std::size_t bytes, void* into, std::size_t count);
+
+struct call;
+// The type map of a datatype handle, made or predefined (one run of one element), or a usage_error.
+std::shared_ptr<const derived_type> map_of(const call& c, MPI_Datatype datatype);
 
 }  // namespace baton::capi

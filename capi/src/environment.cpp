@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "arguments.hpp"
@@ -24,6 +25,18 @@ int initialize(const baton_mpi_where* site, std::string_view name) {
     return MPI_SUCCESS;
 }
 
+// What MPI_Finalize finds unfinished: how many, and the first three's calls and lines.
+struct unfinished {
+    std::size_t count = 0;
+    std::string named;
+    void add(std::string_view made_by, const std::source_location& made_at) {
+        if (++count <= 3)
+            named += std::string(count > 1 ? ", " : "") + std::string(made_by) + " at " + detail::format_location(made_at);
+        else if (count == 4)
+            named += ", ...";
+    }
+};
+
 }  // namespace
 
 extern "C" int baton_MPI_Init_at(const baton_mpi_where* site, int*, char***) { return initialize(site, "MPI_Init"); }
@@ -41,20 +54,24 @@ BATON_MPI_WITHOUT_SITE(MPI_Init_thread, (int* argc, char*** argv, int required, 
 extern "C" int baton_MPI_Finalize_at(const baton_mpi_where* site) {
     const auto where = location_of(site);
     rank_state& rank = current("MPI_Finalize", where);
-    // Every communication must be complete (MPI-3.1 §8.7): a request still active is named.
-    std::string pending;
-    std::size_t active = 0;
+    // Every communication must be complete (MPI-3.1 §8.7): a request still active is named, and
+    // so is a message a matched probe took and nothing received.
+    unfinished requests;
     rank.requests.each([&](int, const request_entry& entry) {
-        if (!entry.active) return;
-        if (active++ < 3)
-            pending += std::string(active > 1 ? ", " : "") + std::string(entry.made_by) + " at " +
-                       detail::format_location(entry.made_at);
+        if (entry.active) requests.add(entry.made_by, entry.made_at);
     });
-    if (active > 0)
+    if (requests.count > 0)
         detail::throw_usage(rank.world, "MPI_Finalize",
-                            std::to_string(active) + (active == 1 ? " request is" : " requests are") +
-                                " still active (" + pending + (active > 3 ? ", ..." : "") +
-                                "): complete them with MPI_Wait or MPI_Test first",
+                            std::to_string(requests.count) + (requests.count == 1 ? " request is" : " requests are") +
+                                " still active (" + requests.named + "): complete them with MPI_Wait or MPI_Test first",
+                            where);
+    unfinished messages;
+    rank.messages.each([&](int, const matched_message& m) { messages.add(m.probed_by, m.probed_at); });
+    if (messages.count > 0)
+        detail::throw_usage(rank.world, "MPI_Finalize",
+                            std::to_string(messages.count) +
+                                (messages.count == 1 ? " message a matched probe took is" : " messages matched probes took are") +
+                                " never received (" + messages.named + "): receive each with MPI_Mrecv or MPI_Imrecv",
                             where);
     // Requests let go while pending: those done now are done with; one still pending is the
     // backend's to report when it goes with the rank.

@@ -66,6 +66,15 @@ struct group_entry {
 // The first handle of a group the program makes: after MPI_GROUP_NULL (0) and MPI_GROUP_EMPTY.
 inline constexpr int first_made_group = 2;
 
+// A message a matched probe (MPI_Mprobe, MPI_Improbe) found, until MPI_Mrecv or MPI_Imrecv
+// receives it (matched_probes.cpp).
+struct matched_message {
+    MPI_Comm comm = MPI_COMM_NULL;
+    int source = 0, tag = 0;
+    std::string_view probed_by;  // the probe that found it, for MPI_Finalize's report
+    std::source_location probed_at;
+};
+
 // A datatype the program made: the map, shared with the messages that still use it.
 struct datatype_handle {
     std::shared_ptr<derived_type> type;
@@ -91,6 +100,7 @@ struct rank_state {
     void* attached_buffer = nullptr;
     handle_table<user_operation> operations{first_user_op};
     handle_table<datatype_handle> datatypes{first_derived_type};  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
+    handle_table<matched_message> messages{1};                    // MPI_MESSAGE_NULL is 0
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

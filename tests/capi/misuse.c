@@ -42,6 +42,32 @@ int main(int argc, char** argv) {
         if (rank == 0) MPI_Send(column, 1, doubles, 1, 0, MPI_COMM_WORLD);
         if (rank == 1) MPI_Recv(numbers, 4, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }
+    if (strcmp(mistake, "message-twice") == 0 || strcmp(mistake, "message-kept") == 0) {
+        if (rank == 0) MPI_Send(&value, 1, MPI_INT, 1, 0, MPI_COMM_WORLD);
+        if (rank == 1) {
+            MPI_Message message, copy;
+            MPI_Mprobe(0, 0, MPI_COMM_WORLD, &message, MPI_STATUS_IGNORE); /* the probe */
+            copy = message;
+            if (strcmp(mistake, "message-twice") == 0) {
+                MPI_Mrecv(&value, 1, MPI_INT, &message, MPI_STATUS_IGNORE);
+                MPI_Mrecv(&value, 1, MPI_INT, &copy, MPI_STATUS_IGNORE); /* received again */
+            }
+        }
+    }
+    if (strcmp(mistake, "signature") == 0) {
+        /* {int, double} sent, {double, int} received: the same size, another type signature. */
+        struct { int i; double d; } sent = {1, 2.0};
+        struct { double d; int i; } got;
+        int lengths[2] = {1, 1};
+        MPI_Aint int_first[2] = {0, 8}, double_first[2] = {0, 8};
+        MPI_Datatype int_double[2] = {MPI_INT, MPI_DOUBLE}, double_int[2] = {MPI_DOUBLE, MPI_INT}, sent_type, got_type;
+        MPI_Type_create_struct(2, lengths, int_first, int_double, &sent_type);
+        MPI_Type_create_struct(2, lengths, double_first, double_int, &got_type);
+        MPI_Type_commit(&sent_type);
+        MPI_Type_commit(&got_type);
+        if (rank == 0) MPI_Send(&sent, 1, sent_type, 1, 0, MPI_COMM_WORLD);
+        if (rank == 1) MPI_Recv(&got, 1, got_type, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
     if (strcmp(mistake, "unsupported") == 0) {
         MPI_Win window;
         MPI_Win_create(&value, sizeof value, sizeof value, MPI_INFO_NULL, MPI_COMM_WORLD, &window);

@@ -5,9 +5,9 @@
 using namespace baton;
 using namespace baton::capi;
 
-extern "C" int baton_MPI_Gatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                    MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int displs[],
-                                    MPI_Datatype recvtype, int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Gatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                            MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int displs[],
+                            MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const call c("MPI_Gatherv", site, comm);
     c.check_root(root);
     const auto mine = c.send_view(sendbuf, sendcount, sendtype);
@@ -28,9 +28,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Gatherv,
                         const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm))
 
-extern "C" int baton_MPI_Scatterv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
-                                     const int displs[], MPI_Datatype sendtype, void* recvbuf, int recvcount,
-                                     MPI_Datatype recvtype, int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Scatterv)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+                             const int displs[], MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                             MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const call c("MPI_Scatterv", site, comm);
     c.check_root(root);
     const auto mine = c.recv_buffer(recvbuf, recvcount, recvtype);
@@ -49,9 +49,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Scatterv,
                         void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),
                        (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm))
 
-extern "C" int baton_MPI_Allgatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                       MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
-                                       const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Allgatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                               MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                               const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
     const call c("MPI_Allgatherv", site, comm);
     const layout at = layout_of(c, recvcounts, displs, "receive");
     const type_desc type = type_of(c.comm, recvtype, c.name, c.where);
@@ -66,9 +66,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Allgatherv,
                         const int displs[], MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm))
 
-extern "C" int baton_MPI_Alltoall_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                     MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                     MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Alltoall)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                             MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                             MPI_Comm comm) {
     const call c("MPI_Alltoall", site, comm);
     if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
     const auto ranks = static_cast<std::size_t>(c.comm.size());
@@ -81,10 +81,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Alltoall,
                         MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
 
-extern "C" int baton_MPI_Alltoallv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
-                                      const int sdispls[], MPI_Datatype sendtype, void* recvbuf,
-                                      const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
-                                      MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Alltoallv)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+                              const int sdispls[], MPI_Datatype sendtype, void* recvbuf,
+                              const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
+                              MPI_Comm comm) {
     const call c("MPI_Alltoallv", site, comm);
     if (sendbuf == MPI_IN_PLACE) detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is not supported here yet", c.where);
     const layout out = layout_of(c, sendcounts, sdispls, "send"), in = layout_of(c, recvcounts, rdispls, "receive");

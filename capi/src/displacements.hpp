@@ -23,7 +23,7 @@ struct layout {
 inline layout layout_of(const call& c, const int counts[], const int displs[], std::string_view what) {
     const auto n = static_cast<std::size_t>(c.comm.size());
     if (!counts || !displs)
-        detail::throw_usage(c.comm, c.name, std::string("the ") + std::string(what) + " counts or displacements are NULL",
+        fail(MPI_ERR_ARG, c.comm, c.name, std::string("the ") + std::string(what) + " counts or displacements are NULL",
                             c.where);
     layout made;
     for (std::size_t r = 0; r < n; ++r) {

@@ -5,15 +5,15 @@
 using namespace baton;
 using namespace baton::capi;
 
-extern "C" int baton_MPI_Ibarrier_at(const baton_mpi_where* site, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ibarrier)(const baton_mpi_where* site, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ibarrier", site, comm);
     *request_output(c, request) = keep_request(c, c.comm.ibarrier(c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Ibarrier, (MPI_Comm comm, MPI_Request* request), (comm, request))
 
-extern "C" int baton_MPI_Ibcast_at(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
-                                   MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ibcast)(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
+                           MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ibcast", site, comm);
     c.check_root(root);
     *request_output(c, request) = keep_request(c, c.comm.ibcast(c.recv_buffer(buffer, count, datatype), root, c.where));
@@ -24,14 +24,14 @@ BATON_MPI_WITHOUT_SITE(MPI_Ibcast,
                        (buffer, count, datatype, root, comm, request))
 
 // MPI_IN_PLACE is the result buffer as the input, as for the blocking reductions.
-extern "C" int baton_MPI_Ireduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
-                                    MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ireduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                            MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ireduce", site, comm);
     c.check_root(root);
     const bool at_root = c.comm.rank() == root;
     if (!at_root && sendbuf == MPI_IN_PLACE)
-        detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
-    const auto mine = c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
+        fail(MPI_ERR_BUFFER, c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
+    const auto mine = c.reduction_input(sendbuf, recvbuf, count, datatype);
     const auto result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
     *request_output(c, request) =
         keep_request(c, c.comm.ireduce(mine, result, c.reduction(op, datatype), root, c.where));
@@ -42,10 +42,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Ireduce,
                         MPI_Comm comm, MPI_Request* request),
                        (sendbuf, recvbuf, count, datatype, op, root, comm, request))
 
-extern "C" int baton_MPI_Iallreduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
-                                       MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Iallreduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                               MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iallreduce", site, comm);
-    const auto mine = c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
+    const auto mine = c.reduction_input(sendbuf, recvbuf, count, datatype);
     *request_output(c, request) = keep_request(
         c, c.comm.iallreduce(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where));
     return MPI_SUCCESS;
@@ -57,9 +57,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
 
 // MPI_Igather, MPI_Iallgather, MPI_Iscatter, MPI_Ialltoall: the blocking forms' buffers
 // (collectives.cpp), started.
-extern "C" int baton_MPI_Igather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                    MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                    int root, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Igather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                            MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                            int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Igather", site, comm);
     c.check_root(root);
     const auto mine = c.send_view(sendbuf, sendcount, sendtype);
@@ -74,9 +74,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Igather,
                         MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))
 
-extern "C" int baton_MPI_Iscatter_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                     MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                     int root, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Iscatter)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                             MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                             int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iscatter", site, comm);
     c.check_root(root);
     const auto all = c.comm.rank() == root
@@ -93,7 +93,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Iscatter,
 
 // Every rank gives one block and gets one from each (iallgather), or gives one to each (ialltoall).
 #define BATON_MPI_IEXCHANGE(operation, method, blocks_given)                                                        \
-    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,       \
+    BATON_MPI_BODY(MPI_##operation)(const baton_mpi_where* site, const void* sendbuf, int sendcount,       \
                                               MPI_Datatype sendtype, void* recvbuf, int recvcount,                   \
                                               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {          \
         const call c("MPI_" #operation, site, comm);                                                                \

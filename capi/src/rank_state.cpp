@@ -8,6 +8,8 @@
 #include <baton/errors.hpp>
 #include <baton/sim.hpp>
 
+#include "errors.hpp"
+
 namespace baton::capi {
 
 namespace {
@@ -52,13 +54,15 @@ rank_state& current(std::string_view operation, const std::source_location& wher
 
 backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
                             const std::source_location& where) {
+    rank.errors_on = comm;
     if (comm == MPI_COMM_WORLD) return rank.world;
     if (backend::comm_impl* made = rank.comms.find(comm)) return *made;
-    detail::throw_usage(rank.world, operation,
-                        comm == MPI_COMM_NULL   ? std::string("the communicator is MPI_COMM_NULL")
-                        : comm == MPI_COMM_SELF ? std::string("MPI_COMM_SELF is not supported yet")
-                                                : std::to_string(comm) + " is not a communicator (never made, or freed)",
-                        where);
+    rank.errors_on = MPI_COMM_WORLD;
+    if (comm == MPI_COMM_SELF) detail::throw_usage(rank.world, operation, "MPI_COMM_SELF is not supported yet", where);
+    fail(MPI_ERR_COMM, rank.world, operation,
+         comm == MPI_COMM_NULL ? std::string("the communicator is MPI_COMM_NULL")
+                               : std::to_string(comm) + " is not a communicator (never made, or freed)",
+         where);
 }
 
 }  // namespace baton::capi

@@ -811,10 +811,15 @@ BATON_MPI_FUNCTION(MPI_Error_class, (int errorcode, int* errorclass), int errorc
 }
 #endif
 
-/* The program's main() is each rank's: libbaton-mpi's main starts the ranks and calls it. */
-#ifdef __cplusplus
-extern "C" int baton_mpi_main(int argc, char** argv);
+/* The program's main() is each rank's: libbaton-mpi's main starts the ranks and calls it. (Many
+ * programs in one executable, as baton's checker corpus has them, each name theirs with
+ * -DBATON_MPI_MAIN=name and are run by baton::capi::run_program.) */
+#ifndef BATON_MPI_MAIN
+#define BATON_MPI_MAIN baton_mpi_main
 #endif
-#define main baton_mpi_main
+#ifdef __cplusplus
+extern "C" int BATON_MPI_MAIN(int argc, char** argv);
+#endif
+#define main BATON_MPI_MAIN
 
 #endif /* BATON_MPI_H */

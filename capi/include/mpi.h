@@ -777,6 +777,7 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name)
 #define MPI_ERRORS_RETURN 2
 typedef void MPI_Comm_errhandler_function(MPI_Comm* comm, int* error_code, ...);
 typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn; /* MPI-2's name */
+/* BATON_MPI_FUNCTION as above (undefined there once the other declarations are made). */
 #define BATON_MPI_FUNCTION(name, params, ...)                                                      \
     int(baton_##name) params;                                                                      \
     int(baton_##name##_at)(const struct baton_mpi_where* where, __VA_ARGS__);

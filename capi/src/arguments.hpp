@@ -57,16 +57,12 @@ struct call {
     // §2.6.3 forbids aliased arguments: a reduction given one pointer twice wants MPI_IN_PLACE).
     backend::send_view send_view(const void* buffer, int n, MPI_Datatype datatype) const {
         check_buffer(buffer, n, datatype, sent_, received_);
-        return in_place(buffer, n, datatype);
+        return data_to_send(buffer, n, datatype);
     }
-    // MPI_IN_PLACE's input: the receive buffer's own data, read as the send buffer.
-    backend::send_view in_place(const void* buffer, int n, MPI_Datatype datatype) const {
-        if (datatype >= first_derived_type) return staged_send(buffer, count(n), datatype);
-        return {buffer, count(n), type_of(comm, datatype, name, where)};
-    }
-    // A reduction's input: MPI_IN_PLACE stands for the receive buffer's own data.
+    // A reduction's input: MPI_IN_PLACE stands for the receive buffer's own data, read as the
+    // send buffer (so not a second buffer overlapping it).
     backend::send_view reduction_input(const void* sendbuf, void* recvbuf, int n, MPI_Datatype datatype) const {
-        return sendbuf == MPI_IN_PLACE ? in_place(recvbuf, n, datatype) : send_view(sendbuf, n, datatype);
+        return sendbuf == MPI_IN_PLACE ? data_to_send(recvbuf, n, datatype) : send_view(sendbuf, n, datatype);
     }
     backend::recv_buffer recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
         check_buffer(buffer, n, datatype, received_, sent_);
@@ -106,6 +102,10 @@ private:
         std::size_t bytes = 0;
     };
     void check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const;
+    backend::send_view data_to_send(const void* buffer, int n, MPI_Datatype datatype) const {
+        if (datatype >= first_derived_type) return staged_send(buffer, count(n), datatype);
+        return {buffer, count(n), type_of(comm, datatype, name, where)};
+    }
     backend::send_view staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const;
     backend::recv_buffer staged_receive(void* buffer, std::size_t n, MPI_Datatype datatype, bool whole) const;
     type_desc packed_type(const derived_type& type, std::size_t count, std::size_t& elements) const;

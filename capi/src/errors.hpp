@@ -17,6 +17,7 @@
 //   report (every other usage_error, check_failed, the run's own unwinding).
 #pragma once
 
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <utility>

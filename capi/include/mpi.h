@@ -46,8 +46,11 @@ typedef struct MPI_Status {
     unsigned long long baton_bytes; /* what arrived, for MPI_Get_count */
 } MPI_Status;
 
-/* Return codes and error classes. Errors are fatal (MPI_ERRORS_ARE_FATAL): a call that fails ends
- * the run with a report naming the rank, the call and its line. */
+/* Return codes: MPI-3.1's error classes (each code baton returns is its class). By default errors
+ * are fatal (MPI_ERRORS_ARE_FATAL): a call that fails ends the run with a report naming the rank,
+ * the call and its line. Under MPI_ERRORS_RETURN a mistake in a call's own arguments is returned
+ * as its class instead; what only the checker sees (a deadlock, a collective mismatch, ...) stays
+ * fatal: see "Error handlers" below. */
 #define MPI_SUCCESS 0
 #define MPI_ERR_BUFFER 1
 #define MPI_ERR_COUNT 2
@@ -57,12 +60,55 @@ typedef struct MPI_Status {
 #define MPI_ERR_RANK 6
 #define MPI_ERR_REQUEST 7
 #define MPI_ERR_ROOT 8
+#define MPI_ERR_GROUP 9
 #define MPI_ERR_OP 10
+#define MPI_ERR_TOPOLOGY 11
+#define MPI_ERR_DIMS 12
 #define MPI_ERR_ARG 13
 #define MPI_ERR_UNKNOWN 14
 #define MPI_ERR_TRUNCATE 15
 #define MPI_ERR_OTHER 16
 #define MPI_ERR_INTERN 17
+#define MPI_ERR_IN_STATUS 18
+#define MPI_ERR_PENDING 19
+#define MPI_ERR_ACCESS 20
+#define MPI_ERR_AMODE 21
+#define MPI_ERR_ASSERT 22
+#define MPI_ERR_BAD_FILE 23
+#define MPI_ERR_BASE 24
+#define MPI_ERR_CONVERSION 25
+#define MPI_ERR_DISP 26
+#define MPI_ERR_DUP_DATAREP 27
+#define MPI_ERR_FILE_EXISTS 28
+#define MPI_ERR_FILE_IN_USE 29
+#define MPI_ERR_FILE 30
+#define MPI_ERR_INFO_KEY 31
+#define MPI_ERR_INFO_NOKEY 32
+#define MPI_ERR_INFO_VALUE 33
+#define MPI_ERR_INFO 34
+#define MPI_ERR_IO 35
+#define MPI_ERR_KEYVAL 36
+#define MPI_ERR_LOCKTYPE 37
+#define MPI_ERR_NAME 38
+#define MPI_ERR_NO_MEM 39
+#define MPI_ERR_NOT_SAME 40
+#define MPI_ERR_NO_SPACE 41
+#define MPI_ERR_NO_SUCH_FILE 42
+#define MPI_ERR_PORT 43
+#define MPI_ERR_QUOTA 44
+#define MPI_ERR_READ_ONLY 45
+#define MPI_ERR_RMA_ATTACH 46
+#define MPI_ERR_RMA_CONFLICT 47
+#define MPI_ERR_RMA_RANGE 48
+#define MPI_ERR_RMA_SHARED 49
+#define MPI_ERR_RMA_SYNC 50
+#define MPI_ERR_RMA_FLAVOR 51
+#define MPI_ERR_SERVICE 52
+#define MPI_ERR_SIZE 53
+#define MPI_ERR_SPAWN 54
+#define MPI_ERR_UNSUPPORTED_DATAREP 55
+#define MPI_ERR_UNSUPPORTED_OPERATION 56
+#define MPI_ERR_WIN 57
 #define MPI_ERR_LASTCODE 92
 
 #define MPI_ANY_SOURCE (-1)
@@ -930,6 +976,36 @@ BATON_MPI_FUNCTION(MPI_Pack_size, (int incount, MPI_Datatype datatype, MPI_Comm 
 #define MPI_Pack_size baton_MPI_Pack_size
 #define baton_MPI_Pack_size(...) BATON_MPI_CALL(MPI_Pack_size, __VA_ARGS__)
 /* ---- end of part "types" ---- */
+/* Error handlers (MPI-3.1 §8.3, §8.4): MPI_ERRORS_ARE_FATAL (every communicator's at first),
+ * MPI_ERRORS_RETURN, or a function of the program's, called with the communicator and the error
+ * code before the call returns it. A new communicator inherits its parent's. */
+#define MPI_ERRHANDLER_NULL 0
+#define MPI_ERRORS_ARE_FATAL 1
+#define MPI_ERRORS_RETURN 2
+typedef void MPI_Comm_errhandler_function(MPI_Comm* comm, int* error_code, ...);
+typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn; /* MPI-2's name */
+BATON_MPI_FUNCTION(MPI_Comm_create_errhandler,
+                   (MPI_Comm_errhandler_function * function, MPI_Errhandler* errhandler),
+                   MPI_Comm_errhandler_function* function, MPI_Errhandler* errhandler)
+BATON_MPI_FUNCTION(MPI_Comm_set_errhandler, (MPI_Comm comm, MPI_Errhandler errhandler), MPI_Comm comm,
+                   MPI_Errhandler errhandler)
+BATON_MPI_FUNCTION(MPI_Comm_get_errhandler, (MPI_Comm comm, MPI_Errhandler* errhandler), MPI_Comm comm,
+                   MPI_Errhandler* errhandler)
+BATON_MPI_FUNCTION(MPI_Comm_call_errhandler, (MPI_Comm comm, int errorcode), MPI_Comm comm, int errorcode)
+BATON_MPI_FUNCTION(MPI_Errhandler_free, (MPI_Errhandler * errhandler), MPI_Errhandler* errhandler)
+BATON_MPI_FUNCTION(MPI_Error_class, (int errorcode, int* errorclass), int errorcode, int* errorclass)
+#define MPI_Comm_create_errhandler baton_MPI_Comm_create_errhandler
+#define baton_MPI_Comm_create_errhandler(...) BATON_MPI_CALL(MPI_Comm_create_errhandler, __VA_ARGS__)
+#define MPI_Comm_set_errhandler baton_MPI_Comm_set_errhandler
+#define baton_MPI_Comm_set_errhandler(...) BATON_MPI_CALL(MPI_Comm_set_errhandler, __VA_ARGS__)
+#define MPI_Comm_get_errhandler baton_MPI_Comm_get_errhandler
+#define baton_MPI_Comm_get_errhandler(...) BATON_MPI_CALL(MPI_Comm_get_errhandler, __VA_ARGS__)
+#define MPI_Comm_call_errhandler baton_MPI_Comm_call_errhandler
+#define baton_MPI_Comm_call_errhandler(...) BATON_MPI_CALL(MPI_Comm_call_errhandler, __VA_ARGS__)
+#define MPI_Errhandler_free baton_MPI_Errhandler_free
+#define baton_MPI_Errhandler_free(...) BATON_MPI_CALL(MPI_Errhandler_free, __VA_ARGS__)
+#define MPI_Error_class baton_MPI_Error_class
+#define baton_MPI_Error_class(...) BATON_MPI_CALL(MPI_Error_class, __VA_ARGS__)
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)
@@ -942,10 +1018,15 @@ BATON_MPI_FUNCTION(MPI_Pack_size, (int incount, MPI_Datatype datatype, MPI_Comm 
 }
 #endif
 
-/* The program's main() is each rank's: libbaton-mpi's main starts the ranks and calls it. */
-#ifdef __cplusplus
-extern "C" int baton_mpi_main(int argc, char** argv);
+/* The program's main() is each rank's: libbaton-mpi's main starts the ranks and calls it. (Many
+ * programs in one executable, as baton's checker corpus has them, each name theirs with
+ * -DBATON_MPI_MAIN=name and are run by baton::capi::run_program.) */
+#ifndef BATON_MPI_MAIN
+#define BATON_MPI_MAIN baton_mpi_main
 #endif
-#define main baton_mpi_main
+#ifdef __cplusplus
+extern "C" int BATON_MPI_MAIN(int argc, char** argv);
+#endif
+#define main BATON_MPI_MAIN
 
 #endif /* BATON_MPI_H */

@@ -17,6 +17,7 @@
 
 #include <mpi.h>
 
+#include "errors.hpp"
 #include "rank_state.hpp"
 #include "types.hpp"
 #include "where.hpp"
@@ -26,33 +27,50 @@ namespace baton::capi {
 // One call's context: its name, its line, its rank and communicator.
 struct call {
     call(std::string_view name, const baton_mpi_where* site, MPI_Comm handle)
-        : name(name), where(location_of(site)), rank(current(name, where)), comm(comm_of(rank, handle, name, where)) {}
+        : name(name), where(location_of(site)), rank(current(name, where)), comm(comm_of(rank, handle, name, where)),
+          handle(handle) {}
 
     std::string_view name;
     std::source_location where;
     rank_state& rank;
     backend::comm_impl& comm;
+    MPI_Comm handle;
 
     ~call();
     call(const call&) = delete;
     call& operator=(const call&) = delete;
 
     std::size_t count(int n) const {
-        if (n < 0) detail::throw_usage(comm, name, "a negative count (" + std::to_string(n) + ")", where);
+        if (n < 0) fail(MPI_ERR_COUNT, comm, name, "a negative count (" + std::to_string(n) + ")", where);
         return static_cast<std::size_t>(n);
     }
+    // This call, as what made an object (handle_table's origin).
+    origin made_here() const { return {name, where}; }
+    // A communicator this call made, kept under a new handle with its parent's error handler
+    // (MPI-3.1 §8.3.1: a new communicator inherits it); MPI_COMM_NULL for none (split's MPI_UNDEFINED).
+    MPI_Comm keep_comm(std::unique_ptr<backend::comm_impl> made) const;
     // A message's buffer as the backend takes it: the program's own for a predefined datatype, or
     // staged (datatypes.hpp) for a derived one. A collective's receive is unpacked whole when the
     // call returns; a point-to-point receive's, by received(), as far as its status says.
+    // Each buffer is the program's (never MPI_IN_PLACE, which the calls that allow it turn into
+    // their receive buffer first), and a call's send and receive buffers share no byte (MPI-3.1
+    // §2.6.3 forbids aliased arguments: a reduction given one pointer twice wants MPI_IN_PLACE).
     backend::send_view send_view(const void* buffer, int n, MPI_Datatype datatype) const {
-        if (datatype >= first_derived_type) return staged_send(buffer, count(n), datatype);
-        return {buffer, count(n), type_of(comm, datatype, name, where)};
+        check_buffer(buffer, n, datatype, sent_, received_);
+        return data_to_send(buffer, n, datatype);
+    }
+    // A reduction's input: MPI_IN_PLACE stands for the receive buffer's own data, read as the
+    // send buffer (so not a second buffer overlapping it).
+    backend::send_view reduction_input(const void* sendbuf, void* recvbuf, int n, MPI_Datatype datatype) const {
+        return sendbuf == MPI_IN_PLACE ? data_to_send(recvbuf, n, datatype) : send_view(sendbuf, n, datatype);
     }
     backend::recv_buffer recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
+        check_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, true);
         return {buffer, count(n), type_of(comm, datatype, name, where)};
     }
     backend::recv_buffer p2p_recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
+        check_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, false);
         return {buffer, count(n), type_of(comm, datatype, name, where)};
     }
@@ -72,19 +90,36 @@ struct call {
     wire_form wire(MPI_Datatype datatype) const;
     // dest, source (any_source where `wildcard`) and root; MPI_PROC_NULL for point-to-point.
     void check_peer(int peer, std::string_view role, bool wildcard) const {
-        if (peer != proc_null) detail::check_rank(comm, peer, name, role, wildcard, where);
+        if (peer != proc_null)
+            classified(MPI_ERR_RANK, [&] { detail::check_rank(comm, peer, name, role, wildcard, where); });
     }
-    void check_root(int root) const { detail::check_rank(comm, root, name, "root", false, where); }
-    void check_tag(int tag, bool wildcard) const { detail::check_tag(comm, tag, name, wildcard, where); }
+    void check_root(int root) const {
+        classified(MPI_ERR_ROOT, [&] { detail::check_rank(comm, root, name, "root", false, where); });
+    }
+    void check_tag(int tag, bool wildcard) const {
+        classified(MPI_ERR_TAG, [&] { detail::check_tag(comm, tag, name, wildcard, where); });
+    }
     // `op` on elements of `datatype`: a predefined reduction or one of the rank's MPI_Op_create.
     reduce_op reduction(MPI_Op op, MPI_Datatype datatype) const;
 
 private:
+    // The bytes a buffer of `n` elements of `datatype` spans (as far as its handle says: an
+    // unknown one is reported by the checks after).
+    struct byte_span {
+        const void* data = nullptr;
+        std::size_t bytes = 0;
+    };
+    void check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const;
+    backend::send_view data_to_send(const void* buffer, int n, MPI_Datatype datatype) const {
+        if (datatype >= first_derived_type) return staged_send(buffer, count(n), datatype);
+        return {buffer, count(n), type_of(comm, datatype, name, where)};
+    }
     backend::send_view staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const;
     backend::recv_buffer staged_receive(void* buffer, std::size_t n, MPI_Datatype datatype, bool whole) const;
     type_desc packed_type(const derived_type& type, std::size_t count, std::size_t& elements) const;
 
     mutable std::vector<std::unique_ptr<staged_message>> staged_;
+    mutable byte_span sent_, received_;
     int exceptions_ = std::uncaught_exceptions();
 };
 
@@ -117,12 +152,12 @@ inline backend::send_view copied(std::vector<std::byte>& scratch, const backend:
 inline backend::send_view input_or_copy(const call& c, const void* sendbuf, void* recvbuf, std::size_t count,
                                         MPI_Datatype datatype, std::vector<std::byte>& scratch) {
     if (sendbuf != MPI_IN_PLACE) return c.send_view(sendbuf, static_cast<int>(count), datatype);
-    return copied(scratch, c.send_view(recvbuf, static_cast<int>(count), datatype));
+    return copied(scratch, c.reduction_input(MPI_IN_PLACE, recvbuf, static_cast<int>(count), datatype));
 }
 
 // The counts of every rank (a reduce-scatter's blocks), checked.
 inline std::vector<std::size_t> counts_of(const call& c, const int counts[]) {
-    if (!counts) detail::throw_usage(c.comm, c.name, "the receive counts are NULL", c.where);
+    if (!counts) fail(MPI_ERR_ARG, c.comm, c.name, "the receive counts are NULL", c.where);
     std::vector<std::size_t> made;
     for (int r = 0; r < c.comm.size(); ++r) made.push_back(c.count(counts[r]));
     return made;
@@ -154,7 +189,15 @@ inline void put_status(MPI_Status* into, const status& s) {
 
 }  // namespace baton::capi
 
-// The form of each function without a call site (what &MPI_X names): the same call, with none.
-#define BATON_MPI_WITHOUT_SITE(name, params, args) \
+// Every MPI function is written as its body, BATON_MPI_BODY(MPI_X)(const baton_mpi_where* site,
+// params...) { ... }, followed by BATON_MPI_WITHOUT_SITE(MPI_X, (params), (args)), which makes its
+// two entry points: baton_MPI_X_at(site, params...) (what a call MPI_X(...) becomes), the body
+// with the errors MPI returns given to the communicator's error handler (errors.hpp), and
+// baton_MPI_X(params...) (what &MPI_X names), the same without a call site.
+#define BATON_MPI_BODY(name) static int name##_body
+#define BATON_MPI_WITHOUT_SITE(name, params, args)                                                            \
+    extern "C" int baton_##name##_at(const baton_mpi_where* site, BATON_MPI_UNPAREN params) {                \
+        return ::baton::capi::returning_errors([&] { return name##_body(site, BATON_MPI_UNPAREN args); });    \
+    }                                                                                                          \
     extern "C" int(baton_##name) params { return baton_##name##_at(nullptr, BATON_MPI_UNPAREN args); }
 #define BATON_MPI_UNPAREN(...) __VA_ARGS__

@@ -6,25 +6,15 @@
 using namespace baton;
 using namespace baton::capi;
 
-namespace {
-
-// A reduction's input: MPI_IN_PLACE is the result buffer itself, which the backends take as in place.
-backend::send_view reduction_input(const call& c, const void* sendbuf, void* recvbuf, int count,
-                                   MPI_Datatype datatype) {
-    return c.send_view(sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, datatype);
-}
-
-}  // namespace
-
-extern "C" int baton_MPI_Barrier_at(const baton_mpi_where* site, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Barrier)(const baton_mpi_where* site, MPI_Comm comm) {
     const call c("MPI_Barrier", site, comm);
     c.comm.barrier(c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Barrier, (MPI_Comm comm), (comm))
 
-extern "C" int baton_MPI_Bcast_at(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
-                                  MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Bcast)(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
+                          MPI_Comm comm) {
     const call c("MPI_Bcast", site, comm);
     c.check_root(root);
     c.comm.bcast(c.recv_buffer(buffer, count, datatype), root, c.where);
@@ -34,9 +24,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Bcast, (void* buffer, int count, MPI_Datatype datatyp
                        (buffer, count, datatype, root, comm))
 
 // The root's send buffer holds sendcount elements for each rank; elsewhere it is not read.
-extern "C" int baton_MPI_Scatter_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                    MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                    int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Scatter)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                            MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                            int root, MPI_Comm comm) {
     const call c("MPI_Scatter", site, comm);
     c.check_root(root);
     // Elsewhere than at the root nothing is sent, in the type received (MPI ignores sendtype there).
@@ -55,9 +45,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Scatter,
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))
 
 // The root's receive buffer gets recvcount elements from each rank; elsewhere it is not written.
-extern "C" int baton_MPI_Gather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                   MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                   int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Gather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                           MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                           int root, MPI_Comm comm) {
     const call c("MPI_Gather", site, comm);
     c.check_root(root);
     // Elsewhere than at the root nothing is received, in the type sent (MPI ignores recvtype there).
@@ -74,9 +64,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Gather,
                         MPI_Datatype recvtype, int root, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))
 
-extern "C" int baton_MPI_Allgather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                      MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                      MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Allgather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                              MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                              MPI_Comm comm) {
     const call c("MPI_Allgather", site, comm);
     const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype);
     const auto mine = sendbuf == MPI_IN_PLACE ? block_of(c, all, c.comm.rank()) : c.send_view(sendbuf, sendcount, sendtype);
@@ -88,15 +78,15 @@ BATON_MPI_WITHOUT_SITE(MPI_Allgather,
                         MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
 
-extern "C" int baton_MPI_Reduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
-                                   MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Reduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                           MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm) {
     const call c("MPI_Reduce", site, comm);
     c.check_root(root);
     const bool at_root = c.comm.rank() == root;
     if (!at_root && sendbuf == MPI_IN_PLACE)
-        detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
+        fail(MPI_ERR_BUFFER, c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
     const backend::recv_buffer result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
-    c.comm.reduce(reduction_input(c, sendbuf, recvbuf, count, datatype), result,
+    c.comm.reduce(c.reduction_input(sendbuf, recvbuf, count, datatype), result,
                   c.reduction(op, datatype), root, c.where);
     return MPI_SUCCESS;
 }
@@ -105,10 +95,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce,
                         MPI_Comm comm),
                        (sendbuf, recvbuf, count, datatype, op, root, comm))
 
-extern "C" int baton_MPI_Allreduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
-                                      MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Allreduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                              MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Allreduce", site, comm);
-    c.comm.allreduce(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype),
+    c.comm.allreduce(c.reduction_input(sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype),
                      c.reduction(op, datatype), c.where);
     return MPI_SUCCESS;
 }
@@ -118,8 +108,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Allreduce,
 
 // The reductions that cut or scan (MPI_Reduce_scatter_block, MPI_Reduce_scatter, MPI_Scan,
 // MPI_Exscan); MPI_IN_PLACE is the receive buffer as the input.
-extern "C" int baton_MPI_Reduce_scatter_block_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
-                                                 int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Reduce_scatter_block)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                         int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Reduce_scatter_block", site, comm);
     const std::size_t all = c.count(recvcount) * static_cast<std::size_t>(c.comm.size());
     std::vector<std::byte> copy;
@@ -132,8 +122,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter_block,
                         MPI_Comm comm),
                        (sendbuf, recvbuf, recvcount, datatype, op, comm))
 
-extern "C" int baton_MPI_Reduce_scatter_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
-                                           const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Reduce_scatter)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+                                   const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Reduce_scatter", site, comm);
     const auto counts = counts_of(c, recvcounts);
     const auto mine = counts[static_cast<std::size_t>(c.comm.rank())];
@@ -150,10 +140,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,
 // MPI_Scan and MPI_Exscan: the backend's scan or exscan (exscan leaves rank 0's result as it was,
 // which MPI leaves undefined).
 #define BATON_MPI_SCAN(operation, method)                                                                                \
-    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count, \
+    BATON_MPI_BODY(MPI_##operation)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count, \
                                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {                         \
         const call c("MPI_" #operation, site, comm);                                                                     \
-        c.comm.method(reduction_input(c, sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype), \
+        c.comm.method(c.reduction_input(sendbuf, recvbuf, count, datatype), c.recv_buffer(recvbuf, count, datatype), \
                       c.reduction(op, datatype), c.where);                                 \
         return MPI_SUCCESS;                                                                                          \
     }                                                                                                                \

@@ -8,9 +8,9 @@
 using namespace baton;
 using namespace baton::capi;
 
-extern "C" int baton_MPI_Gatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                    MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int displs[],
-                                    MPI_Datatype recvtype, int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Gatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                            MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int displs[],
+                            MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const call c("MPI_Gatherv", site, comm);
     c.check_root(root);
     if (c.comm.rank() != root) {
@@ -32,9 +32,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Gatherv,
                         const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm))
 
-extern "C" int baton_MPI_Scatterv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
-                                     const int displs[], MPI_Datatype sendtype, void* recvbuf, int recvcount,
-                                     MPI_Datatype recvtype, int root, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Scatterv)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+                             const int displs[], MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                             MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const call c("MPI_Scatterv", site, comm);
     c.check_root(root);
     if (c.comm.rank() != root) {
@@ -53,9 +53,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Scatterv,
                         void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),
                        (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm))
 
-extern "C" int baton_MPI_Allgatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                       MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
-                                       const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Allgatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                               MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                               const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
     const call c("MPI_Allgatherv", site, comm);
     blocks in(c, recvcounts, displs, recvtype, "receive");
     const int rank = c.comm.rank();
@@ -72,9 +72,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Allgatherv,
                         const int displs[], MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm))
 
-extern "C" int baton_MPI_Alltoall_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                     MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                     MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Alltoall)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                             MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                             MPI_Comm comm) {
     const call c("MPI_Alltoall", site, comm);
     const auto ranks = static_cast<std::size_t>(c.comm.size());
     const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * ranks), recvtype);
@@ -103,10 +103,10 @@ void exchange(const call& c, blocks& out, const void* sendbuf, blocks& in, void*
 
 }  // namespace
 
-extern "C" int baton_MPI_Alltoallv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
-                                      const int sdispls[], MPI_Datatype sendtype, void* recvbuf,
-                                      const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
-                                      MPI_Comm comm) {
+BATON_MPI_BODY(MPI_Alltoallv)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+                              const int sdispls[], MPI_Datatype sendtype, void* recvbuf,
+                              const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
+                              MPI_Comm comm) {
     const call c("MPI_Alltoallv", site, comm);
     blocks in(c, recvcounts, rdispls, recvtype, "receive");
     blocks out = sendbuf == MPI_IN_PLACE ? in : blocks(c, sendcounts, sdispls, sendtype, "send");
@@ -120,7 +120,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Alltoallv,
                        (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm))
 
 // A datatype per peer, displacements in bytes (MPI-3.1 §5.8).
-extern "C" int baton_MPI_Alltoallw_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+BATON_MPI_BODY(MPI_Alltoallw)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
                                       const int sdispls[], const MPI_Datatype sendtypes[], void* recvbuf,
                                       const int recvcounts[], const int rdispls[], const MPI_Datatype recvtypes[],
                                       MPI_Comm comm) {

@@ -6,15 +6,7 @@
 using namespace baton;
 using namespace baton::capi;
 
-namespace {
-
-MPI_Comm kept(const call& c, std::unique_ptr<backend::comm_impl> made) {
-    return made ? c.rank.comms.keep(std::move(made)) : MPI_COMM_NULL;
-}
-
-}  // namespace
-
-extern "C" int baton_MPI_Comm_group_at(const baton_mpi_where* site, MPI_Comm comm, MPI_Group* group) {
+BATON_MPI_BODY(MPI_Comm_group)(const baton_mpi_where* site, MPI_Comm comm, MPI_Group* group) {
     const call c("MPI_Comm_group", site, comm);
     *checked_output(c, group, "the group") = keep_group(c, c.comm.members());
     return MPI_SUCCESS;
@@ -25,7 +17,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Comm_group, (MPI_Comm comm, MPI_Group* group), (comm,
 // order, the others MPI_COMM_NULL. It is the backend's split (so reports of a mismatch name it
 // "split"): the colour is the group's first member's rank in `comm`, which also gives each of
 // several disjoint groups (MPI-2.2 and later allow them) a communicator of its own.
-extern "C" int baton_MPI_Comm_create_at(const baton_mpi_where* site, MPI_Comm comm, MPI_Group group,
+BATON_MPI_BODY(MPI_Comm_create)(const baton_mpi_where* site, MPI_Comm comm, MPI_Group group,
                                         MPI_Comm* newcomm) {
     const call c("MPI_Comm_create", site, comm);
     const std::vector<int>& chosen = group_members(c, group, "group");
@@ -42,14 +34,14 @@ extern "C" int baton_MPI_Comm_create_at(const baton_mpi_where* site, MPI_Comm co
     }
     const int mine = rank_in(chosen, c.rank.world.world_rank());
     checked_output(c, newcomm, "the new communicator");
-    *newcomm = kept(c, c.comm.split(mine == MPI_UNDEFINED ? MPI_UNDEFINED : color, mine, c.where));
+    *newcomm = c.keep_comm(c.comm.split(mine == MPI_UNDEFINED ? MPI_UNDEFINED : color, mine, c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm), (comm, group, newcomm))
 
 // MPI_IDENT: one communicator (the same handle); MPI_CONGRUENT: the same members in the same order;
 // MPI_SIMILAR: the same members; else MPI_UNEQUAL (MPI-3.1 §6.4.1).
-extern "C" int baton_MPI_Comm_compare_at(const baton_mpi_where* site, MPI_Comm comm1, MPI_Comm comm2, int* result) {
+BATON_MPI_BODY(MPI_Comm_compare)(const baton_mpi_where* site, MPI_Comm comm1, MPI_Comm comm2, int* result) {
     const call c("MPI_Comm_compare", site, comm1);
     backend::comm_impl& other = comm_of(c.rank, comm2, c.name, c.where);
     checked_output(c, result, "the result");
@@ -65,7 +57,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Comm_compare, (MPI_Comm comm1, MPI_Comm comm2, int* r
 // Every simulated rank runs on this one machine, so MPI_COMM_TYPE_SHARED keeps the whole
 // communicator together (ordered by key, then rank); MPI_UNDEFINED gives MPI_COMM_NULL. The info
 // argument has no hints baton uses.
-extern "C" int baton_MPI_Comm_split_type_at(const baton_mpi_where* site, MPI_Comm comm, int split_type, int key,
+BATON_MPI_BODY(MPI_Comm_split_type)(const baton_mpi_where* site, MPI_Comm comm, int split_type, int key,
                                             MPI_Info, MPI_Comm* newcomm) {
     const call c("MPI_Comm_split_type", site, comm);
     if (split_type != MPI_COMM_TYPE_SHARED && split_type != MPI_UNDEFINED)
@@ -74,7 +66,7 @@ extern "C" int baton_MPI_Comm_split_type_at(const baton_mpi_where* site, MPI_Com
                                 " is neither MPI_COMM_TYPE_SHARED nor MPI_UNDEFINED",
                             c.where);
     checked_output(c, newcomm, "the new communicator");
-    *newcomm = kept(c, c.comm.split(split_type == MPI_UNDEFINED ? MPI_UNDEFINED : 0, key, c.where));
+    *newcomm = c.keep_comm(c.comm.split(split_type == MPI_UNDEFINED ? MPI_UNDEFINED : 0, key, c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_split_type, (MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm),

@@ -98,7 +98,7 @@ constexpr std::size_t most_runs = std::size_t{1} << 24;
 std::shared_ptr<const derived_type> capi::map_of(const call& c, MPI_Datatype datatype) {
     if (datatype >= first_derived_type) {
         if (const auto* made = c.rank.datatypes.find(datatype)) return made->type;
-        detail::throw_usage(c.comm, c.name, "datatype " + std::to_string(datatype) + " was never made or is freed",
+        fail(MPI_ERR_TYPE, c.comm, c.name, "datatype " + std::to_string(datatype) + " was never made or is freed",
                             c.where);
     }
     const type_desc basic = type_of(c.comm, datatype, c.name, c.where);
@@ -142,7 +142,7 @@ public:
             if (run.basic != only) only = MPI_DATATYPE_NULL;
         made_->only_basic = only;
         if (only == MPI_DATATYPE_NULL && !made_->runs.empty()) made_->signature = signature_of(*made_);
-        return c_.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(made_)}));
+        return c_.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(made_)}), c_.made_here());
     }
 
 private:
@@ -154,18 +154,18 @@ private:
 };
 
 MPI_Datatype* output(const call& c, MPI_Datatype* newtype) {
-    if (!newtype) detail::throw_usage(c.comm, c.name, "the pointer for the new datatype is NULL", c.where);
+    if (!newtype) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for the new datatype is NULL", c.where);
     return newtype;
 }
 
 void check_arrays(const call& c, int count, const void* a, const void* b) {
-    if (c.count(count) > 0 && (!a || !b)) detail::throw_usage(c.comm, c.name, "an array argument is NULL", c.where);
+    if (c.count(count) > 0 && (!a || !b)) fail(MPI_ERR_ARG, c.comm, c.name, "an array argument is NULL", c.where);
 }
 
 }  // namespace
 
-extern "C" int baton_MPI_Type_contiguous_at(const baton_mpi_where* site, int count, MPI_Datatype oldtype,
-                                            MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_contiguous)(const baton_mpi_where* site, int count, MPI_Datatype oldtype,
+                                    MPI_Datatype* newtype) {
     const call c("MPI_Type_contiguous", site, MPI_COMM_WORLD);
     const auto old = map_of(c, oldtype);
     type_builder made(c);
@@ -176,8 +176,8 @@ extern "C" int baton_MPI_Type_contiguous_at(const baton_mpi_where* site, int cou
 BATON_MPI_WITHOUT_SITE(MPI_Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype* newtype),
                        (count, oldtype, newtype))
 
-extern "C" int baton_MPI_Type_create_hvector_at(const baton_mpi_where* site, int count, int blocklength,
-                                                MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_create_hvector)(const baton_mpi_where* site, int count, int blocklength,
+                                        MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype* newtype) {
     const call c("MPI_Type_create_hvector", site, MPI_COMM_WORLD);
     const auto old = map_of(c, oldtype);
     type_builder made(c);
@@ -192,19 +192,19 @@ BATON_MPI_WITHOUT_SITE(MPI_Type_create_hvector,
                        (count, blocklength, stride, oldtype, newtype))
 
 // The stride in elements of the old type.
-extern "C" int baton_MPI_Type_vector_at(const baton_mpi_where* site, int count, int blocklength, int stride,
-                                        MPI_Datatype oldtype, MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_vector)(const baton_mpi_where* site, int count, int blocklength, int stride,
+                                MPI_Datatype oldtype, MPI_Datatype* newtype) {
     const call c("MPI_Type_vector", site, MPI_COMM_WORLD);
     const MPI_Aint extent = map_of(c, oldtype)->extent;
-    return baton_MPI_Type_create_hvector_at(site, count, blocklength, stride * extent, oldtype, newtype);
+    return MPI_Type_create_hvector_body(site, count, blocklength, stride * extent, oldtype, newtype);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_vector, (int count, int blocklength, int stride, MPI_Datatype oldtype,
                                          MPI_Datatype* newtype),
                        (count, blocklength, stride, oldtype, newtype))
 
-extern "C" int baton_MPI_Type_create_hindexed_at(const baton_mpi_where* site, int count, const int blocklengths[],
-                                                 const MPI_Aint displacements[], MPI_Datatype oldtype,
-                                                 MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_create_hindexed)(const baton_mpi_where* site, int count, const int blocklengths[],
+                                         const MPI_Aint displacements[], MPI_Datatype oldtype,
+                                         MPI_Datatype* newtype) {
     const call c("MPI_Type_create_hindexed", site, MPI_COMM_WORLD);
     check_arrays(c, count, blocklengths, displacements);
     const auto old = map_of(c, oldtype);
@@ -221,35 +221,35 @@ BATON_MPI_WITHOUT_SITE(MPI_Type_create_hindexed,
                        (count, blocklengths, displacements, oldtype, newtype))
 
 // Displacements in elements of the old type.
-extern "C" int baton_MPI_Type_indexed_at(const baton_mpi_where* site, int count, const int blocklengths[],
-                                         const int displacements[], MPI_Datatype oldtype, MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_indexed)(const baton_mpi_where* site, int count, const int blocklengths[],
+                                 const int displacements[], MPI_Datatype oldtype, MPI_Datatype* newtype) {
     const call c("MPI_Type_indexed", site, MPI_COMM_WORLD);
     check_arrays(c, count, blocklengths, displacements);
     const MPI_Aint extent = map_of(c, oldtype)->extent;
     std::vector<MPI_Aint> bytes;
     for (std::size_t i = 0; i < c.count(count); ++i) bytes.push_back(displacements[i] * extent);
-    return baton_MPI_Type_create_hindexed_at(site, count, blocklengths, bytes.data(), oldtype, newtype);
+    return MPI_Type_create_hindexed_body(site, count, blocklengths, bytes.data(), oldtype, newtype);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_indexed,
                        (int count, const int blocklengths[], const int displacements[], MPI_Datatype oldtype,
                         MPI_Datatype* newtype),
                        (count, blocklengths, displacements, oldtype, newtype))
 
-extern "C" int baton_MPI_Type_create_indexed_block_at(const baton_mpi_where* site, int count, int blocklength,
-                                                      const int displacements[], MPI_Datatype oldtype,
-                                                      MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_create_indexed_block)(const baton_mpi_where* site, int count, int blocklength,
+                                              const int displacements[], MPI_Datatype oldtype,
+                                              MPI_Datatype* newtype) {
     const call c("MPI_Type_create_indexed_block", site, MPI_COMM_WORLD);
     const std::vector<int> lengths(c.count(count), blocklength);
-    return baton_MPI_Type_indexed_at(site, count, lengths.data(), displacements, oldtype, newtype);
+    return MPI_Type_indexed_body(site, count, lengths.data(), displacements, oldtype, newtype);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_create_indexed_block,
                        (int count, int blocklength, const int displacements[], MPI_Datatype oldtype,
                         MPI_Datatype* newtype),
                        (count, blocklength, displacements, oldtype, newtype))
 
-extern "C" int baton_MPI_Type_create_struct_at(const baton_mpi_where* site, int count, const int blocklengths[],
-                                               const MPI_Aint displacements[], const MPI_Datatype types[],
-                                               MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_create_struct)(const baton_mpi_where* site, int count, const int blocklengths[],
+                                       const MPI_Aint displacements[], const MPI_Datatype types[],
+                                       MPI_Datatype* newtype) {
     const call c("MPI_Type_create_struct", site, MPI_COMM_WORLD);
     check_arrays(c, count, blocklengths, displacements);
     check_arrays(c, count, types, types);
@@ -267,50 +267,50 @@ BATON_MPI_WITHOUT_SITE(MPI_Type_create_struct,
                         const MPI_Datatype types[], MPI_Datatype* newtype),
                        (count, blocklengths, displacements, types, newtype))
 
-extern "C" int baton_MPI_Type_create_resized_at(const baton_mpi_where* site, MPI_Datatype oldtype, MPI_Aint lb,
-                                                MPI_Aint extent, MPI_Datatype* newtype) {
+BATON_MPI_BODY(MPI_Type_create_resized)(const baton_mpi_where* site, MPI_Datatype oldtype, MPI_Aint lb,
+                                        MPI_Aint extent, MPI_Datatype* newtype) {
     const call c("MPI_Type_create_resized", site, MPI_COMM_WORLD);
     auto resized = std::make_shared<derived_type>(*map_of(c, oldtype));
     resized->lb = lb;
     resized->extent = extent;
     resized->committed = false;
-    *output(c, newtype) = c.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(resized)}));
+    *output(c, newtype) = c.rank.datatypes.keep(std::make_unique<datatype_handle>(datatype_handle{std::move(resized)}), c.made_here());
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_create_resized,
                        (MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype* newtype),
                        (oldtype, lb, extent, newtype))
 
-extern "C" int baton_MPI_Type_commit_at(const baton_mpi_where* site, MPI_Datatype* datatype) {
+BATON_MPI_BODY(MPI_Type_commit)(const baton_mpi_where* site, MPI_Datatype* datatype) {
     const call c("MPI_Type_commit", site, MPI_COMM_WORLD);
-    if (!datatype) detail::throw_usage(c.comm, c.name, "the datatype pointer is NULL", c.where);
+    if (!datatype) fail(MPI_ERR_ARG, c.comm, c.name, "the datatype pointer is NULL", c.where);
     if (*datatype < first_derived_type) return MPI_SUCCESS;  // a predefined type is committed
     auto* made = c.rank.datatypes.find(*datatype);
-    if (!made) detail::throw_usage(c.comm, c.name, "datatype " + std::to_string(*datatype) + " was never made or is freed", c.where);
+    if (!made) fail(MPI_ERR_TYPE, c.comm, c.name, "datatype " + std::to_string(*datatype) + " was never made or is freed", c.where);
     made->type->committed = true;
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_commit, (MPI_Datatype * datatype), (datatype))
 
 // A message still using the type keeps its map (staged_message holds it): MPI lets a type go then.
-extern "C" int baton_MPI_Type_free_at(const baton_mpi_where* site, MPI_Datatype* datatype) {
+BATON_MPI_BODY(MPI_Type_free)(const baton_mpi_where* site, MPI_Datatype* datatype) {
     const call c("MPI_Type_free", site, MPI_COMM_WORLD);
     if (!datatype || *datatype < first_derived_type || !c.rank.datatypes.take(*datatype))
-        detail::throw_usage(c.comm, c.name, "not a datatype the program made (or freed already)", c.where);
+        fail(MPI_ERR_TYPE, c.comm, c.name, "not a datatype the program made (or freed already)", c.where);
     *datatype = MPI_DATATYPE_NULL;
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_free, (MPI_Datatype * datatype), (datatype))
 
-extern "C" int baton_MPI_Type_size_at(const baton_mpi_where* site, MPI_Datatype datatype, int* size) {
+BATON_MPI_BODY(MPI_Type_size)(const baton_mpi_where* site, MPI_Datatype datatype, int* size) {
     const call c("MPI_Type_size", site, MPI_COMM_WORLD);
     *size = static_cast<int>(map_of(c, datatype)->size);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_size, (MPI_Datatype datatype, int* size), (datatype, size))
 
-extern "C" int baton_MPI_Type_get_extent_at(const baton_mpi_where* site, MPI_Datatype datatype, MPI_Aint* lb,
-                                            MPI_Aint* extent) {
+BATON_MPI_BODY(MPI_Type_get_extent)(const baton_mpi_where* site, MPI_Datatype datatype, MPI_Aint* lb,
+                                    MPI_Aint* extent) {
     const call c("MPI_Type_get_extent", site, MPI_COMM_WORLD);
     const auto map = map_of(c, datatype);
     *lb = map->lb;
@@ -323,9 +323,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb
 // The staging of a call's messages in a derived type (arguments.hpp).
 std::shared_ptr<const derived_type> call::committed_type(MPI_Datatype datatype) const {
     const auto* made = rank.datatypes.find(datatype);
-    if (!made) detail::throw_usage(comm, name, "datatype " + std::to_string(datatype) + " was never made or is freed", where);
+    if (!made) fail(MPI_ERR_TYPE, comm, name, "datatype " + std::to_string(datatype) + " was never made or is freed", where);
     if (!made->type->committed)
-        detail::throw_usage(comm, name, "datatype " + std::to_string(datatype) + " is not committed (MPI_Type_commit)", where);
+        fail(MPI_ERR_TYPE, comm, name, "datatype " + std::to_string(datatype) + " is not committed (MPI_Type_commit)", where);
     return made->type;
 }
 

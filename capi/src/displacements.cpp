@@ -8,7 +8,7 @@ namespace {
 
 void check_arrays(const call& c, const void* counts, const void* displs, std::string_view what) {
     if (!counts || !displs)
-        detail::throw_usage(c.comm, c.name, std::string("the ") + std::string(what) + " counts or displacements are NULL",
+        fail(MPI_ERR_ARG, c.comm, c.name, std::string("the ") + std::string(what) + " counts or displacements are NULL",
                             c.where);
 }
 

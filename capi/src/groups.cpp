@@ -4,7 +4,6 @@
 #include "groups.hpp"
 
 #include <algorithm>
-#include <iostream>
 #include <string>
 
 using namespace baton;
@@ -16,38 +15,20 @@ const std::vector<int>& group_members(const call& c, MPI_Group group, std::strin
     static const std::vector<int> empty;
     if (group == MPI_GROUP_EMPTY) return empty;
     if (const group_entry* entry = c.rank.groups.find(group)) return entry->world_ranks;
-    detail::throw_usage(c.comm, c.name,
-                        group == MPI_GROUP_NULL ? "the " + std::string(role) + " is MPI_GROUP_NULL"
-                                                : std::string(role) + " " + std::to_string(group) +
-                                                      " is not a group (never made, or freed)",
-                        c.where);
+    fail(MPI_ERR_GROUP, c.comm, c.name,
+         group == MPI_GROUP_NULL ? "the " + std::string(role) + " is MPI_GROUP_NULL"
+                                 : std::string(role) + " " + std::to_string(group) + " is not a group (never made, or freed)",
+         c.where);
 }
 
 MPI_Group keep_group(const call& c, std::vector<int> world_ranks) {
     if (world_ranks.empty()) return MPI_GROUP_EMPTY;
-    return c.rank.groups.keep(std::make_unique<group_entry>(group_entry{std::move(world_ranks), c.name, c.where}));
+    return c.rank.groups.keep(std::make_unique<group_entry>(group_entry{std::move(world_ranks)}), c.made_here());
 }
 
 int rank_in(const std::vector<int>& members, int world_rank) {
     const auto at = std::find(members.begin(), members.end(), world_rank);
     return at == members.end() ? MPI_UNDEFINED : static_cast<int>(at - members.begin());
-}
-
-void report_groups_left(const rank_state& rank, const std::source_location& finalize_at) {
-    const std::size_t left = rank.groups.live();
-    if (left == 0) return;
-    std::string made;
-    std::size_t named = 0;
-    rank.groups.each([&](int, const group_entry& group) {
-        if (named++ < 3)
-            made += std::string(named > 1 ? ", " : "") + std::string(group.made_by) + " at " +
-                    detail::format_location(group.made_at);
-    });
-    // One write, so that ranks on threads finalizing together do not interleave their lines.
-    std::cerr << "baton: warning: rank " + std::to_string(rank.world.world_rank()) + ": MPI_Finalize at " +
-                     detail::format_location(finalize_at) + ": " + std::to_string(left) +
-                     (left == 1 ? " group was" : " groups were") + " never freed (" + made +
-                     (left > 3 ? ", ..." : "") + "): free each with MPI_Group_free\n";
 }
 
 }  // namespace baton::capi
@@ -161,7 +142,7 @@ int combine(const baton_mpi_where* site, std::string_view name, MPI_Group group1
 
 }  // namespace
 
-extern "C" int baton_MPI_Group_size_at(const baton_mpi_where* site, MPI_Group group, int* size) {
+BATON_MPI_BODY(MPI_Group_size)(const baton_mpi_where* site, MPI_Group group, int* size) {
     const call c("MPI_Group_size", site, MPI_COMM_WORLD);
     *checked_output(c, size, "the size") = static_cast<int>(group_members(c, group, "group").size());
     return MPI_SUCCESS;
@@ -169,56 +150,56 @@ extern "C" int baton_MPI_Group_size_at(const baton_mpi_where* site, MPI_Group gr
 BATON_MPI_WITHOUT_SITE(MPI_Group_size, (MPI_Group group, int* size), (group, size))
 
 // MPI_UNDEFINED when the calling rank is not in the group.
-extern "C" int baton_MPI_Group_rank_at(const baton_mpi_where* site, MPI_Group group, int* rank) {
+BATON_MPI_BODY(MPI_Group_rank)(const baton_mpi_where* site, MPI_Group group, int* rank) {
     const call c("MPI_Group_rank", site, MPI_COMM_WORLD);
     *checked_output(c, rank, "the rank") = rank_in(group_members(c, group, "group"), c.rank.world.world_rank());
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_rank, (MPI_Group group, int* rank), (group, rank))
 
-extern "C" int baton_MPI_Group_incl_at(const baton_mpi_where* site, MPI_Group group, int n, const int ranks[],
+BATON_MPI_BODY(MPI_Group_incl)(const baton_mpi_where* site, MPI_Group group, int n, const int ranks[],
                                        MPI_Group* newgroup) {
     return listed(site, "MPI_Group_incl", group, n, ranks, newgroup, true);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_incl, (MPI_Group group, int n, const int ranks[], MPI_Group* newgroup),
                        (group, n, ranks, newgroup))
 
-extern "C" int baton_MPI_Group_excl_at(const baton_mpi_where* site, MPI_Group group, int n, const int ranks[],
+BATON_MPI_BODY(MPI_Group_excl)(const baton_mpi_where* site, MPI_Group group, int n, const int ranks[],
                                        MPI_Group* newgroup) {
     return listed(site, "MPI_Group_excl", group, n, ranks, newgroup, false);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_excl, (MPI_Group group, int n, const int ranks[], MPI_Group* newgroup),
                        (group, n, ranks, newgroup))
 
-extern "C" int baton_MPI_Group_range_incl_at(const baton_mpi_where* site, MPI_Group group, int n, int ranges[][3],
+BATON_MPI_BODY(MPI_Group_range_incl)(const baton_mpi_where* site, MPI_Group group, int n, int ranges[][3],
                                              MPI_Group* newgroup) {
     return ranged(site, "MPI_Group_range_incl", group, n, ranges, newgroup, true);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_range_incl, (MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup),
                        (group, n, ranges, newgroup))
 
-extern "C" int baton_MPI_Group_range_excl_at(const baton_mpi_where* site, MPI_Group group, int n, int ranges[][3],
+BATON_MPI_BODY(MPI_Group_range_excl)(const baton_mpi_where* site, MPI_Group group, int n, int ranges[][3],
                                              MPI_Group* newgroup) {
     return ranged(site, "MPI_Group_range_excl", group, n, ranges, newgroup, false);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_range_excl, (MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup),
                        (group, n, ranges, newgroup))
 
-extern "C" int baton_MPI_Group_union_at(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
+BATON_MPI_BODY(MPI_Group_union)(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
                                         MPI_Group* newgroup) {
     return combine(site, "MPI_Group_union", group1, group2, newgroup, set_operation::union_of);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_union, (MPI_Group group1, MPI_Group group2, MPI_Group* newgroup),
                        (group1, group2, newgroup))
 
-extern "C" int baton_MPI_Group_intersection_at(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
+BATON_MPI_BODY(MPI_Group_intersection)(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
                                                MPI_Group* newgroup) {
     return combine(site, "MPI_Group_intersection", group1, group2, newgroup, set_operation::intersection);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Group_intersection, (MPI_Group group1, MPI_Group group2, MPI_Group* newgroup),
                        (group1, group2, newgroup))
 
-extern "C" int baton_MPI_Group_difference_at(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
+BATON_MPI_BODY(MPI_Group_difference)(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
                                              MPI_Group* newgroup) {
     return combine(site, "MPI_Group_difference", group1, group2, newgroup, set_operation::difference);
 }
@@ -226,7 +207,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Group_difference, (MPI_Group group1, MPI_Group group2
                        (group1, group2, newgroup))
 
 // MPI_IDENT: the same members in the same order; MPI_SIMILAR: the same members; else MPI_UNEQUAL.
-extern "C" int baton_MPI_Group_compare_at(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
+BATON_MPI_BODY(MPI_Group_compare)(const baton_mpi_where* site, MPI_Group group1, MPI_Group group2,
                                           int* result) {
     const call c("MPI_Group_compare", site, MPI_COMM_WORLD);
     const auto& first = group_members(c, group1, "group1");
@@ -243,7 +224,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Group_compare, (MPI_Group group1, MPI_Group group2, i
 
 // Each rank of group1 in group2, MPI_UNDEFINED where it is not there; MPI_PROC_NULL stays itself
 // (MPI-3.1 §6.3.1).
-extern "C" int baton_MPI_Group_translate_ranks_at(const baton_mpi_where* site, MPI_Group group1, int n,
+BATON_MPI_BODY(MPI_Group_translate_ranks)(const baton_mpi_where* site, MPI_Group group1, int n,
                                                   const int ranks1[], MPI_Group group2, int ranks2[]) {
     const call c("MPI_Group_translate_ranks", site, MPI_COMM_WORLD);
     const auto& first = group_members(c, group1, "group1");
@@ -260,7 +241,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Group_translate_ranks,
 
 // MPI_GROUP_EMPTY may be freed as any group a call gave (the set operations give it for an empty
 // result): its handle becomes MPI_GROUP_NULL, and the group itself stays, as a predefined one.
-extern "C" int baton_MPI_Group_free_at(const baton_mpi_where* site, MPI_Group* group) {
+BATON_MPI_BODY(MPI_Group_free)(const baton_mpi_where* site, MPI_Group* group) {
     const call c("MPI_Group_free", site, MPI_COMM_WORLD);
     checked_output(c, group, "the group");
     (void)group_members(c, *group, "group");

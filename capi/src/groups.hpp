@@ -16,7 +16,7 @@ namespace baton::capi {
 // `out`, a call's pointer for a result, or a usage_error naming `what` when it is NULL.
 template <class T>
 T* checked_output(const call& c, T* out, std::string_view what) {
-    if (!out) detail::throw_usage(c.comm, c.name, "the pointer for " + std::string(what) + " is NULL", c.where);
+    if (!out) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for " + std::string(what) + " is NULL", c.where);
     return out;
 }
 
@@ -30,9 +30,5 @@ MPI_Group keep_group(const call& c, std::vector<int> world_ranks);
 
 // The position of `world_rank` in `members`, or MPI_UNDEFINED.
 int rank_in(const std::vector<int>& members, int world_rank);
-
-// MPI_Finalize's report of the groups the rank never freed: a warning on stderr naming the call
-// that made each, not an error (a program that forgets MPI_Group_free is wrong but works).
-void report_groups_left(const rank_state& rank, const std::source_location& finalize_at);
 
 }  // namespace baton::capi

@@ -33,9 +33,7 @@ MPI_Message keep_message(const call& c, MPI_Comm comm, const baton::status& foun
     entry->comm = comm;
     entry->source = found.source;
     entry->tag = found.tag;
-    entry->probed_by = c.name;
-    entry->probed_at = c.where;
-    return c.rank.messages.keep(std::move(entry));
+    return c.rank.messages.keep(std::move(entry), c.made_here());
 }
 
 // What a receive of `*message` takes: the probed message's communicator, source and tag; the
@@ -46,7 +44,7 @@ matched_message take_message(rank_state& rank, MPI_Message* message, std::string
     if (!message) detail::throw_usage(rank.world, operation, "the message pointer is NULL", where);
     if (*message == MPI_MESSAGE_NO_PROC) {
         *message = MPI_MESSAGE_NULL;
-        return {MPI_COMM_WORLD, proc_null, any_tag, {}, {}};
+        return {MPI_COMM_WORLD, proc_null, any_tag};
     }
     auto entry = rank.messages.take(*message);
     if (!entry)
@@ -63,7 +61,7 @@ matched_message take_message(rank_state& rank, MPI_Message* message, std::string
 
 }  // namespace
 
-extern "C" int baton_MPI_Mprobe_at(const baton_mpi_where* site, int source, int tag, MPI_Comm comm,
+BATON_MPI_BODY(MPI_Mprobe)(const baton_mpi_where* site, int source, int tag, MPI_Comm comm,
                                    MPI_Message* message, MPI_Status* status) {
     const call c("MPI_Mprobe", site, comm);
     c.check_peer(source, "source", true);
@@ -77,7 +75,7 @@ extern "C" int baton_MPI_Mprobe_at(const baton_mpi_where* site, int source, int 
 BATON_MPI_WITHOUT_SITE(MPI_Mprobe, (int source, int tag, MPI_Comm comm, MPI_Message* message, MPI_Status* status),
                        (source, tag, comm, message, status))
 
-extern "C" int baton_MPI_Improbe_at(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, int* flag,
+BATON_MPI_BODY(MPI_Improbe)(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, int* flag,
                                     MPI_Message* message, MPI_Status* status) {
     const call c("MPI_Improbe", site, comm);
     c.check_peer(source, "source", true);
@@ -95,7 +93,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Improbe,
                        (int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message, MPI_Status* status),
                        (source, tag, comm, flag, message, status))
 
-extern "C" int baton_MPI_Mrecv_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+BATON_MPI_BODY(MPI_Mrecv)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
                                   MPI_Message* message, MPI_Status* status) {
     const auto where = location_of(site);
     const matched_message m = take_message(current("MPI_Mrecv", where), message, "MPI_Mrecv", where);
@@ -107,7 +105,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Mrecv, (void* buf, int count, MPI_Datatype datatype, 
                                    MPI_Status* status),
                        (buf, count, datatype, message, status))
 
-extern "C" int baton_MPI_Imrecv_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+BATON_MPI_BODY(MPI_Imrecv)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
                                    MPI_Message* message, MPI_Request* request) {
     const auto where = location_of(site);
     const matched_message m = take_message(current("MPI_Imrecv", where), message, "MPI_Imrecv", where);

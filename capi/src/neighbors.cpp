@@ -171,7 +171,7 @@ void into_neighbor_blocks(const call& c, void* recvbuf, int count, MPI_Datatype 
 
 }  // namespace
 
-extern "C" int baton_MPI_Neighbor_allgather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Neighbor_allgather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                                MPI_Datatype sendtype, void* recvbuf, int recvcount,
                                                MPI_Datatype recvtype, MPI_Comm comm) {
     const call c("MPI_Neighbor_allgather", site, comm);
@@ -185,7 +185,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Neighbor_allgather,
                         MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
 
-extern "C" int baton_MPI_Neighbor_alltoall_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Neighbor_alltoall)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                               MPI_Datatype sendtype, void* recvbuf, int recvcount,
                                               MPI_Datatype recvtype, MPI_Comm comm) {
     const call c("MPI_Neighbor_alltoall", site, comm);
@@ -200,7 +200,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Neighbor_alltoall,
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))
 
 // The one block of `sendbuf` goes to every neighbour.
-extern "C" int baton_MPI_Neighbor_allgatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Neighbor_allgatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                                 MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
                                                 const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
     const call c("MPI_Neighbor_allgatherv", site, comm);
@@ -214,7 +214,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Neighbor_allgatherv,
                         const int displs[], MPI_Datatype recvtype, MPI_Comm comm),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm))
 
-extern "C" int baton_MPI_Neighbor_alltoallv_at(const baton_mpi_where* site, const void* sendbuf,
+BATON_MPI_BODY(MPI_Neighbor_alltoallv)(const baton_mpi_where* site, const void* sendbuf,
                                                const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
                                                void* recvbuf, const int recvcounts[], const int rdispls[],
                                                MPI_Datatype recvtype, MPI_Comm comm) {
@@ -230,7 +230,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Neighbor_alltoallv,
                         MPI_Comm comm),
                        (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm))
 
-extern "C" int baton_MPI_Ineighbor_allgather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Ineighbor_allgather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                                 MPI_Datatype sendtype, void* recvbuf, int recvcount,
                                                 MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ineighbor_allgather", site, comm);
@@ -244,7 +244,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Ineighbor_allgather,
                         MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))
 
-extern "C" int baton_MPI_Ineighbor_alltoall_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Ineighbor_alltoall)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                                MPI_Datatype sendtype, void* recvbuf, int recvcount,
                                                MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ineighbor_alltoall", site, comm);
@@ -258,7 +258,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Ineighbor_alltoall,
                         MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))
 
-extern "C" int baton_MPI_Ineighbor_allgatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Ineighbor_allgatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                                  MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
                                                  const int displs[], MPI_Datatype recvtype, MPI_Comm comm,
                                                  MPI_Request* request) {
@@ -274,7 +274,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Ineighbor_allgatherv,
                         const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, request))
 
-extern "C" int baton_MPI_Ineighbor_alltoallv_at(const baton_mpi_where* site, const void* sendbuf,
+BATON_MPI_BODY(MPI_Ineighbor_alltoallv)(const baton_mpi_where* site, const void* sendbuf,
                                                 const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
                                                 void* recvbuf, const int recvcounts[], const int rdispls[],
                                                 MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {

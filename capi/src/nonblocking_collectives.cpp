@@ -5,15 +5,15 @@
 using namespace baton;
 using namespace baton::capi;
 
-extern "C" int baton_MPI_Ibarrier_at(const baton_mpi_where* site, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ibarrier)(const baton_mpi_where* site, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ibarrier", site, comm);
     *request_output(c, request) = keep_request(c, c.comm.ibarrier(c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Ibarrier, (MPI_Comm comm, MPI_Request* request), (comm, request))
 
-extern "C" int baton_MPI_Ibcast_at(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
-                                   MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ibcast)(const baton_mpi_where* site, void* buffer, int count, MPI_Datatype datatype, int root,
+                           MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ibcast", site, comm);
     c.check_root(root);
     *request_output(c, request) = keep_request(c, c.comm.ibcast(c.recv_buffer(buffer, count, datatype), root, c.where));
@@ -25,13 +25,13 @@ BATON_MPI_WITHOUT_SITE(MPI_Ibcast,
 
 
 // MPI_IN_PLACE is the result buffer as the input, as for the blocking reductions.
-extern "C" int baton_MPI_Ireduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
-                                    MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ireduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                            MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ireduce", site, comm);
     c.check_root(root);
     const bool at_root = c.comm.rank() == root;
     if (!at_root && sendbuf == MPI_IN_PLACE)
-        detail::throw_usage(c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
+        fail(MPI_ERR_BUFFER, c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
     const auto result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
     auto kept = std::make_unique<kept_for_completion>();
     const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);
@@ -43,8 +43,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Ireduce,
                         MPI_Comm comm, MPI_Request* request),
                        (sendbuf, recvbuf, count, datatype, op, root, comm, request))
 
-extern "C" int baton_MPI_Iallreduce_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
-                                       MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Iallreduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
+                               MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iallreduce", site, comm);
     auto kept = std::make_unique<kept_for_completion>();
     const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);
@@ -60,9 +60,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
 // MPI_Igather, MPI_Iallgather, MPI_Iscatter, MPI_Ialltoall: the blocking forms' buffers
 // (collectives.cpp), started; an in-place block is sent from a copy the request keeps, or (at an
 // iscatter's root) received into room it keeps and drops.
-extern "C" int baton_MPI_Igather_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                    MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                    int root, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Igather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                            MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                            int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Igather", site, comm);
     c.check_root(root);
     const bool at_root = c.comm.rank() == root;
@@ -79,9 +79,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Igather,
                         MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))
 
-extern "C" int baton_MPI_Iscatter_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                     MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                                     int root, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Iscatter)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                             MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                             int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iscatter", site, comm);
     c.check_root(root);
     const bool at_root = c.comm.rank() == root;
@@ -101,7 +101,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Iscatter,
 // Every rank gives one block and gets one from each (iallgather), or gives one to each (ialltoall);
 // in place, its own block (iallgather) or every block (ialltoall) of the receive buffer.
 #define BATON_MPI_IEXCHANGE(operation, method, blocks_given, in_place_input)                                       \
-    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,       \
+    BATON_MPI_BODY(MPI_##operation)(const baton_mpi_where* site, const void* sendbuf, int sendcount,       \
                                               MPI_Datatype sendtype, void* recvbuf, int recvcount,                   \
                                               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request) {          \
         const call c("MPI_" #operation, site, comm);                                                                \
@@ -124,7 +124,7 @@ BATON_MPI_IEXCHANGE(Ialltoall, ialltoall, ranks, (backend::send_view{all.data, a
 // MPI_Iscan and MPI_Iexscan: the backend's iscan or iexscan (iexscan leaves rank 0's result as it
 // was, which MPI leaves undefined).
 #define BATON_MPI_ISCAN(operation, method)                                                                          \
-    extern "C" int baton_MPI_##operation##_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,       \
+    BATON_MPI_BODY(MPI_##operation)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,       \
                                               int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,            \
                                               MPI_Request* request) {                                                \
         const call c("MPI_" #operation, site, comm);                                                                \
@@ -143,7 +143,7 @@ BATON_MPI_ISCAN(Iscan, iscan)
 BATON_MPI_ISCAN(Iexscan, iexscan)
 
 // In place, the whole input is the receive buffer, whose first block gets the result.
-extern "C" int baton_MPI_Ireduce_scatter_block_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+BATON_MPI_BODY(MPI_Ireduce_scatter_block)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
                                                   int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
                                                   MPI_Request* request) {
     const call c("MPI_Ireduce_scatter_block", site, comm);
@@ -161,7 +161,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Ireduce_scatter_block,
                         MPI_Comm comm, MPI_Request* request),
                        (sendbuf, recvbuf, recvcount, datatype, op, comm, request))
 
-extern "C" int baton_MPI_Ireduce_scatter_at(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
+BATON_MPI_BODY(MPI_Ireduce_scatter)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf,
                                             const int recvcounts[], MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
                                             MPI_Request* request) {
     const call c("MPI_Ireduce_scatter", site, comm);

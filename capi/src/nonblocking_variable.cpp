@@ -24,7 +24,7 @@ int start_exchange(const call& c, std::unique_ptr<pending_blocks> kept, const vo
 
 }  // namespace
 
-extern "C" int baton_MPI_Igatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Igatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                      MPI_Datatype sendtype, void* recvbuf, const int recvcounts[], const int displs[],
                                      MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Igatherv", site, comm);
@@ -49,7 +49,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Igatherv,
                         const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm, request))
 
-extern "C" int baton_MPI_Iscatterv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+BATON_MPI_BODY(MPI_Iscatterv)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
                                       const int displs[], MPI_Datatype sendtype, void* recvbuf, int recvcount,
                                       MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iscatterv", site, comm);
@@ -73,7 +73,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Iscatterv,
                         MPI_Request* request),
                        (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm, request))
 
-extern "C" int baton_MPI_Iallgatherv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+BATON_MPI_BODY(MPI_Iallgatherv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                                         MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
                                         const int displs[], MPI_Datatype recvtype, MPI_Comm comm,
                                         MPI_Request* request) {
@@ -94,7 +94,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Iallgatherv,
                         const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, request))
 
-extern "C" int baton_MPI_Ialltoallv_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+BATON_MPI_BODY(MPI_Ialltoallv)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
                                        const int sdispls[], MPI_Datatype sendtype, void* recvbuf,
                                        const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
                                        MPI_Comm comm, MPI_Request* request) {
@@ -110,7 +110,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Ialltoallv,
                         MPI_Comm comm, MPI_Request* request),
                        (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm, request))
 
-extern "C" int baton_MPI_Ialltoallw_at(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
+BATON_MPI_BODY(MPI_Ialltoallw)(const baton_mpi_where* site, const void* sendbuf, const int sendcounts[],
                                        const int sdispls[], const MPI_Datatype sendtypes[], void* recvbuf,
                                        const int recvcounts[], const int rdispls[], const MPI_Datatype recvtypes[],
                                        MPI_Comm comm, MPI_Request* request) {

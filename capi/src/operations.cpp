@@ -31,21 +31,21 @@ reduce_op call::reduction(MPI_Op op, MPI_Datatype datatype) const {
     return made;
 }
 
-extern "C" int baton_MPI_Op_create_at(const baton_mpi_where* site, MPI_User_function* user_fn, int commute, MPI_Op* op) {
+BATON_MPI_BODY(MPI_Op_create)(const baton_mpi_where* site, MPI_User_function* user_fn, int commute, MPI_Op* op) {
     const call c("MPI_Op_create", site, MPI_COMM_WORLD);
-    if (!user_fn || !op) detail::throw_usage(c.comm, c.name, "the function or the MPI_Op pointer is NULL", c.where);
+    if (!user_fn || !op) fail(MPI_ERR_ARG, c.comm, c.name, "the function or the MPI_Op pointer is NULL", c.where);
     auto made = std::make_unique<user_operation>();
     made->function = user_fn;
     made->commutative = commute != 0;
-    *op = c.rank.operations.keep(std::move(made));
+    *op = c.rank.operations.keep(std::move(made), c.made_here());
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Op_create, (MPI_User_function * user_fn, int commute, MPI_Op* op), (user_fn, commute, op))
 
-extern "C" int baton_MPI_Op_free_at(const baton_mpi_where* site, MPI_Op* op) {
+BATON_MPI_BODY(MPI_Op_free)(const baton_mpi_where* site, MPI_Op* op) {
     const call c("MPI_Op_free", site, MPI_COMM_WORLD);
     if (!op || !c.rank.operations.take(*op))
-        detail::throw_usage(c.comm, c.name, "not a reduction made by MPI_Op_create (or freed already)", c.where);
+        fail(MPI_ERR_OP, c.comm, c.name, "not a reduction made by MPI_Op_create (or freed already)", c.where);
     *op = MPI_OP_NULL;
     return MPI_SUCCESS;
 }

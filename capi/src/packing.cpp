@@ -29,7 +29,7 @@ std::size_t position_in(const call& c, const int* position, std::size_t size) {
 
 }  // namespace
 
-extern "C" int baton_MPI_Pack_at(const baton_mpi_where* site, const void* inbuf, int incount, MPI_Datatype datatype,
+BATON_MPI_BODY(MPI_Pack)(const baton_mpi_where* site, const void* inbuf, int incount, MPI_Datatype datatype,
                                  void* outbuf, int outsize, int* position, MPI_Comm comm) {
     const call c("MPI_Pack", site, comm);
     const auto type = packable(c, datatype);
@@ -52,7 +52,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Pack,
                         int* position, MPI_Comm comm),
                        (inbuf, incount, datatype, outbuf, outsize, position, comm))
 
-extern "C" int baton_MPI_Unpack_at(const baton_mpi_where* site, const void* inbuf, int insize, int* position,
+BATON_MPI_BODY(MPI_Unpack)(const baton_mpi_where* site, const void* inbuf, int insize, int* position,
                                    void* outbuf, int outcount, MPI_Datatype datatype, MPI_Comm comm) {
     const call c("MPI_Unpack", site, comm);
     const auto type = packable(c, datatype);
@@ -76,7 +76,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Unpack,
                        (inbuf, insize, position, outbuf, outcount, datatype, comm))
 
 // Exactly what MPI_Pack writes: packing adds no header of its own.
-extern "C" int baton_MPI_Pack_size_at(const baton_mpi_where* site, int incount, MPI_Datatype datatype, MPI_Comm comm,
+BATON_MPI_BODY(MPI_Pack_size)(const baton_mpi_where* site, int incount, MPI_Datatype datatype, MPI_Comm comm,
                                       int* size) {
     const call c("MPI_Pack_size", site, comm);
     if (!size) detail::throw_usage(c.comm, c.name, "the size pointer is NULL", c.where);

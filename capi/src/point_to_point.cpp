@@ -56,7 +56,7 @@ int persistent_send(std::string_view name, bool synchronous, const baton_mpi_whe
 
 // The blocking sends, one per mode.
 #define BATON_MPI_BLOCKING_SEND(mode, method)                                                                        \
-    extern "C" int baton_MPI_##mode##_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
+    BATON_MPI_BODY(MPI_##mode)(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
                                      int dest, int tag, MPI_Comm comm) {                                             \
         return send_in_mode("MPI_" #mode, &backend::comm_impl::method, site, buf, count, datatype, dest, tag, comm); \
     }                                                                                                                \
@@ -69,7 +69,7 @@ BATON_MPI_BLOCKING_SEND(Rsend, rsend)
 
 // The sends that start a request, one per mode.
 #define BATON_MPI_STARTING_SEND(mode, method)                                                                        \
-    extern "C" int baton_MPI_##mode##_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
+    BATON_MPI_BODY(MPI_##mode)(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
                                      int dest, int tag, MPI_Comm comm, MPI_Request* request) {                       \
         return start_in_mode("MPI_" #mode, &backend::comm_impl::method, site, buf, count, datatype, dest, tag, comm,         \
                              request);                                                                               \
@@ -83,8 +83,8 @@ BATON_MPI_STARTING_SEND(Issend, issend)
 BATON_MPI_STARTING_SEND(Ibsend, ibsend)
 BATON_MPI_STARTING_SEND(Irsend, irsend)
 
-extern "C" int baton_MPI_Recv_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
-                                 int tag, MPI_Comm comm, MPI_Status* status) {
+BATON_MPI_BODY(MPI_Recv)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
+                         int tag, MPI_Comm comm, MPI_Status* status) {
     const call c("MPI_Recv", site, comm);
     check_source(c, source, tag);
     put_status(status, c.received(c.comm.recv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where)));
@@ -95,8 +95,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Recv,
                         MPI_Status* status),
                        (buf, count, datatype, source, tag, comm, status))
 
-extern "C" int baton_MPI_Irecv_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
-                                  int tag, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Irecv)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
+                          int tag, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Irecv", site, comm);
     check_source(c, source, tag);
     *request_output(c, request) = keep_request(c, c.comm.irecv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where));
@@ -109,16 +109,15 @@ BATON_MPI_WITHOUT_SITE(MPI_Irecv,
 
 // As MPI_Sendrecv is defined (MPI-3.1 §3.10): a send and a receive started together, then both
 // completed, so two ranks exchanging with each other never deadlock.
-extern "C" int baton_MPI_Sendrecv_at(const baton_mpi_where* site, const void* sendbuf, int sendcount,
-                                     MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf, int recvcount,
-                                     MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm,
-                                     MPI_Status* status) {
+BATON_MPI_BODY(MPI_Sendrecv)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
+                             MPI_Datatype sendtype, int dest, int sendtag, void* recvbuf, int recvcount,
+                             MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm,
+                             MPI_Status* status) {
     const call c("MPI_Sendrecv", site, comm);
     check_destination(c, dest, sendtag);
     check_source(c, source, recvtag);
     const auto out = c.send_view(sendbuf, sendcount, sendtype);
     const auto in = c.p2p_recv_buffer(recvbuf, recvcount, recvtype);
-    detail::check_disjoint(c.comm, out, in, c.name, c.where);
     auto sent = c.comm.isend(out, dest, sendtag, c.where);
     put_status(status, c.received(c.comm.recv(in, source, recvtag, c.where)));
     sent->wait(c.where);
@@ -132,9 +131,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Sendrecv,
                         comm, status))
 
 // The buffer is sent from a copy (of its packed form for a derived datatype), then received into.
-extern "C" int baton_MPI_Sendrecv_replace_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
-                                             int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
-                                             MPI_Status* status) {
+BATON_MPI_BODY(MPI_Sendrecv_replace)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+                                     int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
+                                     MPI_Status* status) {
     const call c("MPI_Sendrecv_replace", site, comm);
     check_destination(c, dest, sendtag);
     check_source(c, source, recvtag);
@@ -151,7 +150,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Sendrecv_replace,
                         MPI_Comm comm, MPI_Status* status),
                        (buf, count, datatype, dest, sendtag, source, recvtag, comm, status))
 
-extern "C" int baton_MPI_Probe_at(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, MPI_Status* status) {
+BATON_MPI_BODY(MPI_Probe)(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, MPI_Status* status) {
     const call c("MPI_Probe", site, comm);
     check_source(c, source, tag);
     put_status(status, c.comm.probe(source, tag, c.where));
@@ -160,11 +159,11 @@ extern "C" int baton_MPI_Probe_at(const baton_mpi_where* site, int source, int t
 BATON_MPI_WITHOUT_SITE(MPI_Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status),
                        (source, tag, comm, status))
 
-extern "C" int baton_MPI_Iprobe_at(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, int* flag,
-                                   MPI_Status* status) {
+BATON_MPI_BODY(MPI_Iprobe)(const baton_mpi_where* site, int source, int tag, MPI_Comm comm, int* flag,
+                           MPI_Status* status) {
     const call c("MPI_Iprobe", site, comm);
     check_source(c, source, tag);
-    if (!flag) detail::throw_usage(c.comm, c.name, "the flag pointer is NULL", c.where);
+    if (!flag) fail(MPI_ERR_ARG, c.comm, c.name, "the flag pointer is NULL", c.where);
     const auto found = c.comm.iprobe(source, tag, c.where);
     *flag = found.has_value();
     if (found) put_status(status, *found);
@@ -175,7 +174,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Iprobe, (int source, int tag, MPI_Comm comm, int* fla
 
 // The attached buffer's room is the backend's to keep; MPI_Buffer_detach gives the program's own
 // address back, as MPI does.
-extern "C" int baton_MPI_Buffer_attach_at(const baton_mpi_where* site, void* buffer, int size) {
+BATON_MPI_BODY(MPI_Buffer_attach)(const baton_mpi_where* site, void* buffer, int size) {
     const call c("MPI_Buffer_attach", site, MPI_COMM_WORLD);
     c.comm.attach_buffer(c.count(size), c.where);
     c.rank.attached_buffer = buffer;
@@ -183,9 +182,9 @@ extern "C" int baton_MPI_Buffer_attach_at(const baton_mpi_where* site, void* buf
 }
 BATON_MPI_WITHOUT_SITE(MPI_Buffer_attach, (void* buffer, int size), (buffer, size))
 
-extern "C" int baton_MPI_Buffer_detach_at(const baton_mpi_where* site, void* buffer_addr, int* size) {
+BATON_MPI_BODY(MPI_Buffer_detach)(const baton_mpi_where* site, void* buffer_addr, int* size) {
     const call c("MPI_Buffer_detach", site, MPI_COMM_WORLD);
-    if (!buffer_addr || !size) detail::throw_usage(c.comm, c.name, "the address or size pointer is NULL", c.where);
+    if (!buffer_addr || !size) fail(MPI_ERR_ARG, c.comm, c.name, "the address or size pointer is NULL", c.where);
     *size = static_cast<int>(c.comm.detach_buffer(c.where));
     *static_cast<void**>(buffer_addr) = c.rank.attached_buffer;
     c.rank.attached_buffer = nullptr;
@@ -193,8 +192,8 @@ extern "C" int baton_MPI_Buffer_detach_at(const baton_mpi_where* site, void* buf
 }
 BATON_MPI_WITHOUT_SITE(MPI_Buffer_detach, (void* buffer_addr, int* size), (buffer_addr, size))
 
-extern "C" int baton_MPI_Send_init_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
-                                      int dest, int tag, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Send_init)(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
+                              int dest, int tag, MPI_Comm comm, MPI_Request* request) {
     return persistent_send("MPI_Send_init", false, site, buf, count, datatype, dest, tag, comm, request);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Send_init,
@@ -202,8 +201,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Send_init,
                         MPI_Request* request),
                        (buf, count, datatype, dest, tag, comm, request))
 
-extern "C" int baton_MPI_Ssend_init_at(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
-                                       int dest, int tag, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Ssend_init)(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype,
+                               int dest, int tag, MPI_Comm comm, MPI_Request* request) {
     return persistent_send("MPI_Ssend_init", true, site, buf, count, datatype, dest, tag, comm, request);
 }
 BATON_MPI_WITHOUT_SITE(MPI_Ssend_init,
@@ -211,8 +210,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Ssend_init,
                         MPI_Request* request),
                        (buf, count, datatype, dest, tag, comm, request))
 
-extern "C" int baton_MPI_Recv_init_at(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
-                                      int source, int tag, MPI_Comm comm, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Recv_init)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+                              int source, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Recv_init", site, comm);
     check_source(c, source, tag);
     // In a derived datatype, each completion unpacks as far as its status says.
@@ -225,10 +224,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Recv_init,
                         MPI_Request* request),
                        (buf, count, datatype, source, tag, comm, request))
 
-extern "C" int baton_MPI_Get_count_at(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
-                                      int* count) {
+BATON_MPI_BODY(MPI_Get_count)(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
+                              int* count) {
     const call c("MPI_Get_count", site, MPI_COMM_WORLD);
-    if (!status || !count) detail::throw_usage(c.comm, c.name, "the status or count pointer is NULL", c.where);
+    if (!status || !count) fail(MPI_ERR_ARG, c.comm, c.name, "the status or count pointer is NULL", c.where);
     const std::size_t element = datatype >= first_derived_type ? c.committed_type(datatype)->size
                                                                : type_of(c.comm, datatype, c.name, c.where).size;
     *count = status->baton_bytes % element == 0 ? static_cast<int>(status->baton_bytes / element) : MPI_UNDEFINED;
@@ -238,11 +237,11 @@ BATON_MPI_WITHOUT_SITE(MPI_Get_count, (const MPI_Status* status, MPI_Datatype da
                        (status, datatype, count))
 
 // Predefined elements, however many whole elements of `datatype` they make.
-extern "C" int baton_MPI_Get_elements_at(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
-                                         int* count) {
-    if (datatype < first_derived_type) return baton_MPI_Get_count_at(site, status, datatype, count);
+BATON_MPI_BODY(MPI_Get_elements)(const baton_mpi_where* site, const MPI_Status* status, MPI_Datatype datatype,
+                                 int* count) {
+    if (datatype < first_derived_type) return MPI_Get_count_body(site, status, datatype, count);
     const call c("MPI_Get_elements", site, MPI_COMM_WORLD);
-    if (!status || !count) detail::throw_usage(c.comm, c.name, "the status or count pointer is NULL", c.where);
+    if (!status || !count) fail(MPI_ERR_ARG, c.comm, c.name, "the status or count pointer is NULL", c.where);
     *count = static_cast<int>(elements_in(*c.committed_type(datatype), status->baton_bytes));
     return MPI_SUCCESS;
 }

@@ -8,6 +8,8 @@
 #include <baton/errors.hpp>
 #include <baton/sim.hpp>
 
+#include "errors.hpp"
+
 namespace baton::capi {
 
 namespace {
@@ -52,16 +54,18 @@ rank_state& current(std::string_view operation, const std::source_location& wher
 
 backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
                             const std::source_location& where) {
+    rank.errors_on = comm;
     if (comm == MPI_COMM_WORLD) return rank.world;
     if (comm == MPI_COMM_SELF) {
         if (!rank.self) rank.self = rank.world.self(where);
         return *rank.self;
     }
     if (backend::comm_impl* made = rank.comms.find(comm)) return *made;
-    detail::throw_usage(rank.world, operation,
-                        comm == MPI_COMM_NULL   ? std::string("the communicator is MPI_COMM_NULL")
-                                                : std::to_string(comm) + " is not a communicator (never made, or freed)",
-                        where);
+    rank.errors_on = MPI_COMM_WORLD;
+    fail(MPI_ERR_COMM, rank.world, operation,
+         comm == MPI_COMM_NULL ? std::string("the communicator is MPI_COMM_NULL")
+                               : std::to_string(comm) + " is not a communicator (never made, or freed)",
+         where);
 }
 
 }  // namespace baton::capi

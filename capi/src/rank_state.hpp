@@ -51,16 +51,11 @@ struct request_entry {
     // Its messages in derived datatypes: sent from, or unpacked from when it completes.
     std::vector<std::unique_ptr<staged_message>> staged;
     std::unique_ptr<kept_for_completion> kept;
-    std::string_view made_by;         // the MPI function that made it, for reports
-    std::source_location made_at;
 };
 
-// A group (MPI_Comm_group, MPI_Group_incl, ...): its members as world ranks, in group rank order,
-// and the call that made it, for the report of groups never freed.
+// A group (MPI_Comm_group, MPI_Group_incl, ...): its members as world ranks, in group rank order.
 struct group_entry {
     std::vector<int> world_ranks;
-    std::string_view made_by;
-    std::source_location made_at;
 };
 
 // The first handle of a group the program makes: after MPI_GROUP_NULL (0) and MPI_GROUP_EMPTY.
@@ -71,9 +66,18 @@ inline constexpr int first_made_group = 2;
 struct matched_message {
     MPI_Comm comm = MPI_COMM_NULL;
     int source = 0, tag = 0;
-    std::string_view probed_by;  // the probe that found it, for MPI_Finalize's report
-    std::source_location probed_at;
 };
+
+// An error handler the program made (MPI_Comm_create_errhandler). MPI_Errhandler_free marks it
+// freed; a communicator it is set on goes on using it (MPI-3.1 §8.3.4).
+struct error_handler {
+    MPI_Comm_errhandler_function* function = nullptr;
+    bool freed = false;
+};
+
+// The first handle of an error handler the program makes: after MPI_ERRORS_ARE_FATAL and
+// MPI_ERRORS_RETURN.
+inline constexpr int first_user_errhandler = 3;
 
 // A datatype the program made: the map, shared with the messages that still use it.
 struct datatype_handle {
@@ -101,6 +105,12 @@ struct rank_state {
     handle_table<user_operation> operations{first_user_op};
     handle_table<datatype_handle> datatypes{first_derived_type};  // MPI_Buffer_attach's, which MPI_Buffer_detach gives back
     handle_table<matched_message> messages{1};                    // MPI_MESSAGE_NULL is 0
+    // Error handlers: the program's own, and each communicator's that is not MPI_ERRORS_ARE_FATAL.
+    handle_table<error_handler> error_handlers{first_user_errhandler};
+    std::map<MPI_Comm, MPI_Errhandler> comm_errhandlers;
+    // The communicator whose error handler takes the error of the call running (errors.hpp): its
+    // own, or MPI_COMM_WORLD when it has none or its communicator is not one (set by comm_of).
+    MPI_Comm errors_on = MPI_COMM_WORLD;
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

@@ -17,11 +17,11 @@ constexpr status empty_status{any_source, any_tag, 0};
 
 // The entry a handle names (null for MPI_REQUEST_NULL), or a usage_error.
 request_entry* entry_of(const call& c, const MPI_Request* handle) {
-    if (!handle) detail::throw_usage(c.comm, c.name, "the request pointer is NULL", c.where);
+    if (!handle) fail(MPI_ERR_REQUEST, c.comm, c.name, "the request pointer is NULL", c.where);
     if (*handle == MPI_REQUEST_NULL) return nullptr;
     request_entry* entry = c.rank.requests.find(*handle);
     if (!entry)
-        detail::throw_usage(c.comm, c.name,
+        fail(MPI_ERR_REQUEST, c.comm, c.name,
                             "request " + std::to_string(*handle) + " is not a request (completed, freed or never made)",
                             c.where);
     return entry;
@@ -51,7 +51,7 @@ void completed(const call& c, MPI_Request* handle, MPI_Status* status, const bat
 // The operations of `count` requests (null where one is null or inactive), and how many are active.
 std::vector<backend::request_impl*> actives(const call& c, int count, const MPI_Request requests[], std::size_t& active) {
     const std::size_t n = c.count(count);
-    if (n > 0 && !requests) detail::throw_usage(c.comm, c.name, "the array of requests is NULL", c.where);
+    if (n > 0 && !requests) fail(MPI_ERR_ARG, c.comm, c.name, "the array of requests is NULL", c.where);
     std::vector<backend::request_impl*> operations(n);
     active = 0;
     for (std::size_t i = 0; i < n; ++i) active += (operations[i] = active_of(c, &requests[i])) != nullptr;
@@ -77,7 +77,7 @@ MPI_Status* status_at(MPI_Status statuses[], std::size_t i) {
 // MPI_Waitsome and MPI_Testsome: those `how` completes; MPI_UNDEFINED when none is active.
 int complete_some(const call& c, rule how, int incount, MPI_Request requests[], int* outcount, int indices[],
                   MPI_Status statuses[]) {
-    if (!outcount) detail::throw_usage(c.comm, c.name, "the outcount pointer is NULL", c.where);
+    if (!outcount) fail(MPI_ERR_ARG, c.comm, c.name, "the outcount pointer is NULL", c.where);
     std::size_t active = 0;
     const auto operations = actives(c, incount, requests, active);
     if (active == 0) {
@@ -95,7 +95,7 @@ int complete_some(const call& c, rule how, int incount, MPI_Request requests[], 
 
 }  // namespace
 
-extern "C" int baton_MPI_Wait_at(const baton_mpi_where* site, MPI_Request* request, MPI_Status* status) {
+BATON_MPI_BODY(MPI_Wait)(const baton_mpi_where* site, MPI_Request* request, MPI_Status* status) {
     const call c("MPI_Wait", site, MPI_COMM_WORLD);
     backend::request_impl* operation = active_of(c, request);
     if (!operation) {
@@ -107,9 +107,9 @@ extern "C" int baton_MPI_Wait_at(const baton_mpi_where* site, MPI_Request* reque
 }
 BATON_MPI_WITHOUT_SITE(MPI_Wait, (MPI_Request* request, MPI_Status* status), (request, status))
 
-extern "C" int baton_MPI_Test_at(const baton_mpi_where* site, MPI_Request* request, int* flag, MPI_Status* status) {
+BATON_MPI_BODY(MPI_Test)(const baton_mpi_where* site, MPI_Request* request, int* flag, MPI_Status* status) {
     const call c("MPI_Test", site, MPI_COMM_WORLD);
-    if (!flag) detail::throw_usage(c.comm, c.name, "the flag pointer is NULL", c.where);
+    if (!flag) fail(MPI_ERR_ARG, c.comm, c.name, "the flag pointer is NULL", c.where);
     backend::request_impl* operation = active_of(c, request);
     if (!operation) {
         *flag = 1;
@@ -125,8 +125,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Test, (MPI_Request* request, int* flag, MPI_Status* s
 
 // Each request in turn, as MPI_Waitall may: every one is started already, so the order of the
 // waits changes nothing.
-extern "C" int baton_MPI_Waitall_at(const baton_mpi_where* site, int count, MPI_Request requests[],
-                                    MPI_Status statuses[]) {
+BATON_MPI_BODY(MPI_Waitall)(const baton_mpi_where* site, int count, MPI_Request requests[],
+                            MPI_Status statuses[]) {
     const call c("MPI_Waitall", site, MPI_COMM_WORLD);
     std::size_t active = 0;
     const auto operations = actives(c, count, requests, active);
@@ -141,10 +141,10 @@ extern "C" int baton_MPI_Waitall_at(const baton_mpi_where* site, int count, MPI_
 BATON_MPI_WITHOUT_SITE(MPI_Waitall, (int count, MPI_Request requests[], MPI_Status statuses[]),
                        (count, requests, statuses))
 
-extern "C" int baton_MPI_Waitany_at(const baton_mpi_where* site, int count, MPI_Request requests[], int* index,
-                                    MPI_Status* status) {
+BATON_MPI_BODY(MPI_Waitany)(const baton_mpi_where* site, int count, MPI_Request requests[], int* index,
+                            MPI_Status* status) {
     const call c("MPI_Waitany", site, MPI_COMM_WORLD);
-    if (!index) detail::throw_usage(c.comm, c.name, "the index pointer is NULL", c.where);
+    if (!index) fail(MPI_ERR_ARG, c.comm, c.name, "the index pointer is NULL", c.where);
     std::size_t active = 0;
     const auto operations = actives(c, count, requests, active);
     *index = MPI_UNDEFINED;
@@ -165,10 +165,10 @@ extern "C" int baton_MPI_Waitany_at(const baton_mpi_where* site, int count, MPI_
 BATON_MPI_WITHOUT_SITE(MPI_Waitany, (int count, MPI_Request requests[], int* index, MPI_Status* status),
                        (count, requests, index, status))
 
-extern "C" int baton_MPI_Testany_at(const baton_mpi_where* site, int count, MPI_Request requests[], int* index,
-                                    int* flag, MPI_Status* status) {
+BATON_MPI_BODY(MPI_Testany)(const baton_mpi_where* site, int count, MPI_Request requests[], int* index,
+                            int* flag, MPI_Status* status) {
     const call c("MPI_Testany", site, MPI_COMM_WORLD);
-    if (!index || !flag) detail::throw_usage(c.comm, c.name, "the index or flag pointer is NULL", c.where);
+    if (!index || !flag) fail(MPI_ERR_ARG, c.comm, c.name, "the index or flag pointer is NULL", c.where);
     std::size_t active = 0;
     const auto operations = actives(c, count, requests, active);
     *index = MPI_UNDEFINED;
@@ -184,8 +184,8 @@ extern "C" int baton_MPI_Testany_at(const baton_mpi_where* site, int count, MPI_
 BATON_MPI_WITHOUT_SITE(MPI_Testany, (int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status),
                        (count, requests, index, flag, status))
 
-extern "C" int baton_MPI_Waitsome_at(const baton_mpi_where* site, int incount, MPI_Request requests[], int* outcount,
-                                     int indices[], MPI_Status statuses[]) {
+BATON_MPI_BODY(MPI_Waitsome)(const baton_mpi_where* site, int incount, MPI_Request requests[], int* outcount,
+                             int indices[], MPI_Status statuses[]) {
     return complete_some(call("MPI_Waitsome", site, MPI_COMM_WORLD), rule::wait_some, incount, requests, outcount,
                          indices, statuses);
 }
@@ -193,8 +193,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Waitsome,
                        (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),
                        (incount, requests, outcount, indices, statuses))
 
-extern "C" int baton_MPI_Testsome_at(const baton_mpi_where* site, int incount, MPI_Request requests[], int* outcount,
-                                     int indices[], MPI_Status statuses[]) {
+BATON_MPI_BODY(MPI_Testsome)(const baton_mpi_where* site, int incount, MPI_Request requests[], int* outcount,
+                             int indices[], MPI_Status statuses[]) {
     return complete_some(call("MPI_Testsome", site, MPI_COMM_WORLD), rule::test_some, incount, requests, outcount,
                          indices, statuses);
 }
@@ -203,10 +203,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Testsome,
                        (incount, requests, outcount, indices, statuses))
 
 // All or nothing: flag is true only when every active request completed, and then each did.
-extern "C" int baton_MPI_Testall_at(const baton_mpi_where* site, int count, MPI_Request requests[], int* flag,
-                                    MPI_Status statuses[]) {
+BATON_MPI_BODY(MPI_Testall)(const baton_mpi_where* site, int count, MPI_Request requests[], int* flag,
+                            MPI_Status statuses[]) {
     const call c("MPI_Testall", site, MPI_COMM_WORLD);
-    if (!flag) detail::throw_usage(c.comm, c.name, "the flag pointer is NULL", c.where);
+    if (!flag) fail(MPI_ERR_ARG, c.comm, c.name, "the flag pointer is NULL", c.where);
     std::size_t active = 0;
     const auto operations = actives(c, count, requests, active);
     const auto done = complete_set(c, rule::test_all, operations);
@@ -224,14 +224,14 @@ extern "C" int baton_MPI_Testall_at(const baton_mpi_where* site, int count, MPI_
 BATON_MPI_WITHOUT_SITE(MPI_Testall, (int count, MPI_Request requests[], int* flag, MPI_Status statuses[]),
                        (count, requests, flag, statuses))
 
-extern "C" int baton_MPI_Start_at(const baton_mpi_where* site, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Start)(const baton_mpi_where* site, MPI_Request* request) {
     const call c("MPI_Start", site, MPI_COMM_WORLD);
     request_entry* entry = entry_of(c, request);
     if (!entry || !entry->persistent)
-        detail::throw_usage(c.comm, c.name, "the request is not a persistent one (MPI_Send_init, MPI_Recv_init, ...)",
+        fail(MPI_ERR_REQUEST, c.comm, c.name, "the request is not a persistent one (MPI_Send_init, MPI_Recv_init, ...)",
                             c.where);
     if (entry->active)
-        detail::throw_usage(c.comm, c.name, "the persistent request is still active: complete it before starting it again",
+        fail(MPI_ERR_REQUEST, c.comm, c.name, "the persistent request is still active: complete it before starting it again",
                             c.where);
     for (auto& message : entry->staged) message->restart();
     entry->active = entry->persistent->start(c.where);
@@ -239,25 +239,25 @@ extern "C" int baton_MPI_Start_at(const baton_mpi_where* site, MPI_Request* requ
 }
 BATON_MPI_WITHOUT_SITE(MPI_Start, (MPI_Request * request), (request))
 
-extern "C" int baton_MPI_Startall_at(const baton_mpi_where* site, int count, MPI_Request requests[]) {
+BATON_MPI_BODY(MPI_Startall)(const baton_mpi_where* site, int count, MPI_Request requests[]) {
     const call c("MPI_Startall", site, MPI_COMM_WORLD);
     const std::size_t n = c.count(count);
-    if (n > 0 && !requests) detail::throw_usage(c.comm, c.name, "the array of requests is NULL", c.where);
-    for (std::size_t i = 0; i < n; ++i) baton_MPI_Start_at(site, &requests[i]);
+    if (n > 0 && !requests) fail(MPI_ERR_ARG, c.comm, c.name, "the array of requests is NULL", c.where);
+    for (std::size_t i = 0; i < n; ++i) MPI_Start_body(site, &requests[i]);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Startall, (int count, MPI_Request requests[]), (count, requests))
 
 // Of a receive not yet matched (a send is refused, as on every baton backend): it must still be
 // completed, and its status then says so (MPI_Test_cancelled).
-extern "C" int baton_MPI_Cancel_at(const baton_mpi_where* site, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Cancel)(const baton_mpi_where* site, MPI_Request* request) {
     const call c("MPI_Cancel", site, MPI_COMM_WORLD);
     if (backend::request_impl* operation = active_of(c, request)) operation->cancel(c.where);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Cancel, (MPI_Request * request), (request))
 
-extern "C" int baton_MPI_Test_cancelled_at(const baton_mpi_where*, const MPI_Status* status, int* flag) {
+BATON_MPI_BODY(MPI_Test_cancelled)(const baton_mpi_where*, const MPI_Status* status, int* flag) {
     *flag = status && status->baton_cancelled;
     return MPI_SUCCESS;
 }
@@ -266,10 +266,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Test_cancelled, (const MPI_Status* status, int* flag)
 // An inactive request goes at once. A pending one is let go as MPI lets it: its operation goes on,
 // and MPI_Finalize completes it if it can (one that never can is then the simulator's request
 // leak: a receive that nothing matched, a synchronous send nobody received).
-extern "C" int baton_MPI_Request_free_at(const baton_mpi_where* site, MPI_Request* request) {
+BATON_MPI_BODY(MPI_Request_free)(const baton_mpi_where* site, MPI_Request* request) {
     const call c("MPI_Request_free", site, MPI_COMM_WORLD);
     request_entry* entry = entry_of(c, request);
-    if (!entry) detail::throw_usage(c.comm, c.name, "the request is MPI_REQUEST_NULL", c.where);
+    if (!entry) fail(MPI_ERR_REQUEST, c.comm, c.name, "the request is MPI_REQUEST_NULL", c.where);
     if (entry->active) c.rank.freed_requests.push_back(std::move(entry->active));
     c.rank.requests.take(*request);
     *request = MPI_REQUEST_NULL;

@@ -18,14 +18,12 @@ inline MPI_Request keep_request(const call& c, std::unique_ptr<backend::request_
     entry->persistent = std::move(persistent);
     entry->staged = c.take_staged();
     entry->kept = std::move(kept);
-    entry->made_by = c.name;
-    entry->made_at = c.where;
-    return c.rank.requests.keep(std::move(entry));
+    return c.rank.requests.keep(std::move(entry), c.made_here());
 }
 
 // Where a call writes the handle of the request it makes: a usage_error when NULL.
 inline MPI_Request* request_output(const call& c, MPI_Request* request) {
-    if (!request) detail::throw_usage(c.comm, c.name, "the request pointer is NULL", c.where);
+    if (!request) fail(MPI_ERR_ARG, c.comm, c.name, "the request pointer is NULL", c.where);
     return request;
 }
 

@@ -14,7 +14,7 @@ namespace {
 // The grid of a communicator, or a usage_error: MPI_ERR_TOPOLOGY.
 const backend::cartesian_grid& grid_of(const call& c) {
     const backend::cartesian_grid* grid = c.comm.grid();
-    if (!grid) detail::throw_usage(c.comm, c.name, "the communicator has no Cartesian topology", c.where);
+    if (!grid) fail(MPI_ERR_TOPOLOGY, c.comm, c.name, "the communicator has no Cartesian topology", c.where);
     return *grid;
 }
 
@@ -25,7 +25,7 @@ std::vector<int> ints(const call& c, int n, const int values[], std::string_view
 
 }  // namespace
 
-extern "C" int baton_MPI_Dims_create_at(const baton_mpi_where* site, int nnodes, int ndims, int dims[]) {
+BATON_MPI_BODY(MPI_Dims_create)(const baton_mpi_where* site, int nnodes, int ndims, int dims[]) {
     const auto where = location_of(site);
     (void)current("MPI_Dims_create", where);
     const std::vector<int> given(dims, dims + (ndims > 0 ? ndims : 0));
@@ -35,11 +35,11 @@ extern "C" int baton_MPI_Dims_create_at(const baton_mpi_where* site, int nnodes,
 }
 BATON_MPI_WITHOUT_SITE(MPI_Dims_create, (int nnodes, int ndims, int dims[]), (nnodes, ndims, dims))
 
-extern "C" int baton_MPI_Cart_create_at(const baton_mpi_where* site, MPI_Comm comm_old, int ndims, const int dims[],
-                                        const int periods[], int reorder, MPI_Comm* comm_cart) {
+BATON_MPI_BODY(MPI_Cart_create)(const baton_mpi_where* site, MPI_Comm comm_old, int ndims, const int dims[],
+                                const int periods[], int reorder, MPI_Comm* comm_cart) {
     const call c("MPI_Cart_create", site, comm_old);
-    if (ndims < 1) detail::throw_usage(c.comm, c.name, "ndims " + std::to_string(ndims) + ": a grid needs at least one dimension", c.where);
-    if (!comm_cart) detail::throw_usage(c.comm, c.name, "the pointer for the new communicator is NULL", c.where);
+    if (ndims < 1) fail(MPI_ERR_DIMS, c.comm, c.name, "ndims " + std::to_string(ndims) + ": a grid needs at least one dimension", c.where);
+    if (!comm_cart) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for the new communicator is NULL", c.where);
     backend::cartesian_grid grid{ints(c, ndims, dims, "dims"), {}};
     for (const int p : ints(c, ndims, periods, "periods")) grid.periods.push_back(p != 0);
     for (std::size_t d = 0; d < grid.dims.size(); ++d)
@@ -55,7 +55,7 @@ extern "C" int baton_MPI_Cart_create_at(const baton_mpi_where* site, MPI_Comm co
                                 " ranks but the communicator has " + std::to_string(c.comm.size()),
                             c.where);
     auto made = c.comm.cart_create(grid, reorder != 0, c.where);
-    *comm_cart = made ? c.rank.comms.keep(std::move(made)) : MPI_COMM_NULL;
+    *comm_cart = c.keep_comm(std::move(made));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Cart_create,
@@ -63,15 +63,15 @@ BATON_MPI_WITHOUT_SITE(MPI_Cart_create,
                         MPI_Comm* comm_cart),
                        (comm_old, ndims, dims, periods, reorder, comm_cart))
 
-extern "C" int baton_MPI_Cartdim_get_at(const baton_mpi_where* site, MPI_Comm comm, int* ndims) {
+BATON_MPI_BODY(MPI_Cartdim_get)(const baton_mpi_where* site, MPI_Comm comm, int* ndims) {
     const call c("MPI_Cartdim_get", site, comm);
     *ndims = static_cast<int>(grid_of(c).dims.size());
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Cartdim_get, (MPI_Comm comm, int* ndims), (comm, ndims))
 
-extern "C" int baton_MPI_Cart_get_at(const baton_mpi_where* site, MPI_Comm comm, int maxdims, int dims[], int periods[],
-                                     int coords[]) {
+BATON_MPI_BODY(MPI_Cart_get)(const baton_mpi_where* site, MPI_Comm comm, int maxdims, int dims[], int periods[],
+                             int coords[]) {
     const call c("MPI_Cart_get", site, comm);
     const auto& grid = grid_of(c);
     const auto mine = detail::grid_coords(grid, c.comm.rank());
@@ -86,8 +86,8 @@ extern "C" int baton_MPI_Cart_get_at(const baton_mpi_where* site, MPI_Comm comm,
 BATON_MPI_WITHOUT_SITE(MPI_Cart_get, (MPI_Comm comm, int maxdims, int dims[], int periods[], int coords[]),
                        (comm, maxdims, dims, periods, coords))
 
-extern "C" int baton_MPI_Cart_coords_at(const baton_mpi_where* site, MPI_Comm comm, int rank, int maxdims,
-                                        int coords[]) {
+BATON_MPI_BODY(MPI_Cart_coords)(const baton_mpi_where* site, MPI_Comm comm, int rank, int maxdims,
+                                int coords[]) {
     const call c("MPI_Cart_coords", site, comm);
     const auto& grid = grid_of(c);
     detail::check_rank(c.comm, rank, c.name, "rank", false, c.where);
@@ -101,7 +101,7 @@ BATON_MPI_WITHOUT_SITE(MPI_Cart_coords, (MPI_Comm comm, int rank, int maxdims, i
 
 // Outside a dimension that does not wrap there is no rank: MPI calls that an error (MPI_Cart_rank
 // has no MPI_PROC_NULL to give), and so does baton.
-extern "C" int baton_MPI_Cart_rank_at(const baton_mpi_where* site, MPI_Comm comm, const int coords[], int* rank) {
+BATON_MPI_BODY(MPI_Cart_rank)(const baton_mpi_where* site, MPI_Comm comm, const int coords[], int* rank) {
     const call c("MPI_Cart_rank", site, comm);
     const auto& grid = grid_of(c);
     const auto at = ints(c, static_cast<int>(grid.dims.size()), coords, "coordinates");
@@ -117,8 +117,8 @@ extern "C" int baton_MPI_Cart_rank_at(const baton_mpi_where* site, MPI_Comm comm
 }
 BATON_MPI_WITHOUT_SITE(MPI_Cart_rank, (MPI_Comm comm, const int coords[], int* rank), (comm, coords, rank))
 
-extern "C" int baton_MPI_Cart_shift_at(const baton_mpi_where* site, MPI_Comm comm, int direction, int disp,
-                                       int* rank_source, int* rank_dest) {
+BATON_MPI_BODY(MPI_Cart_shift)(const baton_mpi_where* site, MPI_Comm comm, int direction, int disp,
+                               int* rank_source, int* rank_dest) {
     const call c("MPI_Cart_shift", site, comm);
     const auto& grid = grid_of(c);
     if (direction < 0 || direction >= static_cast<int>(grid.dims.size()))
@@ -134,22 +134,22 @@ extern "C" int baton_MPI_Cart_shift_at(const baton_mpi_where* site, MPI_Comm com
 BATON_MPI_WITHOUT_SITE(MPI_Cart_shift, (MPI_Comm comm, int direction, int disp, int* rank_source, int* rank_dest),
                        (comm, direction, disp, rank_source, rank_dest))
 
-extern "C" int baton_MPI_Cart_sub_at(const baton_mpi_where* site, MPI_Comm comm, const int remain_dims[],
-                                     MPI_Comm* newcomm) {
+BATON_MPI_BODY(MPI_Cart_sub)(const baton_mpi_where* site, MPI_Comm comm, const int remain_dims[],
+                             MPI_Comm* newcomm) {
     const call c("MPI_Cart_sub", site, comm);
     const auto& grid = grid_of(c);
-    if (!newcomm) detail::throw_usage(c.comm, c.name, "the pointer for the new communicator is NULL", c.where);
+    if (!newcomm) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for the new communicator is NULL", c.where);
     std::vector<bool> keep;
     for (const int remain : ints(c, static_cast<int>(grid.dims.size()), remain_dims, "remain_dims"))
         keep.push_back(remain != 0);
     auto made = c.comm.cart_sub(keep, c.where);
-    *newcomm = made ? c.rank.comms.keep(std::move(made)) : MPI_COMM_NULL;
+    *newcomm = c.keep_comm(std::move(made));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Cart_sub, (MPI_Comm comm, const int remain_dims[], MPI_Comm* newcomm),
                        (comm, remain_dims, newcomm))
 
-extern "C" int baton_MPI_Topo_test_at(const baton_mpi_where* site, MPI_Comm comm, int* status) {
+BATON_MPI_BODY(MPI_Topo_test)(const baton_mpi_where* site, MPI_Comm comm, int* status) {
     const call c("MPI_Topo_test", site, comm);
     *status = c.comm.grid() ? MPI_CART : MPI_UNDEFINED;
     return MPI_SUCCESS;

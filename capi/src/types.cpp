@@ -10,6 +10,7 @@
 #include <baton/ops.hpp>
 
 #include "datatypes.hpp"
+#include "errors.hpp"
 
 namespace baton::capi {
 
@@ -166,12 +167,16 @@ type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::st
     type_desc found;
     if (!with_type(datatype, [&](auto element) {
             found = type_desc{detail::native_kind<decltype(element)>(), sizeof element, names[datatype]};
-        }))
-        detail::throw_usage(comm, operation,
-                            datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
-                            : datatype >= first_derived_type ? "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet"
-                                                          : std::to_string(datatype) + " is not a datatype",
-                            where);
+        })) {
+        if (datatype >= first_derived_type)
+            detail::throw_usage(comm, operation,
+                                "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet",
+                                where);
+        fail(MPI_ERR_TYPE, comm, operation,
+             datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
+                                           : std::to_string(datatype) + " is not a datatype",
+             where);
+    }
     return found;
 }
 
@@ -181,7 +186,7 @@ reduce_op reduction_of(const backend::comm_impl& comm, MPI_Op op, MPI_Datatype d
     bool defined = false;
     with_type(datatype, [&](auto element) { defined = reduction_on<decltype(element)>(op, made); });
     if (!defined)
-        detail::throw_usage(comm, operation,
+        fail(MPI_ERR_OP, comm, operation,
                             op < MPI_SUM || op > MPI_MAXLOC
                                 ? std::to_string(op) + " is not a reduction (MPI_Op)"
                                 : "MPI does not define this reduction on " + std::string(names[datatype]),

@@ -18,7 +18,17 @@ int main(int argc, char** argv) {
         MPI_Request never_made = 5;
         MPI_Wait(&never_made, MPI_STATUS_IGNORE);
     }
-    if (strcmp(mistake, "mismatch") == 0) {
+    if (strcmp(mistake, "in-place-send") == 0) MPI_Send(MPI_IN_PLACE, 1, MPI_INT, 1 - rank, 0, MPI_COMM_WORLD);
+    if (strcmp(mistake, "aliased") == 0) MPI_Allreduce(&x, &x, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    if (strcmp(mistake, "leaks") == 0) {
+        MPI_Datatype pair;
+        MPI_Comm copy;
+        MPI_Type_contiguous(2, MPI_INT, &pair);
+        MPI_Comm_dup(MPI_COMM_WORLD, &copy);
+    }
+    /* What only the checker sees is the program's bug whatever its error handler. */
+    if (strcmp(mistake, "mismatch-returning") == 0) MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    if (strcmp(mistake, "mismatch") == 0 || strcmp(mistake, "mismatch-returning") == 0) {
         if (rank == 0) MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
         else MPI_Barrier(MPI_COMM_WORLD);
     }

@@ -3,7 +3,8 @@
 // table (/proc/self/exe, ELF .symtab): data objects in its writable sections (.data*, .bss) whose
 // names are the program's own: not baton's or a library's (C++ names, mangled, start with _Z;
 // the C and C++ runtimes' start with _, carry a version (stdout@GLIBC_2.2.5) or come from
-// crtstuff.c; the compiler's own have dots, DW.ref.__gxx_personality_v0).
+// crtstuff.c; a sanitizer runtime's are hidden; the compiler's own have dots,
+// DW.ref.__gxx_personality_v0).
 #include "globals_note.hpp"
 
 #include <elf.h>
@@ -63,6 +64,12 @@ private:
     std::size_t size_ = 0;
 };
 
+// A C identifier: letters, digits and underscores, not starting with a digit.
+bool identifier(std::string_view text) {
+    constexpr std::string_view word = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    return !text.empty() && (text.front() < '0' || text.front() > '9') && text.find_first_not_of(word) == std::string_view::npos;
+}
+
 bool writable_data_section(std::string_view name) {
     return (name.starts_with(".data") && !name.starts_with(".data.rel.ro")) || name.starts_with(".bss");
 }
@@ -104,14 +111,21 @@ std::vector<std::string> writable_globals(const char* executable) {
             if (k >= table.sh_info) source = {};  // the globals, after every local one
             if (ELF64_ST_TYPE(symbol.st_info) != STT_OBJECT || symbol.st_shndx == SHN_UNDEF ||
                 symbol.st_shndx >= header->e_shnum || !writable_data_section(section_name(sections[symbol.st_shndx])) ||
-                source == "crtstuff.c")  // the C runtime's start-up code
+                source == "crtstuff.c" ||  // the C runtime's start-up code
+                // A hidden global of the executable is a library's internal linked in whole (a
+                // sanitizer's runtime: acquire_my_map_info_list); a program's own are visible.
+                (k >= table.sh_info && ELF64_ST_VISIBILITY(symbol.st_other) == STV_HIDDEN))
                 continue;
-            // A static variable in a function: the compiler's name.N is the program's `name`.
-            // Other dotted names are the compiler's own (DW.ref.__gxx_personality_v0).
+            // A static variable in a function: GCC names the program's `name` name.N, clang
+            // function.name. Other dotted names are the compiler's own (DW.ref.__gxx_personality_v0).
             if (const auto dot = name.find('.'); dot != std::string_view::npos) {
-                const std::string_view suffix = name.substr(dot + 1);
-                if (suffix.empty() || suffix.find_first_not_of("0123456789") != std::string_view::npos) continue;
-                name = name.substr(0, dot);
+                const std::string_view before = name.substr(0, dot), after = name.substr(dot + 1);
+                if (!after.empty() && after.find_first_not_of("0123456789") == std::string_view::npos)
+                    name = before;
+                else if (identifier(before) && identifier(after))
+                    name = after;
+                else
+                    continue;
             }
             if (programs_own(name)) found.emplace_back(name);
         }

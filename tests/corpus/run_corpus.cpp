@@ -9,7 +9,7 @@
 // with an alarm, so that a run the simulator cannot end (a hang) or a crash is reported as such
 // instead of taking the whole test down.
 //
-//   corpus_run [--seeds N] [--timeout S] [--filter TEXT] [--verbose] [--in-process]
+//   corpus_run [--seeds N] [--timeout S] [--filter TEXT] [--verbose] [--in-process] [--part K/N]
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,6 +180,7 @@ int main_(int argc, char** argv) {
     unsigned timeout = 60;  // for a hang, not for speed: a loaded machine may be many times slower
     std::string filter;
     bool verbose = false, in_process = false;
+    int part = 1, parts = 1;  // --part K/N: every Nth case from the Kth (meson runs the parts side by side)
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--seeds" && i + 1 < argc) seeds = std::atoi(argv[++i]);
@@ -187,8 +188,11 @@ int main_(int argc, char** argv) {
         else if (arg == "--filter" && i + 1 < argc) filter = argv[++i];
         else if (arg == "--verbose") verbose = true;
         else if (arg == "--in-process") in_process = true;
+        else if (arg == "--part" && i + 1 < argc && std::sscanf(argv[i + 1], "%d/%d", &part, &parts) == 2 && parts >= 1 &&
+                 part >= 1 && part <= parts)
+            ++i;
         else {
-            fmt::print(stderr, "usage: {} [--seeds N] [--timeout S] [--filter TEXT] [--verbose] [--in-process]\n", argv[0]);
+            fmt::print(stderr, "usage: {} [--seeds N] [--timeout S] [--filter TEXT] [--verbose] [--in-process] [--part K/N]\n", argv[0]);
             return 2;
         }
     }
@@ -210,6 +214,7 @@ int main_(int argc, char** argv) {
     std::vector<std::string> category_order, label_order;
     std::set<std::pair<std::string, std::string>> distinct;  // programs, by file and name
     int failed_cases = 0;
+    int case_index = 0;
     for (const auto& p : programs) {
         // Process ranks (BATON_CONTEXT=process) refuse --strict-buffers: it protects pages of the
         // engine's process, where their buffers are not (tests/core covers the refusal).
@@ -220,6 +225,7 @@ int main_(int argc, char** argv) {
         const std::string title = fmt::format("{} [{}] ({}:{})", p.name, flags, file, p.line);
         if (!filter.empty() && title.find(filter) == std::string::npos && p.category.find(filter) == std::string::npos)
             continue;
+        if (case_index++ % parts != part - 1) continue;
         distinct.insert({p.file, p.name});
         if (!by_category.count(p.category)) category_order.push_back(p.category);
         const std::string label = label_name(p.label);
@@ -295,6 +301,7 @@ int main_(int argc, char** argv) {
     for (const auto& l : label_order) rows.push_back({l, by_label[l]});
     print_table("label", rows, total);
 
+    if (parts > 1) fmt::print("\npart {} of {} of the cases:", part, parts);
     fmt::print("\n{} programs in {} cases, {} runs ({} schedules each): precision {:.3f} ({} of {} findings true), recall {:.3f} "
                "({} of {} labelled runs found), {} runs hung or crashed, {} cases wrong\n",
                distinct.size(), total.cases, total.runs, schedules.size(), total.precision(), total.true_findings, total.findings,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 #include <source_location>
+#include <string>
 #include <string_view>
 
 #include <baton/backend.hpp>
@@ -153,6 +154,13 @@ inline backend::send_view input_or_copy(const call& c, const void* sendbuf, void
                                         MPI_Datatype datatype, std::vector<std::byte>& scratch) {
     if (sendbuf != MPI_IN_PLACE) return c.send_view(sendbuf, static_cast<int>(count), datatype);
     return copied(scratch, c.reduction_input(MPI_IN_PLACE, recvbuf, static_cast<int>(count), datatype));
+}
+
+// `out`, a call's pointer for a result, or MPI_ERR_ARG naming `what` when it is NULL.
+template <class T>
+T* checked_output(const call& c, T* out, std::string_view what) {
+    if (!out) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for " + std::string(what) + " is NULL", c.where);
+    return out;
 }
 
 // The counts of every rank (a reduce-scatter's blocks), checked.

@@ -7,15 +7,6 @@
 using namespace baton;
 using namespace baton::capi;
 
-namespace {
-
-MPI_Comm* checked_output(const call& c, MPI_Comm* newcomm) {
-    if (!newcomm) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for the new communicator is NULL", c.where);
-    return newcomm;
-}
-
-}  // namespace
-
 MPI_Comm call::keep_comm(std::unique_ptr<backend::comm_impl> made) const {
     if (!made) return MPI_COMM_NULL;
     const MPI_Comm kept = rank.comms.keep(std::move(made), made_here());
@@ -26,7 +17,7 @@ MPI_Comm call::keep_comm(std::unique_ptr<backend::comm_impl> made) const {
 
 BATON_MPI_BODY(MPI_Comm_dup)(const baton_mpi_where* site, MPI_Comm comm, MPI_Comm* newcomm) {
     const call c("MPI_Comm_dup", site, comm);
-    *checked_output(c, newcomm) = c.keep_comm(c.comm.dup(c.where));
+    *checked_output(c, newcomm, "the new communicator") = c.keep_comm(c.comm.dup(c.where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Comm_dup, (MPI_Comm comm, MPI_Comm* newcomm), (comm, newcomm))
@@ -38,7 +29,7 @@ BATON_MPI_BODY(MPI_Comm_split)(const baton_mpi_where* site, MPI_Comm comm, int c
     if (color < 0 && color != MPI_UNDEFINED)
         fail(MPI_ERR_ARG, c.comm, c.name, "color " + std::to_string(color) + " is negative (and not MPI_UNDEFINED)",
                             c.where);
-    checked_output(c, newcomm);
+    checked_output(c, newcomm, "the new communicator");
     std::unique_ptr<backend::comm_impl> made = c.comm.split(color, key, c.where);
     *newcomm = c.keep_comm(std::move(made));
     return MPI_SUCCESS;

@@ -13,13 +13,6 @@
 
 namespace baton::capi {
 
-// `out`, a call's pointer for a result, or a usage_error naming `what` when it is NULL.
-template <class T>
-T* checked_output(const call& c, T* out, std::string_view what) {
-    if (!out) fail(MPI_ERR_ARG, c.comm, c.name, "the pointer for " + std::string(what) + " is NULL", c.where);
-    return out;
-}
-
 // The members of the group `group` names (MPI_GROUP_EMPTY: none), or a usage_error naming the
 // call and `role` ("group", "group1", ...): MPI_GROUP_NULL, or a handle never made or freed.
 const std::vector<int>& group_members(const call& c, MPI_Group group, std::string_view role);

@@ -37,7 +37,9 @@ struct call {
     backend::comm_impl& comm;
     MPI_Comm handle;
 
-    ~call();
+    ~call() {
+        if (!staged_.empty()) unpack_staged();
+    }
     call(const call&) = delete;
     call& operator=(const call&) = delete;
 
@@ -68,15 +70,18 @@ struct call {
     backend::recv_buffer recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
         check_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, true);
-        return {buffer, count(n), type_of(comm, datatype, name, where)};
+        return {buffer, count(n), predefined_or_fail(datatype)};
     }
     backend::recv_buffer p2p_recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
         check_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, false);
-        return {buffer, count(n), type_of(comm, datatype, name, where)};
+        return {buffer, count(n), predefined_or_fail(datatype)};
     }
     // A point-to-point receive's status, once its staged message is unpacked.
-    baton::status received(const baton::status& result) const;
+    baton::status received(const baton::status& result) const {
+        if (!staged_.empty()) unpack_received(result);
+        return result;
+    }
     // The staged messages, for the request that goes on using them after the call.
     std::vector<std::unique_ptr<staged_message>> take_staged() const;
     // The map of a committed datatype the program made, or a usage_error.
@@ -91,13 +96,16 @@ struct call {
     wire_form wire(MPI_Datatype datatype) const;
     // dest, source (any_source where `wildcard`) and root; MPI_PROC_NULL for point-to-point.
     void check_peer(int peer, std::string_view role, bool wildcard) const {
-        if (peer != proc_null)
-            classified(MPI_ERR_RANK, [&] { detail::check_rank(comm, peer, name, role, wildcard, where); });
+        if ((peer >= 0 && peer < comm.size()) || peer == proc_null) [[likely]]
+            return;
+        classified(MPI_ERR_RANK, [&] { detail::check_rank(comm, peer, name, role, wildcard, where); });
     }
     void check_root(int root) const {
         classified(MPI_ERR_ROOT, [&] { detail::check_rank(comm, root, name, "root", false, where); });
     }
     void check_tag(int tag, bool wildcard) const {
+        if (tag >= 0 && tag <= max_tag) [[likely]]
+            return;
         classified(MPI_ERR_TAG, [&] { detail::check_tag(comm, tag, name, wildcard, where); });
     }
     // `op` on elements of `datatype`: a predefined reduction or one of the rank's MPI_Op_create.
@@ -110,18 +118,39 @@ private:
         const void* data = nullptr;
         std::size_t bytes = 0;
     };
-    void check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const;
+    // Checks one buffer (`mine`: sent_ or received_) against the call's other one: inline for a
+    // predefined datatype's buffer that overlaps none, the rest (and each report) in checked_buffer.
+    void check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const {
+        if (const type_desc* basic = predefined_type(datatype); basic && buffer != MPI_IN_PLACE) [[likely]] {
+            mine = {buffer, n > 0 ? static_cast<std::size_t>(n) * basic->size : 0};
+            if (!detail::overlap(mine.data, mine.bytes, other.data, other.bytes)) return;
+        }
+        checked_buffer(buffer, n, datatype, mine, other);
+    }
+    void checked_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const;
+    // The predefined datatype's element type, or the call's error for a handle that is none.
+    type_desc predefined_or_fail(MPI_Datatype datatype) const {
+        if (const type_desc* basic = predefined_type(datatype)) [[likely]]
+            return *basic;
+        return type_of(comm, datatype, name, where);  // throws
+    }
     backend::send_view data_to_send(const void* buffer, int n, MPI_Datatype datatype) const {
         if (datatype >= first_derived_type) return staged_send(buffer, count(n), datatype);
-        return {buffer, count(n), type_of(comm, datatype, name, where)};
+        return {buffer, count(n), predefined_or_fail(datatype)};
     }
     backend::send_view staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const;
     backend::recv_buffer staged_receive(void* buffer, std::size_t n, MPI_Datatype datatype, bool whole) const;
     type_desc packed_type(const derived_type& type, std::size_t count, std::size_t& elements) const;
 
+    // A new staged message, kept until the call ends (or take_staged).
+    staged_message& stage() const;
+    // What ~call and received() do when there are staged messages (datatypes.cpp).
+    void unpack_staged();
+    void unpack_received(const baton::status& result) const;
+
     mutable std::vector<std::unique_ptr<staged_message>> staged_;
     mutable byte_span sent_, received_;
-    int exceptions_ = std::uncaught_exceptions();
+    mutable int exceptions_ = 0;  // std::uncaught_exceptions() when the first message was staged
 };
 
 // Block r of a receive buffer holding one block per rank, as a send view: what an in-place root or

@@ -4,8 +4,8 @@
 
 namespace baton::capi {
 
-void call::check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine,
-                        const byte_span& other) const {
+void call::checked_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine,
+                          const byte_span& other) const {
     // MPI_IN_PLACE is an address no program has: taken for a buffer, the call would read or write
     // there. MPI allows it only in the collectives that say so (MPI-3.1 §5.2.1).
     if (buffer == MPI_IN_PLACE)

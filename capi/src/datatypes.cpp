@@ -351,8 +351,15 @@ call::wire_form call::wire(MPI_Datatype datatype) const {
     return derived;
 }
 
+staged_message& call::stage() const {
+    // Counted here, not when the call is made: a call of predefined datatypes only (the common
+    // case) never asks the C++ runtime.
+    if (staged_.empty()) exceptions_ = std::uncaught_exceptions();
+    return *staged_.emplace_back(std::make_unique<staged_message>());
+}
+
 backend::send_view call::staged_send(const void* buffer, std::size_t n, MPI_Datatype datatype) const {
-    auto& message = *staged_.emplace_back(std::make_unique<staged_message>());
+    auto& message = stage();
     message.type = committed_type(datatype);
     message.bytes = pack(*message.type, buffer, n);
     message.from = buffer;
@@ -363,7 +370,7 @@ backend::send_view call::staged_send(const void* buffer, std::size_t n, MPI_Data
 }
 
 backend::recv_buffer call::staged_receive(void* buffer, std::size_t n, MPI_Datatype datatype, bool whole) const {
-    auto& message = *staged_.emplace_back(std::make_unique<staged_message>());
+    auto& message = stage();
     message.type = committed_type(datatype);
     // What the buffer holds goes in too: a broadcast's root and an in-place reduction send it.
     message.bytes = pack(*message.type, buffer, n);
@@ -376,18 +383,16 @@ backend::recv_buffer call::staged_receive(void* buffer, std::size_t n, MPI_Datat
     return {message.bytes.data(), elements, type};
 }
 
-baton::status call::received(const baton::status& result) const {
+void call::unpack_received(const baton::status& result) const {
     for (auto& message : staged_)
         if (message->receives) message->unpack(result.bytes);
-    return result;
 }
 
 std::vector<std::unique_ptr<staged_message>> call::take_staged() const { return std::move(staged_); }
 
-call::~call() {
+void call::unpack_staged() {
     // A call that failed leaves the program's buffers as they were.
-    if (std::uncaught_exceptions() > exceptions_)
-        return;
+    if (std::uncaught_exceptions() > exceptions_) return;
     for (auto& message : staged_)
         if (message->receives && message->whole) message->unpack(message->bytes.size());
 }

@@ -52,8 +52,8 @@ rank_state& current(std::string_view operation, const std::source_location& wher
     return *state;
 }
 
-backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
-                            const std::source_location& where) {
+backend::comm_impl& looked_up_comm(rank_state& rank, MPI_Comm comm, std::string_view operation,
+                                   const std::source_location& where) {
     rank.errors_on = comm;
     if (comm == MPI_COMM_WORLD) return rank.world;
     if (comm == MPI_COMM_SELF) {

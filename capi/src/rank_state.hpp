@@ -130,8 +130,17 @@ private:
 // was, unless `any_time` (MPI_Initialized, MPI_Finalized, ...).
 rank_state& current(std::string_view operation, const std::source_location& where, bool any_time = false);
 
-// The communicator a handle names, or a usage_error naming the call.
-backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
-                            const std::source_location& where);
+// The communicator a handle other than MPI_COMM_WORLD names, or a usage_error naming the call.
+backend::comm_impl& looked_up_comm(rank_state& rank, MPI_Comm comm, std::string_view operation,
+                                   const std::source_location& where);
+
+// The communicator a handle names, or a usage_error naming the call: MPI_COMM_WORLD, which most
+// calls are on, without a lookup.
+inline backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_view operation,
+                                   const std::source_location& where) {
+    if (comm != MPI_COMM_WORLD) return looked_up_comm(rank, comm, operation, where);
+    rank.errors_on = comm;
+    return rank.world;
+}
 
 }  // namespace baton::capi

@@ -1,9 +1,11 @@
 // The predefined datatypes and reductions (types.hpp).
 #include "types.hpp"
 
+#include <array>
 #include <complex>
 #include <cstdint>
 #include <cwchar>
+#include <iterator>
 #include <string>
 
 #include <baton/detail/validate.hpp>
@@ -154,30 +156,38 @@ bool reduction_on(MPI_Op op, reduce_op& made) {
 
 }  // namespace
 
+static_assert(std::size(names) == predefined_types, "a name for every predefined datatype");
+
+const std::array<type_desc, predefined_types> predefined = [] {
+    std::array<type_desc, predefined_types> made{};
+    for (int datatype = 0; datatype < predefined_types; ++datatype) {
+        made[static_cast<std::size_t>(datatype)].size = 0;
+        with_type(datatype, [&](auto element) {
+            made[static_cast<std::size_t>(datatype)] =
+                type_desc{detail::native_kind<decltype(element)>(), sizeof element, names[datatype]};
+        });
+    }
+    return made;
+}();
+
 std::size_t basic_size(MPI_Datatype datatype) {
-    std::size_t size = 0;
-    with_type(datatype, [&](auto element) { size = sizeof element; });
-    return size;
+    const type_desc* found = predefined_type(datatype);
+    return found ? found->size : 0;
 }
 
 std::string_view basic_name(MPI_Datatype datatype) { return names[datatype]; }
 
 type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::string_view operation,
                   const std::source_location& where) {
-    type_desc found;
-    if (!with_type(datatype, [&](auto element) {
-            found = type_desc{detail::native_kind<decltype(element)>(), sizeof element, names[datatype]};
-        })) {
-        if (datatype >= first_derived_type)
-            detail::throw_usage(comm, operation,
-                                "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet",
-                                where);
-        fail(MPI_ERR_TYPE, comm, operation,
-             datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
-                                           : std::to_string(datatype) + " is not a datatype",
-             where);
-    }
-    return found;
+    if (const type_desc* found = predefined_type(datatype)) return *found;
+    if (datatype >= first_derived_type)
+        detail::throw_usage(comm, operation,
+                            "a derived datatype (" + std::to_string(datatype) + ") is not supported in this call yet",
+                            where);
+    fail(MPI_ERR_TYPE, comm, operation,
+         datatype == MPI_DATATYPE_NULL ? std::string("the datatype is MPI_DATATYPE_NULL")
+                                       : std::to_string(datatype) + " is not a datatype",
+         where);
 }
 
 reduce_op reduction_of(const backend::comm_impl& comm, MPI_Op op, MPI_Datatype datatype, std::string_view operation,

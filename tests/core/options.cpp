@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <iostream>
@@ -16,6 +17,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "catch2_compat.hpp"
 #include "process_results.hpp"
@@ -270,8 +273,10 @@ TEST_CASE("a report file that cannot be written is an error, found after the fil
     REQUIRE(explored.errors.size() == 2);
     CHECK(explored.errors[1] == "baton: cannot write --report-json /nonexistent-baton-dir/report.json: " + missing);
 
-    // A file that can be written still is.
-    const std::string path = "options_test_report.json";
+    // A file that can be written still is: one of this process's own, since the variants of this
+    // test ([fiber], [process]) run side by side in one directory.
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("baton-options-test-" + std::to_string(::getpid()) + ".json")).string();
     const auto written = run({"--report-json", path});
     CHECK(written.status == 0);
     std::ifstream file(path);

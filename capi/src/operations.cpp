@@ -1,14 +1,57 @@
 // Reductions: MPI's predefined ones (types.cpp) and the program's own, made by MPI_Op_create, which
 // a reduction calls as MPI does: f(invec, inoutvec, &len, &datatype), inoutvec = invec op inoutvec.
+#include <algorithm>
+#include <vector>
+
 #include "arguments.hpp"
+#include "datatypes.hpp"
 
 using namespace baton;
 using namespace baton::capi;
 
 namespace {
 
+// The program's buffers of `count` elements of a derived type, as its function takes them: laid out
+// as the type map says (gaps and all), for the packed elements a reduction carries.
+class laid_out_elements {
+public:
+    laid_out_elements(const derived_type& type, std::size_t count) {
+        std::ptrdiff_t low = 0, high = 0;
+        for (const type_run& run : type.runs) {
+            low = std::min(low, run.offset);
+            high = std::max(high, run.offset + static_cast<std::ptrdiff_t>(run.count * basic_size(run.basic)));
+        }
+        const std::ptrdiff_t last = count ? static_cast<std::ptrdiff_t>(count - 1) * type.extent : 0;
+        low = std::min(low, low + last);
+        high = std::max(high, high + last);
+        bytes_.assign(static_cast<std::size_t>(high - low), std::byte{});
+        origin_ = bytes_.data() - low;
+    }
+    void* origin() { return origin_; }
+
+private:
+    std::vector<std::byte> bytes_;
+    std::byte* origin_ = nullptr;
+};
+
+// MPI calls the function on the program's layout of the datatype: both operands are unpacked from
+// the packed elements the backends reduce, and the result packed back.
+void apply_on_derived(const user_operation& op, const void* in, void* inout, std::size_t n) {
+    const derived_type& type = *op.map;
+    const std::size_t bytes = n * op.packed_element_bytes;
+    const std::size_t count = type.size ? bytes / type.size : 0;
+    laid_out_elements lhs(type, count), rhs(type, count);
+    unpack(type, static_cast<const std::byte*>(in), bytes, lhs.origin(), count);
+    unpack(type, static_cast<const std::byte*>(inout), bytes, rhs.origin(), count);
+    int length = static_cast<int>(count);
+    MPI_Datatype datatype = op.datatype;
+    op.function(lhs.origin(), rhs.origin(), &length, &datatype);
+    pack_into(type, rhs.origin(), count, static_cast<std::byte*>(inout));
+}
+
 void apply_user_function(const void* in, void* inout, std::size_t n, const void* context) {
     const auto& op = *static_cast<const user_operation*>(context);
+    if (op.map) return apply_on_derived(op, in, inout, n);
     int length = static_cast<int>(n);
     MPI_Datatype datatype = op.datatype;
     op.function(const_cast<void*>(in), inout, &length, &datatype);
@@ -18,10 +61,26 @@ void apply_user_function(const void* in, void* inout, std::size_t n, const void*
 
 reduce_op call::reduction(MPI_Op op, MPI_Datatype datatype) const {
     user_operation* own = rank.operations.find(op);
-    if (!own) return reduction_of(comm, op, datatype, name, where);
-    type_of(comm, datatype, name, where);  // a datatype the backends know
+    if (!own) {
+        // MPI-3.1 §5.9.2: the predefined reductions are defined on the predefined datatypes only
+        // (only MPI_Accumulate takes a derived one built of one predefined type).
+        if (datatype >= first_derived_type && op >= MPI_SUM && op <= MPI_MAXLOC)
+            fail(MPI_ERR_OP, comm, name,
+                 "MPI's predefined reductions apply to predefined datatypes only, not to a derived one (" +
+                     std::to_string(datatype) + "): reduce it with a function of the program's (MPI_Op_create)",
+                 where);
+        return reduction_of(comm, op, datatype, name, where);
+    }
     // The datatype the function is told is this call's: one call at a time uses the operation.
     own->datatype = datatype;
+    own->map = nullptr;
+    if (datatype >= first_derived_type) {
+        const wire_form form = wire(datatype);
+        own->map = form.map;
+        own->packed_element_bytes = form.element.size;
+    } else {
+        type_of(comm, datatype, name, where);  // a datatype the backends know
+    }
     reduce_op made;
     made.id = builtin_op::user;
     made.name = "a reduction made by MPI_Op_create";

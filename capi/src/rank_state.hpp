@@ -28,7 +28,11 @@ inline constexpr int first_made_comm = 3;
 struct user_operation {
     MPI_User_function* function = nullptr;
     bool commutative = true;
-    MPI_Datatype datatype = MPI_DATATYPE_NULL;  // of the call applying it, for the function's last argument
+    // Of the call applying it: the datatype for the function's last argument and, for a derived
+    // one, its type map and the bytes of one element its packed messages travel as.
+    MPI_Datatype datatype = MPI_DATATYPE_NULL;
+    std::shared_ptr<const derived_type> map;
+    std::size_t packed_element_bytes = 0;
 };
 
 // The first handle of a reduction the program makes: after MPI's predefined ones.

@@ -192,6 +192,7 @@ type_desc type_of(const backend::comm_impl& comm, MPI_Datatype datatype, std::st
 
 reduce_op reduction_of(const backend::comm_impl& comm, MPI_Op op, MPI_Datatype datatype, std::string_view operation,
                        const std::source_location& where) {
+    type_of(comm, datatype, operation, where);  // a datatype at all, before it is named below
     reduce_op made;
     bool defined = false;
     with_type(datatype, [&](auto element) { defined = reduction_on<decltype(element)>(op, made); });

@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
     }
     if (strcmp(mistake, "in-place-send") == 0) MPI_Send(MPI_IN_PLACE, 1, MPI_INT, 1 - rank, 0, MPI_COMM_WORLD);
     if (strcmp(mistake, "aliased") == 0) MPI_Allreduce(&x, &x, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    if (strcmp(mistake, "predefined-op-on-derived") == 0) {
+        MPI_Datatype two_doubles;
+        double pair[2] = {x, x}, sums[2];
+        MPI_Type_contiguous(2, MPI_DOUBLE, &two_doubles);
+        MPI_Type_commit(&two_doubles);
+        MPI_Allreduce(pair, sums, 1, two_doubles, MPI_SUM, MPI_COMM_WORLD);
+    }
     if (strcmp(mistake, "leaks") == 0) {
         MPI_Datatype pair;
         MPI_Comm copy;

@@ -14,14 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static double wall_seconds(void) {
+static inline double wall_seconds(void) {
     struct timespec ts;
     syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* "--iters N" anywhere on the command line, else `fallback`. */
-static long arg_long(int argc, char** argv, const char* name, long fallback) {
+static inline long arg_long(int argc, char** argv, const char* name, long fallback) {
     for (int i = 1; i + 1 < argc; ++i)
         if (strcmp(argv[i], name) == 0) return atol(argv[i + 1]);
     return fallback;

@@ -142,7 +142,7 @@ BATON_MPI_BODY(MPI_Comm_size)(const baton_mpi_where* site, MPI_Comm comm, int* s
 BATON_MPI_WITHOUT_SITE(MPI_Comm_size, (MPI_Comm comm, int* size), (comm, size))
 
 
-extern "C" int baton_mpi_unsupported(const baton_mpi_where* site, const char* name) {
+extern "C" int baton_mpi_unsupported(const baton_mpi_where* site, const char* name, ...) {
     const call c(name, site, MPI_COMM_WORLD);
     detail::throw_usage(c.comm, c.name, "not supported by baton's simulator (see README, \"Running existing MPI programs\")",
                         c.where);

@@ -115,7 +115,6 @@ typedef struct MPI_Status {
 #define MPI_ANY_TAG (-1)
 #define MPI_PROC_NULL (-2)
 #define MPI_UNDEFINED (-32766)
-#define MPI_TAG_UB_VALUE 2147483647
 #define MPI_STATUS_IGNORE ((MPI_Status*)0)
 #define MPI_STATUSES_IGNORE ((MPI_Status*)0)
 #define MPI_MAX_PROCESSOR_NAME 256
@@ -751,12 +750,9 @@ int baton_mpi_unsupported(const struct baton_mpi_where* where, const char* name,
 #define MPI_Dist_graph_create_adjacent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_create_adjacent", __VA_ARGS__)
 #define MPI_Comm_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_create_keyval", __VA_ARGS__)
 #define MPI_Comm_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_set_attr", __VA_ARGS__)
-#define MPI_Comm_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_attr", __VA_ARGS__)
-#define MPI_Attr_get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Attr_get", __VA_ARGS__)
 #define MPI_Info_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_create", __VA_ARGS__)
 #define MPI_Info_set(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_set", __VA_ARGS__)
 #define MPI_Info_free(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_free", __VA_ARGS__)
-#define MPI_Pcontrol(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pcontrol", __VA_ARGS__)
 #define MPI_Grequest_start(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Grequest_start", __VA_ARGS__)
 
 /* Communicators and groups (issue 15's groups part): MPI_COMM_SELF is a communicator of the
@@ -1007,6 +1003,29 @@ BATON_MPI_FUNCTION(MPI_Error_class, (int errorcode, int* errorclass), int errorc
 #define baton_MPI_Errhandler_free(...) BATON_MPI_CALL(MPI_Errhandler_free, __VA_ARGS__)
 #define MPI_Error_class baton_MPI_Error_class
 #define baton_MPI_Error_class(...) BATON_MPI_CALL(MPI_Error_class, __VA_ARGS__)
+
+/* Attributes: MPI's predefined ones of every communicator (MPI-3.1 §8.1.2), read by
+ * MPI_Comm_get_attr (and MPI-1's MPI_Attr_get): a pointer to the value, as MPI gives it. The
+ * program's own keys (MPI_Comm_create_keyval) are not supported. */
+#define MPI_KEYVAL_INVALID 0
+#define MPI_TAG_UB 1
+#define MPI_HOST 2
+#define MPI_IO 3
+#define MPI_WTIME_IS_GLOBAL 4
+#define MPI_UNIVERSE_SIZE 5
+#define MPI_APPNUM 6
+#define MPI_LASTUSEDCODE 7
+BATON_MPI_FUNCTION(MPI_Comm_get_attr, (MPI_Comm comm, int keyval, void* attribute_val, int* flag), MPI_Comm comm,
+                   int keyval, void* attribute_val, int* flag)
+BATON_MPI_FUNCTION(MPI_Attr_get, (MPI_Comm comm, int keyval, void* attribute_val, int* flag), MPI_Comm comm,
+                   int keyval, void* attribute_val, int* flag)
+#define MPI_Comm_get_attr baton_MPI_Comm_get_attr
+#define baton_MPI_Comm_get_attr(...) BATON_MPI_CALL(MPI_Comm_get_attr, __VA_ARGS__)
+#define MPI_Attr_get baton_MPI_Attr_get
+#define baton_MPI_Attr_get(...) BATON_MPI_CALL(MPI_Attr_get, __VA_ARGS__)
+/* The profiling interface's switch (MPI-3.1 §14.2.4): no profiler listens, so it does nothing. */
+int baton_MPI_Pcontrol(const int level, ...);
+#define MPI_Pcontrol baton_MPI_Pcontrol
 
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)

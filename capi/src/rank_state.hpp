@@ -115,6 +115,7 @@ struct rank_state {
     // The communicator whose error handler takes the error of the call running (errors.hpp): its
     // own, or MPI_COMM_WORLD when it has none or its communicator is not one (set by comm_of).
     MPI_Comm errors_on = MPI_COMM_WORLD;
+    int universe_size = 0;  // what MPI_UNIVERSE_SIZE's attribute points to (attributes.cpp)
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

@@ -1027,6 +1027,264 @@ BATON_MPI_FUNCTION(MPI_Attr_get, (MPI_Comm comm, int keyval, void* attribute_val
 int baton_MPI_Pcontrol(const int level, ...);
 #define MPI_Pcontrol baton_MPI_Pcontrol
 
+/* The rest of MPI-3.1 (issue 15, "the rest"): calls a program may make beyond the list above,
+ * and the constants they take. */
+#define MPI_BOTTOM ((void*)0)
+#define MPI_MAX_LIBRARY_VERSION_STRING 256
+#define MPI_MAX_INFO_KEY 255
+#define MPI_MAX_INFO_VAL 1024
+#define MPI_ORDER_C 56
+#define MPI_ORDER_FORTRAN 57
+#define MPI_DISTRIBUTE_BLOCK 121
+#define MPI_DISTRIBUTE_CYCLIC 122
+#define MPI_DISTRIBUTE_NONE 123
+#define MPI_DISTRIBUTE_DFLT_DARG (-49767)
+#define MPI_GRAPH 2
+#define MPI_DIST_GRAPH 3
+#define MPI_UNWEIGHTED ((int*)2)
+#define MPI_WEIGHTS_EMPTY ((int*)3)
+#define MPI_ROOT (-4)
+#define MPI_ARGV_NULL ((char**)0)
+#define MPI_ARGVS_NULL ((char***)0)
+#define MPI_ERRCODES_IGNORE ((int*)0)
+#define MPI_MODE_RDONLY 2
+#define MPI_MODE_RDWR 8
+#define MPI_MODE_WRONLY 4
+#define MPI_MODE_CREATE 1
+#define MPI_MODE_EXCL 64
+#define MPI_MODE_DELETE_ON_CLOSE 16
+#define MPI_MODE_UNIQUE_OPEN 32
+#define MPI_MODE_APPEND 128
+#define MPI_MODE_SEQUENTIAL 256
+#define MPI_MODE_NOCHECK 1024
+#define MPI_MODE_NOSTORE 2048
+#define MPI_MODE_NOPUT 4096
+#define MPI_MODE_NOPRECEDE 8192
+#define MPI_MODE_NOSUCCEED 16384
+#define MPI_LOCK_EXCLUSIVE 1
+#define MPI_LOCK_SHARED 2
+#define MPI_SEEK_SET 600
+#define MPI_SEEK_CUR 602
+#define MPI_SEEK_END 604
+#define MPI_DISPLACEMENT_CURRENT (-54278278)
+BATON_MPI_FUNCTION(MPI_Get_address, (const void* location, MPI_Aint* address), const void* location,
+                   MPI_Aint* address)
+BATON_MPI_FUNCTION(MPI_Alloc_mem, (MPI_Aint size, MPI_Info info, void* baseptr), MPI_Aint size, MPI_Info info,
+                   void* baseptr)
+BATON_MPI_FUNCTION(MPI_Free_mem, (void* base), void* base)
+BATON_MPI_FUNCTION(MPI_Query_thread, (int* provided), int* provided)
+BATON_MPI_FUNCTION(MPI_Is_thread_main, (int* flag), int* flag)
+BATON_MPI_FUNCTION(MPI_Get_library_version, (char* version, int* resultlen), char* version, int* resultlen)
+BATON_MPI_FUNCTION(MPI_Comm_test_inter, (MPI_Comm comm, int* flag), MPI_Comm comm, int* flag)
+BATON_MPI_FUNCTION(MPI_Op_commutative, (MPI_Op op, int* commute), MPI_Op op, int* commute)
+BATON_MPI_FUNCTION(MPI_Reduce_local,
+                   (const void* inbuf, void* inoutbuf, int count, MPI_Datatype datatype, MPI_Op op),
+                   const void* inbuf, void* inoutbuf, int count, MPI_Datatype datatype, MPI_Op op)
+BATON_MPI_FUNCTION(MPI_Type_dup, (MPI_Datatype oldtype, MPI_Datatype* newtype), MPI_Datatype oldtype,
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_hindexed_block,
+                   (int count, int blocklength, const MPI_Aint displacements[], MPI_Datatype oldtype,
+                    MPI_Datatype* newtype),
+                   int count, int blocklength, const MPI_Aint displacements[], MPI_Datatype oldtype,
+                   MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_create_subarray,
+                   (int ndims, const int sizes[], const int subsizes[], const int starts[], int order,
+                    MPI_Datatype oldtype, MPI_Datatype* newtype),
+                   int ndims, const int sizes[], const int subsizes[], const int starts[], int order,
+                   MPI_Datatype oldtype, MPI_Datatype* newtype)
+BATON_MPI_FUNCTION(MPI_Type_get_true_extent, (MPI_Datatype datatype, MPI_Aint* true_lb, MPI_Aint* true_extent),
+                   MPI_Datatype datatype, MPI_Aint* true_lb, MPI_Aint* true_extent)
+BATON_MPI_FUNCTION(MPI_Type_set_name, (MPI_Datatype datatype, const char* type_name), MPI_Datatype datatype,
+                   const char* type_name)
+BATON_MPI_FUNCTION(MPI_Type_get_name, (MPI_Datatype datatype, char* type_name, int* resultlen),
+                   MPI_Datatype datatype, char* type_name, int* resultlen)
+BATON_MPI_FUNCTION(MPI_Type_size_x, (MPI_Datatype datatype, MPI_Count* size), MPI_Datatype datatype,
+                   MPI_Count* size)
+BATON_MPI_FUNCTION(MPI_Type_get_extent_x, (MPI_Datatype datatype, MPI_Count* lb, MPI_Count* extent),
+                   MPI_Datatype datatype, MPI_Count* lb, MPI_Count* extent)
+BATON_MPI_FUNCTION(MPI_Type_get_true_extent_x, (MPI_Datatype datatype, MPI_Count* true_lb, MPI_Count* true_extent),
+                   MPI_Datatype datatype, MPI_Count* true_lb, MPI_Count* true_extent)
+BATON_MPI_FUNCTION(MPI_Get_elements_x, (const MPI_Status* status, MPI_Datatype datatype, MPI_Count* count),
+                   const MPI_Status* status, MPI_Datatype datatype, MPI_Count* count)
+BATON_MPI_FUNCTION(MPI_Status_set_elements, (MPI_Status* status, MPI_Datatype datatype, int count),
+                   MPI_Status* status, MPI_Datatype datatype, int count)
+BATON_MPI_FUNCTION(MPI_Status_set_cancelled, (MPI_Status* status, int flag), MPI_Status* status, int flag)
+#define MPI_Get_address baton_MPI_Get_address
+#define baton_MPI_Get_address(...) BATON_MPI_CALL(MPI_Get_address, __VA_ARGS__)
+#define MPI_Alloc_mem baton_MPI_Alloc_mem
+#define baton_MPI_Alloc_mem(...) BATON_MPI_CALL(MPI_Alloc_mem, __VA_ARGS__)
+#define MPI_Free_mem baton_MPI_Free_mem
+#define baton_MPI_Free_mem(...) BATON_MPI_CALL(MPI_Free_mem, __VA_ARGS__)
+#define MPI_Query_thread baton_MPI_Query_thread
+#define baton_MPI_Query_thread(...) BATON_MPI_CALL(MPI_Query_thread, __VA_ARGS__)
+#define MPI_Is_thread_main baton_MPI_Is_thread_main
+#define baton_MPI_Is_thread_main(...) BATON_MPI_CALL(MPI_Is_thread_main, __VA_ARGS__)
+#define MPI_Get_library_version baton_MPI_Get_library_version
+#define baton_MPI_Get_library_version(...) BATON_MPI_CALL(MPI_Get_library_version, __VA_ARGS__)
+#define MPI_Comm_test_inter baton_MPI_Comm_test_inter
+#define baton_MPI_Comm_test_inter(...) BATON_MPI_CALL(MPI_Comm_test_inter, __VA_ARGS__)
+#define MPI_Op_commutative baton_MPI_Op_commutative
+#define baton_MPI_Op_commutative(...) BATON_MPI_CALL(MPI_Op_commutative, __VA_ARGS__)
+#define MPI_Reduce_local baton_MPI_Reduce_local
+#define baton_MPI_Reduce_local(...) BATON_MPI_CALL(MPI_Reduce_local, __VA_ARGS__)
+#define MPI_Type_dup baton_MPI_Type_dup
+#define baton_MPI_Type_dup(...) BATON_MPI_CALL(MPI_Type_dup, __VA_ARGS__)
+#define MPI_Type_create_hindexed_block baton_MPI_Type_create_hindexed_block
+#define baton_MPI_Type_create_hindexed_block(...) BATON_MPI_CALL(MPI_Type_create_hindexed_block, __VA_ARGS__)
+#define MPI_Type_create_subarray baton_MPI_Type_create_subarray
+#define baton_MPI_Type_create_subarray(...) BATON_MPI_CALL(MPI_Type_create_subarray, __VA_ARGS__)
+#define MPI_Type_get_true_extent baton_MPI_Type_get_true_extent
+#define baton_MPI_Type_get_true_extent(...) BATON_MPI_CALL(MPI_Type_get_true_extent, __VA_ARGS__)
+#define MPI_Type_set_name baton_MPI_Type_set_name
+#define baton_MPI_Type_set_name(...) BATON_MPI_CALL(MPI_Type_set_name, __VA_ARGS__)
+#define MPI_Type_get_name baton_MPI_Type_get_name
+#define baton_MPI_Type_get_name(...) BATON_MPI_CALL(MPI_Type_get_name, __VA_ARGS__)
+#define MPI_Type_size_x baton_MPI_Type_size_x
+#define baton_MPI_Type_size_x(...) BATON_MPI_CALL(MPI_Type_size_x, __VA_ARGS__)
+#define MPI_Type_get_extent_x baton_MPI_Type_get_extent_x
+#define baton_MPI_Type_get_extent_x(...) BATON_MPI_CALL(MPI_Type_get_extent_x, __VA_ARGS__)
+#define MPI_Type_get_true_extent_x baton_MPI_Type_get_true_extent_x
+#define baton_MPI_Type_get_true_extent_x(...) BATON_MPI_CALL(MPI_Type_get_true_extent_x, __VA_ARGS__)
+#define MPI_Get_elements_x baton_MPI_Get_elements_x
+#define baton_MPI_Get_elements_x(...) BATON_MPI_CALL(MPI_Get_elements_x, __VA_ARGS__)
+#define MPI_Status_set_elements baton_MPI_Status_set_elements
+#define baton_MPI_Status_set_elements(...) BATON_MPI_CALL(MPI_Status_set_elements, __VA_ARGS__)
+#define MPI_Status_set_cancelled baton_MPI_Status_set_cancelled
+#define baton_MPI_Status_set_cancelled(...) BATON_MPI_CALL(MPI_Status_set_cancelled, __VA_ARGS__)
+/* MPI-1's names, removed by MPI-3.0, for the calls that replaced them. */
+#define MPI_Errhandler_set MPI_Comm_set_errhandler
+#define MPI_Errhandler_get MPI_Comm_get_errhandler
+#define MPI_Address MPI_Get_address
+#define MPI_Type_hvector MPI_Type_create_hvector
+#define MPI_Type_hindexed MPI_Type_create_hindexed
+#define MPI_Type_struct MPI_Type_create_struct
+/* Not supported (a call fails naming its line, as the ones above). */
+#define MPI_Type_extent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_extent", __VA_ARGS__)
+#define MPI_Type_lb(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_lb", __VA_ARGS__)
+#define MPI_Type_ub(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_ub", __VA_ARGS__)
+#define MPI_Add_error_class(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Add_error_class", __VA_ARGS__)
+#define MPI_Add_error_code(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Add_error_code", __VA_ARGS__)
+#define MPI_Add_error_string(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Add_error_string", __VA_ARGS__)
+#define MPI_Attr_delete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Attr_delete", __VA_ARGS__)
+#define MPI_Attr_put(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Attr_put", __VA_ARGS__)
+#define MPI_Comm_delete_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_delete_attr", __VA_ARGS__)
+#define MPI_Comm_disconnect(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_disconnect", __VA_ARGS__)
+#define MPI_Comm_dup_with_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_dup_with_info", __VA_ARGS__)
+#define MPI_Comm_free_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_free_keyval", __VA_ARGS__)
+#define MPI_Comm_get_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_get_info", __VA_ARGS__)
+#define MPI_Comm_idup(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_idup", __VA_ARGS__)
+#define MPI_Comm_join(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_join", __VA_ARGS__)
+#define MPI_Comm_set_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Comm_set_info", __VA_ARGS__)
+#define MPI_Dist_graph_neighbors(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_neighbors", __VA_ARGS__)
+#define MPI_Dist_graph_neighbors_count(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Dist_graph_neighbors_count", __VA_ARGS__)
+#define MPI_Errhandler_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Errhandler_create", __VA_ARGS__)
+#define MPI_Graph_get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_get", __VA_ARGS__)
+#define MPI_Graph_map(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_map", __VA_ARGS__)
+#define MPI_Graph_neighbors(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_neighbors", __VA_ARGS__)
+#define MPI_Graph_neighbors_count(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graph_neighbors_count", __VA_ARGS__)
+#define MPI_Graphdims_get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Graphdims_get", __VA_ARGS__)
+#define MPI_Grequest_complete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Grequest_complete", __VA_ARGS__)
+#define MPI_Info_delete(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_delete", __VA_ARGS__)
+#define MPI_Info_dup(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_dup", __VA_ARGS__)
+#define MPI_Info_get(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_get", __VA_ARGS__)
+#define MPI_Info_get_nkeys(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_get_nkeys", __VA_ARGS__)
+#define MPI_Info_get_nthkey(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_get_nthkey", __VA_ARGS__)
+#define MPI_Info_get_valuelen(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Info_get_valuelen", __VA_ARGS__)
+#define MPI_Keyval_create(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Keyval_create", __VA_ARGS__)
+#define MPI_Keyval_free(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Keyval_free", __VA_ARGS__)
+#define MPI_Lookup_name(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Lookup_name", __VA_ARGS__)
+#define MPI_Pack_external(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack_external", __VA_ARGS__)
+#define MPI_Pack_external_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Pack_external_size", __VA_ARGS__)
+#define MPI_Publish_name(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Publish_name", __VA_ARGS__)
+#define MPI_Raccumulate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Raccumulate", __VA_ARGS__)
+#define MPI_Rget_accumulate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Rget_accumulate", __VA_ARGS__)
+#define MPI_Type_create_darray(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_create_darray", __VA_ARGS__)
+#define MPI_Type_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_create_keyval", __VA_ARGS__)
+#define MPI_Type_delete_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_delete_attr", __VA_ARGS__)
+#define MPI_Type_free_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_free_keyval", __VA_ARGS__)
+#define MPI_Type_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_get_attr", __VA_ARGS__)
+#define MPI_Type_get_contents(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_get_contents", __VA_ARGS__)
+#define MPI_Type_get_envelope(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_get_envelope", __VA_ARGS__)
+#define MPI_Type_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_set_attr", __VA_ARGS__)
+#define MPI_Type_match_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_match_size", __VA_ARGS__)
+#define MPI_Unpublish_name(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Unpublish_name", __VA_ARGS__)
+#define MPI_Cart_map(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Cart_map", __VA_ARGS__)
+#define MPI_Status_set_elements_x(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Status_set_elements_x", __VA_ARGS__)
+#define MPI_Request_get_status(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Request_get_status", __VA_ARGS__)
+#define MPI_Bsend_init(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Bsend_init", __VA_ARGS__)
+#define MPI_Rsend_init(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Rsend_init", __VA_ARGS__)
+#define MPI_Type_create_f90_integer(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_create_f90_integer", __VA_ARGS__)
+#define MPI_Type_create_f90_real(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_create_f90_real", __VA_ARGS__)
+#define MPI_Type_create_f90_complex(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Type_create_f90_complex", __VA_ARGS__)
+#define MPI_Register_datarep(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Register_datarep", __VA_ARGS__)
+#define MPI_File_call_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_call_errhandler", __VA_ARGS__)
+#define MPI_File_create_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_create_errhandler", __VA_ARGS__)
+#define MPI_File_get_amode(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_amode", __VA_ARGS__)
+#define MPI_File_get_atomicity(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_atomicity", __VA_ARGS__)
+#define MPI_File_get_byte_offset(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_byte_offset", __VA_ARGS__)
+#define MPI_File_get_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_errhandler", __VA_ARGS__)
+#define MPI_File_get_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_group", __VA_ARGS__)
+#define MPI_File_get_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_info", __VA_ARGS__)
+#define MPI_File_get_position(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_position", __VA_ARGS__)
+#define MPI_File_get_position_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_position_shared", __VA_ARGS__)
+#define MPI_File_get_type_extent(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_type_extent", __VA_ARGS__)
+#define MPI_File_get_view(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_get_view", __VA_ARGS__)
+#define MPI_File_iread(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iread", __VA_ARGS__)
+#define MPI_File_iread_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iread_all", __VA_ARGS__)
+#define MPI_File_iread_at(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iread_at", __VA_ARGS__)
+#define MPI_File_iread_at_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iread_at_all", __VA_ARGS__)
+#define MPI_File_iread_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iread_shared", __VA_ARGS__)
+#define MPI_File_iwrite(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iwrite", __VA_ARGS__)
+#define MPI_File_iwrite_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iwrite_all", __VA_ARGS__)
+#define MPI_File_iwrite_at(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iwrite_at", __VA_ARGS__)
+#define MPI_File_iwrite_at_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iwrite_at_all", __VA_ARGS__)
+#define MPI_File_iwrite_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_iwrite_shared", __VA_ARGS__)
+#define MPI_File_preallocate(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_preallocate", __VA_ARGS__)
+#define MPI_File_read_all_begin(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_all_begin", __VA_ARGS__)
+#define MPI_File_read_all_end(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_all_end", __VA_ARGS__)
+#define MPI_File_read_at_all_begin(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_at_all_begin", __VA_ARGS__)
+#define MPI_File_read_at_all_end(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_at_all_end", __VA_ARGS__)
+#define MPI_File_read_ordered(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_ordered", __VA_ARGS__)
+#define MPI_File_read_ordered_begin(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_ordered_begin", __VA_ARGS__)
+#define MPI_File_read_ordered_end(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_ordered_end", __VA_ARGS__)
+#define MPI_File_read_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_read_shared", __VA_ARGS__)
+#define MPI_File_seek_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_seek_shared", __VA_ARGS__)
+#define MPI_File_set_atomicity(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_set_atomicity", __VA_ARGS__)
+#define MPI_File_set_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_set_errhandler", __VA_ARGS__)
+#define MPI_File_set_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_set_info", __VA_ARGS__)
+#define MPI_File_set_size(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_set_size", __VA_ARGS__)
+#define MPI_File_sync(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_sync", __VA_ARGS__)
+#define MPI_File_write_all_begin(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_all_begin", __VA_ARGS__)
+#define MPI_File_write_all_end(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_all_end", __VA_ARGS__)
+#define MPI_File_write_at_all_begin(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_at_all_begin", __VA_ARGS__)
+#define MPI_File_write_at_all_end(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_at_all_end", __VA_ARGS__)
+#define MPI_File_write_ordered(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_ordered", __VA_ARGS__)
+#define MPI_File_write_ordered_begin(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_ordered_begin", __VA_ARGS__)
+#define MPI_File_write_ordered_end(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_ordered_end", __VA_ARGS__)
+#define MPI_File_write_shared(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_File_write_shared", __VA_ARGS__)
+#define MPI_Win_attach(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_attach", __VA_ARGS__)
+#define MPI_Win_call_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_call_errhandler", __VA_ARGS__)
+#define MPI_Win_create_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_create_errhandler", __VA_ARGS__)
+#define MPI_Win_create_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_create_keyval", __VA_ARGS__)
+#define MPI_Win_delete_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_delete_attr", __VA_ARGS__)
+#define MPI_Win_detach(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_detach", __VA_ARGS__)
+#define MPI_Win_flush_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_flush_all", __VA_ARGS__)
+#define MPI_Win_flush_local(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_flush_local", __VA_ARGS__)
+#define MPI_Win_flush_local_all(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_flush_local_all", __VA_ARGS__)
+#define MPI_Win_free_keyval(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_free_keyval", __VA_ARGS__)
+#define MPI_Win_get_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_get_attr", __VA_ARGS__)
+#define MPI_Win_get_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_get_errhandler", __VA_ARGS__)
+#define MPI_Win_get_group(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_get_group", __VA_ARGS__)
+#define MPI_Win_get_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_get_info", __VA_ARGS__)
+#define MPI_Win_get_name(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_get_name", __VA_ARGS__)
+#define MPI_Win_set_attr(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_set_attr", __VA_ARGS__)
+#define MPI_Win_set_errhandler(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_set_errhandler", __VA_ARGS__)
+#define MPI_Win_set_info(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_set_info", __VA_ARGS__)
+#define MPI_Win_set_name(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_set_name", __VA_ARGS__)
+#define MPI_Win_shared_query(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_shared_query", __VA_ARGS__)
+#define MPI_Win_sync(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_sync", __VA_ARGS__)
+#define MPI_Win_test(...) baton_mpi_unsupported(BATON_MPI_HERE, "MPI_Win_test", __VA_ARGS__)
+
 /* MPI_IN_PLACE: a send buffer that is the receive buffer (reductions, gather at the root). */
 #define MPI_IN_PLACE ((void*)1)
 

@@ -46,7 +46,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Init, (int* argc, char*** argv), (argc, argv))
 // Ranks are simulated one at a time (or are processes of their own): every thread level holds.
 BATON_MPI_BODY(MPI_Init_thread)(const baton_mpi_where* site, int*, char***, int required, int* provided) {
     initialize(site, "MPI_Init_thread");
-    if (provided) *provided = std::clamp(required, MPI_THREAD_SINGLE, MPI_THREAD_MULTIPLE);
+    const int level = std::clamp(required, MPI_THREAD_SINGLE, MPI_THREAD_MULTIPLE);
+    current("MPI_Init_thread", location_of(site)).thread_level = level;
+    if (provided) *provided = level;
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Init_thread, (int* argc, char*** argv, int required, int* provided),

@@ -109,3 +109,38 @@ BATON_MPI_BODY(MPI_Op_free)(const baton_mpi_where* site, MPI_Op* op) {
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Op_free, (MPI_Op * op), (op))
+
+BATON_MPI_BODY(MPI_Op_commutative)(const baton_mpi_where* site, MPI_Op op, int* commute) {
+    const call c("MPI_Op_commutative", site, MPI_COMM_WORLD);
+    const user_operation* own = c.rank.operations.find(op);
+    if (!own && (op < MPI_SUM || op > MPI_MAXLOC))
+        fail(MPI_ERR_OP, c.comm, c.name, std::to_string(op) + " is not a reduction (MPI_Op)", c.where);
+    *checked_output(c, commute, "the flag") = own ? own->commutative : 1;  // every predefined one is
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Op_commutative, (MPI_Op op, int* commute), (op, commute))
+
+// inoutbuf = inbuf op inoutbuf, on this rank alone (MPI-3.1 §5.9.7): the reduction a collective
+// would apply, on the elements as the backends carry them (a derived datatype's packed, then
+// unpacked into the program's layout again).
+BATON_MPI_BODY(MPI_Reduce_local)(const baton_mpi_where* site, const void* inbuf, void* inoutbuf, int count,
+                                 MPI_Datatype datatype, MPI_Op op) {
+    const call c("MPI_Reduce_local", site, MPI_COMM_WORLD);
+    const std::size_t n = c.count(count);
+    const reduce_op reduction = c.reduction(op, datatype);
+    if (datatype < first_derived_type) {
+        c.send_view(inbuf, count, datatype);  // the buffers' checks
+        c.recv_buffer(inoutbuf, count, datatype);
+        reduction.apply(inbuf, inoutbuf, n, reduction.context);
+        return MPI_SUCCESS;
+    }
+    const auto map = c.committed_type(datatype);
+    std::vector<std::byte> in = pack(*map, inbuf, n), inout = pack(*map, inoutbuf, n);
+    const std::size_t elements = inout.size() / c.wire(datatype).element.size;
+    reduction.apply(in.data(), inout.data(), elements, reduction.context);
+    unpack(*map, inout.data(), inout.size(), inoutbuf, n);
+    return MPI_SUCCESS;
+}
+BATON_MPI_WITHOUT_SITE(MPI_Reduce_local,
+                       (const void* inbuf, void* inoutbuf, int count, MPI_Datatype datatype, MPI_Op op),
+                       (inbuf, inoutbuf, count, datatype, op))

@@ -116,6 +116,8 @@ struct rank_state {
     // own, or MPI_COMM_WORLD when it has none or its communicator is not one (set by comm_of).
     MPI_Comm errors_on = MPI_COMM_WORLD;
     int universe_size = 0;  // what MPI_UNIVERSE_SIZE's attribute points to (attributes.cpp)
+    int thread_level = MPI_THREAD_SINGLE;  // what MPI_Init_thread provided (MPI_Query_thread)
+    std::map<MPI_Datatype, std::string> type_names;  // MPI_Type_set_name's
 };
 
 // The calling rank's state, for the rank function of libbaton-mpi's main (main.cpp) while it runs.

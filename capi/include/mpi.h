@@ -1067,6 +1067,38 @@ int baton_MPI_Pcontrol(const int level, ...);
 #define MPI_SEEK_CUR 602
 #define MPI_SEEK_END 604
 #define MPI_DISPLACEMENT_CURRENT (-54278278)
+#define MPI_MAX_PORT_NAME 1024
+#define MPI_MAX_DATAREP_STRING 128
+#define MPI_INFO_ENV 1
+#define MPI_REPLACE 13 /* MPI_Accumulate's, not a reduction */
+#define MPI_NO_OP 14
+#define MPI_WIN_FLAVOR_CREATE 1
+#define MPI_WIN_FLAVOR_ALLOCATE 2
+#define MPI_WIN_FLAVOR_DYNAMIC 3
+#define MPI_WIN_FLAVOR_SHARED 4
+#define MPI_WIN_SEPARATE 1
+#define MPI_WIN_UNIFIED 2
+#define MPI_TYPECLASS_INTEGER 1
+#define MPI_TYPECLASS_REAL 2
+#define MPI_TYPECLASS_COMPLEX 3
+/* The callbacks of attribute keys of the program's own (not supported: only passed along). */
+#define MPI_COMM_NULL_COPY_FN ((void*)0)
+#define MPI_COMM_NULL_DELETE_FN ((void*)0)
+#define MPI_COMM_DUP_FN ((void*)0)
+#define MPI_TYPE_NULL_COPY_FN ((void*)0)
+#define MPI_TYPE_NULL_DELETE_FN ((void*)0)
+#define MPI_TYPE_DUP_FN ((void*)0)
+#define MPI_WIN_NULL_COPY_FN ((void*)0)
+#define MPI_WIN_NULL_DELETE_FN ((void*)0)
+#define MPI_WIN_DUP_FN ((void*)0)
+#define MPI_NULL_COPY_FN ((void*)0)
+#define MPI_NULL_DELETE_FN ((void*)0)
+#define MPI_DUP_FN ((void*)0)
+/* C++'s types, for a C++ program: laid out as the C ones they are here. */
+#define MPI_CXX_BOOL MPI_C_BOOL
+#define MPI_CXX_FLOAT_COMPLEX MPI_C_FLOAT_COMPLEX
+#define MPI_CXX_DOUBLE_COMPLEX MPI_C_DOUBLE_COMPLEX
+#define MPI_CXX_LONG_DOUBLE_COMPLEX MPI_C_LONG_DOUBLE_COMPLEX
 BATON_MPI_FUNCTION(MPI_Get_address, (const void* location, MPI_Aint* address), const void* location,
                    MPI_Aint* address)
 BATON_MPI_FUNCTION(MPI_Alloc_mem, (MPI_Aint size, MPI_Info info, void* baseptr), MPI_Aint size, MPI_Info info,

@@ -25,6 +25,7 @@
 #include "process_child.hpp"
 #include "process_errors.hpp"
 #include "process_wire.hpp"
+#include "rank_names.hpp"
 
 namespace baton::sim::detail {
 
@@ -114,6 +115,7 @@ process_ranks::process_ranks(int ranks, const std::function<void(communicator&)>
             // The child ends with the engine's thread, even if that is killed (no cleanup there).
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (::getppid() != engine) ::_exit(1);
+            name_after_rank(r);
             ::close(c->socket.native_handle());
             for (const auto& sibling : impl_->children) ::close(sibling->socket.native_handle());
             run_process_rank(r, theirs.native_handle(), body);

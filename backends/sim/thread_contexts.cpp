@@ -16,6 +16,7 @@
 
 #include "contexts.hpp"
 #include "process_exit.hpp"
+#include "rank_names.hpp"
 
 namespace baton::sim::detail {
 
@@ -116,6 +117,7 @@ public:
     void create(int rank) override {
         try {
             slot_of(rank).thread = std::thread([this, rank] {
+                name_after_rank(rank);
                 note_rank_stack();
                 slot_of(rank).turn.take(false);
                 entry_(rank);

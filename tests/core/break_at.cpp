@@ -5,10 +5,12 @@
 // On process ranks the rank's own process raises it (the program's handler is inherited across
 // the fork), so the handler tells the test through a pipe, which every context shares.
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -80,4 +82,25 @@ TEST_CASE("--break-at raises SIGTRAP once, in the rank that runs at that step (i
     ::close(trap_pipe[1]);
     REQUIRE(stopped == std::vector<bool>(4, true));
     REQUIRE(baton::sim::running_rank() == -1);  // outside a run
+}
+
+// What `info threads`, top -H and ps show: "rank N" for a thread rank's thread and a process
+// rank's process (its main thread), read back from the kernel inside the rank. Fibers share the
+// run's thread, which keeps its own name.
+TEST_CASE("thread and process ranks are named after their rank") {
+    auto own_name = [](baton::communicator& world) {
+        world.barrier();
+        char name[16] = {};
+        ::pthread_getname_np(::pthread_self(), name, sizeof name);
+        return std::string(name);
+    };
+    const std::vector<std::string> named{"rank 0", "rank 1", "rank 2"};
+    for (const auto context : {baton::sim::rank_context::thread, baton::sim::rank_context::process}) {
+        const baton::sim::options opts{.ranks = 3, .context = context};
+        CHECK(baton::sim::run(opts, own_name).values == named);
+    }
+    char test_thread[16] = {};
+    ::pthread_getname_np(::pthread_self(), test_thread, sizeof test_thread);
+    const baton::sim::options fibers{.ranks = 3, .context = baton::sim::rank_context::fiber};
+    CHECK(baton::sim::run(fibers, own_name).values == std::vector<std::string>(3, test_thread));
 }

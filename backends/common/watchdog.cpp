@@ -91,6 +91,18 @@ public:
         cv_.notify_all();
     }
 
+    // What a debugger's `baton ranks` shows (baton_debug_ranks): the state of every run, built on
+    // the thread the debugger calls in while it holds the process stopped, so nothing changes
+    // meanwhile. Never waits: a process stopped inside the watchdog says so instead.
+    std::string for_debugger() {
+        std::unique_lock lock(mutex_, std::try_to_lock);
+        if (!lock) return "baton: the process stopped inside baton's watchdog; step on a little, then ask again";
+        if (watches_.empty()) return "baton: no run is going on in this process";
+        std::string text;
+        for (const watch* w : watches_) text += report_of(*w, "baton: the ranks, as the run stands") + '\n';
+        return text;
+    }
+
     [[noreturn]] void stop_here(watch& w) {
         std::unique_lock lock(mutex_);
         const std::string headline = headline_;
@@ -327,3 +339,15 @@ watch::~watch() { watchdog::get().remove(*this); }
 void watch::stop_here() { watchdog::get().stop_here(*this); }
 
 }  // namespace baton::detail
+
+// For a debugger (tools/gdb/baton_gdb.py's `baton ranks`): gdb calls it in the stopped program.
+// The text stays until the next call.
+extern "C" [[gnu::used]] const char* baton_debug_ranks() {
+    static std::string text;
+    text = baton::detail::watchdog::get().for_debugger();
+    return text.c_str();
+}
+
+// The gdb commands themselves, inline in this object's .debug_gdb_scripts section: every program
+// linked with baton carries them, and gdb loads them where its auto-load safe-path allows.
+#include "baton_gdb_section.h"

@@ -43,7 +43,7 @@ std::string checker::state_report(const std::string& headline, int running) cons
         call.recent = recent_calls(r);
         calls.push_back(std::move(call));
     }
-    std::string summary = fmt::format("{}\n  at step {}: {} ranks blocked, {} running or ready, {} finished", headline,
+    std::string summary = fmt::format("{}\n  at step {}: {} blocked, {} running or ready, {} finished", headline,
                                       sched_.steps(), blocked, ready, finished.size());
     if (ranks_.started < opts_.ranks) summary += fmt::format(", {} not started yet", opts_.ranks - ranks_.started);
     if (left_out > 0) summary += fmt::format(" ({} ranks not shown)", left_out);

@@ -78,6 +78,10 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
                                    "Replay the run a report names (a token like v1.2/3), instead of --seed and --schedule");
     const auto& break_at = table.add("--break-at", nullptr, "STEP", "",
                                      "Raise SIGTRAP in the rank that runs at this step, to stop a debugger there");
+    const auto& debug_rank =
+        table.add("--debug-rank", nullptr, "N", "",
+                  "Stop rank N for a debugger before its code starts: at once under a debugger, otherwise it says "
+                  "its process id and waits for one to attach (gdb -p PID)");
     const auto& sends = table.add("--sends", "BATON_SENDS", "MODE", "buffered",
                                   "buffered (every send completes at once), synchronous (every send waits for its "
                                   "receive) or eager (sends above --eager-limit wait for their receive)");
@@ -136,6 +140,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
         take_file(trace, chosen.trace);
         take_file(timeline, chosen.timeline);
         take_number(break_at, chosen.sim.break_at_step, 0);
+        take_number(debug_rank, chosen.sim.debug_rank, 0, static_cast<std::uint64_t>(chosen.sim.ranks - 1));  // a rank of the run
         take_choice(sends, chosen.sim.sends,
                     {{"buffered", sim::send_mode::buffered},
                      {"synchronous", sim::send_mode::synchronous},
@@ -188,7 +193,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     // What only the simulator reads (--sends synchronous and --rank-timeout mean something on MPI
     // too), for the MPI backend to say it ignores them: which backend runs is known only later.
     for (const given* only : {&ranks, &seed, &schedule, &pct_depth, &pct_steps, &explore_count, &trace, &timeline,
-                              &replay, &break_at, &eager_limit, &collectives, &context, &fiber_stack, &poll_limit,
+                              &replay, &break_at, &debug_rank, &eager_limit, &collectives, &context, &fiber_stack, &poll_limit,
                               &report_json, &report_dot})
         if (only->on_command_line) chosen.simulator_only.push_back(only->where);
     if (deterministic_flag->count() > 0) chosen.simulator_only.push_back("--deterministic");

@@ -45,9 +45,14 @@ void stop_for_debugger() {
 }
 
 void say_rank_stops_for_debugger(int rank, long pid, std::uint64_t step) {
-    std::cerr << "baton: --break-at " << step << ": rank " << rank << " runs at this step, in process " << pid
-              << "; it stops there with SIGTRAP once a debugger is attached to it (gdb -p " << pid << ")"
-              << std::endl;
+    if (step != 0)
+        std::cerr << "baton: --break-at " << step << ": rank " << rank << " runs at this step, in process " << pid
+                  << "; it stops there with SIGTRAP once a debugger is attached to it (gdb -p " << pid << ")"
+                  << std::endl;
+    else
+        std::cerr << "baton: --debug-rank " << rank << ": rank " << rank << " runs in process " << pid
+                  << "; it stops before its code starts, with SIGTRAP once a debugger is attached to it (gdb -p "
+                  << pid << ")" << std::endl;
 }
 
 }  // namespace baton::sim::detail

@@ -17,7 +17,9 @@ namespace baton::sim::detail {
 // In a rank's process: stops for a debugger as described above, then returns.
 void stop_for_debugger();
 
-// In the engine's process: what it prints when rank `rank`'s process `pid` stops at `step`.
+// In the engine's process: what it prints when rank `rank`, in process `pid` (its own, or the
+// engine's for a thread or fiber rank), stops at `step` of --break-at, or before its code starts
+// (--debug-rank, `step` 0).
 void say_rank_stops_for_debugger(int rank, long pid, std::uint64_t step);
 
 }  // namespace baton::sim::detail

@@ -1,6 +1,8 @@
 #include "engine.hpp"
 #include "process_errors.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <system_error>
@@ -14,6 +16,7 @@
 #include "collective.hpp"
 #include "comm.hpp"
 #include "comm_state.hpp"
+#include "debugger_stop.hpp"
 #include "process_exit.hpp"
 #include "rank_output.hpp"
 
@@ -103,6 +106,7 @@ run_outcome engine::run() {
 void engine::rank_main(int self) {
     entering(self);  // the watchdog's view: the rank runs baton's code until its body starts
     resumed(self);
+    if (self == opts_.debug_rank && !aborting_) stop_before_start(self);
     if (!aborting_) {
         try {
             auto world = at_user_boundary(*this, std::make_unique<sim_comm>(*this, this->world(), self), self);
@@ -186,10 +190,25 @@ void engine::resumed(int self) {
     // sometimes").
     if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) {
         // A process rank's proxy runs here, in the engine's process: the rank's own process stops.
-        if (processes_)
-            processes_->stop_for_debugger(self, opts_.break_at_step);
-        else
+        if (processes_) {
+            say_rank_stops_for_debugger(self, processes_->pid_of(self), opts_.break_at_step);
+            processes_->stop_for_debugger(self);
+        } else {
             std::raise(SIGTRAP);
+        }
+    }
+}
+
+void engine::stop_before_start(int self) {
+    // The classic "wait until gdb attaches" of MPI programs, for one rank: under a debugger (or a
+    // SIGTRAP handler of the program's) it stops at once, otherwise it says where to attach and
+    // waits (debugger_stop.hpp). A process rank's own process does this.
+    if (processes_) {
+        say_rank_stops_for_debugger(self, processes_->pid_of(self), 0);
+        processes_->stop_for_debugger(self);
+    } else {
+        say_rank_stops_for_debugger(self, static_cast<long>(::getpid()), 0);
+        stop_for_debugger();
     }
 }
 

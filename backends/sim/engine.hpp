@@ -139,6 +139,8 @@ public:
 private:
     // `self` has the CPU (again, or for the first time).
     void resumed(int self);
+    // --debug-rank: `self` stops for a debugger before its code starts.
+    void stop_before_start(int self);
 
     // What each rank's context runs.
     void rank_main(int self);

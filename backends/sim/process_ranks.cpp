@@ -147,8 +147,9 @@ void process_ranks::send(int rank, std::span<const std::byte> frame) {
         throw rank_process_ended(impl_->ended(rank));
 }
 
-void process_ranks::stop_for_debugger(int rank, std::uint64_t step) {
-    say_rank_stops_for_debugger(rank, impl_->children[static_cast<std::size_t>(rank)]->pid, step);
+long process_ranks::pid_of(int rank) const { return impl_->children[static_cast<std::size_t>(rank)]->pid; }
+
+void process_ranks::stop_for_debugger(int rank) {
     std::vector<std::byte> frame;
     send(rank, wire::writer(frame, wire::verb::debug_stop).finish());
 }

@@ -41,9 +41,11 @@ public:
     // The next frame from it, without its length, into `frame`. Throws rank_process_ended if it
     // is gone, malformed_frame if the length is impossible.
     void receive(int rank, std::vector<std::byte>& frame);
-    // --break-at: rank `rank`'s process is to stop for a debugger at `step` (debugger_stop.hpp);
-    // it does so before it reads what comes next. Prints which process that is.
-    void stop_for_debugger(int rank, std::uint64_t step);
+    // --break-at and --debug-rank: rank `rank`'s process is to stop for a debugger
+    // (debugger_stop.hpp); it does so before it reads what comes next.
+    void stop_for_debugger(int rank);
+    // The process rank `rank` runs in.
+    long pid_of(int rank) const;
     // Its rank function has returned or thrown: its process ends now, as it should.
     void finished(int rank);
     // A rank whose process ended before finishing, found by SIGCHLD since the last look (or,

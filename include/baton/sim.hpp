@@ -99,6 +99,7 @@ struct options {
     std::uint64_t pct_steps = 1000;    // schedule::pct: the steps over which priorities change
     std::vector<choice> plan;          // schedule::systematic: the choices to make, in order
     std::uint64_t break_at_step = 0;   // raise SIGTRAP in the running rank at this step (0: never)
+    int debug_rank = -1;               // stop this rank for a debugger before its code starts (-1: none)
     bool record = false;               // keep the event log (result.events)
     sim::rank_context context = default_rank_context();
     // A rank that runs its own code this many seconds without a baton call (an endless loop)

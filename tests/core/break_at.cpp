@@ -104,3 +104,40 @@ TEST_CASE("thread and process ranks are named after their rank") {
     const baton::sim::options fibers{.ranks = 3, .context = baton::sim::rank_context::fiber};
     CHECK(baton::sim::run(fibers, own_name).values == std::vector<std::string>(3, test_thread));
 }
+
+// --debug-rank N (options::debug_rank): rank N stops for a debugger before its own code starts, in
+// every context (in its own process on process ranks). The test's SIGTRAP handler stands for the
+// debugger: it says which rank it found running, whether that rank's code had started (a
+// global its code sets first: on process ranks, the rank's process's own copy), and where.
+namespace {
+
+bool rank_code_started = false;
+constexpr int started = 0x20;
+
+void on_trap_before_start(int) {
+    const char trap = static_cast<char>(baton::sim::running_rank() | (rank_code_started ? started : 0) |
+                                        (::getpid() != test_process ? elsewhere : 0));
+    (void)!::write(trap_pipe[1], &trap, 1);
+}
+
+}  // namespace
+
+TEST_CASE("debug_rank (--debug-rank) stops that rank before its code starts, once") {
+    REQUIRE(::pipe2(trap_pipe, O_NONBLOCK) == 0);
+    auto previous = std::signal(SIGTRAP, on_trap_before_start);
+    for (const auto context :
+         {baton::sim::rank_context::thread, baton::sim::rank_context::fiber, baton::sim::rank_context::process}) {
+        rank_code_started = false;
+        const baton::sim::options opts{.ranks = 3, .debug_rank = 2, .context = context};
+        const auto result = baton::sim::run(opts, [](baton::communicator& world) {
+            if (world.rank() == 2) rank_code_started = true;
+            return world.allreduce(world.rank(), baton::op::sum);
+        });
+        CHECK(result.values == std::vector<int>{3, 3, 3});  // stopping changes nothing in the run
+        const int where = context == baton::sim::rank_context::process ? elsewhere : 0;
+        CHECK(traps() == std::vector<int>{2 | where});
+    }
+    std::signal(SIGTRAP, previous);
+    ::close(trap_pipe[0]);
+    ::close(trap_pipe[1]);
+}

@@ -3,7 +3,7 @@
 .debug_gdb_scripts section) on the deadlock example stopped by --break-at, on thread and fiber
 ranks: the stop shows the program's frame, `baton ranks` gives every rank's line (the deadlock
 report's), `baton rank N` switches to rank N's thread at its frame in the program (thread ranks,
-which `info threads` names) or prints its line (fiber ranks).
+which `info threads` names) or prints its line (fiber ranks), `baton step` goes to the next step, `baton break-at 3` runs the program again to step 3.
 
 Usage: gdb_commands.py GDB DEADLOCK_PROGRAM
 Exit 77 (skipped) when this machine does not let gdb run a program (no ptrace) or gdb has no Python."""
@@ -23,7 +23,7 @@ def check(condition, what, seen):
 for context in ("thread", "fiber"):
     done = subprocess.run(
         [gdb, "-nx", "-batch", "-iex", "set auto-load safe-path /", "-ex", "run", "-ex", "baton ranks",
-         "-ex", "baton rank 0", "-ex", "info threads", "-ex", "kill",
+         "-ex", "baton rank 0", "-ex", "info threads", "-ex", "baton step", "-ex", "baton break-at 3", "-ex", "baton ranks", "-ex", "kill",
          "--args", program, "--ranks", "3", "--break-at", "5", "--context", context],
         capture_output=True, text=True, timeout=120)
     seen = done.stdout + done.stderr
@@ -39,6 +39,8 @@ for context in ("thread", "fiber"):
           "  rank 0: recv(source=2, tag=0, comm=world) at examples/deadlock.cpp:18, waiting for rank 2\n"
           "  rank 1: ready to run, waiting for its turn\n  rank 2: running\n" in seen,
           f"{context}: baton ranks", seen)
+    check(re.search(r"baton: rank \d runs now, at step 6\n", seen), f"{context}: baton step", seen)
+    check("the ranks, as the run stands\n  at step 3: " in seen, f"{context}: baton break-at 3 (a new run)", seen)
     if context == "thread":
         check(re.search(r"\[rank 0: thread \d+\]\n#\d+ .* at [^\n]*examples/deadlock\.cpp:18\n", seen),
               "thread: baton rank 0 is not at its frame in the program", seen)

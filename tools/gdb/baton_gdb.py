@@ -7,6 +7,11 @@
 #   baton rank N    rank N's thread (thread and process ranks are named "rank N"), at its frame in
 #                   the program's own code; on fiber ranks, which share one thread, rank N's line
 #   baton frame     the innermost frame of the program's own code in the current thread
+#   baton step      run to the next scheduling point: which rank runs now, at which step, and
+#                   where in the program it is
+#   baton break-at STEP, baton replay TOKEN
+#                   run the program again with --break-at STEP or --replay TOKEN (its other
+#                   arguments kept; a seed or schedule given is dropped: a token fixes them)
 #
 # A stop of --break-at (SIGTRAP raised inside baton) selects the program's frame by itself.
 import re
@@ -17,14 +22,31 @@ import gdb
 NOT_THE_PROGRAMS = re.compile(r"^(baton::|std::|boost::|__|_Unwind|jump_fcontext|make_fcontext|ontop_fcontext)")
 
 
+# baton's own source folders, under the folder its sources were built from.
+BATON_FOLDERS = ("backends/", "include/baton/", "launch/", "src/", "capi/src/")
+
+
+def baton_sources():
+    """The absolute folders of baton's own sources, from where the function gdb asks was built."""
+    try:
+        where = gdb.lookup_global_symbol("baton_debug_ranks").symtab.fullname()
+    except (AttributeError, gdb.error):
+        return ()
+    root = where[: where.rfind("backends/common/")]
+    return tuple(root + folder for folder in BATON_FOLDERS)
+
+
 def is_programs(frame):
     """Whether `frame` runs the program's own code: with source, not in a system library's object
-    (the C and C++ libraries, Boost), not one of baton's functions (its namespace)."""
+    (the C and C++ libraries, Boost), not baton's (its namespace, or its source folders)."""
     symtab = frame.find_sal().symtab
     if symtab is None or NOT_THE_PROGRAMS.match(frame.name() or ""):
         return False
     where = symtab.objfile.filename if symtab.objfile is not None else ""
-    return not where.startswith(("/lib", "/usr/lib")) and not symtab.filename.startswith("/usr/")
+    if where.startswith(("/lib", "/usr/lib")) or symtab.filename.startswith("/usr/"):
+        return False
+    ours = baton_sources()
+    return not (ours and symtab.fullname().startswith(ours))
 
 
 def programs_frame(frame):
@@ -57,7 +79,8 @@ def ranks_report():
 
 
 class Baton(gdb.Command):
-    """Commands for programs built with baton: baton ranks, baton rank N, baton frame."""
+    """Commands for programs built with baton: baton ranks, baton rank N, baton frame, baton step,
+    baton break-at STEP, baton replay TOKEN [STEP]."""
 
     def __init__(self):
         super().__init__("baton", gdb.COMMAND_USER, prefix=True)
@@ -122,6 +145,83 @@ def raised_by_baton(frame):
     return False
 
 
+class BatonStep(gdb.Command):
+    """Run to the next scheduling point, and say which rank runs then and where."""
+
+    def __init__(self):
+        super().__init__("baton step", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        # Every rank that runs again does so through engine::resumed: stop when it returns.
+        entered = gdb.Breakpoint("baton::sim::detail::engine::resumed", internal=True, temporary=True)
+        entered.silent = True
+        gdb.execute("continue", to_string=True)
+        if not gdb.selected_inferior().pid:
+            print("baton: the run ended before another rank ran")
+            return
+        returned = gdb.FinishBreakpoint(gdb.newest_frame(), internal=True)
+        returned.silent = True
+        gdb.execute("continue", to_string=True)
+        rank = int(gdb.parse_and_eval("baton::sim::running_rank()"))
+        step = re.search(r"at step (\d+)", ranks_report())
+        print(f"baton: rank {rank} runs now" + (f", at step {step[1]}" if step else ""))
+        if select_programs_frame(quiet=True):
+            gdb.execute("frame")
+        else:
+            print("baton: it is starting: none of the program's code has run in it yet")
+
+
+# The options a new run replaces, with the value each takes.
+REPLACED = ("--break-at", "--replay", "--seed", "--schedule")
+
+
+def program_args():
+    """The arguments gdb runs the program with (`show args`: gdb.parameter("args") is empty for
+    arguments given by `gdb --args`)."""
+    shown = gdb.execute("show args", to_string=True)
+    quoted = re.search(r'"(.*)"\.?\s*$', shown, re.S)
+    return quoted[1] if quoted else (gdb.parameter("args") or "")
+
+
+def rerun(extra):
+    words = gdb.string_to_argv(program_args())
+    kept, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in REPLACED:
+            skip = True
+        elif not word.startswith(tuple(option + "=" for option in REPLACED)):
+            kept.append(word)
+    gdb.execute("run " + " ".join(kept + extra))
+
+
+class BatonBreakAt(gdb.Command):
+    """baton break-at STEP: run the program again, stopping at step STEP (--break-at)."""
+
+    def __init__(self):
+        super().__init__("baton break-at", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        if not arg.strip().isdigit():
+            raise gdb.GdbError("usage: baton break-at STEP (a step number, as reports give them)")
+        rerun(["--break-at", arg.strip()])
+
+
+class BatonReplay(gdb.Command):
+    """baton replay TOKEN [STEP]: run the program again as the report's replay token says
+    (--replay), stopping at step STEP if given."""
+
+    def __init__(self):
+        super().__init__("baton replay", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        words = arg.split()
+        if not words or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
+            raise gdb.GdbError("usage: baton replay TOKEN [STEP] (the token a report's replay line gives)")
+        rerun(["--replay", words[0]] + (["--break-at", words[1]] if len(words) == 2 else []))
+
+
 def on_stop(event):
     # --break-at raises SIGTRAP inside baton, frames below the program's call: show the call.
     if isinstance(event, gdb.BreakpointEvent):
@@ -141,4 +241,7 @@ if not getattr(gdb, "baton_commands_loaded", False):
     BatonRanks()
     BatonRank()
     BatonFrame()
+    BatonStep()
+    BatonBreakAt()
+    BatonReplay()
     gdb.events.stop.connect(on_stop)

@@ -162,6 +162,19 @@ BATON_MPI_WITHOUT_SITE(MPI_Type_create_hindexed,
                         MPI_Datatype* newtype),
                        (count, blocklengths, displacements, oldtype, newtype))
 
+// Blocks of one length at byte displacements.
+BATON_MPI_BODY(MPI_Type_create_hindexed_block)(const baton_mpi_where* site, int count, int blocklength,
+                                               const MPI_Aint displacements[], MPI_Datatype oldtype,
+                                               MPI_Datatype* newtype) {
+    const call c("MPI_Type_create_hindexed_block", site, MPI_COMM_WORLD);
+    const std::vector<int> lengths(c.count(count), blocklength);
+    return MPI_Type_create_hindexed_body(site, count, lengths.data(), displacements, oldtype, newtype);
+}
+BATON_MPI_WITHOUT_SITE(MPI_Type_create_hindexed_block,
+                       (int count, int blocklength, const MPI_Aint displacements[], MPI_Datatype oldtype,
+                        MPI_Datatype* newtype),
+                       (count, blocklength, displacements, oldtype, newtype))
+
 // Displacements in elements of the old type.
 BATON_MPI_BODY(MPI_Type_indexed)(const baton_mpi_where* site, int count, const int blocklengths[],
                                  const int displacements[], MPI_Datatype oldtype, MPI_Datatype* newtype) {
@@ -243,24 +256,6 @@ BATON_MPI_BODY(MPI_Type_free)(const baton_mpi_where* site, MPI_Datatype* datatyp
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Type_free, (MPI_Datatype * datatype), (datatype))
-
-BATON_MPI_BODY(MPI_Type_size)(const baton_mpi_where* site, MPI_Datatype datatype, int* size) {
-    const call c("MPI_Type_size", site, MPI_COMM_WORLD);
-    *size = static_cast<int>(map_of(c, datatype)->size);
-    return MPI_SUCCESS;
-}
-BATON_MPI_WITHOUT_SITE(MPI_Type_size, (MPI_Datatype datatype, int* size), (datatype, size))
-
-BATON_MPI_BODY(MPI_Type_get_extent)(const baton_mpi_where* site, MPI_Datatype datatype, MPI_Aint* lb,
-                                    MPI_Aint* extent) {
-    const call c("MPI_Type_get_extent", site, MPI_COMM_WORLD);
-    const auto map = map_of(c, datatype);
-    *lb = map->lb;
-    *extent = map->extent;
-    return MPI_SUCCESS;
-}
-BATON_MPI_WITHOUT_SITE(MPI_Type_get_extent, (MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent),
-                       (datatype, lb, extent))
 
 // The staging of a call's messages in a derived type (arguments.hpp).
 std::shared_ptr<const derived_type> call::committed_type(MPI_Datatype datatype) const {

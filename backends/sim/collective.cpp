@@ -121,6 +121,7 @@ void split_into_groups(collective_slot& slot, comm_state& comm, engine& eng, boo
         std::string name = is_dup ? fmt::format("{}.dup{}", comm.name, number)
                                   : fmt::format("{}.split{}(color={})", comm.name, number, color);
         auto& state = eng.make_comm(std::move(name), std::move(world_ranks));
+        if (is_dup) state.grid = comm.grid;  // MPI_Comm_dup keeps the topology
         for (std::size_t i = 0; i < members.size(); ++i)
             *slot.calls[static_cast<std::size_t>(members[i].second)]->new_comm =
                 std::make_unique<sim_comm>(eng, state, static_cast<int>(i));

@@ -1157,6 +1157,9 @@ void on_grid(communicator& world, record& out, const std::vector<int>& dims, con
     std::vector<double> blocks;
     for (int i = 0; i < 2 * grid.ndims(); ++i) blocks.push_back(r * 100 + i + 0.5);
     out("neighbor_alltoall: {}", text(grid.neighbor_alltoall(blocks)));
+    baton::cart_communicator copy = grid.dup();  // MPI_Comm_dup keeps the grid
+    out("dup: {} at {}, neighbor_allgather {}", text(copy.dims()), text(copy.coords()),
+        text(copy.neighbor_allgather(r)));
     for (std::size_t d = 0; d < dims.size(); ++d) {
         std::vector<bool> keep(dims.size(), false);
         keep[d] = true;

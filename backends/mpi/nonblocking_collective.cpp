@@ -1,10 +1,9 @@
 // Non-blocking collectives on MPI (issue 14: icoll): MPI_Ibarrier, MPI_Ibcast, MPI_Ireduce and
 // MPI_Iallreduce on the callers' own buffers, each an mpi_request completed as any other. The
 // typed layer passes fixed receive buffers to ibcast (a rank cannot learn the root's size without
-// waiting) and only MPI's builtin reductions (a user function gets no context from MPI, and a
-// non-blocking one runs in whichever later call makes progress), so no size exchange and no
-// user_reduction_scope is needed here.
-#include <fmt/format.h>
+// waiting), so no size exchange is needed here. A reduction of the program's own runs in whichever
+// later call makes progress, where no user_reduction_scope is: it is an attached_reduction.
+#include <memory>
 
 #include <baton/errors.hpp>
 
@@ -37,18 +36,24 @@ std::unique_ptr<mpi_request> mpi_comm::nonblocking_reduction(const char* operati
                                                              const reduction_post& post,
                                                              const backend::location& where) {
     const current_call in_call(operation, where);
-    const mpi_reduction& native = native_reduction(op, mine.type);
-    if (native.op == MPI_OP_NULL)
-        raise(MPI_ERR_OP, *comm_, fmt::format("{}(op={}): not one of MPI's builtin reductions", operation, op.name),
-              where);
+    // MPI's own operation, or the program's (a callable, a builtin on a struct) carried by a
+    // datatype of the request's own (ops.hpp).
+    std::shared_ptr<attached_reduction> own;
+    if (native_reduction(op, mine.type).op == MPI_OP_NULL) own = std::make_shared<attached_reduction>(op, mine.type);
+    const mpi_reduction& reduction = own ? own->mpi() : native_reduction(op, mine.type);
     void* to = nullptr;
     if (gets) {
         const room_for target = room(result, result_count);
         if (!target.fits) too_small(operation, result_count, result, where);
         to = target.data;
     }
-    return mpi_request::start_collective(comm_, operation, where,
-                                         [&](MPI_Request* r) { return post(mine.data, to, native, r); });
+    // In place (backend.hpp): MPI takes the input from the result's buffer. Where this rank gets no
+    // result (iexscan's rank 0), `post` puts one elsewhere and passes its input there itself.
+    const void* from = gets && backend::in_place(mine, result) ? MPI_IN_PLACE : mine.data;
+    auto request = mpi_request::start_collective(comm_, operation, where,
+                                                 [&](MPI_Request* r) { return post(from, to, reduction, r); });
+    if (own) request->keep_reduction(std::move(own));
+    return request;
 }
 
 std::unique_ptr<backend::request_impl> mpi_comm::ireduce(backend::send_view mine, backend::recv_buffer result,

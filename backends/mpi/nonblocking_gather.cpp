@@ -76,8 +76,10 @@ std::unique_ptr<backend::request_impl> mpi_comm::igather(backend::send_view mine
     const int n = to_int(mine.count, *comm_, "igather", where);
     void* to = nullptr;
     if (comm_->rank == root) to = room_for_result("igather", all, mine.count * static_cast<std::size_t>(comm_->size), where);
+    // In place at the root (backend.hpp): its block is in `all` already (MPI_IN_PLACE).
+    const void* from = comm_->rank == root && backend::in_place_block(mine, all, root) ? MPI_IN_PLACE : mine.data;
     return mpi_request::start_collective(comm_, "igather", where, [&](MPI_Request* r) {
-        return MPI_Igather(mine.data, n, type, to, n, type, root, comm, r);
+        return MPI_Igather(from, n, type, to, n, type, root, comm, r);
     });
 }
 
@@ -88,8 +90,9 @@ std::unique_ptr<backend::request_impl> mpi_comm::iallgather(backend::send_view m
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "iallgather", where);
     void* to = room_for_result("iallgather", all, mine.count * static_cast<std::size_t>(comm_->size), where);
+    const void* from = backend::in_place_block(mine, all, comm_->rank) ? MPI_IN_PLACE : mine.data;
     return mpi_request::start_collective(comm_, "iallgather", where, [&](MPI_Request* r) {
-        return MPI_Iallgather(mine.data, n, type, to, n, type, comm, r);
+        return MPI_Iallgather(from, n, type, to, n, type, comm, r);
     });
 }
 
@@ -111,9 +114,10 @@ std::unique_ptr<backend::request_impl> mpi_comm::ialltoall(backend::send_view al
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     const int block = to_int(all.count / static_cast<std::size_t>(comm_->size), *comm_, "ialltoall", where);
+    const void* from = backend::in_place(all, mine) ? MPI_IN_PLACE : all.data;
     void* to = room_for_result("ialltoall", mine, all.count, where);
     return mpi_request::start_collective(comm_, "ialltoall", where, [&](MPI_Request* r) {
-        return MPI_Ialltoall(all.data, block, type, to, block, type, comm, r);
+        return MPI_Ialltoall(from, block, type, to, block, type, comm, r);
     });
 }
 

@@ -3,6 +3,7 @@
 // start as ireduce and iallreduce (nonblocking_collective.cpp). What MPI reads or writes after
 // the call returns and the caller did not give, the request keeps: exscan's room at rank 0 (whose
 // result MPI leaves undefined and baton leaves as it was), reduce_scatter's counts as ints.
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -22,14 +23,19 @@ std::unique_ptr<backend::request_impl> mpi_comm::iexscan(backend::send_view mine
     const MPI_Comm comm = comm_->handle;
     const int n = to_int(mine.count, *comm_, "iexscan", where);
     const bool first = comm_->rank == 0;
+    // In place at rank 0 too (as MPI_IN_PLACE is given "at all processes"): its input from the room.
+    const bool first_in_place = first && backend::in_place(mine, result);
     std::shared_ptr<std::vector<std::max_align_t>> room;
-    if (first)
+    if (first) {
         room = std::make_shared<std::vector<std::max_align_t>>(
             (mine.count * mine.type.size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t) + 1);
+        if (first_in_place) std::memcpy(room->data(), mine.data, mine.count * mine.type.size);
+    }
     auto request = nonblocking_reduction(
         "iexscan", mine, result, mine.count, !first, op,
         [&](const void* from, void* to, const mpi_reduction& native, MPI_Request* r) {
-            return MPI_Iexscan(from, first ? room->data() : to, n, native.type, native.op, comm, r);
+            return MPI_Iexscan(first_in_place ? MPI_IN_PLACE : from, first ? room->data() : to, n, native.type,
+                               native.op, comm, r);
         },
         where);
     request->keep_until_freed(std::move(room));

@@ -22,13 +22,17 @@ void apply_current(void* in, void* inout, int* length, MPI_Datatype*) {
     }
 }
 
-MPI_Op user_ops[2] = {MPI_OP_NULL, MPI_OP_NULL};  // [commutative]
+MPI_Op user_ops[2] = {MPI_OP_NULL, MPI_OP_NULL};      // [commutative]: apply_current
+MPI_Op attached_ops[2] = {MPI_OP_NULL, MPI_OP_NULL};  // [commutative]: apply_attached
+int attached_key = MPI_KEYVAL_INVALID;               // the datatype attribute naming the reduction
 
-MPI_Op user_op(bool commutative) {
-    MPI_Op& op = user_ops[commutative ? 1 : 0];
-    if (op == MPI_OP_NULL) MPI_Op_create(&apply_current, commutative ? 1 : 0, &op);
+MPI_Op made_op(MPI_Op (&ops)[2], MPI_User_function* function, bool commutative) {
+    MPI_Op& op = ops[commutative ? 1 : 0];
+    if (op == MPI_OP_NULL) MPI_Op_create(function, commutative ? 1 : 0, &op);
     return op;
 }
+
+MPI_Op user_op(bool commutative) { return made_op(user_ops, &apply_current, commutative); }
 
 MPI_Op predefined(builtin_op id) {
     switch (id) {
@@ -78,9 +82,40 @@ void user_reduction_scope::rethrow() {
     }
 }
 
+// MPI calls this for a non-blocking reduction (attached_reduction), in whatever call makes
+// progress: the reduction is the one the datatype's attribute names.
+void apply_attached(void* in, void* inout, int* length, MPI_Datatype* type) {
+    void* value = nullptr;
+    int found = 0;
+    if (MPI_Type_get_attr(*type, attached_key, &value, &found) != MPI_SUCCESS || !found || *length <= 0) return;
+    auto& reduction = *static_cast<attached_reduction*>(value);
+    if (reduction.failure_) return;
+    try {
+        reduction.op_.apply(in, inout, static_cast<std::size_t>(*length), reduction.op_.context);
+    } catch (...) {
+        reduction.failure_ = std::current_exception();
+    }
+}
+
+attached_reduction::attached_reduction(const reduce_op& op, const type_desc& type) : op_(op) {
+    if (attached_key == MPI_KEYVAL_INVALID)
+        MPI_Type_create_keyval(MPI_TYPE_NULL_COPY_FN, MPI_TYPE_NULL_DELETE_FN, &attached_key, nullptr);
+    mpi_.op = made_op(attached_ops, &apply_attached, op.commutative);
+    MPI_Type_dup(transfer_type(type), &mpi_.type);
+    MPI_Type_set_attr(mpi_.type, attached_key, this);
+}
+
+attached_reduction::~attached_reduction() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Type_free(&mpi_.type);
+}
+
 void free_ops() {
-    for (MPI_Op& op : user_ops)
-        if (op != MPI_OP_NULL) MPI_Op_free(&op);
+    for (MPI_Op* ops : {user_ops, attached_ops})
+        for (int k = 0; k < 2; ++k)
+            if (ops[k] != MPI_OP_NULL) MPI_Op_free(&ops[k]);
+    if (attached_key != MPI_KEYVAL_INVALID) MPI_Type_free_keyval(&attached_key);
 }
 
 }  // namespace baton::mpi::detail

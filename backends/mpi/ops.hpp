@@ -55,6 +55,28 @@ private:
     std::exception_ptr previous_failure_;
 };
 
+// The same for a non-blocking reduction (issue 14), whose function MPI calls in whichever later
+// call makes progress, where no scope names the operation: the operation travels with the
+// datatype instead, a duplicate of the elements' type made for this one request, which carries a
+// pointer to this object as an attribute. Owned by the request until MPI is done with it.
+class attached_reduction {
+public:
+    attached_reduction(const reduce_op& op, const type_desc& type);
+    ~attached_reduction();  // frees the duplicate type
+    attached_reduction(const attached_reduction&) = delete;
+    attached_reduction& operator=(const attached_reduction&) = delete;
+
+    const mpi_reduction& mpi() const { return mpi_; }
+    // What the user's callable threw while MPI applied it, if anything (later calls are skipped).
+    std::exception_ptr failure() const { return failure_; }
+
+private:
+    friend void apply_attached(void*, void*, int*, MPI_Datatype*);
+    reduce_op op_;
+    mpi_reduction mpi_;
+    std::exception_ptr failure_;
+};
+
 // Frees the operations made with MPI_Op_create; called before MPI_Finalize.
 void free_ops();
 

@@ -18,6 +18,7 @@
 
 #include "current_call.hpp"
 #include "datatypes.hpp"
+#include "ops.hpp"
 
 namespace baton::mpi::detail {
 
@@ -354,6 +355,7 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         return;
     }
     if (kind_ == kind::collective) {
+        if (reduction_ && reduction_->failure()) return fail(reduction_->failure());
         result_ = {};
         return;
     }

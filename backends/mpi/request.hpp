@@ -43,6 +43,8 @@
 
 namespace baton::mpi::detail {
 
+class attached_reduction;  // ops.hpp
+
 // MPI's send modes: standard (MPI_Send), synchronous (MPI_Ssend), buffered (MPI_Bsend), ready
 // (MPI_Rsend), and their non-blocking forms.
 enum class send_kind { standard, synchronous, buffered, ready };
@@ -118,6 +120,9 @@ public:
     // Memory MPI may use until this request is done, freed with it (issue 14: iscan): an iexscan's
     // result room at rank 0, an ireduce_scatter's counts as MPI's ints.
     void keep_until_freed(std::shared_ptr<const void> kept) { kept_ = std::move(kept); }
+    // A non-blocking reduction's operation of the program's own (ops.hpp), kept until the request
+    // is over: what it threw while MPI applied it is the request's error once the collective is done.
+    void keep_reduction(std::shared_ptr<const attached_reduction> reduction) { reduction_ = std::move(reduction); }
 
 private:
     enum class phase { deferred, active, done };
@@ -151,6 +156,7 @@ private:
     status result_;
     std::exception_ptr failure_;
     std::list<mpi_request*>::iterator slot_;  // in the deferred list while deferred
+    std::shared_ptr<const attached_reduction> reduction_;
     std::shared_ptr<const void> kept_;  // start_collective's `kept` or keep_until_freed's: destroyed after the request is over
 };
 

@@ -19,6 +19,7 @@ buffer_watch buffer_watch::of_bytes(const void* data, std::size_t bytes) {
 buffer_watch buffer_watch::of_send(const backend::send_view& data) {
     buffer_watch w = of_bytes(data.data, data.count * data.type.size);
     w.from_ = data;
+    if (data.shape) w.shape_ = data.shape(data.container);
     return w;
 }
 
@@ -36,9 +37,9 @@ buffer_change buffer_watch::change() const {
         seen.container = true;  // the bytes may have moved away: not read
         return seen;
     }
-    // A send's container may grow or shrink within its memory (what it sends is still there), but
-    // elements it moved elsewhere were freed: not read either.
-    if (from_.shape && from_.shape(from_.container).data != data_) {
+    // A send's container may grow or shrink within its memory (what it sends, maybe a block of
+    // it, is still there), but elements it moved elsewhere were freed: not read either.
+    if (from_.shape && from_.shape(from_.container).data != shape_.data) {
         seen.container = true;
         return seen;
     }

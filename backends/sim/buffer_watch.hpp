@@ -50,7 +50,7 @@ private:
     std::size_t bytes_ = 0;
     std::uint64_t checksum_ = 0;
     backend::recv_buffer into_;  // for a receive: how to see its container and target
-    backend::container_shape shape_;
+    backend::container_shape shape_;  // the container's when watched (a receive's, a send's)
     backend::send_view from_;  // for a send: how to see its container
     std::uint64_t target_print_ = 0;
 };

@@ -121,6 +121,7 @@ void split_into_groups(collective_slot& slot, comm_state& comm, engine& eng, boo
         std::string name = is_dup ? fmt::format("{}.dup{}", comm.name, number)
                                   : fmt::format("{}.split{}(color={})", comm.name, number, color);
         auto& state = eng.make_comm(std::move(name), std::move(world_ranks));
+        if (is_dup) state.grid = comm.grid;  // MPI_Comm_dup keeps the topology
         for (std::size_t i = 0; i < members.size(); ++i)
             *slot.calls[static_cast<std::size_t>(members[i].second)]->new_comm =
                 std::make_unique<sim_comm>(eng, state, static_cast<int>(i));
@@ -217,7 +218,7 @@ class reduction {
 public:
     explicit reduction(const collective_slot& slot)
         : calls_(slot.calls), n_(calls_.front()->send.count), size_(calls_.front()->send.type.size),
-          op_(live_op(calls_)), accumulated_(n_ * size_), next_(n_ * size_) {}
+          op_(*slot.completing->op), accumulated_(n_ * size_), next_(n_ * size_) {}
     std::size_t count() const { return n_; }
 
     // x[0] op ... op x[last], evaluated right to left.
@@ -242,11 +243,6 @@ public:
     const void* previous() { return next_.data(); }
 
 private:
-    // The operation of a rank still in the call: a rank that left early (collective_mode::local)
-    // may have taken the function object its operation calls with it.
-    static const reduce_op& live_op(const std::vector<collective_call*>& calls) {
-        return *(*std::find_if(calls.begin(), calls.end(), [](const collective_call* c) { return !c->returned_early; }))->op;
-    }
     const void* input(int r) const { return calls_[static_cast<std::size_t>(r)]->send.data; }
 
     const std::vector<collective_call*>& calls_;
@@ -594,7 +590,14 @@ std::string mismatch_at_completion(const collective_slot& slot, const comm_state
 }
 
 void complete(collective_slot& slot, comm_state& comm, engine& eng) {
+    // A pending request in place: its watched input is about to become its result.
+    auto in_place_requests = [&](bool before) {
+        for (int r = 0; r < comm.size(); ++r)
+            if (auto& call = call_of(slot, r); call.request && call.overwrites_input) call.request->result_written(before);
+    };
+    in_place_requests(true);
     traits_of(slot.calls.front()->kind).move(slot, comm, eng);
+    in_place_requests(false);
     // Every member hears what every other knew when it joined (happens_before.hpp): a rank in
     // the call now, a non-blocking one's caller when its wait or test sees it complete.
     happens_before::clock known;

@@ -119,6 +119,10 @@ struct collective_slot {
     int arrived = 0;
     int first = -1;  // the rank that arrived first: the reference for mismatch checks
     std::vector<std::unique_ptr<collective_call>> detached;  // calls of ranks that returned early
+    // The call of the rank whose arrival completes it, in its call then: the reductions apply its
+    // operation. (A process rank's own function runs in its process, which listens only while in
+    // a call; a non-blocking call's other ranks may be anywhere by then.)
+    const collective_call* completing = nullptr;
 };
 
 // Why `call` (from `rank` of `comm`) cannot be part of the same collective as the slot's first

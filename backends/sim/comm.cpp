@@ -466,6 +466,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
         eng_.fail_run(std::make_exception_ptr(collective_mismatch(std::move(f))));
     }
     if (slot.arrived == size()) {
+        slot.completing = &call;
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
         return;
@@ -492,8 +493,6 @@ std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_pt
         make_call(call_kind::collective, operation_of(*call), state_, rank_, call->root, -1,
                   call->send.count * call->send.type.size, call->where));
     request->call().collective = call.get();
-    // Its data must not change until completion: a bcast's only at the root, which sends it.
-    if (traits.typed && (!traits.in_place || call->root == rank_)) request->watch_send_buffer(call->send);
     // The reduce_op the caller passed ends with the call: the request keeps a copy.
     if (call->op) {
         call->owned_op = *call->op;
@@ -502,6 +501,11 @@ std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_pt
     auto& owned = *call;
     request->own_collective(std::move(call));
     collective(owned, request.get());
+    // Its data must not change until completion: a bcast's only at the root, which sends it.
+    // Watched once the call has checked its buffers against the rank's pending ones (in place, its
+    // receive buffer is this data), unless it completed in the call and watches its result already.
+    if (traits.typed && (!traits.in_place || owned.root == rank_) && !request->watching())
+        request->watch_send_buffer(owned.send);
     return request;
 }
 

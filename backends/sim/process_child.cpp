@@ -632,10 +632,11 @@ private:
     // A non-blocking collective: the engine keeps its request, its copy of the data and its result
     // until the wait or test that completes it brings the result back (into `into`, if this rank
     // gets one); the data it sends stays watched here, as an isend's.
+    // A reduction's `op` is applied here if this rank's call is the one that completes it.
     std::unique_ptr<backend::request_impl> start_collective(wire::writer& frame,
                                                             std::optional<backend::recv_buffer> into,
-                                                            buffer_watch watch) {
-        auto in = link_.call(frame);
+                                                            buffer_watch watch, const reduce_op* op = nullptr) {
+        auto in = link_.call(frame, op);
         const auto id = in.get<std::uint64_t>();
         return std::make_unique<forwarding_request>(link_, id, into, watch);
     }
@@ -650,9 +651,10 @@ private:
         put_receive(frame, result);
         put_op(frame, op);
         if (v == verb::ireduce_scatter) put_counts(frame, blocks);
+        else frame.put<std::uint8_t>(backend::in_place(mine, result));  // the engine's copy in place too
         const bool gets = root < 0 ? !(v == verb::iexscan && rank_ == 0) : root == rank_;
         return start_collective(frame, gets ? std::optional(result) : std::nullopt,
-                                buffer_watch::of_send(mine));
+                                buffer_watch::of_send(mine), &op);
     }
 
     // igather ... ialltoallv: what the rank gives (nothing at a scatter's other ranks) and the
@@ -671,6 +673,11 @@ private:
         put_counts(frame, counts);
         put_receive(frame, take);
         put_counts(frame, expected);
+        // In place (igather's root, iallgather, ialltoall): the engine's copy in place too.
+        if (v == verb::igather || v == verb::iallgather)
+            frame.put<std::uint8_t>(rank_ == root || v == verb::iallgather ? backend::in_place_block(give, take, rank_)
+                                                                           : false);
+        if (v == verb::ialltoall) frame.put<std::uint8_t>(backend::in_place(give, take));
         const bool gets = (v != verb::igather && v != verb::igatherv) || rank_ == root;
         return start_collective(frame, gets ? std::optional(take) : std::nullopt,
                                 buffer_watch::of_send(give));

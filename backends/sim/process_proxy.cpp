@@ -191,6 +191,10 @@ public:
     }
 
 private:
+    // The operation of the non-blocking reduction this rank is starting, applied in its process
+    // while it is in that call (start_collective), never later.
+    remote_operation starting_reduction_;
+
     struct pending {
         std::unique_ptr<receive_side> receive;  // an irecv's, a non-blocking collective's
         std::vector<std::byte> sent;            // an isend's data, owned until it completes
@@ -533,7 +537,8 @@ private:
                 give.data = side.bytes.data();
             }
         }
-        if (v == verb::gather || v == verb::allgather || v == verb::alltoall) place_here(v, comm, in, give, side);
+        if (v == verb::gather || v == verb::allgather || v == verb::alltoall)
+            place_here(v == verb::alltoall, comm, in, give, side);
         std::vector<std::size_t> blocks;
         if (v == verb::reduce_scatter) blocks = read_blocks(in, comm, give.count);
         switch (v) {
@@ -553,24 +558,27 @@ private:
         give_back(out, side, receives(v, comm.rank(), root));
     }
 
-    // A gather's root, an allgather or an alltoall in place in the rank's memory is in place here
-    // too, so that the simulator sees it: what the rank gives is put in its place in the engine's
-    // copy of the receive buffer (its own block, or all of it), and given from there.
-    static void place_here(verb v, const backend::comm_impl& comm, wire::reader& in, backend::send_view& give,
+    // A gather's root, an allgather or an alltoall in place in the rank's memory (the frame's
+    // flag says) is in place here too, so that the simulator sees it: what the rank gives is put
+    // in its place in the engine's copy of the receive buffer (its own block, or all of it when
+    // `whole`: an alltoall's, a non-blocking reduction's), and given from there.
+    static bool place_here(bool whole, const backend::comm_impl& comm, wire::reader& in, backend::send_view& give,
                            receive_side& side) {
-        if (in.get<std::uint8_t>() == 0) return;
+        if (in.get<std::uint8_t>() == 0) return false;
         const std::size_t bytes = give.count * give.type.size;
-        const std::size_t offset = v == verb::alltoall ? 0 : static_cast<std::size_t>(comm.rank()) * bytes;
+        const std::size_t offset = whole ? 0 : static_cast<std::size_t>(comm.rank()) * bytes;
         if (side.resizable || side.element != give.type.size || offset + bytes > side.bytes.size() ||
-            (v == verb::alltoall && bytes != side.bytes.size()))
+            (whole && bytes != side.bytes.size()))
             throw wire::malformed_frame("an in-place buffer that does not hold what the rank gives");
         std::memcpy(side.bytes.data() + offset, give.data, bytes);
         give.data = side.bytes.data() + offset;
+        return true;
     }
 
     // A non-blocking collective (issue 14: icoll): its request, its data and its result are kept
-    // until it completes. Only builtin reductions the engine makes itself are asked for (the typed
-    // layer's rule): a rank's process is not waiting to apply its own while the request is pending.
+    // until it completes. A reduction the engine cannot make itself (a user operation) is applied
+    // in the rank's process, which listens while in this call: the simulator applies only the
+    // operation of the rank whose arrival completes the collective (collective_slot::completing).
     std::uint64_t start_collective(verb v, backend::comm_impl& comm, const std::source_location& where,
                                    wire::reader& in) {
         pending p;
@@ -591,24 +599,31 @@ private:
             p.request = comm.ibcast(side.buffer, root, where);
             return keep(std::move(p));
         }
-        const backend::send_view give = keep_sent(in, p);
+        backend::send_view give = keep_sent(in, p);
         p.receive->read(in);
         p.op.id = in.get<builtin_op>();
         if (p.op.id > builtin_op::maxloc) throw wire::malformed_frame("an unknown reduction");
         p.op.name = in.get_literal();
         p.op.commutative = in.get<std::uint8_t>() != 0;
-        (void)in.get<std::uint64_t>();  // a user operation's identity: none here
-        if (p.op.id == builtin_op::user || !use_local_reduction(give.type.kind, p.op))
-            throw wire::malformed_frame("a non-blocking reduction the engine cannot make itself");
+        p.op.identity = reinterpret_cast<const void*>(static_cast<std::uintptr_t>(in.get<std::uint64_t>()));
+        if (p.op.id == builtin_op::user || !use_local_reduction(give.type.kind, p.op)) {
+            starting_reduction_ = {this, give.type.size};
+            p.op.apply = &apply_remotely;
+            p.op.context = &starting_reduction_;
+        }
         std::vector<std::size_t> blocks;  // ireduce_scatter's, copied by the call
         if (v == verb::ireduce_scatter) blocks = read_blocks(in, comm, give.count);
+        const bool in_place = v != verb::ireduce_scatter && v != verb::ireduce_scatter_block &&
+                              place_here(true, comm, in, give, *p.receive);
         backend::recv_buffer into = p.receive->buffer;
-        if (v == verb::iexscan && comm.rank() == 0) {
-            // Rank 0 gets nothing from an iexscan, and expects nothing back: no buffer here either.
+        const bool gets = v == verb::ireduce ? comm.rank() == root : !(v == verb::iexscan && comm.rank() == 0);
+        if (!gets && !in_place) {
+            // Rank 0 gets nothing from an iexscan, and expects nothing back: no buffer here either
+            // (in place, the one its input is in, which the collective leaves as it was).
             into = {nullptr, 0, into.type};
             p.receive.reset();
         }
-        if (v == verb::ireduce ? comm.rank() == root : p.receive != nullptr) p.gives = pending::result::collective;
+        if (gets) p.gives = pending::result::collective;
         switch (v) {
             case verb::ireduce: p.request = comm.ireduce(give, into, p.op, root, where); break;
             case verb::iallreduce: p.request = comm.iallreduce(give, into, p.op, where); break;
@@ -630,7 +645,7 @@ private:
         if (!rooted && root != -1) throw wire::malformed_frame("a root for a collective that has none");
         const bool at_root = comm.rank() == root;
         pending p;
-        const backend::send_view give = keep_sent(in, p);
+        backend::send_view give = keep_sent(in, p);
         if (v == verb::ialltoallv || (v == verb::iscatterv && at_root)) p.counts = read_blocks(in, comm, give.count);
         else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("block counts where none belong");
         p.receive = std::make_unique<receive_side>();
@@ -638,6 +653,8 @@ private:
         if (v == verb::iallgatherv || v == verb::ialltoallv || (v == verb::igatherv && at_root))
             p.expected = read_blocks(in, comm, p.receive->buffer.count);
         else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("expected counts where none belong");
+        if (v == verb::igather || v == verb::iallgather || v == verb::ialltoall)
+            place_here(v == verb::ialltoall, comm, in, give, *p.receive);
         const bool gets_result = (v != verb::igather && v != verb::igatherv) || at_root;
         backend::recv_buffer into{nullptr, 0, p.receive->buffer.type};
         if (gets_result) {

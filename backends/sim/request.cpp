@@ -171,13 +171,13 @@ strict_buffers::access sim_request::stop_watching() {
     return strict_buffers::release(slot);
 }
 
-std::optional<std::string> sim_request::change_seen(const backend::location& where) {
+std::optional<std::string> sim_request::change_seen(const std::string& until) {
     // Protection off first: the checks below read the buffer.
     const strict_buffers::access strict = stop_watching();
     const bool send = watches_send_;
     auto said = [&](std::string_view verb, const std::string& detail) {
-        return fmt::format("rank {} {} the buffer of its {} before completing it at {}{}", world_owner(), verb,
-                           call_.operation, baton::detail::format_location(where), detail);
+        return fmt::format("rank {} {} the buffer of its {} before {}{}", world_owner(), verb, call_.operation, until,
+                           detail);
     };
     if (strict.seen) {
         const bool read = !send && strict.what == strict_buffers::access::read;
@@ -198,6 +198,25 @@ std::optional<std::string> sim_request::change_seen(const backend::location& whe
     if (seen.target)
         return said("wrote into", " (the object it receives into changed; the message overwrites that change)");
     return std::nullopt;
+}
+
+void sim_request::report_change(std::optional<std::string> summary, bool send) {
+    if (!summary || reported_) return;
+    reported_ = true;
+    eng_.checks().add_finding(eng_.checks().make_finding(
+        send ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified, std::move(*summary),
+        {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
+}
+
+void sim_request::result_written(bool before) {
+    // A process rank's buffer is in its own process, written only when its wait brings the result
+    // back, after the rank's watch was asked: nothing to do here.
+    if (!collective_ || collective_->send.origin) return;
+    if (before) {
+        if (watching_) report_change(change_seen("its collective wrote the result into it"), true);
+    } else {
+        watch_send_buffer(collective_->send);
+    }
 }
 
 void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
@@ -242,11 +261,7 @@ status sim_request::take_result(const backend::location& where) {
     eng_.order().learn(world_owner(), learned_);
     if (watching_) {
         const bool send = watches_send_;
-        if (auto summary = change_seen(where); summary && !reported_)
-            eng_.checks().add_finding(eng_.checks().make_finding(send ? finding_kind::send_buffer_modified
-                                                    : finding_kind::receive_buffer_modified,
-                                               std::move(*summary),
-                                               {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
+        report_change(change_seen("completing it at " + baton::detail::format_location(where)), send);
     }
     if (failure_) std::rethrow_exception(failure_);
     if (deferred_ && !cancelled_) {

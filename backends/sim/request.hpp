@@ -74,10 +74,15 @@ public:
     void defer_delivery();
     // A use of its buffer by another operation was reported already (checker::check_buffer_use).
     void mark_reported() { reported_ = true; }
+    // An in-place non-blocking collective (its data is its input and gets its result): the
+    // collective is about to write the result (`before`), or has. Before, what the program changed
+    // until then is reported; after, the watch starts again from the result, until the wait.
+    void result_written(bool before);
     // For a process rank's request: how to ask the rank's process whether it changed the buffer
     // (the engine's copy cannot change), asked when the request completes.
     void ask_rank_with(std::function<buffer_change()> ask) { ask_rank_ = std::move(ask); }
     bool deferred() const { return deferred_; }
+    bool watching() const { return watching_; }
     void keep_until_completion(const void* data, std::size_t bytes);
 
     backend::recv_buffer buffer;  // where a receive writes
@@ -120,7 +125,10 @@ private:
     // Off the rank's pending buffers (and out of --strict-buffers' protection); what that saw.
     strict_buffers::access stop_watching();
     // The finding's summary if the buffer was touched before completion (at `where`), or nothing.
-    std::optional<std::string> change_seen(const backend::location& where);
+    // `until`: when it was looked at ("completing it at file:line").
+    std::optional<std::string> change_seen(const std::string& until);
+    // A finding of `summary`, if any and none about this buffer was made yet.
+    void report_change(std::optional<std::string> summary, bool send);
 
     bool watching_ = false;          // on the rank's pending buffers (buffer_checks.hpp)
     bool reported_ = false;          // a finding about its buffer was made already

@@ -169,8 +169,8 @@ inline backend::recv_buffer room_for_block(const call& c, const backend::send_vi
 }
 
 // A copy of `input` in `scratch`, sent from instead: an in-place input the backend takes only apart
-// from the result (the non-blocking collectives, whose backends have no in-place form yet: issue
-// 14; the reduce-scatters).
+// from the result (the reduce-scatters, the non-blocking v-forms: the backends' in-place
+// convention has no form for them).
 inline backend::send_view copied(std::vector<std::byte>& scratch, const backend::send_view& input) {
     const auto* bytes = static_cast<const std::byte*>(input.data);
     scratch.assign(bytes, bytes + input.count * input.type.size);
@@ -178,7 +178,7 @@ inline backend::send_view copied(std::vector<std::byte>& scratch, const backend:
 }
 
 // A reduction's input of `count` elements: in place, a copy of the receive buffer's in `scratch`
-// (the non-blocking reductions and the reduce-scatters, whose backends have no in-place form).
+// (the reduce-scatters, whose backends have no in-place form).
 inline backend::send_view input_or_copy(const call& c, const void* sendbuf, void* recvbuf, std::size_t count,
                                         MPI_Datatype datatype, std::vector<std::byte>& scratch) {
     if (sendbuf != MPI_IN_PLACE) return c.send_view(sendbuf, static_cast<int>(count), datatype);

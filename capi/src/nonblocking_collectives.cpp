@@ -24,7 +24,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Ibcast,
                        (buffer, count, datatype, root, comm, request))
 
 
-// MPI_IN_PLACE is the result buffer as the input, as for the blocking reductions.
+// MPI_IN_PLACE is the result buffer as the input, as for the blocking reductions (the backends'
+// in-place convention: backend.hpp).
 BATON_MPI_BODY(MPI_Ireduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
                             MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Ireduce", site, comm);
@@ -33,10 +34,9 @@ BATON_MPI_BODY(MPI_Ireduce)(const baton_mpi_where* site, const void* sendbuf, vo
     if (!at_root && sendbuf == MPI_IN_PLACE)
         fail(MPI_ERR_BUFFER, c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
     const auto result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
-    auto kept = std::make_unique<kept_for_completion>();
-    const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);
-    return keep_started(c, request, c.comm.ireduce(mine, result, c.reduction(op, datatype), root, c.where),
-                        std::move(kept));
+    const auto mine = c.reduction_input(sendbuf, recvbuf, count, datatype);
+    *request_output(c, request) = keep_request(c, c.comm.ireduce(mine, result, c.reduction(op, datatype), root, c.where));
+    return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Ireduce,
                        (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
@@ -46,11 +46,10 @@ BATON_MPI_WITHOUT_SITE(MPI_Ireduce,
 BATON_MPI_BODY(MPI_Iallreduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
                                MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request* request) {
     const call c("MPI_Iallreduce", site, comm);
-    auto kept = std::make_unique<kept_for_completion>();
-    const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);
-    return keep_started(c, request,
-                        c.comm.iallreduce(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where),
-                        std::move(kept));
+    const auto mine = c.reduction_input(sendbuf, recvbuf, count, datatype);
+    *request_output(c, request) = keep_request(
+        c, c.comm.iallreduce(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where));
+    return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
                        (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
@@ -58,8 +57,8 @@ BATON_MPI_WITHOUT_SITE(MPI_Iallreduce,
                        (sendbuf, recvbuf, count, datatype, op, comm, request))
 
 // MPI_Igather, MPI_Iallgather, MPI_Iscatter, MPI_Ialltoall: the blocking forms' buffers
-// (collectives.cpp), started; an in-place block is sent from a copy the request keeps, or (at an
-// iscatter's root) received into room it keeps and drops.
+// (collectives.cpp), started; in place as the blocking forms are, but at an iscatter's root, whose
+// block is received into room the request keeps and drops.
 BATON_MPI_BODY(MPI_Igather)(const baton_mpi_where* site, const void* sendbuf, int sendcount,
                             MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
                             int root, MPI_Comm comm, MPI_Request* request) {
@@ -68,11 +67,9 @@ BATON_MPI_BODY(MPI_Igather)(const baton_mpi_where* site, const void* sendbuf, in
     const bool at_root = c.comm.rank() == root;
     const auto all = at_root ? c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * c.comm.size()), recvtype)
                              : c.recv_buffer(nullptr, 0, sendtype);
-    auto kept = std::make_unique<kept_for_completion>();
-    const auto mine = at_root && sendbuf == MPI_IN_PLACE ? copied(kept->scratch, block_of(c, all, root))
-                                                         : c.send_view(sendbuf, sendcount, sendtype);
-    auto started = c.comm.igather(mine, all, root, c.where);
-    return keep_started(c, request, std::move(started), std::move(kept));
+    const auto mine = at_root && sendbuf == MPI_IN_PLACE ? block_of(c, all, root) : c.send_view(sendbuf, sendcount, sendtype);
+    *request_output(c, request) = keep_request(c, c.comm.igather(mine, all, root, c.where));
+    return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Igather,
                        (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -107,12 +104,11 @@ BATON_MPI_WITHOUT_SITE(MPI_Iscatter,
         const call c("MPI_" #operation, site, comm);                                                                \
         const auto ranks = static_cast<std::size_t>(c.comm.size());                                                 \
         const auto all = c.recv_buffer(recvbuf, static_cast<int>(c.count(recvcount) * ranks), recvtype);             \
-        auto kept = std::make_unique<kept_for_completion>();                                                         \
         const auto mine = sendbuf == MPI_IN_PLACE                                                                    \
-                              ? copied(kept->scratch, in_place_input)                                                \
+                              ? (in_place_input)                                                                     \
                               : c.send_view(sendbuf, static_cast<int>(c.count(sendcount) * (blocks_given)), sendtype); \
-        auto started = c.comm.method(mine, all, c.where);                                                            \
-        return keep_started(c, request, std::move(started), std::move(kept));                                       \
+        *request_output(c, request) = keep_request(c, c.comm.method(mine, all, c.where));                            \
+        return MPI_SUCCESS;                                                                                          \
     }                                                                                                                \
     BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                         \
                            (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
@@ -128,12 +124,10 @@ BATON_MPI_IEXCHANGE(Ialltoall, ialltoall, ranks, (backend::send_view{all.data, a
                                               int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,            \
                                               MPI_Request* request) {                                                \
         const call c("MPI_" #operation, site, comm);                                                                \
-        auto kept = std::make_unique<kept_for_completion>();                                                         \
-        const auto mine = input_or_copy(c, sendbuf, recvbuf, c.count(count), datatype, kept->scratch);              \
-        return keep_started(                                                                                         \
-            c, request,                                                                                              \
-            c.comm.method(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where),        \
-            std::move(kept));                                                                                        \
+        const auto mine = c.reduction_input(sendbuf, recvbuf, count, datatype);                                     \
+        *request_output(c, request) = keep_request(                                                                  \
+            c, c.comm.method(mine, c.recv_buffer(recvbuf, count, datatype), c.reduction(op, datatype), c.where));    \
+        return MPI_SUCCESS;                                                                                          \
     }                                                                                                                \
     BATON_MPI_WITHOUT_SITE(MPI_##operation,                                                                         \
                            (const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,         \

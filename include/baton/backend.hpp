@@ -202,7 +202,8 @@ public:
     virtual void reduce_scatter_block(send_view mine, recv_buffer result, const reduce_op& op,
                                       location where) = 0;
 
-    // New communicators, each with a message space of its own. split returns null for `undefined`.
+    // New communicators, each with a message space of its own. split returns null for `undefined`;
+    // dup keeps the communicator's grid (as MPI_Comm_dup keeps a topology).
     virtual std::unique_ptr<comm_impl> split(int color, int key, location where) = 0;
     virtual std::unique_ptr<comm_impl> dup(location where) = 0;
 

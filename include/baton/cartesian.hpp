@@ -64,6 +64,10 @@ public:
     // MPI_Cart_sub (collective): the grid of the dimensions `keep` marks, shared by the ranks
     // whose coordinates differ only in them (keep {false, true} of a 4x3 grid: its 4 rows).
     cart_communicator cart_sub(const std::vector<bool>& keep, location where = location::current());
+    // MPI_Comm_dup (collective): the same grid, with a message space of its own.
+    cart_communicator dup(location where = location::current()) {
+        return cart_communicator(impl("dup", where).dup(where));
+    }
 
     // ---- Neighbour collectives: 2 * ndims() neighbours, for each dimension the one below, then
     // the one above. A neighbour beyond an edge that does not wrap (proc_null) sends nothing, and

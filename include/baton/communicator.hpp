@@ -553,7 +553,10 @@ public:
     // `result`, a variable of the type the blocking call returns, once the request completes (a
     // temporary is refused at compile time); ireduce writes it at the root only. Until then the
     // buffers must stay alive and untouched; a `mine` given as a temporary is kept by the request,
-    // and so is the reduction. Elements must be trivially copyable: these do not serialize.
+    // and so is the reduction. Elements must be trivially copyable: these do not serialize. A
+    // reduction is any the blocking form takes, a callable of the program's own too: on MPI it is
+    // called from whichever later call makes progress (wait, test, another baton call), and what it
+    // throws is thrown by the call that completes the request.
 
     request ibarrier(location where = location::current()) {
         return request(impl("ibarrier", where).ibarrier(where), nullptr, {});
@@ -599,7 +602,7 @@ public:
     // ---- Non-blocking scans and reduce-scatter (MPI_Iscan, MPI_Iexscan, MPI_Ireduce_scatter_block,
     // MPI_Ireduce_scatter) ------------------------------------------------------------------------
     // As the reductions above: `result` is a variable of the type the blocking call returns,
-    // written when the request completes; builtin reductions on arithmetic elements only.
+    // written when the request completes.
 
     // Rank r's `result` gets the combination of ranks 0..r.
     template <class T, class R, class Op>
@@ -649,6 +652,86 @@ public:
             [&](const backend::send_view& view, const backend::recv_buffer& into, const reduce_op& reduction) {
                 return impl().ireduce_scatter(view, counts, into, reduction, where);
             });
+    }
+
+    // ---- Non-blocking in place (MPI_IN_PLACE in MPI_Iallreduce ... MPI_Ialltoall) --------------
+    // The blocking in-place forms above without the wait: `data` (a std::span, or a vector, array,
+    // ... lvalue: the caller's memory) holds this rank's values and gets its result when the
+    // request completes; until then it must stay alive and untouched (it is both what the
+    // collective reads and where it writes). The request keeps the reduction.
+
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    request iallreduce_in_place(R&& data, const Op& op, location where = location::current()) {
+        return start_in_place_reduction(data, op, [&](const backend::send_view& view, const backend::recv_buffer& into,
+                                                      const reduce_op& reduction) {
+            return impl("iallreduce_in_place", where).iallreduce(view, into, reduction, where);
+        });
+    }
+
+    // Only the root's `data` gets the result; the other ranks' only give.
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    request ireduce_in_place(R&& data, const Op& op, int root, location where = location::current()) {
+        check_root(root, "ireduce_in_place", where);
+        return start_in_place_reduction(data, op, [&](const backend::send_view& view, const backend::recv_buffer& into,
+                                                      const reduce_op& reduction) {
+            const backend::recv_buffer nothing{nullptr, 0, into.type};
+            return impl().ireduce(view, rank() == root ? into : nothing, reduction, root, where);
+        });
+    }
+
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    request iscan_in_place(R&& data, const Op& op, location where = location::current()) {
+        return start_in_place_reduction(data, op, [&](const backend::send_view& view, const backend::recv_buffer& into,
+                                                      const reduce_op& reduction) {
+            return impl("iscan_in_place", where).iscan(view, into, reduction, where);
+        });
+    }
+
+    // Rank 0's `data` is left as it was.
+    template <class R, class Op>
+        requires detail::in_place_range<R>
+    request iexscan_in_place(R&& data, const Op& op, location where = location::current()) {
+        return start_in_place_reduction(data, op, [&](const backend::send_view& view, const backend::recv_buffer& into,
+                                                      const reduce_op& reduction) {
+            return impl("iexscan_in_place", where).iexscan(view, into, reduction, where);
+        });
+    }
+
+    // As gather_in_place: the root's `data` holds size() equal blocks, its own at block `root`;
+    // the other ranks' is the block they give.
+    template <class R>
+        requires detail::in_place_range<R>
+    request igather_in_place(R&& data, int root, location where = location::current()) {
+        check_root(root, "igather_in_place", where);
+        if (rank() != root) {
+            const backend::recv_buffer nothing{nullptr, 0, type_of<element_t<R>>()};
+            return request(impl().igather(detail::view_of(data), nothing, root, where), nullptr, {});
+        }
+        detail::check_divisible(impl(), std::ranges::size(data), "igather_in_place", where);
+        return request(impl().igather(detail::block_of(data, root, size()), detail::in_place_buffer(data), root, where),
+                       nullptr, {});
+    }
+
+    // As allgather_in_place: `data` holds size() equal blocks, this rank's at block rank().
+    template <class R>
+        requires detail::in_place_range<R>
+    request iallgather_in_place(R&& data, location where = location::current()) {
+        detail::check_divisible(impl("iallgather_in_place", where), std::ranges::size(data), "iallgather_in_place",
+                                where);
+        return request(impl().iallgather(detail::block_of(data, rank(), size()), detail::in_place_buffer(data), where),
+                       nullptr, {});
+    }
+
+    // As alltoall_in_place: block r of `data` goes to rank r, and becomes what rank r sent here.
+    template <class R>
+        requires detail::in_place_range<R>
+    request ialltoall_in_place(R&& data, location where = location::current()) {
+        detail::check_divisible(impl("ialltoall_in_place", where), std::ranges::size(data), "ialltoall_in_place",
+                                where);
+        return request(impl().ialltoall(detail::view_of(data), detail::in_place_buffer(data), where), nullptr, {});
     }
 
     // ---- Non-blocking gathers, scatters and all-to-alls (MPI_Igather ... MPI_Ialltoallv) -------
@@ -789,11 +872,6 @@ private:
         static_assert(sendable<V> && !serializable_sendable<V>,
                       "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) combine trivially copyable "
                       "elements only");
-        static_assert(detail::nonblocking_reduction_v<element_t<V>, Op>,
-                      "baton: non-blocking reductions (ireduce, iallreduce, iscan, ...) take MPI's builtin "
-                      "reductions on the arithmetic elements MPI defines them for (op::sum, std::plus<>, op::max, "
-                      "...; the logical ones on integers only); a callable of your own, minloc/maxloc, bool or a "
-                      "struct is not supported by the non-blocking forms (use the blocking one)");
         static_assert(std::is_same_v<std::remove_cvref_t<R>, Result>,
                       "baton: the result of a non-blocking reduction is a variable of the type its blocking form "
                       "returns (a std::vector for a span, and for ireduce_scatter(_block))");
@@ -817,6 +895,17 @@ private:
         const auto reduction = detail::make_reduce_op<element_t<V>>(keep->op);
         auto started = start(view, into, reduction);
         return request(std::move(started), std::move(keep), {});
+    }
+
+    // iallreduce_in_place ... iexscan_in_place: `data` is both the send view and the receive
+    // buffer (the backends' in-place convention), then the backend's call, `start(view, buffer,
+    // reduce_op)`; the request keeps a copy of the reduction's function object.
+    template <class R, class Op, class Start>
+    request start_in_place_reduction(R& data, const Op& op, Start&& start) {
+        using E = element_t<std::remove_cvref_t<R>>;
+        auto kept = std::make_shared<Op>(op);
+        auto started = start(detail::view_of(data), detail::in_place_buffer(data), detail::make_reduce_op<E>(*kept));
+        return request(std::move(started), std::move(kept), {});
     }
 
     // What a non-blocking gather, scatter or all-to-all keeps alive until it completes: its input

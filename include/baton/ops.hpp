@@ -133,14 +133,6 @@ template <class E, class Op>
 inline constexpr bool native_reduction_v =
     builtin_of<Op>::id != builtin_op::user && !is_loc(builtin_of<Op>::id) && native_kind<E>() != element_kind::bytes;
 
-// What the non-blocking reductions (ireduce, iallreduce, iscan, ...) take: MPI's predefined
-// operations (an MPI_Iallreduce of doubles with MPI_LAND is refused by MPI), not on bool (a
-// process rank would have to apply it in its own process, which is not in a call while the request
-// is pending).
-template <class E, class Op>
-inline constexpr bool nonblocking_reduction_v = native_reduction_v<E, Op> && !std::is_same_v<std::remove_cv_t<E>, bool> &&
-                                                mpi_predefines(builtin_of<Op>::id, native_kind<E>());
-
 // The reduce_op for elements of type E. A builtin on a type the backends cannot reduce natively
 // (a user struct with operator+) becomes a user operation that calls the same function object.
 template <class E, class Op>

@@ -196,8 +196,8 @@ static void in_place(struct rank_line* report) {
     fill(gv, length, -1);
     for (int i = 0; i < counts[rank]; ++i) gv[displs[rank] + i] = rank + 1;
     for (int i = 0; i < 2 * size; ++i) block[i] = cut[i] = rank + i;
-    int piece2 = -1;
-    MPI_Request requests[8];
+    int piece2 = -1, scanned = rank + 1, summed = rank + 1;
+    MPI_Request requests[9];
     MPI_Igather(rank == 1 ? MPI_IN_PLACE : &g[rank], 1, MPI_INT, g, 1, MPI_INT, 1, MPI_COMM_WORLD, &requests[0]);
     MPI_Iallgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, ag, 1, MPI_INT, MPI_COMM_WORLD, &requests[1]);
     MPI_Ialltoall(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, a2a, 1, MPI_INT, MPI_COMM_WORLD, &requests[2]);
@@ -206,10 +206,12 @@ static void in_place(struct rank_line* report) {
                  MPI_COMM_WORLD, &requests[4]);
     MPI_Iallreduce(MPI_IN_PLACE, sum, 2, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &requests[5]);
     MPI_Ireduce_scatter_block(MPI_IN_PLACE, block, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &requests[6]);
+    MPI_Iscan(MPI_IN_PLACE, &scanned, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &requests[7]);
+    MPI_Ireduce(rank == 0 ? MPI_IN_PLACE : &summed, rank == 0 ? &summed : NULL, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD, &requests[8]);
     int cuts[most];
     for (int r = 0; r < size; ++r) cuts[r] = 2;
     MPI_Reduce_scatter(MPI_IN_PLACE, cut, cuts, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    MPI_Waitall(7, requests, MPI_STATUSES_IGNORE);
+    MPI_Waitall(9, requests, MPI_STATUSES_IGNORE);
     if (rank == 1) show(report, "igather", g, size);
     if (rank == 3) show(report, "iallgather", ag, size);
     show(report, "ialltoall", a2a, size);
@@ -218,6 +220,8 @@ static void in_place(struct rank_line* report) {
     if (rank == 0) show(report, "igatherv", gv, length);
     int reduced[6] = {sum[0], sum[1], block[0], block[1], cut[0], cut[1]};
     show(report, "iallreduce, ireduce_scatter_block, reduce_scatter", reduced, 6);
+    int prefixed[2] = {scanned, rank == 0 ? summed : -1};
+    show(report, "iscan, ireduce", prefixed, 2);
 }
 
 /* The 3x2 grid, periodic in its first dimension: neighbours -x, +x, -y, +y; none beyond the open

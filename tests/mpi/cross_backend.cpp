@@ -1013,6 +1013,88 @@ std::string nonblocking_scans(communicator& world) {
     return out.text();
 }
 
+// The non-blocking reductions with operations of the program's own (on MPI: a datatype made for
+// the request carries the operation, which MPI applies in whichever call makes progress), all
+// started before any is waited for, point-to-point in between: callables, a builtin on a struct,
+// minloc, bool, in place.
+std::string nonblocking_user_reductions(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank(), root = n / 2;
+    const affine f{r + 2, 3 * r + 1};
+    const auto compose_op = [](const affine& a, const affine& b) { return compose(a, b); };
+    std::vector<affine> fs;
+    for (int b = 0; b < 2 * n; ++b) fs.push_back({r + b + 1, b});
+    affine reduced{1, 0}, prefix{1, 0}, before{1, 0};
+    std::vector<affine> all, block;
+    pod summed{};
+    baton::value_index<double> lowest;
+    bool any = false;
+    std::vector<affine> in_place{{r + 3, 1}, {1, r}};
+    std::vector<baton::request> requests;
+    requests.push_back(world.ireduce(f, reduced, compose_op, root));
+    requests.push_back(world.iallreduce(fs, all, compose_op));
+    requests.push_back(world.iscan(f, prefix, compose_op));
+    requests.push_back(world.iexscan(f, before, compose_op));
+    requests.push_back(world.ireduce_scatter_block(fs, block, compose_op));
+    requests.push_back(world.iallreduce(pod{r, r * 0.5, static_cast<char>(r)}, summed, pod_sum{}));
+    requests.push_back(world.iallreduce(baton::value_index<double>{static_cast<double>(r % 2), r}, lowest,
+                                        baton::op::minloc));
+    requests.push_back(world.iallreduce(r % 2 == 1, any, baton::op::logical_or));
+    requests.push_back(world.iallreduce_in_place(in_place, compose_op));
+    requests.push_back(world.isend(r, right_of(world), 72));
+    const int from_left = world.recv<int>(left_of(world), 72);
+    while (!baton::wait_some(requests).empty()) {
+    }
+    std::string shown;
+    for (const auto& g : all) shown += text(g);
+    for (const auto& g : block) shown += " " + text(g);
+    for (const auto& g : in_place) shown += " in place " + text(g);
+    out("left {}; ireduce {}; iscan {}; iexscan {}", from_left, text(reduced), text(prefix), text(before));
+    out("iallreduce, ireduce_scatter_block, iallreduce_in_place {}; pod {}; minloc {}@{}; any {}", shown,
+        text(summed), lowest.value, lowest.index, any);
+    return out.text();
+}
+
+// The non-blocking in-place forms (MPI_IN_PLACE in MPI_Iallreduce ... MPI_Ialltoall): all started
+// before any is waited for, point-to-point in between, completed by wait_some; iexscan's rank 0
+// keeps its data as it was.
+std::string nonblocking_in_place(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank(), root = n - 1;
+    const auto at = static_cast<std::size_t>(2 * r);
+    std::vector<double> summed{r * 1.0, -0.5 * r, 2.0};
+    std::array<int, 2> maxed{r, r * r};
+    std::vector<long> scanned{r + 1L, 10L - r}, exscanned{r + 1L, 3L};
+    std::vector<int> gathered{r, -r};
+    if (r == root) {
+        gathered.assign(static_cast<std::size_t>(2 * n), 0);
+        gathered[at] = r;
+        gathered[at + 1] = -r;
+    }
+    std::vector<double> everyone(static_cast<std::size_t>(2 * n), 0.0);
+    everyone[at] = r + 0.5;
+    everyone[at + 1] = -r;
+    std::vector<std::int64_t> exchanged;
+    for (int d = 0; d < 2 * n; ++d) exchanged.push_back(r * 100 + d);
+    std::vector<baton::request> requests;
+    requests.push_back(world.iallreduce_in_place(summed, baton::op::sum));
+    requests.push_back(world.ireduce_in_place(std::span<int>(maxed), baton::op::max, root));
+    requests.push_back(world.iscan_in_place(scanned, baton::op::prod));
+    requests.push_back(world.iexscan_in_place(exscanned, baton::op::sum));
+    requests.push_back(world.igather_in_place(gathered, root));
+    requests.push_back(world.iallgather_in_place(everyone));
+    requests.push_back(world.ialltoall_in_place(std::span<std::int64_t>(exchanged)));
+    requests.push_back(world.isend(r, right_of(world), 71));
+    const int from_left = world.recv<int>(left_of(world), 71);
+    while (!baton::wait_some(requests).empty()) {
+    }
+    out("left {}; iallreduce_in_place {}; ireduce_in_place {}; iscan_in_place {}; iexscan_in_place {}", from_left,
+        text(summed), text(maxed), text(scanned), text(exscanned));
+    out("igather_in_place {}; iallgather_in_place {}; ialltoall_in_place {}", text(gathered), text(everyone),
+        text(exchanged));
+    return out.text();
+}
+
 // ---- Communicators -------------------------------------------------------------------------
 
 std::string communicators(communicator& world) {
@@ -1075,6 +1157,9 @@ void on_grid(communicator& world, record& out, const std::vector<int>& dims, con
     std::vector<double> blocks;
     for (int i = 0; i < 2 * grid.ndims(); ++i) blocks.push_back(r * 100 + i + 0.5);
     out("neighbor_alltoall: {}", text(grid.neighbor_alltoall(blocks)));
+    baton::cart_communicator copy = grid.dup();  // MPI_Comm_dup keeps the grid
+    out("dup: {} at {}, neighbor_allgather {}", text(copy.dims()), text(copy.coords()),
+        text(copy.neighbor_allgather(r)));
     for (std::size_t d = 0; d < dims.size(); ++d) {
         std::vector<bool> keep(dims.size(), false);
         keep[d] = true;
@@ -1130,6 +1215,8 @@ const std::vector<scenario>& scenarios() {
         {"user_reductions", user_reductions},
         {"exchanges_and_in_place", exchanges_and_in_place},
         {"nonblocking_scans", nonblocking_scans},
+        {"nonblocking_in_place", nonblocking_in_place},
+        {"nonblocking_user_reductions", nonblocking_user_reductions},
         {"communicators", communicators},
         {"topologies", topologies},
     };

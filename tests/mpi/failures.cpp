@@ -8,7 +8,8 @@
 //                        usage_error instead of MPI's int count silently wrapping;
 //   failures user-op     a user operation that throws inside MPI_Allreduce (MPI_Op_create's C
 //                        code cannot carry the exception): it arrives after the call, on the
-//                        rank whose callable threw, and every rank carries on.
+//                        rank whose callable threw, and every rank carries on; then the same in
+//                        an MPI_Iallreduce, whose wait throws it.
 //   failures icoll-caught   rank 1 throws while its ibcast is pending and catches it outside the
 //                        request's scope: the request is completed as it goes (the others have
 //                        started it), so the value has arrived, and every rank carries on;
@@ -56,6 +57,15 @@ int main(int argc, char** argv) {
                 std::printf("rank %d: no exception\n", world.rank());
             } catch (const std::domain_error& e) {
                 std::printf("rank %d caught: %s\n", world.rank(), e.what());
+            }
+            // Non-blocking, MPI applies it in whichever call makes progress: the wait throws it.
+            int ignored = 0;
+            baton::request pending = world.iallreduce(world.rank(), ignored, refuse);
+            try {
+                pending.wait();
+                std::printf("rank %d: no exception in the wait\n", world.rank());
+            } catch (const std::domain_error& e) {
+                std::printf("rank %d caught in the wait: %s\n", world.rank(), e.what());
             }
             std::fflush(stdout);
             std::printf("rank %d after: %d\n", world.rank(), world.allreduce(1, baton::op::sum));

@@ -38,17 +38,19 @@ private:
             const auto me = static_cast<std::uint64_t>(c.rank());
             with_op<T>(s.op, [&](const auto& op) {
                 auto apply = [&](const auto& mine) {
-                    // A scan or exscan with one of MPI's own reductions, every other time its
-                    // non-blocking form (issue 14: iscan): the same result (exscan's rank 0's stays
-                    // value-initialized, as the blocking form returns it).
-                    if constexpr (nonblocking_reduction<T, decltype(op)>) {
-                        if ((s.kind == step_kind::scan || s.kind == step_kind::exscan) && (s.mode / 3) % 2 == 1) {
-                            baton::detail::owning_t<std::remove_cvref_t<decltype(mine)>> result{};
-                            if (s.kind == step_kind::scan) c.iscan(mine, result, op).wait();
-                            else c.iexscan(mine, result, op).wait();
-                            out_("  {}", text(result));
-                            return;
+                    // Every other time the non-blocking form, with any reduction, the program's
+                    // own callables too (issue 14): the same result (ireduce's other ranks' and
+                    // exscan's rank 0's stay value-initialized, as the blocking form returns them).
+                    if ((s.mode / 3) % 2 == 1) {
+                        baton::detail::owning_t<std::remove_cvref_t<decltype(mine)>> result{};
+                        switch (s.kind) {
+                            case step_kind::reduce: c.ireduce(mine, result, op, s.a % c.size()).wait(); break;
+                            case step_kind::allreduce: c.iallreduce(mine, result, op).wait(); break;
+                            case step_kind::scan: c.iscan(mine, result, op).wait(); break;
+                            default: c.iexscan(mine, result, op).wait(); break;
                         }
+                        out_("  {}", text(result));
+                        return;
                     }
                     switch (s.kind) {
                         case step_kind::reduce: out_("  {}", text(c.reduce(mine, op, s.a % c.size()))); break;
@@ -86,14 +88,12 @@ private:
             for (std::size_t i = 0; i < std::accumulate(counts.begin(), counts.end(), std::size_t{0}); ++i)
                 mine.push_back(reduction_element<T>(hash(s.salt, me, i)));
             with_op<T>(s.op, [&](const auto& op) {
-                if constexpr (nonblocking_reduction<T, decltype(op)>) {
-                    if (s.mode % 2 == 1) {  // the non-blocking form, every other time (issue 14: iscan)
-                        std::vector<T> result;
-                        if (equal) c.ireduce_scatter_block(mine, result, op).wait();
-                        else c.ireduce_scatter(mine, counts, result, op).wait();
-                        out_("  {}", text(result));
-                        return;
-                    }
+                if (s.mode % 2 == 1) {  // the non-blocking form, every other time (issue 14: iscan)
+                    std::vector<T> result;
+                    if (equal) c.ireduce_scatter_block(mine, result, op).wait();
+                    else c.ireduce_scatter(mine, counts, result, op).wait();
+                    out_("  {}", text(result));
+                    return;
                 }
                 if (equal) out_("  {}", text(c.reduce_scatter_block(mine, op)));
                 else out_("  {}", text(c.reduce_scatter(mine, counts, op)));

@@ -182,10 +182,6 @@ void with_type(value_type t, F&& f) {
     }
 }
 
-// Whether the non-blocking reductions take `Op` on T (MPI's own reductions).
-template <class T, class Op>
-constexpr bool nonblocking_reduction = baton::detail::nonblocking_reduction_v<T, std::remove_cvref_t<Op>>;
-
 // The reductions tried on elements of type T; f is called with the chosen one.
 template <class T, class F>
 void with_op(int choice, F&& f) {

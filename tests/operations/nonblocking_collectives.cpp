@@ -272,6 +272,117 @@ TEST_CASE("ireduce and iallreduce into their own input are a usage_error pointin
     }
 }
 
+TEST_CASE("the non-blocking in-place forms give what the blocking ones give, all pending at once",
+          "[collectives][icoll][in_place]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    struct outcome {
+        std::vector<std::vector<long>> started, blocking;  // each form's data, in the same order
+        BATON_TEST_RESULT_FIELDS(started, blocking)
+    };
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const int n = world.size(), me = world.rank(), root = n - 1;
+        const auto blocks = static_cast<std::size_t>(2 * n), at = static_cast<std::size_t>(2 * me);
+        // Each form's input on this rank: a reduction's two values, a gather's blocks ({r, -r}
+        // at block r, 99 where nothing is yet), an alltoall's block d for rank d.
+        std::vector<std::vector<long>> inputs(7, std::vector<long>{me + 1L, 10L - me});
+        inputs[4].assign(me == root ? blocks : 2, 99);
+        inputs[5].assign(blocks, 99);
+        for (auto* gathered : {&inputs[4], &inputs[5]}) {
+            const std::size_t mine = gathered->size() == 2 ? 0 : at;
+            (*gathered)[mine] = me;
+            (*gathered)[mine + 1] = -me;
+        }
+        inputs[6].clear();
+        for (int dest = 0; dest < n; ++dest) inputs[6].insert(inputs[6].end(), {100L * me + dest, -100L * me - dest});
+        outcome out;
+        out.started = inputs;
+        out.blocking = inputs;
+        auto& d = out.started;
+        std::vector<baton::request> requests;
+        requests.push_back(world.iallreduce_in_place(d[0], baton::op::sum));
+        requests.push_back(world.ireduce_in_place(std::span<long>(d[1]), baton::op::prod, root));
+        requests.push_back(world.iscan_in_place(d[2], baton::op::max));
+        requests.push_back(world.iexscan_in_place(d[3], baton::op::sum));  // rank 0's is left as it was
+        requests.push_back(world.igather_in_place(d[4], root));
+        requests.push_back(world.iallgather_in_place(std::span<long>(d[5])));
+        requests.push_back(world.ialltoall_in_place(d[6]));
+        baton::wait_all(requests);
+        auto& b = out.blocking;
+        world.allreduce_in_place(b[0], baton::op::sum);
+        world.reduce_in_place(b[1], baton::op::prod, root);
+        world.scan_in_place(b[2], baton::op::max);
+        world.exscan_in_place(b[3], baton::op::sum);
+        world.gather_in_place(b[4], root);
+        world.allgather_in_place(b[5]);
+        world.alltoall_in_place(b[6]);
+        return out;
+    });
+    const int n = opts.ranks;
+    for (int r = 0; r < n; ++r) {
+        INFO("rank " << r);
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        REQUIRE(out.started.size() == 7);
+        for (std::size_t form = 0; form < out.started.size(); ++form) {
+            INFO("form " << form);
+            CHECK(out.started[form] == out.blocking[form]);
+        }
+        CHECK(out.started[0] == std::vector<long>{n * (n + 1L) / 2, 10L * n - n * (n - 1L) / 2});
+        if (r == 0) CHECK(out.started[3] == std::vector<long>{1, 10});  // as it was
+    }
+}
+
+TEST_CASE("the checker and the non-blocking in-place forms: untouched data is no finding, a change is one, and in "
+          "place on some ranks only is a mismatch",
+          "[collectives][icoll][in_place][checks]") {
+    SECTION("the result written into the data it was given is no change of the program's") {
+        const auto found = ops::findings_of({.ranks = 3}, [](communicator& world) {
+            std::vector<int> data{world.rank(), 1};
+            baton::request total = world.iallreduce_in_place(data, baton::op::sum);
+            world.barrier();  // the others have joined: on thread ranks the result is written already
+            total.wait();
+            REQUIRE(data == std::vector<int>{3, 3});
+        });
+        CHECK(found.empty());
+    }
+    SECTION("data changed before completion") {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
+            std::vector<int> data{world.rank(), 1};
+            baton::request total = world.iallreduce_in_place(data, baton::op::sum);
+            data[1] = 5;
+            total.wait();
+        });
+        REQUIRE_FALSE(found.empty());
+        CHECK(found[0].kind == baton::finding_kind::send_buffer_modified);
+        CHECK_THAT(found[0].summary, contains("changed the buffer of its iallreduce"));
+    }
+    SECTION("data changed after the collective wrote its result, before the wait") {
+        const auto found = ops::findings_of({.ranks = 2}, [](communicator& world) {
+            int data = world.rank();
+            baton::request total = world.iallreduce_in_place(std::span<int>(&data, 1), baton::op::sum);
+            world.barrier();
+            data = 7;
+            total.wait();
+        });
+        REQUIRE_FALSE(found.empty());
+        CHECK(found[0].kind == baton::finding_kind::send_buffer_modified);
+    }
+    SECTION("iallgather in place on some ranks only") {
+        try {
+            baton::sim::run({.ranks = 2}, [](communicator& world) {
+                std::vector<int> all{world.rank(), world.rank()};
+                std::vector<int> got;
+                if (world.rank() == 0) world.iallgather_in_place(all).wait();
+                else world.iallgather(world.rank(), got).wait();
+            });
+            FAIL("no mismatch reported");
+        } catch (const baton::collective_mismatch& e) {
+            CHECK_THAT(e.what(), contains("in place on some ranks only"));
+            CHECK_THAT(e.what(), contains("iallgather(in place, 1 x int)"));
+        }
+    }
+}
+
 TEST_CASE("a wait on a non-blocking collective MPI may complete locally is a potential deadlock, as its blocking form",
           "[collectives][icoll][deadlock]") {
     // The root of a broadcast may leave before the others arrive, on MPI; a run with
@@ -612,6 +723,60 @@ TEST_CASE("iscan, iexscan, ireduce_scatter_block and ireduce_scatter give what t
         CHECK(out.blocks == out.expected_blocks);
         product *= r % 3 + 1;
     }
+}
+
+// x -> a x + b; the reduction composes them, which is not commutative: the ranks' order shows.
+struct affine {
+    long a = 1, b = 0;
+    friend bool operator==(const affine&, const affine&) = default;
+};
+
+TEST_CASE("the non-blocking reductions take what the blocking ones take: callables of the program's own, structs, "
+          "bool, minloc",
+          "[collectives][icoll][user_op]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    const auto result = baton::sim::run(opts, [](communicator& world) {
+        const auto compose = [](const affine& f, const affine& g) { return affine{f.a * g.a, f.a * g.b + f.b}; };
+        const int n = world.size(), me = world.rank(), root = n / 2;
+        const affine mine{me + 2, 3L * me + 1};
+        const std::vector<affine> row{mine, affine{1, me}};
+        std::vector<affine> blocks;
+        for (int b = 0; b < n; ++b) blocks.push_back(affine{b + me + 1, me - b});
+        affine reduced, prefix, before;
+        std::vector<affine> all, block;
+        std::vector<long> in_place{me + 1L, 2L};
+        bool any = false;
+        baton::value_index<double> lowest;
+        std::vector<baton::request> requests;
+        requests.push_back(world.ireduce(mine, reduced, compose, root));
+        requests.push_back(world.iallreduce(row, all, compose));
+        requests.push_back(world.iscan(mine, prefix, compose));
+        requests.push_back(world.iexscan(mine, before, compose));
+        requests.push_back(world.ireduce_scatter_block(blocks, block, compose));
+        requests.push_back(world.iallreduce(me % 2 == 1, any, baton::op::logical_or));
+        requests.push_back(world.iallreduce(baton::value_index<double>{1.0 * ((me + 1) % 3), me}, lowest,
+                                            baton::op::minloc));
+        requests.push_back(world.iallreduce_in_place(in_place, [](long x, long y) { return x * 10 + y; }));
+        baton::wait_all(requests);
+        std::vector<std::string> differ;  // the forms whose result is not the blocking form's
+        auto same = [&](const char* form, const auto& got, const auto& expected) {
+            if (!(got == expected)) differ.emplace_back(form);
+        };
+        same("ireduce", reduced, world.reduce(mine, compose, root));
+        same("iallreduce", all, world.allreduce(row, compose));
+        same("iscan", prefix, world.scan(mine, compose));
+        same("iexscan", before, world.exscan(mine, compose));
+        same("ireduce_scatter_block", block, world.reduce_scatter_block(blocks, compose));
+        same("iallreduce of bool", any, n > 1);
+        same("iallreduce minloc", lowest, world.allreduce(baton::value_index<double>{1.0 * ((me + 1) % 3), me},
+                                                          baton::op::minloc));
+        std::vector<long> blocking{me + 1L, 2L};
+        world.allreduce_in_place(blocking, [](long x, long y) { return x * 10 + y; });
+        same("iallreduce_in_place", in_place, blocking);
+        return differ;
+    });
+    for (const auto& differ : result.values) CHECK(differ == std::vector<std::string>{});
 }
 
 TEST_CASE("the checker treats iscan and ireduce_scatter as the other non-blocking collectives",

@@ -203,6 +203,48 @@ TEST_CASE("cart_sub splits a grid into the grids of the kept dimensions", "[topo
     }
 }
 
+TEST_CASE("dup of a grid is a grid: the same dims, periods and coordinates, a message space of its own",
+          "[topologies]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations(topology_ranks)));
+    OPS_DESCRIBE(opts);
+    const grid2 g{baton::dims_create(opts.ranks, 2), {true, false}};
+    struct outcome {
+        std::vector<int> dims, coords, gathered, expected;
+        std::vector<bool> periods;
+        int on_copy = -1, on_grid = -1;
+        BATON_TEST_RESULT_FIELDS(dims, coords, gathered, expected, periods, on_copy, on_grid)
+    };
+    const auto result = baton::sim::run(opts, [&](communicator& world) {
+        cart_communicator grid = world.cart_create(g.dims, g.periods);
+        cart_communicator copy = grid.dup();
+        outcome out;
+        out.dims = copy.dims();
+        out.periods = copy.periods();
+        out.coords = copy.coords();
+        out.gathered = copy.neighbor_allgather(copy.rank());
+        out.expected = grid.neighbor_allgather(grid.rank());
+        // The same tag on the grid and on its copy: each receive gets its own communicator's.
+        const auto [from, to] = copy.shift(0, 1);
+        baton::request on_grid = grid.isend(1, to, 9);
+        baton::request on_copy = copy.isend(2, to, 9);
+        out.on_copy = copy.recv<int>(from, 9);
+        out.on_grid = grid.recv<int>(from, 9);
+        on_grid.wait();
+        on_copy.wait();
+        return out;
+    });
+    for (int r = 0; r < opts.ranks; ++r) {
+        INFO("rank " << r);
+        const auto& out = result.values[static_cast<std::size_t>(r)];
+        CHECK(out.dims == g.dims);
+        CHECK(out.periods == g.periods);
+        CHECK(out.coords == std::vector<int>{r / g.dims[1], r % g.dims[1]});
+        CHECK(out.gathered == out.expected);
+        CHECK(out.on_copy == 2);
+        CHECK(out.on_grid == 1);
+    }
+}
+
 TEST_CASE("neighbor_allgather and neighbor_alltoall follow MPI's order, proc_null blocks untouched",
           "[topologies]") {
     const auto opts = GENERATE(from_range(ops::collective_configurations(topology_ranks)));

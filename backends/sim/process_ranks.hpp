@@ -28,6 +28,8 @@
 
 namespace baton::sim::detail {
 
+class payload_space;
+
 class process_ranks {
 public:
     // Forks `ranks` processes; each waits for its start, then runs `body` (process_child.cpp).
@@ -41,6 +43,10 @@ public:
     // The next frame from it, without its length, into `frame`. Throws rank_process_ended if it
     // is gone, malformed_frame if the length is impossible.
     void receive(int rank, std::vector<std::byte>& frame);
+    // Rank `rank`'s halves of the shared payload area: where the engine finds what the rank's
+    // process wrote for it, and where the engine takes room for what it writes for the rank.
+    std::span<const std::byte> from_rank(int rank) const;
+    payload_space& to_rank(int rank);
     // --break-at: rank `rank`'s process is to stop for a debugger at `step` (debugger_stop.hpp);
     // it does so before it reads what comes next. Prints which process that is.
     void stop_for_debugger(int rank, std::uint64_t step);

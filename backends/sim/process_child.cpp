@@ -17,6 +17,7 @@
 
 #include "buffer_watch.hpp"
 #include "debugger_stop.hpp"
+#include "payload_area.hpp"
 #include "process_errors.hpp"
 #include "process_exit.hpp"
 #include "process_wire.hpp"
@@ -40,7 +41,9 @@ void flush_output() {
 // The rank's end of its socket.
 class link {
 public:
-    explicit link(int socket) : socket_(socket) {}
+    // `outgoing` is this rank's half of the shared payload area, `incoming` the engine's for it.
+    link(int socket, std::span<std::byte> outgoing, std::span<const std::byte> incoming)
+        : socket_(socket), outgoing_(outgoing), incoming_(incoming) {}
 
     void send(std::span<const std::byte> frame) {
         while (!frame.empty()) {
@@ -55,20 +58,47 @@ public:
         read_exactly(&length, sizeof length);
         in_.resize(length);
         read_exactly(in_.data(), length);
-        return wire::reader(in_);
+        wire::reader in(in_);
+        in.with_shared(incoming_);
+        return in;
     }
     // Bytes read from the socket and not yet taken: one read usually takes a frame's length and
     // its body at once.
     std::vector<std::byte> unread_ = std::vector<std::byte>(4096);
     std::size_t unread_begin_ = 0, unread_end_ = 0;
 
-    // A new call's frame: its verb, communicator and line.
+    // A new call's frame: its verb, communicator and line. The blocks of the last call's payloads
+    // are free again: its answer came, and the engine reads them no more.
     wire::writer begin(verb v, std::uint32_t comm, const std::source_location& where) {
+        sending_.clear();
         wire::writer out(out_, v);
+        out.with_shared(outgoing_.half());
         out.put<std::uint32_t>(comm);
         out.put_location(where);
         return out;
     }
+    // `bytes` of the call's data at `data`, for the engine: a large payload is copied once into a
+    // block of the shared area, which the frame names, else into the frame.
+    void put_payload(wire::writer& out, const void* data, std::size_t bytes) {
+        payload_block block(&outgoing_, bytes);
+        if (!block.data()) {
+            out.put_payload(data, bytes);
+            return;
+        }
+        std::memcpy(block.data(), data, bytes);
+        out.put_payload(block.data(), bytes);
+        sending_.push_back(std::move(block));
+    }
+    void put_send(wire::writer& out, const backend::send_view& data) {
+        out.put_type(data.type);
+        out.put<std::uint64_t>(data.count);
+        out.put_address(data.data);  // for the engine's checks of pending buffers
+        put_payload(out, data.data, data.count * data.type.size);
+    }
+    // The blocks of the call just answered, for the request it started: the engine reads them
+    // until that request completes.
+    std::vector<payload_block> take_payloads() { return std::move(sending_); }
+
     // Sends the call begun and waits for its answer, applying the call's reduction (`op`) when the
     // engine asks. Throws what the engine threw into the call.
     wire::reader call(wire::writer& frame, const reduce_op* op = nullptr) {
@@ -167,17 +197,13 @@ private:
     }
 
     int socket_;
+    payload_space outgoing_;
+    std::span<const std::byte> incoming_;
+    std::vector<payload_block> sending_;  // the blocks of the call being made
     std::unordered_map<std::uint64_t, const buffer_watch*> watches_;
     std::vector<std::byte> out_, in_;
     std::vector<std::pair<std::exception_ptr, std::uint32_t>> forwarded_;
 };
-
-void put_send(wire::writer& out, const backend::send_view& data) {
-    out.put_type(data.type);
-    out.put<std::uint64_t>(data.count);
-    out.put_address(data.data);  // for the engine's checks of pending buffers
-    out.put_bytes(data.data, data.count * data.type.size);
-}
 
 void put_receive(wire::writer& out, const backend::recv_buffer& into) {
     out.put_type(into.type);
@@ -213,7 +239,7 @@ void take_data(wire::reader& in, const backend::recv_buffer& into) {
 class forwarding_request final : public backend::request_impl {
 public:
     forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into, buffer_watch watch)
-        : link_(l), id_(id), into_(into), watch_(watch) {
+        : link_(l), id_(id), into_(into), watch_(watch), sent_(l.take_payloads()) {
         link_.watch(id_, &watch_);
     }
     ~forwarding_request() override {
@@ -288,6 +314,7 @@ private:
         if (into_) take_data(in, *into_);
         else if (wire::get_arrived(in, 1)) throw wire::malformed_frame("data for a request that receives none");
         done_ = true;
+        sent_.clear();
         return s;
     }
 
@@ -295,6 +322,7 @@ private:
     std::uint64_t id_;
     std::optional<backend::recv_buffer> into_;
     buffer_watch watch_;
+    std::vector<payload_block> sent_;  // the shared blocks of its data, which the engine reads until it completes
     bool done_ = false;
 };
 
@@ -376,7 +404,7 @@ public:
         frame.put<std::int32_t>(root);
         put_receive(frame, data);
         if (rank_ != root) return start_collective(frame, data, {});
-        frame.put_bytes(data.data, data.count * data.type.size);
+        link_.put_payload(frame, data.data, data.count * data.type.size);
         return start_collective(frame, std::nullopt, buffer_watch::of_send({data.data, data.count, data.type}));
     }
     std::unique_ptr<backend::request_impl> ireduce(backend::send_view mine, backend::recv_buffer result,
@@ -453,7 +481,7 @@ public:
         auto frame = begin(verb::bcast, where);
         frame.put<std::int32_t>(root);
         put_receive(frame, data);
-        if (rank_ == root) frame.put_bytes(data.data, data.count * data.type.size);
+        if (rank_ == root) link_.put_payload(frame, data.data, data.count * data.type.size);
         auto in = link_.call(frame);
         take_data(in, data);
     }
@@ -489,7 +517,7 @@ public:
                  backend::location where) override {
         auto frame = begin(verb::gatherv, where);
         frame.put<std::int32_t>(root);
-        put_send(frame, mine);
+        link_.put_send(frame, mine);
         put_receive(frame, all);
         auto in = link_.call(frame);
         take_data(in, all);
@@ -499,7 +527,7 @@ public:
                     backend::location where) override {
         auto frame = begin(verb::allgatherv, where);
         frame.put<std::int32_t>(-1);
-        put_send(frame, mine);
+        link_.put_send(frame, mine);
         put_receive(frame, all);
         auto in = link_.call(frame);
         take_data(in, all);
@@ -509,7 +537,7 @@ public:
                   backend::location where) override {
         auto frame = begin(verb::scatterv, where);
         frame.put<std::int32_t>(root);
-        put_send(frame, all);
+        link_.put_send(frame, all);
         put_counts(frame, counts);
         put_receive(frame, mine);
         auto in = link_.call(frame);
@@ -519,7 +547,7 @@ public:
                    std::vector<std::size_t>* counts_out, backend::location where) override {
         auto frame = begin(verb::alltoallv, where);
         frame.put<std::int32_t>(-1);
-        put_send(frame, all);
+        link_.put_send(frame, all);
         put_counts(frame, counts);
         put_receive(frame, mine);
         auto in = link_.call(frame);
@@ -619,7 +647,7 @@ private:
     wire::reader send_call(verb v, const backend::send_view& data, int dest, int tag, const backend::location& where) {
         auto frame = begin(v, where);
         frame.put<std::int32_t>(dest).put<std::int32_t>(tag);
-        put_send(frame, data);
+        link_.put_send(frame, data);
         return link_.call(frame);
     }
     // An isend or issend: the request, watching the data it sends.
@@ -647,7 +675,7 @@ private:
                                                            std::span<const std::size_t> blocks = {}) {
         auto frame = begin(v, where);
         frame.put<std::int32_t>(root);
-        put_send(frame, mine);
+        link_.put_send(frame, mine);
         put_receive(frame, result);
         put_op(frame, op);
         if (v == verb::ireduce_scatter) put_counts(frame, blocks);
@@ -669,7 +697,7 @@ private:
         if (scatters && rank_ != root) give.count = 0;
         auto frame = begin(v, where);
         frame.put<std::int32_t>(root);
-        put_send(frame, give);
+        link_.put_send(frame, give);
         put_counts(frame, counts);
         put_receive(frame, take);
         put_counts(frame, expected);
@@ -691,7 +719,7 @@ private:
                        std::span<const std::size_t> blocks = {}) {
         auto frame = begin(v, where);
         frame.put<std::int32_t>(root);
-        put_send(frame, give);
+        link_.put_send(frame, give);
         put_receive(frame, take);
         if (op) {
             put_op(frame, *op);
@@ -744,7 +772,8 @@ bool in_process_rank() noexcept { return in_child; }
 
 void hand_back(std::vector<std::byte> bytes) { handed_back = std::move(bytes); }
 
-void run_process_rank(int rank, int socket, const std::function<void(communicator&)>& body) {
+void run_process_rank(int rank, int socket, std::span<std::byte> to_engine_half, std::span<const std::byte> to_rank_half,
+                      const std::function<void(communicator&)>& body) {
     in_child = true;
     // The engine's process handles Ctrl-C (a state report) and SIGTERM; this one ends with it.
     ::signal(SIGINT, SIG_IGN);
@@ -762,7 +791,7 @@ void run_process_rank(int rank, int socket, const std::function<void(communicato
         flush_output();
         ::_exit(status);
     }, nullptr);
-    link to_engine(socket);
+    link to_engine(socket, to_engine_half, to_rank_half);
     {
         wire::reader start = to_engine.receive();
         verb first = start.get_verb();

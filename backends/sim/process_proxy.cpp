@@ -10,6 +10,7 @@
 #include <baton/errors.hpp>
 
 #include "engine.hpp"
+#include "payload_area.hpp"
 #include "process_errors.hpp"
 #include "process_ranks.hpp"
 #include "process_reductions.hpp"
@@ -27,9 +28,15 @@ using wire::verb;
 constexpr std::uint64_t largest_buffer_bytes = std::uint64_t{1} << 36;
 
 // A buffer in the engine standing for one in the rank's memory: the engine receives into it, and
-// what arrived goes back to the rank with the answer.
+// what arrived goes back to the rank with the answer. A large one lies in the rank's half of the
+// shared payload area, where the rank copies it from: the answer carries only where it is.
+//
+// Its block may be given back (the call over, the request completed) as soon as the answer is
+// written: the engine takes room in a rank's half only while serving that rank's calls or
+// matching a message for it, never between an answer and the rank's next call, which the rank
+// sends once it has copied what arrived.
 struct receive_side {
-    std::vector<std::byte> bytes;
+    payload_bytes bytes;
     std::size_t element = 1;
     bool resizable = false;
     backend::recv_buffer buffer;
@@ -45,13 +52,18 @@ struct receive_side {
         return {side.bytes.data(), side.bytes.size() / side.element, side.bytes.capacity() / side.element};
     }
     // Reads the buffer's description: its type, how many elements it holds, whether it can grow.
-    void read(wire::reader& in) {
+    // Its bytes start as zeros, what the rank gets where nothing arrived, unless `filled`: every
+    // byte is written before the answer (a broadcast's, which completes only with as many
+    // elements as the root's on every rank, and whose root's bytes follow in the frame), where
+    // zeroing a large block first would double the engine's work.
+    void read(wire::reader& in, payload_space& room, bool filled = false) {
         const type_desc type = in.get_type();
         const auto count = in.get<std::uint64_t>();
         resizable = in.get<std::uint8_t>() != 0;
         if (count > largest_buffer_bytes / type.size) throw wire::malformed_frame("a receive buffer too large");
         element = type.size;
-        bytes.assign(static_cast<std::size_t>(count) * element, std::byte{0});
+        bytes = payload_bytes(&room);
+        bytes.assign(static_cast<std::size_t>(count) * element, !filled);
         buffer = {bytes.data(), static_cast<std::size_t>(count), type};
         origin.data = in.get_address();
         origin.object = in.get_address();
@@ -61,6 +73,11 @@ struct receive_side {
             buffer.container = this;
             buffer.shape = &shape;
         }
+    }
+    // A broadcast's data, at its root: what the buffer holds in the rank's memory.
+    void take_root_data(wire::reader& in) {
+        const auto given = in.get_payload(bytes.size());
+        if (!given.empty()) std::memcpy(bytes.data(), given.data(), given.size());
     }
     // What arrived, for the rank: all of a resizable buffer, `elements` of a fixed one.
     void write(wire::writer& out, std::size_t elements) const {
@@ -78,7 +95,7 @@ backend::send_view read_send(wire::reader& in, backend::buffer_origin& origin) {
     view.count = static_cast<std::size_t>(count);
     origin.data = in.get_address();
     view.origin = &origin;
-    view.data = in.get_bytes(count * view.type.size).data();
+    view.data = in.get_payload(count * view.type.size).data();
     return view;
 }
 
@@ -141,6 +158,7 @@ public:
             // After the rank's own code ran: what it did (a kill) is seen before its next call.
             notice_processes_ended();
             wire::reader in(frame_);
+            in.with_shared(processes_.from_rank(rank_));
             const verb v = in.get_verb();
             if (v == verb::finished) {
                 processes_.finished(rank_);
@@ -197,7 +215,7 @@ private:
 
     struct pending {
         std::unique_ptr<receive_side> receive;  // an irecv's, a non-blocking collective's
-        std::vector<std::byte> sent;            // an isend's data, owned until it completes
+        std::vector<std::byte> sent;            // an isend's data from the frame, owned until it completes
         // What goes back to the rank when it completes, after its status.
         enum class result { none, message, collective } gives = result::none;
         reduce_op op;  // a non-blocking reduction's, applied here
@@ -217,6 +235,7 @@ private:
         out_.clear();
         try {
             wire::writer out(out_, verb::reply);
+            out.with_shared(room().half());
             const auto comm_id = in.get<std::uint32_t>();
             const std::source_location where = in.get_location();
             if (comm_id >= comms_.size() || !comms_[comm_id]) throw wire::malformed_frame("an unknown communicator");
@@ -283,7 +302,7 @@ private:
             case verb::recv: {
                 const int source = peer(comm, in, true, "recv", true), tag = in.get_int();
                 receive_side side;
-                side.read(in);
+                side.read(in, room());
                 const status s = comm.recv(side.buffer, source, tag, where);
                 out.put_status(s);
                 side.write(out, s.bytes / side.element);
@@ -293,7 +312,7 @@ private:
                 const int source = peer(comm, in, true, "irecv", true), tag = in.get_int();
                 pending p;
                 p.receive = std::make_unique<receive_side>();
-                p.receive->read(in);
+                p.receive->read(in, room());
                 p.gives = pending::result::message;
                 p.request = comm.irecv(p.receive->buffer, source, tag, where);
                 // What the buffer holds now goes to the rank's own: the poison a pending irecv's
@@ -336,9 +355,8 @@ private:
             case verb::bcast: {
                 const int root = peer(comm, in, false, "bcast");
                 receive_side side;
-                side.read(in);
-                if (comm.rank() == root && !side.bytes.empty())
-                    std::memcpy(side.bytes.data(), in.get_bytes(side.bytes.size()).data(), side.bytes.size());
+                side.read(in, room(), /*filled=*/true);
+                if (comm.rank() == root) side.take_root_data(in);
                 comm.bcast(side.buffer, root, where);
                 give_back(out, side, receives(v, comm.rank(), root));
                 return;
@@ -356,7 +374,7 @@ private:
                 const int root = v == verb::gatherv ? peer(comm, in, false, "gatherv") : in.get_int();
                 const auto mine = read_send(in);
                 receive_side side;
-                side.read(in);
+                side.read(in, room());
                 std::vector<std::size_t> counts;
                 if (v == verb::gatherv)
                     comm.gatherv(mine, side.buffer, &counts, root, where);
@@ -379,7 +397,7 @@ private:
                 std::vector<std::size_t> counts(static_cast<std::size_t>(n));
                 for (auto& c : counts) c = static_cast<std::size_t>(in.get<std::uint64_t>());
                 receive_side side;
-                side.read(in);
+                side.read(in, room());
                 comm.scatterv(all, counts, side.buffer, root, where);
                 give_back(out, side, true);
                 return;
@@ -408,7 +426,7 @@ private:
                 const auto all = read_send(in);
                 const auto counts = read_blocks(in, comm, all.count);
                 receive_side side;
-                side.read(in);
+                side.read(in, room());
                 std::vector<std::size_t> received;
                 comm.alltoallv(all, counts, side.buffer, &received, where);
                 give_back(out, side, true);
@@ -511,7 +529,7 @@ private:
         const int root = rooted ? peer(comm, in, false, "root") : in.get_int();
         auto give = read_send(in);
         receive_side side;
-        side.read(in);
+        side.read(in, room());
         const bool reduces = v == verb::reduce || v == verb::allreduce || v == verb::scan || v == verb::exscan ||
                              v == verb::reduce_scatter || v == verb::reduce_scatter_block;
         reduce_op op;
@@ -591,16 +609,15 @@ private:
         if (!rooted && root != -1) throw wire::malformed_frame("a root for a collective that has none");
         p.receive = std::make_unique<receive_side>();
         if (v == verb::ibcast) {
-            p.receive->read(in);
+            p.receive->read(in, room(), /*filled=*/true);
             auto& side = *p.receive;
-            if (comm.rank() == root && !side.bytes.empty())
-                std::memcpy(side.bytes.data(), in.get_bytes(side.bytes.size()).data(), side.bytes.size());
+            if (comm.rank() == root) side.take_root_data(in);
             if (comm.rank() != root) p.gives = pending::result::collective;
             p.request = comm.ibcast(side.buffer, root, where);
             return keep(std::move(p));
         }
         backend::send_view give = keep_sent(in, p);
-        p.receive->read(in);
+        p.receive->read(in, room());
         p.op.id = in.get<builtin_op>();
         if (p.op.id > builtin_op::maxloc) throw wire::malformed_frame("an unknown reduction");
         p.op.name = in.get_literal();
@@ -649,7 +666,7 @@ private:
         if (v == verb::ialltoallv || (v == verb::iscatterv && at_root)) p.counts = read_blocks(in, comm, give.count);
         else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("block counts where none belong");
         p.receive = std::make_unique<receive_side>();
-        p.receive->read(in);
+        p.receive->read(in, room());
         if (v == verb::iallgatherv || v == verb::ialltoallv || (v == verb::igatherv && at_root))
             p.expected = read_blocks(in, comm, p.receive->buffer.count);
         else if (in.get<std::uint64_t>() != 0) throw wire::malformed_frame("expected counts where none belong");
@@ -699,11 +716,18 @@ private:
     // completes (the frame it came in is overwritten by the next call).
     backend::send_view keep_sent(wire::reader& in, pending& p) {
         auto sent = read_send(in);
+        // Data in the shared area stays there: the rank's process keeps its block until the
+        // request completes (forwarding_request). Data in the frame is copied before the next.
         const auto* begin = static_cast<const std::byte*>(sent.data);
+        const auto shared = processes_.from_rank(rank_);
+        if (sent.count > 0 && begin >= shared.data() && begin < shared.data() + shared.size()) return sent;
         p.sent.assign(begin, begin + sent.count * sent.type.size);
         sent.data = p.sent.data();
         return sent;
     }
+
+    // Where the engine takes room for large data this rank receives.
+    payload_space& room() { return processes_.to_rank(rank_); }
 
     // The data a call sends, read from its frame. Where it is in the rank's memory is kept in
     // sent_from_ for the call's buffer checks: one call at a time, and a collective that leaves

@@ -22,6 +22,7 @@
 
 #include "contexts.hpp"
 #include "debugger_stop.hpp"
+#include "payload_area.hpp"
 #include "process_child.hpp"
 #include "process_errors.hpp"
 #include "process_wire.hpp"
@@ -74,6 +75,9 @@ struct process_ranks::impl {
     asio::signal_set child_signals{io, SIGCHLD};
     bool some_child_ended = false;
     std::vector<std::unique_ptr<child>> children;
+    // Large payloads, both ways (payload_area.hpp); the engine's room in each rank's half it writes.
+    std::unique_ptr<payload_area> payloads;
+    std::vector<payload_space> to_ranks;
     // The most a frame may claim to hold: a rank cannot make the engine allocate more.
     std::uint64_t largest_frame = std::uint64_t{1} << 36;
 
@@ -101,6 +105,8 @@ process_ranks::process_ranks(int ranks, const std::function<void(communicator&)>
     if (const std::uint64_t memory = memory_and_swap(); memory > 0) impl_->largest_frame = memory;
     (void)wire::read_only_image::of_this_process();  // read before the children can change nothing of it
     impl_->watch_children();
+    impl_->payloads = std::make_unique<payload_area>(ranks);
+    for (int r = 0; r < ranks; ++r) impl_->to_ranks.emplace_back(impl_->payloads->to_rank(r));
     // What the program printed before the run must not be printed again by every child.
     std::cout.flush();
     std::fflush(nullptr);
@@ -118,7 +124,8 @@ process_ranks::process_ranks(int ranks, const std::function<void(communicator&)>
             name_after_rank(r);
             ::close(c->socket.native_handle());
             for (const auto& sibling : impl_->children) ::close(sibling->socket.native_handle());
-            run_process_rank(r, theirs.native_handle(), body);
+            impl_->payloads->keep_only(r);
+            run_process_rank(r, theirs.native_handle(), impl_->payloads->to_engine(r), impl_->payloads->to_rank(r), body);
         }
         if (pid < 0)
             throw error(fmt::format("could not fork a process for rank {}: {} (ulimit -u limits processes)", r,
@@ -188,6 +195,10 @@ void process_ranks::receive(int rank, std::vector<std::byte>& frame) {
     if (buffered < length && !read_all(c.socket, asio::mutable_buffer(frame.data() + buffered, length - buffered)))
         throw rank_process_ended(impl_->ended(rank));
 }
+
+std::span<const std::byte> process_ranks::from_rank(int rank) const { return impl_->payloads->to_engine(rank); }
+
+payload_space& process_ranks::to_rank(int rank) { return impl_->to_ranks[static_cast<std::size_t>(rank)]; }
 
 void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
 

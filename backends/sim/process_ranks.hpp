@@ -28,6 +28,8 @@
 
 namespace baton::sim::detail {
 
+class payload_space;
+
 class process_ranks {
 public:
     // Forks `ranks` processes; each waits for its start, then runs `body` (process_child.cpp).
@@ -46,6 +48,10 @@ public:
     void stop_for_debugger(int rank);
     // The process rank `rank` runs in.
     long pid_of(int rank) const;
+    // Rank `rank`'s halves of the shared payload area: where the engine finds what the rank's
+    // process wrote for it, and where the engine takes room for what it writes for the rank.
+    std::span<const std::byte> from_rank(int rank) const;
+    payload_space& to_rank(int rank);
     // Its rank function has returned or thrown: its process ends now, as it should.
     void finished(int rank);
     // A rank whose process ended before finishing, found by SIGCHLD since the last look (or,

@@ -1,7 +1,8 @@
 // What a process rank and its proxy in the engine say to each other over the rank's socket.
 //
 // A frame is a 4-byte length and that many bytes: a verb, then the verb's fields in a fixed
-// order. The rank sends one frame per baton call (the call's record: operation, communicator,
+// order. A large payload is not in the frame but in the shared payload area (payload_area.hpp),
+// which the frame names by offset (put_payload, get_payload). The rank sends one frame per baton call (the call's record: operation, communicator,
 // peer, tag, types, counts, the user's line, the data it sends) and waits for the answer; while
 // it waits, the engine may ask it to apply its reduction (verb::apply), since the function object
 // lives in the rank's memory, or whether a pending request's buffer changed (verb::look), since the
@@ -141,11 +142,29 @@ public:
         put<std::uint64_t>(s.bytes);
         return put<std::uint8_t>(s.cancelled);
     }
+    // The half of the shared payload area this side writes (payload_area.hpp): put_payload names
+    // a payload that lies in it by its offset instead of copying it into the frame.
+    writer& with_shared(std::span<const std::byte> half) {
+        shared_ = half;
+        return *this;
+    }
+    // `bytes` of payload at `data`: a flag, then its offset in the shared half if it lies there,
+    // else the bytes themselves. How many bytes the reader knows from the call.
+    writer& put_payload(const void* data, std::size_t bytes) {
+        const auto* at = static_cast<const std::byte*>(data);
+        if (bytes > 0 && !shared_.empty() && at >= shared_.data() && at + bytes <= shared_.data() + shared_.size()) {
+            put<std::uint8_t>(1);
+            return put<std::uint64_t>(static_cast<std::uint64_t>(at - shared_.data()));
+        }
+        put<std::uint8_t>(0);
+        return put_bytes(data, bytes);
+    }
     // The frame, its length in front.
     std::span<const std::byte> finish() { return wire::finish(out_); }
 
 private:
     std::vector<std::byte>& out_;
+    std::span<const std::byte> shared_;
 };
 
 class reader {
@@ -166,6 +185,22 @@ public:
     }
     int get_int() { return get<std::int32_t>(); }
     std::span<const std::byte> get_bytes(std::uint64_t bytes) { return take(bytes); }
+    // The half of the shared payload area the other side writes, where get_payload finds a
+    // payload named by its offset.
+    reader& with_shared(std::span<const std::byte> half) {
+        shared_ = half;
+        return *this;
+    }
+    // A payload of `bytes` (writer::put_payload): in the frame, or in the shared half, wholly, or
+    // the frame is malformed. What lies there is only bytes to copy: the other side may change
+    // them, never where they are.
+    std::span<const std::byte> get_payload(std::uint64_t bytes) {
+        if (get<std::uint8_t>() == 0) return take(bytes);
+        const auto offset = get<std::uint64_t>();
+        if (offset > shared_.size() || bytes > shared_.size() - offset)
+            throw malformed_frame("a payload outside the shared area");
+        return shared_.subspan(static_cast<std::size_t>(offset), static_cast<std::size_t>(bytes));
+    }
     std::string get_string() {
         const auto bytes = take(get<std::uint64_t>());
         return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
@@ -194,6 +229,7 @@ private:
     }
     std::span<const std::byte> in_;
     std::size_t at_ = 0;
+    std::span<const std::byte> shared_;
 };
 
 // What arrived for a receive buffer, as an answer carries it: a flag, then, if anything did, how
@@ -204,7 +240,7 @@ private:
 inline void put_arrived(writer& out, const void* data, std::uint64_t elements, std::size_t element_size) {
     out.put<std::uint8_t>(1);
     out.put<std::uint64_t>(elements);
-    out.put_bytes(data, elements * element_size);
+    out.put_payload(data, elements * element_size);
 }
 inline void put_nothing_arrived(writer& out) { out.put<std::uint8_t>(0); }
 struct arrived {
@@ -216,7 +252,7 @@ inline std::optional<arrived> get_arrived(reader& in, std::size_t element_size) 
     arrived got;
     got.elements = in.get<std::uint64_t>();
     if (element_size != 0 && got.elements > UINT64_MAX / element_size) throw malformed_frame("too many elements");
-    got.bytes = in.get_bytes(got.elements * element_size);
+    got.bytes = in.get_payload(got.elements * element_size);
     return got;
 }
 

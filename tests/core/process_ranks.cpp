@@ -1,17 +1,22 @@
 // Ranks as processes (sim::rank_context::process): each rank's memory is its own, what it returns
 // or throws comes back as on threads, and a rank whose process dies is reported while the run
 // ends cleanly, with no process left behind.
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <cstdio>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -22,6 +27,8 @@
 #include <baton/baton.hpp>
 
 #include "../../backends/common/sanitizers.hpp"
+#include "../../backends/sim/payload_area.hpp"
+#include "../../backends/sim/process_wire.hpp"
 
 using baton::communicator;
 
@@ -218,4 +225,129 @@ TEST_CASE("a process rank that dies is reported, and no process is left", "[proc
         CHECK_THAT(e.findings()[0].calls.at(0).location, Catch::Contains("process_ranks.cpp"));
     }
     CHECK_FALSE(has_children());
+}
+
+namespace {
+
+// The shared mappings of this process (rw-s in /proc/self/maps): on a process rank, its slot of
+// the payload area.
+std::vector<std::span<const std::byte>> shared_mappings() {
+    std::vector<std::span<const std::byte>> found;
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        std::uintptr_t begin = 0, end = 0;
+        char permissions[5] = {};
+        if (std::sscanf(line.c_str(), "%lx-%lx %4s", &begin, &end, permissions) == 3 && permissions[3] == 's' &&
+            permissions[0] == 'r')
+            found.emplace_back(reinterpret_cast<const std::byte*>(begin), end - begin);
+    }
+    return found;
+}
+
+// Whether `values` begin somewhere in this process's shared mappings (where a shared payload's
+// block starts: on a cache line). Only the pages in memory are read (mincore): the rest was never
+// written, and reading it would only fault in zeros.
+bool lies_in_shared_memory(std::span<const std::uint32_t> values) {
+    const auto wanted = std::as_bytes(values.first(64));
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    for (const auto mapping : shared_mappings()) {
+        std::vector<unsigned char> resident((mapping.size() + page - 1) / page);
+        if (::mincore(const_cast<std::byte*>(mapping.data()), mapping.size(), resident.data()) != 0) continue;
+        for (std::size_t p = 0; p < resident.size(); ++p)
+            for (std::size_t at = p * page; (resident[p] & 1) && at < (p + 1) * page; at += 64)
+                if (at + wanted.size() <= mapping.size() &&
+                    std::memcmp(mapping.data() + at, wanted.data(), wanted.size()) == 0)
+                    return true;
+    }
+    return false;
+}
+
+// 400 KB, above the threshold of shared payloads, different for each sender and each call.
+std::vector<std::uint32_t> large_payload(int sender, std::uint32_t call) {
+    std::vector<std::uint32_t> values(100'000);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = static_cast<std::uint32_t>(i) * 2654435761u ^ (static_cast<std::uint32_t>(sender) << 24) ^ call;
+    return values;
+}
+
+}  // namespace
+
+TEST_CASE("large payloads on process ranks go through shared memory and arrive whole", "[process]") {
+    static_assert(sizeof(std::uint32_t) * 100'000 > baton::sim::detail::shared_payload_threshold);
+    // Every path that carries a payload: send and recv, isend and irecv (two pending at once,
+    // completed in the other order), a bcast, a gather, and a vector that grows to what arrives.
+    auto exchange = [](communicator& world) {
+        const int me = world.rank(), next = (me + 1) % world.size(), previous = (me + world.size() - 1) % world.size();
+        std::uint64_t wrong = 0;
+        auto count_wrong = [&wrong](const std::vector<std::uint32_t>& got, const std::vector<std::uint32_t>& expected) {
+            wrong += got == expected ? 0 : 1;
+        };
+        if (me % 2 == 0) {
+            world.send(large_payload(me, 1), next, 1);
+            count_wrong(world.recv<std::vector<std::uint32_t>>(previous, 1), large_payload(previous, 1));
+        } else {
+            count_wrong(world.recv<std::vector<std::uint32_t>>(previous, 1), large_payload(previous, 1));
+            world.send(large_payload(me, 1), next, 1);
+        }
+        std::vector<std::uint32_t> first(100'000), second(100'000);
+        const auto out1 = large_payload(me, 2), out2 = large_payload(me, 3);
+        std::span<std::uint32_t> into_first(first), into_second(second);
+        auto r1 = world.irecv(into_first, previous, 2);
+        auto r2 = world.irecv(into_second, previous, 3);
+        auto s1 = world.isend(std::span(out1), next, 2);
+        auto s2 = world.isend(std::span(out2), next, 3);
+        r2.wait();
+        s2.wait();
+        r1.wait();
+        s1.wait();
+        count_wrong(first, large_payload(previous, 2));
+        count_wrong(second, large_payload(previous, 3));
+        auto broadcast = me == 1 ? large_payload(1, 4) : std::vector<std::uint32_t>(100'000);
+        world.bcast(broadcast, 1);
+        count_wrong(broadcast, large_payload(1, 4));
+        const bool seen_shared = world.rank() == 1 || lies_in_shared_memory(broadcast);
+        const auto all = world.gather(large_payload(me, 5), 0);
+        if (me == 0) {
+            std::vector<std::uint32_t> expected;
+            for (int r = 0; r < world.size(); ++r) {
+                const auto part = large_payload(r, 5);
+                expected.insert(expected.end(), part.begin(), part.end());
+            }
+            count_wrong(all, expected);
+        }
+        return std::pair<std::uint64_t, bool>{wrong, seen_shared};
+    };
+    const auto processes = baton::sim::run(on(baton::sim::rank_context::process), exchange);
+    CHECK(processes.values == std::vector<std::pair<std::uint64_t, bool>>(4, {0, true}));
+    CHECK(baton::sim::run(on(baton::sim::rank_context::thread), exchange).values.at(0).first == 0);
+    CHECK_FALSE(has_children());
+}
+
+TEST_CASE("the engine takes from a rank's shared payload area only what lies in it", "[process]") {
+    using namespace baton::sim::detail;
+    std::vector<std::byte> half(256 * 1024);
+    payload_space room(half);
+    // Blocks come and go in any order; freed neighbours join again, so the whole half fits.
+    const auto a = room.take(100 * 1024), b = room.take(100 * 1024);
+    CHECK(a == 0);
+    CHECK(b != SIZE_MAX);
+    CHECK(room.take(100 * 1024) == SIZE_MAX);  // no room: that payload goes inline
+    room.give_back(a);
+    room.give_back(b);
+    CHECK(room.take(256 * 1024) == 0);
+    // A frame naming a payload beyond the rank's half is malformed: the rank's failure, never a
+    // read outside the area.
+    for (const std::uint64_t offset : {std::uint64_t{0}, std::uint64_t{200 * 1024}, ~std::uint64_t{0}}) {
+        std::vector<std::byte> frame;
+        wire::writer out(frame, wire::verb::send);
+        out.put<std::uint8_t>(1).put<std::uint64_t>(offset);
+        wire::reader in(std::span<const std::byte>(frame).subspan(4));
+        in.with_shared(half);
+        (void)in.get_verb();
+        if (offset == 0)
+            CHECK(in.get_payload(100 * 1024).data() == half.data());
+        else
+            CHECK_THROWS_AS(in.get_payload(100 * 1024), wire::malformed_frame);
+    }
 }

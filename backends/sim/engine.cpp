@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -60,7 +61,10 @@ engine::~engine() {
 run_outcome engine::run() {
     active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
     try {
-        if (opts_.context == rank_context::process) processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
+        if (opts_.context == rank_context::process) {
+            processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
+            for (int r = 0; r < opts_.ranks; ++r) time_.compute_in_process(r, processes_->pid_of(r));
+        }
         for (int r = 0; r < opts_.ranks; ++r) {
             // In the scheduler before it exists, so that a rank whose context exists is never
             // left out (it would wait for its turn forever); out again if it cannot be made.
@@ -81,6 +85,7 @@ run_outcome engine::run() {
         if (ranks_.started == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
+    baton::detail::use_clock(nullptr);  // fiber ranks ran on this thread
     processes_.reset();  // every process ended, and reaped
     watch_.running(-1);
     fatal_signals_reported.ranks_done();  // fibers ran on this very thread
@@ -97,6 +102,7 @@ run_outcome engine::run() {
             {})}));
     }
     if (!error_ && checker_.has_findings()) error_ = std::make_exception_ptr(check_failed(checker_.take_findings()));
+    if (!error_ && time_.asked()) std::fprintf(stderr, "%s\n", time_.summary().c_str());
     return {checker_.take_events(), scheduler_.choices(), error_, poison_choice_};
 }
 
@@ -179,6 +185,7 @@ void engine::hand_off(int self) {
 void engine::resumed(int self) {
     // Fibers share one thread: say which rank runs now.
     mark_rank_thread(self, &replay_, checker_.last_call(self));
+    baton::detail::use_clock(&clock_);
     watch_.running(self);
     rank_output::running(this, self);  // what was printed until now was the previous rank's
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
@@ -285,6 +292,13 @@ void engine::comm_unused(comm_state& comm) {
 }
 
 const std::string& engine::replay_hint() const { return replay_; }
+
+double engine::wtime(int rank) {
+    entering(rank);
+    const double now = seconds(time_.now(rank));
+    leaving(rank);
+    return now;
+}
 
 const std::shared_ptr<bsend_buffer>& engine::bsend_buffer_of(int rank) {
     if (bsend_buffers_.empty()) bsend_buffers_.resize(static_cast<std::size_t>(opts_.ranks));

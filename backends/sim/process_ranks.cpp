@@ -186,6 +186,8 @@ void process_ranks::receive(int rank, std::vector<std::byte>& frame) {
         throw rank_process_ended(impl_->ended(rank));
 }
 
+pid_t process_ranks::pid_of(int rank) const { return impl_->children[static_cast<std::size_t>(rank)]->pid; }
+
 void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
 
 int process_ranks::ended_early(std::string& how, bool look_anyway) {

@@ -44,6 +44,8 @@ public:
     // --break-at: rank `rank`'s process is to stop for a debugger at `step` (debugger_stop.hpp);
     // it does so before it reads what comes next. Prints which process that is.
     void stop_for_debugger(int rank, std::uint64_t step);
+    // Rank `rank`'s process (simulated time reads its CPU clock: sim_clock.hpp).
+    pid_t pid_of(int rank) const;
     // Its rank function has returned or thrown: its process ends now, as it should.
     void finished(int rank);
     // A rank whose process ended before finishing, found by SIGCHLD since the last look (or,

@@ -1,6 +1,7 @@
 #include <baton/clock.hpp>
 
 #include <chrono>
+#include <utility>
 
 namespace baton {
 
@@ -10,7 +11,7 @@ thread_local detail::clock_impl* current_clock = nullptr;
 
 }  // namespace
 
-void detail::use_clock(clock_impl* clock) noexcept { current_clock = clock; }
+detail::clock_impl* detail::use_clock(clock_impl* clock) noexcept { return std::exchange(current_clock, clock); }
 
 double wtime() {
     if (current_clock) return current_clock->now();

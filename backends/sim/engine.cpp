@@ -60,6 +60,11 @@ engine::~engine() {
 
 run_outcome engine::run() {
     active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
+    // Fiber ranks run on this thread and set its clock: the caller's (an MPI rank's) comes back after.
+    const struct clock_put_back {
+        baton::detail::clock_impl* callers = baton::detail::use_clock(nullptr);
+        ~clock_put_back() { baton::detail::use_clock(callers); }
+    } callers_clock;
     try {
         if (opts_.context == rank_context::process) {
             processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
@@ -85,7 +90,6 @@ run_outcome engine::run() {
         if (ranks_.started == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
-    baton::detail::use_clock(nullptr);  // fiber ranks ran on this thread
     processes_.reset();  // every process ended, and reaped
     watch_.running(-1);
     fatal_signals_reported.ranks_done();  // fibers ran on this very thread

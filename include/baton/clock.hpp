@@ -29,8 +29,9 @@ public:
 
 // The backend running a rank on this thread says where its clock is (null: none, and wtime()
 // reads the steady clock, as outside any run). Thread-local: simulated ranks on threads each have
-// their own, and fiber ranks switch it as they switch.
-void use_clock(clock_impl* clock) noexcept;
+// their own, and fiber ranks switch it as they switch. Returns the one it replaces, for a run
+// nested in another backend's rank (a simulation inside an MPI rank) to put back.
+clock_impl* use_clock(clock_impl* clock) noexcept;
 
 }  // namespace detail
 

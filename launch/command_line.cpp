@@ -108,6 +108,16 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     app.add_flag("--strict-buffers", chosen.sim.strict_buffers,
                  "Protect the memory of pending isend and irecv buffers and report the first write (or irecv read) "
                  "before completion, with its line");
+    const auto& network = table.add("--network", "BATON_NETWORK", "NAME", "",
+                                    "Simulated time: run every rank's clock (baton::wtime) on this network model and "
+                                    "print the run's simulated time at the end; implies --sends eager unless --sends is "
+                                    "given. Presets and parameters:\n" + sim::networks_help());
+    const auto& computing = table.add("--compute-time", "BATON_COMPUTE_TIME", "HOW", "measured",
+                                      "With --network: what a rank's computing between two calls adds to its clock: "
+                                      "measured (its CPU time, times --cpu-scale) or zero (every time deterministic)");
+    const auto& cpu_scale = table.add("--cpu-scale", "BATON_CPU_SCALE", "X", "1",
+                                      "With --compute-time measured: simulated seconds per CPU second (0.5: a CPU "
+                                      "twice as fast as this one)");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
@@ -155,6 +165,12 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
         take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
         take_number(rank_timeout, chosen.sim.rank_timeout_seconds, 0, 1u << 24);
         take_number(poll_limit, chosen.sim.poll_limit, 0);
+        take_network(network, chosen.sim.network);
+        take_choice(computing, chosen.sim.computing,
+                    {{"measured", sim::compute_time::measured}, {"zero", sim::compute_time::zero}});
+        take_positive(cpu_scale, chosen.sim.cpu_scale);
+        // Simulated time models MPI's protocols: eager below --eager-limit, rendezvous above it.
+        if (network && !sends) chosen.sim.sends = sim::send_mode::eager;
         take_file(report_json, chosen.report_json);
         take_file(report_dot, chosen.report_dot);
         take_choice(backend_choice, chosen.backend, backend_choices());
@@ -186,15 +202,18 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     if (chosen.sim.schedule != sim::schedule::pct)
         for (const given* pct : {&pct_depth, &pct_steps})
             if (*pct) warn(pct->where + " does nothing without --schedule pct");
-    if (eager_limit.on_command_line && chosen.sim.sends != sim::send_mode::eager)
+    if (eager_limit.on_command_line && chosen.sim.sends != sim::send_mode::eager && chosen.sim.network.empty())
         warn(eager_limit.where + " does nothing without --sends eager");
+    if (chosen.sim.network.empty())
+        for (const given* time : {&computing, &cpu_scale})
+            if (time->on_command_line) warn(time->where + " does nothing without --network");
     if (fiber_stack.on_command_line && chosen.sim.context != sim::rank_context::fiber)
         warn(fiber_stack.where + " does nothing on thread ranks (it sizes the stacks of --context fiber)");
     // What only the simulator reads (--sends synchronous and --rank-timeout mean something on MPI
     // too), for the MPI backend to say it ignores them: which backend runs is known only later.
     for (const given* only : {&ranks, &seed, &schedule, &pct_depth, &pct_steps, &explore_count, &trace, &timeline,
-                              &replay, &break_at, &debug_rank, &eager_limit, &collectives, &context, &fiber_stack, &poll_limit,
-                              &report_json, &report_dot})
+                              &replay, &break_at, &debug_rank, &eager_limit, &collectives, &context, &fiber_stack,
+                              &poll_limit, &report_json, &report_dot, &network, &computing, &cpu_scale})
         if (only->on_command_line) chosen.simulator_only.push_back(only->where);
     if (deterministic_flag->count() > 0) chosen.simulator_only.push_back("--deterministic");
     if (chosen.sim.strict_buffers) chosen.simulator_only.push_back("--strict-buffers");

@@ -1,9 +1,11 @@
 #include "option_values.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 #include <baton/errors.hpp>
+#include <baton/sim.hpp>
 
 namespace baton::launch {
 
@@ -50,6 +52,26 @@ void take_file(const given& value, std::string& target) {
     if (!value) return;
     // "--trace --ranks 4" would otherwise write a file named --ranks (a file named so: ./-name).
     if (value.text.empty() || value.text.front() == '-') reject(value, "a file name");
+    target = value.text;
+}
+
+void take_positive(const given& value, double& target) {
+    if (!value) return;
+    double number = 0;
+    const auto& text = value.text;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size() || !(number > 0) || !std::isfinite(number))
+        reject(value, "a positive number");
+    target = number;
+}
+
+void take_network(const given& value, std::string& target) {
+    if (!value) return;
+    try {
+        sim::check_network(value.text);
+    } catch (const usage_error& e) {
+        throw usage_error(value.where + ": " + e.what());
+    }
     target = value.text;
 }
 

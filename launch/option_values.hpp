@@ -85,6 +85,10 @@ void take_choice(const given& value, T& target, const std::vector<std::pair<std:
 }
 
 void take_file(const given& value, std::string& target);
+// A positive decimal number ("1", "0.5", "2e-3").
+void take_positive(const given& value, double& target);
+// A network for simulated time (sim::options::network).
+void take_network(const given& value, std::string& target);
 
 // CLI11's own errors (a value missing, an option given twice) as the rest of baton's line.
 std::string without_cli11_words(const CLI::ParseError& e);

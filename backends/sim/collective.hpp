@@ -18,6 +18,7 @@
 #include <baton/backend.hpp>
 
 #include "happens_before.hpp"
+#include "network_model.hpp"
 
 namespace baton::sim::detail {
 
@@ -89,6 +90,8 @@ struct collective_call {
     // Its rank's clock when it joined, in systematic runs (happens_before.hpp): what the others
     // learn of it, whatever it did after (a non-blocking one's caller goes on).
     happens_before::clock joined_clock;
+    // Simulated time (sim_clock.hpp): its rank's clock when it joined, and when it leaves.
+    sim_time joined_at = 0, leaves_at = 0;
     std::vector<std::byte> owned_data;
     std::vector<std::size_t> owned_counts, owned_expected;
     reduce_op owned_op;

@@ -10,6 +10,7 @@
 #include <baton/errors.hpp>
 
 #include "buffer_checks.hpp"
+#include "collective_costs.hpp"
 #include "comm_state.hpp"
 
 namespace baton::sim::detail {
@@ -195,11 +196,20 @@ void learn_from_message(happens_before& order, const comm_state& comm, int recei
     if (m.sync_sender) order.learn_from(comm.world_rank(m.source), comm.world_rank(receiver));
 }
 
-void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order) {
+// When the receive and the send (a synchronous one's request, if any) of a matched message are
+// done, in simulated time.
+void time_match(const simulated_time& time, sim_request& receive, const sent_timing& sent, sim_request* sender) {
+    const auto done = time.match(sent, receive.posted_time);
+    receive.done_time = done.receiver;
+    if (sender) sender->done_time = done.sender;
+}
+
+void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order, const simulated_time& time) {
     auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
     auto deliver_message = [&](sim_request& receive, message m) {
         receive.posted = false;
         learn_from_message(order, comm, rank, m);
+        time_match(time, receive, m.timing, m.sync_sender);
         deliver(receive, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
         if (m.sync_sender) m.sync_sender->complete({rank, m.tag, m.data.size()});
     };
@@ -248,6 +258,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
         if (request) request->complete({dest, tag, bytes});
         return request;
     }
+    const sent_timing sent = eng_.time().send(world_rank(), bytes, synchronous);
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
@@ -257,6 +268,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
         const int receiver = state_.world_ranks[static_cast<std::size_t>(dest)];
         eng_.order().learn_from(receiver, world_rank());
         eng_.order().learn_from(world_rank(), receiver);
+        time_match(eng_.time(), *receive, sent, synchronous ? request.get() : nullptr);
         deliver(*receive, rank_, tag, data.type, data.data, data.count, operation, where, id);
         if (request) request->complete({dest, tag, bytes});
         return request;
@@ -273,6 +285,7 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     m.sent_at = where;
     m.operation = operation;
     m.sent_clock = eng_.order().of(world_rank());
+    m.timing = sent;
     if (buffered) m.claim = std::make_unique<bsend_claim>(eng_.bsend_buffer_of(world_rank()), room,
                                                           state_.world_ranks[static_cast<std::size_t>(dest)]);
     if (synchronous) {
@@ -299,6 +312,7 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
     if (conflict) request->mark_reported();
     request->buffer = into;
     request->blocking = blocking;
+    request->posted_time = eng_.time().now(world_rank());
     if (source == proc_null) {
         // Nothing arrives, at once: a fixed buffer keeps its bytes (no poison either), a
         // resizable one is resized to the nothing that came, as to any message.
@@ -323,6 +337,7 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
         return message_choice(state_, rank_, request->describe(), where, candidates, "took");
     })]);
     learn_from_message(eng_.order(), state_, rank_, m);
+    time_match(eng_.time(), *request, m.timing, m.sync_sender);
     deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
     return request;
@@ -422,6 +437,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
                                    call.send.count * call.send.type.size, call.where);
     record.collective = &call;
     call.joined_clock = eng_.order().of(world_rank());
+    call.joined_at = eng_.time().now(world_rank());
     eng_.checks().log(record);
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
@@ -467,8 +483,10 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     }
     if (slot.arrived == size()) {
         slot.completing = &call;
+        time_collective(slot, state_, eng_.time().network());
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
+        if (!pending) eng_.time().reach(world_rank(), call.leaves_at);
         return;
     }
     if (pending) {
@@ -481,6 +499,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     if (!early) {  // one that left early is done: the others will find its data in the slot
         collective_blocker until_complete(state_, sequence, call, rank_, record);
         eng_.wait_until(world_rank(), until_complete, call.where);
+        eng_.time().reach(world_rank(), call.leaves_at);
     }
     if (call.error) std::rethrow_exception(call.error);
 }

@@ -178,7 +178,7 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
 
 // schedule::systematic, when no rank can run: the first posted receive of `rank`'s mailbox is a
 // wildcard with candidates; let the scheduler choose its message, then match what follows it.
-void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order);
+void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order, const simulated_time& time);
 // A stored message `m` of `comm` taken by a receive of its rank `receiver`: what the receiver
 // learns of the sender, and a sender waiting for the match of the receiver (happens_before.hpp).
 void learn_from_message(happens_before& order, const comm_state& comm, int receiver, const message& m);

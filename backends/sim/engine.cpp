@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -62,8 +63,16 @@ engine::~engine() {
 
 run_outcome engine::run() {
     active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
+    // Fiber ranks run on this thread and set its clock: the caller's (an MPI rank's) comes back after.
+    const struct clock_put_back {
+        baton::detail::clock_impl* callers = baton::detail::use_clock(nullptr);
+        ~clock_put_back() { baton::detail::use_clock(callers); }
+    } callers_clock;
     try {
-        if (opts_.context == rank_context::process) processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
+        if (opts_.context == rank_context::process) {
+            processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
+            for (int r = 0; r < opts_.ranks; ++r) time_.compute_in_process(r, processes_->pid_of(r));
+        }
         for (int r = 0; r < opts_.ranks; ++r) {
             // In the scheduler before it exists, so that a rank whose context exists is never
             // left out (it would wait for its turn forever); out again if it cannot be made.
@@ -100,6 +109,7 @@ run_outcome engine::run() {
             {})}));
     }
     if (!error_ && checker_.has_findings()) error_ = std::make_exception_ptr(check_failed(checker_.take_findings()));
+    if (!error_ && time_.asked()) std::fprintf(stderr, "%s\n", time_.summary().c_str());
     return {checker_.take_events(), scheduler_.choices(), error_, poison_choice_};
 }
 
@@ -183,6 +193,7 @@ void engine::hand_off(int self) {
 void engine::resumed(int self) {
     // Fibers share one thread: say which rank runs now.
     mark_rank_thread(self, &replay_, checker_.last_call(self));
+    baton::detail::use_clock(&clock_);
     watch_.running(self);
     rank_output::running(this, self);  // what was printed until now was the previous rank's
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
@@ -304,6 +315,13 @@ void engine::comm_unused(comm_state& comm) {
 }
 
 const std::string& engine::replay_hint() const { return replay_; }
+
+double engine::wtime(int rank) {
+    entering(rank);
+    const double now = seconds(time_.now(rank));
+    leaving(rank);
+    return now;
+}
 
 const std::shared_ptr<bsend_buffer>& engine::bsend_buffer_of(int rank) {
     if (bsend_buffers_.empty()) bsend_buffers_.resize(static_cast<std::size_t>(opts_.ranks));

@@ -42,7 +42,7 @@
 #include "rank_table.hpp"
 #include "user_boundary.hpp"
 #include "scheduler.hpp"
-#include "user_boundary.hpp"
+#include "sim_clock.hpp"
 
 namespace baton::sim::detail {
 
@@ -129,12 +129,24 @@ public:
     // Rank `rank`'s code calls into the simulator / returns to its own code (user_boundary.hpp):
     // what the watchdog must know to read the state from its thread (watchdog.hpp). Calls may
     // nest (a send that waits); the outermost counts.
+    // What the rank computed in between advances its simulated clock (sim_clock.hpp).
     void entering(int rank) noexcept {
-        if (ranks_[rank].calls_entered++ == 0) watch_.entering();
+        if (ranks_[rank].calls_entered++ == 0) {
+            watch_.entering();
+            time_.entered(rank);
+        }
     }
     void leaving(int rank) noexcept {
-        if (--ranks_[rank].calls_entered == 0) watch_.leaving();
+        if (--ranks_[rank].calls_entered == 0) {
+            time_.left(rank);
+            watch_.leaving();
+        }
     }
+
+    // Every rank's simulated clock, and the network model that advances them.
+    simulated_time& time() { return time_; }
+    // Rank `rank`'s simulated clock in seconds (baton::wtime): what it computed until now counts.
+    double wtime(int rank);
 
 private:
     // `self` has the CPU (again, or for the first time).
@@ -180,6 +192,8 @@ private:
     std::unique_ptr<process_ranks> processes_;
     const result_taker* result_taker_ = current_result_taker();
     std::byte poison_{0xA5};
+    simulated_time time_{opts_, ranks_};
+    simulated_clock clock_{*this};  // baton::wtime() on the ranks' threads
     // Last, so destroyed first: the watchdog may read the other members until it is unregistered.
     baton::detail::watch watch_;
 };

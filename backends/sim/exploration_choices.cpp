@@ -33,7 +33,7 @@ bool engine::resolve_wildcard() {
         }
         return site;
     })];
-    match_deferred(*comm, rank, scheduler_, order_);
+    match_deferred(*comm, rank, scheduler_, order_, time_);
     return true;
 }
 

@@ -20,6 +20,7 @@
 
 #include "bsend_buffer.hpp"
 #include "happens_before.hpp"
+#include "sim_clock.hpp"
 
 namespace baton::sim::detail {
 
@@ -41,6 +42,7 @@ struct message {
     // A bsend's: the room it holds in its sender's attached buffer until a receive takes it.
     std::unique_ptr<bsend_claim> claim;
     happens_before::clock sent_clock;  // the sender's, at the send (systematic runs)
+    sent_timing timing;                // its send in simulated time (sim_clock.hpp)
 };
 
 // From each sender, at most one message; rarely more than a few, so they fit without allocation.

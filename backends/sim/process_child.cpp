@@ -12,6 +12,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include <baton/clock.hpp>
 #include <baton/detail/results.hpp>
 #include <baton/errors.hpp>
 
@@ -233,6 +234,20 @@ void take_data(wire::reader& in, const backend::recv_buffer& into) {
         throw wire::malformed_frame("more elements than the buffer holds");
     if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
 }
+
+// baton::wtime() in a rank's process: its simulated clock is the engine's.
+class forwarding_clock final : public baton::detail::clock_impl {
+public:
+    explicit forwarding_clock(link& l) : link_(l) {}
+    double now() override {
+        auto frame = link_.begin(verb::wtime, 0, {});
+        return link_.call(frame).get<double>();
+    }
+    double tick() override { return 1e-12; }  // a picosecond (sim_clock.hpp)
+
+private:
+    link& link_;
+};
 
 // A pending isend or irecv. Its buffer is in this process, so this is where it is watched: when
 // it completes, the engine asks whether the buffer changed since the call (buffer_watch.hpp).
@@ -803,6 +818,8 @@ void run_process_rank(int rank, int socket, std::span<std::byte> to_engine_half,
         if (first != verb::start) ::_exit(1);
         const int size = start.get_int();
         std::vector<std::byte> frame;
+        forwarding_clock clock(to_engine);
+        baton::detail::use_clock(&clock);
         try {
             {
                 communicator world(std::make_unique<forwarding_comm>(to_engine, 0, rank, size, "world", rank));

@@ -411,6 +411,7 @@ private:
             }
             case verb::dup: describe_new(out, comm.dup(where)); return;
             case verb::self: describe_new(out, comm.self(where)); return;
+            case verb::wtime: out.put<double>(eng_.wtime(rank_)); return;
             // ---- issue 14's buffer for bsend ----
             case verb::attach_buffer: comm.attach_buffer(static_cast<std::size_t>(in.get<std::uint64_t>()), where); return;
             case verb::detach_buffer: out.put<std::uint64_t>(comm.detach_buffer(where)); return;

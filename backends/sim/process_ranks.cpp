@@ -154,7 +154,7 @@ void process_ranks::send(int rank, std::span<const std::byte> frame) {
         throw rank_process_ended(impl_->ended(rank));
 }
 
-long process_ranks::pid_of(int rank) const { return impl_->children[static_cast<std::size_t>(rank)]->pid; }
+pid_t process_ranks::pid_of(int rank) const { return impl_->children[static_cast<std::size_t>(rank)]->pid; }
 
 void process_ranks::stop_for_debugger(int rank) {
     std::vector<std::byte> frame;

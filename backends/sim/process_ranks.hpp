@@ -46,8 +46,8 @@ public:
     // --break-at and --debug-rank: rank `rank`'s process is to stop for a debugger
     // (debugger_stop.hpp); it does so before it reads what comes next.
     void stop_for_debugger(int rank);
-    // The process rank `rank` runs in.
-    long pid_of(int rank) const;
+    // The process rank `rank` runs in (simulated time also reads its CPU clock: sim_clock.hpp).
+    pid_t pid_of(int rank) const;
     // Rank `rank`'s halves of the shared payload area: where the engine finds what the rank's
     // process wrote for it, and where the engine takes room for what it writes for the rank.
     std::span<const std::byte> from_rank(int rank) const;

@@ -53,6 +53,7 @@ enum class verb : std::uint8_t {
     ibarrier, ibcast, ireduce, iallreduce,  // non-blocking collectives (issue 14: icoll)
     cart_create, cart_sub, neighbor_allgather, neighbor_alltoall,  // Cartesian topologies (issue 14)
     self,  // MPI_COMM_SELF's communicator (issue 15: groups)
+    wtime,  // the rank's simulated clock (issue 16: sim_clock.hpp)
 
     abort, attach_buffer, detach_buffer, bsend, ibsend, rsend, irsend,  // issue 14's send modes and abort (modes)
     complete_set, cancel,  // wait_some, test_any, test_some, test_all; cancel (issue 14: completion)

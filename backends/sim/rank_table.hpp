@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "blocker.hpp"
+#include "sim_clock.hpp"
 
 namespace baton::sim::detail {
 
@@ -18,6 +19,7 @@ struct rank_slot {
     const blocker* waiting = nullptr;  // while blocked
     std::source_location waiting_at;   // the call it is blocked in
     int calls_entered = 0;             // engine::entering() less leaving()
+    rank_clock clock;                  // its simulated time (sim_clock.hpp)
 };
 
 struct rank_table {

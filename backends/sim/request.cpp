@@ -258,6 +258,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
 
 status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
+    eng_.time().reach(world_owner(), done_time);
     eng_.order().learn(world_owner(), learned_);
     if (watching_) {
         const bool send = watches_send_;

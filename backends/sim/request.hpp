@@ -92,6 +92,10 @@ public:
     bool must_match = false;           // ssend, issend: complete only when matched, never buffered
     std::uint32_t posted_clock = 0;    // a posted receive: its rank's clock then (happens_before.hpp)
     std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
+    // Simulated time (sim_clock.hpp): when a receive was posted, and when the operation is done
+    // (its owner's clock reaches it when a wait or test takes its completion).
+    sim_time posted_time = 0;
+    sim_time done_time = 0;
 
     // A non-blocking collective's request owns its call, which stays in the communicator's slot
     // (at `collective_sequence`) until the collective completes.

@@ -76,6 +76,8 @@ std::string to_string(rank_context c) {
     return "?";
 }
 
+std::string to_string(compute_time c) { return c == compute_time::zero ? "zero" : "measured"; }
+
 std::optional<rank_context> parse_rank_context(std::string_view text) {
     if (text == "thread") return rank_context::thread;
     if (text == "fiber") return rank_context::fiber;
@@ -142,6 +144,12 @@ std::string to_flags(const options& opts) {
     if (opts.context == rank_context::fiber) flags += fmt::format(" --fiber-stack {}", opts.fiber_stack_bytes);
     if (opts.poll_limit != default_poll_limit) flags += fmt::format(" --poll-limit {}", opts.poll_limit);
     if (opts.strict_buffers) flags += " --strict-buffers";
+    // Simulated time changes no schedule, but the times a program prints.
+    if (!opts.network.empty()) {
+        flags += " --network " + opts.network;  // checked: no character a shell would take
+        flags += " --compute-time " + to_string(opts.computing);
+        if (opts.computing == compute_time::measured && opts.cpu_scale != 1.0) flags += fmt::format(" --cpu-scale {}", opts.cpu_scale);
+    }
     return flags;
 }
 

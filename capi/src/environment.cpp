@@ -3,10 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include <baton/clock.hpp>
 
 #include "arguments.hpp"
 #include "leaks.hpp"
@@ -123,13 +124,10 @@ BATON_MPI_BODY(MPI_Get_version)(const baton_mpi_where*, int* version, int* subve
 }
 BATON_MPI_WITHOUT_SITE(MPI_Get_version, (int* version, int* subversion), (version, subversion))
 
-// The wall clock, as MPI_Wtime on MPI (the simulated clock is issue 16's): a program that prints
-// it prints different numbers from run to run.
-extern "C" double(baton_MPI_Wtime)(void) {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-extern "C" double(baton_MPI_Wtick)(void) { return 1e-9; }
+// The rank's clock, baton::wtime(): on the simulator its simulated clock (with --compute-time zero
+// a program that prints it prints the same numbers in every run of a seed), on MPI MPI_Wtime.
+extern "C" double(baton_MPI_Wtime)(void) { return baton::wtime(); }
+extern "C" double(baton_MPI_Wtick)(void) { return baton::wtick(); }
 
 BATON_MPI_BODY(MPI_Comm_rank)(const baton_mpi_where* site, MPI_Comm comm, int* rank) {
     *rank = call("MPI_Comm_rank", site, comm).comm.rank();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <baton/cartesian.hpp>
+#include <baton/clock.hpp>
 #include <baton/communicator.hpp>
 #include <baton/datatype.hpp>
 #include <baton/errors.hpp>

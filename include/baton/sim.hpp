@@ -85,6 +85,13 @@ rank_context default_rank_context();
 // another value.
 unsigned default_rank_timeout();
 
+// What advances a simulated rank's clock between two of its baton calls (README, "Profiling and
+// simulated time").
+enum class compute_time {
+    measured,  // the CPU time the rank spent computing, times options::cpu_scale
+    zero,      // nothing: every simulated time is deterministic
+};
+
 // options::poll_limit's default.
 inline constexpr std::uint64_t default_poll_limit = 10'000;
 
@@ -118,7 +125,21 @@ struct options {
     // "sim::run with <flags>" when `program` is empty.
     std::string program;
     std::string program_args;
+    // Simulated time (README, "Profiling and simulated time"): the network model every rank's
+    // clock runs on, a preset ("shm", "ib-hdr", "eth-10g") or "latency=1.5us,bandwidth=12.5GB/s,
+    // overhead=0.3us,gap=0.3us" (networks_help() lists them). Empty: no simulated time was asked
+    // for; the clocks (baton::wtime) still run on "shm", counting communication only, and nothing
+    // is printed at the end. Given: computation counts as `computing` says, and the run ends with
+    // a line on stderr giving the simulated time.
+    std::string network;
+    sim::compute_time computing = compute_time::measured;
+    double cpu_scale = 1.0;  // compute_time::measured: simulated seconds per CPU second
 };
+
+// The network presets and the form of a network of one's own, one per line, for --help.
+std::string networks_help();
+// Throws usage_error saying what is wrong if `text` is no network options::network accepts.
+void check_network(std::string_view text);
 
 // The simulated rank running on the calling thread, or -1 outside one: for a debugger stopped by
 // --break-at (`print baton::sim::running_rank()`) or a signal handler. Works for fibers too.
@@ -133,6 +154,7 @@ std::optional<send_mode> parse_send_mode(std::string_view text);
 std::string to_string(collective_mode m);
 std::optional<collective_mode> parse_collective_mode(std::string_view text);
 std::string to_string(rank_context c);
+std::string to_string(compute_time c);
 std::optional<rank_context> parse_rank_context(std::string_view text);
 
 // One communication event, as recorded with options::record.

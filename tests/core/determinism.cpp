@@ -1,6 +1,10 @@
 // Same options, same run: the same interleaving, the same matches, the same event log.
 #include "catch2_compat.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 #include <baton/baton.hpp>
 
 using baton::communicator;
@@ -83,4 +87,128 @@ TEST_CASE("round-robin runs ranks in rank order", "[determinism]") {
     std::vector<int> arrivals;
     for (const auto& e : result.events) arrivals.push_back(e.rank);
     CHECK(arrivals == std::vector<int>{0, 1, 2, 3});
+}
+
+// ---- Simulated time (issue 16): the network model's arithmetic, worked out by hand ----------
+
+namespace {
+
+// L = 1 us, o = g = 0.5 us, G = 1 ns a byte: a message of 8 bytes is 2 o + L + 8 ns = 2.008 us from
+// its send to its receive's end.
+baton::sim::options timed(int ranks) {
+    baton::sim::options opts{.ranks = ranks, .sends = baton::sim::send_mode::eager};
+    opts.network = "latency=1us,bandwidth=1GB/s,overhead=0.5us,gap=0.5us";
+    opts.computing = baton::sim::compute_time::zero;
+    return opts;
+}
+
+// Microseconds, to the picosecond (the clock's unit).
+double us(double seconds) { return std::round(seconds * 1e12) / 1e6; }
+
+}  // namespace
+
+TEST_CASE("simulated time: a chain of eager sends over three ranks", "[time]") {
+    const auto times = baton::sim::run(timed(3), [](communicator& world) {
+        const std::int64_t token = 7;
+        if (world.rank() == 0) world.send(token, 1, 0);
+        if (world.rank() == 1) world.send(world.recv<std::int64_t>(0, 0), 2, 0);
+        if (world.rank() == 2) (void)world.recv<std::int64_t>(1, 0);
+        return us(baton::wtime());
+    });
+    // Rank 0 leaves its send at o; the message arrives at o + L + 8 G = 1.508 and rank 1's receive
+    // ends o later, 2.008; its send leaves at 2.508 and rank 2's receive ends at 2.508 + 1.508.
+    CHECK(times.values == std::vector<double>{0.5, 2.508, 4.016});
+}
+
+TEST_CASE("simulated time: a rendezvous send waits for its late receiver, an eager one does not", "[time]") {
+    const bool rendezvous = GENERATE(false, true);
+    auto opts = timed(3);
+    opts.eager_limit = rendezvous ? 64 : 65536;
+    const auto times = baton::sim::run(opts, [](communicator& world) {
+        if (world.rank() == 0) world.send(std::vector<char>(1000), 1, 0);
+        if (world.rank() == 2) world.send(std::int64_t{1}, 1, 0);
+        if (world.rank() == 1) {
+            (void)world.recv<std::int64_t>(2, 0);  // ends at 2.008: its receive from rank 0 is posted then
+            (void)world.recv<std::vector<char>>(0, 0);
+        }
+        return us(baton::wtime());
+    });
+    if (rendezvous) {
+        // Both sides are there at max(2.008, 0.5 + L) = 2.008; clear to send comes back at + L, the
+        // 1000 bytes take 1 us more: rank 0 is done at 4.008, rank 1 at 2.008 + 2 L + 1 + o.
+        CHECK(times.values == std::vector<double>{4.008, 5.508, 0.5});
+    } else {
+        // Gone at 0.5, arrived at 0.5 + L + 1 = 2.5, received at 2.5 + o.
+        CHECK(times.values == std::vector<double>{0.5, 3.0, 0.5});
+    }
+}
+
+TEST_CASE("simulated time: a binomial bcast over 8 ranks takes 3 steps", "[time]") {
+    const auto times = baton::sim::run(timed(8), [](communicator& world) {
+        std::int64_t value = world.rank() == 3 ? 42 : 0;
+        world.bcast(value, 3);
+        return us(baton::wtime());
+    });
+    // ceil(log2 8) = 3 rounds of 2 o + L + 8 G.
+    CHECK(times.values == std::vector<double>(8, 6.024));
+}
+
+namespace {
+
+// Every rank's clock after each step of a program with every kind of call: point-to-point in a
+// ring, non-blocking, and collectives.
+std::vector<double> clock_readings(communicator& world) {
+    std::vector<double> readings{baton::wtime()};
+    const int next = (world.rank() + 1) % world.size(), previous = (world.rank() + world.size() - 1) % world.size();
+    for (int round = 0; round < 3; ++round) {
+        std::vector<double> arrived;
+        auto incoming = world.irecv(arrived, previous, round);
+        world.send(std::vector<double>(static_cast<std::size_t>(100 * (world.rank() + 1))), next, round);
+        (void)incoming.wait();
+        readings.push_back(baton::wtime());
+    }
+    (void)world.allreduce(world.rank(), baton::op::sum);
+    readings.push_back(baton::wtime());
+    (void)world.alltoall(std::vector<int>(static_cast<std::size_t>(world.size()), world.rank()));
+    readings.push_back(baton::wtime());
+    (void)world.gather(world.rank(), 0);
+    readings.push_back(baton::wtime());
+    auto synchronous = world.issend(world.rank(), next, 9);
+    (void)world.recv<int>(previous, 9);
+    (void)synchronous.wait();
+    readings.push_back(baton::wtime());
+    return readings;
+}
+
+}  // namespace
+
+TEST_CASE("simulated time: wtime never goes back, and is the same for every seed and context", "[time]") {
+    using baton::sim::rank_context;
+    std::optional<std::vector<std::vector<double>>> first;
+    for (const auto context : {rank_context::thread, rank_context::fiber, rank_context::process})
+        for (std::uint64_t seed : {1u, 2u, 3u}) {
+            auto opts = timed(4);
+            opts.seed = seed;
+            opts.context = context;
+            // A standard send of 400 bytes or more is a rendezvous: the ring's ssends and sends wait.
+            opts.eager_limit = 256;
+            const auto readings = baton::sim::run(opts, clock_readings).values;
+            for (const auto& rank : readings) CHECK(std::is_sorted(rank.begin(), rank.end()));
+            if (!first) first = readings;
+            CHECK(readings == *first);
+        }
+    CHECK(first->front().back() > 0);
+}
+
+TEST_CASE("simulated time: measured computing advances the clock", "[time]") {
+    auto opts = timed(2);
+    opts.computing = baton::sim::compute_time::measured;
+    const auto times = baton::sim::run(opts, [](communicator& world) {
+        const double start = baton::wtime();
+        volatile double sum = 0;  // some milliseconds of CPU time
+        for (int i = 0; i < 3'000'000; ++i) sum = sum + i * 0.5;
+        world.barrier();
+        return baton::wtime() - start;
+    });
+    for (double t : times.values) CHECK(t > 1e-4);
 }

@@ -6,6 +6,7 @@
 // Every scenario is safe without buffering (MPI may make any send wait for its receive): ranks
 // exchange with sendrecv or isend/irecv, never with two blocking sends facing each other.
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <complex>
 #include <cstdint>
@@ -18,6 +19,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <mpi.h>
 
 #include <cereal/types/map.hpp>
 #include <cereal/types/string.hpp>
@@ -1182,6 +1185,24 @@ std::string topologies(communicator& world) {
     return out.text();
 }
 
+// ---- The clock (issue 16) ---------------------------------------------------------------------
+
+// baton::wtime() is MPI_Wtime on MPI and the rank's simulated clock on the simulator (which starts
+// at 0 and advances only by the network model here: no --network, so no computing counts).
+std::string clock(communicator& world) {
+    record out;
+    const double before = baton::wtime();
+    world.barrier();
+    const double after = baton::wtime();
+    out("wtime goes on: {}", text(after >= before));
+    out("wtick: {}", text(baton::wtick() > 0 && baton::wtick() <= 1e-6));
+    const bool simulated = baton::sim::running_rank() >= 0;
+    const bool backends_clock =
+        simulated ? after < 1e-3 && (world.size() == 1 || after > before) : std::abs(baton::wtime() - MPI_Wtime()) < 1e-3;
+    out("the backend's clock: {}", text(backends_clock));
+    return out.text();
+}
+
 struct scenario {
     const char* name;
     std::function<std::string(communicator&)> run;
@@ -1219,6 +1240,7 @@ const std::vector<scenario>& scenarios() {
         {"nonblocking_user_reductions", nonblocking_user_reductions},
         {"communicators", communicators},
         {"topologies", topologies},
+        {"clock", clock},
     };
     return all;
 }

@@ -1,0 +1,39 @@
+// What a simulated rank computes between two calls, added to its clock (sim_clock.hpp): the CPU
+// time it spent, read at engine::leaving and again at engine::entering.
+#include <cmath>
+
+#include "rank_table.hpp"
+#include "sim_clock.hpp"
+
+namespace baton::sim::detail {
+
+void simulated_time::compute_in_process(int rank, pid_t pid) {
+    if (!measuring_) return;
+    if (cpu_clocks_.empty()) cpu_clocks_.assign(static_cast<std::size_t>(ranks_.size()), CLOCK_THREAD_CPUTIME_ID);
+    clockid_t clock{};
+    if (::clock_getcpuclockid(pid, &clock) == 0) cpu_clocks_[static_cast<std::size_t>(rank)] = clock;
+}
+
+std::int64_t simulated_time::cpu_now(int rank) const {
+    // Threads and fibers compute on the thread that calls this: between a rank's leaving and its
+    // entering nothing else runs there. A process rank's proxy runs here while its process computes.
+    const clockid_t clock = cpu_clocks_.empty() ? CLOCK_THREAD_CPUTIME_ID : cpu_clocks_[static_cast<std::size_t>(rank)];
+    timespec t{};
+    ::clock_gettime(clock, &t);
+    return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
+
+void simulated_time::left(int rank) {
+    if (measuring_) ranks_[rank].clock.cpu_left = cpu_now(rank);
+}
+
+void simulated_time::entered(int rank) {
+    if (!measuring_) return;
+    auto& clock = ranks_[rank].clock;
+    const std::int64_t spent_ns = std::max<std::int64_t>(0, cpu_now(rank) - clock.cpu_left);
+    const auto spent = static_cast<sim_time>(std::llround(static_cast<double>(spent_ns) * 1000.0 * cpu_scale_));
+    clock.now += spent;
+    clock.computing += spent;
+}
+
+}  // namespace baton::sim::detail

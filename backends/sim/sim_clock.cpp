@@ -1,0 +1,59 @@
+#include "sim_clock.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "engine.hpp"
+#include "process_exit.hpp"
+#include "rank_table.hpp"
+
+namespace baton::sim::detail {
+
+simulated_time::simulated_time(const options& opts, rank_table& ranks)
+    : ranks_(ranks), network_(parse_network(opts.network.empty() ? "shm" : opts.network)),
+      asked_(!opts.network.empty()), measuring_(asked_ && opts.computing == compute_time::measured),
+      cpu_scale_(opts.cpu_scale) {
+    if (!(opts.cpu_scale > 0) || !std::isfinite(opts.cpu_scale))
+        throw usage_error(fmt::format("sim::run: cpu_scale must be a positive number, not {}", opts.cpu_scale));
+}
+
+sim_time simulated_time::now(int rank) const { return ranks_[rank].clock.now; }
+
+void simulated_time::reach(int rank, sim_time t) {
+    auto& clock = ranks_[rank].clock;
+    clock.now = std::max(clock.now, t);
+}
+
+sent_timing simulated_time::send(int rank, std::size_t bytes, bool rendezvous) {
+    auto& clock = ranks_[rank].clock;
+    const sim_time inject = std::max(clock.now, clock.next_inject);
+    clock.next_inject = inject + network_.gap;
+    clock.now = inject + network_.overhead;
+    return {clock.now, bytes, rendezvous};
+}
+
+simulated_time::done_times simulated_time::match(const sent_timing& sent, sim_time posted) const {
+    const auto& n = network_;
+    if (!sent.rendezvous) return {sent.leaves, std::max(posted, sent.leaves + n.latency + n.transfer(sent.bytes)) + n.overhead};
+    const sim_time handshake = std::max(posted, sent.leaves + n.latency);
+    return {handshake + n.latency + n.transfer(sent.bytes),
+            handshake + 2 * n.latency + n.transfer(sent.bytes) + n.overhead};
+}
+
+std::string simulated_time::summary() const {
+    sim_time longest = 0, total = 0, computing = 0;
+    for (const auto& slot : ranks_.slots) {
+        longest = std::max(longest, slot.clock.now);
+        total += slot.clock.now;
+        computing += slot.clock.computing;
+    }
+    const double communication = total > 0 ? 100.0 * static_cast<double>(total - computing) / static_cast<double>(total) : 0;
+    return fmt::format("baton: simulated time {:.4g} s on {} ranks (network {}); communication {:.0f} % of rank-time",
+                       seconds(longest), ranks_.size(), network_.name, communication);
+}
+
+double simulated_clock::now() { return eng_.wtime(current_rank()); }
+
+}  // namespace baton::sim::detail

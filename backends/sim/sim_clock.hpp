@@ -1,0 +1,110 @@
+// Simulated time (README, "Profiling and simulated time"): every rank has a clock, in integer
+// picoseconds (network_model.hpp), that its baton calls advance by a network model and, between
+// them, its computing (options::computing: the CPU time it spent, times options::cpu_scale, or
+// nothing).
+//
+// A point-to-point message, by LogGP, with L, o, g and G the network's (network_model.hpp), t_s
+// the sender's clock at its send and t_r the receiver's at its receive (irecv: when posted):
+//
+//   inject  = max(t_s, the sender's previous inject + g)         the gap between its messages
+//   leaves  = inject + o                                          the sender's clock after the call
+//   eager (what the run buffers: below --eager-limit with --sends eager, every send with
+//   --sends buffered):
+//     arrival       = leaves + L + bytes G
+//     sender done   = leaves
+//     receiver done = max(t_r, arrival) + o
+//   rendezvous (what waits for its receive: ssend, above --eager-limit with --sends eager,
+//   every send with --sends synchronous): the data moves only once both sides are there:
+//     handshake     = max(t_r, leaves + L)                        the receiver sees the request
+//     sender done   = handshake + L + bytes G                     clear to send, then the data out
+//     receiver done = handshake + 2 L + bytes G + o
+//
+// A call that waits (wait, test that finds it done, a blocking send or receive) sets its rank's
+// clock to max(its clock, the operation's done time). A collective: every rank leaves at the
+// latest arrival plus the cost of the algorithm real MPI uses (collective_costs.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <baton/clock.hpp>
+#include <baton/sim.hpp>
+
+#include "network_model.hpp"
+
+namespace baton::sim::detail {
+
+// One rank's clock (kept in its rank_slot).
+struct rank_clock {
+    sim_time now = 0;
+    sim_time computing = 0;    // of `now`, the time spent computing (the rest is in calls)
+    sim_time next_inject = 0;  // the earliest its next message may leave (the gap)
+    std::int64_t cpu_left = 0; // its CPU clock (ns) when it went back to its own code
+};
+
+struct rank_table;
+
+// What a message's send side tells its match.
+struct sent_timing {
+    sim_time leaves = 0;
+    std::size_t bytes = 0;
+    bool rendezvous = false;
+};
+
+class simulated_time {
+public:
+    simulated_time(const options& opts, rank_table& ranks);
+
+    // Whether the run asked for simulated time (options::network): the end-of-run line and
+    // measured compute time only then.
+    bool asked() const { return asked_; }
+    const network_model& network() const { return network_; }
+
+    // Rank `rank` goes back to its own code / calls baton again (engine::leaving, entering):
+    // what it computed in between is added to its clock.
+    void left(int rank);
+    void entered(int rank);
+    // Process ranks compute in a process of their own: read its CPU clock.
+    void compute_in_process(int rank, pid_t pid);
+
+    sim_time now(int rank) const;
+    // Its clock reaches `t` (a wait that ends then), unless it is later already.
+    void reach(int rank, sim_time t);
+
+    // A send of `bytes` by `rank` at its clock: advances its clock past the send's overhead.
+    sent_timing send(int rank, std::size_t bytes, bool rendezvous);
+    // When each side is done, for a message matched with a receive posted at `posted`.
+    struct done_times {
+        sim_time sender = 0, receiver = 0;
+    };
+    done_times match(const sent_timing& sent, sim_time posted) const;
+
+    // "baton: simulated time 0.8342 s on 4 ranks (network shm); communication 37 % of rank-time"
+    std::string summary() const;
+
+private:
+    std::int64_t cpu_now(int rank) const;
+
+    rank_table& ranks_;
+    network_model network_;
+    bool asked_;
+    bool measuring_;  // compute_time::measured, and simulated time asked for
+    double cpu_scale_;
+    std::vector<clockid_t> cpu_clocks_;  // process ranks' (others: the thread's own)
+};
+
+// The rank running on the calling thread reads its simulated clock through baton::wtime().
+class simulated_clock final : public baton::detail::clock_impl {
+public:
+    explicit simulated_clock(class engine& eng) : eng_(eng) {}
+    double now() override;
+    double tick() override { return 1e-12; }
+
+private:
+    class engine& eng_;
+};
+
+}  // namespace baton::sim::detail

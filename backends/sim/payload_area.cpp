@@ -104,7 +104,7 @@ void payload_bytes::resize(std::size_t bytes) {
     }
     payload_block larger(room_, bytes);
     if (larger.data()) {
-        std::memcpy(larger.data(), data(), size_);
+        if (size_ > 0) std::memcpy(larger.data(), data(), size_);  // nothing yet: data() may be null
         std::memset(larger.data() + size_, 0, bytes - size_);
         block_ = std::move(larger);
         heap_ = {};

@@ -17,7 +17,7 @@ void call::checked_buffer(const void* buffer, int n, MPI_Datatype datatype, byte
     if (datatype < first_derived_type) {
         mine = {buffer, elements * basic_size(datatype)};
     } else if (const datatype_handle* made = rank.datatypes.find(datatype)) {
-        mine = {static_cast<const std::byte*>(buffer) + made->type->lb,
+        mine = {address_at(buffer, made->type->lb),
                 elements * static_cast<std::size_t>(std::max<std::ptrdiff_t>(made->type->extent, 0))};
     }
     if (detail::overlap(mine.data, mine.bytes, other.data, other.bytes)) {

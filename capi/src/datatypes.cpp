@@ -28,10 +28,10 @@ void pack_into(const derived_type& type, const void* from, std::size_t count, st
         return;
     }
     for (std::size_t i = 0; i < count; ++i) {
-        const auto* element = static_cast<const std::byte*>(from) + static_cast<std::ptrdiff_t>(i) * type.extent;
+        const std::ptrdiff_t element = static_cast<std::ptrdiff_t>(i) * type.extent;
         for (const type_run& run : type.runs) {
             const std::size_t bytes = run.count * basic_size(run.basic);
-            std::memcpy(out, element + run.offset, bytes);
+            std::memcpy(out, address_at(from, element + run.offset), bytes);
             out += bytes;
         }
     }
@@ -51,10 +51,10 @@ void unpack(const derived_type& type, const std::byte* in, std::size_t bytes, vo
         return;
     }
     for (std::size_t i = 0; i < count && left > 0; ++i) {
-        auto* element = static_cast<std::byte*>(into) + static_cast<std::ptrdiff_t>(i) * type.extent;
+        const std::ptrdiff_t element = static_cast<std::ptrdiff_t>(i) * type.extent;
         for (const type_run& run : type.runs) {
             const std::size_t bytes_here = std::min(left, run.count * basic_size(run.basic));
-            std::memcpy(element + run.offset, in, bytes_here);
+            std::memcpy(address_at(into, element + run.offset), in, bytes_here);
             in += bytes_here;
             left -= bytes_here;
             if (left == 0) break;

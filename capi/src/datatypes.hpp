@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -62,6 +63,13 @@ struct staged_message {
     // the backend holds the bytes' address), a receive will unpack again.
     void restart();
 };
+
+// The address `offset` bytes from `base`, computed as an integer: from MPI_BOTTOM (address 0) a
+// datatype's displacements are absolute addresses (MPI_Get_address), and pointer arithmetic on a
+// null pointer is undefined.
+inline std::byte* address_at(const void* base, std::ptrdiff_t offset) {
+    return reinterpret_cast<std::byte*>(reinterpret_cast<std::uintptr_t>(base) + static_cast<std::uintptr_t>(offset));
+}
 
 // How many predefined elements `bytes` of packed `type` hold.
 std::size_t elements_in(const derived_type& type, std::size_t bytes);

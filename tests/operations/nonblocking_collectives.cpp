@@ -737,7 +737,13 @@ TEST_CASE("the non-blocking reductions take what the blocking ones take: callabl
     const auto opts = GENERATE(from_range(ops::collective_configurations()));
     OPS_DESCRIBE(opts);
     const auto result = baton::sim::run(opts, [](communicator& world) {
-        const auto compose = [](const affine& f, const affine& g) { return affine{f.a * g.a, f.a * g.b + f.b}; };
+        // Modulo a prime, so that 16 ranks of it do not overflow a long (still associative, still
+        // not commutative).
+        const auto compose = [](const affine& f, const affine& g) {
+            constexpr long prime = 1000003;
+            const auto reduced = [](long x) { return (x % prime + prime) % prime; };
+            return affine{reduced(f.a * g.a), reduced(f.a * g.b + f.b)};
+        };
         const int n = world.size(), me = world.rank(), root = n / 2;
         const affine mine{me + 2, 3L * me + 1};
         const std::vector<affine> row{mine, affine{1, me}};

@@ -22,8 +22,8 @@ def main():
         return json.loads(subprocess.run(['meson', 'introspect', args.build, what], check=True,
                                          stdout=subprocess.PIPE, text=True).stdout)
 
-    def suites_of(test):  # 'baton:core' and 'baton:core+context-variants' are in suite core
-        return {part for suite in test['suite'] for part in suite.split(':', 1)[-1].split('+')}
+    def suites_of(test):  # introspection lists each suite as 'project:name'
+        return {suite.split(':', 1)[-1] for suite in test['suite']}
 
     wanted = set()
     for test in introspect('--tests'):

@@ -202,7 +202,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     if (chosen.sim.schedule != sim::schedule::pct)
         for (const given* pct : {&pct_depth, &pct_steps})
             if (*pct) warn(pct->where + " does nothing without --schedule pct");
-    if (eager_limit.on_command_line && chosen.sim.sends != sim::send_mode::eager && chosen.sim.network.empty())
+    if (eager_limit.on_command_line && chosen.sim.sends != sim::send_mode::eager)
         warn(eager_limit.where + " does nothing without --sends eager");
     if (chosen.sim.network.empty())
         for (const given* time : {&computing, &cpu_scale})

@@ -8,17 +8,17 @@ namespace baton::mpi::detail {
 
 namespace {
 
-class mpi_clock final : public baton::detail::clock_impl {
+class wtime_clock final : public baton::detail::clock_impl {
 public:
     double now() override { return MPI_Wtime(); }
     double tick() override { return MPI_Wtick(); }
 };
 
-mpi_clock the_clock;
-
 }  // namespace
 
-clock_scope::clock_scope() noexcept { baton::detail::use_clock(&the_clock); }
-clock_scope::~clock_scope() { baton::detail::use_clock(nullptr); }
+baton::detail::clock_impl& mpi_clock() {
+    static wtime_clock the_clock;
+    return the_clock;
+}
 
 }  // namespace baton::mpi::detail

@@ -1,15 +1,11 @@
-// baton::wtime() reads MPI_Wtime on the calling thread while a clock_scope lives (clock.cpp).
+// baton::wtime() on MPI: MPI_Wtime and MPI_Wtick (clock.cpp), for baton::run to make the rank
+// thread's clock (baton::detail::clock_scope).
 #pragma once
 
 #include <baton/clock.hpp>
 
 namespace baton::mpi::detail {
 
-struct clock_scope {
-    clock_scope() noexcept;
-    ~clock_scope();
-    clock_scope(const clock_scope&) = delete;
-    clock_scope& operator=(const clock_scope&) = delete;
-};
+baton::detail::clock_impl& mpi_clock();
 
 }  // namespace baton::mpi::detail

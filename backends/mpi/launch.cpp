@@ -77,7 +77,7 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
         communicator world(std::make_unique<detail::mpi_comm>(handle, "world", true, mpi_settings));
         // SIGTERM from mpiexec (one rank failed, or Ctrl-C) or an endless loop: say where this rank is.
         const detail::watched_rank watched(world_rank, world_size, chosen.sim.rank_timeout_seconds);
-        const detail::clock_scope mpi_wtime;  // baton::wtime() is MPI_Wtime
+        const baton::detail::clock_scope mpi_wtime(&detail::mpi_clock());  // baton::wtime() is MPI_Wtime
         try {
             body(world);
         } catch (const std::exception& e) {

@@ -38,9 +38,10 @@ std::unique_ptr<mpi_request> mpi_comm::nonblocking_reduction(const char* operati
     const current_call in_call(operation, where);
     // MPI's own operation, or the program's (a callable, a builtin on a struct) carried by a
     // datatype of the request's own (ops.hpp).
+    const mpi_reduction& native = native_reduction(op, mine.type);
     std::shared_ptr<attached_reduction> own;
-    if (native_reduction(op, mine.type).op == MPI_OP_NULL) own = std::make_shared<attached_reduction>(op, mine.type);
-    const mpi_reduction& reduction = own ? own->mpi() : native_reduction(op, mine.type);
+    if (native.op == MPI_OP_NULL) own = std::make_shared<attached_reduction>(op, mine.type);
+    const mpi_reduction& reduction = own ? own->mpi() : native;
     void* to = nullptr;
     if (gets) {
         const room_for target = room(result, result_count);

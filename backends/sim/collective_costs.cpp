@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <bit>
 
-#include "comm_state.hpp"
 #include "request.hpp"
 
 namespace baton::sim::detail {
 
 namespace {
 
+// One message of `bytes` from one rank to another: both overheads, the latency, the transfer.
 sim_time step(const network_model& net, std::size_t bytes) {
     return 2 * net.overhead + net.latency + net.transfer(bytes);
 }
@@ -17,10 +17,7 @@ sim_time step(const network_model& net, std::size_t bytes) {
 // ceil(log2 ranks)
 int rounds(int ranks) { return ranks <= 1 ? 0 : std::bit_width(static_cast<unsigned>(ranks - 1)); }
 
-}  // namespace
-
-sim_time barrier_dissemination(const network_model& net, int ranks) { return rounds(ranks) * step(net, 0); }
-
+// A binomial tree (bcast, reduce) and dissemination (a barrier: 0 bytes): one step per round.
 sim_time binomial_tree(const network_model& net, int ranks, std::size_t bytes) {
     return rounds(ranks) * step(net, bytes);
 }
@@ -31,24 +28,23 @@ sim_time recursive_doubling(const network_model& net, int ranks, std::size_t byt
     return (std::countr_zero(static_cast<unsigned>(power)) + (ranks > power ? 2 : 0)) * step(net, bytes);
 }
 
+// A binomial gather or scatter: the blocks carried double each round.
 sim_time binomial_gather(const network_model& net, int ranks, std::size_t block) {
     sim_time total = 0;
     for (int round = 0; round < rounds(ranks); ++round) total += step(net, block << round);
     return total;
 }
 
-sim_time ring(const network_model& net, int ranks, std::size_t block) { return (ranks - 1) * step(net, block); }
+// A ring (allgather), pairwise exchange (alltoall) and a linear chain (scan): ranks - 1 steps of
+// one block each, one after the other.
+sim_time ranks_in_turn(const network_model& net, int ranks, std::size_t block) { return (ranks - 1) * step(net, block); }
 
-sim_time pairwise_exchange(const network_model& net, int ranks, std::size_t block) {
-    return (ranks - 1) * step(net, block);
-}
-
-sim_time linear_chain(const network_model& net, int ranks, std::size_t bytes) { return (ranks - 1) * step(net, bytes); }
+}  // namespace
 
 sim_time collective_cost(const network_model& net, collective_kind kind, int ranks, std::size_t block) {
     using k = collective_kind;
     switch (kind) {
-        case k::barrier: return barrier_dissemination(net, ranks);
+        case k::barrier: return binomial_tree(net, ranks, 0);
         case k::bcast:
         case k::reduce: return binomial_tree(net, ranks, block);
         case k::allreduce: return recursive_doubling(net, ranks, block);
@@ -57,18 +53,18 @@ sim_time collective_cost(const network_model& net, collective_kind kind, int ran
         case k::scatter:
         case k::scatterv: return binomial_gather(net, ranks, block);
         case k::allgather:
-        case k::allgatherv: return ring(net, ranks, block);
+        case k::allgatherv: return ranks_in_turn(net, ranks, block);
         case k::alltoall:
-        case k::alltoallv: return pairwise_exchange(net, ranks, block);
+        case k::alltoallv: return ranks_in_turn(net, ranks, block);
         case k::scan:
-        case k::exscan: return linear_chain(net, ranks, block);
+        case k::exscan: return ranks_in_turn(net, ranks, block);
         case k::reduce_scatter:
         case k::reduce_scatter_block:
             return binomial_tree(net, ranks, block * static_cast<std::size_t>(ranks)) + binomial_gather(net, ranks, block);
         case k::split:
         case k::dup:
         case k::cart_create:
-        case k::cart_sub: return ring(net, ranks, 8);
+        case k::cart_sub: return ranks_in_turn(net, ranks, 8);
         case k::neighbor_allgather:
         case k::neighbor_alltoall: return 2 * step(net, block);
     }
@@ -94,8 +90,8 @@ std::size_t block_of(const collective_call& call, int ranks) {
 
 }  // namespace
 
-void time_collective(collective_slot& slot, const comm_state& comm, const network_model& net) {
-    const int ranks = comm.size();
+void time_collective(collective_slot& slot, const network_model& net) {
+    const int ranks = static_cast<int>(slot.calls.size());  // every member has arrived
     sim_time latest = 0;
     std::size_t block = 0;
     for (const collective_call* call : slot.calls) {

@@ -32,21 +32,11 @@
 
 namespace baton::sim::detail {
 
-struct comm_state;
-
-sim_time barrier_dissemination(const network_model& net, int ranks);
-sim_time binomial_tree(const network_model& net, int ranks, std::size_t bytes);
-sim_time recursive_doubling(const network_model& net, int ranks, std::size_t bytes);
-sim_time binomial_gather(const network_model& net, int ranks, std::size_t block);
-sim_time ring(const network_model& net, int ranks, std::size_t block);
-sim_time pairwise_exchange(const network_model& net, int ranks, std::size_t block);
-sim_time linear_chain(const network_model& net, int ranks, std::size_t bytes);
-
 // The cost of `kind` on `ranks` ranks with blocks of `block` bytes.
 sim_time collective_cost(const network_model& net, collective_kind kind, int ranks, std::size_t block);
 
 // Every rank of a collective all have reached: when each leaves (collective_call::leaves_at, and
 // its request's done time for a non-blocking one).
-void time_collective(collective_slot& slot, const comm_state& comm, const network_model& net);
+void time_collective(collective_slot& slot, const network_model& net);
 
 }  // namespace baton::sim::detail

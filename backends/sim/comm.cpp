@@ -483,7 +483,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     }
     if (slot.arrived == size()) {
         slot.completing = &call;
-        time_collective(slot, state_, eng_.time().network());
+        time_collective(slot, eng_.time().network());
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
         if (!pending) eng_.time().reach(world_rank(), call.leaves_at);

@@ -64,10 +64,7 @@ engine::~engine() {
 run_outcome engine::run() {
     active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
     // Fiber ranks run on this thread and set its clock: the caller's (an MPI rank's) comes back after.
-    const struct clock_put_back {
-        baton::detail::clock_impl* callers = baton::detail::use_clock(nullptr);
-        ~clock_put_back() { baton::detail::use_clock(callers); }
-    } callers_clock;
+    const baton::detail::clock_scope callers_clock(nullptr);
     try {
         if (opts_.context == rank_context::process) {
             processes_ = std::make_unique<process_ranks>(opts_.ranks, body_);
@@ -109,14 +106,17 @@ run_outcome engine::run() {
             {})}));
     }
     if (!error_ && checker_.has_findings()) error_ = std::make_exception_ptr(check_failed(checker_.take_findings()));
-    if (!error_ && time_.asked()) std::fprintf(stderr, "%s\n", time_.summary().c_str());
-    return {checker_.take_events(), scheduler_.choices(), error_, poison_choice_};
+    return {checker_.take_events(), scheduler_.choices(), error_, poison_choice_,
+            !error_ && time_.asked() ? time_.summary() : std::string()};
 }
 
 void engine::rank_main(int self) {
     entering(self);  // the watchdog's view: the rank runs baton's code until its body starts
+    // The rank's thread reads the run's clock (one for every rank: it reads the running one's
+    // time), set once: fibers share the thread, and a run nested in a rank puts it back.
+    baton::detail::use_clock(&clock_);
     resumed(self);
-    if (self == opts_.debug_rank && !aborting_) stop_before_start(self);
+    if (self == opts_.debug_rank && !aborting_) stop_for_debugger(self, 0);  // --debug-rank: before its code
     if (!aborting_) {
         try {
             auto world = at_user_boundary(*this, std::make_unique<sim_comm>(*this, this->world(), self), self);
@@ -193,33 +193,29 @@ void engine::hand_off(int self) {
 void engine::resumed(int self) {
     // Fibers share one thread: say which rank runs now.
     mark_rank_thread(self, &replay_, checker_.last_call(self));
-    baton::detail::use_clock(&clock_);
     watch_.running(self);
     rank_output::running(this, self);  // what was printed until now was the previous rank's
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
     // rank that runs at the step asked for (see README, "Finding the bugs that show up only
     // sometimes").
-    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_) {
-        // A process rank's proxy runs here, in the engine's process: the rank's own process stops.
-        if (processes_) {
-            say_rank_stops_for_debugger(self, processes_->pid_of(self), opts_.break_at_step);
-            processes_->stop_for_debugger(self);
-        } else {
-            std::raise(SIGTRAP);
-        }
-    }
+    if (opts_.break_at_step != 0 && scheduler_.steps() == opts_.break_at_step && !aborting_)
+        stop_for_debugger(self, opts_.break_at_step);
 }
 
-void engine::stop_before_start(int self) {
-    // The classic "wait until gdb attaches" of MPI programs, for one rank: under a debugger (or a
-    // SIGTRAP handler of the program's) it stops at once, otherwise it says where to attach and
-    // waits (debugger_stop.hpp). A process rank's own process does this.
+void engine::stop_for_debugger(int self, std::uint64_t step) {
+    // A process rank's proxy runs here, in the engine's process: the rank's own process stops,
+    // and says which one to attach to.
     if (processes_) {
-        say_rank_stops_for_debugger(self, processes_->pid_of(self), 0);
+        say_rank_stops_for_debugger(self, processes_->pid_of(self), step);
         processes_->stop_for_debugger(self);
+    } else if (step != 0) {
+        std::raise(SIGTRAP);  // --break-at: under the debugger the user started the program in
     } else {
+        // --debug-rank: the classic "wait until gdb attaches" of MPI programs, for one rank: under
+        // a debugger (or a SIGTRAP handler of the program's) it stops at once, otherwise it says
+        // where to attach and waits (debugger_stop.hpp).
         say_rank_stops_for_debugger(self, static_cast<long>(::getpid()), 0);
-        stop_for_debugger();
+        detail::stop_for_debugger();
     }
 }
 

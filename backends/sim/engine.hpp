@@ -57,6 +57,9 @@ struct run_outcome {
     std::exception_ptr error;
     // schedule::systematic: which of `choices` chose the poison of irecv buffers (engine::irecv_poison).
     std::optional<std::size_t> poison_choice;
+    // With simulated time asked for (--network): the run's line, for a single run to print (an
+    // exploration's many executions print none).
+    std::string time_summary;
 };
 
 class engine {
@@ -151,8 +154,9 @@ public:
 private:
     // `self` has the CPU (again, or for the first time).
     void resumed(int self);
-    // --debug-rank: `self` stops for a debugger before its code starts.
-    void stop_before_start(int self);
+    // `self` stops for a debugger: at `step` of --break-at, or (step 0) before its code starts,
+    // for --debug-rank.
+    void stop_for_debugger(int self, std::uint64_t step);
 
     // What each rank's context runs.
     void rank_main(int self);

@@ -17,18 +17,18 @@ namespace {
 constexpr sim_time ns = 1000;  // picoseconds
 
 struct preset {
-    std::string_view name, what;
-    network_model model;
+    std::string_view what;
+    network_model model;  // its name the preset's
 };
 
 // shm is calibrated on the machine of bench/results.md (b): Open MPI's 8-byte ping-pong there,
 // 728 ns a round trip, is 364 ns one way = 2o + L + 8 G. Its bandwidth is a memcpy's through a
 // shared segment; the ib-hdr and eth-10g figures are those of common hardware, not measured here.
 const std::array<preset, 3> presets{{
-    {"shm", "shared memory on one node (calibrated on bench (b): Open MPI's ping-pong)",
+    {"shared memory on one node (calibrated on bench (b): Open MPI's ping-pong)",
      {"shm", 200 * ns, 80 * ns, 80 * ns, 5'000'000'000}},
-    {"ib-hdr", "a 100 Gb/s InfiniBand-class fabric", {"ib-hdr", 1000 * ns, 200 * ns, 200 * ns, 12'500'000'000}},
-    {"eth-10g", "10 Gb/s Ethernet with TCP", {"eth-10g", 10'000 * ns, 2000 * ns, 2000 * ns, 1'250'000'000}},
+    {"a 100 Gb/s InfiniBand-class fabric", {"ib-hdr", 1000 * ns, 200 * ns, 200 * ns, 12'500'000'000}},
+    {"10 Gb/s Ethernet with TCP", {"eth-10g", 10'000 * ns, 2000 * ns, 2000 * ns, 1'250'000'000}},
 }};
 
 std::optional<double> number_of(std::string_view text, std::string_view& unit) {
@@ -72,13 +72,13 @@ std::optional<std::uint64_t> bandwidth_of(std::string_view text) {
 
 const preset* preset_named(std::string_view name) {
     for (const auto& p : presets)
-        if (p.name == name) return &p;
+        if (p.model.name == name) return &p;
     return nullptr;
 }
 
 std::string preset_names() {
     std::string names;
-    for (const auto& p : presets) names += fmt::format("{}{}", names.empty() ? "" : ", ", p.name);
+    for (const auto& p : presets) names += fmt::format("{}{}", names.empty() ? "" : ", ", p.model.name);
     return names;
 }
 
@@ -143,7 +143,7 @@ namespace baton::sim {
 std::string networks_help() {
     std::string text;
     for (const auto& p : detail::presets)
-        text += fmt::format("  {:<8} latency={}ns,overhead={}ns,gap={}ns,bandwidth={}GB/s: {}\n", p.name,
+        text += fmt::format("  {:<8} latency={}ns,overhead={}ns,gap={}ns,bandwidth={}GB/s: {}\n", p.model.name,
                             p.model.latency / detail::ns, p.model.overhead / detail::ns, p.model.gap / detail::ns,
                             static_cast<double>(p.model.bandwidth) / 1e9, p.what);
     text += "  or your own: latency=1.5us,bandwidth=12.5GB/s[,overhead=0.3us][,gap=0.3us] (gap defaults to overhead)";

@@ -200,11 +200,11 @@ std::optional<std::string> sim_request::change_seen(const std::string& until) {
     return std::nullopt;
 }
 
-void sim_request::report_change(std::optional<std::string> summary, bool send) {
+void sim_request::report_change(std::optional<std::string> summary) {
     if (!summary || reported_) return;
     reported_ = true;
     eng_.checks().add_finding(eng_.checks().make_finding(
-        send ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified, std::move(*summary),
+        watches_send_ ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified, std::move(*summary),
         {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
 }
 
@@ -213,7 +213,7 @@ void sim_request::result_written(bool before) {
     // back, after the rank's watch was asked: nothing to do here.
     if (!collective_ || collective_->send.origin) return;
     if (before) {
-        if (watching_) report_change(change_seen("its collective wrote the result into it"), true);
+        if (watching_) report_change(change_seen("its collective wrote the result into it"));
     } else {
         watch_send_buffer(collective_->send);
     }
@@ -260,10 +260,7 @@ status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
     eng_.time().reach(world_owner(), done_time);
     eng_.order().learn(world_owner(), learned_);
-    if (watching_) {
-        const bool send = watches_send_;
-        report_change(change_seen("completing it at " + baton::detail::format_location(where)), send);
-    }
+    if (watching_) report_change(change_seen("completing it at " + baton::detail::format_location(where)));
     if (failure_) std::rethrow_exception(failure_);
     if (deferred_ && !cancelled_) {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.bytes / buffer.type.size) : buffer.data;

@@ -132,7 +132,7 @@ private:
     // `until`: when it was looked at ("completing it at file:line").
     std::optional<std::string> change_seen(const std::string& until);
     // A finding of `summary`, if any and none about this buffer was made yet.
-    void report_change(std::optional<std::string> summary, bool send);
+    void report_change(std::optional<std::string> summary);
 
     bool watching_ = false;          // on the rank's pending buffers (buffer_checks.hpp)
     bool reported_ = false;          // a finding about its buffer was made already

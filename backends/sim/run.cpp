@@ -13,16 +13,26 @@
 
 namespace baton::sim {
 
-std::vector<event> run_ranks(const options& opts, const std::function<void(communicator&)>& body) {
+namespace {
+
+// One run, its simulated time said at its end when asked for.
+detail::run_outcome run_once(const options& opts, const std::function<void(communicator&)>& body) {
     detail::engine eng(opts, body);
     auto outcome = eng.run();
+    if (!outcome.time_summary.empty()) std::fprintf(stderr, "%s\n", outcome.time_summary.c_str());
+    return outcome;
+}
+
+}  // namespace
+
+std::vector<event> run_ranks(const options& opts, const std::function<void(communicator&)>& body) {
+    auto outcome = run_once(opts, body);
     if (outcome.error) std::rethrow_exception(outcome.error);
     return std::move(outcome.events);
 }
 
 recorded_run run_and_record(const options& opts, const std::function<void(communicator&)>& body) {
-    detail::engine eng(opts, body);
-    auto outcome = eng.run();
+    auto outcome = run_once(opts, body);
     return {std::move(outcome.events), outcome.error};
 }
 

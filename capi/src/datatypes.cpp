@@ -62,6 +62,21 @@ void unpack(const derived_type& type, const std::byte* in, std::size_t bytes, vo
     }
 }
 
+// (datatypes.hpp)
+void true_bounds(const derived_type& type, std::ptrdiff_t& lb, std::ptrdiff_t& extent) {
+    if (type.runs.empty()) {
+        lb = extent = 0;
+        return;
+    }
+    std::ptrdiff_t low = type.runs.front().offset, high = low;
+    for (const type_run& run : type.runs) {
+        low = std::min(low, run.offset);
+        high = std::max(high, run.offset + static_cast<std::ptrdiff_t>(run.count * basic_size(run.basic)));
+    }
+    lb = low;
+    extent = high - low;
+}
+
 std::size_t elements_in(const derived_type& type, std::size_t bytes) {
     std::size_t elements = 0;
     while (bytes > 0 && type.size > 0)

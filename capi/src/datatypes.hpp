@@ -71,6 +71,10 @@ inline std::byte* address_at(const void* base, std::ptrdiff_t offset) {
     return reinterpret_cast<std::byte*>(reinterpret_cast<std::uintptr_t>(base) + static_cast<std::uintptr_t>(offset));
 }
 
+// The bytes one element of `type`'s data really spans, from its first byte to its last, whatever
+// its lb and extent say (MPI_Type_get_true_extent): an empty type spans none, at 0.
+void true_bounds(const derived_type& type, std::ptrdiff_t& lb, std::ptrdiff_t& extent);
+
 // How many predefined elements `bytes` of packed `type` hold.
 std::size_t elements_in(const derived_type& type, std::size_t bytes);
 

@@ -16,11 +16,11 @@ namespace {
 class laid_out_elements {
 public:
     laid_out_elements(const derived_type& type, std::size_t count) {
-        std::ptrdiff_t low = 0, high = 0;
-        for (const type_run& run : type.runs) {
-            low = std::min(low, run.offset);
-            high = std::max(high, run.offset + static_cast<std::ptrdiff_t>(run.count * basic_size(run.basic)));
-        }
+        std::ptrdiff_t low = 0, span = 0;
+        true_bounds(type, low, span);
+        // From the origin (or the lowest byte below it) up: the origin points into the buffer.
+        std::ptrdiff_t high = std::max<std::ptrdiff_t>(low + span, 0);
+        low = std::min<std::ptrdiff_t>(low, 0);
         const std::ptrdiff_t last = count ? static_cast<std::ptrdiff_t>(count - 1) * type.extent : 0;
         low = std::min(low, low + last);
         high = std::max(high, high + last);
@@ -126,19 +126,11 @@ BATON_MPI_WITHOUT_SITE(MPI_Op_commutative, (MPI_Op op, int* commute), (op, commu
 BATON_MPI_BODY(MPI_Reduce_local)(const baton_mpi_where* site, const void* inbuf, void* inoutbuf, int count,
                                  MPI_Datatype datatype, MPI_Op op) {
     const call c("MPI_Reduce_local", site, MPI_COMM_WORLD);
-    const std::size_t n = c.count(count);
     const reduce_op reduction = c.reduction(op, datatype);
-    if (datatype < first_derived_type) {
-        c.send_view(inbuf, count, datatype);  // the buffers' checks
-        c.recv_buffer(inoutbuf, count, datatype);
-        reduction.apply(inbuf, inoutbuf, n, reduction.context);
-        return MPI_SUCCESS;
-    }
-    const auto map = c.committed_type(datatype);
-    std::vector<std::byte> in = pack(*map, inbuf, n), inout = pack(*map, inoutbuf, n);
-    const std::size_t elements = inout.size() / c.wire(datatype).element.size;
-    reduction.apply(in.data(), inout.data(), elements, reduction.context);
-    unpack(*map, inout.data(), inout.size(), inoutbuf, n);
+    // A derived datatype's buffers are staged packed, and inoutbuf unpacked when the call ends.
+    const auto in = c.send_view(inbuf, count, datatype);
+    const auto inout = c.recv_buffer(inoutbuf, count, datatype);
+    reduction.apply(in.data, inout.data, inout.count, reduction.context);
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Reduce_local,

@@ -10,22 +10,6 @@ using namespace baton::capi;
 
 namespace {
 
-// The bytes a datatype's data really spans (MPI_Type_get_true_extent): from its first byte to its
-// last, whatever lb and extent say.
-void true_bounds(const derived_type& type, std::ptrdiff_t& lb, std::ptrdiff_t& extent) {
-    if (type.runs.empty()) {
-        lb = extent = 0;
-        return;
-    }
-    std::ptrdiff_t low = type.runs.front().offset, high = low;
-    for (const type_run& run : type.runs) {
-        low = std::min(low, run.offset);
-        high = std::max(high, run.offset + static_cast<std::ptrdiff_t>(run.count * basic_size(run.basic)));
-    }
-    lb = low;
-    extent = high - low;
-}
-
 // MPI_Type_size and MPI_Type_size_x: the bytes of data in one element.
 template <class Number>
 int size_of(std::string_view name, const baton_mpi_where* site, MPI_Datatype datatype, Number* size) {

@@ -28,10 +28,23 @@ public:
 };
 
 // The backend running a rank on this thread says where its clock is (null: none, and wtime()
-// reads the steady clock, as outside any run). Thread-local: simulated ranks on threads each have
-// their own, and fiber ranks switch it as they switch. Returns the one it replaces, for a run
-// nested in another backend's rank (a simulation inside an MPI rank) to put back.
+// reads the steady clock, as outside any run). Thread-local: simulated ranks on threads each set
+// it on their own thread; fiber ranks share one clock object (it reads the running rank's time).
+// Returns the one it replaces.
 clock_impl* use_clock(clock_impl* clock) noexcept;
+
+// `clock` is the calling thread's while this lives; then the one it replaced is back (a run nested
+// in another backend's rank, a simulation inside an MPI rank, leaves the outer clock as it was).
+class clock_scope {
+public:
+    explicit clock_scope(clock_impl* clock) noexcept : replaced_(use_clock(clock)) {}
+    ~clock_scope() { use_clock(replaced_); }
+    clock_scope(const clock_scope&) = delete;
+    clock_scope& operator=(const clock_scope&) = delete;
+
+private:
+    clock_impl* replaced_;
+};
 
 }  // namespace detail
 

@@ -432,14 +432,8 @@ public:
     template <class R>
         requires detail::in_place_range<R>
     void gather_in_place(R&& data, int root, location where = location::current()) {
-        check_root(root, "gather_in_place", where);
-        if (rank() != root) {
-            const backend::recv_buffer nothing{nullptr, 0, type_of<element_t<R>>()};
-            impl().gather(detail::view_of(data), nothing, root, where);
-            return;
-        }
-        detail::check_divisible(impl(), std::ranges::size(data), "gather_in_place", where);
-        impl().gather(detail::block_of(data, root, size()), detail::in_place_buffer(data), root, where);
+        const auto [give, into] = gather_in_place_buffers(data, root, "gather_in_place", where);
+        impl().gather(give, into, root, where);
     }
 
     // `data` holds size() equal blocks, this rank's already at block rank(); every rank gets every
@@ -705,14 +699,8 @@ public:
     template <class R>
         requires detail::in_place_range<R>
     request igather_in_place(R&& data, int root, location where = location::current()) {
-        check_root(root, "igather_in_place", where);
-        if (rank() != root) {
-            const backend::recv_buffer nothing{nullptr, 0, type_of<element_t<R>>()};
-            return request(impl().igather(detail::view_of(data), nothing, root, where), nullptr, {});
-        }
-        detail::check_divisible(impl(), std::ranges::size(data), "igather_in_place", where);
-        return request(impl().igather(detail::block_of(data, root, size()), detail::in_place_buffer(data), root, where),
-                       nullptr, {});
+        const auto [give, into] = gather_in_place_buffers(data, root, "igather_in_place", where);
+        return request(impl().igather(give, into, root, where), nullptr, {});
     }
 
     // As allgather_in_place: `data` holds size() equal blocks, this rank's at block rank().
@@ -895,6 +883,18 @@ private:
         const auto reduction = detail::make_reduce_op<element_t<V>>(keep->op);
         auto started = start(view, into, reduction);
         return request(std::move(started), std::move(keep), {});
+    }
+
+    // What gather_in_place and igather_in_place give and get: at the root its own block of `data`,
+    // into `data` whole; elsewhere `data`, into nothing.
+    template <class R>
+    std::pair<backend::send_view, backend::recv_buffer> gather_in_place_buffers(R& data, int root,
+                                                                                std::string_view operation,
+                                                                                const location& where) {
+        check_root(root, operation, where);
+        if (rank() != root) return {detail::view_of(data), backend::recv_buffer{nullptr, 0, type_of<element_t<R>>()}};
+        detail::check_divisible(impl(), std::ranges::size(data), operation, where);
+        return {detail::block_of(data, root, size()), detail::in_place_buffer(data)};
     }
 
     // iallreduce_in_place ... iexscan_in_place: `data` is both the send view and the receive

@@ -14,7 +14,9 @@
 #                   arguments kept; a seed or schedule given is dropped: a token fixes them)
 #
 # A stop of --break-at (SIGTRAP raised inside baton) selects the program's frame by itself.
+import functools
 import re
+import shlex
 
 import gdb
 
@@ -26,11 +28,15 @@ NOT_THE_PROGRAMS = re.compile(r"^(baton::|std::|boost::|__|_Unwind|jump_fcontext
 BATON_FOLDERS = ("backends/", "include/baton/", "launch/", "src/", "capi/src/")
 
 
+@functools.lru_cache(maxsize=None)
 def baton_sources():
-    """The absolute folders of baton's own sources, from where the function gdb asks was built."""
+    """The absolute folders of baton's own sources, from where the function gdb asks was built
+    (once per session: every frame walk asks)."""
     try:
         where = gdb.lookup_global_symbol("baton_debug_ranks").symtab.fullname()
     except (AttributeError, gdb.error):
+        return ()
+    if "backends/common/" not in where:
         return ()
     root = where[: where.rfind("backends/common/")]
     return tuple(root + folder for folder in BATON_FOLDERS)
@@ -152,12 +158,21 @@ class BatonStep(gdb.Command):
         super().__init__("baton step", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
-        # Every rank that runs again does so through engine::resumed: stop when it returns.
+        # Every rank that runs again does so through engine::resumed: stop when it returns. The
+        # breakpoint goes however the command ends (gdb deletes a temporary one only when hit).
         entered = gdb.Breakpoint("baton::sim::detail::engine::resumed", internal=True, temporary=True)
         entered.silent = True
-        gdb.execute("continue", to_string=True)
+        try:
+            gdb.execute("continue", to_string=True)
+        finally:
+            stopped_elsewhere = entered.is_valid()
+            if stopped_elsewhere:
+                entered.delete()
         if not gdb.selected_inferior().pid:
             print("baton: the run ended before another rank ran")
+            return
+        if stopped_elsewhere:
+            print("baton: the program stopped before the next scheduling point")
             return
         returned = gdb.FinishBreakpoint(gdb.newest_frame(), internal=True)
         returned.silent = True
@@ -193,7 +208,7 @@ def rerun(extra):
             skip = True
         elif not word.startswith(tuple(option + "=" for option in REPLACED)):
             kept.append(word)
-    gdb.execute("run " + " ".join(kept + extra))
+    gdb.execute("run " + " ".join(shlex.quote(word) for word in kept + extra))
 
 
 class BatonBreakAt(gdb.Command):

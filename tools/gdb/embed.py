@@ -13,7 +13,7 @@ def c_string(text):
 
 
 def asm_ascii(text):
-    return '.ascii "' + text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n') + '"\n'
+    return '.ascii ' + c_string(text) + '\n'
 
 
 def main():

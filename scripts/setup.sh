@@ -25,7 +25,7 @@ setup: cannot install packages here; install these yourself, then build with mes
   xxHash >= 0.8, to build baton only                 (libxxhash-dev)
   cereal >= 1.3, CLI11 >= 2.1, nlohmann_json >= 3.9  (libcereal-dev libcli11-dev nlohmann-json3-dev)
   Catch2 2.13 or 3, for the tests only               (catch2)
-  gdb, for one test only (optional)                  (gdb)
+  gdb, for two tests only (optional)                 (gdb)
   an MPI implementation, optional                    (libopenmpi-dev openmpi-bin)
 
   meson setup build && ninja -C build && meson test -C build

@@ -23,7 +23,7 @@ void pending_buffers::remove(int rank, std::size_t index) {
     auto& mine = by_rank_[static_cast<std::size_t>(rank)];
     if (index + 1 != mine.size()) {
         mine[index] = mine.back();
-        mine[index].request->pending_index = index;
+        mine[index].request->moved_in_pending(mine[index].part, index);
     }
     mine.pop_back();
 }
@@ -45,22 +45,27 @@ bool checker::check_buffer_use(int self, const void* data, std::size_t bytes, co
     const pending_buffer* hit = buffers_.conflict(self, data, bytes, container, writes);
     if (!hit) return false;
     sim_request& pending = *hit->request;
-    pending.mark_reported();  // one finding for it: its completion does not add a second
+    pending.mark_reported(hit->part);  // one finding for it: its completion does not add a second
     const std::string at = baton::detail::format_location(where);
     const std::string posted = baton::detail::format_location(pending.posted_at());
+    // "its isend", "its irecv", "its iallreduce" (whose receive buffer is "the receive buffer").
+    const std::string_view pending_operation = pending.call().operation;
+    const std::string_view buffer = hit->part == watched_part::result ? "receive buffer" : "buffer";
     std::string summary;
     if (!hit->written)
-        summary = fmt::format("rank {}'s {} at {} receives into the buffer of its isend posted at {}, which has "
+        summary = fmt::format("rank {}'s {} at {} receives into the buffer of its {} posted at {}, which has "
                               "not completed (MPI may still be reading it)",
-                              self, operation, at, posted);
+                              self, operation, at, pending_operation, posted);
     else if (writes)
-        summary = fmt::format("rank {}'s {} at {} receives into the buffer of its irecv posted at {}, which has "
-                              "not completed (two receives into one buffer: one message is overwritten)",
-                              self, operation, at, posted);
+        summary = fmt::format("rank {}'s {} at {} receives into the {} of its {} posted at {}, which has "
+                              "not completed (two receives into one buffer: one {} is overwritten)",
+                              self, operation, at, buffer, pending_operation, posted,
+                              hit->part == watched_part::result ? "result" : "message");
     else
-        summary = fmt::format("rank {}'s {} at {} sends from the buffer of its irecv posted at {}, which has not "
-                              "completed (it holds no message yet)",
-                              self, operation, at, posted);
+        summary = fmt::format("rank {}'s {} at {} sends from the {} of its {} posted at {}, which has not "
+                              "completed (it holds no {} yet)",
+                              self, operation, at, buffer, pending_operation, posted,
+                              hit->part == watched_part::result ? "result" : "message");
     add_finding(make_finding(hit->written ? finding_kind::receive_buffer_modified : finding_kind::send_buffer_modified,
                              std::move(summary),
                              {{self, pending.describe(), baton::detail::format_location(pending.posted_at()), {}},

@@ -27,17 +27,22 @@ inline const void* checked_object(const backend::recv_buffer& b) {
 
 class sim_request;
 
+// Which of a request's buffers: what it gives or an irecv's (`data`), or a non-blocking
+// collective's receive buffer (`result`).
+enum class watched_part : std::uint8_t { data, result };
+
 struct pending_buffer {
     std::uintptr_t begin = 0, end = 0;  // its bytes (empty for an empty container)
     const void* container = nullptr;    // a resizable receive's container: the same object, even empty
     bool written = false;               // an irecv's: written on completion; an isend's is only read
     sim_request* request = nullptr;
+    watched_part part = watched_part::data;
 };
 
 class pending_buffers {
 public:
     // Returns where it is kept, for remove(); remove moves the last of the rank's buffers into the
-    // gap and tells its request (sim_request::pending_index), so both are O(1).
+    // gap and tells its request (sim_request::moved_in_pending), so both are O(1).
     std::size_t add(int rank, const pending_buffer& buffer);
     void remove(int rank, std::size_t index);
     // The first pending buffer of `rank` that a new use of [data, data + bytes) conflicts with: one

@@ -26,6 +26,18 @@ struct buffer_change {
     static buffer_change from_bits(std::uint8_t bits) { return {(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0}; }
 };
 
+// What a process rank's request saw of its buffers when the engine asked (process_child.cpp):
+// the data it gives or an irecv's buffer, and a non-blocking collective's receive buffer. Six
+// bits, as the rank sends them.
+struct request_changes {
+    buffer_change data, result;
+
+    std::uint8_t bits() const { return static_cast<std::uint8_t>(data.bits() | result.bits() << 3); }
+    static request_changes from_bits(std::uint8_t bits) {
+        return {buffer_change::from_bits(bits & 7), buffer_change::from_bits(static_cast<std::uint8_t>(bits >> 3))};
+    }
+};
+
 // A hash to notice that a buffer changed (XXH3: ~30 GB/s here, where isend of a large buffer
 // spent its time in a byte-at-a-time loop).
 std::uint64_t buffer_checksum(const void* data, std::size_t bytes);

@@ -464,6 +464,19 @@ bool in_place(const collective_call& call, int rank) {
     }
 }
 
+bool gets_result(const collective_call& call, int rank) {
+    if (!traits_of(call.kind).typed || call.overwrites_input) return false;
+    if (call.recv.count == 0 && !call.recv.resizable()) return false;
+    switch (call.kind) {
+        case kind::bcast: return rank != call.root;
+        case kind::reduce:
+        case kind::gather:
+        case kind::gatherv: return rank == call.root;
+        case kind::exscan: return rank != 0;  // rank 0's is undefined: MPI writes nothing there
+        default: return true;
+    }
+}
+
 bool may_complete_locally(const collective_call& call, int rank) {
     switch (traits_of(call.kind).early) {
         case leaves::root: return rank == call.root;
@@ -590,14 +603,15 @@ std::string mismatch_at_completion(const collective_slot& slot, const comm_state
 }
 
 void complete(collective_slot& slot, comm_state& comm, engine& eng) {
-    // A pending request in place: its watched input is about to become its result.
-    auto in_place_requests = [&](bool before) {
+    // A pending request's receive buffer (or in place, its input) is about to get its result:
+    // what the program wrote there until now is reported, and the result watched from then on.
+    auto pending_requests = [&](bool before) {
         for (int r = 0; r < comm.size(); ++r)
-            if (auto& call = call_of(slot, r); call.request && call.overwrites_input) call.request->result_written(before);
+            if (auto& call = call_of(slot, r); call.request) call.request->result_written(before);
     };
-    in_place_requests(true);
+    pending_requests(true);
     traits_of(slot.calls.front()->kind).move(slot, comm, eng);
-    in_place_requests(false);
+    pending_requests(false);
     // Every member hears what every other knew when it joined (happens_before.hpp): a rank in
     // the call now, a non-blocking one's caller when its wait or test sees it complete.
     happens_before::clock known;

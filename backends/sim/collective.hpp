@@ -101,6 +101,11 @@ struct collective_call {
 // a reduction, an alltoall, a gather's root or an allgather.
 bool in_place(const collective_call& call, int rank);
 
+// Whether this rank's call has a receive buffer of its own that the collective writes: not
+// in place (then its input is that buffer), not a bcast's root, a reduce's or gather's other
+// ranks, nor exscan's rank 0. A non-blocking one's is watched until completion (request.cpp).
+bool gets_result(const collective_call& call, int rank);
+
 // Whether MPI lets this rank's part of the collective complete before the others arrive: it
 // only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).
 bool may_complete_locally(const collective_call& call, int rank);

@@ -525,6 +525,9 @@ std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_pt
     // receive buffer is this data), unless it completed in the call and watches its result already.
     if (traits.typed && (!traits.in_place || owned.root == rank_) && !request->watching())
         request->watch_send_buffer(owned.send);
+    // Its receive buffer must not be written, nor read, until then either: watched from what it
+    // holds now (the result, if the call completed it).
+    if (gets_result(owned, rank_)) request->watch_result_buffer(owned.recv);
     return request;
 }
 

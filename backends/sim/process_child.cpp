@@ -124,8 +124,13 @@ public:
         forwarded_.emplace_back(error, index);
         std::rethrow_exception(error);
     }
-    // The buffers of this rank's pending requests, by request id, for the engine's look.
-    void watch(std::uint64_t id, const buffer_watch* watch) { watches_[id] = watch; }
+    // The buffers of this rank's pending requests, by request id, for the engine's look: what it
+    // gives or an irecv's buffer, and a non-blocking collective's receive buffer (or null).
+    struct watched {
+        const buffer_watch* data = nullptr;
+        const buffer_watch* result = nullptr;
+    };
+    void watch(std::uint64_t id, watched buffers) { watches_[id] = buffers; }
     void unwatch(std::uint64_t id) { watches_.erase(id); }
     // The index of `error` among those the engine threw into this rank's calls, if it is one.
     std::uint32_t forwarded_index(const std::exception_ptr& error) const {
@@ -187,10 +192,14 @@ private:
         send(out.finish());
     }
 
-    // in: a request's id; out: whether its buffer changed (nothing watched: no change).
+    // in: a request's id; out: whether its buffers changed (nothing watched: no change).
     void look(wire::reader& in) {
         const auto at = watches_.find(in.get<std::uint64_t>());
-        const buffer_change seen = at == watches_.end() ? buffer_change{} : at->second->change();
+        request_changes seen;
+        if (at != watches_.end()) {
+            if (at->second.data) seen.data = at->second.data->change();
+            if (at->second.result) seen.result = at->second.result->change();
+        }
         std::vector<std::byte> frame;
         wire::writer out(frame, verb::looked);
         out.put(seen.bits());
@@ -201,7 +210,7 @@ private:
     payload_space outgoing_;
     std::span<const std::byte> incoming_;
     std::vector<payload_block> sending_;  // the blocks of the call being made
-    std::unordered_map<std::uint64_t, const buffer_watch*> watches_;
+    std::unordered_map<std::uint64_t, watched> watches_;
     std::vector<std::byte> out_, in_;
     std::vector<std::pair<std::exception_ptr, std::uint32_t>> forwarded_;
 };
@@ -249,13 +258,15 @@ private:
     link& link_;
 };
 
-// A pending isend or irecv. Its buffer is in this process, so this is where it is watched: when
-// it completes, the engine asks whether the buffer changed since the call (buffer_watch.hpp).
+// A pending isend, irecv or non-blocking collective. Its buffers are in this process, so this is
+// where they are watched: when it completes, the engine asks whether they changed since the call
+// (buffer_watch.hpp): the data it gives or the irecv's buffer, and a collective's receive buffer.
 class forwarding_request final : public backend::request_impl {
 public:
-    forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into, buffer_watch watch)
-        : link_(l), id_(id), into_(into), watch_(watch), sent_(l.take_payloads()) {
-        link_.watch(id_, &watch_);
+    forwarding_request(link& l, std::uint64_t id, std::optional<backend::recv_buffer> into, buffer_watch watch,
+                       std::optional<buffer_watch> result = std::nullopt)
+        : link_(l), id_(id), into_(into), watch_(watch), result_watch_(result), sent_(l.take_payloads()) {
+        link_.watch(id_, {&watch_, result_watch_ ? &*result_watch_ : nullptr});
     }
     ~forwarding_request() override {
         link_.unwatch(id_);
@@ -337,6 +348,7 @@ private:
     std::uint64_t id_;
     std::optional<backend::recv_buffer> into_;
     buffer_watch watch_;
+    std::optional<buffer_watch> result_watch_;
     std::vector<payload_block> sent_;  // the shared blocks of its data, which the engine reads until it completes
     bool done_ = false;
 };
@@ -674,14 +686,19 @@ private:
     }
     // A non-blocking collective: the engine keeps its request, its copy of the data and its result
     // until the wait or test that completes it brings the result back (into `into`, if this rank
-    // gets one); the data it sends stays watched here, as an isend's.
+    // gets one); the data it sends stays watched here, as an isend's, and so does the buffer the
+    // result goes into (unless `in_place`: then that is the data it sends), as on other ranks.
     // A reduction's `op` is applied here if this rank's call is the one that completes it.
     std::unique_ptr<backend::request_impl> start_collective(wire::writer& frame,
                                                             std::optional<backend::recv_buffer> into,
-                                                            buffer_watch watch, const reduce_op* op = nullptr) {
+                                                            buffer_watch watch, const reduce_op* op = nullptr,
+                                                            bool in_place = false) {
+        // Watched as it is when the call is made: the engine writes nothing here before the wait.
+        std::optional<buffer_watch> result;
+        if (into && !in_place && (into->count > 0 || into->resizable())) result = buffer_watch::of_receive(*into);
         auto in = link_.call(frame, op);
         const auto id = in.get<std::uint64_t>();
-        return std::make_unique<forwarding_request>(link_, id, into, watch);
+        return std::make_unique<forwarding_request>(link_, id, into, watch, result);
     }
     // ireduce_scatter adds its block counts; iexscan's rank 0 gets nothing.
     std::unique_ptr<backend::request_impl> start_reduction(verb v, int root, const backend::send_view& mine,
@@ -693,11 +710,12 @@ private:
         link_.put_send(frame, mine);
         put_receive(frame, result);
         put_op(frame, op);
+        const bool in_place = v != verb::ireduce_scatter && backend::in_place(mine, result);
         if (v == verb::ireduce_scatter) put_counts(frame, blocks);
-        else frame.put<std::uint8_t>(backend::in_place(mine, result));  // the engine's copy in place too
+        else frame.put<std::uint8_t>(in_place);  // the engine's copy in place too
         const bool gets = root < 0 ? !(v == verb::iexscan && rank_ == 0) : root == rank_;
         return start_collective(frame, gets ? std::optional(result) : std::nullopt,
-                                buffer_watch::of_send(mine), &op);
+                                buffer_watch::of_send(mine), &op, in_place);
     }
 
     // igather ... ialltoallv: what the rank gives (nothing at a scatter's other ranks) and the
@@ -717,13 +735,15 @@ private:
         put_receive(frame, take);
         put_counts(frame, expected);
         // In place (igather's root, iallgather, ialltoall): the engine's copy in place too.
-        if (v == verb::igather || v == verb::iallgather)
-            frame.put<std::uint8_t>(rank_ == root || v == verb::iallgather ? backend::in_place_block(give, take, rank_)
-                                                                           : false);
-        if (v == verb::ialltoall) frame.put<std::uint8_t>(backend::in_place(give, take));
+        bool in_place = false;
+        if (v == verb::igather || v == verb::iallgather) {
+            in_place = (rank_ == root || v == verb::iallgather) && backend::in_place_block(give, take, rank_);
+            frame.put<std::uint8_t>(in_place);
+        }
+        if (v == verb::ialltoall) frame.put<std::uint8_t>(in_place = backend::in_place(give, take));
         const bool gets = (v != verb::igather && v != verb::igatherv) || rank_ == root;
         return start_collective(frame, gets ? std::optional(take) : std::nullopt,
-                                buffer_watch::of_send(give));
+                                buffer_watch::of_send(give), nullptr, in_place);
     }
 
     // The collectives whose every rank gives a send view and has a receive buffer. A reduction, a

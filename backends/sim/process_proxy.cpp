@@ -178,9 +178,9 @@ public:
         }
     }
 
-    // Whether the buffer of this rank's request `id` changed since its call: asked of the rank's
+    // Whether the buffers of this rank's request `id` changed since its call: asked of the rank's
     // process, which waits for the answer to its wait or test meanwhile.
-    buffer_change look(std::uint64_t id) {
+    request_changes look(std::uint64_t id) {
         std::vector<std::byte> frame;
         wire::writer out(frame, verb::look);
         out.put(id);
@@ -188,7 +188,7 @@ public:
         processes_.receive(rank_, frame);
         wire::reader answer(frame);
         if (answer.get_verb() != verb::looked) throw wire::malformed_frame("no answer about a request's buffer");
-        return buffer_change::from_bits(answer.get<std::uint8_t>());
+        return request_changes::from_bits(answer.get<std::uint8_t>());
     }
 
     // For apply_remotely, from whichever rank's proxy runs the reduction.

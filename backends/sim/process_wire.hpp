@@ -59,7 +59,7 @@ enum class verb : std::uint8_t {
     complete_set, cancel,  // wait_some, test_any, test_some, test_all; cancel (issue 14: completion)
     free_comm, wait, test, wait_any, free_request,
     applied,   // the answer to apply
-    looked,    // the answer to look: buffer_change's bits
+    looked,    // the answer to look: request_changes' bits (the data given, a collective's result)
     finished,  // the rank function returned (with what it returned, if anything)
     failed,    // it threw (the exception follows)
     last = failed,

@@ -126,7 +126,8 @@ sim_request::~sim_request() {
             slot->second.calls[static_cast<std::size_t>(owner_)] = detach(*collective_, slot->second, comm_, owner_, /*let_go=*/true);
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer())].forget_sender(this);
-    stop_watching();
+    stop_watching(watched_part::data);
+    stop_watching(watched_part::result);
     if (!consumed_ && !eng_.aborting())
         eng_.checks().add_finding(eng_.checks().make_finding(
             finding_kind::request_leak,
@@ -137,14 +138,32 @@ sim_request::~sim_request() {
 
 int sim_request::world_owner() const { return call_.rank; }
 
+void sim_request::start_watching(watched_part part, std::uintptr_t begin, std::size_t bytes, const void* container,
+                                 const void* protect, bool no_access) {
+    watched& w = watched_for(part);
+    const bool written = part == watched_part::result || !w.sends;
+    w.pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, container, written, this, part});
+    w.on = true;
+    if (eng_.opts().strict_buffers && bytes > 0 && protect)
+        w.strict_slot = strict_buffers::protect(protect, bytes, no_access);
+}
+
 void sim_request::watch_send_buffer(const backend::send_view& data) {
-    const std::size_t bytes = data.count * data.type.size;
-    watches_send_ = true;
-    if (!data.origin) watch_ = buffer_watch::of_send(data);  // else the rank watches its own
-    const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(data));
-    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, nullptr, false, this});
-    watching_ = true;
-    if (eng_.opts().strict_buffers) strict_slot_ = strict_buffers::protect(data.data, bytes, /*no_access=*/false);
+    data_.sends = true;
+    if (!data.origin) data_.watch = buffer_watch::of_send(data);  // else the rank watches its own
+    start_watching(watched_part::data, reinterpret_cast<std::uintptr_t>(checked_data(data)),
+                   data.count * data.type.size, nullptr, data.data, /*no_access=*/false);
+}
+
+void sim_request::watch_result_buffer(const backend::recv_buffer& result) {
+    // Not poisoned, unlike an irecv's: what a fixed buffer holds beyond the result (an igatherv's
+    // root given more room than it gets) is the program's, on MPI too.
+    if (!result.origin) result_buffer_.watch = buffer_watch::of_receive(result);  // else the rank watches its own
+    // A process rank's is in its process; the engine's copy is written by the collective as it
+    // completes, and must not be protected then.
+    start_watching(watched_part::result, reinterpret_cast<std::uintptr_t>(checked_data(result)),
+                   result.count * result.type.size, checked_object(result), result.origin ? nullptr : result.data,
+                   /*no_access=*/true);
 }
 
 void sim_request::defer_delivery() {
@@ -154,30 +173,32 @@ void sim_request::defer_delivery() {
     // receive through the object it will be deserialized into.
     const std::size_t bytes = buffer.count * buffer.type.size;
     if (bytes > 0) std::memset(buffer.data, static_cast<int>(eng_.irecv_poison()), bytes);
-    if (!buffer.origin) watch_ = buffer_watch::of_receive(buffer);  // else the rank watches its own
-    const auto begin = reinterpret_cast<std::uintptr_t>(checked_data(buffer));
-    pending_index = eng_.checks().buffers().add(world_owner(), {begin, begin + bytes, checked_object(buffer), true, this});
-    watching_ = true;
-    if (eng_.opts().strict_buffers && bytes > 0)
-        strict_slot_ = strict_buffers::protect(buffer.data, bytes, /*no_access=*/true);
+    if (!buffer.origin) data_.watch = buffer_watch::of_receive(buffer);  // else the rank watches its own
+    start_watching(watched_part::data, reinterpret_cast<std::uintptr_t>(checked_data(buffer)), bytes,
+                   checked_object(buffer), buffer.data, /*no_access=*/true);
 }
 
-strict_buffers::access sim_request::stop_watching() {
-    if (!watching_) return {};
-    watching_ = false;
-    eng_.checks().buffers().remove(world_owner(), pending_index);
-    if (strict_slot_ < 0) return {};
-    const int slot = std::exchange(strict_slot_, -1);
+strict_buffers::access sim_request::stop_watching(watched_part part) {
+    watched& w = watched_for(part);
+    if (!w.on) return {};
+    w.on = false;
+    eng_.checks().buffers().remove(world_owner(), w.pending_index);
+    if (w.strict_slot < 0) return {};
+    const int slot = std::exchange(w.strict_slot, -1);
     return strict_buffers::release(slot);
 }
 
-std::optional<std::string> sim_request::change_seen(const std::string& until) {
+std::optional<std::string> sim_request::change_seen(watched_part part, const std::string& until,
+                                                    const std::optional<buffer_change>& asked) {
     // Protection off first: the checks below read the buffer.
-    const strict_buffers::access strict = stop_watching();
-    const bool send = watches_send_;
+    const strict_buffers::access strict = stop_watching(part);
+    const watched& w = watched_for(part);
+    const bool send = w.sends;
+    // A collective's receive buffer is named as such: its input is "the buffer" as an isend's.
+    const std::string_view which = part == watched_part::result ? "receive buffer" : "buffer";
     auto said = [&](std::string_view verb, const std::string& detail) {
-        return fmt::format("rank {} {} the buffer of its {} before {}{}", world_owner(), verb, call_.operation, until,
-                           detail);
+        return fmt::format("rank {} {} the {} of its {} before {}{}", world_owner(), verb, which, call_.operation,
+                           until, detail);
     };
     if (strict.seen) {
         const bool read = !send && strict.what == strict_buffers::access::read;
@@ -187,7 +208,7 @@ std::optional<std::string> sim_request::change_seen(const std::string& until) {
                                 read ? "read" : strict.what == strict_buffers::access::write ? "write" : "access", by,
                                 strict_buffers::where(strict, call_.where.file_name())));
     }
-    const buffer_change seen = ask_rank_ ? ask_rank_() : watch_.change();
+    const buffer_change seen = asked ? *asked : w.watch.change();
     if (seen.container && send)
         return said("changed", " (its container moved the elements it sends elsewhere, freeing them: a push_back "
                                "beyond its capacity, reserve, shrink_to_fit, assign or a move before the wait)");
@@ -200,22 +221,50 @@ std::optional<std::string> sim_request::change_seen(const std::string& until) {
     return std::nullopt;
 }
 
-void sim_request::report_change(std::optional<std::string> summary) {
-    if (!summary || reported_) return;
-    reported_ = true;
+void sim_request::report_change(watched_part part, std::optional<std::string> summary) {
+    watched& w = watched_for(part);
+    if (!summary || w.reported) return;
+    w.reported = true;
     eng_.checks().add_finding(eng_.checks().make_finding(
-        watches_send_ ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified, std::move(*summary),
+        w.sends ? finding_kind::send_buffer_modified : finding_kind::receive_buffer_modified, std::move(*summary),
         {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
 }
 
+void sim_request::check_at_completion(const backend::location& where) {
+    if (!data_.on && !result_buffer_.on) return;
+    // A process rank's buffers are in its own process: asked once for both.
+    std::optional<request_changes> asked;
+    if (ask_rank_) asked = ask_rank_();
+    const std::string until = "completing it at " + baton::detail::format_location(where);
+    if (data_.on)
+        report_change(watched_part::data, change_seen(watched_part::data, until,
+                                                      asked ? std::optional(asked->data) : std::nullopt));
+    if (result_buffer_.on)
+        report_change(watched_part::result, change_seen(watched_part::result, until,
+                                                        asked ? std::optional(asked->result) : std::nullopt));
+}
+
 void sim_request::result_written(bool before) {
-    // A process rank's buffer is in its own process, written only when its wait brings the result
-    // back, after the rank's watch was asked: nothing to do here.
-    if (!collective_ || collective_->send.origin) return;
+    // A process rank's buffers are in its own process, written only when its wait brings the
+    // result back, after the rank's watch was asked: nothing to do here.
+    if (!collective_ || collective_->send.origin || collective_->recv.origin) return;
+    const std::string until = "its collective wrote the result into it";
+    if (collective_->overwrites_input) {
+        // In place: one buffer, its input until now, watched as what it gives (as on process ranks).
+        if (before) {
+            if (data_.on) report_change(watched_part::data, change_seen(watched_part::data, until));
+        } else {
+            watch_send_buffer(collective_->send);
+        }
+        return;
+    }
+    // Its receive buffer, if this rank gets a result (watched when the call was made).
     if (before) {
-        if (watching_) report_change(change_seen("its collective wrote the result into it"));
-    } else {
-        watch_send_buffer(collective_->send);
+        if (!result_buffer_.on) return;  // none, or the call completes the collective and watches it after
+        report_change(watched_part::result, change_seen(watched_part::result, until));
+        result_buffer_.paused = true;
+    } else if (std::exchange(result_buffer_.paused, false)) {
+        watch_result_buffer(collective_->recv);
     }
 }
 
@@ -227,7 +276,10 @@ void sim_request::keep_until_completion(const void* data, std::size_t bytes) {
 void sim_request::complete_as_buffered() {
     if (!may_buffer()) return;
     if (collective_) {
+        // A scatter's root takes its own block as it leaves: that write is the collective's.
+        result_written(true);
         leave_early(comm_, collective_sequence, *collective_, owner_);
+        result_written(false);
         complete({});
         return;
     }
@@ -260,7 +312,7 @@ status sim_request::take_result(const backend::location& where) {
     consumed_ = true;
     eng_.time().reach(world_owner(), done_time);
     eng_.order().learn(world_owner(), learned_);
-    if (watching_) report_change(change_seen("completing it at " + baton::detail::format_location(where)));
+    check_at_completion(where);
     if (failure_) std::rethrow_exception(failure_);
     if (deferred_ && !cancelled_) {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, result_.bytes / buffer.type.size) : buffer.data;

@@ -1,6 +1,8 @@
 // A simulated isend or irecv, and the checks of its lifecycle: a request must be completed by a
 // wait or a test; an isend's data must not change before then; an irecv's buffer must not be
-// written before then (and reads before then see poison, not the message).
+// written before then (and reads before then see poison, not the message). A non-blocking
+// collective is both: the data it gives is watched as an isend's, its receive buffer as an
+// irecv's (written by the collective when it completes, not by the program before the wait).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 
 #include <baton/backend.hpp>
 
+#include "buffer_checks.hpp"
 #include "buffer_watch.hpp"
 #include "call_record.hpp"
 #include "collective.hpp"
@@ -72,17 +75,24 @@ public:
     // a std::vector's or std::string's size, capacity or memory (even an empty one's), or of the
     // object a serialized irecv will be deserialized into.
     void defer_delivery();
-    // A use of its buffer by another operation was reported already (checker::check_buffer_use).
-    void mark_reported() { reported_ = true; }
-    // An in-place non-blocking collective (its data is its input and gets its result): the
-    // collective is about to write the result (`before`), or has. Before, what the program changed
-    // until then is reported; after, the watch starts again from the result, until the wait.
+    // A non-blocking collective's receive buffer (not in place: then its data is that buffer, and
+    // watched as what it gives until the result is written): the program must neither write it
+    // nor, with --strict-buffers, read it until the request completes.
+    void watch_result_buffer(const backend::recv_buffer& result);
+    // A use of one of its buffers by another operation was reported already
+    // (checker::check_buffer_use): its completion does not report that buffer again.
+    void mark_reported(watched_part part = watched_part::data) { watched_for(part).reported = true; }
+    // pending_buffers moved this buffer's entry to `index`.
+    void moved_in_pending(watched_part part, std::size_t index) { watched_for(part).pending_index = index; }
+    // A non-blocking collective is about to write its result (`before`), or has. Before, what the
+    // program changed until then is reported: its receive buffer, or in place its data (input
+    // and result in one buffer); after, the watch starts again from the result, until the wait.
     void result_written(bool before);
-    // For a process rank's request: how to ask the rank's process whether it changed the buffer
+    // For a process rank's request: how to ask the rank's process whether it changed the buffers
     // (the engine's copy cannot change), asked when the request completes.
-    void ask_rank_with(std::function<buffer_change()> ask) { ask_rank_ = std::move(ask); }
+    void ask_rank_with(std::function<request_changes()> ask) { ask_rank_ = std::move(ask); }
     bool deferred() const { return deferred_; }
-    bool watching() const { return watching_; }
+    bool watching() const { return data_.on; }
     void keep_until_completion(const void* data, std::size_t bytes);
 
     backend::recv_buffer buffer;  // where a receive writes
@@ -91,7 +101,6 @@ public:
     bool blocking = false;             // made by a blocking send or recv, not by isend/irecv
     bool must_match = false;           // ssend, issend: complete only when matched, never buffered
     std::uint32_t posted_clock = 0;    // a posted receive: its rank's clock then (happens_before.hpp)
-    std::size_t pending_index = 0;     // where the engine keeps its buffer (pending_buffers)
     // Simulated time (sim_clock.hpp): when a receive was posted, and when the operation is done
     // (its owner's clock reaches it when a wait or test takes its completion).
     sim_time posted_time = 0;
@@ -126,24 +135,39 @@ private:
     status result_;
     std::exception_ptr failure_;
 
+    // One buffer it watches until completion.
+    struct watched {
+        bool on = false;                // on the rank's pending buffers (buffer_checks.hpp)
+        bool reported = false;          // a finding about it was made already
+        bool sends = false;             // data it gives (an isend's, a collective's input)
+        bool paused = false;            // off while its collective writes the result
+        buffer_watch watch;             // unless the rank's own process watches it
+        int strict_slot = -1;           // its protected pages (strict_buffers.hpp), if any
+        std::size_t pending_index = 0;  // where the checker keeps it (pending_buffers)
+    };
+    watched& watched_for(watched_part part) { return part == watched_part::result ? result_buffer_ : data_; }
+    // On the rank's pending buffers (and under --strict-buffers' protection).
+    void start_watching(watched_part part, std::uintptr_t begin, std::size_t bytes, const void* container,
+                        const void* protect, bool no_access);
     // Off the rank's pending buffers (and out of --strict-buffers' protection); what that saw.
-    strict_buffers::access stop_watching();
+    strict_buffers::access stop_watching(watched_part part);
     // The finding's summary if the buffer was touched before completion (at `where`), or nothing.
-    // `until`: when it was looked at ("completing it at file:line").
-    std::optional<std::string> change_seen(const std::string& until);
+    // `until`: when it was looked at ("completing it at file:line"); `asked`: what a process rank
+    // said of it.
+    std::optional<std::string> change_seen(watched_part part, const std::string& until,
+                                           const std::optional<buffer_change>& asked = std::nullopt);
     // A finding of `summary`, if any and none about this buffer was made yet.
-    void report_change(std::optional<std::string> summary);
+    void report_change(watched_part part, std::optional<std::string> summary);
+    // Both buffers' checks at completion, at `where`.
+    void check_at_completion(const backend::location& where);
 
-    bool watching_ = false;          // on the rank's pending buffers (buffer_checks.hpp)
-    bool reported_ = false;          // a finding about its buffer was made already
-    buffer_watch watch_;  // the isend's data, or the irecv's poisoned buffer
-    std::function<buffer_change()> ask_rank_;
-    int strict_slot_ = -1;            // its protected pages (strict_buffers.hpp), if any
+    watched data_;    // the isend's data, the irecv's poisoned buffer, a collective's input
+    watched result_buffer_;  // a non-blocking collective's receive buffer
+    std::function<request_changes()> ask_rank_;
     bool deferred_ = false;
     std::vector<std::byte> kept_;    // a deferred receive's message
     happens_before::clock learned_;  // learn_when_taken's
     bool cancelled_ = false;         // a receive cancelled before any message matched it
-    bool watches_send_ = false;      // what it watches is data it sends (an isend's, an icoll's)
     std::unique_ptr<collective_call> collective_;
 };
 

@@ -5,6 +5,7 @@
 // receive and a send sharing memory in one call, one buffer used by a pending irecv and by another
 // operation, and (with --strict-buffers) a write that puts the old bytes back or a read of an
 // irecv's buffer before it completes. Each bug comes with correct programs that look like it.
+#include <algorithm>
 #include <array>
 #include <map>
 #include <span>
@@ -233,6 +234,61 @@ CORPUS_PROGRAM(buffer_reused_after_completion) {
     corpus::expect(buffer[0] == world.rank(), "back again");
 }
 CORPUS_RUN(buffer_reused_after_completion, "correct", correct, .ranks = 2);
+
+// ---- The receive buffer of a pending non-blocking collective (issue 14) ------------------------
+
+// Written before the wait: whether the collective's result overwrites the write or the write the
+// result depends on when the others arrive (on MPI it is undefined), so both are reported.
+CORPUS_PROGRAM(iallreduce_result_written_before_wait) {
+    int mine = world.rank() + 1, sum = 0;
+    baton::request total = world.iallreduce(mine, sum, baton::op::sum);
+    sum = 100;  // a first guess, meant to be refined once the total arrives
+    total.wait();
+}
+CORPUS_RUN(iallreduce_result_written_before_wait, "local concurrency", receive_buffer_modified, .ranks = 2);
+CORPUS_RUN(iallreduce_result_written_before_wait, "local concurrency", receive_buffer_modified, .ranks = 4,
+           .collectives = local);
+
+// A rank that receives an ibcast resets its buffer while the root's data may be on its way.
+CORPUS_PROGRAM(ibcast_buffer_cleared_before_wait) {
+    std::vector<double> coefficients(8, world.rank() == 0 ? 0.5 : 0.0);
+    baton::request sharing = world.ibcast(coefficients, 0);
+    if (world.rank() != 0) std::fill(coefficients.begin(), coefficients.end(), 1.0);
+    sharing.wait();
+}
+CORPUS_RUN(ibcast_buffer_cleared_before_wait, "local concurrency", receive_buffer_modified, .ranks = 3);
+
+// Correct: the overlap the non-blocking collective is for. The input is read, other memory is
+// written meanwhile, the result is used (and reused) only after the wait; an in-place one's
+// buffer likewise.
+CORPUS_PROGRAM(iallreduce_overlapped_with_other_work) {
+    std::vector<double> local(4, 1.0 + world.rank()), total, next(4, 0.0), running(2, 1.0);
+    baton::request summing = world.iallreduce(local, total, baton::op::sum);
+    baton::request in_place = world.iallreduce_in_place(running, baton::op::prod);
+    for (std::size_t i = 0; i < next.size(); ++i) next[i] = 2.0 * local[i];  // reads the input
+    summing.wait();
+    in_place.wait();
+    const double n = world.size();
+    corpus::expect(total.size() == 4 && total[0] == n * (n + 1) / 2 && running[0] == 1.0, "the results");
+    total[0] = 0.0;  // the program's again
+    baton::request again = world.iallreduce(next, total, baton::op::max);
+    again.wait();
+    corpus::expect(total[3] == 2.0 * n, "the second result");
+}
+CORPUS_RUN(iallreduce_overlapped_with_other_work, "correct", correct, .ranks = 3);
+CORPUS_RUN(iallreduce_overlapped_with_other_work, "correct", correct, .ranks = 3, .collectives = local);
+
+// --strict-buffers: a read of the result before the wait (large enough to have whole pages).
+CORPUS_PROGRAM(iallgather_result_read_before_wait) {
+    std::vector<int> mine(4096, world.rank()), all(4096 * static_cast<std::size_t>(world.size()), 0);
+    baton::request gathering = world.iallgather(mine, all);
+    long early = 0;
+    for (std::size_t i = 0; i < all.size(); i += 1024) early += *static_cast<volatile int*>(&all[i]);
+    gathering.wait();
+    corpus::expect(early >= 0, "a sum of what was there");
+}
+CORPUS_RUN(iallgather_result_read_before_wait, "local concurrency", receive_buffer_modified, .ranks = 2,
+           .strict_buffers = true);
 
 // ---- --strict-buffers: protected pages -------------------------------------------------------
 

@@ -18,7 +18,8 @@ constexpr std::string_view type_names[] = {"i32", "i64", "i16", "u8", "char", "b
 constexpr std::string_view kind_names[] = {
     "pair", "shift", "to_root_any", "burst", "barrier", "bcast", "scatter", "gather", "allgather", "alltoall",
     "reduce", "allreduce", "scan", "exscan", "gatherv", "allgatherv", "scatterv", "split", "dup", "halo",
-    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place", "cartesian", "nonblocking"};
+    "alltoallv", "reduce_scatter", "reduce_scatter_block", "in_place", "cartesian", "nonblocking", "persistent",
+    "cancel"};
 
 // ---- Running a program -----------------------------------------------------------------------
 
@@ -62,6 +63,8 @@ private:
             case step_kind::reduce_scatter_block: return run_reduction_step(s, c, *this);
             case step_kind::in_place: return run_in_place_step(s, c, *this);
             case step_kind::nonblocking: return run_nonblocking_step(s, c, *this);
+            case step_kind::persistent:
+            case step_kind::cancel: return run_persistent_step(s, c, *this);
             case step_kind::split: {
                 const auto me = static_cast<std::uint64_t>(c.rank());
                 const int colors = 1 + s.k % 3;
@@ -99,7 +102,7 @@ std::size_t random_size(generator& g) {
 
 step random_step(generator& g, int depth, int& next_tag) {
     // Weights: point-to-point and collectives about equally, splits and dups now and then.
-    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2, 2, 4};
+    static constexpr int weights[] = {8, 6, 4, 5, 1, 4, 3, 3, 3, 2, 3, 4, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2, 2, 4, 3, 3};
     static_assert(std::size(weights) == std::size(kind_names), "a weight per kind of step");
     int total = 0;
     for (const int w : weights) total += w;
@@ -121,6 +124,8 @@ step random_step(generator& g, int depth, int& next_tag) {
     if (s.type == value_type::boolean && (vector_result || ragged_result)) s.type = value_type::u8;
     if (s.kind == step_kind::nonblocking)
         s.type = nonblocking_types[static_cast<std::size_t>(s.type) % std::size(nonblocking_types)];
+    if (s.kind == step_kind::persistent || s.kind == step_kind::cancel)
+        s.type = persistent_types[static_cast<std::size_t>(s.type) % std::size(persistent_types)];
     s.a = g.below(8);
     s.b = g.below(8);
     s.k = g.below(8);

@@ -2,7 +2,8 @@
 //
 // A program is a list of steps: point-to-point patterns (one message, a shift around the ranks,
 // many-to-one with any_source, a burst of tagged messages received by a mix of calls, a halo
-// exchange along a line with proc_null beyond its ends) and every collective, blocking and
+// exchange along a line with proc_null beyond its ends, persistent requests started several times,
+// cancelled receives) and every collective, blocking and
 // non-blocking, over random ranks, roots, sizes, element types and reductions, with splits and dups
 // that run steps of their own on the new communicator. It is a pure function of its seed, and the
 // same program runs on any number of ranks (ranks and roots are taken modulo the size).
@@ -37,6 +38,8 @@ enum class step_kind : std::uint8_t {
     alltoallv, reduce_scatter, reduce_scatter_block, in_place,
     cartesian,  // a grid over the communicator: coordinates, a shift, a neighbour collective
     nonblocking,  // a non-blocking collective, with point-to-point while it is under way
+    persistent,   // persistent send and receive requests, started several times
+    cancel,       // receives cancelled: one nothing matches, one already matched
 };
 
 struct step {

@@ -34,5 +34,7 @@ void run_reduction_step(const step& s, baton::communicator& c, const step_log& l
 void run_in_place_step(const step& s, baton::communicator& c, const step_log& log);
 // nonblocking: a non-blocking collective with point-to-point while it is under way.
 void run_nonblocking_step(const step& s, baton::communicator& c, const step_log& log);
+// persistent: send_init/ssend_init and recv_init started several times; cancel: receives cancelled.
+void run_persistent_step(const step& s, baton::communicator& c, const step_log& log);
 
 }  // namespace differential

@@ -255,6 +255,13 @@ constexpr value_type nonblocking_types[] = {value_type::i32, value_type::i64, va
 template <class T>
 constexpr bool nonblocking_type = std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>;
 
+// The element types of the persistent and cancel steps: fixed buffers of plain data, which
+// recv_init takes (not text or tables), in a std::vector (not bool's).
+constexpr value_type persistent_types[] = {value_type::i32, value_type::i64, value_type::u8,
+                                           value_type::f64, value_type::cplx, value_type::pod};
+template <class T>
+constexpr bool persistent_type = trivial<T> && gatherable<T>;
+
 // The builtin reductions tried in non-blocking steps; f is called with the chosen one.
 template <class T, class F>
 void with_builtin_op(int choice, F&& f) {

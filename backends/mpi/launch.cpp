@@ -104,10 +104,7 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
     }
 
     std::optional<baton::detail::profile_recorder> recorder;
-    if (chosen.profiling()) {
-        recorder.emplace(1);
-        detail::record_profile(&*recorder, MPI_Wtime());
-    }
+    if (chosen.profiling()) recorder.emplace(1);
     int status = 0;
     {
         // baton's world is a duplicate, so that the program's own MPI calls on MPI_COMM_WORLD
@@ -120,6 +117,8 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
         // SIGTERM from mpiexec (one rank failed, or Ctrl-C) or an endless loop: say where this rank is.
         const detail::watched_rank watched(world_rank, world_size, chosen.sim.rank_timeout_seconds);
         const baton::detail::clock_scope mpi_wtime(&detail::mpi_clock());  // baton::wtime() is MPI_Wtime
+        // The profile's clock starts with the program's own code, not with MPI's start-up.
+        if (recorder) detail::record_profile(&*recorder, MPI_Wtime());
         try {
             body(world);
         } catch (const std::exception& e) {

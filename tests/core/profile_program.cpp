@@ -1,6 +1,6 @@
 // A program whose calls and bytes are known, for the --profile tests (profile_check.py and the
 // MPI suite): a ring of isend/irecv with a different size from each rank, a blocking send from
-// rank 0 to the last rank, and three collectives. Rank 0 computes more than the others, so that
+// rank 0 to the last rank, and six collectives. Rank 0 computes more than the others, so that
 // the load imbalance is above 1 when compute time is measured.
 #include <stdexcept>
 #include <vector>
@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
         std::vector<int> shared(16, rank == 0 ? 3 : 0);
         world.bcast(shared, /*root=*/0);
         const std::vector<int> gathered = world.gather(rank, /*root=*/0);
+        const std::vector<int> pieces = world.scatter(std::vector<int>(rank == 0 ? 2 * size : 0, 5), /*root=*/0);
+        const std::vector<int> exchanged = world.alltoall(std::vector<int>(static_cast<std::size_t>(size), rank));
+        const int largest = world.reduce(rank, baton::op::max, /*root=*/0);
+        if (pieces.size() != 2 || exchanged.size() != static_cast<std::size_t>(size) || (rank == 0 && largest != size - 1))
+            throw std::runtime_error("wrong results");
         if (rank == 0 && (total != size * (size - 1) / 2.0 || gathered.size() != static_cast<std::size_t>(size)))
             throw std::runtime_error("wrong results");
     });

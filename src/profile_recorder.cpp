@@ -43,20 +43,22 @@ std::size_t profile_recorder::key_hash::operator()(const site_key& k) const noex
 
 profile_recorder::profile_recorder(int ranks) : ranks_(static_cast<std::size_t>(ranks)) {}
 
-profile_counts& profile_recorder::at(int rank, const char* operation, const std::source_location& where,
-                                     std::size_t* index) {
+std::size_t profile_recorder::at(int rank, const char* operation, const std::source_location& where,
+                                  site_cache& cache) {
     const site_key key{where.file_name(), where.line(), operation};
+    if (key == cache.key) return cache.index;  // a loop calls the same line again
     auto [found, added] = index_.try_emplace(key, keys_.size());
     if (added) keys_.push_back(key);
     auto& sites = ranks_[static_cast<std::size_t>(rank)].sites;
     if (sites.size() <= found->second) sites.resize(found->second + 1);
-    if (index) *index = found->second;
-    return sites[found->second];
+    cache = {key, found->second};
+    return found->second;
 }
 
 void profile_recorder::began(int rank, const char* operation, const std::source_location& where, double now) {
     auto& state = ranks_[static_cast<std::size_t>(rank)];
-    profile_counts& site = at(rank, operation, where, &state.current);
+    state.current = at(rank, operation, where, state.last_call);
+    profile_counts& site = state.sites[state.current];
     const double computed = now > state.last_left ? now - state.last_left : 0;
     ++site.calls;
     site.compute_seconds += computed;
@@ -77,7 +79,8 @@ void profile_recorder::ended(int rank, double now) {
 
 void profile_recorder::moved(int rank, const char* operation, const std::source_location& where, std::size_t sent,
                              std::size_t received) {
-    profile_counts& site = at(rank, operation, where, nullptr);
+    auto& state = ranks_[static_cast<std::size_t>(rank)];
+    profile_counts& site = state.sites[at(rank, operation, where, state.last_bytes)];
     site.bytes_sent += sent;
     site.bytes_received += received;
 }

@@ -84,6 +84,10 @@ private:
         const char* operation;
         bool operator==(const site_key&) const = default;
     };
+    struct site_cache {
+        site_key key{nullptr, 0, nullptr};
+        std::size_t index = 0;
+    };
     struct key_hash {
         std::size_t operator()(const site_key& k) const noexcept;
     };
@@ -91,10 +95,14 @@ private:
         std::vector<profile_counts> sites;  // by site index, grown when the rank first calls there
         double last_left = 0, since = 0;
         std::size_t current = 0;
+        // Its last sites, found without hashing in a loop: of its calls, and of its bytes (whose
+        // operation may be another literal of the same name).
+        site_cache last_call, last_bytes;
         bool inside = false;  // in a call began() counted (not a destructor's, say)
         profile_rank totals;
     };
-    profile_counts& at(int rank, const char* operation, const std::source_location& where, std::size_t* index);
+    // The rank's figures at the site, and its index.
+    std::size_t at(int rank, const char* operation, const std::source_location& where, site_cache& cache);
 
     std::unordered_map<site_key, std::size_t, key_hash> index_;
     std::vector<site_key> keys_;

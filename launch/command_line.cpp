@@ -118,6 +118,12 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     const auto& cpu_scale = table.add("--cpu-scale", "BATON_CPU_SCALE", "X", "1",
                                       "With --compute-time measured: simulated seconds per CPU second (0.5: a CPU "
                                       "twice as fast as this one)");
+    app.add_flag("--profile", chosen.profile,
+                 "Print a profile at the end (on stderr): per call site and rank the calls, bytes and time inside "
+                 "them and computing before them, the load imbalance and, with --network, the critical path; "
+                 "simulated time with --network, real time otherwise (MPI_Wtime under mpiexec, gathered to rank 0)");
+    const auto& profile_json = table.add("--profile-json", nullptr, "FILE", "",
+                                         "Profile the run (as --profile) and write the profile to this file as JSON");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
@@ -172,6 +178,14 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
         // Simulated time models MPI's protocols: eager below --eager-limit, rendezvous above it.
         if (network && !sends) chosen.sim.sends = sim::send_mode::eager;
         take_file(report_json, chosen.report_json);
+        take_file(profile_json, chosen.profile_json);
+        // An exploration makes many executions of one program, most of them cut short: a profile
+        // of one of them, or of their sum, would mislead.
+        if (chosen.profiling() && chosen.explore > 0)
+            throw usage_error(std::string(chosen.profile ? "--profile" : profile_json.where) + " and " +
+                              explore_count.where +
+                              " do not go together: a profile measures one run; profile a run (or the replay of "
+                              "the failing one) without --explore");
         take_file(report_dot, chosen.report_dot);
         take_choice(backend_choice, chosen.backend, backend_choices());
         if (replay) {

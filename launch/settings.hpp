@@ -22,6 +22,11 @@ struct settings {
     std::optional<sim::output_comparison> deterministic;  // --deterministic: compare the output
     std::string trace;     // Chrome trace-event JSON of the run, if wanted
     std::string timeline;  // the same as text
+    // --profile: the profile on stderr at the end; --profile-json: the same as JSON in this file
+    // (either one profiles the run, on both backends).
+    bool profile = false;
+    std::string profile_json;
+    bool profiling() const { return profile || !profile_json.empty(); }
     // The simulator's options given on the command line, as given ("--ranks 7"): on MPI they do
     // nothing, and the MPI backend says so (an environment variable set for a whole test suite is
     // not worth the line).

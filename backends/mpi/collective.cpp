@@ -79,6 +79,7 @@ void mpi_comm::barrier(backend::location where) {
 
 void mpi_comm::bcast(backend::recv_buffer data, int root, backend::location where) {
     const current_call in_call("bcast", where);
+    profile_bytes("bcast", where, data.count * data.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(data.type);
     std::size_t count = data.count;
@@ -98,6 +99,7 @@ void mpi_comm::bcast(backend::recv_buffer data, int root, backend::location wher
 
 void mpi_comm::scatter(backend::send_view all, backend::recv_buffer mine, int root, backend::location where) {
     const current_call in_call("scatter", where);
+    profile_bytes("scatter", where, comm_->rank == root ? all.count * all.type.size : 0, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const bool is_root = comm_->rank == root;
@@ -118,6 +120,7 @@ void mpi_comm::scatter(backend::send_view all, backend::recv_buffer mine, int ro
 
 void mpi_comm::gather(backend::send_view mine, backend::recv_buffer all, int root, backend::location where) {
     const current_call in_call("gather", where);
+    profile_bytes("gather", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "gather", where);
@@ -139,6 +142,7 @@ void mpi_comm::gather(backend::send_view mine, backend::recv_buffer all, int roo
 
 void mpi_comm::allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
     const current_call in_call("allgather", where);
+    profile_bytes("allgather", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "allgather", where);
@@ -155,6 +159,7 @@ void mpi_comm::allgather(backend::send_view mine, backend::recv_buffer all, back
 
 void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
     const current_call in_call("alltoall", where);
+    profile_bytes("alltoall", where, all.count * all.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     const int block = to_int(all.count / static_cast<std::size_t>(comm_->size), *comm_, "alltoall", where);
@@ -229,6 +234,7 @@ void mpi_comm::reduction(std::string_view op_name, const backend::send_view& min
 void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
                       backend::location where) {
     const current_call in_call("reduce", where);
+    profile_bytes("reduce", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "reduce", mine, result, mine.count, op, comm_->rank == root ? result_at::this_rank : result_at::nowhere,
@@ -239,6 +245,7 @@ void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, cons
 void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
                          backend::location where) {
     const current_call in_call("allreduce", where);
+    profile_bytes("allreduce", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "allreduce", mine, result, mine.count, op, result_at::this_rank,
@@ -248,6 +255,7 @@ void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, c
 
 void mpi_comm::scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, backend::location where) {
     const current_call in_call("scan", where);
+    profile_bytes("scan", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "scan", mine, result, mine.count, op, result_at::this_rank,
@@ -258,6 +266,7 @@ void mpi_comm::scan(backend::send_view mine, backend::recv_buffer result, const 
 void mpi_comm::exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
                       backend::location where) {
     const current_call in_call("exscan", where);
+    profile_bytes("exscan", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     reduction(
         "exscan", mine, result, mine.count, op, comm_->rank != 0 ? result_at::this_rank : result_at::scratch,
@@ -268,6 +277,7 @@ void mpi_comm::exscan(backend::send_view mine, backend::recv_buffer result, cons
 void mpi_comm::reduce_scatter_block(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
                                     backend::location where) {
     const current_call in_call("reduce_scatter_block", where);
+    profile_bytes("reduce_scatter_block", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const std::size_t block = mine.count / static_cast<std::size_t>(comm_->size);
     reduction(
@@ -281,6 +291,7 @@ void mpi_comm::reduce_scatter_block(backend::send_view mine, backend::recv_buffe
 void mpi_comm::reduce_scatter(backend::send_view mine, std::span<const std::size_t> counts,
                               backend::recv_buffer result, const reduce_op& op, backend::location where) {
     const current_call in_call("reduce_scatter", where);
+    profile_bytes("reduce_scatter", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     std::vector<int> sizes;
     sizes.reserve(counts.size());
@@ -298,6 +309,7 @@ void mpi_comm::reduce_scatter(backend::send_view mine, std::span<const std::size
 void mpi_comm::gatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
                        int root, backend::location where) {
     const current_call in_call("gatherv", where);
+    profile_bytes("gatherv", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const bool is_root = comm_->rank == root;
@@ -327,6 +339,7 @@ void mpi_comm::gatherv(backend::send_view mine, backend::recv_buffer all, std::v
 void mpi_comm::allgatherv(backend::send_view mine, backend::recv_buffer all, std::vector<std::size_t>* counts,
                           backend::location where) {
     const current_call in_call("allgatherv", where);
+    profile_bytes("allgatherv", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     auto call = [&] { return described("allgatherv", amount(mine.count, mine.type)); };
@@ -349,6 +362,7 @@ void mpi_comm::allgatherv(backend::send_view mine, backend::recv_buffer all, std
 void mpi_comm::scatterv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
                         int root, backend::location where) {
     const current_call in_call("scatterv", where);
+    profile_bytes("scatterv", where, comm_->rank == root ? all.count * all.type.size : 0, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const bool is_root = comm_->rank == root;
@@ -378,6 +392,7 @@ void mpi_comm::scatterv(backend::send_view all, std::span<const std::size_t> cou
 void mpi_comm::alltoallv(backend::send_view all, std::span<const std::size_t> counts, backend::recv_buffer mine,
                          std::vector<std::size_t>* counts_out, backend::location where) {
     const current_call in_call("alltoallv", where);
+    profile_bytes("alltoallv", where, all.count * all.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     auto call = [&] { return described("alltoallv", amount(all.count, all.type)); };

@@ -61,6 +61,7 @@ void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, 
         return;
     }
     const int count = to_int(data.count, *comm_, operation, where);
+    profile_bytes(operation, where, data.count * data.type.size, 0);
     const MPI_Datatype type = transfer_type(data.type);
     const int to = mpi_dest(dest);
     const int code = mpi_calls(kind).blocking(data.data, count, type, to, tag, comm_->handle);
@@ -103,6 +104,7 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
         const int count = received_count(mpi_status, type, into.type.size, capacity);
         if (count == MPI_UNDEFINED) [[unlikely]]
             std::rethrow_exception(not_whole_elements(mpi_status, into, recv_context(source, tag, where)));
+        profile_bytes("recv", where, 0, static_cast<std::size_t>(count) * into.type.size);
         return received_status(mpi_status, static_cast<std::size_t>(count) * into.type.size);
     }
     // A resizable container: a matched probe tells the size, then that very message is received.
@@ -116,6 +118,7 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
     code = MPI_Mrecv(room.data, room.count, type, &message, &mpi_status);
     if (code != MPI_SUCCESS) [[unlikely]]
         std::rethrow_exception(mpi_error(code, recv_context(source, tag, where)));
+    profile_bytes("recv", where, 0, static_cast<std::size_t>(room.count) * into.type.size);
     return received_status(mpi_status, static_cast<std::size_t>(room.count) * into.type.size);
 }
 

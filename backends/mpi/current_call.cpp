@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <mpi.h>
 
 #include "../common/watchdog.hpp"
 
@@ -25,6 +26,9 @@ call_note note;
 int depth = 0;  // only the thread that called baton::run makes baton calls on MPI
 int rank = -1, size = 0;
 std::unique_ptr<baton::detail::watch> watching;
+double started = 0;
+
+double profile_now() { return MPI_Wtime() - started; }
 
 std::string describe(const std::string& headline) {
     const char* operation = note.operation.load(std::memory_order_acquire);
@@ -43,7 +47,20 @@ std::string describe(const std::string& headline) {
 
 }  // namespace
 
-current_call::current_call(const char* operation, const backend::location& where) noexcept
+baton::detail::profile_recorder* profiling = nullptr;
+
+void record_profile(baton::detail::profile_recorder* recorder, double start) noexcept {
+    profiling = recorder;
+    started = start;
+}
+
+double profile_start() noexcept { return started; }
+
+void add_profile_bytes(const char* operation, const backend::location& where, std::size_t sent, std::size_t received) {
+    profiling->moved(0, operation, where, sent, received);
+}
+
+current_call::current_call(const char* operation, const backend::location& where, profiled_call counted) noexcept
     : outermost_(depth++ == 0) {
     if (!outermost_) return;
     note.file.store(where.file_name(), std::memory_order_relaxed);
@@ -51,12 +68,16 @@ current_call::current_call(const char* operation, const backend::location& where
     note.operation.store(operation, std::memory_order_release);
     note.inside.store(true, std::memory_order_release);
     if (watching) watching->entering();
+    if (profiling && counted) [[unlikely]]
+        profiling->began(0, operation, where, profile_now());
 }
 
 current_call::~current_call() {
     --depth;
     if (!outermost_) return;
     note.inside.store(false, std::memory_order_release);
+    if (profiling) [[unlikely]]
+        profiling->ended(0, profile_now());
     if (watching) watching->leaving();
 }
 

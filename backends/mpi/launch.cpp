@@ -7,13 +7,18 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <baton/communicator.hpp>
+#include <baton/profile.hpp>
 #include <baton/sim.hpp>
 #include <baton/detail/mpi_c_api.hpp>
 
 #include "../../launch/backends.hpp"
+#include "../sim/output_files.hpp"
 #include "clock.hpp"
 #include "comm.hpp"
 #include "current_call.hpp"
@@ -32,6 +37,37 @@ namespace detail = mpi::detail;
     std::fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
     std::_Exit(1);  // MPI_Abort does not return; this is for the compiler
+}
+
+// --profile under mpiexec: each rank's figures (its calls, timed by MPI_Wtime) go to rank 0 as
+// text lines, which prints the report and writes the JSON. Collective over MPI_COMM_WORLD, after
+// the program's last call. Returns the exit status on rank 0 (2: the JSON could not be written).
+int report_profile(const settings& chosen, const baton::detail::profile_recorder& recorder, int world_rank,
+                   int world_size) {
+    const std::string mine = baton::detail::profile_lines(recorder.result("mpi", "real (MPI_Wtime)", false), 0);
+    int length = static_cast<int>(mine.size());
+    std::vector<int> lengths(static_cast<std::size_t>(world_size)), offsets(static_cast<std::size_t>(world_size));
+    MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+    std::string all;
+    if (world_rank == 0) {
+        for (int r = 0, at = 0; r < world_size; ++r) {
+            offsets[static_cast<std::size_t>(r)] = at;
+            at += lengths[static_cast<std::size_t>(r)];
+        }
+        all.resize(static_cast<std::size_t>(offsets.back() + lengths.back()));
+    }
+    MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+    if (world_rank != 0) return 0;
+    profile gathered{"mpi", "real (MPI_Wtime)", false, {}, std::vector<profile_rank>(static_cast<std::size_t>(world_size))};
+    for (int r = 0; r < world_size; ++r)
+        baton::detail::add_profile_lines(gathered, r,
+                                         std::string_view(all).substr(static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]),
+                                                                      static_cast<std::size_t>(lengths[static_cast<std::size_t>(r)])));
+    for (auto& site : gathered.sites) site.ranks.resize(static_cast<std::size_t>(world_size));
+    if (chosen.profile) std::cerr << to_text(gathered) << std::flush;
+    sim::detail::output_files files;
+    if (!chosen.profile_json.empty()) files.write("--profile-json", chosen.profile_json, to_json(gathered));
+    return files.failed() ? 2 : 0;
 }
 
 }  // namespace
@@ -67,6 +103,9 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
         std::fflush(stderr);
     }
 
+    std::optional<baton::detail::profile_recorder> recorder;
+    if (chosen.profiling()) recorder.emplace(1);
+    int status = 0;
     {
         // baton's world is a duplicate, so that the program's own MPI calls on MPI_COMM_WORLD
         // never match baton's messages. It inherits MPI_ERRORS_RETURN.
@@ -78,6 +117,8 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
         // SIGTERM from mpiexec (one rank failed, or Ctrl-C) or an endless loop: say where this rank is.
         const detail::watched_rank watched(world_rank, world_size, chosen.sim.rank_timeout_seconds);
         const baton::detail::clock_scope mpi_wtime(&detail::mpi_clock());  // baton::wtime() is MPI_Wtime
+        // The profile's clock starts with the program's own code, not with MPI's start-up.
+        if (recorder) detail::record_profile(&*recorder, MPI_Wtime());
         try {
             body(world);
         } catch (const std::exception& e) {
@@ -87,10 +128,15 @@ int run_on_mpi(int& argc, char**& argv, const settings& chosen, const rank_funct
         }
     }
     std::cout << std::flush;
+    if (recorder) {
+        recorder->finished(0, MPI_Wtime() - detail::profile_start());
+        detail::record_profile(nullptr, 0);
+        status = report_profile(chosen, *recorder, world_rank, world_size);
+    }
     detail::free_ops();
     detail::free_datatypes();
     if (!initialized) MPI_Finalize();
-    return 0;
+    return status;
 }
 
 }  // namespace baton::launch

@@ -148,6 +148,7 @@ std::unique_ptr<mpi_request> mpi_request::start_send(std::shared_ptr<const comm_
     std::unique_ptr<mpi_request> request(new mpi_request(std::move(comm), kind::send, operation, dest, tag, where));
     const comm_info& info = *request->comm_;
     request->count_ = to_int(data.count, info, operation, where);
+    profile_bytes(operation.data(), where, data.count * data.type.size, 0);
     request->type_ = transfer_type(data.type);
     request->buffer_.type = data.type;  // a send has no buffer to receive into: its type gives the status's bytes
     request->persistent_ = persistent;
@@ -214,7 +215,7 @@ mpi_request::~mpi_request() {
     MPI_Finalized(&finalized);
     if (finalized) return;
     // A request dropped while pending is waited for here: a call of the program's, for the watchdog.
-    const current_call in_call("a request's destructor (waiting for it)", posted_at_);
+    const current_call in_call("a request's destructor (waiting for it)", posted_at_, current_call::not_profiled);
     if (kind_ == kind::receive) {
         MPI_Cancel(&handle_);
         MPI_Wait(&handle_, MPI_STATUS_IGNORE);
@@ -367,6 +368,7 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
     }
     if (buffer_.resizable()) {
         result_ = received_status(mpi_status, static_cast<std::size_t>(count_) * buffer_.type.size);
+        profile_bytes(operation_.data(), posted_at_, 0, result_.bytes);
         return;
     }
     const int count = received_count(mpi_status, type_, buffer_.type.size, count_);
@@ -375,6 +377,7 @@ void mpi_request::finish(int code, const MPI_Status& mpi_status) {
         return;
     }
     result_ = received_status(mpi_status, static_cast<std::size_t>(count) * buffer_.type.size);
+    profile_bytes(operation_.data(), posted_at_, 0, result_.bytes);
 }
 
 // MPI wants the handles (and statuses, indices) side by side: on the stack for a few, so that

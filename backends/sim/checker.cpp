@@ -14,6 +14,13 @@ checker::checker(const options& opts, const rank_table& ranks, const comm_list& 
 
 void checker::record(const call_record& call) { events_.push_back(to_event(sched_.steps(), call)); }
 
+void checker::profile_bytes(const call_record& call) {
+    // The bytes of the event log's event, at the call's own site: a receive's where it was posted.
+    const bool received = call.kind == call_kind::receive;
+    if (call.kind == call_kind::probe) return;
+    profile_->moved(call.rank, call.operation.data(), call.where, received ? 0 : call.bytes, received ? call.bytes : 0);
+}
+
 finding checker::make_finding(finding_kind kind, std::string summary, std::vector<rank_call> calls) const {
     finding f;
     f.kind = kind;

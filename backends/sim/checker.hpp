@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <baton/findings.hpp>
+#include <baton/profile.hpp>
 #include <baton/sim.hpp>
 
 #include "blocker.hpp"
@@ -64,9 +65,13 @@ public:
     // only: its rank fails with an error that names it.
     void log(const call_record& call, bool failed = false) {
         if (!failed) history_.add(sched_.steps(), call);
+        if (profile_ && !failed) [[unlikely]]
+            profile_bytes(call);
         if (opts_.record) [[unlikely]]
             record(call);
     }
+    // --profile: every call logged from now on adds its bytes to its site (null: none).
+    void profile_into(baton::detail::profile_recorder* profile) { profile_ = profile; }
     const last_call_note* last_call(int rank) const { return history_.last_note(rank); }
 
     // ---- Findings ----------------------------------------------------------------------------
@@ -121,6 +126,7 @@ public:
 
 private:
     [[gnu::noinline]] void record(const call_record& call);  // out of log(), which every call runs
+    [[gnu::noinline]] void profile_bytes(const call_record& call);
     // `rank`'s recent calls as report lines, newest first.
     std::vector<std::string> recent_calls(int rank) const;
     std::exception_ptr deadlock_report(const std::vector<int>& stuck) const;
@@ -139,6 +145,7 @@ private:
     const comm_list& comms_;
     const scheduler& sched_;
     const std::string& replay_;
+    baton::detail::profile_recorder* profile_ = nullptr;
     call_history history_;
     std::vector<event> events_;
     std::vector<finding> findings_;

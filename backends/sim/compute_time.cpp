@@ -30,6 +30,7 @@ void simulated_time::left(int rank) {
 void simulated_time::entered(int rank) {
     if (!measuring_) return;
     auto& clock = ranks_[rank].clock;
+    if (clock.cpu_left < 0) return;
     const std::int64_t spent_ns = std::max<std::int64_t>(0, cpu_now(rank) - clock.cpu_left);
     const auto spent = static_cast<sim_time>(std::llround(static_cast<double>(spent_ns) * 1000.0 * cpu_scale_));
     clock.now += spent;

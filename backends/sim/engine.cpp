@@ -46,6 +46,10 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     make_comm("world", std::move(everyone));
     ranks_ = rank_table(opts.ranks);
     checker_.make_room(opts.ranks);
+    if (opts.profile) {
+        profile_ = std::make_unique<baton::detail::profile_recorder>(opts.ranks);
+        checker_.profile_into(profile_.get());
+    }
     install_exit_handlers();
 }
 
@@ -106,8 +110,16 @@ run_outcome engine::run() {
             {})}));
     }
     if (!error_ && checker_.has_findings()) error_ = std::make_exception_ptr(check_failed(checker_.take_findings()));
+    if (profile_)
+        *opts_.profile = time_.asked() ? profile_->result("simulator", fmt::format("simulated (network {})", time_.network().name), true)
+                                       : profile_->result("simulator", "real (steady clock; one rank runs at a time)", false);
     return {checker_.take_events(), scheduler_.choices(), error_, poison_choice_,
             !error_ && time_.asked() ? time_.summary() : std::string()};
+}
+
+double engine::profile_now(int rank) const noexcept {
+    if (time_.asked()) return seconds(time_.now(rank));
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
 }
 
 void engine::rank_main(int self) {
@@ -125,9 +137,13 @@ void engine::rank_main(int self) {
             const struct back_in_baton {
                 engine& eng;
                 int rank;
-                ~back_in_baton() { eng.entering(rank); }
+                ~back_in_baton() {
+                    eng.entering(rank);
+                    if (eng.profile_) eng.profile_->finished(rank, eng.profile_now(rank));
+                }
             } back{*this, self};
             leaving(self);
+            if (profile_) profile_->started(self, profile_now(self));
             if (processes_) {
                 serve_process_rank(*this, *processes_, self, std::move(world), result_taker_);
             } else {

@@ -16,6 +16,7 @@
 // access, so there are no locks.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include <baton/findings.hpp>
+#include <baton/profile.hpp>
 #include <baton/sim.hpp>
 
 #include "../common/watchdog.hpp"
@@ -133,18 +135,27 @@ public:
     // what the watchdog must know to read the state from its thread (watchdog.hpp). Calls may
     // nest (a send that waits); the outermost counts.
     // What the rank computed in between advances its simulated clock (sim_clock.hpp).
-    void entering(int rank) noexcept {
+    // A call of the program's names its operation (a literal) and line, for --profile.
+    void entering(int rank, const char* operation = nullptr, const std::source_location& where = {}) noexcept {
         if (ranks_[rank].calls_entered++ == 0) {
             watch_.entering();
             time_.entered(rank);
+            if (profile_ && operation) [[unlikely]]
+                profile_->began(rank, operation, where, profile_now(rank));
         }
     }
     void leaving(int rank) noexcept {
         if (--ranks_[rank].calls_entered == 0) {
+            if (profile_) [[unlikely]]
+                profile_->ended(rank, profile_now(rank));
             time_.left(rank);
             watch_.leaving();
         }
     }
+
+    // --profile's time for `rank`, in seconds since the run began: its simulated clock when the
+    // run has simulated time (options::network), else the real (steady) clock.
+    double profile_now(int rank) const noexcept;
 
     // Every rank's simulated clock, and the network model that advances them.
     simulated_time& time() { return time_; }
@@ -198,6 +209,9 @@ private:
     std::byte poison_{0xA5};
     simulated_time time_{opts_, ranks_};
     simulated_clock clock_{*this};  // baton::wtime() on the ranks' threads
+    // --profile's counts (options::profile), or null; the checker adds the bytes of each call.
+    std::unique_ptr<baton::detail::profile_recorder> profile_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     // Last, so destroyed first: the watchdog may read the other members until it is unregistered.
     baton::detail::watch watch_;
 };

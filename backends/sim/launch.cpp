@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <baton/errors.hpp>
+#include <baton/profile.hpp>
 #include <baton/sim.hpp>
 #include <baton/trace.hpp>
 
@@ -50,7 +51,7 @@ int explore(const settings& chosen, output_files& files, const rank_function& bo
 }
 
 // Runs the ranks as the options say. Returns 0, 1 for a failure, or the code a rank gave abort.
-int simulate(const settings& chosen, output_files& files, const rank_function& body) {
+int run_or_explore(const settings& chosen, output_files& files, const rank_function& body) {
     try {
         if (chosen.explore > 0) return explore(chosen, files, body);
         if (!chosen.trace.empty() || !chosen.timeline.empty()) {
@@ -85,6 +86,21 @@ int simulate(const settings& chosen, output_files& files, const rank_function& b
         std::cerr << "baton: " << e.what() << '\n';
     }
     return 1;
+}
+
+// With --profile or --profile-json: the run profiled, its profile printed after what the run
+// printed (also when it failed: where the time went up to the failure is worth seeing).
+int simulate(const settings& chosen, output_files& files, const rank_function& body) {
+    if (!chosen.profiling()) return run_or_explore(chosen, files, body);
+    profile measured;
+    settings profiled = chosen;
+    profiled.sim.profile = &measured;
+    const int status = run_or_explore(profiled, files, body);
+    if (measured.ranks.empty()) return status;  // the ranks never started
+    std::cout << std::flush;
+    if (chosen.profile) std::cerr << to_text(measured);
+    if (!chosen.profile_json.empty()) files.write("--profile-json", chosen.profile_json, to_json(measured));
+    return status;
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The files that options ask a simulated run to write: --trace, --timeline, --report-json and
-// --report-dot.
+// The files that options ask a run to write: --trace, --timeline, --report-json, --report-dot
+// and --profile-json (which MPI's rank 0 writes too).
 #pragma once
 
 #include <string>

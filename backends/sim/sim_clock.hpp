@@ -42,7 +42,10 @@ struct rank_clock {
     sim_time now = 0;
     sim_time computing = 0;    // of `now`, the time spent computing (the rest is in calls)
     sim_time next_inject = 0;  // the earliest its next message may leave (the gap)
-    std::int64_t cpu_left = 0; // its CPU clock (ns) when it went back to its own code
+    // Its CPU clock (ns) when it went back to its own code; -1 before its code first ran. (Fiber
+    // ranks share a thread whose CPU clock has counted the ranks that ran before: a rank's first
+    // entering, before its code starts, computed nothing.)
+    std::int64_t cpu_left = -1;
 };
 
 struct rank_table;

@@ -23,6 +23,10 @@
 #include <baton/findings.hpp>
 #include <baton/detail/results.hpp>
 
+namespace baton {
+struct profile;
+}
+
 namespace baton::sim {
 
 enum class schedule {
@@ -134,6 +138,10 @@ struct options {
     std::string network;
     sim::compute_time computing = compute_time::measured;
     double cpu_scale = 1.0;  // compute_time::measured: simulated seconds per CPU second
+    // --profile (profile.hpp): where the run's profile goes, filled when the run ends however it
+    // ends (null: no profile, and no call pays for one). Simulated time when `network` is given,
+    // the real time otherwise.
+    baton::profile* profile = nullptr;
 };
 
 // The network presets and the form of a network of one's own, one per line, for --help.

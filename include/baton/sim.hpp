@@ -134,6 +134,10 @@ struct options {
     std::string network;
     sim::compute_time computing = compute_time::measured;
     double cpu_scale = 1.0;  // compute_time::measured: simulated seconds per CPU second
+    // Ranks of one node: world ranks r and s share a node when r / ranks_per_node equals
+    // s / ranks_per_node, and their messages take the "shm" model instead of `network`. 0: not
+    // given, every rank a node of its own.
+    int ranks_per_node = 0;
 };
 
 // The network presets and the form of a network of one's own, one per line, for --help.
@@ -168,6 +172,12 @@ struct event {
     std::string comm;
     std::string location;     // file:line in the user's code
     std::uint64_t message = 0;  // links a send to the receive that matched it (0: not a message)
+    // Simulated time (options::network given), in picoseconds of the rank's clock: when the call
+    // began and when the rank left it, and the computing its clock counted since its previous
+    // event. -1, -1, 0 without --network.
+    std::int64_t sim_start = -1;
+    std::int64_t sim_end = -1;
+    std::int64_t sim_computed = 0;
 
     friend bool operator==(const event&, const event&) = default;
 };

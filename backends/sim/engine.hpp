@@ -142,6 +142,7 @@ public:
     void leaving(int rank) noexcept {
         if (--ranks_[rank].calls_entered == 0) {
             time_.left(rank);
+            checker_.close_events(rank);
             watch_.leaving();
         }
     }

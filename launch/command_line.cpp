@@ -124,6 +124,9 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
                  "simulated time with --network, real time otherwise (MPI_Wtime under mpiexec, gathered to rank 0)");
     const auto& profile_json = table.add("--profile-json", nullptr, "FILE", "",
                                          "Profile the run (as --profile) and write the profile to this file as JSON");
+    const auto& ranks_per_node = table.add("--ranks-per-node", "BATON_RANKS_PER_NODE", "N", "",
+                                           "With --network: ranks 0..N-1 are one node, N..2N-1 the next, ...; their "
+                                           "messages inside a node take the shm model, the others the --network");
     const auto& report_json = table.add("--report-json", "BATON_REPORT_JSON", "FILE", "",
                                         "Write the simulator's findings to this file as JSON");
     const auto& report_dot = table.add("--report-dot", "BATON_REPORT_DOT", "FILE", "",
@@ -175,6 +178,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
         take_choice(computing, chosen.sim.computing,
                     {{"measured", sim::compute_time::measured}, {"zero", sim::compute_time::zero}});
         take_positive(cpu_scale, chosen.sim.cpu_scale);
+        take_number(ranks_per_node, chosen.sim.ranks_per_node, 1, 1u << 30);
         // Simulated time models MPI's protocols: eager below --eager-limit, rendezvous above it.
         if (network && !sends) chosen.sim.sends = sim::send_mode::eager;
         take_file(report_json, chosen.report_json);
@@ -219,7 +223,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     if (eager_limit.on_command_line && chosen.sim.sends != sim::send_mode::eager)
         warn(eager_limit.where + " does nothing without --sends eager");
     if (chosen.sim.network.empty())
-        for (const given* time : {&computing, &cpu_scale})
+        for (const given* time : {&computing, &cpu_scale, &ranks_per_node})
             if (time->on_command_line) warn(time->where + " does nothing without --network");
     if (fiber_stack.on_command_line && chosen.sim.context != sim::rank_context::fiber)
         warn(fiber_stack.where + " does nothing on thread ranks (it sizes the stacks of --context fiber)");
@@ -227,7 +231,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     // too), for the MPI backend to say it ignores them: which backend runs is known only later.
     for (const given* only : {&ranks, &seed, &schedule, &pct_depth, &pct_steps, &explore_count, &trace, &timeline,
                               &replay, &break_at, &debug_rank, &eager_limit, &collectives, &context, &fiber_stack,
-                              &poll_limit, &report_json, &report_dot, &network, &computing, &cpu_scale})
+                              &poll_limit, &report_json, &report_dot, &network, &computing, &cpu_scale, &ranks_per_node})
         if (only->on_command_line) chosen.simulator_only.push_back(only->where);
     if (deterministic_flag->count() > 0) chosen.simulator_only.push_back("--deterministic");
     if (chosen.sim.strict_buffers) chosen.simulator_only.push_back("--strict-buffers");

@@ -1,5 +1,7 @@
 #include "checker.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <baton/detail/validate.hpp>
@@ -12,7 +14,26 @@ checker::checker(const options& opts, const rank_table& ranks, const comm_list& 
                  const std::string& replay)
     : opts_(opts), ranks_(ranks), comms_(comms), sched_(sched), replay_(replay), polls_(opts.poll_limit) {}
 
-void checker::record(const call_record& call) { events_.push_back(to_event(sched_.steps(), call)); }
+void checker::record(const call_record& call) {
+    events_.push_back(to_event(sched_.steps(), call));
+    if (opts_.network.empty()) return;
+    // In simulated time (the trace's clock): it begins at its rank's clock now, and ends when the
+    // rank leaves its call (close_events).
+    if (event_times_.empty()) event_times_.resize(static_cast<std::size_t>(ranks_.size()));
+    event& e = events_.back();
+    const auto& clock = ranks_[e.rank].clock;
+    auto& timing = event_times_[static_cast<std::size_t>(e.rank)];
+    e.sim_start = clock.now;
+    e.sim_computed = clock.computing - timing.computing_seen;
+    timing.computing_seen = clock.computing;
+    timing.open.push_back(events_.size() - 1);
+}
+
+void checker::close_timed(int rank) {
+    auto& timing = event_times_[static_cast<std::size_t>(rank)];
+    for (const std::size_t i : timing.open) events_[i].sim_end = std::max(events_[i].sim_start, ranks_[rank].clock.now);
+    timing.open.clear();
+}
 
 void checker::profile_bytes(const call_record& call) {
     // The bytes of the event log's event, at the call's own site: a receive's where it was posted.

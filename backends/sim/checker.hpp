@@ -73,6 +73,12 @@ public:
     // --profile: every call logged from now on adds its bytes to its site (null: none).
     void profile_into(baton::detail::profile_recorder* profile) { profile_ = profile; }
     const last_call_note* last_call(int rank) const { return history_.last_note(rank); }
+    // Rank `rank` goes back to its own code (engine::leaving): its events since it entered end
+    // at its clock, in the event log of a run with simulated time.
+    void close_events(int rank) {
+        if (!event_times_.empty()) [[unlikely]]
+            close_timed(rank);
+    }
 
     // ---- Findings ----------------------------------------------------------------------------
     // A problem that does not stop the run; the run fails with it at the end.
@@ -120,7 +126,10 @@ public:
     std::string state_report(const std::string& headline, int running) const;
 
     // What the run leaves: its events and its findings.
-    std::vector<event> take_events() { return std::move(events_); }
+    std::vector<event> take_events() {
+        for (int rank = 0; rank < static_cast<int>(event_times_.size()); ++rank) close_events(rank);
+        return std::move(events_);
+    }
     std::vector<finding> take_findings() { return std::move(findings_); }
     bool has_findings() const { return !findings_.empty(); }
 
@@ -148,6 +157,14 @@ private:
     baton::detail::profile_recorder* profile_ = nullptr;
     call_history history_;
     std::vector<event> events_;
+    // With simulated time, per rank: its events not yet closed, and the computing of its clock
+    // when its last event began.
+    struct event_timing {
+        std::vector<std::size_t> open;
+        std::int64_t computing_seen = 0;
+    };
+    std::vector<event_timing> event_times_;
+    void close_timed(int rank);
     std::vector<finding> findings_;
     poll_watch polls_;
     pending_buffers buffers_;

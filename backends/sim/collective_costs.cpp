@@ -4,69 +4,116 @@
 #include <bit>
 
 #include "request.hpp"
+#include "sim_clock.hpp"
 
 namespace baton::sim::detail {
 
+// ---- The algorithms' arithmetic (collective_costs.hpp) ----------------------------------------
+
 namespace {
 
-// One message of `bytes` from one rank to another: both overheads, the latency, the transfer.
 sim_time step(const network_model& net, std::size_t bytes) {
     return 2 * net.overhead + net.latency + net.transfer(bytes);
 }
 
+// k messages of `bytes` that one rank sends in turn, until the last one is received.
+sim_time fan(const network_model& net, int k, std::size_t bytes) {
+    if (k <= 0) return 0;
+    return (k - 1) * (std::max(net.overhead, net.gap) + net.transfer(bytes)) + step(net, bytes);
+}
+
 // ceil(log2 ranks)
 int rounds(int ranks) { return ranks <= 1 ? 0 : std::bit_width(static_cast<unsigned>(ranks - 1)); }
+int power_below(int ranks) { return static_cast<int>(std::bit_floor(static_cast<unsigned>(ranks))); }
+std::size_t share(std::size_t bytes, int ranks) { return (bytes + static_cast<std::size_t>(ranks) - 1) / static_cast<std::size_t>(ranks); }
 
-// A binomial tree (bcast, reduce) and dissemination (a barrier: 0 bytes): one step per round.
-sim_time binomial_tree(const network_model& net, int ranks, std::size_t bytes) {
-    return rounds(ranks) * step(net, bytes);
-}
-
-sim_time recursive_doubling(const network_model& net, int ranks, std::size_t bytes) {
-    if (ranks <= 1) return 0;
-    const auto power = static_cast<int>(std::bit_floor(static_cast<unsigned>(ranks)));
-    return (std::countr_zero(static_cast<unsigned>(power)) + (ranks > power ? 2 : 0)) * step(net, bytes);
-}
-
-// A binomial gather or scatter: the blocks carried double each round.
-sim_time binomial_gather(const network_model& net, int ranks, std::size_t block) {
+sim_time binomial_tree(const collective_links& links, int ranks, std::size_t bytes) {
     sim_time total = 0;
-    for (int round = 0; round < rounds(ranks); ++round) total += step(net, block << round);
+    for (int distance = 1; distance < ranks; distance *= 2) total += step(links.tree(distance), bytes);
     return total;
 }
 
-// A ring (allgather), pairwise exchange (alltoall) and a linear chain (scan): ranks - 1 steps of
-// one block each, one after the other.
-sim_time ranks_in_turn(const network_model& net, int ranks, std::size_t block) { return (ranks - 1) * step(net, block); }
+sim_time knomial_tree(const collective_links& links, int ranks, std::size_t bytes) {
+    constexpr int radix = 4;  // Open MPI's default (coll_tuned_bcast_knomial_radix)
+    sim_time total = 0;
+    for (int distance = 1; distance < ranks; distance *= radix) {
+        const int children = std::min(radix - 1, (ranks + distance - 1) / distance - 1);
+        total += fan(links.knomial(distance, radix), children, bytes);
+    }
+    return total;
+}
+
+// Blocks doubling each round, from `first` bytes: a binomial gather or scatter, or the allgather
+// half of a scatter-allgather bcast.
+sim_time doubling_blocks(const collective_links& links, int ranks, std::size_t first, bool exchange) {
+    sim_time total = 0;
+    std::size_t bytes = first;
+    for (int distance = 1; distance < ranks; distance *= 2, bytes *= 2)
+        total += step(exchange ? links.exchange(distance) : links.tree(distance), bytes);
+    return total;
+}
+
+sim_time recursive_doubling(const collective_links& links, int ranks, std::size_t bytes) {
+    const int p = power_below(ranks);
+    sim_time total = ranks > p ? 2 * step(links.tree(p), bytes) : 0;  // the ranks beyond p fold in and out
+    for (int distance = 1; distance < p; distance *= 2) total += step(links.exchange(distance), bytes);
+    return total;
+}
+
+sim_time rabenseifner(const collective_links& links, int ranks, std::size_t bytes) {
+    const int p = power_below(ranks);
+    sim_time total = ranks > p ? 2 * step(links.tree(p), bytes) : 0;
+    std::size_t half = bytes;
+    for (int distance = p / 2; distance >= 1; distance /= 2) {
+        half = (half + 1) / 2;
+        total += 2 * step(links.exchange(distance), half);  // halving there, doubling back
+    }
+    return total;
+}
+
+sim_time binary_tree(const collective_links& links, int ranks, std::size_t bytes) {
+    if (ranks == 2) return step(links.any(), bytes);
+    return (std::bit_width(static_cast<unsigned>(ranks)) - 1) * fan(links.any(), 2, bytes);
+}
 
 }  // namespace
 
-sim_time collective_cost(const network_model& net, collective_kind kind, int ranks, std::size_t block) {
-    using k = collective_kind;
-    switch (kind) {
-        case k::barrier: return binomial_tree(net, ranks, 0);
-        case k::bcast:
-        case k::reduce: return binomial_tree(net, ranks, block);
-        case k::allreduce: return recursive_doubling(net, ranks, block);
-        case k::gather:
-        case k::gatherv:
-        case k::scatter:
-        case k::scatterv: return binomial_gather(net, ranks, block);
-        case k::allgather:
-        case k::allgatherv: return ranks_in_turn(net, ranks, block);
-        case k::alltoall:
-        case k::alltoallv: return ranks_in_turn(net, ranks, block);
-        case k::scan:
-        case k::exscan: return ranks_in_turn(net, ranks, block);
-        case k::reduce_scatter:
-        case k::reduce_scatter_block:
-            return binomial_tree(net, ranks, block * static_cast<std::size_t>(ranks)) + binomial_gather(net, ranks, block);
-        case k::split:
-        case k::dup:
-        case k::cart_create:
-        case k::cart_sub: return ranks_in_turn(net, ranks, 8);
-        case k::neighbor_allgather:
-        case k::neighbor_alltoall: return 2 * step(net, block);
+sim_time algorithm_cost(const collective_links& links, algorithm which, int ranks, std::size_t block) {
+    if (ranks <= 1) return 0;
+    const auto& net = links.any();
+    const std::size_t half = (block + 1) / 2;
+    using a = algorithm;
+    switch (which) {
+        case a::linear: return fan(net, ranks - 1, block);
+        case a::chain: {
+            const int fanout = std::min(4, ranks - 1);
+            return fan(net, fanout, block) + ((ranks - 1 + fanout - 1) / fanout - 1) * step(net, block);
+        }
+        case a::pipeline: return (ranks - 1) * step(net, block);
+        case a::split_binary_tree:
+            if (ranks == 2) return step(net, block);
+            return (std::bit_width(static_cast<unsigned>(ranks)) - 1) * fan(net, 2, half) + step(net, half);
+        case a::binary_tree: return binary_tree(links, ranks, block);
+        case a::binomial_tree: return binomial_tree(links, ranks, block);
+        case a::knomial_tree: return knomial_tree(links, ranks, block);
+        case a::scatter_allgather: {
+            const std::size_t piece = share(block, ranks);
+            return doubling_blocks(links, ranks, piece, false) + doubling_blocks(links, ranks, piece, true);
+        }
+        case a::basic_linear: return 2 * fan(net, ranks - 1, block);
+        case a::nonoverlapping:
+            return binomial_tree(links, ranks, block) +
+                   algorithm_cost(links, choose_algorithm(collective_kind::bcast, ranks, block, 0), ranks, block);
+        case a::recursive_doubling: return recursive_doubling(links, ranks, block);
+        case a::ring: return 2 * (ranks - 1) * step(net, share(block, ranks));
+        case a::rabenseifner: return rabenseifner(links, ranks, block);
+        case a::dissemination: return rounds(ranks) * step(net, 0);
+        case a::binomial_gather: return doubling_blocks(links, ranks, block, false);
+        case a::neighbours_in_turn: return (ranks - 1) * step(net, block);
+        case a::reduce_then_scatter:
+            return binomial_tree(links, ranks, block * static_cast<std::size_t>(ranks)) +
+                   doubling_blocks(links, ranks, block, false);
+        case a::neighbor_exchange: return 2 * step(net, block);
     }
     return 0;
 }
@@ -84,23 +131,32 @@ std::size_t block_of(const collective_call& call, int ranks) {
         case collective_kind::alltoallv:
         case collective_kind::reduce_scatter:
         case collective_kind::reduce_scatter_block: return bytes / static_cast<std::size_t>(ranks);
+        case collective_kind::split:
+        case collective_kind::dup:
+        case collective_kind::cart_create:
+        case collective_kind::cart_sub: return 8;  // each rank's colour and key
         default: return bytes;
     }
 }
 
 }  // namespace
 
-void time_collective(collective_slot& slot, const network_model& net) {
+void time_collective(collective_slot& slot, const simulated_time& time, std::span<const int> world) {
     const int ranks = static_cast<int>(slot.calls.size());  // every member has arrived
+    const collective_call& first = *slot.calls.front();
     sim_time latest = 0;
-    std::size_t block = 0;
+    std::size_t block = 0, count = 0;
     for (const collective_call* call : slot.calls) {
         latest = std::max(latest, call->joined_at);
         // A bcast's block is the root's: the others name only room for it.
-        if (call->kind != collective_kind::bcast || call == slot.calls[static_cast<std::size_t>(call->root)])
+        if (call->kind != collective_kind::bcast || call == slot.calls[static_cast<std::size_t>(call->root)]) {
             block = std::max(block, block_of(*call, ranks));
+            count = std::max(count, call->send.count);
+        }
     }
-    const sim_time leaves = latest + collective_cost(net, slot.calls.front()->kind, ranks, block);
+    const algorithm which = choose_algorithm(first.kind, ranks, block, count);
+    const collective_links links(time, world, first.root);
+    const sim_time leaves = latest + algorithm_cost(links, which, ranks, block);
     for (collective_call* call : slot.calls) {
         call->leaves_at = leaves;
         if (call->request) call->request->done_time = leaves;

@@ -258,7 +258,8 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
         if (request) request->complete({dest, tag, bytes});
         return request;
     }
-    const sent_timing sent = eng_.time().send(world_rank(), bytes, synchronous);
+    const sent_timing sent =
+        eng_.time().send(world_rank(), state_.world_ranks[static_cast<std::size_t>(dest)], bytes, synchronous);
 
     auto& box = state_.mailboxes[static_cast<std::size_t>(dest)];
     const bool systematic = opts.schedule == schedule::systematic;
@@ -483,7 +484,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     }
     if (slot.arrived == size()) {
         slot.completing = &call;
-        time_collective(slot, eng_.time().network());
+        time_collective(slot, eng_.time(), state_.world_ranks);
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
         if (!pending) eng_.time().reach(world_rank(), call.leaves_at);

@@ -149,6 +149,7 @@ public:
             if (profile_) [[unlikely]]
                 profile_->ended(rank, profile_now(rank));
             time_.left(rank);
+            checker_.close_events(rank);
             watch_.leaving();
         }
     }

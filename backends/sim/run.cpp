@@ -159,6 +159,7 @@ std::string to_flags(const options& opts) {
         flags += " --network " + opts.network;  // checked: no character a shell would take
         flags += " --compute-time " + to_string(opts.computing);
         if (opts.computing == compute_time::measured && opts.cpu_scale != 1.0) flags += fmt::format(" --cpu-scale {}", opts.cpu_scale);
+        if (opts.ranks_per_node > 0) flags += fmt::format(" --ranks-per-node {}", opts.ranks_per_node);
     }
     return flags;
 }

@@ -12,11 +12,13 @@
 namespace baton::sim::detail {
 
 simulated_time::simulated_time(const options& opts, rank_table& ranks)
-    : ranks_(ranks), network_(parse_network(opts.network.empty() ? "shm" : opts.network)),
-      asked_(!opts.network.empty()), measuring_(asked_ && opts.computing == compute_time::measured),
+    : ranks_(ranks), network_(parse_network(opts.network.empty() ? "shm" : opts.network)), shm_(parse_network("shm")),
+      ranks_per_node_(opts.ranks_per_node), asked_(!opts.network.empty()), measuring_(asked_ && opts.computing == compute_time::measured),
       cpu_scale_(opts.cpu_scale) {
     if (!(opts.cpu_scale > 0) || !std::isfinite(opts.cpu_scale))
         throw usage_error(fmt::format("sim::run: cpu_scale must be a positive number, not {}", opts.cpu_scale));
+    if (opts.ranks_per_node < 0)
+        throw usage_error(fmt::format("sim::run: ranks_per_node must be 0 (not given) or positive, not {}", opts.ranks_per_node));
 }
 
 sim_time simulated_time::now(int rank) const { return ranks_[rank].clock.now; }
@@ -26,16 +28,17 @@ void simulated_time::reach(int rank, sim_time t) {
     clock.now = std::max(clock.now, t);
 }
 
-sent_timing simulated_time::send(int rank, std::size_t bytes, bool rendezvous) {
+sent_timing simulated_time::send(int rank, int to, std::size_t bytes, bool rendezvous) {
     auto& clock = ranks_[rank].clock;
+    const network_model& net = between(rank, to);
     const sim_time inject = std::max(clock.now, clock.next_inject);
-    clock.next_inject = inject + network_.gap;
-    clock.now = inject + network_.overhead;
-    return {clock.now, bytes, rendezvous};
+    clock.next_inject = inject + net.gap;
+    clock.now = inject + net.overhead;
+    return {clock.now, bytes, rendezvous, &net};
 }
 
 simulated_time::done_times simulated_time::match(const sent_timing& sent, sim_time posted) const {
-    const auto& n = network_;
+    const auto& n = sent.net ? *sent.net : network_;
     if (!sent.rendezvous) return {sent.leaves, std::max(posted, sent.leaves + n.latency + n.transfer(sent.bytes)) + n.overhead};
     const sim_time handshake = std::max(posted, sent.leaves + n.latency);
     return {handshake + n.latency + n.transfer(sent.bytes),
@@ -50,8 +53,10 @@ std::string simulated_time::summary() const {
         computing += slot.clock.computing;
     }
     const double communication = total > 0 ? 100.0 * static_cast<double>(total - computing) / static_cast<double>(total) : 0;
-    return fmt::format("baton: simulated time {:.4g} s on {} ranks (network {}); communication {:.0f} % of rank-time",
-                       seconds(longest), ranks_.size(), network_.name, communication);
+    const std::string per_node =
+        ranks_per_node_ > 0 ? fmt::format(", {} rank{} per node", ranks_per_node_, ranks_per_node_ == 1 ? "" : "s") : "";
+    return fmt::format("baton: simulated time {:.4g} s on {} ranks (network {}{}); communication {:.0f} % of rank-time",
+                       seconds(longest), ranks_.size(), network_.name, per_node, communication);
 }
 
 double simulated_clock::now() { return eng_.wtime(current_rank()); }

@@ -3,7 +3,8 @@
 // them, its computing (options::computing: the CPU time it spent, times options::cpu_scale, or
 // nothing).
 //
-// A point-to-point message, by LogGP, with L, o, g and G the network's (network_model.hpp), t_s
+// A point-to-point message, by LogGP, with L, o, g and G the network's (network_model.hpp: the
+// "shm" model between two ranks of one node, options::ranks_per_node, else options::network), t_s
 // the sender's clock at its send and t_r the receiver's at its receive (irecv: when posted):
 //
 //   inject  = max(t_s, the sender's previous inject + g)         the gap between its messages
@@ -55,6 +56,7 @@ struct sent_timing {
     sim_time leaves = 0;
     std::size_t bytes = 0;
     bool rendezvous = false;
+    const network_model* net = nullptr;  // the one between its two ranks
 };
 
 class simulated_time {
@@ -65,6 +67,14 @@ public:
     // measured compute time only then.
     bool asked() const { return asked_; }
     const network_model& network() const { return network_; }
+    // Inside a node: options::ranks_per_node, 0 when not given (every rank a node of its own).
+    const network_model& within_node() const { return shm_; }
+    int ranks_per_node() const { return ranks_per_node_; }
+    int node_of(int world_rank) const { return ranks_per_node_ > 0 ? world_rank / ranks_per_node_ : world_rank; }
+    // The model a message from one world rank to another takes.
+    const network_model& between(int from, int to) const {
+        return node_of(from) == node_of(to) && from != to ? shm_ : network_;
+    }
 
     // Rank `rank` goes back to its own code / calls baton again (engine::leaving, entering):
     // what it computed in between is added to its clock.
@@ -77,15 +87,17 @@ public:
     // Its clock reaches `t` (a wait that ends then), unless it is later already.
     void reach(int rank, sim_time t);
 
-    // A send of `bytes` by `rank` at its clock: advances its clock past the send's overhead.
-    sent_timing send(int rank, std::size_t bytes, bool rendezvous);
+    // A send of `bytes` by `rank` to world rank `to` at its clock: advances its clock past the
+    // send's overhead.
+    sent_timing send(int rank, int to, std::size_t bytes, bool rendezvous);
     // When each side is done, for a message matched with a receive posted at `posted`.
     struct done_times {
         sim_time sender = 0, receiver = 0;
     };
     done_times match(const sent_timing& sent, sim_time posted) const;
 
-    // "baton: simulated time 0.8342 s on 4 ranks (network shm); communication 37 % of rank-time"
+    // "baton: simulated time 0.8342 s on 4 ranks (network ib-hdr, 8 ranks per node);
+    // communication 37 % of rank-time"
     std::string summary() const;
 
 private:
@@ -93,6 +105,8 @@ private:
 
     rank_table& ranks_;
     network_model network_;
+    network_model shm_;
+    int ranks_per_node_;
     bool asked_;
     bool measuring_;  // compute_time::measured, and simulated time asked for
     double cpu_scale_;

@@ -99,10 +99,27 @@ std::vector<slot> layout(const std::vector<event>& events, const std::vector<std
     return slots;
 }
 
-// Microseconds, the format's unit: an integer when exact, else a fraction.
-nlohmann::json microseconds(std::uint64_t ns) {
-    if (ns % 1000 == 0) return ns / 1000;
-    return static_cast<double>(ns) / 1000.0;
+// With simulated time (every event has its clock's times, options::network): where a rank's
+// slice lies is where its clock says, in picoseconds.
+bool simulated(const std::vector<event>& events) {
+    return !events.empty() && std::all_of(events.begin(), events.end(), [](const event& e) { return e.sim_start >= 0; });
+}
+
+std::vector<slot> clock_layout(const std::vector<event>& events) {
+    std::vector<slot> slots(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const auto start = static_cast<std::uint64_t>(events[i].sim_start);
+        const auto end = static_cast<std::uint64_t>(std::max(events[i].sim_end, events[i].sim_start));
+        slots[i] = {start, end - start};
+    }
+    return slots;
+}
+
+// Microseconds, the format's unit, from the layout's unit (ns by steps, ps in simulated time):
+// an integer when exact, else a fraction.
+nlohmann::json to_microseconds(std::uint64_t t, std::uint64_t per_us) {
+    if (t % per_us == 0) return t / per_us;
+    return static_cast<double>(t) / static_cast<double>(per_us);
 }
 
 constexpr int pid = 1;
@@ -117,7 +134,10 @@ std::string to_chrome_trace(const std::vector<event>& events) {
     using nlohmann::json;
     const auto order = in_step_order(events);
     const auto messages = pair_messages(events, order);
-    const auto slots = layout(events, order);
+    const bool timed = simulated(events);
+    const auto slots = timed ? clock_layout(events) : layout(events, order);
+    const std::uint64_t per_us = timed ? 1'000'000 : 1000;
+    const auto microseconds = [&](std::uint64_t t) { return to_microseconds(t, per_us); };
 
     json trace = json::array();
     trace.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", "baton"}}}});
@@ -135,6 +155,14 @@ std::string to_chrome_trace(const std::vector<event>& events) {
         json args = {{"peer", e.peer},   {"tag", e.tag},           {"bytes", e.bytes},
                      {"comm", e.comm},   {"location", e.location}, {"step", e.step}};
         if (e.message != 0) args["message"] = e.message;
+        // What the rank computed since its previous event, just before this one (its clock
+        // counted it there, or earlier: between calls the log does not keep, such as waits).
+        if (timed && e.sim_computed > 0) {
+            const auto computed = static_cast<std::uint64_t>(e.sim_computed);
+            trace.push_back({{"ph", "X"}, {"name", "compute"}, {"cat", "compute"}, {"pid", pid}, {"tid", tid(e.rank)},
+                             {"ts", microseconds(slots[i].start - std::min(computed, slots[i].start))},
+                             {"dur", microseconds(std::min(computed, slots[i].start))}});
+        }
         trace.push_back({{"ph", "X"}, {"name", e.operation}, {"cat", "baton"}, {"pid", pid}, {"tid", tid(e.rank)},
                          {"ts", microseconds(slots[i].start)}, {"dur", microseconds(slots[i].duration)},
                          {"args", std::move(args)}});

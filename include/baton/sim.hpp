@@ -142,6 +142,10 @@ struct options {
     // ends (null: no profile, and no call pays for one). Simulated time when `network` is given,
     // the real time otherwise.
     baton::profile* profile = nullptr;
+    // Ranks of one node: world ranks r and s share a node when r / ranks_per_node equals
+    // s / ranks_per_node, and their messages take the "shm" model instead of `network`. 0: not
+    // given, every rank a node of its own.
+    int ranks_per_node = 0;
 };
 
 // The network presets and the form of a network of one's own, one per line, for --help.
@@ -176,6 +180,12 @@ struct event {
     std::string comm;
     std::string location;     // file:line in the user's code
     std::uint64_t message = 0;  // links a send to the receive that matched it (0: not a message)
+    // Simulated time (options::network given), in picoseconds of the rank's clock: when the call
+    // began and when the rank left it, and the computing its clock counted since its previous
+    // event. -1, -1, 0 without --network.
+    std::int64_t sim_start = -1;
+    std::int64_t sim_end = -1;
+    std::int64_t sim_computed = 0;
 
     friend bool operator==(const event&, const event&) = default;
 };

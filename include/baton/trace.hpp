@@ -6,9 +6,12 @@
 //
 // to_chrome_trace writes the Trace Event Format (open the file in https://ui.perfetto.dev or
 // chrome://tracing): one process "baton", one track per rank named "rank N", one slice per event
-// and an arrow from every send to the receive that matched it. Time is the scheduler's logical
-// clock, not wall time: step s starts at s * 10 µs; an event alone in its step is the slice
-// [10 s, 10 s + 8); the n events of a step that has several share its 10 µs, in log order.
+// and an arrow from every send to the receive that matched it. Without simulated time
+// (options::network empty) time is the scheduler's logical clock, not wall time: step s starts at
+// s * 10 µs; an event alone in its step is the slice [10 s, 10 s + 8); the n events of a step that
+// has several share its 10 µs, in log order. With it (every event has sim_start), time is the
+// ranks' simulated clocks: an event's slice is [sim_start, sim_end], and a "compute" slice
+// (category "compute") of sim_computed ends where it starts.
 //
 // to_timeline writes the same log as text, one line per event in step order:
 //

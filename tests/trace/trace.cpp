@@ -2,6 +2,7 @@
 #include "catch2_compat.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -309,4 +310,98 @@ TEST_CASE("messages of different communicators with the same id get different ar
     REQUIRE(lines.size() == 4);
     CHECK(lines[2].find("recv  <- rank 0") != std::string::npos);
     CHECK(lines[3].find("recv  <- rank 1") != std::string::npos);
+}
+
+// ---- Simulated time (issue 16): with a network, the trace's clock is the ranks' ----------------
+
+namespace {
+
+// L = 1 us, o = g = 0.5 us, 1 GB/s: an 8-byte message is sent in 0.5 us and received 2.008 us after
+// its send began; a barrier of 2 ranks is one step of 2 us after the later one arrives.
+baton::sim::options timed_trace(baton::sim::compute_time computing) {
+    baton::sim::options opts{.ranks = 2, .sends = baton::sim::send_mode::eager, .record = true};
+    opts.network = "latency=1us,bandwidth=1GB/s,overhead=0.5us,gap=0.5us";
+    opts.computing = computing;
+    return opts;
+}
+
+// Each rank's clock (in microseconds, to the picosecond) after each of its calls.
+std::vector<double> send_then_barrier(communicator& world) {
+    std::vector<double> clocks;
+    const auto now = [] { return std::round(baton::wtime() * 1e12) / 1e6; };
+    if (world.rank() == 0) {
+        volatile double sum = 0;  // some CPU time, counted with compute_time::measured
+        for (int i = 0; i < 200'000; ++i) sum = sum + i * 0.5;
+        world.send(std::int64_t{5}, 1, 0);
+    } else {
+        (void)world.recv<std::int64_t>(0, 0);
+    }
+    clocks.push_back(now());
+    world.barrier();
+    clocks.push_back(now());
+    return clocks;
+}
+
+// The trace's slices of `name` on rank `rank`'s track.
+std::vector<json> slices(const json& trace, int rank, const std::string& name) {
+    std::vector<json> out;
+    for (const json& e : trace["traceEvents"])
+        if (e["ph"] == "X" && e["tid"] == rank + 1 && e["name"] == name) out.push_back(e);
+    return out;
+}
+
+double end_of(const json& slice) { return slice["ts"].get<double>() + slice["dur"].get<double>(); }
+
+}  // namespace
+
+TEST_CASE("with simulated time the trace's slices are the ranks' clocks", "[trace][time]") {
+    const auto result = baton::sim::run(timed_trace(baton::sim::compute_time::zero), send_then_barrier);
+    const json trace = json::parse(baton::sim::to_chrome_trace(result.events));
+    const auto send = slices(trace, 0, "send"), recv = slices(trace, 1, "recv");
+    const auto barrier0 = slices(trace, 0, "barrier"), barrier1 = slices(trace, 1, "barrier");
+    REQUIRE(send.size() == 1);
+    REQUIRE(recv.size() == 1);
+    REQUIRE(barrier0.size() == 1);
+    REQUIRE(barrier1.size() == 1);
+    // Worked out by hand: the send from 0 to 0.5 us, the receive (posted at 0) until 0.5 + L + 8 G
+    // + o = 2.008, the barrier from each rank's arrival until 2.008 + 2.
+    CHECK(send[0]["ts"] == 0);
+    CHECK(send[0]["dur"] == 0.5);
+    CHECK(recv[0]["ts"] == 0);
+    CHECK(recv[0]["dur"] == 2.008);
+    CHECK(barrier0[0]["ts"] == 0.5);
+    CHECK(barrier0[0]["dur"] == 3.508);
+    CHECK(barrier1[0]["ts"] == 2.008);
+    CHECK(barrier1[0]["dur"] == 2);
+    // And each slice ends at its rank's clock after the call.
+    CHECK(end_of(send[0]) == result.values[0][0]);
+    CHECK(end_of(barrier0[0]) == result.values[0][1]);
+    CHECK(end_of(recv[0]) == result.values[1][0]);
+    CHECK(end_of(barrier1[0]) == result.values[1][1]);
+    CHECK(slices(trace, 0, "compute").empty());  // --compute-time zero: no computing
+}
+
+TEST_CASE("with measured compute time the trace shows the computing before a call", "[trace][time]") {
+    const auto result = baton::sim::run(timed_trace(baton::sim::compute_time::measured), send_then_barrier);
+    const json trace = json::parse(baton::sim::to_chrome_trace(result.events));
+    const auto compute = slices(trace, 0, "compute"), send = slices(trace, 0, "send");
+    REQUIRE(send.size() == 1);
+    REQUIRE(!compute.empty());
+    CHECK(compute[0]["dur"].get<double>() > 0);
+    CHECK(std::abs(end_of(compute[0]) - send[0]["ts"].get<double>()) < 1e-6);
+    // wtime after the send counts the computing in between too.
+    CHECK(end_of(send[0]) <= result.values[0][0] + 1e-6);
+}
+
+TEST_CASE("without simulated time the trace keeps scheduler steps", "[trace][time]") {
+    auto opts = timed_trace(baton::sim::compute_time::zero);
+    opts.network.clear();
+    const auto result = baton::sim::run(opts, send_then_barrier);
+    for (const auto& e : result.events) CHECK(e.sim_start == -1);
+    // Step s's slices lie in [10 s, 10 s + 10) us.
+    const json trace = json::parse(baton::sim::to_chrome_trace(result.events));
+    const auto send = slices(trace, 0, "send");
+    REQUIRE(send.size() == 1);
+    for (const auto& e : result.events)
+        if (e.operation == "send") CHECK(send[0]["ts"].get<double>() >= 10.0 * static_cast<double>(e.step));
 }

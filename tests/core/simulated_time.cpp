@@ -1,0 +1,143 @@
+// Simulated time's model (issue 16) on hand-computed cases: ranks per node, and the collective
+// algorithm Open MPI would choose at each side of its switch points.
+#include "catch2_compat.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <vector>
+
+#include <baton/baton.hpp>
+#include <baton/clock.hpp>
+
+using baton::communicator;
+
+namespace {
+
+// Across nodes L = 1 us, o = g = 0.5 us, G = 1 ns a byte: step(m) = 2o + L + mG = 2 us + m ns, and
+// k messages one rank sends in turn fan(k, m) = (k - 1)(0.5 us + m ns) + step(m). Inside a node
+// the shm preset: L = 0.2 us, o = g = 0.08 us, 5 GB/s (0.2 ns a byte).
+baton::sim::options timed(int ranks, int ranks_per_node = 0) {
+    baton::sim::options opts{.ranks = ranks, .sends = baton::sim::send_mode::eager};
+    opts.network = "latency=1us,bandwidth=1GB/s,overhead=0.5us,gap=0.5us";
+    opts.computing = baton::sim::compute_time::zero;
+    opts.ranks_per_node = ranks_per_node;
+    return opts;
+}
+
+// Microseconds, to the picosecond (the clock's unit).
+double us(double seconds) { return std::round(seconds * 1e12) / 1e6; }
+
+// Every rank's clock after a bcast of `bytes` from `root`.
+std::vector<double> bcast_times(const baton::sim::options& opts, std::size_t bytes, int root = 0) {
+    return baton::sim::run(opts, [&](communicator& world) {
+               std::vector<std::int8_t> data(bytes, world.rank() == root ? 1 : 0);
+               world.bcast(data, root);
+               return us(baton::wtime());
+           }).values;
+}
+
+// The same after an allreduce of `count` elements of T.
+template <class T>
+std::vector<double> allreduce_times(int ranks, std::size_t count) {
+    return baton::sim::run(timed(ranks), [&](communicator& world) {
+               (void)world.allreduce(std::vector<T>(count, T{1}), baton::op::sum);
+               return us(baton::wtime());
+           }).values;
+}
+
+std::vector<double> all(int ranks, double t) { return std::vector<double>(static_cast<std::size_t>(ranks), t); }
+
+// Equal to the picosecond: the expected sums are worked out in doubles.
+bool same(const std::vector<double>& got, const std::vector<double>& expected) {
+    if (got.size() != expected.size()) return false;
+    for (std::size_t i = 0; i < got.size(); ++i)
+        if (std::abs(got[i] - expected[i]) > 1e-7) {
+            std::fprintf(stderr, "rank %zu: %.6f us, expected %.6f us\n", i, got[i], expected[i]);
+            return false;
+        }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("ranks per node: a message inside a node takes the shm model, one between nodes the network", "[time]") {
+    const auto times = baton::sim::run(timed(4, 2), [](communicator& world) {
+                           const std::int64_t token = 7;
+                           if (world.rank() == 0) {
+                               world.send(token, 1, 0);
+                               world.send(token, 2, 0);
+                           }
+                           if (world.rank() == 1 || world.rank() == 2) (void)world.recv<std::int64_t>(0, 0);
+                           return us(baton::wtime());
+                       }).values;
+    // To rank 1 (node 0): gone at o = 0.08, arrived at 0.08 + 0.2 + 8 x 0.0002, received o later.
+    // To rank 2 (node 1): injected at 0.08 (the shm gap has passed), gone at 0.58, arrived at
+    // 0.58 + 1 + 0.008, received at + 0.5.
+    CHECK(same(times, std::vector<double>{0.58, 0.3616, 2.088, 0}));
+}
+
+TEST_CASE("ranks per node: a binomial bcast's rounds inside a node take shm, those across the network", "[time]") {
+    // 16384 bytes on 8 ranks: a binomial tree. step_shm(16384) = 0.16 + 0.2 + 3.2768 = 3.6368 us,
+    // step(16384) = 18.384 us.
+    SECTION("from rank 0, the rounds at distance 1 and 2 stay in nodes of 4, the one at 4 crosses") {
+        CHECK(same(bcast_times(timed(8, 4), 16384, 0), all(8, 2 * 3.6368 + 18.384)));
+    }
+    SECTION("from rank 3 (ranks counted from the root) every round has a pair that crosses") {
+        CHECK(same(bcast_times(timed(8, 4), 16384, 3), all(8, 3 * 18.384)));
+    }
+    SECTION("all eight in one node: shm only") { CHECK(same(bcast_times(timed(8, 8), 16384, 3), all(8, 3 * 3.6368))); }
+    SECTION("one rank a node, as without ranks per node") {
+        CHECK(same(bcast_times(timed(8, 1), 16384, 0), bcast_times(timed(8), 16384, 0)));
+    }
+}
+
+TEST_CASE("bcast: Open MPI's choice on 4 to 7 ranks, at each switch point", "[time]") {
+    // 2048 bytes and more (below 64 too): a binary tree, floor(log2 4) = 2 levels of fan(2, m).
+    CHECK(same(bcast_times(timed(4), 2047, 0), all(4, 2 * ((0.5 + 2.047) + (2 + 2.047)))));
+    // From 2048 a binomial tree: 2 rounds of step(m).
+    CHECK(same(bcast_times(timed(4), 2048, 0), all(4, 2 * (2 + 2.048))));
+    CHECK(same(bcast_times(timed(4), 8191, 0), all(4, 2 * (2 + 8.191))));
+    // From 8192 linear: the root sends to the 3 others in turn.
+    CHECK(same(bcast_times(timed(4), 8192, 0), all(4, 2 * (0.5 + 8.192) + (2 + 8.192))));
+}
+
+TEST_CASE("bcast: Open MPI's choice on 8 to 15 ranks, at each switch point", "[time]") {
+    // Below 4096 bytes (from 64) a k-nomial tree of radix 4: the root sends to 3 in turn, then
+    // one level more, at distance 4, to 1.
+    CHECK(same(bcast_times(timed(8), 4095, 0), all(8, 2 * (0.5 + 4.095) + (2 + 4.095) + (2 + 4.095))));
+    // From 4096 a binary tree: 3 levels of fan(2, m).
+    CHECK(same(bcast_times(timed(8), 4096, 0), all(8, 3 * ((0.5 + 4.096) + (2 + 4.096)))));
+    // From 16384 a binomial tree: 3 rounds.
+    CHECK(same(bcast_times(timed(8), 16384, 0), all(8, 3 * (2 + 16.384))));
+    // From 32768 linear: the root sends to 7 in turn.
+    CHECK(same(bcast_times(timed(8), 32768, 0), all(8, 6 * (0.5 + 32.768) + (2 + 32.768))));
+}
+
+TEST_CASE("bcast: Open MPI's choice on 16 to 31 ranks: k-nomial, binomial, scatter-allgather", "[time]") {
+    // 16 ranks, below 4096 bytes: radix 4, two levels where the root's node sends to 3 in turn.
+    CHECK(same(bcast_times(timed(16), 4095, 0), all(16, 2 * (2 * (0.5 + 4.095) + (2 + 4.095)))));
+    // From 4096 a binomial tree: 4 rounds.
+    CHECK(same(bcast_times(timed(16), 4096, 0), all(16, 4 * (2 + 4.096))));
+    // From 1 MiB scatter-allgather: blocks of 65536 doubling over 4 rounds, twice.
+    const double doubling = (2 + 65.536) + (2 + 131.072) + (2 + 262.144) + (2 + 524.288);
+    CHECK(same(bcast_times(timed(16), 1048576, 0), all(16, 2 * doubling)));
+}
+
+TEST_CASE("allreduce: Open MPI's choice on 4 and 8 ranks, at each switch point", "[time]") {
+    // 4 to 7 ranks, below 16 bytes: a ring, 2 (n - 1) steps of ceil(m / n).
+    CHECK(same(allreduce_times<std::int8_t>(4, 15), all(4, 6 * (2 + 0.004))));
+    // From 16 bytes recursive doubling: log2 4 = 2 steps of m.
+    CHECK(same(allreduce_times<std::int8_t>(4, 16), all(4, 2 * (2 + 0.016))));
+    // A ring needs an element for every rank: with 2 Open MPI takes recursive doubling.
+    CHECK(same(allreduce_times<std::int8_t>(4, 2), all(4, 2 * (2 + 0.002))));
+    // 8 to 15 ranks: recursive doubling below 8192 bytes (3 steps) ...
+    CHECK(same(allreduce_times<double>(8, 1023), all(8, 3 * (2 + 8.184))));
+    // ... Rabenseifner from 8192: halving to 1024 bytes, and back.
+    CHECK(same(allreduce_times<double>(8, 1024), all(8, 2 * ((2 + 4.096) + (2 + 2.048) + (2 + 1.024)))));
+}
+
+TEST_CASE("allreduce: recursive doubling on a number of ranks that is no power of two folds the rest in", "[time]") {
+    // 6 ranks, 8 bytes: 2 steps over the 4, and the 2 beyond them in and out.
+    CHECK(same(allreduce_times<double>(6, 1), all(6, 4 * (2 + 0.008))));
+}

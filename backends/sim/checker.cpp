@@ -19,7 +19,6 @@ void checker::record(const call_record& call) {
     if (opts_.network.empty()) return;
     // In simulated time (the trace's clock): it begins at its rank's clock now, and ends when the
     // rank leaves its call (close_events).
-    if (event_times_.empty()) event_times_.resize(static_cast<std::size_t>(ranks_.size()));
     event& e = events_.back();
     const auto& clock = ranks_[e.rank].clock;
     auto& timing = event_times_[static_cast<std::size_t>(e.rank)];

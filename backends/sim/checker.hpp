@@ -56,7 +56,11 @@ public:
             const std::string& replay);
     // Room for what it keeps of each of `ranks` ranks: made by the engine after the ranks'
     // contexts, which say at once when the ranks cannot fit, before the rest takes memory.
-    void make_room(int ranks) { history_.make_room(ranks); }
+    void make_room(int ranks) {
+        history_.make_room(ranks);
+        // The event log in simulated time times each rank's events (record, close_events).
+        if (opts_.record && !opts_.network.empty()) event_times_.resize(static_cast<std::size_t>(ranks));
+    }
 
     // ---- Calls --------------------------------------------------------------------------------
     // Every communication call (a send or collective when it starts, a receive when matched): the

@@ -6,7 +6,7 @@ using namespace baton::capi;
 
 namespace {
 
-void check_arrays(const call& c, const void* counts, const void* displs, std::string_view what) {
+void check_counts_and_displs(const call& c, const void* counts, const void* displs, std::string_view what) {
     if (!counts || !displs)
         fail(MPI_ERR_ARG, c.comm, c.name, std::string("the ") + std::string(what) + " counts or displacements are NULL",
                             c.where);
@@ -23,7 +23,7 @@ void check_block(const call& c, int count, int displ, int r, std::string_view wh
 }  // namespace
 
 blocks::blocks(const call& c, const int counts[], const int displs[], MPI_Datatype datatype, std::string_view what) {
-    check_arrays(c, counts, displs, what);
+    check_counts_and_displs(c, counts, displs, what);
     const call::wire_form type = c.wire(datatype);
     element_ = type.element;
     for (int r = 0; r < c.comm.size(); ++r) {
@@ -35,7 +35,7 @@ blocks::blocks(const call& c, const int counts[], const int displs[], MPI_Dataty
 
 blocks::blocks(const call& c, const int counts[], const int byte_displs[], const MPI_Datatype types[],
                std::string_view what) {
-    check_arrays(c, counts, byte_displs, what);
+    check_counts_and_displs(c, counts, byte_displs, what);
     if (!types) detail::throw_usage(c.comm, c.name, std::string("the ") + std::string(what) + " datatypes are NULL", c.where);
     element_ = {element_kind::bytes, 1, "an MPI_Alltoallw block"};
     for (int r = 0; r < c.comm.size(); ++r) {

@@ -9,6 +9,7 @@
 #include "findings_of.hpp"
 
 #include <baton/baton.hpp>
+#include <baton/profile.hpp>
 
 using baton::communicator;
 using baton::finding_kind;
@@ -320,4 +321,24 @@ TEST_CASE("an explored failure says which choice made the difference, with its c
         CHECK(result.failure->kind == finding_kind::deadlock);
         CHECK_THAT(result.failure->text(), contains("the choice that made the difference: what rank 0's recv(source=any_source"));
     }
+}
+
+// ---- --profile's call sites ----------------------------------------------------------------------
+
+TEST_CASE("the profile counts one site per file, line and operation, whichever copy of their text a call names", "[reports]") {
+    baton::detail::profile_recorder recorder(1);
+    const auto where = std::source_location::current();
+    // The same text at another address, as another translation unit's literal "send" may be.
+    static const char other_copy[] = "send";
+    recorder.began(0, "send", where, 1.0);
+    recorder.ended(0, 2.0);
+    recorder.began(0, other_copy, where, 3.0);
+    recorder.ended(0, 5.0);
+    recorder.moved(0, other_copy, where, 8, 0);
+    const baton::profile p = recorder.result("simulator", "real", false);
+    REQUIRE(p.sites.size() == 1);
+    CHECK(p.sites[0].operation == "send");
+    CHECK(p.sites[0].ranks[0].calls == 2);
+    CHECK(p.sites[0].ranks[0].bytes_sent == 8);
+    CHECK(p.sites[0].ranks[0].call_seconds == 3.0);
 }

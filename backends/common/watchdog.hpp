@@ -82,4 +82,15 @@ private:
     bool reported_ = false;
 };
 
+// Keeps the SIGINT and SIGTERM handlers installed while it exists, between watches too: a
+// sequence of runs (an exploration's executions) would otherwise install and restore them at every
+// run, eight system calls each time. A signal between two runs is reported as such.
+class handlers_kept {
+public:
+    handlers_kept();
+    ~handlers_kept();
+    handlers_kept(const handlers_kept&) = delete;
+    handlers_kept& operator=(const handlers_kept&) = delete;
+};
+
 }  // namespace baton::detail

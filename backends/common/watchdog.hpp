@@ -11,8 +11,8 @@
 // the signal handlers (and new watches) write to, the only async-signal-safe way to hand the work
 // over, and wakes also to sample the watches that have a timeout. Each run (each MPI rank) holds
 // a `watch` for its duration; the handlers for SIGINT and SIGTERM are installed while some watch
-// exists, and only over the default action (a program's own handler, or a signal ignored, as
-// SIGINT is in a script's background job, is left alone).
+// or `handlers_kept` exists, and only over the default action (a program's own handler, or a
+// signal ignored, as SIGINT is in a script's background job, is left alone).
 //
 // Reading a run's state from the watchdog's thread. The simulator's state changes only inside
 // baton calls, and only the running rank makes them. A rank is `inside` from the moment it enters

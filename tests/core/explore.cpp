@@ -172,17 +172,23 @@ TEST_CASE("replay tokens round-trip and malformed ones are refused", "[explore]"
     CHECK_FALSE(baton::sim::parse_token("v1.1/2x"));
 }
 
+namespace {
+
+// Rank 0 receives one message from anyone, then one from rank 1 specifically. If rank 1's
+// message is taken by the wildcard, the second receive waits forever.
+void deadlocks_in_some_matchings(communicator& world) {
+    if (world.rank() == 0) {
+        world.recv<int>(baton::any_source, 0);
+        world.recv<int>(1, 0);
+    } else {
+        world.send(world.rank(), 0, 0);
+    }
+}
+
+}  // namespace
+
 TEST_CASE("deadlocks that only some matchings reach are found", "[explore]") {
-    // Rank 0 receives one message from anyone, then one from rank 1 specifically. If rank 1's
-    // message is taken by the wildcard, the second receive waits forever.
-    const auto result = baton::sim::explore({.ranks = 3}, [](communicator& world) {
-        if (world.rank() == 0) {
-            world.recv<int>(baton::any_source, 0);
-            world.recv<int>(1, 0);
-        } else {
-            world.send(world.rank(), 0, 0);
-        }
-    });
+    const auto result = baton::sim::explore({.ranks = 3}, deadlocks_in_some_matchings);
     REQUIRE(result.failure);
     CHECK(result.failure->kind == baton::finding_kind::deadlock);
 }
@@ -222,15 +228,10 @@ TEST_CASE("an exploration that ends in a deadlock leaves nothing behind for the 
     const struct sigaction segv_before = handler_of(SIGSEGV);
     const baton::sim::options opts{.ranks = 3};
     for (int round = 0; round < 3; ++round) {
-        // Rank 0 deadlocks in the matchings where its wildcard takes rank 1's message, 48 KiB down.
+        // Rank 0 deadlocks in some matchings, 48 KiB down its stack.
         const auto failed = baton::sim::explore(opts, [](communicator& world) {
             deep(48, [&] {
-                if (world.rank() == 0) {
-                    world.recv<int>(baton::any_source, 0);
-                    world.recv<int>(1, 0);
-                } else {
-                    world.send(world.rank(), 0, 0);
-                }
+                deadlocks_in_some_matchings(world);
                 return 0;
             });
         });

@@ -75,7 +75,7 @@ public:
         std::lock_guard lock(mutex_);
         w.quiet_since_ms_ = now_ms();
         if (stopping_) w.stop_.store(true, std::memory_order_relaxed);
-        if (watches_.empty()) install_handlers();
+        if (watches_.empty() && kept_ == 0) install_handlers();
         watches_.push_back(&w);
         if (!started_)
             start();
@@ -87,8 +87,20 @@ public:
         std::lock_guard lock(mutex_);
         // Not there in a child process forked during the run (see forked).
         if (const auto it = std::find(watches_.begin(), watches_.end(), &w); it != watches_.end()) watches_.erase(it);
-        if (watches_.empty()) restore_handlers();
+        if (watches_.empty() && kept_ == 0) restore_handlers();
         cv_.notify_all();
+    }
+
+    // See handlers_kept in watchdog.hpp.
+    void keep_handlers() {
+        std::lock_guard lock(mutex_);
+        if (watches_.empty() && kept_ == 0) install_handlers();
+        ++kept_;
+    }
+    void release_handlers() {
+        std::lock_guard lock(mutex_);
+        if (kept_ == 0) return;  // kept in the parent of this forked process: not here
+        if (--kept_ == 0 && watches_.empty()) restore_handlers();
     }
 
     // What a debugger's `baton ranks` shows (baton_debug_ranks): the state of every run, built on
@@ -153,6 +165,7 @@ private:
     void forked() {
         restore_handlers();
         watches_.clear();
+        kept_ = 0;
         if (read_fd_ >= 0) ::close(read_fd_);
         if (wake_fd >= 0) ::close(wake_fd);
         read_fd_ = -1;
@@ -319,6 +332,7 @@ private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<watch*> watches_;  // in the order they came
+    int kept_ = 0;                 // handlers_kept alive: the handlers stay while there is one
     bool started_ = false;
     bool fast_barrier_ = false;
     int read_fd_ = -1;
@@ -337,6 +351,9 @@ watch::watch(unsigned rank_timeout_seconds, bool reports_itself, describe_fn des
 watch::~watch() { watchdog::get().remove(*this); }
 
 void watch::stop_here() { watchdog::get().stop_here(*this); }
+
+handlers_kept::handlers_kept() { watchdog::get().keep_handlers(); }
+handlers_kept::~handlers_kept() { watchdog::get().release_handlers(); }
 
 }  // namespace baton::detail
 

@@ -11,8 +11,8 @@
 // the signal handlers (and new watches) write to, the only async-signal-safe way to hand the work
 // over, and wakes also to sample the watches that have a timeout. Each run (each MPI rank) holds
 // a `watch` for its duration; the handlers for SIGINT and SIGTERM are installed while some watch
-// exists, and only over the default action (a program's own handler, or a signal ignored, as
-// SIGINT is in a script's background job, is left alone).
+// or `handlers_kept` exists, and only over the default action (a program's own handler, or a
+// signal ignored, as SIGINT is in a script's background job, is left alone).
 //
 // Reading a run's state from the watchdog's thread. The simulator's state changes only inside
 // baton calls, and only the running rank makes them. A rank is `inside` from the moment it enters
@@ -80,6 +80,17 @@ private:
     std::int64_t quiet_since_ms_ = 0;
     std::string report_;  // what stop_here built
     bool reported_ = false;
+};
+
+// Keeps the SIGINT and SIGTERM handlers installed while it exists, between watches too: a
+// sequence of runs (an exploration's executions) would otherwise install and restore them at every
+// run, eight system calls each time. A signal between two runs is reported as such.
+class handlers_kept {
+public:
+    handlers_kept();
+    ~handlers_kept();
+    handlers_kept(const handlers_kept&) = delete;
+    handlers_kept& operator=(const handlers_kept&) = delete;
 };
 
 }  // namespace baton::detail

@@ -149,6 +149,10 @@ namespace {
 
 exploration explore_with(const options& base, const std::function<void(communicator&)>& body,
                          std::size_t max_executions, const run_check& check, detail::rank_output* output) {
+    // The signal handlers every run installs for its duration (a rank's crash or Ctrl-C named)
+    // stay installed from one execution to the next instead: the execution's runs nest in these.
+    const detail::active_run fatal_signals_named;
+    const baton::detail::handlers_kept stop_signals_reported;
     options opts = base;
     opts.schedule = schedule::systematic;
     opts.plan.clear();

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -119,7 +120,7 @@ std::size_t max_memory_maps() {
 // into the stack below its own, silently: overflowed() catches that when the rank next switches.
 class stack_region {
 public:
-    stack_region(int ranks, std::size_t stack_bytes) : page_(page_size()) {
+    stack_region(int ranks, std::size_t stack_bytes) : page_(page_size()), ranks_(ranks) {
         usable_ = (stack_bytes + page_ - 1) / page_ * page_;
         const std::size_t count = static_cast<std::size_t>(ranks);
         check_fits_in_memory(count);
@@ -138,6 +139,12 @@ public:
     ~stack_region() { ::munmap(base_, bytes_); }
     stack_region(const stack_region&) = delete;
     stack_region& operator=(const stack_region&) = delete;
+
+    // Whether these are the stacks stack_region(ranks, stack_bytes) would make.
+    bool made_for(int ranks, std::size_t stack_bytes) const {
+        return ranks == ranks_ && (stack_bytes + page_ - 1) / page_ * page_ == usable_;
+    }
+    std::size_t reserved() const { return bytes_; }
 
     // The lowest usable address of `rank`'s stack, and its size.
     void* bottom(int rank) const { return base_ + page_ + static_cast<std::size_t>(rank) * stride_; }
@@ -190,8 +197,27 @@ private:
 
     std::byte* base_ = nullptr;
     std::size_t page_ = 0, bytes_ = 0, stride_ = 0, usable_ = 0;
+    int ranks_ = 0;
     bool guarded_ = false;
 };
+
+// The stacks of the last run on this thread, kept when it ends for the next run of as many ranks
+// with stacks of the same size: exploration runs one program thousands of times, and mapping,
+// guarding and unmapping fresh stacks, and the page faults of a rank's first touches of its stack,
+// were most of what a small run cost. A stack is never handed over while a rank runs on it, and
+// its lowest bytes are still the zeros overflowed() expects (a run that wrote there ended the
+// process). Only small regions are kept, so that the pages they hold on to stay few.
+thread_local std::unique_ptr<stack_region> spare_stacks;
+constexpr std::size_t most_spare_bytes = std::size_t{32} << 20;
+
+std::unique_ptr<stack_region> stacks_for(int ranks, std::size_t stack_bytes) {
+    if (spare_stacks && spare_stacks->made_for(ranks, stack_bytes)) return std::move(spare_stacks);
+    return std::make_unique<stack_region>(ranks, stack_bytes);
+}
+
+void keep_as_spare(std::unique_ptr<stack_region> stacks) {
+    if (stacks->reserved() <= most_spare_bytes) spare_stacks = std::move(stacks);
+}
 
 // Hands Boost.Context a stack it did not allocate and must not free.
 struct given_stack {
@@ -207,7 +233,7 @@ struct given_stack {
 class fiber_contexts final : public rank_contexts {
 public:
     fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry)
-        : entry_(std::move(entry)), stacks_(ranks, stack_bytes), slots_(static_cast<std::size_t>(ranks)) {}
+        : entry_(std::move(entry)), stacks_(stacks_for(ranks, stack_bytes)), slots_(static_cast<std::size_t>(ranks)) {}
 
     ~fiber_contexts() override {
         // The engine runs every rank to its end. A rank still suspended here (run() ended early)
@@ -222,23 +248,24 @@ public:
         for (auto& s : slots_)
             if (s.tsan_fiber) __tsan_destroy_fiber(s.tsan_fiber);
 #endif
+        keep_as_spare(std::move(stacks_));
     }
 
     void create(int rank) override {
         auto& s = slot_of(rank);
         ctx::stack_context stack;
-        stack.size = stacks_.size();
-        stack.sp = static_cast<std::byte*>(stacks_.bottom(rank)) + stacks_.size();  // stacks grow down
+        stack.size = stacks_->size();
+        stack.sp = static_cast<std::byte*>(stacks_->bottom(rank)) + stacks_->size();  // stacks grow down
         s.stack_pointer = stack.sp;
 #if BATON_ASAN
         // Whatever this range held before (another run's stacks) may have left poisoned shadow.
-        clean_stack_shadow(stacks_.bottom(rank), stacks_.size());
+        clean_stack_shadow(stacks_->bottom(rank), stacks_->size());
         // Making a fiber visits its stack once (Boost's entry runs there up to its first switch
         // and comes back): AddressSanitizer must know, or it would take that frame for one of this
         // thread's (and with detect_stack_use_after_return, put it on this thread's fake stack,
         // which may hand it out again while the fiber still uses it).
         void* fake_stack = nullptr;
-        __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(rank), stacks_.size());
+        __sanitizer_start_switch_fiber(&fake_stack, stacks_->bottom(rank), stacks_->size());
 #endif
 #if BATON_TSAN
         // Making a fiber already visits its stack once (Boost's entry runs there and comes
@@ -281,7 +308,7 @@ public:
             const stack_region* previous;
             explicit running_here(const stack_region* s) : previous(std::exchange(running_stacks, s)) {}
             ~running_here() { running_stacks = previous; }
-        } here(&stacks_);
+        } here(stacks_.get());
 #if BATON_TSAN
         void* const thread_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -293,7 +320,7 @@ public:
             swap_exception_state(s.exceptions);
 #if BATON_ASAN
             void* fake_stack = nullptr;
-            __sanitizer_start_switch_fiber(&fake_stack, stacks_.bottom(rank), stacks_.size());
+            __sanitizer_start_switch_fiber(&fake_stack, stacks_->bottom(rank), stacks_->size());
 #endif
 #if BATON_TSAN
             // ThreadSanitizer's fiber is switched here both ways, in the frame that resumes (see
@@ -309,10 +336,10 @@ public:
 #if BATON_ASAN
             __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
             // A rank whose stack is over leaves it clean for whatever maps these addresses next.
-            if (!s.fiber) clean_stack_shadow(stacks_.bottom(rank), stacks_.size());
+            if (!s.fiber) clean_stack_shadow(stacks_->bottom(rank), stacks_->size());
 #endif
             // Before any other rank runs on memory this one may have overwritten.
-            if (stacks_.overflowed(rank, s.stack_pointer)) die_of_fiber_stack_overflow(rank, stacks_.size());
+            if (stacks_->overflowed(rank, s.stack_pointer)) die_of_fiber_stack_overflow(rank, stacks_->size());
             swap_exception_state(s.exceptions);
         }
     }
@@ -366,7 +393,7 @@ private:
     }
 
     rank_entry entry_;
-    stack_region stacks_;
+    std::unique_ptr<stack_region> stacks_;  // never null
     std::vector<slot> slots_;
     int next_ = -1;           // the rank to resume next; -1 ends run()
     bool unwinding_ = false;  // the destructor is unwinding the ranks still suspended

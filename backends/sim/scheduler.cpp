@@ -7,8 +7,9 @@
 namespace baton::sim::detail {
 
 scheduler::scheduler(const options& opts, int ranks)
-    : policy_(opts.schedule), random_(opts.seed), position_(static_cast<std::size_t>(ranks), -1), plan_(opts.plan) {
+    : policy_(opts.schedule), position_(static_cast<std::size_t>(ranks), -1), plan_(opts.plan) {
     members_.reserve(static_cast<std::size_t>(ranks));
+    if (policy_ == schedule::random || policy_ == schedule::pct) random_.emplace(opts.seed);
     if (policy_ == schedule::pct) {
         // Burckhardt et al.: distinct random priorities d..d+n-1, and d-1 change points drawn
         // from the first `pct_steps` steps, at which the running rank drops to priority d-1, d-2, ...
@@ -16,8 +17,8 @@ scheduler::scheduler(const options& opts, int ranks)
         for (int r = 0; r < ranks; ++r) priority_[static_cast<std::size_t>(r)] = opts.pct_depth + r;
         for (int r = ranks - 1; r > 0; --r)
             std::swap(priority_[static_cast<std::size_t>(r)],
-                      priority_[static_cast<std::size_t>(random_() % static_cast<std::uint64_t>(r + 1))]);
-        for (int i = 1; i < opts.pct_depth; ++i) change_points_.push_back(1 + random_() % std::max<std::uint64_t>(opts.pct_steps, 1));
+                      priority_[static_cast<std::size_t>(draw() % static_cast<std::uint64_t>(r + 1))]);
+        for (int i = 1; i < opts.pct_depth; ++i) change_points_.push_back(1 + draw() % std::max<std::uint64_t>(opts.pct_steps, 1));
         lowest_ = opts.pct_depth;
     }
 }
@@ -62,7 +63,7 @@ int scheduler::pick(int current) {
         case schedule::random:
             break;
     }
-    return members_[static_cast<std::size_t>(random_() % members_.size())];
+    return members_[static_cast<std::size_t>(draw() % members_.size())];
 }
 
 void scheduler::polled_in_vain(int rank) {
@@ -91,7 +92,7 @@ std::size_t scheduler::choose(std::size_t n) {
         chosen = std::min<std::size_t>(plan_[index].chosen, n - 1);
     } else if (policy_ == schedule::random || policy_ == schedule::pct) {
         // Not std::uniform_int_distribution: its output differs between standard libraries.
-        chosen = static_cast<std::size_t>(random_() % n);
+        chosen = static_cast<std::size_t>(draw() % n);
     }
     if (policy_ == schedule::systematic)
         choices_.push_back({static_cast<std::uint32_t>(chosen), static_cast<std::uint32_t>(n)});

@@ -1,5 +1,6 @@
 // Exploration: every distinct way wildcard receives can match, exact replay, shrinking, and the
 // guard against nondeterminism the scheduler does not control.
+#include <csignal>
 #include <optional>
 #include <set>
 #include <string>
@@ -171,19 +172,86 @@ TEST_CASE("replay tokens round-trip and malformed ones are refused", "[explore]"
     CHECK_FALSE(baton::sim::parse_token("v1.1/2x"));
 }
 
+namespace {
+
+// Rank 0 receives one message from anyone, then one from rank 1 specifically. If rank 1's
+// message is taken by the wildcard, the second receive waits forever.
+void deadlocks_in_some_matchings(communicator& world) {
+    if (world.rank() == 0) {
+        world.recv<int>(baton::any_source, 0);
+        world.recv<int>(1, 0);
+    } else {
+        world.send(world.rank(), 0, 0);
+    }
+}
+
+}  // namespace
+
 TEST_CASE("deadlocks that only some matchings reach are found", "[explore]") {
-    // Rank 0 receives one message from anyone, then one from rank 1 specifically. If rank 1's
-    // message is taken by the wildcard, the second receive waits forever.
-    const auto result = baton::sim::explore({.ranks = 3}, [](communicator& world) {
-        if (world.rank() == 0) {
-            world.recv<int>(baton::any_source, 0);
-            world.recv<int>(1, 0);
-        } else {
-            world.send(world.rank(), 0, 0);
-        }
-    });
+    const auto result = baton::sim::explore({.ranks = 3}, deadlocks_in_some_matchings);
     REQUIRE(result.failure);
     CHECK(result.failure->kind == baton::finding_kind::deadlock);
+}
+
+namespace {
+
+// `then()` called `kib` frames further down the stack, each with a KiB of its own written: ranks
+// block, and are torn down, deep in their stacks.
+template <class F>
+auto deep(int kib, F&& then) -> decltype(then()) {
+    if (kib == 0) return then();
+    volatile char pad[1024];
+    for (std::size_t i = 0; i < sizeof pad; i += 64) pad[i] = static_cast<char>(kib);
+    auto result = deep(kib - 1, then);
+    CHECK(pad[0] == static_cast<char>(kib));
+    return result;
+}
+
+struct sigaction handler_of(int signal) {
+    struct sigaction now {};
+    sigaction(signal, nullptr, &now);
+    return now;
+}
+
+}  // namespace
+
+TEST_CASE("an exploration that ends in a deadlock leaves nothing behind for the runs after it", "[explore]") {
+    // What one execution leaves for the next (the fiber stacks, the signal handlers the exploration
+    // holds) must not change them: runs of the same shape after one torn down deep in its stacks
+    // pass with the same results, and the handlers are the program's again afterwards. SIGINT is
+    // baton's only over the default action (Catch2 has its own): the default for this test.
+    const struct catch2_sigint_back {
+        struct sigaction saved = handler_of(SIGINT);
+        ~catch2_sigint_back() { sigaction(SIGINT, &saved, nullptr); }
+    } catch2_sigint;
+    std::signal(SIGINT, SIG_DFL);
+    const struct sigaction segv_before = handler_of(SIGSEGV);
+    const baton::sim::options opts{.ranks = 3};
+    for (int round = 0; round < 3; ++round) {
+        // Rank 0 deadlocks in some matchings, 48 KiB down its stack.
+        const auto failed = baton::sim::explore(opts, [](communicator& world) {
+            deep(48, [&] {
+                deadlocks_in_some_matchings(world);
+                return 0;
+            });
+        });
+        REQUIRE(failed.failure);
+        CHECK(failed.failure->kind == baton::finding_kind::deadlock);
+        std::set<std::vector<int>> orders;
+        const auto clean = explore_each(
+            opts, [](communicator& world) { return deep(48, [&] { return arrival_order(world); }); },
+            [&](const auto& values) { orders.insert(*values[0]); });
+        CHECK(clean.complete);
+        CHECK_FALSE(clean.failure);
+        CHECK(clean.executions == 2);
+        CHECK(orders == std::set<std::vector<int>>{{1, 2}, {2, 1}});
+        const auto sums = baton::sim::run(opts, [](communicator& world) {
+            return deep(48, [&] { return world.allreduce(world.rank() + 1, baton::op::sum); });
+        });
+        CHECK(sums.values == std::vector<int>{6, 6, 6});
+    }
+    CHECK(handler_of(SIGINT).sa_handler == SIG_DFL);
+    CHECK(handler_of(SIGSEGV).sa_sigaction == segv_before.sa_sigaction);
 }
 
 TEST_CASE("PCT finds a depth-1 ordering bug at least as often as its bound promises", "[explore][pct]") {

@@ -77,7 +77,8 @@ public:
 
 private:
     friend class payload_space;
-    payload_block(payload_space* room, std::size_t offset, std::size_t bytes) : room_(room), offset_(offset), bytes_(bytes) {}
+    payload_block(payload_space* room, std::size_t offset, std::size_t bytes)
+        : room_(room), offset_(offset), bytes_(bytes) {}
     void release();
     payload_space* room_ = nullptr;
     std::size_t offset_ = 0, bytes_ = 0;

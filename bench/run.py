@@ -590,9 +590,10 @@ def case_d(ctx):
     rows += [tool_row(ctx, tool, "bcast", 16, args, ctx.runs(5, 2), 120, total) for tool in ("ompi", "smpi")]
     return [table("(d) broadcast of 1 MiB from rank 0 to 16 ranks, 100 times: total time of the 100 (after one "
                   "untimed broadcast; a barrier before and after)", rows, "100 broadcasts",
-                  "On process ranks the root's megabyte is written once into the shared payload area, copied by "
-                  "the engine into each other rank's block of it, and read from there once by that rank's process: "
-                  "twice the copies of fibers, and two process wake-ups per call.")]
+                  "On process ranks the root's process writes its megabyte once into the shared payload area, "
+                  "the engine copies it once into the root's block for the ranks, and every other rank's process "
+                  "reads that one block (read-only to it): two copies more than fibers, and two process "
+                  "wake-ups per call.")]
 
 
 def mpi_compare_lines(ctx, ranks, iterations, runs, jobs):

@@ -92,18 +92,29 @@ void write(collective_call& call, const void* from, std::size_t count, const com
     if (void* to = prepare(call, count, comm, rank)) copy(to, 0, from, 0, count, call.recv.type.size);
 }
 
-// Every rank's contribution, back to back, into `target`'s result.
-void concatenate_into(collective_call& target, const std::vector<collective_call*>& calls,
-                      const comm_state& comm, int rank) {
+// Whether `call` took the `count` elements at `from` by reference (backend.hpp's share: a process
+// rank's buffer in the engine, whose process reads them where they are) instead of a copy. Only a
+// result that fills the buffer exactly: a larger fixed one's other elements are not the others'.
+bool shared(collective_call& call, const void* from, std::size_t count) {
+    const auto& buffer = call.recv;
+    if (!buffer.share || call.returned_early || count == 0 || (!buffer.resizable() && count != buffer.count))
+        return false;
+    return buffer.share(buffer.sharer, from, count);
+}
+
+// Every rank's contribution, back to back, into `target`'s result: where it went, or null.
+void* concatenate_into(collective_call& target, const std::vector<collective_call*>& calls,
+                       const comm_state& comm, int rank) {
     std::size_t total = 0;
     for (const auto* call : calls) total += call->send.count;
     void* to = prepare(target, total, comm, rank);
-    if (!to) return;
+    if (!to) return nullptr;
     std::size_t offset = 0;
     for (const auto* call : calls) {
         copy(to, offset, call->send.data, 0, call->send.count, call->send.type.size);
         offset += call->send.count;
     }
+    return to;
 }
 
 void split_into_groups(collective_slot& slot, comm_state& comm, engine& eng, bool is_dup) {
@@ -135,11 +146,27 @@ int root_of(const collective_slot& slot) { return slot.calls.front()->root; }
 
 void barrier(collective_slot&, comm_state&, engine&) {}
 
+// The same `count` elements at `from` for every rank but `skip` (a bcast's root). A rank whose
+// buffer can share takes them by reference; once one has copied them into a buffer that others
+// can share (a process rank's, in the engine), the rest take that copy, so that their processes
+// read one copy instead of the engine writing one for each. Thread and fiber ranks each copy from
+// `from`, as before.
+void write_alike(collective_slot& slot, const comm_state& comm, const void* from, std::size_t count, int skip = -1) {
+    for (int r = 0; r < comm.size(); ++r) {
+        if (r == skip) continue;
+        auto& call = call_of(slot, r);
+        if (shared(call, from, count)) continue;
+        void* to = prepare(call, count, comm, r);
+        if (!to) continue;
+        copy(to, 0, from, 0, count, call.recv.type.size);
+        if (call.recv.share) from = to;
+    }
+}
+
 void bcast(collective_slot& slot, comm_state& comm, engine&) {
     const int root = root_of(slot);
     const auto& data = call_of(slot, root).recv;
-    for (int r = 0; r < comm.size(); ++r)
-        if (r != root) write(call_of(slot, r), data.data, data.count, comm, r);
+    write_alike(slot, comm, data.data, data.count, root);
 }
 
 // The root's data in blocks, one per rank in rank order: `count(r)` elements for rank r.
@@ -181,8 +208,18 @@ void gatherv(collective_slot& slot, comm_state& comm, engine& eng) {
     give_counts(call_of(slot, root_of(slot)), slot);
 }
 
+// Every rank gets the same concatenation: on process ranks the first made stands for the rest
+// (write_alike).
 void allgather(collective_slot& slot, comm_state& comm, engine&) {
-    for (int r = 0; r < comm.size(); ++r) concatenate_into(call_of(slot, r), slot.calls, comm, r);
+    std::size_t total = 0;
+    for (const auto* call : slot.calls) total += call->send.count;
+    const void* made = nullptr;
+    for (int r = 0; r < comm.size(); ++r) {
+        auto& call = call_of(slot, r);
+        if (made && shared(call, made, total)) continue;
+        void* to = concatenate_into(call, slot.calls, comm, r);
+        if (to && !made && call.recv.share) made = to;
+    }
 }
 
 void allgatherv(collective_slot& slot, comm_state& comm, engine& eng) {
@@ -258,8 +295,7 @@ void reduce(collective_slot& slot, comm_state& comm, engine&) {
 
 void allreduce(collective_slot& slot, comm_state& comm, engine&) {
     reduction folded(slot);
-    const void* result = folded.fold(comm.size() - 1);
-    for (int r = 0; r < comm.size(); ++r) write(call_of(slot, r), result, folded.count(), comm, r);
+    write_alike(slot, comm, folded.fold(comm.size() - 1), folded.count());
 }
 
 // Rank r gets x[0] op ... op x[r] (scan) or x[0] op ... op x[r - 1] (exscan, not rank 0). Every

@@ -32,7 +32,7 @@ std::size_t payload_space::take(std::size_t bytes) {
         const std::size_t offset = range->first, left = range->second - bytes;
         free_.erase(range);
         if (left > 0) free_.emplace(offset + bytes, left);
-        taken_.emplace(offset, bytes);
+        taken_.emplace(offset, taken_block{bytes, 1});
         return offset;
     }
     return SIZE_MAX;
@@ -40,8 +40,8 @@ std::size_t payload_space::take(std::size_t bytes) {
 
 void payload_space::give_back(std::size_t offset) {
     const auto block = taken_.find(offset);
-    if (block == taken_.end()) return;
-    std::size_t begin = block->first, bytes = block->second;
+    if (block == taken_.end() || --block->second.holders > 0) return;
+    std::size_t begin = block->first, bytes = block->second.bytes;
     taken_.erase(block);
     // Joined with the free ranges on either side, so that a large block fits again.
     auto after = free_.lower_bound(begin);
@@ -58,6 +58,23 @@ void payload_space::give_back(std::size_t offset) {
         }
     }
     free_.emplace(begin, bytes);
+}
+
+payload_block payload_space::share(const std::byte* at, std::size_t bytes) {
+    if (bytes == 0 || at < half_.data() || at >= half_.data() + half_.size()) return {};
+    const auto offset = static_cast<std::size_t>(at - half_.data());
+    auto block = taken_.upper_bound(offset);
+    if (block == taken_.begin()) return {};
+    --block;
+    const std::size_t end = block->first + block->second.bytes;
+    if (offset >= end || bytes > end - offset) return {};
+    ++block->second.holders;
+    return payload_block(this, block->first, block->second.bytes);
+}
+
+payload_block payload_block::share() const {
+    if (!room_) return {};
+    return room_->share(data(), 1);
 }
 
 payload_block::payload_block(payload_space* room, std::size_t bytes) {
@@ -128,30 +145,49 @@ payload_area::payload_area(int ranks) {
     base_ = static_cast<std::byte*>(mapped);
     half_ = half;
     bytes_ = bytes;
+    ranks_ = ranks;
 }
 
 payload_area::~payload_area() {
     if (base_) ::munmap(base_, bytes_);
 }
 
+// The halves ranks write come first, then the halves the engine writes: each a range of its own,
+// one unmapped and the other made read-only by a rank's process.
 std::span<std::byte> payload_area::to_engine(int rank) const {
     if (!base_) return {};
-    return {base_ + 2 * half_ * static_cast<std::size_t>(rank), half_};
+    return {base_ + half_ * static_cast<std::size_t>(rank), half_};
 }
 
 std::span<std::byte> payload_area::to_rank(int rank) const {
     if (!base_) return {};
-    return {base_ + (2 * static_cast<std::size_t>(rank) + 1) * half_, half_};
+    return to_ranks().subspan(half_ * static_cast<std::size_t>(rank), half_);
+}
+
+std::span<std::byte> payload_area::to_ranks() const {
+    if (!base_) return {};
+    return {base_ + half_ * static_cast<std::size_t>(ranks_), half_ * static_cast<std::size_t>(ranks_)};
+}
+
+int payload_area::to_rank_holding(const void* at) const {
+    const auto all = to_ranks();
+    const auto* byte = static_cast<const std::byte*>(at);
+    if (all.empty() || byte < all.data() || byte >= all.data() + all.size()) return -1;
+    return static_cast<int>(static_cast<std::size_t>(byte - all.data()) / half_);
 }
 
 void payload_area::keep_only(int rank) {
     if (!base_) return;
     std::byte* const mine = to_engine(rank).data();
-    std::byte* const end = base_ + bytes_;
+    std::byte* const written_by_ranks_end = to_ranks().data();
     if (mine > base_) ::munmap(base_, static_cast<std::size_t>(mine - base_));
-    if (mine + 2 * half_ < end) ::munmap(mine + 2 * half_, static_cast<std::size_t>(end - (mine + 2 * half_)));
-    // base_ stays: the slot left is found from it as before. The process never unmaps it (it ends
-    // by _exit), so the destructor's munmap of the whole area does not run here.
+    if (mine + half_ < written_by_ranks_end)
+        ::munmap(mine + half_, static_cast<std::size_t>(written_by_ranks_end - (mine + half_)));
+    // What the engine writes, this process only reads: a stray write there faults here, and can
+    // spoil no other rank's data. (A failure leaves it writable, which only loses that guard.)
+    (void)::mprotect(to_ranks().data(), to_ranks().size(), PROT_READ);
+    // base_ stays: the halves left are found from it as before. The process never unmaps them (it
+    // ends by _exit), so the destructor's munmap of the whole area does not run here.
 }
 
 }  // namespace baton::sim::detail

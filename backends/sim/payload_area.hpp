@@ -2,8 +2,8 @@
 // copying them more than once each way").
 //
 // The engine maps one area before it forks the ranks' processes (MAP_SHARED, so each child shares
-// it); each rank has a slot of two halves: what the rank writes for the engine (the data it sends)
-// and what the engine writes for the rank (what it receives). A payload of at least
+// it); each rank has two halves: what the rank writes for the engine (the data it sends) and what
+// the engine writes for the rank (what it receives). A payload of at least
 // shared_payload_threshold bytes is written once into a block of the writer's half and read once
 // from there by the other side; the frame on the socket carries only the block's offset
 // (wire::writer::put_payload). A payload that finds no room travels inline in the frame, as small
@@ -11,9 +11,13 @@
 //
 // Each half has one writer, which alone allocates in it (payload_space), so no lock is needed and
 // the bookkeeping stays in the writer's own memory, where the other side cannot corrupt it. A
-// rank's process unmaps every other rank's slot; the engine checks every offset a rank sends
-// against the rank's half (wire::reader::get_payload), so a rank that scribbles over its half, or
-// dies while writing it, can only spoil its own payloads.
+// rank's process unmaps every other rank's half of what ranks write, and maps all the halves the
+// engine writes read-only: a collective whose receivers all get the same bytes (a bcast, an
+// allgather, an allreduce) has them written once into one rank's half, and every receiver's
+// process reads them from there (the engine's other receivers hold that block: payload_space::
+// share). The engine checks every offset a rank sends against the rank's half
+// (wire::reader::get_payload), so a rank that scribbles over its half, or dies while writing it,
+// can only spoil its own payloads.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +32,8 @@ namespace baton::sim::detail {
 // bookkeeping and the copy into it.
 inline constexpr std::size_t shared_payload_threshold = 32 * 1024;
 
+class payload_block;
+
 // Where blocks of one half are taken and given back: first fit over free ranges kept in the
 // allocating side's memory.
 class payload_space {
@@ -38,12 +44,20 @@ public:
     // The offset of a block of `bytes`, or SIZE_MAX when none is free (the payload then goes
     // inline).
     std::size_t take(std::size_t bytes);
+    // One holder less of the block at `offset`; free once it has none.
     void give_back(std::size_t offset);
+    // Another holder of the block that holds all of [at, at + bytes): it stays taken, its bytes as
+    // they are, until every holder gave it back. An empty block if no block holds them.
+    payload_block share(const std::byte* at, std::size_t bytes);
 
 private:
+    struct taken_block {
+        std::size_t bytes;
+        int holders;
+    };
     std::span<std::byte> half_;
-    std::map<std::size_t, std::size_t> free_;   // offset -> bytes, never two adjacent
-    std::map<std::size_t, std::size_t> taken_;  // offset -> bytes
+    std::map<std::size_t, std::size_t> free_;  // offset -> bytes, never two adjacent
+    std::map<std::size_t, taken_block> taken_;
 };
 
 // A block taken from a payload_space, given back when it goes.
@@ -58,8 +72,13 @@ public:
     ~payload_block() { release(); }
     std::byte* data() const { return room_ ? room_->half().data() + offset_ : nullptr; }
     std::size_t size() const { return bytes_; }
+    // Another holder of this block (payload_space::share), or an empty one.
+    payload_block share() const;
 
 private:
+    friend class payload_space;
+    payload_block(payload_space* room, std::size_t offset, std::size_t bytes)
+        : room_(room), offset_(offset), bytes_(bytes) {}
     void release();
     payload_space* room_ = nullptr;
     std::size_t offset_ = 0, bytes_ = 0;
@@ -100,12 +119,18 @@ public:
     // without an area).
     std::span<std::byte> to_engine(int rank) const;
     std::span<std::byte> to_rank(int rank) const;
-    // In rank `rank`'s process: unmaps every other rank's slot, which it has no business writing.
+    // All the halves the engine writes, one after the other: what every rank's process reads.
+    std::span<std::byte> to_ranks() const;
+    // The rank whose half of to_ranks() holds `at`, or -1.
+    int to_rank_holding(const void* at) const;
+    // In rank `rank`'s process: unmaps every other rank's half of what ranks write, which it has
+    // no business writing, and makes what the engine writes read-only.
     void keep_only(int rank);
 
 private:
     std::byte* base_ = nullptr;
     std::size_t half_ = 0, bytes_ = 0;
+    int ranks_ = 0;
 };
 
 }  // namespace baton::sim::detail

@@ -42,7 +42,8 @@ void flush_output() {
 // The rank's end of its socket.
 class link {
 public:
-    // `outgoing` is this rank's half of the shared payload area, `incoming` the engine's for it.
+    // `outgoing` is this rank's half of the shared payload area, `incoming` all that the engine
+    // writes for ranks (read-only here).
     link(int socket, std::span<std::byte> outgoing, std::span<const std::byte> incoming)
         : socket_(socket), outgoing_(outgoing), incoming_(incoming) {}
 
@@ -807,7 +808,7 @@ bool in_process_rank() noexcept { return in_child; }
 
 void hand_back(std::vector<std::byte> bytes) { handed_back = std::move(bytes); }
 
-void run_process_rank(int rank, int socket, std::span<std::byte> to_engine_half, std::span<const std::byte> to_rank_half,
+void run_process_rank(int rank, int socket, std::span<std::byte> to_engine_half, std::span<const std::byte> to_ranks,
                       const std::function<void(communicator&)>& body) {
     in_child = true;
     // The engine's process handles Ctrl-C (a state report) and SIGTERM; this one ends with it.
@@ -826,7 +827,7 @@ void run_process_rank(int rank, int socket, std::span<std::byte> to_engine_half,
         flush_output();
         ::_exit(status);
     }, nullptr);
-    link to_engine(socket, to_engine_half, to_rank_half);
+    link to_engine(socket, to_engine_half, to_ranks);
     {
         wire::reader start = to_engine.receive();
         verb first = start.get_verb();

@@ -27,28 +27,68 @@ using wire::verb;
 // The most elements a receive buffer may claim: the engine holds a copy of it.
 constexpr std::uint64_t largest_buffer_bytes = std::uint64_t{1} << 36;
 
+// Where a rank's receive sides take room and find bytes they may share: the rank's half of what
+// the engine writes, the whole area, and the blocks of other ranks' halves that the rank's last
+// answer named, held until the rank's process has read them (its next call).
+struct receive_room {
+    payload_space* own;
+    process_ranks* processes;
+    std::vector<payload_block>* held_for_answer;
+};
+
 // A buffer in the engine standing for one in the rank's memory: the engine receives into it, and
 // what arrived goes back to the rank with the answer. A large one lies in the rank's half of the
-// shared payload area, where the rank copies it from: the answer carries only where it is.
+// shared payload area, where the rank copies it from: the answer carries only where it is. A
+// collective whose receivers get the same bytes may instead give it another rank's copy there
+// (share): the rank's process reads that one.
 //
-// Its block may be given back (the call over, the request completed) as soon as the answer is
+// Its own block may be given back (the call over, the request completed) as soon as the answer is
 // written: the engine takes room in a rank's half only while serving that rank's calls or
 // matching a message for it, never between an answer and the rank's next call, which the rank
-// sends once it has copied what arrived.
+// sends once it has copied what arrived. A shared block is another rank's to take again: the
+// answer holds it (receive_room::held_for_answer) until that next call.
 struct receive_side {
     payload_bytes bytes;
     std::size_t element = 1;
     bool resizable = false;
     backend::recv_buffer buffer;
     backend::buffer_origin origin;  // the rank's buffer
+    receive_room room{};
+    // What it holds instead of its own bytes, when it shares another copy.
+    payload_block shared;
+    const std::byte* shared_at = nullptr;
+    std::size_t shared_bytes = 0;
 
+    const std::byte* data() const { return shared_at ? shared_at : bytes.data(); }
+    std::size_t size() const { return shared_at ? shared_bytes : bytes.size(); }
+
+    static bool share(void* self, const void* from, std::size_t n) {
+        auto& side = *static_cast<receive_side*>(self);
+        payload_block held = side.room.processes->share(from, n * side.element);
+        if (!held.data()) return false;
+        side.shared = std::move(held);
+        side.shared_at = static_cast<const std::byte*>(from);
+        side.shared_bytes = n * side.element;
+        return true;
+    }
+    // Its own bytes again, a copy of what it shared (nothing resizes a buffer after its
+    // collective wrote it: this only keeps resize() true to what it holds).
+    void stop_sharing() {
+        if (!shared_at) return;
+        bytes.assign(shared_bytes, false);
+        std::memcpy(bytes.data(), shared_at, shared_bytes);
+        shared_at = nullptr;
+        shared = {};
+    }
     static void* resize(void* self, std::size_t n) {
         auto& side = *static_cast<receive_side*>(self);
+        side.stop_sharing();
         side.bytes.resize(n * side.element);
         return side.bytes.data();
     }
     static backend::container_shape shape(const void* self) {
         const auto& side = *static_cast<const receive_side*>(self);
+        if (side.shared_at) return {side.shared_at, side.shared_bytes / side.element, side.shared_bytes / side.element};
         return {side.bytes.data(), side.bytes.size() / side.element, side.bytes.capacity() / side.element};
     }
     // Reads the buffer's description: its type, how many elements it holds, whether it can grow.
@@ -56,18 +96,21 @@ struct receive_side {
     // byte is written before the answer (a broadcast's, which completes only with as many
     // elements as the root's on every rank, and whose root's bytes follow in the frame), where
     // zeroing a large block first would double the engine's work.
-    void read(wire::reader& in, payload_space& room, bool filled = false) {
+    void read(wire::reader& in, receive_room where, bool filled = false) {
         const type_desc type = in.get_type();
         const auto count = in.get<std::uint64_t>();
         resizable = in.get<std::uint8_t>() != 0;
         if (count > largest_buffer_bytes / type.size) throw wire::malformed_frame("a receive buffer too large");
         element = type.size;
-        bytes = payload_bytes(&room);
+        room = where;
+        bytes = payload_bytes(room.own);
         bytes.assign(static_cast<std::size_t>(count) * element, !filled);
         buffer = {bytes.data(), static_cast<std::size_t>(count), type};
         origin.data = in.get_address();
         origin.object = in.get_address();
         buffer.origin = &origin;
+        buffer.share = &share;
+        buffer.sharer = this;
         if (resizable) {
             buffer.resize = &resize;
             buffer.container = this;
@@ -81,8 +124,9 @@ struct receive_side {
     }
     // What arrived, for the rank: all of a resizable buffer, `elements` of a fixed one.
     void write(wire::writer& out, std::size_t elements) const {
-        const std::size_t n = resizable ? bytes.size() / element : std::min(elements, buffer.count);
-        wire::put_arrived(out, bytes.data(), n, element);
+        const std::size_t n = resizable ? size() / element : std::min(elements, buffer.count);
+        wire::put_arrived(out, data(), n, element);
+        if (shared_at) room.held_for_answer->push_back(shared.share());
     }
 };
 
@@ -155,6 +199,8 @@ public:
         processes_.send(rank_, start);
         for (;;) {
             processes_.receive(rank_, frame_);
+            // The rank's process has read the last answer: what other ranks' halves it named may go.
+            held_for_answer_.clear();
             // After the rank's own code ran: what it did (a kill) is seen before its next call.
             notice_processes_ended();
             wire::reader in(frame_);
@@ -235,7 +281,7 @@ private:
         out_.clear();
         try {
             wire::writer out(out_, verb::reply);
-            out.with_shared(room().half());
+            out.with_shared(processes_.to_ranks());
             const auto comm_id = in.get<std::uint32_t>();
             const std::source_location where = in.get_location();
             if (comm_id >= comms_.size() || !comms_[comm_id]) throw wire::malformed_frame("an unknown communicator");
@@ -727,8 +773,8 @@ private:
         return sent;
     }
 
-    // Where the engine takes room for large data this rank receives.
-    payload_space& room() { return processes_.to_rank(rank_); }
+    // Where the engine takes room for large data this rank receives, and finds what it may share.
+    receive_room room() { return {&processes_.to_rank(rank_), &processes_, &held_for_answer_}; }
 
     // The data a call sends, read from its frame. Where it is in the rank's memory is kept in
     // sent_from_ for the call's buffer checks: one call at a time, and a collective that leaves
@@ -831,6 +877,7 @@ private:
     std::uint64_t next_request_ = 1;  // 0 stands for no request
     std::vector<std::exception_ptr> forwarded_;  // what the engine threw into the rank's calls
     std::vector<std::byte> frame_, out_;
+    std::vector<payload_block> held_for_answer_;  // receive_room::held_for_answer
     backend::buffer_origin sent_from_;  // read_send's
 };
 

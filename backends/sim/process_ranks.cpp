@@ -125,7 +125,7 @@ process_ranks::process_ranks(int ranks, const std::function<void(communicator&)>
             ::close(c->socket.native_handle());
             for (const auto& sibling : impl_->children) ::close(sibling->socket.native_handle());
             impl_->payloads->keep_only(r);
-            run_process_rank(r, theirs.native_handle(), impl_->payloads->to_engine(r), impl_->payloads->to_rank(r), body);
+            run_process_rank(r, theirs.native_handle(), impl_->payloads->to_engine(r), impl_->payloads->to_ranks(), body);
         }
         if (pid < 0)
             throw error(fmt::format("could not fork a process for rank {}: {} (ulimit -u limits processes)", r,
@@ -199,6 +199,14 @@ void process_ranks::receive(int rank, std::vector<std::byte>& frame) {
 std::span<const std::byte> process_ranks::from_rank(int rank) const { return impl_->payloads->to_engine(rank); }
 
 payload_space& process_ranks::to_rank(int rank) { return impl_->to_ranks[static_cast<std::size_t>(rank)]; }
+
+std::span<const std::byte> process_ranks::to_ranks() const { return impl_->payloads->to_ranks(); }
+
+payload_block process_ranks::share(const void* at, std::size_t bytes) {
+    const int rank = impl_->payloads->to_rank_holding(at);
+    if (rank < 0) return {};
+    return impl_->to_ranks[static_cast<std::size_t>(rank)].share(static_cast<const std::byte*>(at), bytes);
+}
 
 void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
 

@@ -28,6 +28,7 @@
 
 namespace baton::sim::detail {
 
+class payload_block;
 class payload_space;
 
 class process_ranks {
@@ -52,6 +53,13 @@ public:
     // process wrote for it, and where the engine takes room for what it writes for the rank.
     std::span<const std::byte> from_rank(int rank) const;
     payload_space& to_rank(int rank);
+    // All that the engine writes for ranks: where an answer may name a payload (every rank's
+    // process reads all of it).
+    std::span<const std::byte> to_ranks() const;
+    // Another holder of the engine's block that holds [at, at + bytes) in some rank's half, so
+    // that other ranks' processes may read it where it is (payload_space::share); an empty block
+    // if none does.
+    payload_block share(const void* at, std::size_t bytes);
     // Its rank function has returned or thrown: its process ends now, as it should.
     void finished(int rank);
     // A rank whose process ended before finishing, found by SIGCHLD since the last look (or,

@@ -74,6 +74,13 @@ struct recv_buffer {
     const void* target = nullptr;
     std::uint64_t (*fingerprint)(const void* target) = nullptr;
     const buffer_origin* origin = nullptr;  // null when this is the caller's own buffer
+    // A buffer that may take bytes by reference instead of a copy: the simulator's copy of a
+    // process rank's buffer, when the bytes lie where every rank's process can read them (the
+    // shared payload area). A collective whose receivers all get the same bytes offers each the
+    // copy it made once: share(sharer, from, n) takes the n elements at `from` as the buffer's
+    // contents and returns true, or returns false and they are copied as usual. Null elsewhere.
+    bool (*share)(void* sharer, const void* from, std::size_t n) = nullptr;
+    void* sharer = nullptr;
 
     bool resizable() const { return resize != nullptr; }
 };

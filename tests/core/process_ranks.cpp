@@ -229,8 +229,8 @@ TEST_CASE("a process rank that dies is reported, and no process is left", "[proc
 
 namespace {
 
-// The shared mappings of this process (rw-s in /proc/self/maps): on a process rank, its slot of
-// the payload area.
+// The shared mappings of this process (r?-s in /proc/self/maps): on a process rank, its half of
+// what ranks write in the payload area (rw-s) and all that the engine writes (r--s).
 std::vector<std::span<const std::byte>> shared_mappings() {
     std::vector<std::span<const std::byte>> found;
     std::ifstream maps("/proc/self/maps");
@@ -245,22 +245,50 @@ std::vector<std::span<const std::byte>> shared_mappings() {
     return found;
 }
 
-// Whether `values` begin somewhere in this process's shared mappings (where a shared payload's
-// block starts: on a cache line). Only the pages in memory are read (mincore): the rest was never
-// written, and reading it would only fault in zeros.
-bool lies_in_shared_memory(std::span<const std::uint32_t> values) {
-    const auto wanted = std::as_bytes(values.first(64));
+// The copies of all of `values` that start on a cache line in this process's shared mappings: how
+// many there are, where the first is, and whether this process may write there. Only the pages in
+// memory are read (mincore): the rest was never written, and reading it would only fault in zeros.
+struct shared_copy {
+    int copies = 0;
+    std::uintptr_t address = 0;
+    bool writable = false;
+    friend bool operator==(const shared_copy&, const shared_copy&) = default;
+};
+bool writable_here(std::uintptr_t address) {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        std::uintptr_t begin = 0, end = 0;
+        char permissions[5] = {};
+        if (std::sscanf(line.c_str(), "%lx-%lx %4s", &begin, &end, permissions) == 3 && begin <= address &&
+            address < end)
+            return permissions[1] == 'w';
+    }
+    return false;
+}
+template <class T>
+shared_copy find_shared_copies(std::span<const T> values) {
+    const auto wanted = std::as_bytes(values);
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    shared_copy found;
     for (const auto mapping : shared_mappings()) {
         std::vector<unsigned char> resident((mapping.size() + page - 1) / page);
         if (::mincore(const_cast<std::byte*>(mapping.data()), mapping.size(), resident.data()) != 0) continue;
         for (std::size_t p = 0; p < resident.size(); ++p)
             for (std::size_t at = p * page; (resident[p] & 1) && at < (p + 1) * page; at += 64)
                 if (at + wanted.size() <= mapping.size() &&
-                    std::memcmp(mapping.data() + at, wanted.data(), wanted.size()) == 0)
-                    return true;
+                    std::memcmp(mapping.data() + at, wanted.data(), std::min<std::size_t>(64, wanted.size())) == 0 &&
+                    std::memcmp(mapping.data() + at, wanted.data(), wanted.size()) == 0 && found.copies++ == 0)
+                    found.address = reinterpret_cast<std::uintptr_t>(mapping.data() + at);
     }
-    return false;
+    if (found.copies > 0) found.writable = writable_here(found.address);
+    return found;
+}
+
+// Whether `values` begin somewhere in this process's shared mappings (where a shared payload's
+// block starts: on a cache line).
+bool lies_in_shared_memory(std::span<const std::uint32_t> values) {
+    return find_shared_copies(values.first(64)).copies > 0;
 }
 
 // 400 KB, above the threshold of shared payloads, different for each sender and each call.
@@ -324,6 +352,89 @@ TEST_CASE("large payloads on process ranks go through shared memory and arrive w
     CHECK_FALSE(has_children());
 }
 
+TEST_CASE("the receivers of a bcast, an allgather or an allreduce on process ranks read one copy", "[process]") {
+    // Issue 13: the engine writes what every receiver gets once, in the shared payload area, and
+    // each receiver's process copies it from there: one copy in all that the ranks' processes can
+    // see (which is all the engine writes for any rank), at the same address on every rank,
+    // read-only to them. What a receiver then writes into its own buffer stays in its process.
+    constexpr std::size_t n = 1 << 18;  // 1 MiB of uint32 (an allgather's block: 256 KiB)
+    struct seen {
+        std::uint64_t wrong = 0;
+        shared_copy bcast, ibcast, allgather, allreduce;
+    };
+    auto collectives = [](communicator& world) {
+        const int me = world.rank(), ranks = world.size(), root = 2;
+        seen s;
+        auto expect = [&s](bool right) { s.wrong += right ? 0 : 1; };
+        auto data = me == root ? large_payload(root, 10) : std::vector<std::uint32_t>(n);
+        if (me == root) data.resize(n, 7);
+        auto expected = large_payload(root, 10);
+        expected.resize(n, 7);
+        world.bcast(data, root);
+        expect(data == expected);
+        if (me != root) s.bcast = find_shared_copies(std::span<const std::uint32_t>(data));
+        // A receiver's own buffer is its own: what it writes there reaches nobody, the copy it
+        // read included.
+        std::fill(data.begin(), data.end(), static_cast<std::uint32_t>(me));
+        world.barrier();
+        expect(std::all_of(data.begin(), data.end(),
+                           [me](std::uint32_t v) { return v == static_cast<std::uint32_t>(me); }));
+        if (me != root) expect(find_shared_copies(std::span<const std::uint32_t>(expected)).address == s.bcast.address);
+
+        auto sent = large_payload(0, 12);
+        sent.resize(n, 9);
+        std::vector<std::uint32_t> later(n);
+        if (me == 0) later = sent;
+        auto pending = world.ibcast(later, 0);
+        pending.wait();
+        expect(later == sent);
+        if (me != 0) s.ibcast = find_shared_copies(std::span<const std::uint32_t>(later));
+
+        auto mine = large_payload(me, 11);
+        mine.resize(n / 4);
+        const auto all = world.allgather(mine);
+        std::vector<std::uint32_t> concatenation;
+        for (int r = 0; r < ranks; ++r) {
+            auto part = large_payload(r, 11);
+            concatenation.insert(concatenation.end(), part.begin(), part.begin() + n / 4);
+        }
+        expect(all == concatenation);
+        s.allgather = find_shared_copies(std::span<const std::uint32_t>(all));
+
+        std::vector<double> terms(n / 2);
+        for (std::size_t i = 0; i < terms.size(); ++i) terms[i] = static_cast<double>(i % 1000) * (me + 1);
+        const auto sums = world.allreduce(terms, baton::op::sum);
+        bool sums_right = sums.size() == terms.size();
+        for (std::size_t i = 0; sums_right && i < sums.size(); ++i)
+            sums_right = sums[i] == static_cast<double>(i % 1000) * ranks * (ranks + 1) / 2;
+        expect(sums_right);
+        s.allreduce = find_shared_copies(std::span<const double>(sums));
+        return s;
+    };
+    const auto processes = baton::sim::run(on(baton::sim::rank_context::process, 6), collectives);
+    const auto& first = processes.values.at(0);
+    for (int r = 0; r < 6; ++r) {
+        const auto& [wrong, bcast, ibcast, allgather, allreduce] = processes.values.at(static_cast<std::size_t>(r));
+        INFO("rank " << r);
+        CHECK(wrong == 0);
+        const shared_copy& ibcast_receiver = processes.values.at(1).ibcast;  // rank 0 is its root
+        for (const auto& [copy, theirs] : {std::pair{bcast, first.bcast}, std::pair{ibcast, ibcast_receiver},
+                                           std::pair{allgather, first.allgather},
+                                           std::pair{allreduce, first.allreduce}}) {
+            if (copy == shared_copy{}) continue;  // a root: it gets nothing
+            CHECK(copy.copies == 1);  // not one for each receiver
+            CHECK(copy == theirs);    // the same for every receiver
+            CHECK_FALSE(copy.writable);
+        }
+        if (r != 2) CHECK(bcast.copies == 1);
+        if (r != 0) CHECK(ibcast.copies == 1);
+        CHECK(allgather.copies == 1);
+        CHECK(allreduce.copies == 1);
+    }
+    CHECK(baton::sim::run(on(baton::sim::rank_context::thread, 6), collectives).values.at(0).wrong == 0);
+    CHECK_FALSE(has_children());
+}
+
 TEST_CASE("the engine takes from a rank's shared payload area only what lies in it", "[process]") {
     using namespace baton::sim::detail;
     std::vector<std::byte> half(256 * 1024);
@@ -335,6 +446,18 @@ TEST_CASE("the engine takes from a rank's shared payload area only what lies in 
     CHECK(room.take(100 * 1024) == SIZE_MAX);  // no room: that payload goes inline
     room.give_back(a);
     room.give_back(b);
+    CHECK(room.take(256 * 1024) == 0);
+    room.give_back(0);
+    // A block another rank's receiver shares stays taken until both gave it back.
+    const auto c = room.take(100 * 1024);
+    {
+        const payload_block held = room.share(half.data() + c + 64, 1000);
+        CHECK(held.data() == half.data() + c);
+        CHECK_FALSE(room.share(half.data() + c + 64, 100 * 1024).data());  // beyond the block
+        CHECK_FALSE(room.share(half.data() + 200 * 1024, 10).data());      // in no block
+        room.give_back(c);
+        CHECK(room.take(256 * 1024) == SIZE_MAX);
+    }
     CHECK(room.take(256 * 1024) == 0);
     // A frame naming a payload beyond the rank's half is malformed: the rank's failure, never a
     // read outside the area.

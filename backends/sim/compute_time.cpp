@@ -4,6 +4,7 @@
 
 #include "rank_table.hpp"
 #include "sim_clock.hpp"
+#include "thread_cpu_clock.hpp"
 
 namespace baton::sim::detail {
 
@@ -14,10 +15,16 @@ void simulated_time::compute_in_process(int rank, pid_t pid) {
     if (::clock_getcpuclockid(pid, &clock) == 0) cpu_clocks_[static_cast<std::size_t>(rank)] = clock;
 }
 
+void simulated_time::ranks_ended() {
+    if (measuring_) thread_cpu_clock_unmark();
+}
+
 std::int64_t simulated_time::cpu_now(int rank) const {
     // Threads and fibers compute on the thread that calls this: between a rank's leaving and its
-    // entering nothing else runs there. A process rank's proxy runs here while its process computes.
+    // entering nothing else runs there (thread_cpu_clock.cpp reads it mostly without a system
+    // call). A process rank's proxy runs here while its process computes.
     const clockid_t clock = cpu_clocks_.empty() ? CLOCK_THREAD_CPUTIME_ID : cpu_clocks_[static_cast<std::size_t>(rank)];
+    if (clock == CLOCK_THREAD_CPUTIME_ID) return thread_cpu_ns();
     timespec t{};
     ::clock_gettime(clock, &t);
     return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;

@@ -94,6 +94,7 @@ run_outcome engine::run() {
         if (ranks_.started == 0) return {{}, {}, error_};
     }
     contexts_->run(scheduler_.pick(-1));
+    time_.ranks_ended();
     processes_.reset();  // every process ended, and reaped
     watch_.running(-1);
     fatal_signals_reported.ranks_done();  // fibers ran on this very thread

@@ -82,6 +82,8 @@ public:
     void entered(int rank);
     // Process ranks compute in a process of their own: read its CPU clock.
     void compute_in_process(int rank, pid_t pid);
+    // Every rank has ended: the thread that ran the fibers lets go of its CPU clock's mark.
+    void ranks_ended();
 
     sim_time now(int rank) const;
     // Its clock reaches `t` (a wait that ends then), unless it is later already.

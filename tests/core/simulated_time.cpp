@@ -2,10 +2,16 @@
 // algorithm Open MPI would choose at each side of its switch points.
 #include "catch2_compat.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdint>
+#include <ctime>
+#include <thread>
 #include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <baton/baton.hpp>
 #include <baton/clock.hpp>
@@ -140,4 +146,87 @@ TEST_CASE("allreduce: Open MPI's choice on 4 and 8 ranks, at each switch point",
 TEST_CASE("allreduce: recursive doubling on a number of ranks that is no power of two folds the rest in", "[time]") {
     // 6 ranks, 8 bytes: 2 steps over the 4, and the 2 beyond them in and out.
     CHECK(same(allreduce_times<double>(6, 1), all(6, 4 * (2 + 0.008))));
+}
+
+namespace {
+
+std::int64_t read_ns(clockid_t clock) {
+    timespec t{};
+    ::clock_gettime(clock, &t);
+    return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
+
+void pin_to(const cpu_set_t& cpus) { ::sched_setaffinity(0, sizeof cpus, &cpus); }
+
+// Keeps one CPU busy until it is destroyed: a rank pinned to the same CPU gets it about half the time.
+class cpu_hog {
+public:
+    explicit cpu_hog(const cpu_set_t& cpu)
+        : thread_([this, cpu] {
+              pin_to(cpu);
+              running_ = true;
+              while (!stop_) {
+              }
+          }) {
+        while (!running_) std::this_thread::yield();
+    }
+    ~cpu_hog() {
+        stop_ = true;
+        thread_.join();
+    }
+
+private:
+    std::atomic<bool> running_{false}, stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("measured compute: a rank is charged the CPU time it burns, not time without the CPU or asleep", "[time]") {
+    // The CPU this process may use first, shared by the hog and rank 0 (in its thread, the fibers'
+    // thread or its process) while it burns 30 ms of its own CPU time.
+    cpu_set_t allowed, one;
+    REQUIRE(::sched_getaffinity(0, sizeof allowed, &allowed) == 0);
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &allowed)) {
+            CPU_SET(cpu, &one);
+            break;
+        }
+    const cpu_hog hog(one);
+    baton::sim::options opts;
+    opts.ranks = 2;
+    opts.network = "shm";
+    opts.computing = baton::sim::compute_time::measured;
+    const auto seconds = baton::sim::run(opts, [&](communicator& world) -> std::vector<double> {
+                             if (world.rank() == 0) {
+                                 cpu_set_t before;
+                                 ::sched_getaffinity(0, sizeof before, &before);
+                                 pin_to(one);
+                                 const double clock0 = baton::wtime();
+                                 const std::int64_t cpu0 = read_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = read_ns(CLOCK_MONOTONIC);
+                                 volatile double sink = 0;
+                                 while (read_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0 < 30'000'000)
+                                     for (int i = 0; i < 200; ++i) sink = sink + i;
+                                 const std::int64_t cpu1 = read_ns(CLOCK_THREAD_CPUTIME_ID), wall1 = read_ns(CLOCK_MONOTONIC);
+                                 const double clock1 = baton::wtime();
+                                 pin_to(before);
+                                 return {clock1 - clock0, (cpu1 - cpu0) * 1e-9, (wall1 - wall0) * 1e-9};
+                             }
+                             // Rank 1 sleeps 30 ms, then calls baton 100 times with nothing in between.
+                             const double clock0 = baton::wtime();
+                             const timespec nap{0, 30'000'000};
+                             ::nanosleep(&nap, nullptr);
+                             const double clock1 = baton::wtime();
+                             for (int i = 0; i < 100; ++i) (void)baton::wtime();
+                             return {clock1 - clock0, baton::wtime() - clock1};
+                         }).values;
+    const double charged = seconds[0][0], burnt = seconds[0][1], wall = seconds[0][2];
+    INFO("rank 0 burnt " << burnt << " s of CPU in " << wall << " s and was charged " << charged << " s");
+    REQUIRE(wall - burnt > 5e-3);  // the hog had the CPU a good part of the time
+    CHECK(charged >= burnt - 1e-4);
+    CHECK(charged <= burnt + 2e-3);
+    INFO("rank 1 was charged " << seconds[1][0] << " s for its sleep, " << seconds[1][1] << " s for 100 idle calls");
+    CHECK(seconds[1][0] < 2e-3);
+    CHECK(seconds[1][1] < 2e-3);
 }

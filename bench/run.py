@@ -407,6 +407,13 @@ def compile_refs(ctx, tool, compiler, launcher, packages):
             return
 
 
+def compile_spawn(ctx):
+    """bench/spawn.c, which every run goes through, into build-bench/bench-ref."""
+    os.makedirs(os.path.join(ctx.build, "bench-ref"), exist_ok=True)
+    ctx.spawn = os.path.join(ctx.build, "bench-ref", "spawn")
+    subprocess.run(["cc", "-O2", "-o", ctx.spawn, os.path.join(ROOT, "bench", "spawn.c")], check=True)
+
+
 def build(ctx, cases):
     programs = ["baton_average_inprocess", "baton_pingpong", "baton_allreduce", "baton_bcast", "baton_explore", "floor",
                 "soak", "baton_isend", "capi_pingpong"]

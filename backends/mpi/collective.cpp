@@ -176,6 +176,7 @@ void mpi_comm::alltoall(backend::send_view all, backend::recv_buffer mine, backe
 
 void mpi_comm::neighbor_allgather(backend::send_view mine, backend::recv_buffer all, backend::location where) {
     const current_call in_call("neighbor_allgather", where);
+    profile_bytes("neighbor_allgather", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "neighbor_allgather", where);
@@ -190,6 +191,7 @@ void mpi_comm::neighbor_allgather(backend::send_view mine, backend::recv_buffer 
 
 void mpi_comm::neighbor_alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) {
     const current_call in_call("neighbor_alltoall", where);
+    profile_bytes("neighbor_alltoall", where, all.count * all.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     const std::size_t neighbors = 2 * grid_->dims.size();

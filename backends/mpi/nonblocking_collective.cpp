@@ -23,6 +23,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::ibarrier(backend::location wher
 
 std::unique_ptr<backend::request_impl> mpi_comm::ibcast(backend::recv_buffer data, int root, backend::location where) {
     const current_call in_call("ibcast", where);
+    profile_bytes("ibcast", where, data.count * data.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const int n = to_int(data.count, *comm_, "ibcast", where);
     const MPI_Datatype type = transfer_type(data.type);
@@ -36,6 +37,7 @@ std::unique_ptr<mpi_request> mpi_comm::nonblocking_reduction(const char* operati
                                                              const reduction_post& post,
                                                              const backend::location& where) {
     const current_call in_call(operation, where);
+    profile_bytes(operation, where, mine.count * mine.type.size, 0);
     // MPI's own operation, or the program's (a callable, a builtin on a struct) carried by a
     // datatype of the request's own (ops.hpp).
     const mpi_reduction& native = native_reduction(op, mine.type);

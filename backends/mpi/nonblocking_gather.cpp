@@ -71,6 +71,7 @@ void* mpi_comm::room_for_result(std::string_view operation, backend::recv_buffer
 std::unique_ptr<backend::request_impl> mpi_comm::igather(backend::send_view mine, backend::recv_buffer all, int root,
                                                          backend::location where) {
     const current_call in_call("igather", where);
+    profile_bytes("igather", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "igather", where);
@@ -86,6 +87,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::igather(backend::send_view mine
 std::unique_ptr<backend::request_impl> mpi_comm::iallgather(backend::send_view mine, backend::recv_buffer all,
                                                             backend::location where) {
     const current_call in_call("iallgather", where);
+    profile_bytes("iallgather", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "iallgather", where);
@@ -99,6 +101,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::iallgather(backend::send_view m
 std::unique_ptr<backend::request_impl> mpi_comm::iscatter(backend::send_view all, backend::recv_buffer mine, int root,
                                                           backend::location where) {
     const current_call in_call("iscatter", where);
+    profile_bytes("iscatter", where, comm_->rank == root ? all.count * all.type.size : 0, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int block = to_int(all.count / static_cast<std::size_t>(comm_->size), *comm_, "iscatter", where);
@@ -111,6 +114,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::iscatter(backend::send_view all
 std::unique_ptr<backend::request_impl> mpi_comm::ialltoall(backend::send_view all, backend::recv_buffer mine,
                                                            backend::location where) {
     const current_call in_call("ialltoall", where);
+    profile_bytes("ialltoall", where, all.count * all.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     const int block = to_int(all.count / static_cast<std::size_t>(comm_->size), *comm_, "ialltoall", where);
@@ -125,6 +129,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::igatherv(backend::send_view min
                                                           std::span<const std::size_t> expected, int root,
                                                           backend::location where) {
     const current_call in_call("igatherv", where);
+    profile_bytes("igatherv", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "igatherv", where);
@@ -139,6 +144,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::iallgatherv(backend::send_view 
                                                              std::span<const std::size_t> expected,
                                                              backend::location where) {
     const current_call in_call("iallgatherv", where);
+    profile_bytes("iallgatherv", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "iallgatherv", where);
@@ -152,6 +158,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::iscatterv(backend::send_view al
                                                            backend::recv_buffer mine, int root,
                                                            backend::location where) {
     const current_call in_call("iscatterv", where);
+    profile_bytes("iscatterv", where, comm_->rank == root ? all.count * all.type.size : 0, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(mine.type);
     const int n = to_int(mine.count, *comm_, "iscatterv", where);
@@ -167,6 +174,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::ialltoallv(backend::send_view a
                                                             std::span<const std::size_t> expected,
                                                             backend::location where) {
     const current_call in_call("ialltoallv", where);
+    profile_bytes("ialltoallv", where, all.count * all.type.size, 0);
     const MPI_Comm comm = comm_->handle;
     const MPI_Datatype type = transfer_type(all.type);
     return start_v(comm_, "ialltoallv", counts, expected, where, [&](const block_arrays& a, MPI_Request* r) {

@@ -1,6 +1,9 @@
 // Open MPI's default choices (collective_algorithms.hpp). The switch points are those of the
 // fixed decision functions of coll/tuned (measured by Open MPI's developers on their clusters and
-// averaged); below, each row is "fewer ranks than": the sizes in bytes where the choice changes.
+// averaged), as Open MPI 4.1.4 has them: checked against the comparisons in its installed
+// mca_coll_tuned.so (objdump -d of ompi_coll_tuned_bcast_intra_dec_fixed and _allreduce_),
+// which later revisions keep for these two. Below, each row is "fewer ranks than": the sizes in
+// bytes where the choice changes.
 #include "collective_algorithms.hpp"
 
 #include <array>
@@ -84,8 +87,19 @@ std::string_view name_of(algorithm which) {
                                       "binomial tree", "k-nomial tree", "scatter-allgather", "basic linear",
                                       "nonoverlapping", "recursive doubling", "ring", "Rabenseifner",
                                       "dissemination", "binomial gather", "neighbours in turn",
-                                      "reduce then scatter", "neighbour exchange"};
+                                      "reduce then scatter", "neighbour exchange", "in-order binary tree"};
     return names[static_cast<std::size_t>(which)];
+}
+
+algorithm nonoverlapping_reduce(int ranks, std::size_t bytes) {
+    // Open MPI's reduce rules for a commutative operation take their in-order binary tree (their
+    // algorithm 6) only on 2048 ranks or more; below that, at the sizes nonoverlapping is taken
+    // for (under 128 KiB), they take binomial.
+    if (ranks < 2048) return a::binomial_tree;
+    return pick({{4096, {{512, a::binomial_tree}, {1024, a::in_order_binary}, {any, a::binomial_tree}}},
+                 {more, {{16, a::binomial_tree}, {32, a::in_order_binary}, {1024, a::binomial_tree},
+                         {2048, a::in_order_binary}, {any, a::binomial_tree}}}},
+                ranks, bytes);
 }
 
 algorithm choose_algorithm(collective_kind kind, int ranks, std::size_t bytes, std::size_t count) {

@@ -14,7 +14,10 @@ namespace baton::sim::detail {
 enum class algorithm {
     // bcast (Open MPI's numbers 1 to 8)
     linear,             // the root sends to every rank in turn
-    chain,              // four chains from the root
+    // Open MPI 4.1.4's fixed rules pass its chain no fan-out (0), which the chain's topology takes
+    // as one chain (coll_base_topo.c, build_chain): the same as pipeline. (Forced through
+    // coll_tuned_bcast_algorithm it would take coll_tuned_bcast_chain_fanout, 4.)
+    chain,
     pipeline,           // one chain (unsegmented: Open MPI's fixed rules give no segment size)
     split_binary_tree,  // each half down one half of a binary tree, then halves swapped
     binary_tree,
@@ -23,7 +26,7 @@ enum class algorithm {
     scatter_allgather,  // binomial scatter of blocks, recursive-doubling allgather
     // allreduce (1 to 6)
     basic_linear,       // linear reduce to rank 0, then linear bcast
-    nonoverlapping,     // binomial reduce, then a bcast as Open MPI picks it
+    nonoverlapping,     // a reduce to rank 0, then a bcast, each as Open MPI picks it
     recursive_doubling,
     ring,               // reduce-scatter and allgather around a ring (and Open MPI's segmented ring)
     rabenseifner,       // recursive halving, then recursive doubling
@@ -33,6 +36,9 @@ enum class algorithm {
     neighbours_in_turn, // allgather (ring), alltoall (pairwise), scan (linear chain)
     reduce_then_scatter,
     neighbor_exchange,  // neighbor_*: one exchange with each of two neighbours
+    // the reduce of a nonoverlapping allreduce where Open MPI takes it instead of binomial: a
+    // binary tree whose root is the last rank, which then sends the result to rank 0
+    in_order_binary,
 };
 
 std::string_view name_of(algorithm a);
@@ -42,5 +48,9 @@ std::string_view name_of(algorithm a);
 // as many elements as ranks (the power of two below them for Rabenseifner), or Open MPI falls
 // back to recursive doubling and basic linear.
 algorithm choose_algorithm(collective_kind kind, int ranks, std::size_t bytes, std::size_t count);
+
+// The reduce a nonoverlapping allreduce makes (Open MPI's reduce rules, commutative, at the sizes
+// where its allreduce rules take nonoverlapping): binomial tree or in-order binary.
+algorithm nonoverlapping_reduce(int ranks, std::size_t bytes);
 
 }  // namespace baton::sim::detail

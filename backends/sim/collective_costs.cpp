@@ -13,7 +13,7 @@ namespace baton::sim::detail {
 namespace {
 
 sim_time step(const network_model& net, std::size_t bytes) {
-    return 2 * net.overhead + net.latency + net.transfer(bytes);
+    return 2 * net.overhead + net.latency_of(bytes) + net.transfer(bytes);
 }
 
 // k messages of `bytes` that one rank sends in turn, until the last one is received.
@@ -85,10 +85,7 @@ sim_time algorithm_cost(const collective_links& links, algorithm which, int rank
     using a = algorithm;
     switch (which) {
         case a::linear: return fan(net, ranks - 1, block);
-        case a::chain: {
-            const int fanout = std::min(4, ranks - 1);
-            return fan(net, fanout, block) + ((ranks - 1 + fanout - 1) / fanout - 1) * step(net, block);
-        }
+        case a::chain:
         case a::pipeline: return (ranks - 1) * step(net, block);
         case a::split_binary_tree:
             if (ranks == 2) return step(net, block);
@@ -102,8 +99,9 @@ sim_time algorithm_cost(const collective_links& links, algorithm which, int rank
         }
         case a::basic_linear: return 2 * fan(net, ranks - 1, block);
         case a::nonoverlapping:
-            return binomial_tree(links, ranks, block) +
+            return algorithm_cost(links, nonoverlapping_reduce(ranks, block), ranks, block) +
                    algorithm_cost(links, choose_algorithm(collective_kind::bcast, ranks, block, 0), ranks, block);
+        case a::in_order_binary: return binary_tree(links, ranks, block) + step(net, block);
         case a::recursive_doubling: return recursive_doubling(links, ranks, block);
         case a::ring: return 2 * (ranks - 1) * step(net, share(block, ranks));
         case a::rabenseifner: return rabenseifner(links, ranks, block);

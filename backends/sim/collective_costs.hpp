@@ -4,14 +4,16 @@
 // receiver's completion, is an eager message's time, and k messages one rank sends in turn, the
 // last one received, a fan:
 //
-//   step(m)   = o + L + m G + o
-//   fan(k, m) = (k - 1) (max(o, g) + m G) + step(m)
+//   step(m)   = o + L(m) + m G(m) + o
+//   fan(k, m) = (k - 1) (max(o, g) + m G(m)) + step(m)
+//
+// (L and G of the message's size: sim_clock.hpp.)
 //
 // With n ranks, r = ceil(log2 n) rounds, p the largest power of two <= n, b = ceil(m / n):
 //
 //   bcast (m the root's buffer)
 //     linear               fan(n - 1, m)
-//     chain                fan(f, m) + (ceil((n - 1) / f) - 1) step(m), f = min(4, n - 1)
+//     chain                (n - 1) step(m): one chain, as pipeline (collective_algorithms.hpp)
 //     pipeline             (n - 1) step(m)
 //     binary tree          d fan(2, m), d = floor(log2 n) levels (n = 2: step(m))
 //     split binary tree    d fan(2, m / 2) + step(m / 2)   (halves down each side, then swapped)
@@ -22,7 +24,8 @@
 //     recursive doubling   log2 p step(m), + 2 step(m) when n > p (the ranks beyond p fold in)
 //     ring                 2 (n - 1) step(b)
 //     Rabenseifner         2 (step(m/2) + step(m/4) + ... + step(m/p)), + 2 step(m) when n > p
-//     nonoverlapping       a binomial reduce, r step(m), then the bcast Open MPI picks for m
+//     nonoverlapping       the reduce Open MPI picks (binomial, r step(m), or in-order binary,
+//                          d fan(2, m) + step(m)), then the bcast Open MPI picks for m
 //     basic linear         2 fan(n - 1, m)
 //   barrier (dissemination) r step(0); reduce (binomial) r step(m); gather, scatter (binomial)
 //   step(B) + step(2B) + ... + step(2^(r-1) B); allgather (ring), alltoall (pairwise), scan and

@@ -11,14 +11,17 @@
 //   leaves  = inject + o                                          the sender's clock after the call
 //   eager (what the run buffers: below --eager-limit with --sends eager, every send with
 //   --sends buffered):
-//     arrival       = leaves + L + bytes G
+//     arrival       = leaves + L(bytes) + bytes G(bytes)
 //     sender done   = leaves
 //     receiver done = max(t_r, arrival) + o
 //   rendezvous (what waits for its receive: ssend, above --eager-limit with --sends eager,
 //   every send with --sends synchronous): the data moves only once both sides are there:
-//     handshake     = max(t_r, leaves + L)                        the receiver sees the request
-//     sender done   = handshake + L + bytes G                     clear to send, then the data out
-//     receiver done = handshake + 2 L + bytes G + o
+//     handshake     = max(t_r, leaves + L(0))                     the receiver sees the request
+//     sender done   = handshake + L(0) + bytes G(bytes)           clear to send, then the data out
+//     receiver done = handshake + L(0) + L(bytes) + bytes G(bytes) + o
+//
+// L(m) and G(m) are the network's for a message of m bytes (network_model.hpp: a model may
+// take them by size range; the request and the clear-to-send are messages of 0 bytes).
 //
 // A call that waits (wait, test that finds it done, a blocking send or receive) sets its rank's
 // clock to max(its clock, the operation's done time). A collective: every rank leaves at the

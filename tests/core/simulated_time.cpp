@@ -22,7 +22,8 @@ namespace {
 
 // Across nodes L = 1 us, o = g = 0.5 us, G = 1 ns a byte: step(m) = 2o + L + mG = 2 us + m ns, and
 // k messages one rank sends in turn fan(k, m) = (k - 1)(0.5 us + m ns) + step(m). Inside a node
-// the shm preset: L = 0.2 us, o = g = 0.08 us, 5 GB/s (0.2 ns a byte).
+// the shm preset: o = g = 0.08 us; up to 4064 bytes L = 0.262 us and 1.351 GB/s, to 32 KiB
+// L = 2.36 us and 5.389 GB/s, beyond L = 0 and 6.572 GB/s (a transfer rounded down to the ps).
 baton::sim::options timed(int ranks, int ranks_per_node = 0) {
     baton::sim::options opts{.ranks = ranks, .sends = baton::sim::send_mode::eager};
     opts.network = "latency=1us,bandwidth=1GB/s,overhead=0.5us,gap=0.5us";
@@ -77,22 +78,22 @@ TEST_CASE("ranks per node: a message inside a node takes the shm model, one betw
                            if (world.rank() == 1 || world.rank() == 2) (void)world.recv<std::int64_t>(0, 0);
                            return us(baton::wtime());
                        }).values;
-    // To rank 1 (node 0): gone at o = 0.08, arrived at 0.08 + 0.2 + 8 x 0.0002, received o later.
-    // To rank 2 (node 1): injected at 0.08 (the shm gap has passed), gone at 0.58, arrived at
-    // 0.58 + 1 + 0.008, received at + 0.5.
-    CHECK(same(times, std::vector<double>{0.58, 0.3616, 2.088, 0}));
+    // To rank 1 (node 0): gone at o = 0.08, arrived at 0.08 + 0.262 + 8 B / 1.351 GB/s (0.005921),
+    // received o later. To rank 2 (node 1): injected at 0.08 (the shm gap has passed), gone at
+    // 0.58, arrived at 0.58 + 1 + 0.008, received at + 0.5.
+    CHECK(same(times, std::vector<double>{0.58, 0.427921, 2.088, 0}));
 }
 
 TEST_CASE("ranks per node: a binomial bcast's rounds inside a node take shm, those across the network", "[time]") {
-    // 16384 bytes on 8 ranks: a binomial tree. step_shm(16384) = 0.16 + 0.2 + 3.2768 = 3.6368 us,
-    // step(16384) = 18.384 us.
+    // 16384 bytes on 8 ranks: a binomial tree. step_shm(16384) = 0.16 + 2.36 + 3.040267 (16384 B
+    // at 5.389 GB/s) = 5.560267 us, step(16384) = 18.384 us.
     SECTION("from rank 0, the rounds at distance 1 and 2 stay in nodes of 4, the one at 4 crosses") {
-        CHECK(same(bcast_times(timed(8, 4), 16384, 0), all(8, 2 * 3.6368 + 18.384)));
+        CHECK(same(bcast_times(timed(8, 4), 16384, 0), all(8, 2 * 5.560267 + 18.384)));
     }
     SECTION("from rank 3 (ranks counted from the root) every round has a pair that crosses") {
         CHECK(same(bcast_times(timed(8, 4), 16384, 3), all(8, 3 * 18.384)));
     }
-    SECTION("all eight in one node: shm only") { CHECK(same(bcast_times(timed(8, 8), 16384, 3), all(8, 3 * 3.6368))); }
+    SECTION("all eight in one node: shm only") { CHECK(same(bcast_times(timed(8, 8), 16384, 3), all(8, 3 * 5.560267))); }
     SECTION("one rank a node, as without ranks per node") {
         CHECK(same(bcast_times(timed(8, 1), 16384, 0), bcast_times(timed(8), 16384, 0)));
     }
@@ -229,4 +230,59 @@ TEST_CASE("measured compute: a rank is charged the CPU time it burns, not time w
     INFO("rank 1 was charged " << seconds[1][0] << " s for its sleep, " << seconds[1][1] << " s for 100 idle calls");
     CHECK(seconds[1][0] < 2e-3);
     CHECK(seconds[1][1] < 2e-3);
+}
+
+TEST_CASE("bcast: Open MPI 4.1.4's chain is one chain (its fixed rules give it no fan-out)", "[time]") {
+    // 3 ranks, 128 KiB to 256 KiB: chain. One chain is (n - 1) steps of m, where four chains (the
+    // fan-out Open MPI takes only when the algorithm is forced) would be fan(2, m).
+    CHECK(same(bcast_times(timed(3), 131072, 0), all(3, 2 * (2 + 131.072))));
+    // 4 to 7 ranks, 1 MiB and more: chain again, 4 steps on 5 ranks.
+    CHECK(same(bcast_times(timed(5), 1048576, 0), all(5, 4 * (2 + 1048.576))));
+}
+
+TEST_CASE("allreduce: a nonoverlapping one reduces as Open MPI 4.1.4's reduce rules say", "[time]") {
+    // 4096 ranks, 16 bytes: nonoverlapping, whose reduce is Open MPI's in-order binary tree there:
+    // 12 levels of fan(2, 16) into rank 4095, then step(16) to rank 0 (a binomial tree would be
+    // 12 steps); then the bcast, k-nomial at 4096 ranks: 6 levels of fan(3, 16).
+    auto opts = timed(4096);
+    opts.context = baton::sim::rank_context::fiber;
+    opts.fiber_stack_bytes = 64 * 1024;
+    const auto times = baton::sim::run(opts, [](communicator& world) {
+                           (void)world.allreduce(std::vector<double>(2, 1.0), baton::op::sum);
+                           return us(baton::wtime());
+                       }).values;
+    const double fan2 = (0.5 + 0.016) + (2 + 0.016), fan3 = 2 * (0.5 + 0.016) + (2 + 0.016);
+    CHECK(same(times, all(4096, 12 * fan2 + (2 + 0.016) + 6 * fan3)));
+    // From 32 bytes binomial again: 12 steps.
+    const auto binomial = baton::sim::run(opts, [](communicator& world) {
+                              (void)world.allreduce(std::vector<double>(4, 1.0), baton::op::sum);
+                              return us(baton::wtime());
+                          }).values;
+    const double fan3_32 = 2 * (0.5 + 0.032) + (2 + 0.032);
+    CHECK(same(binomial, all(4096, 12 * (2 + 0.032) + 6 * fan3_32)));
+}
+
+TEST_CASE("the shm preset takes L and the bandwidth of the message's size range", "[time]") {
+    // One message of m bytes from rank 0 to rank 1 on --network shm: received at
+    // o + L(m) + m / bandwidth(m) + o, each range's L and bandwidth (see the top of this file).
+    auto one_way = [](std::size_t bytes, baton::sim::send_mode sends) {
+        baton::sim::options opts{.ranks = 2, .sends = sends};
+        opts.network = "shm";
+        opts.computing = baton::sim::compute_time::zero;
+        return baton::sim::run(opts, [&](communicator& world) {
+                   std::vector<std::int8_t> data(bytes, 1);
+                   if (world.rank() == 0) world.send(data, 1, 0);
+                   else data = world.recv<std::vector<std::int8_t>>(0, 0);
+                   return us(baton::wtime());
+               }).values[1];
+    };
+    using baton::sim::send_mode;
+    // 4064 bytes: the eager range, 3008.142 ns on the wire; 4065: the next, 754.314 ns.
+    CHECK(std::abs(one_way(4064, send_mode::buffered) - (0.16 + 0.262 + 3.008142)) < 1e-7);
+    CHECK(std::abs(one_way(4065, send_mode::buffered) - (0.16 + 2.36 + 0.754314)) < 1e-7);
+    // 1 MiB: L = 0, 6.572 GB/s: 159.552 us on the wire (159552.038 ns).
+    CHECK(std::abs(one_way(1048576, send_mode::buffered) - (0.16 + 159.552038)) < 1e-7);
+    // A synchronous send's request and clear-to-send are 0-byte messages: L(0) = 0.262 each,
+    // then the data's L and transfer: 0.08 + 0.262 + 0.262 + 0.754314 + 2.36 + 0.08.
+    CHECK(std::abs(one_way(4065, send_mode::synchronous) - (0.16 + 2 * 0.262 + 2.36 + 0.754314)) < 1e-7);
 }

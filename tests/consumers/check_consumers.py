@@ -76,8 +76,13 @@ def installed(args, work):
 
     # CMake, with the five-line CMakeLists.txt beside this script.
     build = os.path.join(work, 'cmake-build')
-    run(['cmake', '-S', HERE, '-B', build, f'-DCMAKE_PREFIX_PATH={prefix}',
-         f'-DCMAKE_CXX_COMPILER={args.cxx[0]}', '-DCMAKE_BUILD_TYPE=Release'], env=env)
+    # meson's compiler may come behind a launcher (ccache c++): CMake takes that apart.
+    launcher = args.cxx[:-1]
+    cmake_cxx = [f'-DCMAKE_CXX_COMPILER={args.cxx[-1]}']
+    if launcher:
+        cmake_cxx.append(f"-DCMAKE_CXX_COMPILER_LAUNCHER={';'.join(launcher)}")
+    run(['cmake', '-S', HERE, '-B', build, f'-DCMAKE_PREFIX_PATH={prefix}', *cmake_cxx,
+         '-DCMAKE_BUILD_TYPE=Release'], env=env)
     run(['cmake', '--build', build], env=env)
     expect_average(os.path.join(build, 'average'), env)
 
@@ -89,7 +94,7 @@ def installed(args, work):
     expect_line(c_program, 'Global average across all data: 10.5')
     cxx_program = os.path.join(work, 'exchange')
     run([os.path.join(bindir, 'baton-mpicxx'), os.path.join(source, 'tests', 'capi', 'exchange.cpp'), '-o', cxx_program],
-        env=dict(os.environ, BATON_CXX=args.cxx[0]))
+        env=dict(os.environ, BATON_CXX=args.cxx[-1]))
     expect_line(cxx_program, 'sum of ranks: 6')
 
 

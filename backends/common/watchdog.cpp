@@ -75,7 +75,7 @@ public:
         std::lock_guard lock(mutex_);
         w.quiet_since_ms_ = now_ms();
         if (stopping_) w.stop_.store(true, std::memory_order_relaxed);
-        if (watches_.empty() && kept_ == 0) install_handlers();
+        if (!handlers_wanted()) install_handlers();
         watches_.push_back(&w);
         if (!started_)
             start();
@@ -87,20 +87,23 @@ public:
         std::lock_guard lock(mutex_);
         // Not there in a child process forked during the run (see forked).
         if (const auto it = std::find(watches_.begin(), watches_.end(), &w); it != watches_.end()) watches_.erase(it);
-        if (watches_.empty() && kept_ == 0) restore_handlers();
+        if (!handlers_wanted()) restore_handlers();
         cv_.notify_all();
     }
 
+    // The SIGINT and SIGTERM handlers stay installed while a watch or a handlers_kept exists.
+    bool handlers_wanted() const { return !watches_.empty() || kept_ > 0; }
     // See handlers_kept in watchdog.hpp.
     void keep_handlers() {
         std::lock_guard lock(mutex_);
-        if (watches_.empty() && kept_ == 0) install_handlers();
+        if (!handlers_wanted()) install_handlers();
         ++kept_;
     }
     void release_handlers() {
         std::lock_guard lock(mutex_);
         if (kept_ == 0) return;  // kept in the parent of this forked process: not here
-        if (--kept_ == 0 && watches_.empty()) restore_handlers();
+        --kept_;
+        if (!handlers_wanted()) restore_handlers();
     }
 
     // What a debugger's `baton ranks` shows (baton_debug_ranks): the state of every run, built on

@@ -88,8 +88,10 @@ void* prepare(collective_call& call, std::size_t count, const comm_state& comm, 
     return nullptr;
 }
 
-void write(collective_call& call, const void* from, std::size_t count, const comm_state& comm, int rank) {
-    if (void* to = prepare(call, count, comm, rank)) copy(to, 0, from, 0, count, call.recv.type.size);
+void* write(collective_call& call, const void* from, std::size_t count, const comm_state& comm, int rank) {
+    void* to = prepare(call, count, comm, rank);
+    if (to) copy(to, 0, from, 0, count, call.recv.type.size);
+    return to;
 }
 
 // Whether `call` took the `count` elements at `from` by reference (backend.hpp's share: a process
@@ -156,10 +158,8 @@ void write_alike(collective_slot& slot, const comm_state& comm, const void* from
         if (r == skip) continue;
         auto& call = call_of(slot, r);
         if (shared(call, from, count)) continue;
-        void* to = prepare(call, count, comm, r);
-        if (!to) continue;
-        copy(to, 0, from, 0, count, call.recv.type.size);
-        if (call.recv.share) from = to;
+        void* to = write(call, from, count, comm, r);
+        if (to && call.recv.share) from = to;
     }
 }
 

@@ -24,10 +24,7 @@ std::int64_t simulated_time::cpu_now(int rank) const {
     // entering nothing else runs there (thread_cpu_clock.cpp reads it mostly without a system
     // call). A process rank's proxy runs here while its process computes.
     const clockid_t clock = cpu_clocks_.empty() ? CLOCK_THREAD_CPUTIME_ID : cpu_clocks_[static_cast<std::size_t>(rank)];
-    if (clock == CLOCK_THREAD_CPUTIME_ID) return thread_cpu_ns();
-    timespec t{};
-    ::clock_gettime(clock, &t);
-    return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+    return clock == CLOCK_THREAD_CPUTIME_ID ? thread_cpu_ns() : clock_ns(clock);
 }
 
 void simulated_time::left(int rank) {

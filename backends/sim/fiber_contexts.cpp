@@ -121,7 +121,7 @@ std::size_t max_memory_maps() {
 class stack_region {
 public:
     stack_region(int ranks, std::size_t stack_bytes) : page_(page_size()), ranks_(ranks) {
-        usable_ = (stack_bytes + page_ - 1) / page_ * page_;
+        usable_ = whole_pages(stack_bytes);
         const std::size_t count = static_cast<std::size_t>(ranks);
         check_fits_in_memory(count);
         guarded_ = 2 * count + 4096 < max_memory_maps();
@@ -142,7 +142,7 @@ public:
 
     // Whether these are the stacks stack_region(ranks, stack_bytes) would make.
     bool made_for(int ranks, std::size_t stack_bytes) const {
-        return ranks == ranks_ && (stack_bytes + page_ - 1) / page_ * page_ == usable_;
+        return ranks == ranks_ && whole_pages(stack_bytes) == usable_;
     }
     std::size_t reserved() const { return bytes_; }
 
@@ -194,6 +194,9 @@ private:
         if (const std::string limit = address_space_limit(); !limit.empty()) text += "\n  " + limit;
         return text + "\n  use fewer ranks or a smaller --fiber-stack";
     }
+
+    // A stack of `bytes`, rounded up to whole pages.
+    std::size_t whole_pages(std::size_t bytes) const { return (bytes + page_ - 1) / page_ * page_; }
 
     std::byte* base_ = nullptr;
     std::size_t page_ = 0, bytes_ = 0, stride_ = 0, usable_ = 0;

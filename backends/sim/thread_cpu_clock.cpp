@@ -62,15 +62,9 @@ constexpr std::int64_t max_extrapolation_ns = 50'000;
 
 std::atomic<std::uint64_t> system_reads{0};
 
-std::int64_t read_ns(clockid_t clock) {
-    timespec t{};
-    ::clock_gettime(clock, &t);
-    return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
-}
-
 std::int64_t exact_cpu_ns() {
     system_reads.fetch_add(1, std::memory_order_relaxed);
-    return read_ns(CLOCK_THREAD_CPUTIME_ID);
+    return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 #ifdef BATON_CPU_CLOCK_RSEQ
@@ -143,7 +137,7 @@ bool kernel_clears_the_mark() {
 std::int64_t thread_cpu_ns() {
 #ifdef BATON_CPU_CLOCK_RSEQ
     cpu_anchor& a = this_threads_anchor;
-    const std::int64_t wall = read_ns(CLOCK_MONOTONIC);
+    const std::int64_t wall = clock_ns(CLOCK_MONOTONIC);
     // The mark is looked at after the wall clock: unchanged, the thread had its CPU until `wall`.
     std::atomic_signal_fence(std::memory_order_seq_cst);
     if (a.valid && *a.field == our_mark() && wall - a.wall < max_extrapolation_ns)
@@ -157,7 +151,7 @@ std::int64_t thread_cpu_ns() {
         *a.field = our_mark();
         std::atomic_signal_fence(std::memory_order_seq_cst);
         a.cpu = exact_cpu_ns();
-        a.wall = read_ns(CLOCK_MONOTONIC);
+        a.wall = clock_ns(CLOCK_MONOTONIC);
         a.valid = true;
         return a.last = std::max(a.last, a.cpu);
     }
@@ -179,6 +173,12 @@ bool thread_cpu_clock_is_cheap() {
 #else
     return false;
 #endif
+}
+
+std::int64_t clock_ns(clockid_t clock) {
+    timespec t{};
+    ::clock_gettime(clock, &t);
+    return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
 }
 
 std::uint64_t thread_cpu_clock_system_reads() { return system_reads.load(std::memory_order_relaxed); }

@@ -4,11 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 
 namespace baton::sim::detail {
 
 // Nanoseconds of CPU time the calling thread has used: CLOCK_THREAD_CPUTIME_ID's count.
 std::int64_t thread_cpu_ns();
+
+// `clock`'s reading in nanoseconds (a system call for CPU clocks: use thread_cpu_ns for the
+// calling thread's).
+std::int64_t clock_ns(clockid_t clock);
 
 // Takes the calling thread's mark back (a run ends): the kernel would otherwise keep looking at
 // baton's section until the thread is next switched out, and a shared libbaton may be unloaded.

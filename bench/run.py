@@ -705,12 +705,20 @@ def case_i(ctx):
     iters = 2_000 if ctx.quick else 20_000
     pingpong = [ctx.baton("baton_pingpong"), "--ranks", "2", "--iters", str(iters)]
     rows = [Row("baton, process ranks (--context process)", target=(10, "≤ 10 µs"), reference=True),
-            Row("baton, fiber ranks"), Row("baton, thread ranks")]
-    for row, extra in zip(rows, (PROCESSES, ["--context", "fiber"], [])):
+            Row("baton, process ranks, --bind-to none"), Row("baton, fiber ranks"), Row("baton, thread ranks")]
+    for row, extra in zip(rows, (PROCESSES, PROCESSES + ["--bind-to", "none"], ["--context", "fiber"], [])):
         measure(ctx, row, pingpong + extra, ctx.runs(5, 2), 300)
+    # What the design costs at least: four calls per round trip, each a socket round trip.
+    for where, extra in (("on one core, as baton binds them", []), ("wherever the OS puts them", ["--two-cores"])):
+        row = Row(f"floor, no baton: 4 round trips of 32 bytes between two processes over a Unix socket, {where}")
+        measure(ctx, row, [ctx.baton("floor"), "socket", "--rounds", str(iters)] + extra, ctx.runs(5, 2), 120,
+                metric=("per_round_trip_us", 4))
+        rows.append(row)
     tables = [table(f"(i) process ranks: ping-pong of 8 bytes, per round trip ({iters} round trips per run)", rows,
                     "per round trip", "Each call of a process rank is a message to the engine and its answer "
-                    "over a Unix socket: a round trip of the ping-pong is four calls.")]
+                    "over a Unix socket: a round trip of the ping-pong is four calls. The engine and the ranks' "
+                    "processes share one core (--bind-to core, the default); with --bind-to none the OS places "
+                    "them, and each hand-off may wake the other core.")]
 
     rows = [Row("baton, examples/average --context process", target=(15_000, "≤ 15 ms"), reference=True),
             Row("baton, examples/average (threads)")]

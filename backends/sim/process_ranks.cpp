@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -74,6 +75,7 @@ struct process_ranks::impl {
     asio::io_context io;
     asio::signal_set child_signals{io, SIGCHLD};
     bool some_child_ended = false;
+    std::chrono::steady_clock::time_point next_look{};  // ended_early's next look without look_anyway
     std::vector<std::unique_ptr<child>> children;
     // Large payloads, both ways (payload_area.hpp); the engine's room in each rank's half it writes.
     std::unique_ptr<payload_area> payloads;
@@ -211,6 +213,11 @@ payload_block process_ranks::share(const void* at, std::size_t bytes) {
 void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
 
 int process_ranks::ended_early(std::string& how, bool look_anyway) {
+    if (!look_anyway) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now < impl_->next_look) return -1;
+        impl_->next_look = now + std::chrono::milliseconds(1);
+    }
     impl_->io.poll();
     if (!impl_->some_child_ended && !look_anyway) return -1;
     impl_->some_child_ended = false;

@@ -233,6 +233,10 @@ struct given_stack {
 // in a signal handler, where a lazy allocation of this library's TLS block must not happen).
 [[gnu::tls_model("initial-exec")]] thread_local const stack_region* running_stacks = nullptr;
 
+// The fiber run going on on this thread, for a debugger (baton_debug_fiber_context below).
+class fiber_contexts;
+thread_local const fiber_contexts* running_fibers = nullptr;
+
 class fiber_contexts final : public rank_contexts {
 public:
     fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry)
@@ -309,9 +313,15 @@ public:
         // run on a fiber rank puts the outer run's back when it ends).
         struct running_here {
             const stack_region* previous;
-            explicit running_here(const stack_region* s) : previous(std::exchange(running_stacks, s)) {}
-            ~running_here() { running_stacks = previous; }
-        } here(stacks_.get());
+            const fiber_contexts* previous_fibers;
+            explicit running_here(const fiber_contexts* f)
+                : previous(std::exchange(running_stacks, f->stacks_.get())),
+                  previous_fibers(std::exchange(running_fibers, f)) {}
+            ~running_here() {
+                running_stacks = previous;
+                running_fibers = previous_fibers;
+            }
+        } here(this);
 #if BATON_TSAN
         void* const thread_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -360,6 +370,16 @@ public:
     }
 
     void leave(int, int next) override { next_ = next; }
+
+    // Where `rank`'s registers were saved on its stack when it last gave the CPU up (Boost.Context's
+    // fcontext_t, the fiber's only member), or null while it runs and once it has ended.
+    const void* saved_context(int rank) const noexcept {
+        if (rank < 0 || rank >= static_cast<int>(slots_.size())) return nullptr;
+        static_assert(sizeof(ctx::fiber) == sizeof(void*), "a Boost.Context fiber is one fcontext_t");
+        const void* context = nullptr;
+        std::memcpy(&context, &slots_[static_cast<std::size_t>(rank)].fiber, sizeof context);
+        return context;
+    }
 
 private:
     // Thrown at a suspended rank when the contexts are destroyed, to unwind its stack. Not a
@@ -414,6 +434,18 @@ bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_byte
     stack_bytes = running_stacks->size();
     return rank >= 0;
 }
+
+}  // namespace baton::sim::detail
+
+// For a debugger (tools/gdb/baton_gdb.py's `baton rank N` on fiber ranks), called on the thread
+// of a fiber run: where rank `rank` of that run saved its registers when it last gave the CPU up,
+// from which gdb unwinds its stack; null while it runs, once it has ended, or on another thread.
+extern "C" [[gnu::used]] const void* baton_debug_fiber_context(int rank) {
+    using namespace baton::sim::detail;
+    return running_fibers ? running_fibers->saved_context(rank) : nullptr;
+}
+
+namespace baton::sim::detail {
 
 std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry) {
     return std::make_unique<fiber_contexts>(ranks, stack_bytes, std::move(entry));

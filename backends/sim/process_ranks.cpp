@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -161,6 +162,11 @@ pid_t process_ranks::pid_of(int rank) const { return impl_->children[static_cast
 void process_ranks::stop_for_debugger(int rank) {
     std::vector<std::byte> frame;
     send(rank, wire::writer(frame, wire::verb::debug_stop).finish());
+    // A debugger that started the program debugs the engine's process and does not follow the
+    // ranks' forks: stop it here as well, where it can look at the run (`baton ranks`) and attach
+    // to the rank's process (`baton rank N`), which waits for that. Without a debugger the engine
+    // just waits for the rank.
+    if (debugger_attached()) std::raise(SIGTRAP);
 }
 
 void process_ranks::receive(int rank, std::vector<std::byte>& frame) {

@@ -40,8 +40,8 @@ const pending_buffer* pending_buffers::conflict(int rank, const void* data, std:
     return nullptr;
 }
 
-bool checker::check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
-                              std::string_view operation, const std::source_location& where) {
+bool checker::check_pending_buffers(int self, const void* data, std::size_t bytes, const void* container,
+                                    bool writes, std::string_view operation, const std::source_location& where) {
     const pending_buffer* hit = buffers_.conflict(self, data, bytes, container, writes);
     if (!hit) return false;
     sim_request& pending = *hit->request;

@@ -45,6 +45,10 @@ public:
     // gap and tells its request (sim_request::moved_in_pending), so both are O(1).
     std::size_t add(int rank, const pending_buffer& buffer);
     void remove(int rank, std::size_t index);
+    // Whether `rank` has any pending buffer.
+    bool any(int rank) const {
+        return static_cast<std::size_t>(rank) < by_rank_.size() && !by_rank_[static_cast<std::size_t>(rank)].empty();
+    }
     // The first pending buffer of `rank` that a new use of [data, data + bytes) conflicts with: one
     // it overlaps where either side writes (or whose container it is). Null when there is none,
     // which a rank without pending requests finds out with one comparison.

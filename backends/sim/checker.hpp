@@ -93,7 +93,12 @@ public:
     // `self` that writes (or, `writes` false, reads) one of them before it completes; true if so.
     pending_buffers& buffers() { return buffers_; }
     bool check_buffer_use(int self, const void* data, std::size_t bytes, const void* container, bool writes,
-                          std::string_view operation, const std::source_location& where);
+                          std::string_view operation, const std::source_location& where) {
+        // Inline: every send and receive asks, and a rank with no pending request (the common
+        // case) has nothing its call could conflict with.
+        if (!buffers_.any(self)) return false;
+        return check_pending_buffers(self, data, bytes, container, writes, operation, where);
+    }
     // The error a rank's exception ends the run with: rank_failed, naming its calls.
     std::exception_ptr failure_of(int rank, std::exception_ptr original) const;
     // Every rank has finished: the messages nobody received, the collectives some never reached.
@@ -140,6 +145,8 @@ public:
 private:
     [[gnu::noinline]] void record(const call_record& call);  // out of log(), which every call runs
     [[gnu::noinline]] void profile_bytes(const call_record& call);
+    bool check_pending_buffers(int self, const void* data, std::size_t bytes, const void* container, bool writes,
+                               std::string_view operation, const std::source_location& where);
     // `rank`'s recent calls as report lines, newest first.
     std::vector<std::string> recent_calls(int rank) const;
     std::exception_ptr deadlock_report(const std::vector<int>& stuck) const;

@@ -23,6 +23,9 @@ bool is_packed(const type_desc& type) { return type.kind == element_kind::bytes 
 
 // Whether a message of elements `sent` may be received into elements `receive`.
 bool receivable(const type_desc& sent, const type_desc& receive) {
+    // Both made from one type's type_name_v (the usual case): the same name, by address.
+    const bool same_name = sent.name.data() == receive.name.data() && sent.name.size() == receive.name.size();
+    if (same_name && sent.kind == receive.kind && sent.size == receive.size) return true;
     return sent == receive || is_packed(sent) || is_packed(receive);
 }
 
@@ -185,11 +188,11 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
     receive.complete(result);
 }
 
-sim_comm::sim_comm(engine& eng, comm_state& state, int rank) : eng_(eng), state_(state), rank_(rank) {}
+sim_comm::sim_comm(engine& eng, comm_state& state, int rank)
+    : eng_(eng), state_(state), rank_(rank), world_rank_(state.world_rank(rank)) {}
 
 int sim_comm::size() const { return state_.size(); }
 const std::string& sim_comm::name() const { return state_.name; }
-int sim_comm::world_rank() const { return state_.world_ranks[static_cast<std::size_t>(rank_)]; }
 
 void learn_from_message(happens_before& order, const comm_state& comm, int receiver, const message& m) {
     order.learn(comm.world_rank(receiver), m.sent_clock);
@@ -300,28 +303,25 @@ std::unique_ptr<sim_request> sim_comm::start_send(const backend::send_view& data
     return request;
 }
 
-std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer& into, int source, int tag,
-                                                     std::string_view operation, const backend::location& where,
-                                                     bool blocking) {
-    eng_.schedule_point(world_rank());
+void sim_comm::start_receive(sim_request& request, const backend::recv_buffer& into, int source, int tag,
+                             const backend::location& where, bool blocking) {
+    const std::string_view operation = request.call().operation;
     // Receiving into the buffer of a pending isend or irecv of its own (buffer_checks.hpp): one
     // finding for both, not a second one when this receive completes.
-    const bool conflict = eng_.checks().check_buffer_use(world_rank(), checked_data(into), into.count * into.type.size,
-                                                         checked_object(into), true, operation, where);
-    auto request = std::make_unique<sim_request>(
-        eng_, state_, rank_, make_call(call_kind::receive, operation, state_, rank_, source, tag, 0, where));
-    if (conflict) request->mark_reported();
-    request->buffer = into;
-    request->blocking = blocking;
-    request->posted_time = eng_.time().now(world_rank());
+    if (eng_.checks().check_buffer_use(world_rank(), checked_data(into), into.count * into.type.size,
+                                       checked_object(into), true, operation, where))
+        request.mark_reported();
+    request.buffer = into;
+    request.blocking = blocking;
+    request.posted_time = eng_.time().now(world_rank());
     if (source == proc_null) {
         // Nothing arrives, at once: a fixed buffer keeps its bytes (no poison either), a
         // resizable one is resized to the nothing that came, as to any message.
         if (into.resizable()) into.resize(into.container, 0);
-        request->complete({proc_null, any_tag, 0});
-        return request;
+        request.complete({proc_null, any_tag, 0});
+        return;
     }
-    if (!blocking) request->defer_delivery();
+    if (!blocking) request.defer_delivery();
     auto& box = state_.mailboxes[static_cast<std::size_t>(rank_)];
     // A systematic run matches a wildcard (and whatever was posted after one) only when every
     // rank is blocked: then every message it could take is there to choose from.
@@ -329,19 +329,18 @@ std::unique_ptr<sim_request> sim_comm::start_receive(const backend::recv_buffer&
                                  (source == any_source || box.has_posted_wildcard());
     const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
     if (candidates.empty()) {
-        box.post(source, tag, request.get());
-        request->posted_clock = eng_.order().now(world_rank());
-        request->posted = true;
-        return request;
+        box.post(source, tag, &request);
+        request.posted_clock = eng_.order().now(world_rank());
+        request.posted = true;
+        return;
     }
     message m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
-        return message_choice(state_, rank_, request->describe(), where, candidates, "took");
+        return message_choice(state_, rank_, request.describe(), where, candidates, "took");
     })]);
     learn_from_message(eng_.order(), state_, rank_, m);
-    time_match(eng_.time(), *request, m.timing, m.sync_sender);
-    deliver(*request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
+    time_match(eng_.time(), request, m.timing, m.sync_sender);
+    deliver(request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
-    return request;
 }
 
 void sim_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
@@ -357,7 +356,12 @@ void sim_comm::blocking_send(const backend::send_view& data, int dest, int tag, 
 }
 
 status sim_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
-    return start_receive(into, source, tag, "recv", where, true)->wait(where);
+    eng_.schedule_point(world_rank());
+    // On this rank's stack: the recv waits for it before it returns, and a heap request per call
+    // was a malloc and a free in every ping-pong's receive.
+    sim_request request(eng_, state_, rank_, make_call(call_kind::receive, "recv", state_, rank_, source, tag, 0, where));
+    start_receive(request, into, source, tag, where, true);
+    return request.wait(where);
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::isend(backend::send_view data, int dest, int tag,
@@ -367,7 +371,11 @@ std::unique_ptr<backend::request_impl> sim_comm::isend(backend::send_view data, 
 
 std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into, int source, int tag,
                                                        backend::location where) {
-    return start_receive(into, source, tag, "irecv", where, false);
+    eng_.schedule_point(world_rank());
+    auto request = std::make_unique<sim_request>(
+        eng_, state_, rank_, make_call(call_kind::receive, "irecv", state_, rank_, source, tag, 0, where));
+    start_receive(*request, into, source, tag, where, false);
+    return request;
 }
 
 // ---- Point-to-point: per-call send modes -----------------------------------------------------

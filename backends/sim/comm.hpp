@@ -23,7 +23,8 @@ public:
     int rank() const override { return rank_; }
     int size() const override;
     const std::string& name() const override;
-    int world_rank() const override;
+    // Inline: every call of the rank's asks it, some several times.
+    int world_rank() const override { return world_rank_; }
 
     void send(backend::send_view data, int dest, int tag, backend::location where) override;
     status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;
@@ -150,9 +151,10 @@ private:
     // rsend's rule: a receive that matches it is posted. A finding, not an error: the send goes
     // on as a standard one, as most MPI libraries would take it.
     void check_ready(int dest, int tag, std::size_t bytes, std::string_view operation, const backend::location& where);
-    std::unique_ptr<sim_request> start_receive(const backend::recv_buffer& into, int source, int tag,
-                                               std::string_view operation, const backend::location& where,
-                                               bool blocking);
+    // Matches `request`, a receive (recv's on the caller's stack, irecv's on the heap) made after
+    // the call's scheduling point, with a stored message, or posts it.
+    void start_receive(sim_request& request, const backend::recv_buffer& into, int source, int tag,
+                       const backend::location& where, bool blocking);
     // A message a probe (source, tag) accepts; the scheduler chooses among several, and with
     // `may_miss` "none yet" is one more alternative. `probe` and `where` describe the choice.
     std::optional<status> find_message(int source, int tag, const blocker& probe, const backend::location& where,
@@ -167,6 +169,7 @@ private:
     comm_state& state_;
     comm_handle keep_{state_};
     int rank_;
+    int world_rank_;  // rank_'s in the world, which never changes
     std::uint64_t next_collective_ = 0;
 };
 

@@ -95,6 +95,9 @@ std::vector<std::string> checker::recent_calls(int rank) const {
 std::vector<int> checker::stuck_with(int self) {
     // Systematic runs leave wildcard receives waiting until every rank is blocked: not stuck.
     if (opts_.schedule == schedule::systematic) return {};
+    // The usual case, answered before the walk: a rank `self` waits for can run, and may wake it.
+    for (int w : ranks_[self].waiting->waits_for())
+        if (ranks_[w].state == rank_state::runnable) return {};
     // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
     // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
     if (visited_.size() != ranks_.slots.size()) visited_.assign(ranks_.slots.size(), 0);

@@ -8,9 +8,7 @@ sim_request* mailbox::take_posted(int source, int tag, bool defer_wildcards) {
     for (auto it = posted_.begin(); it != posted_.end(); ++it) {
         if ((it->source < 0 || it->source == source) && tag_matches(it->tag, tag)) {
             if (defer_wildcards && it->source < 0) return nullptr;
-            sim_request* receive = it->request;
-            erase_posted(it);
-            return receive;
+            return posted_.take(it).request;
         }
     }
     return nullptr;
@@ -36,25 +34,17 @@ sim_request* mailbox::next_match_before_wildcard(message& taken) {
     for (auto it = posted_.begin(); it != posted_.end() && it->source >= 0; ++it) {
         const auto found = candidates(it->source, it->tag);
         if (found.empty()) continue;
-        sim_request* receive = it->request;
-        erase_posted(it);
+        sim_request* receive = posted_.take(it).request;
         taken = take(found.front());
         return receive;
     }
     return nullptr;
 }
 
-void mailbox::erase_posted(std::deque<posted_receive>::iterator it) {
-    if (it == posted_.begin())
-        posted_.pop_front();  // the usual case, and much cheaper than a general erase
-    else
-        posted_.erase(it);
-}
-
 void mailbox::post(int source, int tag, sim_request* receive) { posted_.push_back({source, tag, receive}); }
 
 void mailbox::cancel(sim_request* receive) {
-    std::erase_if(posted_, [&](const posted_receive& p) { return p.request == receive; });
+    posted_.remove_if([&](const posted_receive& p) { return p.request == receive; });
 }
 
 void mailbox::store(message m) {
@@ -64,7 +54,7 @@ void mailbox::store(message m) {
 
 candidate_list mailbox::candidates(int source, int tag) const {
     candidate_list found;
-    auto first_accepted = [&](const std::deque<message>& queue) {
+    auto first_accepted = [&](const message_queue& queue) {
         for (const auto& m : queue)
             if (tag_matches(tag, m.tag)) {
                 found.push_back(&m);
@@ -84,10 +74,8 @@ message mailbox::take(const message* m) {
     auto queue = unexpected_.find(m->source);
     auto it = std::find_if(queue->second.begin(), queue->second.end(),
                            [&](const message& candidate) { return &candidate == m; });
-    message taken = std::move(*it);
-    queue->second.erase(it);
     --stored_;
-    return taken;
+    return queue->second.take(it);
 }
 
 void mailbox::forget_sender(const sim_request* sender) {

@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <source_location>
 #include <string_view>
@@ -19,6 +18,7 @@
 #include <baton/datatype.hpp>
 
 #include "bsend_buffer.hpp"
+#include "front_indexed_queue.hpp"
 #include "happens_before.hpp"
 #include "sim_clock.hpp"
 
@@ -47,6 +47,9 @@ struct message {
 
 // From each sender, at most one message; rarely more than a few, so they fit without allocation.
 using candidate_list = boost::container::small_vector<const message*, 4>;
+
+// One sender's stored messages, oldest first.
+using message_queue = front_indexed_queue<message>;
 
 class mailbox {
 public:
@@ -86,15 +89,13 @@ public:
     };
     // The receives posted and not matched yet, in the order posted (reports compare them with the
     // messages that wait unreceived).
-    const std::deque<posted_receive>& posted() const { return posted_; }
+    const front_indexed_queue<posted_receive>& posted() const { return posted_; }
 
 private:
-    void erase_posted(std::deque<posted_receive>::iterator it);
-
     // By source. A sender's queue stays when it empties: the next message from it reuses it.
-    std::map<int, std::deque<message>> unexpected_;
+    std::map<int, message_queue> unexpected_;
     std::size_t stored_ = 0;  // messages in unexpected_
-    std::deque<posted_receive> posted_;  // in the order posted
+    front_indexed_queue<posted_receive> posted_;  // in the order posted
 };
 
 inline bool tag_matches(int wanted, int tag) { return wanted < 0 || wanted == tag; }

@@ -49,8 +49,7 @@ bool poll_watch::failed(int rank, const std::source_location& site) {
     return ++s.failures >= s.bound;
 }
 
-void poll_watch::acted(int rank) {
-    if (static_cast<std::size_t>(rank) >= streaks_.size()) return;
+void poll_watch::loop_may_have_ended(int rank) {
     const auto& s = streaks_[static_cast<std::size_t>(rank)];
     if (s.epoch != epoch_ || s.failures == 0) return;
     auto& longest = gave_up_after_[key(s.site)];

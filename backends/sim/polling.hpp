@@ -44,7 +44,10 @@ public:
     void progress() { ++epoch_; }
     // `rank` makes a call that acts (not a poll): if it polled in vain before, its loop ended by
     // itself, and the site's history remembers how long it went on.
-    void acted(int rank);
+    void acted(int rank) {
+        // Inline: every call that acts comes here, and a rank that has never polled has no streak.
+        if (static_cast<std::size_t>(rank) < streaks_.size()) loop_may_have_ended(rank);
+    }
     // `rank`'s poll found what it looked for: its count starts again.
     void succeeded(int rank) {
         auto& s = streak_of(rank);
@@ -78,6 +81,7 @@ private:
     using site_key = std::tuple<const char*, std::uint_least32_t, std::uint_least32_t>;
     static site_key key(const std::source_location& where) { return {where.file_name(), where.line(), where.column()}; }
     std::uint64_t bound_at(const std::source_location& site) const;
+    void loop_may_have_ended(int rank);
     // `rank`'s streak, started again if something changed since it was last counted.
     streak& streak_of(int rank);
 

@@ -126,8 +126,9 @@ sim_request::~sim_request() {
             slot->second.calls[static_cast<std::size_t>(owner_)] = detach(*collective_, slot->second, comm_, owner_, /*let_go=*/true);
     if (posted) comm_.mailboxes[static_cast<std::size_t>(owner_)].cancel(this);
     if (unmatched_sync_send) comm_.mailboxes[static_cast<std::size_t>(peer())].forget_sender(this);
-    stop_watching(watched_part::data);
-    stop_watching(watched_part::result);
+    // Most requests (every blocking call's) watch nothing: no call, whose answer is a large record.
+    if (data_.on) stop_watching(watched_part::data);
+    if (result_buffer_.on) stop_watching(watched_part::result);
     if (!consumed_ && !eng_.aborting())
         eng_.checks().add_finding(eng_.checks().make_finding(
             finding_kind::request_leak,
@@ -208,7 +209,7 @@ std::optional<std::string> sim_request::change_seen(watched_part part, const std
                                 read ? "read" : strict.what == strict_buffers::access::write ? "write" : "access", by,
                                 strict_buffers::where(strict, call_.where.file_name())));
     }
-    const buffer_change seen = asked ? *asked : w.watch.change();
+    const buffer_change seen = asked ? *asked : w.watch ? w.watch->change() : buffer_change{};
     if (seen.container && send)
         return said("changed", " (its container moved the elements it sends elsewhere, freeing them: a push_back "
                                "beyond its capacity, reserve, shrink_to_fit, assign or a move before the wait)");

@@ -141,7 +141,9 @@ private:
         bool reported = false;          // a finding about it was made already
         bool sends = false;             // data it gives (an isend's, a collective's input)
         bool paused = false;            // off while its collective writes the result
-        buffer_watch watch;             // unless the rank's own process watches it
+        // Made when watching starts, unless the rank's own process watches it: empty, it costs a
+        // blocking call's request (most requests, which watch nothing) one store to make.
+        std::optional<buffer_watch> watch;
         int strict_slot = -1;           // its protected pages (strict_buffers.hpp), if any
         std::size_t pending_index = 0;  // where the checker keeps it (pending_buffers)
     };

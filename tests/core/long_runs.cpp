@@ -1,8 +1,13 @@
 // Issue #11, "Long runs and many ranks": what the simulator keeps must not grow with the length of
 // a run. Checked by counting (choices kept, communicator states alive), never by timing. The PCT
-// schedule's priority structure is checked against the linear scan it replaced.
+// schedule's priority structure is checked against the linear scan it replaced. Issue 17: nor
+// does what it allocates: a ping-pong's calls allocate nothing once under way, counted by this
+// program's own operator new.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <random>
 #include <vector>
 
@@ -12,6 +17,20 @@
 
 #include "comm_state.hpp"
 #include "scheduler.hpp"
+
+namespace {
+
+std::atomic<std::uint64_t> allocations{0};
+
+}  // namespace
+
+void* operator new(std::size_t bytes) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using baton::communicator;
 using baton_test::contains;
@@ -216,4 +235,50 @@ TEST_CASE("PCT picks the same ranks as the scan it replaced, for the same seed")
         REQUIRE(picked == reference.pick(current));
         current = picked;
     }
+}
+
+TEST_CASE("a ping-pong's sends and receives allocate nothing once under way") {
+    sim::options opts = engine_visible(2);  // what the engine allocates, in this process
+    // Random: the receive is posted first in some round trips and finds its message in others.
+    opts.schedule = GENERATE(sim::schedule::random, sim::schedule::round_robin);
+    constexpr int round_trips = 2000;
+    std::uint64_t during = 0;
+    sim::run_ranks(opts, [&](communicator& world) {
+        const int peer = 1 - world.rank();
+        double value = 0.0;
+        auto round_trip = [&] {  // rank 0 sends first, rank 1 answers
+            if (world.rank() == 1) world.recv(value, peer, 0);
+            world.send(value, peer, 0);
+            if (world.rank() == 0) world.recv(value, peer, 0);
+        };
+        for (int i = 0; i < 100; ++i) round_trip();  // the queues and lists reach their size
+        const std::uint64_t before = allocations.load(std::memory_order_relaxed);
+        for (int i = 0; i < round_trips; ++i) round_trip();
+        if (world.rank() == 0) during = allocations.load(std::memory_order_relaxed) - before;
+    });
+    INFO("allocations in " << round_trips << " round trips: " << during);
+    // Before: one per receive (its request), and a block of a std::deque every few stored
+    // messages and every 32 posted receives.
+    CHECK(during == 0);
+}
+
+TEST_CASE("a sender far ahead of its receiver: its messages arrive in order, tags skipped and all") {
+    const sim::options opts = engine_visible(2);
+    constexpr int sent = 300;
+    std::vector<int> tag5, tag7;
+    sim::run_ranks(opts, [&](communicator& world) {
+        if (world.rank() == 0) {
+            for (int i = 0; i < sent; ++i) world.send(i, 1, i % 3 == 0 ? 7 : 5);
+            return;
+        }
+        // Tag 5 first (each receive skips the older tag-7 messages), then the tag-7 ones that
+        // waited behind them.
+        for (int i = 0; i < sent; ++i)
+            if (i % 3 != 0) tag5.push_back(world.recv<int>(0, 5));
+        for (int i = 0; i < sent; i += 3) tag7.push_back(world.recv<int>(0, 7));
+    });
+    std::vector<int> expected5, expected7;
+    for (int i = 0; i < sent; ++i) (i % 3 == 0 ? expected7 : expected5).push_back(i);
+    CHECK(tag5 == expected5);
+    CHECK(tag7 == expected7);
 }

@@ -133,6 +133,21 @@ int main(int argc, char** argv) {
                                },
                                [&] { if (pinging) plain_ping_pong(second, rank, ball_vector.data()); }},
                               2});
+        // The same with a bound (baton::at_most): one receive of up to that many elements, no probe.
+        benchmarks.push_back({"ping-pong, std::vector<double>, at_most(1)",
+                              {[&] { if (pinging) plain_ping_pong(first, rank, ball_vector.data()); },
+                               [&] {
+                                   if (!pinging) return;
+                                   if (rank == 0) {
+                                       world.send(ball_vector, 1, tag);
+                                       world.recv(ball_vector, 1, tag, baton::at_most(1));
+                                   } else {
+                                       world.recv(ball_vector, 0, tag, baton::at_most(1));
+                                       world.send(ball_vector, 0, tag);
+                                   }
+                               },
+                               [&] { if (pinging) plain_ping_pong(second, rank, ball_vector.data()); }},
+                              2});
 
         for (auto& b : benchmarks) {
             for (auto& body : b.body) time_per_iteration(first, iterations / 10 + 1, body);  // warm-up
@@ -145,7 +160,7 @@ int main(int argc, char** argv) {
         if (rank == 0) {
             std::printf("baton on MPI against plain MPI: %d ranks, medians of %d runs of %d iterations\n",
                         world.size(), runs, iterations);
-            std::printf("%-38s %10s %10s %10s %12s %14s\n", "", "plain (us)", "baton (us)", "again (us)",
+            std::printf("%-44s %10s %10s %10s %12s %14s\n", "", "plain (us)", "baton (us)", "again (us)",
                         "baton/plain", "again/plain");
             for (const auto& b : benchmarks) {
                 std::vector<double> baton_ratio, control_ratio;
@@ -153,7 +168,7 @@ int main(int argc, char** argv) {
                     baton_ratio.push_back(b.times[baton_side][run] / b.times[plain][run]);
                     control_ratio.push_back(b.times[control][run] / b.times[plain][run]);
                 }
-                std::printf("%-38s %10.3f %10.3f %10.3f %12.3f %14.3f\n", b.name.c_str(), median(b.times[plain]),
+                std::printf("%-44s %10.3f %10.3f %10.3f %12.3f %14.3f\n", b.name.c_str(), median(b.times[plain]),
                             median(b.times[baton_side]), median(b.times[control]), median(baton_ratio),
                             median(control_ratio));
             }

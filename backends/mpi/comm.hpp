@@ -5,7 +5,8 @@
 // extra message. The exceptions, all documented in the README:
 //  - a receive into a resizable container (std::vector, std::string, serialized values) is a
 //    matched probe (MPI_Mprobe/MPI_Improbe), then MPI_Get_count, a resize and MPI_Mrecv: still
-//    one message, and wildcards stay correct because the probe has matched the message;
+//    one message, and wildcards stay correct because the probe has matched the message (a
+//    receive with a bound, baton::at_most, comes here as a fixed buffer of the bound: one MPI_Recv);
 //  - collectives whose receivers are resizable but cannot know the size from their own arguments
 //    (bcast into a vector, scatter, the v-collectives) first share the counts with one small
 //    collective (MPI_Bcast / MPI_Gather / MPI_Allgather / MPI_Scatter / MPI_Alltoall of counts); fixed buffers

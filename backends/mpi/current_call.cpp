@@ -12,29 +12,16 @@ namespace baton::mpi::detail {
 
 namespace {
 
-// Written by the rank's thread, read by the watchdog's: each field atomic, and a report built
-// while a call begins may mix two calls' fields (an operation with another's line), which is
-// harmless for a last word; each field alone is always whole.
-struct call_note {
-    std::atomic<const char*> operation{nullptr};  // a literal
-    std::atomic<const char*> file{nullptr};
-    std::atomic<unsigned> line{0};
-    std::atomic<bool> inside{false};
-};
-
-call_note note;
-int depth = 0;  // only the thread that called baton::run makes baton calls on MPI
 int rank = -1, size = 0;
-std::unique_ptr<baton::detail::watch> watching;
+std::unique_ptr<baton::detail::watch> watch_of_rank;
 double started = 0;
 
 double profile_now() { return MPI_Wtime() - started; }
 
 std::string describe(const std::string& headline) {
     const char* operation = note.operation.load(std::memory_order_acquire);
-    const std::string call =
-        operation ? fmt::format("{} at {}:{}", operation, note.file.load(), note.line.load())
-                  : "";
+    const std::source_location where = note.where.load(std::memory_order_relaxed);
+    const std::string call = operation ? fmt::format("{} at {}:{}", operation, where.file_name(), where.line()) : "";
     std::string state;
     if (!operation)
         state = "running its own code, before its first baton call";
@@ -47,6 +34,9 @@ std::string describe(const std::string& headline) {
 
 }  // namespace
 
+call_note note;
+int call_depth = 0;
+baton::detail::watch* watching = nullptr;
 baton::detail::profile_recorder* profiling = nullptr;
 
 void record_profile(baton::detail::profile_recorder* recorder, double start) noexcept {
@@ -60,34 +50,23 @@ void add_profile_bytes(const char* operation, const backend::location& where, st
     profiling->moved(0, operation, where, sent, received);
 }
 
-current_call::current_call(const char* operation, const backend::location& where, profiled_call counted) noexcept
-    : outermost_(depth++ == 0) {
-    if (!outermost_) return;
-    note.file.store(where.file_name(), std::memory_order_relaxed);
-    note.line.store(where.line(), std::memory_order_relaxed);
-    note.operation.store(operation, std::memory_order_release);
-    note.inside.store(true, std::memory_order_release);
-    if (watching) watching->entering();
-    if (profiling && counted) [[unlikely]]
-        profiling->began(0, operation, where, profile_now());
+void profile_began(const char* operation, const backend::location& where) {
+    profiling->began(0, operation, where, profile_now());
 }
 
-current_call::~current_call() {
-    --depth;
-    if (!outermost_) return;
-    note.inside.store(false, std::memory_order_release);
-    if (profiling) [[unlikely]]
-        profiling->ended(0, profile_now());
-    if (watching) watching->leaving();
-}
+void profile_ended() { profiling->ended(0, profile_now()); }
 
 watched_rank::watched_rank(int world_rank, int world_size, unsigned rank_timeout_seconds) {
     rank = world_rank;
     size = world_size;
-    watching = std::make_unique<baton::detail::watch>(rank_timeout_seconds, false, describe);
-    watching->running(world_rank);
+    watch_of_rank = std::make_unique<baton::detail::watch>(rank_timeout_seconds, false, describe);
+    watch_of_rank->running(world_rank);
+    watching = watch_of_rank.get();
 }
 
-watched_rank::~watched_rank() { watching.reset(); }
+watched_rank::~watched_rank() {
+    watching = nullptr;
+    watch_of_rank.reset();
+}
 
 }  // namespace baton::mpi::detail

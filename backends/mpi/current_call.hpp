@@ -2,10 +2,14 @@
 // from mpiexec, Ctrl-C) or runs its own code for longer than the rank timeout (watchdog.hpp).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <source_location>
 
 #include <baton/backend.hpp>
 #include <baton/profile.hpp>
+
+#include "../common/watchdog.hpp"
 
 namespace baton::mpi::detail {
 
@@ -23,16 +27,49 @@ inline void profile_bytes(const char* operation, const backend::location& where,
         add_profile_bytes(operation, where, sent, received);
 }
 
+// What the watchdog reads of the call this rank is in or made last (current_call.cpp describes it
+// from another thread): written by the rank's thread, each field atomic, and a report built while a
+// call begins may mix two calls' fields (an operation with another's line), which is harmless for
+// a last word; each field alone is always whole.
+struct call_note {
+    std::atomic<const char*> operation{nullptr};  // a literal
+    std::atomic<std::source_location> where{};    // one word: a pointer to the compiler's constant
+    std::atomic<bool> inside{false};
+};
+extern call_note note;
+extern int call_depth;                       // only the thread that called baton::run makes baton calls on MPI
+extern baton::detail::watch* watching;       // this rank's watch while the run lasts (watched_rank)
+// --profile's side of a call's start and end (cold: --profile is off unless asked for).
+[[gnu::cold]] void profile_began(const char* operation, const backend::location& where);
+[[gnu::cold]] void profile_ended();
+
 // Held for the duration of each baton call on MPI (the outermost one counts: a send may wait
-// on a request inside). Cheap: a few stores.
+// on a request inside). A few stores, inline: it brackets every call, whose whole cost beyond
+// MPI's own is tens of instructions.
 class current_call {
 public:
     // `operation`: a literal.
     // A request's destructor is no call of the program's: --profile does not count it
     // (`not_profiled`), as on the simulator.
     enum profiled_call : bool { not_profiled = false, profiled = true };
-    current_call(const char* operation, const backend::location& where, profiled_call counted = profiled) noexcept;
-    ~current_call();
+    current_call(const char* operation, const backend::location& where, profiled_call counted = profiled) noexcept
+        : outermost_(call_depth++ == 0) {
+        if (!outermost_) return;
+        note.where.store(where, std::memory_order_relaxed);
+        note.operation.store(operation, std::memory_order_release);
+        note.inside.store(true, std::memory_order_release);
+        if (watching) watching->entering();
+        if (profiling && counted) [[unlikely]]
+            profile_began(operation, where);
+    }
+    ~current_call() {
+        --call_depth;
+        if (!outermost_) return;
+        note.inside.store(false, std::memory_order_release);
+        if (profiling) [[unlikely]]
+            profile_ended();
+        if (watching) watching->leaving();
+    }
     current_call(const current_call&) = delete;
     current_call& operator=(const current_call&) = delete;
 

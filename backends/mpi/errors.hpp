@@ -63,6 +63,13 @@ inline int to_int(std::size_t count, const comm_info& comm, std::string_view cal
         count_too_large(count, comm, call, where);
     return static_cast<int>(count);
 }
+// The same for an operation named by a literal held as a pointer (a send mode's name): its length
+// is taken only when the error is made, not on every call.
+inline int to_int(std::size_t count, const comm_info& comm, const char* call, const std::source_location& where) {
+    if (count > static_cast<std::size_t>(INT_MAX)) [[unlikely]]
+        count_too_large(count, comm, call, where);
+    return static_cast<int>(count);
+}
 
 // "any_source" / "3", "any_tag" / "7".
 std::string shown_rank(int rank);

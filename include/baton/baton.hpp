@@ -1,6 +1,7 @@
 // baton: MPI-style parallel programs in C++20, on simulated ranks or on MPI.
 #pragma once
 
+#include <baton/at_most.hpp>
 #include <baton/cartesian.hpp>
 #include <baton/clock.hpp>
 #include <baton/communicator.hpp>

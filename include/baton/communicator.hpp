@@ -15,11 +15,13 @@
 #include <optional>
 #include <ranges>
 #include <source_location>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <baton/at_most.hpp>
 #include <baton/backend.hpp>
 #include <baton/datatype.hpp>
 #include <baton/detail/buffers.hpp>
@@ -90,6 +92,34 @@ public:
     T recv(int source = any_source, int tag = any_tag, location where = location::current()) {
         T value{};
         recv(value, source, tag, where);
+        return value;
+    }
+
+    // Receives a message of at most `bound.count` elements into a std::vector or std::string and
+    // resizes it to what arrived (at_most.hpp): one receive with that count, where the form above
+    // must first learn the message's length (on MPI a matched probe). The container is resized to
+    // the bound first (elements beyond its size are value-initialized, so a bound near the
+    // messages' size costs least), the receive is the one into a fixed buffer of that many
+    // elements on every backend, with its errors (a longer message is a truncation_error; the
+    // container's contents are then unspecified), and the container is then cut to the count.
+    template <sendable T>
+        requires detail::resizable_range<T>
+    status recv(T& into, int source, int tag, at_most bound, location where = location::current()) {
+        check_source(source, tag, "recv", where);
+        into.resize(bound.count);
+        std::span<element_t<T>> room(std::ranges::data(into), bound.count);
+        const status result = impl().recv(detail::recv_buffer_of(room), source, tag, where);
+        into.resize(result.bytes / sizeof(element_t<T>));  // a whole number: the receive checked it
+        return result;
+    }
+
+    // Receives and returns a T of at most `bound.count` elements:
+    // `auto v = comm.recv<std::vector<int>>(0, 7, baton::at_most(64));`
+    template <sendable T>
+        requires detail::resizable_range<T>
+    T recv(int source, int tag, at_most bound, location where = location::current()) {
+        T value{};
+        recv(value, source, tag, bound, where);
         return value;
     }
 

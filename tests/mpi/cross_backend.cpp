@@ -276,6 +276,85 @@ std::string posted_early(communicator& world) {
     return out.text();
 }
 
+// Receives into vectors: without a bound a vector takes the whole message whatever its capacity
+// (on MPI a matched probe sizes it first); with baton::at_most it is one receive of up to that
+// many elements, cut to what came, and a longer message is a truncation_error, never cut short in
+// silence. Wildcard receives of every kind, mixed, take each sender's messages in the order sent,
+// and a probe with any_source names the message that a receive of its source and tag then gets.
+std::string vector_receives(communicator& world) {
+    record out;
+    const int n = world.size(), r = world.rank();
+    // Longer than the capacity: an eager message, then one above Open MPI's eager limit.
+    std::vector<double> small(1000), large(100000);
+    std::iota(small.begin(), small.end(), r);
+    std::iota(large.begin(), large.end(), -r);
+    auto first = world.isend(small, right_of(world), 50);
+    auto second = world.isend(large, right_of(world), 51);
+    std::vector<double> got{0.5};  // capacity 1, as a benchmark's ball
+    auto s = world.recv(got, left_of(world), 50);
+    out("1000 into capacity 1: {} elements, sum {} {}", got.size(), std::accumulate(got.begin(), got.end(), 0.0), text(s));
+    s = world.recv(got, left_of(world), 51);  // capacity 1000 now
+    out("100000 into capacity 1000: {} elements, sum {} {}", got.size(), std::accumulate(got.begin(), got.end(), 0.0),
+        text(s));
+    first.wait();
+    second.wait();
+
+    // Bounded: fewer, as many and more than the bound; a string; from proc_null.
+    auto a = world.isend(std::vector<int>{r, r, r}, right_of(world), 52);
+    auto b = world.isend(std::vector<int>(8, r), right_of(world), 53);
+    auto c = world.isend(std::vector<int>(9, r), right_of(world), 54);
+    auto d = world.isend(std::string("word"), right_of(world), 55);
+    std::vector<int> bounded(20, -1);
+    s = world.recv(bounded, left_of(world), 52, baton::at_most(8));
+    out("at_most(8) of 3: {} {}", text(bounded), text(s));
+    s = world.recv(bounded, left_of(world), 53, baton::at_most(8));
+    out("at_most(8) of 8: {} {}", text(bounded), text(s));
+    out("at_most(8) of 9: {}", harness::thrown_by([&] { world.recv(bounded, left_of(world), 54, baton::at_most(8)); }));
+    const auto word = world.recv<std::string>(left_of(world), 55, baton::at_most(4));
+    out("string at_most(4): {}", text(word));
+    std::vector<int> nothing{1, 2};
+    s = world.recv(nothing, baton::proc_null, 56, baton::at_most(3));
+    out("from proc_null: {} {}", text(nothing), text(s));
+    baton::request sent[] = {std::move(a), std::move(b), std::move(c), std::move(d)};
+    baton::wait_all(sent);
+
+    // Every other rank sends rank 0 four messages of different lengths, tags 1 to 4 in order; rank
+    // 0 takes them all with any_source and any_tag, turn by turn unbounded, bounded, into a fixed
+    // buffer and by probe then a bounded receive of the probed source and tag. Which sender comes
+    // when depends on timing on MPI; each sender's messages must come in the order sent.
+    world.barrier();
+    if (r == 0) {
+        std::map<int, std::vector<std::string>> by_source;
+        for (int i = 0; i < 4 * (n - 1); ++i) {
+            std::vector<std::int16_t> into;
+            std::array<std::int16_t, 8> fixed{};
+            switch (i % 4) {
+                case 0: s = world.recv(into, baton::any_source, baton::any_tag); break;
+                case 1: s = world.recv(into, baton::any_source, baton::any_tag, baton::at_most(8)); break;
+                case 2:
+                    s = world.recv(fixed, baton::any_source, baton::any_tag);
+                    into.assign(fixed.begin(), fixed.begin() + static_cast<std::ptrdiff_t>(s.count<std::int16_t>()));
+                    break;
+                default: {
+                    const auto probed = world.probe(baton::any_source, baton::any_tag);
+                    s = world.recv(into, probed.source, probed.tag, baton::at_most(probed.count<std::int16_t>()));
+                    if (s.source != probed.source || s.tag != probed.tag || s.bytes != probed.bytes)
+                        out("the receive after the probe got another message: {} then {}", text(probed), text(s));
+                }
+            }
+            by_source[s.source].push_back(fmt::format("tag {}: {}", s.tag, text(into)));
+        }
+        for (const auto& [source, messages] : by_source) out("from {}: {}", source, fmt::join(messages, "; "));
+    } else {
+        for (int tag = 1; tag <= 4; ++tag)
+            world.send(std::vector<std::int16_t>(static_cast<std::size_t>((tag * 3 + r) % 8 + 1),
+                                                 static_cast<std::int16_t>(r * 10 + tag)),
+                       0, tag);
+    }
+    world.barrier();
+    return out.text();
+}
+
 std::string wildcards(communicator& world) {
     record out;
     const int n = world.size(), r = world.rank();
@@ -1217,6 +1296,7 @@ const std::vector<scenario>& scenarios() {
         {"nonblocking", nonblocking},
         {"posted_early", posted_early},
         {"wildcards", wildcards},
+        {"vector_receives", vector_receives},
         {"probe_counts", probe_counts},
         {"literals", literals},
         {"wait_any", wait_any},

@@ -475,7 +475,10 @@ TEST_CASE("wait_any returns each request once, then nothing", "[p2p]") {
     CHECK(sorted == every);
 }
 
-TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[p2p][buffers]") {
+// A vector takes the whole message whatever its capacity; with a bound (baton::at_most) a
+// container takes up to that many elements and is cut to what came.
+TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar; a bounded one up to its bound",
+          "[p2p][buffers]") {
     const auto opts = GENERATE(from_range(ops::configurations()));
     OPS_DESCRIBE(opts);
 
@@ -488,7 +491,13 @@ TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[
         int scalar = 0;
         status scalar_st;
         std::vector<int> into_vector_from_scalar;
-        BATON_TEST_RESULT_FIELDS(grown, shrunk, text, array, array_st, exact, scalar, scalar_st, into_vector_from_scalar)
+        std::vector<int> longer_than_capacity, bounded_grown, bounded_shrunk, bounded_exact, returned, from_nobody;
+        std::string bounded_text;
+        std::size_t capacity_before = 0;
+        status longer_st, grown_st, nobody_st;
+        BATON_TEST_RESULT_FIELDS(grown, shrunk, text, array, array_st, exact, scalar, scalar_st, into_vector_from_scalar,
+                                 longer_than_capacity, bounded_grown, bounded_shrunk, bounded_exact, returned,
+                                 from_nobody, bounded_text, capacity_before, longer_st, grown_st, nobody_st)
     };
     const auto result = baton::sim::run(opts, [](communicator& world) {
         const int n = world.size(), me = world.rank();
@@ -502,6 +511,14 @@ TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[
         sends.push_back(world.isend(std::array<int, 3>{7, me, 9}, next, 5));
         sends.push_back(world.isend(me * 3, next, 6));
         sends.push_back(world.isend(me * 5, next, 7));
+        std::vector<int> long_one(1000);
+        for (std::size_t i = 0; i < long_one.size(); ++i) long_one[i] = me + static_cast<int>(i);
+        sends.push_back(world.isend(long_one, next, 8));
+        sends.push_back(world.isend(std::vector<int>{me, me, me}, next, 9));
+        sends.push_back(world.isend(std::vector<int>{1, 2}, next, 10));
+        sends.push_back(world.isend(std::vector<int>(8, me), next, 11));
+        sends.push_back(world.isend(std::string("rank ") + std::to_string(me), next, 12));
+        sends.push_back(world.isend(std::vector<int>{me * 7}, next, 13));
 
         outcome out;
         out.shrunk.assign(10, -1);
@@ -514,6 +531,18 @@ TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[
         world.recv(exact, previous, 5);
         out.scalar_st = world.recv(out.scalar, previous, 6);
         world.recv(out.into_vector_from_scalar, previous, 7);  // one int is a message of one int
+        out.longer_than_capacity = {-1};
+        out.longer_than_capacity.reserve(2);
+        out.capacity_before = out.longer_than_capacity.capacity();
+        out.longer_st = world.recv(out.longer_than_capacity, previous, 8);               // no bound: all of it
+        out.grown_st = world.recv(out.bounded_grown, previous, 9, baton::at_most(8));  // empty: 3 arrive
+        out.bounded_shrunk.assign(20, -1);
+        world.recv(out.bounded_shrunk, previous, 10, baton::at_most(4));  // 20 long: 2 arrive
+        world.recv(out.bounded_exact, previous, 11, baton::at_most(8));   // as many as the bound
+        world.recv(out.bounded_text, previous, 12, baton::at_most(16));
+        out.returned = world.recv<std::vector<int>>(previous, 13, baton::at_most(1));
+        out.from_nobody = {9, 9};
+        out.nobody_st = world.recv(out.from_nobody, baton::proc_null, 14, baton::at_most(4));  // nothing comes
         baton::wait_all(sends);
         return out;
     });
@@ -531,14 +560,35 @@ TEST_CASE("a receive fills a vector, a string, an array, a span or a scalar", "[
         CHECK(out.scalar == 3 * p);
         CHECK(out.scalar_st.count<int>() == 1);
         CHECK(out.into_vector_from_scalar == std::vector<int>{5 * p});
+        CHECK(out.capacity_before < 1000);
+        REQUIRE(out.longer_than_capacity.size() == 1000);
+        CHECK(out.longer_than_capacity.front() == p);
+        CHECK(out.longer_than_capacity.back() == p + 999);
+        CHECK(out.longer_st.count<int>() == 1000);
+        CHECK(out.bounded_grown == std::vector<int>{p, p, p});
+        CHECK(out.grown_st.count<int>() == 3);
+        CHECK(out.grown_st.source == p);
+        CHECK(out.bounded_shrunk == std::vector<int>{1, 2});
+        CHECK(out.bounded_exact == std::vector<int>(8, p));
+        CHECK(out.bounded_text == "rank " + std::to_string(p));
+        CHECK(out.returned == std::vector<int>{p * 7});
+        CHECK(out.from_nobody.empty());
+        CHECK(out.nobody_st.source == baton::proc_null);
     }
 }
 
-TEST_CASE("a message larger than a fixed receive buffer is a truncation error naming the rank", "[p2p][buffers]") {
+TEST_CASE("a message larger than a fixed receive buffer or a bound is a truncation error naming the rank", "[p2p][buffers]") {
     const auto opts = GENERATE(from_range(ops::configurations()));
     OPS_DESCRIBE(opts);
     const int receiver = opts.ranks - 1;
     const int sender = 0;
+    // The receiver's truncation_error, naming it and its call.
+    auto check_truncation = [&](const std::optional<baton::rank_failed>& failure, const std::string& call) {
+        REQUIRE(failure);
+        CHECK(failure->rank() == receiver);
+        CHECK(failure->original_is<baton::truncation_error>());
+        CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(receiver) && ops::mentions_word(call));
+    };
 
     SECTION("into a span") {
         const auto failure = ops::rank_failure(opts, [=](communicator& world) {
@@ -551,12 +601,9 @@ TEST_CASE("a message larger than a fixed receive buffer is a truncation error na
             }
             send.wait();
         });
-        REQUIRE(failure);
-        CHECK(failure->rank() == receiver);
-        CHECK(failure->original_is<baton::truncation_error>());
+        check_truncation(failure, "recv");
         CHECK_THAT(ops::original_message(*failure),
-                   ops::mentions_rank(receiver) && ops::mentions_word("recv") &&
-                       baton_test::contains("4 elements of int") && baton_test::contains("the 3"));
+                   baton_test::contains("4 elements of int") && baton_test::contains("the 3"));
     }
     SECTION("into a scalar") {
         const auto failure = ops::rank_failure(opts, [=](communicator& world) {
@@ -565,10 +612,7 @@ TEST_CASE("a message larger than a fixed receive buffer is a truncation error na
             if (world.rank() == receiver) world.recv<double>(sender, 0);
             send.wait();
         });
-        REQUIRE(failure);
-        CHECK(failure->rank() == receiver);
-        CHECK(failure->original_is<baton::truncation_error>());
-        CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(receiver) && ops::mentions_word("recv"));
+        check_truncation(failure, "recv");
     }
     SECTION("into an irecv's array") {
         const auto failure = ops::rank_failure(opts, [=](communicator& world) {
@@ -580,10 +624,22 @@ TEST_CASE("a message larger than a fixed receive buffer is a truncation error na
             }
             send.wait();
         });
-        REQUIRE(failure);
-        CHECK(failure->rank() == receiver);
-        CHECK(failure->original_is<baton::truncation_error>());
-        CHECK_THAT(ops::original_message(*failure), ops::mentions_rank(receiver) && ops::mentions_word("irecv"));
+        check_truncation(failure, "irecv");
+    }
+    SECTION("into a vector with a bound") {
+        const auto failure = ops::rank_failure(opts, [=](communicator& world) {
+            baton::request send;
+            if (world.rank() == sender) send = world.isend(std::vector<int>(9, 1), receiver, 0);
+            if (world.rank() == receiver) {
+                std::vector<int> values;
+                values.reserve(100);  // the capacity is no bound: the program's bound is
+                world.recv(values, sender, 0, baton::at_most(8));
+            }
+            send.wait();
+        });
+        check_truncation(failure, "recv");
+        CHECK_THAT(ops::original_message(*failure),
+                   baton_test::contains("9 elements of int") && baton_test::contains("the 8"));
     }
 }
 

@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <source_location>
 #include <string_view>
 #include <vector>
 
+#include <boost/container/deque.hpp>
 #include <boost/container/small_vector.hpp>
 
 #include <baton/datatype.hpp>
@@ -75,7 +77,7 @@ public:
 
     bool has_messages() const { return stored_ > 0; }
     // No stored message and no posted receive.
-    bool idle() const { return stored_ == 0 && posted_.empty(); }
+    bool idle() const { return stored_ == 0 && (!queues_ || queues_->posted.empty()); }
     // Every stored message, for end-of-run checks.
     std::vector<const message*> all_messages() const;
 
@@ -86,15 +88,25 @@ public:
     };
     // The receives posted and not matched yet, in the order posted (reports compare them with the
     // messages that wait unreceived).
-    const std::deque<posted_receive>& posted() const { return posted_; }
+    // Boost's deque, not std::deque: libstdc++'s allocates a block of 512 bytes and its map as
+    // soon as it is constructed.
+    using posted_list = boost::container::deque<posted_receive>;
+    const posted_list& posted() const;
 
 private:
-    void erase_posted(std::deque<posted_receive>::iterator it);
+    // What a mailbox holds once a message or a receive comes to it. Every rank has a mailbox in
+    // every communicator it is in, and most are never used (a million of them in the world of a
+    // million ranks that only reduce): until then a mailbox is a null pointer and a count.
+    struct queues {
+        // By source. A sender's queue stays when it empties: the next message from it reuses it.
+        std::map<int, std::deque<message>> unexpected;
+        posted_list posted;  // in the order posted
+    };
+    queues& used();  // made at the first use
+    void erase_posted(posted_list::iterator it);
 
-    // By source. A sender's queue stays when it empties: the next message from it reuses it.
-    std::map<int, std::deque<message>> unexpected_;
-    std::size_t stored_ = 0;  // messages in unexpected_
-    std::deque<posted_receive> posted_;  // in the order posted
+    std::unique_ptr<queues> queues_;
+    std::size_t stored_ = 0;  // messages in queues_->unexpected
 };
 
 inline bool tag_matches(int wanted, int tag) { return wanted < 0 || wanted == tag; }

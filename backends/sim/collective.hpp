@@ -125,6 +125,7 @@ std::string describe(const collective_call& call, const comm_state* comm = nullp
 struct collective_slot {
     std::vector<collective_call*> calls;  // by rank in the communicator; null until it arrives
     int arrived = 0;
+    int with_request = 0;  // calls that came with a request (non-blocking ones), for complete()
     int first = -1;  // the rank that arrived first: the reference for mismatch checks
     std::vector<std::unique_ptr<collective_call>> detached;  // calls of ranks that returned early
     // The call of the rank whose arrival completes it, in its call then: the reductions apply its

@@ -661,7 +661,9 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     for (int r = 0; r < comm.size(); ++r) {
         auto& call = call_of(slot, r);
         call.done = true;
+        call.leaves_at = slot.leaves_at;  // time_collective's
         if (call.request) {
+            call.request->done_time = slot.leaves_at;
             call.request->learn_when_taken(known);
             call.request->complete({}, call.error);  // wakes its owner
         } else {

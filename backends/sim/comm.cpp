@@ -463,6 +463,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
     if (pending) ++slot.with_request;
+    joined_collective(slot, call, rank_, size());
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
     if (slot.first < 0) slot.first = rank_;
     if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot, state_);

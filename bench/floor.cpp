@@ -9,6 +9,15 @@
 //   floor memcpy --ranks N --bytes B --iters I
 //       What a broadcast must copy: B bytes into N-1 separate buffers, I times, on one thread.
 //       Prints total_ms.
+//   floor socket --rounds R [--two-cores]
+//       Two processes sending 32 bytes back and forth over a Unix socket pair, R round trips: what
+//       one call of a process rank costs at least (its request to the engine and the answer), on
+//       one core as baton binds them, or wherever the OS puts them (--two-cores). Prints per_round_trip_us.
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -81,6 +90,40 @@ int copies(long ranks, long bytes, long iters) {
     return 0;
 }
 
+int sockets(long rounds, bool one_core) {
+    if (one_core) {
+        cpu_set_t here;
+        CPU_ZERO(&here);
+        CPU_SET(sched_getcpu(), &here);
+        sched_setaffinity(0, sizeof here, &here);  // the child inherits it
+    }
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) != 0) return 1;
+    char frame[32] = {};
+    auto exchange = [&frame](int end, bool first) {
+        if (first && write(end, frame, sizeof frame) != sizeof frame) return false;
+        if (read(end, frame, sizeof frame) != sizeof frame) return false;
+        return first || write(end, frame, sizeof frame) == sizeof frame;
+    };
+    const pid_t child = fork();
+    if (child == 0) {
+        close(ends[0]);
+        for (long r = 0; r <= rounds; ++r)
+            if (!exchange(ends[1], false)) _exit(1);
+        _exit(0);
+    }
+    close(ends[1]);
+    (void)exchange(ends[0], true);  // round 0 is untimed
+    const double start = bench::wall_seconds();
+    for (long r = 0; r < rounds; ++r)
+        if (!exchange(ends[0], true)) return 1;
+    const double total = bench::wall_seconds() - start;
+    int status = 0;
+    waitpid(child, &status, 0);
+    bench::report("per_round_trip_us", total / static_cast<double>(rounds) * 1e6);
+    return status == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +133,10 @@ int main(int argc, char** argv) {
     if (mode == "memcpy")
         return copies(bench::arg_long(argc, argv, "--ranks", 16), bench::arg_long(argc, argv, "--bytes", 1L << 20),
                       bench::arg_long(argc, argv, "--iters", 100));
-    std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor memcpy --ranks N --bytes B --iters I\n");
+    if (mode == "socket") {
+        return sockets(bench::arg_long(argc, argv, "--rounds", 20000), !bench::arg_flag(argc, argv, "--two-cores"));
+    }
+    std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor memcpy --ranks N --bytes B --iters I"
+                         " | floor socket --rounds R [--two-cores]\n");
     return 2;
 }

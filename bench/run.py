@@ -732,12 +732,20 @@ def case_i(ctx):
     iters = 2_000 if ctx.quick else 20_000
     pingpong = [ctx.baton("baton_pingpong"), "--ranks", "2", "--iters", str(iters)]
     rows = [Row("baton, process ranks (--context process)", target=(10, "≤ 10 µs"), reference=True),
-            Row("baton, fiber ranks"), Row("baton, thread ranks")]
-    for row, extra in zip(rows, (PROCESSES, ["--context", "fiber"], [])):
+            Row("baton, process ranks, --bind-to none"), Row("baton, fiber ranks"), Row("baton, thread ranks")]
+    for row, extra in zip(rows, (PROCESSES, PROCESSES + ["--bind-to", "none"], ["--context", "fiber"], [])):
         measure(ctx, row, pingpong + extra, ctx.runs(5, 2), 300)
+    # What the design costs at least: four calls per round trip, each a socket round trip.
+    for where, extra in (("on one core, as baton binds them", []), ("wherever the OS puts them", ["--two-cores"])):
+        row = Row(f"floor, no baton: 4 round trips of 32 bytes between two processes over a Unix socket, {where}")
+        measure(ctx, row, [ctx.baton("floor"), "socket", "--rounds", str(iters)] + extra, ctx.runs(5, 2), 120,
+                metric=("per_round_trip_us", 4))
+        rows.append(row)
     tables = [table(f"(i) process ranks: ping-pong of 8 bytes, per round trip ({iters} round trips per run)", rows,
                     "per round trip", "Each call of a process rank is a message to the engine and its answer "
-                    "over a Unix socket: a round trip of the ping-pong is four calls.")]
+                    "over a Unix socket: a round trip of the ping-pong is four calls. The engine and the ranks' "
+                    "processes share one core (--bind-to core, the default); with --bind-to none the OS places "
+                    "them, and each hand-off may wake the other core.")]
 
     rows = [Row("baton, examples/average --context process", target=(15_000, "≤ 15 ms"), reference=True),
             Row("baton, examples/average (threads)")]
@@ -1029,16 +1037,23 @@ def case_k(ctx):
         "wtime_per_op_us; the default --eager-limit, 64 KiB). Open MPI: bench/ref_*.c under `mpiexec -n N`, "
         "timed by MPI_Wtime on rank 0 (the bcast: the last rank's), the median of separate jobs. `shm` is fitted "
         "to Open MPI's ping-pong at -n 2 (bench/calibrate_shm.py: L and bandwidth in three size ranges, where "
-        "Open MPI's vader transport changes protocol, within 4 % of each measured size), so the ping-pong rows "
+        "Open MPI's vader transport changes protocol, within 8 % of each size from 64 B to 4 MiB when fitted, "
+        "23 % at 8 B), so the ping-pong rows "
         "test the fit against a new measurement. The allreduce and bcast rows test the collective algorithms "
-        "on top of it, and two miss by more than the ping-pong does, for reasons the model leaves out on purpose: "
+        "on top of it; where one misses by more than the ping-pong does, it is for a reason the model leaves out "
+        "on purpose: "
         "an allreduce of 8 bytes on 2 ranks is Open MPI's recursive doubling, one MPI_Sendrecv and a reduction, "
         "which costs about 100 ns more than a blocking send's one way (a posted receive, two requests to wait "
-        "for, the operation), while baton charges one step, as LogGP does (about −20 %); a 1 MiB bcast on 2 "
-        "ranks is one rendezvous message, but 50 in a row stream faster than a ping-pong's messages do (the "
-        "root's send returns when the receiver has copied, and the next one's handshake overlaps that copy), "
-        "about 7.8 GB/s against 6.6, which baton's collectives, ending on every rank at once, do not overlap "
-        "(about +20 %). The ranks are processes that poll: with more ranks than the cores other work leaves "
+        "for, the operation), while baton charges one step, as LogGP does (−20 % on some runs); a 1 MiB bcast on 2 "
+        "ranks repeated 50 times from the same buffer is a stream of one-way copies of bytes that no other core "
+        "has just written, while `shm` is fitted to a ping-pong, each of whose messages copies bytes the other "
+        "core has just written: on this machine (2026-12-01, a plain MPI_Send/MPI_Recv loop of 50 messages) a "
+        "stream of 1 MiB messages took 69–97 µs a message against 119–124 µs one way in a ping-pong (128 KiB: "
+        "8–10 µs against 17; 4 MiB, beyond the caches: 413–491 µs against 425–516). LogGP has one time per "
+        "size, not one per cache state, so baton predicts the ping-pong's time for the bcast (+60 to +70 %). "
+        "`shm` was fitted at one hour of one day (backends/sim/network_model.cpp): this VM's memory speed "
+        "drifts by tens of per cent from hour to hour (6.6 GB/s above 32 KiB at 05:55, 9.5 at 10:42 the same "
+        "day), which the ping-pong rows show first. The ranks are processes that poll: with more ranks than the cores other work leaves "
         "free, a message waits for its receiver to be scheduled, which costs far more than the transfer. The "
         "-n 4 rows run 4 ranks on this machine's 2 cores, so they measure that wait, not the network: `shm` is "
         "not fitted to them and they are not expected to meet the target. The -n 2 rows say how close `shm` "

@@ -98,6 +98,10 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     const auto& fiber_stack = table.add("--fiber-stack", "BATON_FIBER_STACK", "BYTES",
                                         std::to_string(chosen.sim.fiber_stack_bytes),
                                         "Bytes of stack for each rank, with --context fiber");
+    const auto& bind_to = table.add("--bind-to", "BATON_BIND_TO", "WHAT", "core",
+                                    "core (process ranks, and thread ranks beyond the cores, run on one core with the "
+                                    "engine: only one runs at a time, and a hand-off inside a core is several times "
+                                    "cheaper) or none (where the OS puts them: ranks that start threads of their own)");
     const auto& rank_timeout =
         table.add("--rank-timeout", "BATON_RANK_TIMEOUT", "SECONDS", "0",
                   "When a rank runs its own code this long without a baton call (an endless loop?), end the run "
@@ -172,6 +176,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
                      {"fiber", sim::rank_context::fiber},
                      {"process", sim::rank_context::process}});
         take_number(fiber_stack, chosen.sim.fiber_stack_bytes, 16384, std::size_t{1} << 30);
+        take_choice(bind_to, chosen.sim.bind_to, {{"core", sim::binding::core}, {"none", sim::binding::none}});
         take_number(rank_timeout, chosen.sim.rank_timeout_seconds, 0, 1u << 24);
         take_number(poll_limit, chosen.sim.poll_limit, 0);
         take_network(network, chosen.sim.network);
@@ -230,7 +235,7 @@ std::variant<settings, int> read_settings(int& argc, char**& argv) {
     // What only the simulator reads (--sends synchronous and --rank-timeout mean something on MPI
     // too), for the MPI backend to say it ignores them: which backend runs is known only later.
     for (const given* only : {&ranks, &seed, &schedule, &pct_depth, &pct_steps, &explore_count, &trace, &timeline,
-                              &replay, &break_at, &debug_rank, &eager_limit, &collectives, &context, &fiber_stack,
+                              &replay, &break_at, &debug_rank, &eager_limit, &collectives, &context, &fiber_stack, &bind_to,
                               &poll_limit, &report_json, &report_dot, &network, &computing, &cpu_scale, &ranks_per_node})
         if (only->on_command_line) chosen.simulator_only.push_back(only->where);
     if (deterministic_flag->count() > 0) chosen.simulator_only.push_back("--deterministic");

@@ -14,16 +14,6 @@ namespace baton::sim::detail {
 
 namespace {
 
-// Whether a debugger traces this process: the TracerPid line of /proc/self/status, which ptrace
-// attaching sets (there is no signal or call that says so).
-bool traced() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("TracerPid:", 0) == 0) return std::stol(line.substr(10)) != 0;
-    return false;
-}
-
 // Whether the program has its own SIGTRAP handler (a test's, say), which then sees the signal here.
 bool program_handles_trap() {
     struct sigaction current {};
@@ -34,12 +24,22 @@ bool program_handles_trap() {
 
 }  // namespace
 
+// The TracerPid line of /proc/self/status, which ptrace attaching sets (there is no signal or call
+// that says so).
+bool debugger_attached() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("TracerPid:", 0) == 0) return std::stol(line.substr(10)) != 0;
+    return false;
+}
+
 void stop_for_debugger() {
     if (!program_handles_trap()) {
         // Waiting for a person to attach a debugger: a tenth of a second between looks is quick
         // enough for them and costs nothing meanwhile.
         const timespec tenth{0, 100'000'000};
-        while (!traced()) ::nanosleep(&tenth, nullptr);
+        while (!debugger_attached()) ::nanosleep(&tenth, nullptr);
     }
     std::raise(SIGTRAP);
 }

@@ -17,6 +17,9 @@ namespace baton::sim::detail {
 // In a rank's process: stops for a debugger as described above, then returns.
 void stop_for_debugger();
 
+// Whether a debugger traces this process (gdb started it, or attached to it).
+bool debugger_attached();
+
 // In the engine's process: what it prints when rank `rank`, in process `pid` (its own, or the
 // engine's for a thread or fiber rank), stops at `step` of --break-at, or before its code starts
 // (--debug-rank, `step` 0).

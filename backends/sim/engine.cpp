@@ -17,6 +17,7 @@
 #include "collective.hpp"
 #include "comm.hpp"
 #include "comm_state.hpp"
+#include "core_binding.hpp"
 #include "debugger_stop.hpp"
 #include "process_exit.hpp"
 #include "rank_output.hpp"
@@ -73,6 +74,8 @@ engine::~engine() {
 
 run_outcome engine::run() {
     active_run fatal_signals_reported;  // a rank that faults is named (process_exit.hpp)
+    // Before any rank's thread or process exists: they inherit the core.
+    const one_core_scope one_core(binds_to_one_core(opts_));
     // Fiber ranks run on this thread and set its clock: the caller's (an MPI rank's) comes back after.
     const baton::detail::clock_scope callers_clock(nullptr);
     try {

@@ -251,6 +251,10 @@ struct given_stack {
 // in a signal handler, where a lazy allocation of this library's TLS block must not happen).
 [[gnu::tls_model("initial-exec")]] thread_local const stack_region* running_stacks = nullptr;
 
+// The fiber run going on on this thread, for a debugger (baton_debug_fiber_context below).
+class fiber_contexts;
+thread_local const fiber_contexts* running_fibers = nullptr;
+
 class fiber_contexts final : public rank_contexts {
 public:
     fiber_contexts(int ranks, std::size_t stack_bytes, std::size_t room_bytes, rank_entry entry)
@@ -332,9 +336,15 @@ public:
         // run on a fiber rank puts the outer run's back when it ends).
         struct running_here {
             const stack_region* previous;
-            explicit running_here(const stack_region* s) : previous(std::exchange(running_stacks, s)) {}
-            ~running_here() { running_stacks = previous; }
-        } here(stacks_.get());
+            const fiber_contexts* previous_fibers;
+            explicit running_here(const fiber_contexts* f)
+                : previous(std::exchange(running_stacks, f->stacks_.get())),
+                  previous_fibers(std::exchange(running_fibers, f)) {}
+            ~running_here() {
+                running_stacks = previous;
+                running_fibers = previous_fibers;
+            }
+        } here(this);
 #if BATON_TSAN
         void* const thread_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -389,6 +399,16 @@ public:
         return given_room_ == 0 ? rank_rooms{} : rank_rooms{stacks_->room(0), stacks_->stride(), given_room_};
     }
 
+    // Where `rank`'s registers were saved on its stack when it last gave the CPU up (Boost.Context's
+    // fcontext_t, the fiber's only member), or null while it runs and once it has ended.
+    const void* saved_context(int rank) const noexcept {
+        if (rank < 0 || rank >= ranks_) return nullptr;
+        static_assert(sizeof(ctx::fiber) == sizeof(void*), "a Boost.Context fiber is one fcontext_t");
+        const void* context = nullptr;
+        std::memcpy(&context, &slot_of(rank).fiber, sizeof context);
+        return context;
+    }
+
 private:
     // Thrown at a suspended rank when the contexts are destroyed, to unwind its stack. Not a
     // std::exception, so that the rank's own handlers for those let it through.
@@ -409,6 +429,7 @@ private:
     };
     std::byte* slot_address(int rank) const { return stacks_->room(rank) + given_room_; }
     slot& slot_of(int rank) { return *std::launder(reinterpret_cast<slot*>(slot_address(rank))); }
+    const slot& slot_of(int rank) const { return *std::launder(reinterpret_cast<const slot*>(slot_address(rank))); }
 
     // AddressSanitizer's half of a switch, on the rank's side: after it gets the CPU, and before
     // it gives it back (`for_good` when its stack will never run again). Always inlined, so that
@@ -448,6 +469,18 @@ bool in_fiber_guard_page(const void* address, int& rank, std::size_t& stack_byte
     stack_bytes = running_stacks->size();
     return rank >= 0;
 }
+
+}  // namespace baton::sim::detail
+
+// For a debugger (tools/gdb/baton_gdb.py's `baton rank N` on fiber ranks), called on the thread
+// of a fiber run: where rank `rank` of that run saved its registers when it last gave the CPU up,
+// from which gdb unwinds its stack; null while it runs, once it has ended, or on another thread.
+extern "C" [[gnu::used]] const void* baton_debug_fiber_context(int rank) {
+    using namespace baton::sim::detail;
+    return running_fibers ? running_fibers->saved_context(rank) : nullptr;
+}
+
+namespace baton::sim::detail {
 
 std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry,
                                                    std::size_t room_bytes) {

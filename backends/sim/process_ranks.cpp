@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -74,6 +76,7 @@ struct process_ranks::impl {
     asio::io_context io;
     asio::signal_set child_signals{io, SIGCHLD};
     bool some_child_ended = false;
+    std::chrono::steady_clock::time_point next_look{};  // ended_early's next look without look_anyway
     std::vector<std::unique_ptr<child>> children;
     // Large payloads, both ways (payload_area.hpp); the engine's room in each rank's half it writes.
     std::unique_ptr<payload_area> payloads;
@@ -159,6 +162,11 @@ pid_t process_ranks::pid_of(int rank) const { return impl_->children[static_cast
 void process_ranks::stop_for_debugger(int rank) {
     std::vector<std::byte> frame;
     send(rank, wire::writer(frame, wire::verb::debug_stop).finish());
+    // A debugger that started the program debugs the engine's process and does not follow the
+    // ranks' forks: stop it here as well, where it can look at the run (`baton ranks`) and attach
+    // to the rank's process (`baton rank N`), which waits for that. Without a debugger the engine
+    // just waits for the rank.
+    if (debugger_attached()) std::raise(SIGTRAP);
 }
 
 void process_ranks::receive(int rank, std::vector<std::byte>& frame) {
@@ -211,6 +219,11 @@ payload_block process_ranks::share(const void* at, std::size_t bytes) {
 void process_ranks::finished(int rank) { impl_->children[static_cast<std::size_t>(rank)]->finished = true; }
 
 int process_ranks::ended_early(std::string& how, bool look_anyway) {
+    if (!look_anyway) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now < impl_->next_look) return -1;
+        impl_->next_look = now + std::chrono::milliseconds(1);
+    }
     impl_->io.poll();
     if (!impl_->some_child_ended && !look_anyway) return -1;
     impl_->some_child_ended = false;

@@ -15,6 +15,7 @@
 #include <baton/errors.hpp>
 
 #include "contexts.hpp"
+#include "core_binding.hpp"
 #include "process_exit.hpp"
 #include "rank_names.hpp"
 
@@ -34,7 +35,9 @@ namespace {
 // sleeps, and each wake-up then waits for a core, for milliseconds (issue #11, measured: a 2-rank
 // ping-pong with 2 burners went from ~0.1-0.4 ms to over 1.5 ms per round trip with a 5 µs spin,
 // with or without backing off after failed spins).
-// With more ranks than cores, spinning would steal the CPU from the one rank that runs: no spin.
+// With more ranks than cores, spinning would steal the CPU from the one rank that runs: no spin,
+// and the ranks share one core instead (core_binding.hpp). The cores counted are those the run
+// may use: on 2 ranks under `taskset -c 0` a spin held the only core (380 µs per round trip).
 class turn {
 public:
     void give() {
@@ -104,7 +107,7 @@ std::string no_thread_for(std::size_t ranks, const std::system_error& why) {
 class thread_contexts final : public rank_contexts {
 public:
     thread_contexts(int ranks, rank_entry entry)
-        : entry_(std::move(entry)), spin_(ranks <= static_cast<int>(std::thread::hardware_concurrency())) {
+        : entry_(std::move(entry)), spin_(ranks <= usable_cores()) {
         slots_.reserve(static_cast<std::size_t>(ranks));
         for (int r = 0; r < ranks; ++r) slots_.push_back(std::make_unique<slot>());
     }

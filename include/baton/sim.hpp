@@ -79,6 +79,14 @@ enum class rank_context {
              // cleanly. The rank's calls travel over a socket to the engine, which stays in this
              // process; what the rank function returns travels back (it must be sendable).
 };
+// Where a run's engine and ranks run (options::bind_to).
+enum class binding {
+    core,  // on one core, the one the run starts on, wherever a hand-off between threads or
+           // processes would otherwise wake another core: process ranks, and thread ranks that
+           // outnumber the cores (the default; see README, "Threads, fibers or processes")
+    none,  // wherever the OS puts them: for ranks that start threads of their own (OpenMP)
+};
+
 // rank_context::thread, or what the environment variable BATON_CONTEXT says ("thread", "fiber"
 // or "process"): so a whole test suite can run on fibers or processes without a change. Throws
 // usage_error for another value.
@@ -118,6 +126,7 @@ struct options {
     // SIGTERM) prints the same report, whatever this is.
     unsigned rank_timeout_seconds = default_rank_timeout();
     std::size_t fiber_stack_bytes = 256 * 1024;  // rank_context::fiber: each rank's stack
+    sim::binding bind_to = binding::core;
     bool plan_is_exact = true;         // a plan recorded from a run: report a run that does not follow it
     // A polling loop (iprobe, test) is called stuck, a deadlock, once it has polled in vain this
     // many times in a row while nothing else in the run could happen (0: never; see README).

@@ -1,6 +1,7 @@
 // Ranks as processes (sim::rank_context::process): each rank's memory is its own, what it returns
 // or throws comes back as on threads, and a rank whose process dies is reported while the run
 // ends cleanly, with no process left behind.
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -473,4 +474,47 @@ TEST_CASE("the engine takes from a rank's shared payload area only what lies in 
         else
             CHECK_THROWS_AS(in.get_payload(100 * 1024), wire::malformed_frame);
     }
+}
+
+namespace {
+
+int cores_of_this_thread() {
+    cpu_set_t cores;
+    CPU_ZERO(&cores);
+    REQUIRE(::sched_getaffinity(0, sizeof cores, &cores) == 0);
+    return CPU_COUNT(&cores);
+}
+
+}  // namespace
+
+TEST_CASE("process ranks and thread ranks beyond the cores run on one core unless bind_to is none",
+          "[process]") {
+    const int usable = cores_of_this_thread();
+    if (usable < 2) {
+        WARN("this test needs 2 usable cores to see a binding (the process may use " << usable << ")");
+        return;
+    }
+    auto cores = [](communicator& world) {
+        world.barrier();
+        return cores_of_this_thread();
+    };
+    auto run = [&](baton::sim::rank_context context, int ranks, baton::sim::binding binding) {
+        auto opts = on(context, ranks);
+        opts.bind_to = binding;
+        const auto seen = baton::sim::run(opts, cores).values;
+        CHECK(cores_of_this_thread() == usable);  // the caller has its cores back
+        return seen;
+    };
+    using baton::sim::binding;
+    using baton::sim::rank_context;
+    const std::vector<int> bound(static_cast<std::size_t>(usable + 1), 1);
+    const std::vector<int> free(static_cast<std::size_t>(usable + 1), usable);
+    CHECK(run(rank_context::process, usable + 1, binding::core) == bound);
+    CHECK(run(rank_context::process, usable + 1, binding::none) == free);
+    CHECK(run(rank_context::thread, usable + 1, binding::core) == bound);
+    CHECK(run(rank_context::thread, usable + 1, binding::none) == free);
+    // Thread ranks with a core each spin on their own cores instead; fibers run on the caller's thread.
+    CHECK(run(rank_context::thread, 2, binding::core) == std::vector<int>(2, usable));
+    CHECK(run(rank_context::fiber, usable + 1, binding::core) == free);
+    CHECK_FALSE(has_children());
 }

@@ -22,8 +22,8 @@ namespace {
 
 // Across nodes L = 1 us, o = g = 0.5 us, G = 1 ns a byte: step(m) = 2o + L + mG = 2 us + m ns, and
 // k messages one rank sends in turn fan(k, m) = (k - 1)(0.5 us + m ns) + step(m). Inside a node
-// the shm preset: o = g = 0.08 us; up to 4064 bytes L = 0.262 us and 1.351 GB/s, to 32 KiB
-// L = 2.36 us and 5.389 GB/s, beyond L = 0 and 6.572 GB/s (a transfer rounded down to the ps).
+// the shm preset: o = g = 0.08 us; up to 4064 bytes L = 0.269 us and 3.536 GB/s, to 32 KiB
+// L = 1.669 us and 5.067 GB/s, beyond L = 4.63 us and 9.455 GB/s (a transfer rounded down to the ps).
 baton::sim::options timed(int ranks, int ranks_per_node = 0) {
     baton::sim::options opts{.ranks = ranks, .sends = baton::sim::send_mode::eager};
     opts.network = "latency=1us,bandwidth=1GB/s,overhead=0.5us,gap=0.5us";
@@ -78,22 +78,22 @@ TEST_CASE("ranks per node: a message inside a node takes the shm model, one betw
                            if (world.rank() == 1 || world.rank() == 2) (void)world.recv<std::int64_t>(0, 0);
                            return us(baton::wtime());
                        }).values;
-    // To rank 1 (node 0): gone at o = 0.08, arrived at 0.08 + 0.262 + 8 B / 1.351 GB/s (0.005921),
+    // To rank 1 (node 0): gone at o = 0.08, arrived at 0.08 + 0.269 + 8 B / 3.536 GB/s (0.002262),
     // received o later. To rank 2 (node 1): injected at 0.08 (the shm gap has passed), gone at
     // 0.58, arrived at 0.58 + 1 + 0.008, received at + 0.5.
-    CHECK(same(times, std::vector<double>{0.58, 0.427921, 2.088, 0}));
+    CHECK(same(times, std::vector<double>{0.58, 0.431262, 2.088, 0}));
 }
 
 TEST_CASE("ranks per node: a binomial bcast's rounds inside a node take shm, those across the network", "[time]") {
-    // 16384 bytes on 8 ranks: a binomial tree. step_shm(16384) = 0.16 + 2.36 + 3.040267 (16384 B
-    // at 5.389 GB/s) = 5.560267 us, step(16384) = 18.384 us.
+    // 16384 bytes on 8 ranks: a binomial tree. step_shm(16384) = 0.16 + 1.669 + 3.233471 (16384 B
+    // at 5.067 GB/s) = 5.062471 us, step(16384) = 18.384 us.
     SECTION("from rank 0, the rounds at distance 1 and 2 stay in nodes of 4, the one at 4 crosses") {
-        CHECK(same(bcast_times(timed(8, 4), 16384, 0), all(8, 2 * 5.560267 + 18.384)));
+        CHECK(same(bcast_times(timed(8, 4), 16384, 0), all(8, 2 * 5.062471 + 18.384)));
     }
     SECTION("from rank 3 (ranks counted from the root) every round has a pair that crosses") {
         CHECK(same(bcast_times(timed(8, 4), 16384, 3), all(8, 3 * 18.384)));
     }
-    SECTION("all eight in one node: shm only") { CHECK(same(bcast_times(timed(8, 8), 16384, 3), all(8, 3 * 5.560267))); }
+    SECTION("all eight in one node: shm only") { CHECK(same(bcast_times(timed(8, 8), 16384, 3), all(8, 3 * 5.062471))); }
     SECTION("one rank a node, as without ranks per node") {
         CHECK(same(bcast_times(timed(8, 1), 16384, 0), bcast_times(timed(8), 16384, 0)));
     }
@@ -277,12 +277,12 @@ TEST_CASE("the shm preset takes L and the bandwidth of the message's size range"
                }).values[1];
     };
     using baton::sim::send_mode;
-    // 4064 bytes: the eager range, 3008.142 ns on the wire; 4065: the next, 754.314 ns.
-    CHECK(std::abs(one_way(4064, send_mode::buffered) - (0.16 + 0.262 + 3.008142)) < 1e-7);
-    CHECK(std::abs(one_way(4065, send_mode::buffered) - (0.16 + 2.36 + 0.754314)) < 1e-7);
-    // 1 MiB: L = 0, 6.572 GB/s: 159.552 us on the wire (159552.038 ns).
-    CHECK(std::abs(one_way(1048576, send_mode::buffered) - (0.16 + 159.552038)) < 1e-7);
-    // A synchronous send's request and clear-to-send are 0-byte messages: L(0) = 0.262 each,
-    // then the data's L and transfer: 0.08 + 0.262 + 0.262 + 0.754314 + 2.36 + 0.08.
-    CHECK(std::abs(one_way(4065, send_mode::synchronous) - (0.16 + 2 * 0.262 + 2.36 + 0.754314)) < 1e-7);
+    // 4064 bytes: the eager range, 1149.321 ns on the wire; 4065: the next, 802.249 ns.
+    CHECK(std::abs(one_way(4064, send_mode::buffered) - (0.16 + 0.269 + 1.149321)) < 1e-7);
+    CHECK(std::abs(one_way(4065, send_mode::buffered) - (0.16 + 1.669 + 0.802249)) < 1e-7);
+    // 1 MiB: L = 4.63 us, 9.455 GB/s: 110.901745 us on the wire.
+    CHECK(std::abs(one_way(1048576, send_mode::buffered) - (0.16 + 4.63 + 110.901745)) < 1e-7);
+    // A synchronous send's request and clear-to-send are 0-byte messages: L(0) = 0.269 each,
+    // then the data's L and transfer: 0.08 + 0.269 + 0.269 + 0.802249 + 1.669 + 0.08.
+    CHECK(std::abs(one_way(4065, send_mode::synchronous) - (0.16 + 2 * 0.269 + 1.669 + 0.802249)) < 1e-7);
 }

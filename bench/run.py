@@ -170,6 +170,15 @@ def run(ctx, cmd, timeout, env=None, rank_rss=None, expect=None):
     return r
 
 
+def available_kb():
+    """The memory the machine can give a new process now (MemAvailable), in KiB."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1])
+    return 0
+
+
 def cpu_busy_s():
     """CPU seconds the whole machine has been busy (every process, every core), from /proc/stat."""
     with open("/proc/stat") as f:
@@ -210,6 +219,7 @@ class Row:
     tool: str
     config: str = ""          # the rank count, in (c)
     target: tuple = None      # (limit, in the figure's unit, or None for "it runs"; the text)
+    rss_limit_kb: int = None  # and the peak memory the target allows, if it says
     reference: bool = False   # baton's row, that the others are divided by
     values: list = field(default_factory=list)  # the figure, one per run: in µs, unless fmt says otherwise
     runs: list = field(default_factory=list)    # the Run of each
@@ -271,7 +281,14 @@ def met(row):
         return "yes" if m is not None and not row.why else "**no**"
     if m is None:
         return "**no** (did not run)"
-    return f"yes ({m / limit:.2g}× the target)" if m <= limit else f"**no**: {m / limit:.3g}× the target"
+    time_ok = m <= limit
+    verdict = f"{m / limit:.2g}× the target" if time_ok else f"{m / limit:.3g}× the target"
+    if row.rss_limit_kb and row.runs:  # a target in time and memory: met when both are
+        rss = median_of(row, "rss_kb") / row.rss_limit_kb
+        if rss > 1:
+            return f"**no**: memory {rss:.3g}× its target; time {verdict}"
+        verdict += f", memory {rss:.2g}× its target"
+    return f"yes ({verdict})" if time_ok else f"**no**: {verdict}"
 
 
 def ratio(row, reference):
@@ -500,14 +517,20 @@ def case_b(ctx):
 
 # (c): the rank counts, and the allreduces per run at each (enough to time, few enough to stay in budget).
 C_ITERS = {"baton": {4: 5000, 64: 500, 256: 100, 1024: 20, 4096: 5, 16384: 3},
-           "fiber": {4: 20000, 64: 2000, 256: 500, 1024: 100, 4096: 20, 16384: 5, 100000: 2},
+           "fiber": {4: 20000, 64: 2000, 256: 500, 1024: 100, 4096: 20, 16384: 5, 100000: 2, 1000000: 2},
            "ompi": {4: 5000, 64: 100, 256: 10, 1024: 3, 4096: 3},
            "smpi": {4: 5000, 64: 200, 256: 50, 1024: 5, 4096: 2}}
 C_QUICK = {"baton": [4, 64, 1024], "fiber": [4, 64, 1024, 16384], "ompi": [4], "smpi": [4, 64, 1024]}
 C_LABELS = {"baton": "baton, simulator", "fiber": "baton, simulator on fibers"}
 C_TIMEOUT = {"baton": 120, "fiber": 120, "ompi": 180, "smpi": 180}
 C_TARGETS = {("baton", 4096): (10_000, "≤ 10 ms"), ("fiber", 4096): (10_000, "≤ 10 ms"),
-             ("baton", 16384): (None, "runs"), ("fiber", 100000): (None, "runs, in a few GiB")}
+             ("baton", 16384): (None, "runs"), ("fiber", 100000): (30_000, "≤ 30 ms"),
+             ("fiber", 1000000): (500_000, "≤ 0.5 s in ≤ 4 GiB")}
+# Issue 17: the peak memory a row must stay within too (KiB), beside its time.
+C_MEMORY_TARGETS = {("fiber", 1000000): 4 * 1024 * 1024}
+# What a run at this many fiber ranks needs free to be tried at all (KiB): without it, the row says
+# so instead of having the kernel kill the run (or the machine's other work) for memory.
+C_MEMORY_NEEDED = {("fiber", 1000000): 6 * 1024 * 1024}
 # A tool is not tried at the next size (4x the ranks) when a run would likely pass the timeout there:
 # start-up can grow with the square of the ranks (Open MPI on 2 cores: about 4 s at 64 ranks, 40 s
 # and more at 256, still in MPI_Init after 13 minutes at 1024), so the bound is 1/16 of the timeout.
@@ -526,7 +549,11 @@ def allreduce_row(ctx, tool, p, schedule=None):
     if tool in TOOL_NAMES:
         return tool_row(ctx, tool, "allreduce", p, args, c_runs(ctx, tool, p), C_TIMEOUT[tool], config=str(p))
     row = Row(C_LABELS[tool] + (f", --schedule {schedule}" if schedule else ""), config=str(p),
-              target=C_TARGETS.get((tool, p)), reference=tool == "baton")
+              target=C_TARGETS.get((tool, p)), reference=tool == "baton",
+              rss_limit_kb=None if schedule else C_MEMORY_TARGETS.get((tool, p)))
+    if (needed := C_MEMORY_NEEDED.get((tool, p))) and (free := available_kb()) < needed:
+        row.why = f"not run: it needs about {fmt_kb(needed)} of memory and the machine has {fmt_kb(free)} available"
+        return row
     context = ["--context", "fiber"] if tool == "fiber" else []
     args += ["--schedule", schedule] if schedule else []
     measure(ctx, row, [ctx.baton("baton_allreduce"), "--ranks", str(p)] + context + args, c_runs(ctx, tool, p),

@@ -55,9 +55,10 @@ public:
     checker(const options& opts, const rank_table& ranks, const comm_list& comms, const scheduler& sched,
             const std::string& replay);
     // Room for what it keeps of each of `ranks` ranks: made by the engine after the ranks'
-    // contexts, which say at once when the ranks cannot fit, before the rest takes memory.
-    void make_room(int ranks) {
-        history_.make_room(ranks);
+    // contexts, which say at once when the ranks cannot fit, before the rest takes memory. Their
+    // recent calls go in `rooms` if the contexts have them (call_history::room_bytes() each).
+    void make_room(int ranks, const rank_rooms& rooms = {}) {
+        history_.make_room(ranks, rooms);
         // The event log in simulated time times each rank's events (record, close_events).
         if (opts_.record && !opts_.network.empty()) event_times_.resize(static_cast<std::size_t>(ranks));
     }

@@ -125,6 +125,11 @@ std::string describe(const collective_call& call, const comm_state* comm = nullp
 struct collective_slot {
     std::vector<collective_call*> calls;  // by rank in the communicator; null until it arrives
     int arrived = 0;
+    int with_request = 0;  // calls that came with a request (non-blocking ones), for complete()
+    // What time_collective needs of every call (collective_costs.hpp), taken as each arrives: no
+    // pass over every rank's call at the end. Then when they all leave.
+    sim_time latest_join = 0, leaves_at = 0;
+    std::size_t largest_block = 0, largest_count = 0;
     int first = -1;  // the rank that arrived first: the reference for mismatch checks
     std::vector<std::unique_ptr<collective_call>> detached;  // calls of ranks that returned early
     // The call of the rank whose arrival completes it, in its call then: the reductions apply its

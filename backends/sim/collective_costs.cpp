@@ -139,26 +139,21 @@ std::size_t block_of(const collective_call& call, int ranks) {
 
 }  // namespace
 
+void joined_collective(collective_slot& slot, const collective_call& call, int rank, int ranks) {
+    slot.latest_join = std::max(slot.latest_join, call.joined_at);
+    // A bcast's block is the root's: the others name only room for it.
+    if (call.kind != collective_kind::bcast || rank == call.root) {
+        slot.largest_block = std::max(slot.largest_block, block_of(call, ranks));
+        slot.largest_count = std::max(slot.largest_count, call.send.count);
+    }
+}
+
 void time_collective(collective_slot& slot, const simulated_time& time, std::span<const int> world) {
     const int ranks = static_cast<int>(slot.calls.size());  // every member has arrived
     const collective_call& first = *slot.calls.front();
-    sim_time latest = 0;
-    std::size_t block = 0, count = 0;
-    for (const collective_call* call : slot.calls) {
-        latest = std::max(latest, call->joined_at);
-        // A bcast's block is the root's: the others name only room for it.
-        if (call->kind != collective_kind::bcast || call == slot.calls[static_cast<std::size_t>(call->root)]) {
-            block = std::max(block, block_of(*call, ranks));
-            count = std::max(count, call->send.count);
-        }
-    }
-    const algorithm which = choose_algorithm(first.kind, ranks, block, count);
+    const algorithm which = choose_algorithm(first.kind, ranks, slot.largest_block, slot.largest_count);
     const collective_links links(time, world, first.root);
-    const sim_time leaves = latest + algorithm_cost(links, which, ranks, block);
-    for (collective_call* call : slot.calls) {
-        call->leaves_at = leaves;
-        if (call->request) call->request->done_time = leaves;
-    }
+    slot.leaves_at = slot.latest_join + algorithm_cost(links, which, ranks, slot.largest_block);
 }
 
 }  // namespace baton::sim::detail

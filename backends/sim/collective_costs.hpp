@@ -89,8 +89,12 @@ private:
 // B; for an allreduce, `count` elements).
 sim_time algorithm_cost(const collective_links& links, algorithm which, int ranks, std::size_t block);
 
+// `call`, of rank `rank` of a communicator of `ranks` ranks, joins `slot`: what time_collective
+// will need of it, kept in the slot.
+void joined_collective(collective_slot& slot, const collective_call& call, int rank, int ranks);
 // Every rank of a collective of the communicator whose ranks are `world` ranks has reached it:
-// when each leaves (collective_call::leaves_at, and its request's done time for a non-blocking one).
+// when they leave (collective_slot::leaves_at, which complete() gives every call and the request
+// of a non-blocking one).
 void time_collective(collective_slot& slot, const simulated_time& time, std::span<const int> world);
 
 }  // namespace baton::sim::detail

@@ -470,26 +470,12 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     if (pending) pending->collective_sequence = sequence;
     slot.calls[static_cast<std::size_t>(rank_)] = early ? detach(call, slot, state_, rank_) : &call;
     ++slot.arrived;
+    if (pending) ++slot.with_request;
+    joined_collective(slot, call, rank_, size());
     std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
     if (slot.first < 0) slot.first = rank_;
     if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot, state_);
-    if (!why.empty()) {
-        std::vector<rank_call> table;
-        for (int r = 0; r < size(); ++r) {
-            const auto* each = slot.calls[static_cast<std::size_t>(r)];
-            const int world = state_.world_rank(r);
-            if (each)
-                table.push_back({world, describe(*each, &state_), baton::detail::format_location(each->where), {}, {},
-                                 state_.in_comm(world)});
-            else
-                table.push_back({world, "not there yet", "", {}, {}, state_.in_comm(world)});
-        }
-        auto f = eng_.checks().make_finding(finding_kind::collective_mismatch,
-                                   fmt::format("collective mismatch on {} (its collective #{}): {}", state_.name,
-                                               sequence + 1, why),
-                                   std::move(table));
-        eng_.fail_run(std::make_exception_ptr(collective_mismatch(std::move(f))));
-    }
+    if (!why.empty()) fail_with_mismatch(slot, sequence, why);
     if (slot.arrived == size()) {
         slot.completing = &call;
         time_collective(slot, eng_.time(), state_.world_ranks);
@@ -511,6 +497,24 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
         eng_.time().reach(world_rank(), call.leaves_at);
     }
     if (call.error) std::rethrow_exception(call.error);
+}
+
+void sim_comm::fail_with_mismatch(const collective_slot& slot, std::uint64_t sequence, const std::string& why) {
+    std::vector<rank_call> table;
+    for (int r = 0; r < size(); ++r) {
+        const auto* each = slot.calls[static_cast<std::size_t>(r)];
+        const int world = state_.world_rank(r);
+        if (each)
+            table.push_back({world, describe(*each, &state_), baton::detail::format_location(each->where), {}, {},
+                             state_.in_comm(world)});
+        else
+            table.push_back({world, "not there yet", "", {}, {}, state_.in_comm(world)});
+    }
+    auto f = eng_.checks().make_finding(finding_kind::collective_mismatch,
+                                        fmt::format("collective mismatch on {} (its collective #{}): {}", state_.name,
+                                                    sequence + 1, why),
+                                        std::move(table));
+    eng_.fail_run(std::make_exception_ptr(collective_mismatch(std::move(f))));
 }
 
 std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_ptr<collective_call> call) {

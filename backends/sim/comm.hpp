@@ -163,6 +163,10 @@ private:
     // returns at once, `pending` completing with the collective (its collective_sequence set
     // first, for a request let go before then).
     void collective(collective_call& call, sim_request* pending = nullptr);
+    // Ends the run with the mismatch `why` found in collective `sequence`, with every rank's call.
+    // Out of collective(), whose frame every rank blocked in a collective keeps on its stack.
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_with_mismatch(const collective_slot& slot, std::uint64_t sequence,
+                                                                  const std::string& why);
     std::unique_ptr<backend::request_impl> start_collective(std::unique_ptr<collective_call> call);
 
     engine& eng_;

@@ -15,6 +15,22 @@
 
 namespace baton::sim::detail {
 
+// Room for each rank's own bookkeeping (its recent calls: history.hpp), `bytes` a rank at
+// of(rank), aligned for any such object. Fiber contexts carve it out of the top of each rank's
+// stack, in the page the rank's first frames touch anyway: a million ranks' bookkeeping then costs
+// no memory of its own, and a rank's call finds it in the page it runs on (no cache or TLB miss of
+// a table indexed by rank). Null `base`: the contexts have none (threads).
+struct rank_rooms {
+    std::byte* base = nullptr;
+    std::size_t stride = 0;
+    std::size_t bytes = 0;
+    std::byte* of(int rank) const { return base + static_cast<std::size_t>(rank) * stride; }
+    // `bytes` of each room from `offset` on, for one of the things kept there (none without rooms).
+    rank_rooms part(std::size_t offset, std::size_t size) const {
+        return base ? rank_rooms{base + offset, stride, size} : rank_rooms{};
+    }
+};
+
 class rank_contexts {
 public:
     virtual ~rank_contexts() = default;
@@ -32,13 +48,17 @@ public:
     // From the running rank `self`, whose entry function is about to return: gives the CPU to
     // `next`, or ends run() when `next` is -1 (every rank has finished).
     virtual void leave(int self, int next) = 0;
+    // Each rank's room, if these contexts have one.
+    virtual rank_rooms rooms() const { return {}; }
 };
 
 using rank_entry = std::function<void(int rank)>;
 
 std::unique_ptr<rank_contexts> make_thread_contexts(int ranks, rank_entry entry);
-// `stack_bytes` of stack per rank, rounded up to whole pages.
-std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry);
+// `stack_bytes` of stack per rank, rounded up to whole pages, the top `room_bytes` of which are
+// the rank's room (rank_rooms) and not its stack.
+std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry,
+                                                   std::size_t room_bytes = 0);
 
 // For the messages that say why ranks could not be started (limits.cpp).
 // "256 KiB", "7.8 GiB": bytes in binary units, to one decimal.

@@ -100,7 +100,8 @@ std::vector<int> checker::stuck_with(int self) {
         if (ranks_[w].state == rank_state::runnable) return {};
     // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
     // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
-    if (visited_.size() != ranks_.slots.size()) visited_.assign(ranks_.slots.size(), 0);
+    const auto ranks = static_cast<std::size_t>(ranks_.size());
+    if (visited_.size() != ranks) visited_.assign(ranks, 0);
     ++visit_;
     // Scratch lists kept between calls: a blocking call then allocates nothing here.
     auto& stuck = stuck_scratch_;

@@ -40,13 +40,19 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     // takes memory for each rank.
     auto entry = [this](int rank) { rank_main(rank); };
     // A process rank's context in the engine is a fiber too: its proxy (process_ranks.hpp).
-    contexts_ = opts.context == rank_context::thread ? make_thread_contexts(opts.ranks, entry)
-                                                     : make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry);
+    // A fiber rank keeps its slot in the rank table and its recent calls at the top of its own
+    // stack (contexts.hpp: rank_rooms), a cache line for the one, then the other.
+    constexpr std::size_t slot_room = (sizeof(rank_slot) + 63) / 64 * 64;
+    contexts_ = opts.context == rank_context::thread
+                    ? make_thread_contexts(opts.ranks, entry)
+                    : make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry,
+                                          slot_room + call_history::room_bytes());
+    const rank_rooms rooms = contexts_->rooms();
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) everyone[static_cast<std::size_t>(r)] = r;
     make_comm("world", std::move(everyone));
-    ranks_ = rank_table(opts.ranks);
-    checker_.make_room(opts.ranks);
+    ranks_.make_room(opts.ranks, rooms.part(0, slot_room));
+    checker_.make_room(opts.ranks, rooms.part(slot_room, call_history::room_bytes()));
     if (opts.profile) {
         profile_ = std::make_unique<baton::detail::profile_recorder>(opts.ranks);
         checker_.profile_into(profile_.get());

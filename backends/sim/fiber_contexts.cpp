@@ -36,6 +36,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -88,6 +89,9 @@ void swap_exception_state(exception_state& saved) {
 
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
 
+// `bytes` rounded up to whole cache lines, which also aligns a room for anything kept there.
+constexpr std::size_t whole_lines(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+
 #if BATON_ASAN
 // Marks a stack's memory addressable again for AddressSanitizer (see the top of this file). Only
 // from the lowest page that has something poisoned: a stack's shadow is mostly never written, and
@@ -120,8 +124,11 @@ std::size_t max_memory_maps() {
 // into the stack below its own, silently: overflowed() catches that when the rank next switches.
 class stack_region {
 public:
-    stack_region(int ranks, std::size_t stack_bytes) : page_(page_size()), ranks_(ranks) {
+    stack_region(int ranks, std::size_t stack_bytes, std::size_t room_bytes) : page_(page_size()), ranks_(ranks) {
         usable_ = whole_pages(stack_bytes);
+        room_ = whole_lines(room_bytes);
+        if (room_ * 2 > usable_) throw error(fmt::format("sim::run: a fiber stack of {} bytes has no room for the "
+                                                          "{} bytes baton keeps at its top", usable_, room_));
         const std::size_t count = static_cast<std::size_t>(ranks);
         check_fits_in_memory(count);
         guarded_ = 2 * count + 4096 < max_memory_maps();
@@ -135,20 +142,31 @@ public:
                 ::munmap(base_, bytes_);
                 throw std::system_error(errno, std::generic_category(), "guard page of a fiber stack");
             }
+#if BATON_ASAN
+        // What earlier stacks at these addresses left poisoned (see the top of this file) would
+        // be found under the rooms, which are written before any rank starts.
+        if (room_ > 0)
+            for (int r = 0; r < ranks; ++r) __asan_unpoison_memory_region(room(r), room_);
+#endif
     }
     ~stack_region() { ::munmap(base_, bytes_); }
     stack_region(const stack_region&) = delete;
     stack_region& operator=(const stack_region&) = delete;
 
-    // Whether these are the stacks stack_region(ranks, stack_bytes) would make.
-    bool made_for(int ranks, std::size_t stack_bytes) const {
-        return ranks == ranks_ && whole_pages(stack_bytes) == usable_;
+    // Whether these are the stacks stack_region(ranks, stack_bytes, room_bytes) would make.
+    bool made_for(int ranks, std::size_t stack_bytes, std::size_t room_bytes) const {
+        return ranks == ranks_ && whole_pages(stack_bytes) == usable_ && whole_lines(room_bytes) == room_;
     }
     std::size_t reserved() const { return bytes_; }
 
-    // The lowest usable address of `rank`'s stack, and its size.
+    // The lowest usable address of `rank`'s stack, and its size (with the room at its top).
     void* bottom(int rank) const { return base_ + page_ + static_cast<std::size_t>(rank) * stride_; }
     std::size_t size() const { return usable_; }
+    // `rank`'s room (rank_rooms): the top room_bytes() of its stack, which the rank's frames start
+    // below.
+    std::byte* room(int rank) const { return static_cast<std::byte*>(bottom(rank)) + usable_ - room_; }
+    std::size_t room_bytes() const { return room_; }
+    std::size_t stride() const { return stride_; }
     // Which rank's guard page holds `address`, or -1. Async-signal-safe (reads members only).
     int guard_owner(const void* address) const noexcept {
         const auto* a = static_cast<const std::byte*>(address);
@@ -199,7 +217,7 @@ private:
     std::size_t whole_pages(std::size_t bytes) const { return (bytes + page_ - 1) / page_ * page_; }
 
     std::byte* base_ = nullptr;
-    std::size_t page_ = 0, bytes_ = 0, stride_ = 0, usable_ = 0;
+    std::size_t page_ = 0, bytes_ = 0, stride_ = 0, usable_ = 0, room_ = 0;
     int ranks_ = 0;
     bool guarded_ = false;
 };
@@ -213,9 +231,9 @@ private:
 thread_local std::unique_ptr<stack_region> spare_stacks;
 constexpr std::size_t most_spare_bytes = std::size_t{32} << 20;
 
-std::unique_ptr<stack_region> stacks_for(int ranks, std::size_t stack_bytes) {
-    if (spare_stacks && spare_stacks->made_for(ranks, stack_bytes)) return std::move(spare_stacks);
-    return std::make_unique<stack_region>(ranks, stack_bytes);
+std::unique_ptr<stack_region> stacks_for(int ranks, std::size_t stack_bytes, std::size_t room_bytes) {
+    if (spare_stacks && spare_stacks->made_for(ranks, stack_bytes, room_bytes)) return std::move(spare_stacks);
+    return std::make_unique<stack_region>(ranks, stack_bytes, room_bytes);
 }
 
 void keep_as_spare(std::unique_ptr<stack_region> stacks) {
@@ -239,8 +257,11 @@ thread_local const fiber_contexts* running_fibers = nullptr;
 
 class fiber_contexts final : public rank_contexts {
 public:
-    fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry)
-        : entry_(std::move(entry)), stacks_(stacks_for(ranks, stack_bytes)), slots_(static_cast<std::size_t>(ranks)) {}
+    fiber_contexts(int ranks, std::size_t stack_bytes, std::size_t room_bytes, rank_entry entry)
+        : entry_(std::move(entry)), ranks_(ranks), given_room_(whole_lines(room_bytes)),
+          stacks_(stacks_for(ranks, stack_bytes, given_room_ + whole_lines(sizeof(slot)))) {
+        for (int r = 0; r < ranks_; ++r) new (slot_address(r)) slot();
+    }
 
     ~fiber_contexts() override {
         // The engine runs every rank to its end. A rank still suspended here (run() ended early)
@@ -249,20 +270,22 @@ public:
         // switches without telling them (ASan would then skip the unwound frames' shadow and
         // leave them poisoned).
         unwinding_ = true;
-        for (int r = 0; r < static_cast<int>(slots_.size()); ++r)
+        for (int r = 0; r < ranks_; ++r)
             if (slot_of(r).fiber) run(r);
+        for (int r = 0; r < ranks_; ++r) {
 #if BATON_TSAN
-        for (auto& s : slots_)
-            if (s.tsan_fiber) __tsan_destroy_fiber(s.tsan_fiber);
+            if (slot_of(r).tsan_fiber) __tsan_destroy_fiber(slot_of(r).tsan_fiber);
 #endif
+            slot_of(r).~slot();
+        }
         keep_as_spare(std::move(stacks_));
     }
 
     void create(int rank) override {
         auto& s = slot_of(rank);
         ctx::stack_context stack;
-        stack.size = stacks_->size();
-        stack.sp = static_cast<std::byte*>(stacks_->bottom(rank)) + stacks_->size();  // stacks grow down
+        stack.size = stacks_->size() - stacks_->room_bytes();
+        stack.sp = stacks_->room(rank);  // stacks grow down, from below the rank's room
         s.stack_pointer = stack.sp;
 #if BATON_ASAN
         // Whatever this range held before (another run's stacks) may have left poisoned shadow.
@@ -284,7 +307,7 @@ public:
 #endif
         s.fiber = ctx::fiber(std::allocator_arg, given_stack{stack}, [this, rank](ctx::fiber&& scheduler) {
             auto& me = slot_of(rank);
-            me.scheduler = std::move(scheduler);
+            scheduler_ = std::move(scheduler);
             arrived(me);
             try {
                 if (!unwinding_) entry_(rank);  // a rank that never ran is not started to be unwound
@@ -292,7 +315,7 @@ public:
                 // Torn down by the destructor; the stack is over as if entry_ had returned.
             }
             departing(me, true);
-            return std::move(me.scheduler);
+            return std::move(scheduler_);
         });
 #if BATON_ASAN
         // Back on this thread's stack, without the fiber's side of the switch having run: tell
@@ -364,20 +387,25 @@ public:
         next_ = next;
         me.stack_pointer = __builtin_frame_address(0);  // for run()'s check that the rank is within its stack
         departing(me, false);
-        me.scheduler = std::move(me.scheduler).resume();
+        scheduler_ = std::move(scheduler_).resume();
         arrived(me);
         if (unwinding_) throw unwind_rank{};
     }
 
     void leave(int, int next) override { next_ = next; }
 
+    // What the caller asked for, below each rank's slot.
+    rank_rooms rooms() const override {
+        return given_room_ == 0 ? rank_rooms{} : rank_rooms{stacks_->room(0), stacks_->stride(), given_room_};
+    }
+
     // Where `rank`'s registers were saved on its stack when it last gave the CPU up (Boost.Context's
     // fcontext_t, the fiber's only member), or null while it runs and once it has ended.
     const void* saved_context(int rank) const noexcept {
-        if (rank < 0 || rank >= static_cast<int>(slots_.size())) return nullptr;
+        if (rank < 0 || rank >= ranks_) return nullptr;
         static_assert(sizeof(ctx::fiber) == sizeof(void*), "a Boost.Context fiber is one fcontext_t");
         const void* context = nullptr;
-        std::memcpy(&context, &slots_[static_cast<std::size_t>(rank)].fiber, sizeof context);
+        std::memcpy(&context, &slot_of(rank).fiber, sizeof context);
         return context;
     }
 
@@ -386,9 +414,10 @@ private:
     // std::exception, so that the rank's own handlers for those let it through.
     struct unwind_rank {};
 
+    // One per rank, at the top of its room (so in the page the rank runs on when it is resumed):
+    // only what each rank needs of its own.
     struct slot {
-        ctx::fiber fiber;      // the rank, while the scheduler loop holds the CPU
-        ctx::fiber scheduler;  // the scheduler loop, while the rank holds the CPU
+        ctx::fiber fiber;  // the rank, while the scheduler loop holds the CPU
         exception_state exceptions;
         const void* stack_pointer = nullptr;  // where the rank's stack was when it last gave the CPU up
 #if BATON_ASAN
@@ -398,7 +427,9 @@ private:
         void* tsan_fiber = nullptr;
 #endif
     };
-    slot& slot_of(int rank) { return slots_[static_cast<std::size_t>(rank)]; }
+    std::byte* slot_address(int rank) const { return stacks_->room(rank) + given_room_; }
+    slot& slot_of(int rank) { return *std::launder(reinterpret_cast<slot*>(slot_address(rank))); }
+    const slot& slot_of(int rank) const { return *std::launder(reinterpret_cast<const slot*>(slot_address(rank))); }
 
     // AddressSanitizer's half of a switch, on the rank's side: after it gets the CPU, and before
     // it gives it back (`for_good` when its stack will never run again). Always inlined, so that
@@ -416,8 +447,12 @@ private:
     }
 
     rank_entry entry_;
+    int ranks_;
+    std::size_t given_room_;  // of each rank's room, the caller's part (rooms()); the slot is above it
     std::unique_ptr<stack_region> stacks_;  // never null
-    std::vector<slot> slots_;
+    // The scheduler loop in run(), while a rank holds the CPU: one for all, as one rank runs at a
+    // time (and a nested run on a fiber rank has contexts of its own).
+    ctx::fiber scheduler_;
     int next_ = -1;           // the rank to resume next; -1 ends run()
     bool unwinding_ = false;  // the destructor is unwinding the ranks still suspended
 #if BATON_ASAN
@@ -447,8 +482,9 @@ extern "C" [[gnu::used]] const void* baton_debug_fiber_context(int rank) {
 
 namespace baton::sim::detail {
 
-std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry) {
-    return std::make_unique<fiber_contexts>(ranks, stack_bytes, std::move(entry));
+std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry,
+                                                   std::size_t room_bytes) {
+    return std::make_unique<fiber_contexts>(ranks, stack_bytes, room_bytes, std::move(entry));
 }
 
 }  // namespace baton::sim::detail

@@ -1,17 +1,21 @@
 // Each rank's last few calls, for the reports that show what a rank did before it got stuck or
 // failed. Every call of every rank is kept, so keeping one must cost little: a small ring per
-// rank, overwritten in place, without allocation.
+// rank, overwritten in place, without allocation. On fiber ranks each ring lives in its rank's
+// room (contexts.hpp), at the top of the rank's own stack: at a million ranks the rings (400 bytes
+// each) would otherwise be 380 MiB of their own, and every call a cache and TLB miss.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <source_location>
 #include <string>
 #include <vector>
 
 #include "call_record.hpp"
 #include "comm_state.hpp"
+#include "contexts.hpp"
 #include "process_exit.hpp"
 
 namespace baton::sim::detail {
@@ -20,12 +24,20 @@ class call_history {
 public:
     static constexpr std::size_t kept = 3;
 
-    // Room for `ranks` ranks, made once (last_note() pointers are kept).
-    void make_room(int ranks) { ranks_.resize(static_cast<std::size_t>(ranks)); }
+    call_history() = default;
+    call_history(const call_history&) = delete;
+    call_history& operator=(const call_history&) = delete;
+    ~call_history();
+
+    // The bytes a rank's calls take in its room.
+    static std::size_t room_bytes();
+    // Room for `ranks` ranks, made once (last_note() pointers are kept): in `rooms` when they are
+    // big enough (they must outlive this history), else its own.
+    void make_room(int ranks, const rank_rooms& rooms = {});
 
     // `call` was made (or, a receive, matched) at scheduler step `step`.
     void add(std::uint64_t step, const call_record& call) {
-        auto& rank = ranks_[static_cast<std::size_t>(call.rank)];
+        auto& rank = of(call.rank);
         if (++rank.newest == kept) rank.newest = 0;  // no division: every call comes here
         ++rank.calls;
         auto& entry = rank.ring[rank.newest];
@@ -39,11 +51,11 @@ public:
 
     // `rank`'s newest call, or null before its first.
     const call_record* newest(int rank) const {
-        const auto& r = ranks_[static_cast<std::size_t>(rank)];
+        const auto& r = of(rank);
         return r.calls == 0 ? nullptr : &r.ring[r.newest].call;
     }
     // The same, as plain data a signal handler can read (process_exit.hpp).
-    const last_call_note* last_note(int rank) const { return &ranks_[static_cast<std::size_t>(rank)].last; }
+    const last_call_note* last_note(int rank) const { return &of(rank).last; }
     // `rank`'s calls as report lines, newest first. `blocked_in` is the call it is blocked in, if
     // any: a send or collective is kept when it starts, so the newest may be that very call, which
     // the report shows already.
@@ -61,7 +73,11 @@ private:
         std::uint64_t calls = 0;
         last_call_note last;
     };
-    std::vector<rank_calls> ranks_;  // by world rank
+    rank_calls& of(int rank) const { return *std::launder(reinterpret_cast<rank_calls*>(rooms_.of(rank))); }
+
+    rank_rooms rooms_;            // where each rank's calls are: in the rank's room, or in own_
+    std::vector<rank_calls> own_;  // without rooms (thread ranks)
+    int in_rooms_ = 0;            // how many were made in rooms_ (and must be destroyed there)
 };
 
 }  // namespace baton::sim::detail

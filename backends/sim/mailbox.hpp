@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <source_location>
 #include <string_view>
 #include <vector>
@@ -78,7 +79,7 @@ public:
 
     bool has_messages() const { return stored_ > 0; }
     // No stored message and no posted receive.
-    bool idle() const { return stored_ == 0 && posted_.empty(); }
+    bool idle() const { return stored_ == 0 && (!queues_ || queues_->posted.empty()); }
     // Every stored message, for end-of-run checks.
     std::vector<const message*> all_messages() const;
 
@@ -89,13 +90,22 @@ public:
     };
     // The receives posted and not matched yet, in the order posted (reports compare them with the
     // messages that wait unreceived).
-    const front_indexed_queue<posted_receive>& posted() const { return posted_; }
+    using posted_list = front_indexed_queue<posted_receive>;
+    const posted_list& posted() const;
 
 private:
-    // By source. A sender's queue stays when it empties: the next message from it reuses it.
-    std::map<int, message_queue> unexpected_;
-    std::size_t stored_ = 0;  // messages in unexpected_
-    front_indexed_queue<posted_receive> posted_;  // in the order posted
+    // What a mailbox holds once a message or a receive comes to it. Every rank has a mailbox in
+    // every communicator it is in, and most are never used (a million of them in the world of a
+    // million ranks that only reduce): until then a mailbox is a null pointer and a count.
+    struct queues {
+        // By source. A sender's queue stays when it empties: the next message from it reuses it.
+        std::map<int, message_queue> unexpected;
+        posted_list posted;  // in the order posted
+    };
+    queues& used();  // made at the first use
+
+    std::unique_ptr<queues> queues_;
+    std::size_t stored_ = 0;  // messages in queues_->unexpected
 };
 
 inline bool tag_matches(int wanted, int tag) { return wanted < 0 || wanted == tag; }

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
 #include <source_location>
+#include <type_traits>
 #include <vector>
 
 #include "blocker.hpp"
+#include "contexts.hpp"
 #include "sim_clock.hpp"
 
 namespace baton::sim::detail {
@@ -24,16 +27,37 @@ struct rank_slot {
 
 struct rank_table {
     rank_table() = default;
-    explicit rank_table(int ranks) : slots(static_cast<std::size_t>(ranks)) {}
-    rank_slot& operator[](int rank) { return slots[static_cast<std::size_t>(rank)]; }
-    const rank_slot& operator[](int rank) const { return slots[static_cast<std::size_t>(rank)]; }
-    int size() const { return static_cast<int>(slots.size()); }
+    rank_table(const rank_table&) = delete;
+    rank_table& operator=(const rank_table&) = delete;
+
+    // Room for `ranks` ranks, made once: each rank's slot in its room (contexts.hpp) when `rooms`
+    // has them, where the rank's own calls find it, else in a table of its own.
+    void make_room(int ranks, const rank_rooms& rooms = {}) {
+        static_assert(std::is_trivially_destructible_v<rank_slot> && alignof(rank_slot) <= 64);
+        count_ = ranks;
+        if (rooms.base && rooms.bytes >= sizeof(rank_slot)) {
+            rooms_ = rooms;
+            for (int r = 0; r < ranks; ++r) new (rooms_.of(r)) rank_slot();
+        } else {
+            own_.resize(static_cast<std::size_t>(ranks));
+            rooms_ = {reinterpret_cast<std::byte*>(own_.data()), sizeof(rank_slot), sizeof(rank_slot)};
+        }
+    }
+    rank_slot& operator[](int rank) { return *std::launder(reinterpret_cast<rank_slot*>(rooms_.of(rank))); }
+    const rank_slot& operator[](int rank) const {
+        return *std::launder(reinterpret_cast<const rank_slot*>(rooms_.of(rank)));
+    }
+    int size() const { return count_; }
     bool blocked(int rank) const { return (*this)[rank].state == rank_state::blocked; }
     bool finished(int rank) const { return (*this)[rank].state == rank_state::finished; }
 
-    std::vector<rank_slot> slots;  // by world rank
     int started = 0;   // contexts created: ranks 0 to started - 1
     int ended = 0;     // ranks whose body has returned or unwound
+
+private:
+    rank_rooms rooms_;             // where each rank's slot is: in the rank's room, or in own_
+    std::vector<rank_slot> own_;   // without rooms (thread ranks)
+    int count_ = 0;
 };
 
 }  // namespace baton::sim::detail

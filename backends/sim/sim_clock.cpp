@@ -49,7 +49,8 @@ simulated_time::done_times simulated_time::match(const sent_timing& sent, sim_ti
 
 std::string simulated_time::summary() const {
     sim_time longest = 0, total = 0, computing = 0;
-    for (const auto& slot : ranks_.slots) {
+    for (int r = 0; r < ranks_.size(); ++r) {
+        const auto& slot = ranks_[r];
         longest = std::max(longest, slot.clock.now);
         total += slot.clock.now;
         computing += slot.clock.computing;

@@ -18,6 +18,7 @@
 
 #include <baton/baton.hpp>
 
+#include "../../backends/common/sanitizers.hpp"
 #include "comm_state.hpp"
 #include "scheduler.hpp"
 
@@ -27,6 +28,9 @@ std::atomic<std::uint64_t> allocations{0};
 
 }  // namespace
 
+// Not under AddressSanitizer: its own operator new (the array and aligned forms, which this does
+// not replace) would meet this operator delete's free(), an alloc-dealloc mismatch it reports.
+#ifndef BATON_ASAN
 void* operator new(std::size_t bytes) {
     allocations.fetch_add(1, std::memory_order_relaxed);
     if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
@@ -34,6 +38,7 @@ void* operator new(std::size_t bytes) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 using baton::communicator;
 using baton_test::contains;
@@ -277,6 +282,10 @@ TEST_CASE("a ping-pong's sends and receives allocate nothing once under way") {
         for (int i = 0; i < round_trips; ++i) round_trip();
         if (world.rank() == 0) during = allocations.load(std::memory_order_relaxed) - before;
     });
+#ifdef BATON_ASAN
+    WARN("allocations are not counted under AddressSanitizer (this program's operator new is left out)");
+    return;
+#endif
     INFO("allocations in " << round_trips << " round trips: " << during);
     // Before: one per receive (its request), and a block of a std::deque every few stored
     // messages and every 32 posted receives.

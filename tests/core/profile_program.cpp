@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     return baton::run(argc, argv, [](baton::communicator& world) {
         const int rank = world.rank(), size = world.size();
         volatile double sink = 0;
-        for (int i = 0; i < (rank == 0 ? 200000 : 20000); ++i) sink = sink + i * 0.5;
+        for (int i = 0; i < (rank == 0 ? 2000000 : 200000); ++i) sink = sink + i * 0.5;
 
         // The ring: rank r sends r + 1 ints to the next rank.
         const std::vector<int> out(static_cast<std::size_t>(rank + 1), rank);

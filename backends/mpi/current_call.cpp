@@ -13,7 +13,6 @@ namespace baton::mpi::detail {
 namespace {
 
 int rank = -1, size = 0;
-std::unique_ptr<baton::detail::watch> watch_of_rank;
 double started = 0;
 
 double profile_now() { return MPI_Wtime() - started; }
@@ -36,7 +35,7 @@ std::string describe(const std::string& headline) {
 
 call_note note;
 int call_depth = 0;
-baton::detail::watch* watching = nullptr;
+std::unique_ptr<baton::detail::watch> watching;
 baton::detail::profile_recorder* profiling = nullptr;
 
 void record_profile(baton::detail::profile_recorder* recorder, double start) noexcept {
@@ -59,14 +58,10 @@ void profile_ended() { profiling->ended(0, profile_now()); }
 watched_rank::watched_rank(int world_rank, int world_size, unsigned rank_timeout_seconds) {
     rank = world_rank;
     size = world_size;
-    watch_of_rank = std::make_unique<baton::detail::watch>(rank_timeout_seconds, false, describe);
-    watch_of_rank->running(world_rank);
-    watching = watch_of_rank.get();
+    watching = std::make_unique<baton::detail::watch>(rank_timeout_seconds, false, describe);
+    watching->running(world_rank);
 }
 
-watched_rank::~watched_rank() {
-    watching = nullptr;
-    watch_of_rank.reset();
-}
+watched_rank::~watched_rank() { watching.reset(); }
 
 }  // namespace baton::mpi::detail

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
 #include <source_location>
 
 #include <baton/backend.hpp>
@@ -38,7 +39,7 @@ struct call_note {
 };
 extern call_note note;
 extern int call_depth;                       // only the thread that called baton::run makes baton calls on MPI
-extern baton::detail::watch* watching;       // this rank's watch while the run lasts (watched_rank)
+extern std::unique_ptr<baton::detail::watch> watching;  // this rank's watch while the run lasts (watched_rank)
 // --profile's side of a call's start and end (cold: --profile is off unless asked for).
 [[gnu::cold]] void profile_began(const char* operation, const backend::location& where);
 [[gnu::cold]] void profile_ended();

@@ -14,7 +14,7 @@ bool binds_to_one_core(const options& opts) noexcept {
     if (opts.bind_to == binding::none) return false;
     switch (opts.context) {
     case rank_context::process: return true;
-    case rank_context::thread: return opts.ranks > usable_cores();
+    case rank_context::thread: return !each_rank_has_a_core(opts.ranks);
     case rank_context::fiber: return false;
     }
     return false;

@@ -11,6 +11,10 @@ namespace baton::sim::detail {
 // can be fewer than the machine has (std::thread::hardware_concurrency counts those).
 int usable_cores() noexcept;
 
+// Whether `ranks` thread ranks each have a usable core of their own: then a waiting rank spins
+// on its core (thread_contexts), and the run is not bound to one core.
+inline bool each_rank_has_a_core(int ranks) noexcept { return ranks <= usable_cores(); }
+
 // Whether a run with these options binds its ranks to one core: process ranks always, thread ranks
 // when they are more than the usable cores (with a core each they spin instead: thread_contexts),
 // fiber ranks never (they all run on the caller's thread anyway); never with binding::none.

@@ -107,7 +107,7 @@ std::string no_thread_for(std::size_t ranks, const std::system_error& why) {
 class thread_contexts final : public rank_contexts {
 public:
     thread_contexts(int ranks, rank_entry entry)
-        : entry_(std::move(entry)), spin_(ranks <= usable_cores()) {
+        : entry_(std::move(entry)), spin_(each_rank_has_a_core(ranks)) {
         slots_.reserve(static_cast<std::size_t>(ranks));
         for (int r = 0; r < ranks; ++r) slots_.push_back(std::make_unique<slot>());
     }

@@ -101,6 +101,8 @@ TEST_CASE("a bad value is one baton: line and exit status 2, named as given") {
     check_rejected(run({"--backend", "openmpi"}), "baton: --backend openmpi: expected auto, sim or mpi");
     check_rejected(run({"--trace", "--ranks", "3"}), "baton: --trace --ranks: expected a file name");
     check_rejected(run({"--report-json", ""}), "baton: --report-json '': expected a file name");
+    check_rejected(run({"--bind-to", "socket"}), "baton: --bind-to socket: expected core or none");
+    for (const char* binding : {"core", "none"}) CHECK(run({"--bind-to", binding}).errors.empty());
 }
 
 TEST_CASE("a bad value from the environment is named as the variable, not as the flag") {

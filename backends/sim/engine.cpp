@@ -192,13 +192,7 @@ void engine::hand_off(int self) {
             if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
         }
         // A process rank that died while blocked is why nobody can run: its failure, not a deadlock.
-        if (scheduler_.empty() && !aborting_ && processes_) {
-            std::string how;
-            if (const int dead = processes_->ended_early(how, /*look_anyway=*/true); dead >= 0) {
-                if (!error_) error_ = checker_.failure_of(dead, std::make_exception_ptr(rank_process_ended(how)));
-                begin_abort();
-            }
-        }
+        if (scheduler_.empty() && !aborting_ && a_process_rank_died()) begin_abort();
         if (scheduler_.empty() && !aborting_) go_on_at_quiescence();
         // Buffering MPI may do (and this run withheld) may let the run go on; if not, a deadlock.
         if (scheduler_.empty() && (aborting_ || !settle_stuck(blocked_ranks()))) begin_abort();
@@ -301,7 +295,19 @@ void engine::begin_abort() {
     }
 }
 
+bool engine::a_process_rank_died() {
+    if (!processes_) return false;
+    std::string how;
+    const int dead = processes_->ended_early(how, /*look_anyway=*/true);
+    if (dead < 0) return false;
+    if (!error_) error_ = checker_.failure_of(dead, std::make_exception_ptr(rank_process_ended(how)));
+    return true;
+}
+
 bool engine::settle_stuck(const std::vector<int>& stuck) {
+    // Ranks waiting for one whose process died (a partial deadlock found at once, before nobody
+    // can run) are stuck because of it: its failure is the report.
+    if (a_process_rank_died()) return false;
     stuck_verdict verdict = checker_.judge_stuck(stuck);
     if (verdict.error) error_ = std::move(verdict.error);
     if (verdict.deadlock()) return false;

@@ -187,8 +187,13 @@ private:
     // can go on.
     bool go_on_at_quiescence();
     // `stuck` can never move on its own: grants what buffering the checker finds MPI may do and
-    // returns true (the run goes on), or sets the run's error to the deadlock and returns false.
+    // returns true (the run goes on), or sets the run's error to the deadlock (or to the failure
+    // of a process rank that died, which is why they are stuck) and returns false.
     bool settle_stuck(const std::vector<int>& stuck);
+    // Process ranks: one whose process ended before its rank function did, looked for in every
+    // process now: its failure becomes the run's error, and true. Asked before the run is called
+    // stuck: a call only looks once a millisecond (process_ranks::ended_early).
+    bool a_process_rank_died();
     std::vector<int> blocked_ranks() const;
 
     options opts_;

@@ -49,8 +49,15 @@ public:
     MPI_Comm handle() const { return comm_->handle; }
     const settings& options() const { return settings_; }
 
-    void send(backend::send_view data, int dest, int tag, backend::location where) override;
-    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;
+    // send, recv and allreduce are their by-reference forms (backend.hpp), where the work is.
+    void send(backend::send_view data, int dest, int tag, backend::location where) override {
+        send_ref(data, dest, tag, where);
+    }
+    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
+        return recv_ref(into, source, tag, where);
+    }
+    void send_ref(const backend::send_view& data, int dest, int tag, backend::location where) override;
+    status recv_ref(const backend::recv_buffer& into, int source, int tag, backend::location where) override;
     std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
                                                  backend::location where) override;
     std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
@@ -78,7 +85,11 @@ public:
     void reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
                 backend::location where) override;
     void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
-                   backend::location where) override;
+                   backend::location where) override {
+        allreduce_ref(mine, result, op, where);
+    }
+    void allreduce_ref(const backend::send_view& mine, const backend::recv_buffer& result, const reduce_op& op,
+                       backend::location where) override;
     void scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
               backend::location where) override;
     void exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,

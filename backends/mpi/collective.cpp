@@ -219,18 +219,25 @@ void mpi_comm::reduction(std::string_view op_name, const backend::send_view& min
     // left as it was, gives it from scratch.
     const void* from = in_place ? MPI_IN_PLACE : mine.data;
     if (in_place && where_result == result_at::scratch) std::memcpy(to, mine.data, mine.count * mine.type.size);
-    auto describe = [&] { return described(op_name, fmt::format("op={}, {}", op.name, amount(mine.count, mine.type))); };
     const mpi_reduction& native = native_reduction(op, mine.type);
     if (native.op != MPI_OP_NULL) [[likely]] {
         // MPI's own operation (op::sum on doubles is MPI_SUM on MPI_DOUBLE): just the MPI call.
-        check(collective([&] { return call(from, to, n, native.type, native.op); }), *comm_, where, describe);
+        const int code = collective([&] { return call(from, to, n, native.type, native.op); });
+        if (code != MPI_SUCCESS) [[unlikely]]
+            reduction_failed(op_name, code, mine, op, where);
     } else {
         user_reduction_scope user(op, mine.type);
         const int code = collective([&] { return call(from, to, n, user.mpi().type, user.mpi().op); });
         user.rethrow();
-        check(code, *comm_, where, describe);
+        if (code != MPI_SUCCESS) [[unlikely]]
+            reduction_failed(op_name, code, mine, op, where);
     }
     if (!target.fits) too_small(op_name, result_count, result, where);
+}
+
+void mpi_comm::reduction_failed(std::string_view op_name, int code, const backend::send_view& mine, const reduce_op& op,
+                                const backend::location& where) const {
+    raise(code, *comm_, described(op_name, fmt::format("op={}, {}", op.name, amount(mine.count, mine.type))), where);
 }
 
 void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
@@ -244,8 +251,27 @@ void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, cons
         where);
 }
 
-void mpi_comm::allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
-                         backend::location where) {
+void mpi_comm::allreduce_ref(const backend::send_view& mine, const backend::recv_buffer& given, const reduce_op& op,
+                             backend::location where) {
+    // The short path: MPI's own operation into a fixed buffer that holds the result, one
+    // MPI_Allreduce. A resizable result, a user operation, --profile or a deferred receive take
+    // reduction() below, which the errors take too.
+    const mpi_reduction& native = native_reduction(op, mine.type);
+    if (native.op != MPI_OP_NULL && !given.resizable() && mine.count <= given.count &&
+        mine.count <= static_cast<std::size_t>(INT_MAX) && short_path()) [[likely]] {
+        const short_call in_call("allreduce", where);
+        const void* from = backend::in_place(mine, given) ? MPI_IN_PLACE : mine.data;
+        const int code = MPI_Allreduce(from, given.data, static_cast<int>(mine.count), native.type, native.op,
+                                       comm_->handle);
+        if (code != MPI_SUCCESS) [[unlikely]]
+            reduction_failed("allreduce", code, mine, op, where);
+        return;
+    }
+    allreduce_general(mine, given, op, where);
+}
+
+void mpi_comm::allreduce_general(const backend::send_view& mine, backend::recv_buffer result, const reduce_op& op,
+                                 const backend::location& where) {
     const current_call in_call("allreduce", where);
     profile_bytes("allreduce", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;

@@ -48,9 +48,20 @@ std::string mpi_comm::described(std::string_view operation, std::string_view arg
 
 // ---- Point-to-point ------------------------------------------------------------------------
 
-void mpi_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
-    blocking_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard, "send",
-                  where);
+void mpi_comm::send_ref(const backend::send_view& data, int dest, int tag, backend::location where) {
+    if (settings_.synchronous_sends || data.count > static_cast<std::size_t>(INT_MAX) || !short_path()) [[unlikely]]
+        return blocking_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard,
+                             "send", where);
+    // The short path: MPI_Send, nothing else to decide.
+    const short_call in_call("send", where);
+    const int code = MPI_Send(data.data, static_cast<int>(data.count), transfer_type(data.type), mpi_dest(dest), tag,
+                              comm_->handle);
+    if (code != MPI_SUCCESS) [[unlikely]]
+        send_failed(code, dest, tag, "send", where);
+}
+
+void mpi_comm::send_failed(int code, int dest, int tag, const char* operation, const backend::location& where) const {
+    raise(code, *comm_, described(operation, fmt::format("dest={}, tag={}", shown_rank(dest), tag)), where);
 }
 
 void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, send_kind kind,
@@ -65,7 +76,8 @@ void mpi_comm::blocking_send(const backend::send_view& data, int dest, int tag, 
     const MPI_Datatype type = transfer_type(data.type);
     const int to = mpi_dest(dest);
     const int code = mpi_calls(kind).blocking(data.data, count, type, to, tag, comm_->handle);
-    check(code, *comm_, where, [&] { return described(operation, fmt::format("dest={}, tag={}", shown_rank(dest), tag)); });
+    if (code != MPI_SUCCESS) [[unlikely]]
+        send_failed(code, dest, tag, operation, where);
 }
 
 std::string mpi_comm::recv_context(int source, int tag, const backend::location& where) const {
@@ -82,7 +94,34 @@ void mpi_comm::recv_failed(int code, const MPI_Status& mpi_status, int capacity,
                                      error_class == MPI_ERR_TRUNCATE ? truncation_detail(mpi_status, capacity, into) : ""));
 }
 
-status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
+status mpi_comm::recv_ref(const backend::recv_buffer& into, int source, int tag, backend::location where) {
+    if (into.resizable() || source == proc_null || into.count > static_cast<std::size_t>(INT_MAX) || !short_path())
+        [[unlikely]]
+        return recv_general(into, source, tag, where);
+    // The short path: a fixed buffer, one MPI_Recv with the capacity as count; a full buffer's
+    // status is read here, anything else (an error, fewer elements) by recv_finished.
+    const short_call in_call("recv", where);
+    const MPI_Datatype type = transfer_type(into.type);
+    const int capacity = static_cast<int>(into.count);
+    MPI_Status mpi_status;
+    const int code = MPI_Recv(into.data, capacity, type, mpi_source(source), mpi_tag(tag), comm_->handle, &mpi_status);
+    if (code == MPI_SUCCESS && received_count(mpi_status, type, into.type.size, capacity) == capacity) [[likely]]
+        return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, into.count * into.type.size};
+    return recv_finished(code, mpi_status, capacity, into, source, tag, where);
+}
+
+status mpi_comm::recv_finished(int code, const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into,
+                               int source, int tag, const backend::location& where) {
+    if (code != MPI_SUCCESS) [[unlikely]]
+        recv_failed(code, mpi_status, capacity, into, source, tag, where);
+    const int count = received_count(mpi_status, transfer_type(into.type), into.type.size, capacity);
+    if (count == MPI_UNDEFINED) [[unlikely]]
+        std::rethrow_exception(not_whole_elements(mpi_status, into, recv_context(source, tag, where)));
+    profile_bytes("recv", where, 0, static_cast<std::size_t>(count) * into.type.size);
+    return received_status(mpi_status, static_cast<std::size_t>(count) * into.type.size);
+}
+
+status mpi_comm::recv_general(const backend::recv_buffer& into, int source, int tag, const backend::location& where) {
     const current_call in_call("recv", where);
     if (!nothing_deferred()) [[unlikely]]
         return mpi_request::start_receive(comm_, into, source, tag, "recv", where)->wait(where);
@@ -95,17 +134,11 @@ status mpi_comm::recv(backend::recv_buffer into, int source, int tag, backend::l
               [&] { return described("recv", fmt::format("source=proc_null, tag={}", shown_tag(tag))); });
         return received_status(mpi_status, 0);
     }
-    if (!into.resizable()) [[likely]] {
+    if (!into.resizable()) {
         // A fixed buffer: one MPI_Recv with the capacity as count.
         const int capacity = to_int(into.count, *comm_, "recv", where);
         const int code = MPI_Recv(into.data, capacity, type, mpi_source(source), mpi_tag(tag), comm_->handle, &mpi_status);
-        if (code != MPI_SUCCESS) [[unlikely]]
-            recv_failed(code, mpi_status, capacity, into, source, tag, where);
-        const int count = received_count(mpi_status, type, into.type.size, capacity);
-        if (count == MPI_UNDEFINED) [[unlikely]]
-            std::rethrow_exception(not_whole_elements(mpi_status, into, recv_context(source, tag, where)));
-        profile_bytes("recv", where, 0, static_cast<std::size_t>(count) * into.type.size);
-        return received_status(mpi_status, static_cast<std::size_t>(count) * into.type.size);
+        return recv_finished(code, mpi_status, capacity, into, source, tag, where);
     }
     // A resizable container: a matched probe tells the size, then that very message is received.
     MPI_Message message = MPI_MESSAGE_NULL;

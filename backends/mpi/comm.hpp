@@ -22,6 +22,7 @@
 #include <baton/backend.hpp>
 #include <baton/detail/mpi_c_api.hpp>
 
+#include "current_call.hpp"
 #include "errors.hpp"
 #include "request.hpp"
 
@@ -48,8 +49,15 @@ public:
     MPI_Comm handle() const { return comm_->handle; }
     const settings& options() const { return settings_; }
 
-    void send(backend::send_view data, int dest, int tag, backend::location where) override;
-    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;
+    // send, recv and allreduce are their by-reference forms (backend.hpp), where the work is.
+    void send(backend::send_view data, int dest, int tag, backend::location where) override {
+        send_ref(data, dest, tag, where);
+    }
+    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
+        return recv_ref(into, source, tag, where);
+    }
+    void send_ref(const backend::send_view& data, int dest, int tag, backend::location where) override;
+    status recv_ref(const backend::recv_buffer& into, int source, int tag, backend::location where) override;
     std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
                                                  backend::location where) override;
     std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
@@ -77,7 +85,11 @@ public:
     void reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
                 backend::location where) override;
     void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
-                   backend::location where) override;
+                   backend::location where) override {
+        allreduce_ref(mine, result, op, where);
+    }
+    void allreduce_ref(const backend::send_view& mine, const backend::recv_buffer& result, const reduce_op& op,
+                       backend::location where) override;
     void scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
               backend::location where) override;
     void exscan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
@@ -160,6 +172,22 @@ public:
                                                       backend::location where) override;
 
 private:
+    // Whether a call can take its short path, the plain MPI call bracketed by a short_call: no
+    // hook is set (current_call.hpp: no receive is deferred, --profile is off, no rank timeout).
+    // Each hot call (send, a receive into a fixed buffer, allreduce with MPI's own operation) asks
+    // this once on its way in; the rest of their cases, and the errors of all, are in functions of
+    // their own (the general path), so that the short one keeps few registers and a small frame.
+    static bool short_path() { return hooks == 0; }
+    // recv's general path (a hook set, a resizable buffer, proc_null), and the end of a fixed
+    // receive whose status needs more than a glance (an error, fewer elements than the capacity).
+    [[gnu::noinline]] status recv_general(const backend::recv_buffer& into, int source, int tag,
+                                          const backend::location& where);
+    [[gnu::noinline]] status recv_finished(int code, const MPI_Status& mpi_status, int capacity,
+                                           const backend::recv_buffer& into, int source, int tag,
+                                           const backend::location& where);
+    // allreduce's general path: a hook set, a resizable result, a user operation.
+    [[gnu::noinline]] void allreduce_general(const backend::send_view& mine, backend::recv_buffer result,
+                                             const reduce_op& op, const backend::location& where);
     // A non-blocking reduction (ireduce, iallreduce, iscan, ...) with MPI's own `op`: `post(from,
     // to, reduction, request)` starts it, `to` being room for `result_count` elements of `result`,
     // or null where this rank gets no result (`gets` false).
@@ -183,6 +211,9 @@ private:
     // request while receives are deferred).
     void blocking_send(const backend::send_view& data, int dest, int tag, send_kind kind, const char* operation,
                        const backend::location& where);
+    // The error of a failed send (MPI_Send, MPI_Ssend, ...), out of the send's own code.
+    [[noreturn, gnu::cold, gnu::noinline]] void send_failed(int code, int dest, int tag, const char* operation,
+                                                            const backend::location& where) const;
     // bsend and ibsend: a usage_error when no buffer is attached (send_modes.cpp).
     void require_bsend_buffer(std::string_view operation, const backend::location& where) const;
     // issend, ibsend and irsend: a request in that mode, once deferred receives had their chance.
@@ -202,6 +233,10 @@ private:
     void reduction(std::string_view op_name, const backend::send_view& mine, backend::recv_buffer& result,
                    std::size_t result_count, const reduce_op& op, result_at where_result, Call&& call,
                    backend::location where);
+    // The error of a reduction's failed MPI call, naming the operation and what it reduced.
+    [[noreturn, gnu::cold, gnu::noinline]] void reduction_failed(std::string_view op_name, int code,
+                                                                 const backend::send_view& mine, const reduce_op& op,
+                                                                 const backend::location& where) const;
     // Room for `count` elements in `into`: the container resized, or a fixed buffer when it is large
     // enough; otherwise scratch room (`fits` false: the caller takes part in the collective all the
     // same, so that the others do not hang, then throws too_small).

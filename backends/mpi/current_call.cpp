@@ -34,12 +34,13 @@ std::string describe(const std::string& headline) {
 }  // namespace
 
 call_note note;
-int call_depth = 0;
-std::unique_ptr<baton::detail::watch> watching;
+baton::detail::watch* watching = nullptr;
+unsigned hooks = 0;
 baton::detail::profile_recorder* profiling = nullptr;
 
 void record_profile(baton::detail::profile_recorder* recorder, double start) noexcept {
     profiling = recorder;
+    set_hook(profile_hook, recorder != nullptr);
     started = start;
 }
 
@@ -58,10 +59,15 @@ void profile_ended() { profiling->ended(0, profile_now()); }
 watched_rank::watched_rank(int world_rank, int world_size, unsigned rank_timeout_seconds) {
     rank = world_rank;
     size = world_size;
-    watching = std::make_unique<baton::detail::watch>(rank_timeout_seconds, false, describe);
-    watching->running(world_rank);
+    watch_ = std::make_unique<baton::detail::watch>(rank_timeout_seconds, false, describe);
+    watch_->running(world_rank);
+    if (rank_timeout_seconds > 0) watching = watch_.get();
+    set_hook(watch_hook, watching != nullptr);
 }
 
-watched_rank::~watched_rank() { watching.reset(); }
+watched_rank::~watched_rank() {
+    watching = nullptr;
+    set_hook(watch_hook, false);
+}
 
 }  // namespace baton::mpi::detail

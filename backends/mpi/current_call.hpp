@@ -38,45 +38,61 @@ struct call_note {
     std::atomic<bool> inside{false};
 };
 extern call_note note;
-extern int call_depth;                       // only the thread that called baton::run makes baton calls on MPI
-extern std::unique_ptr<baton::detail::watch> watching;  // this rank's watch while the run lasts (watched_rank)
+// This rank's watch (watched_rank) while the run lasts, when it has a rank timeout: then the calls
+// tell it when they begin and end, which is how it sees a rank that runs its own code too long.
+// Null without a timeout, when nothing reads that (a report after SIGTERM or Ctrl-C reads the
+// note, from the watchdog's thread), so that a call pays one test of a pointer for it.
+extern baton::detail::watch* watching;
 // --profile's side of a call's start and end (cold: --profile is off unless asked for).
 [[gnu::cold]] void profile_began(const char* operation, const backend::location& where);
 [[gnu::cold]] void profile_ended();
 
+// What takes a call off its short path (mpi_comm::short_path), a bit each, so that a call asks
+// once for all three: a receive is deferred (request.hpp), --profile is on, the rank has a timeout.
+enum call_hook : unsigned { deferred_hook = 1, profile_hook = 2, watch_hook = 4 };
+extern unsigned hooks;
+inline void set_hook(call_hook hook, bool on) { hooks = on ? hooks | hook : hooks & ~hook; }
+
 // Held for the duration of each baton call on MPI (the outermost one counts: a send may wait
-// on a request inside). A few stores, inline: it brackets every call, whose whole cost beyond
-// MPI's own is tens of instructions.
-class current_call {
+// on a request inside, and only the thread that called baton::run makes baton calls on MPI, so
+// the note's own `inside` says whether this is the outermost). A few stores, inline: it brackets
+// every call, whose whole cost beyond MPI's own is tens of instructions. `hooked` false is the
+// bracket of a call's short path (mpi_comm::short_path), which has found --profile off and no
+// rank timeout on its way in, and so does not test them again.
+template <bool hooked>
+class call_bracket {
 public:
     // `operation`: a literal.
     // A request's destructor is no call of the program's: --profile does not count it
     // (`not_profiled`), as on the simulator.
     enum profiled_call : bool { not_profiled = false, profiled = true };
-    current_call(const char* operation, const backend::location& where, profiled_call counted = profiled) noexcept
-        : outermost_(call_depth++ == 0) {
+    call_bracket(const char* operation, const backend::location& where, profiled_call counted = profiled) noexcept
+        : outermost_(!note.inside.load(std::memory_order_relaxed)) {
         if (!outermost_) return;
         note.where.store(where, std::memory_order_relaxed);
         note.operation.store(operation, std::memory_order_release);
         note.inside.store(true, std::memory_order_release);
+        if (!hooked) return;
         if (watching) watching->entering();
         if (profiling && counted) [[unlikely]]
             profile_began(operation, where);
     }
-    ~current_call() {
-        --call_depth;
+    ~call_bracket() {
         if (!outermost_) return;
         note.inside.store(false, std::memory_order_release);
+        if (!hooked) return;
         if (profiling) [[unlikely]]
             profile_ended();
         if (watching) watching->leaving();
     }
-    current_call(const current_call&) = delete;
-    current_call& operator=(const current_call&) = delete;
+    call_bracket(const call_bracket&) = delete;
+    call_bracket& operator=(const call_bracket&) = delete;
 
 private:
     bool outermost_;
 };
+using current_call = call_bracket<true>;
+using short_call = call_bracket<false>;
 
 // Watches this process's rank for the run's duration: its state goes into the watchdog's reports.
 class watched_rank {
@@ -85,6 +101,9 @@ public:
     ~watched_rank();
     watched_rank(const watched_rank&) = delete;
     watched_rank& operator=(const watched_rank&) = delete;
+
+private:
+    std::unique_ptr<baton::detail::watch> watch_;  // `watching` when there is a rank timeout
 };
 
 }  // namespace baton::mpi::detail

@@ -90,6 +90,16 @@ std::string truncation_detail(const MPI_Status& mpi_status, int capacity, const 
 
 std::size_t deferred_receives = 0;
 
+namespace {
+
+// The deferred list's size is now `n`.
+void count_deferred(std::size_t n) {
+    deferred_receives = n;
+    set_hook(deferred_hook, n != 0);
+}
+
+}  // namespace
+
 void progress() {
     auto& list = deferred_list();
     for (auto it = list.begin(); it != list.end();) {
@@ -102,7 +112,7 @@ void progress() {
         else
             ++it;
     }
-    deferred_receives = list.size();
+    count_deferred(list.size());
 }
 
 bool claimed_by_deferred(const comm_info* comm, int source, int tag) {
@@ -194,12 +204,12 @@ std::unique_ptr<mpi_request> mpi_request::start_receive(std::shared_ptr<const co
         // The usual case: a fixed buffer is posted, a resizable one matched if its message is here.
         if (request->try_start(false, list.end(), list.end())) return request;
         request->slot_ = list.insert(list.end(), request.get());
-        deferred_receives = list.size();
+        count_deferred(list.size());
         return request;
     }
     // Behind other deferred receives: in the list, and started (with them) in posting order.
     request->slot_ = list.insert(list.end(), request.get());
-    deferred_receives = list.size();
+    count_deferred(list.size());
     progress();
     return request;
 }
@@ -207,7 +217,7 @@ std::unique_ptr<mpi_request> mpi_request::start_receive(std::shared_ptr<const co
 mpi_request::~mpi_request() {
     if (phase_ == phase::deferred) {
         deferred_list().erase(slot_);
-        deferred_receives = deferred_list().size();
+        count_deferred(deferred_list().size());
         return;
     }
     if (phase_ != phase::active) return;
@@ -596,7 +606,7 @@ void mpi_request::cancel(backend::location where) {
     if (phase_ == phase::deferred) {
         // MPI never had it: cancelled here, as MPI would cancel a posted receive with no message.
         deferred_list().erase(slot_);
-        deferred_receives = deferred_list().size();
+        count_deferred(deferred_list().size());
         phase_ = phase::done;
         result_ = {peer_, tag_, 0, true};
         return;

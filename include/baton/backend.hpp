@@ -172,6 +172,17 @@ public:
     virtual status probe(int source, int tag, location where) = 0;
     virtual std::optional<status> iprobe(int source, int tag, location where) = 0;
 
+    // The hot calls again, their buffers taken by reference: what the typed layer calls for
+    // send, recv and allreduce. A view or buffer passed by value is built and then copied into
+    // the argument's place at every call (GCC does: about 10 instructions for a send view, 15 for
+    // a receive buffer), which on MPI is a measurable share of a small message's cost. Each is
+    // by default the by-value call above (src/by_reference.cpp: out of line, so that a compiler
+    // does not guess the default at every call site); a backend overrides them where the copy
+    // counts (MPI), and may make its by-value calls these.
+    virtual void send_ref(const send_view& data, int dest, int tag, location where);
+    virtual status recv_ref(const recv_buffer& into, int source, int tag, location where);
+    virtual void allreduce_ref(const send_view& mine, const recv_buffer& result, const reduce_op& op, location where);
+
     // Point-to-point in a send mode of the call's own (issue 14). ssend and issend complete only
     // once their receive has matched, whatever the run's mode (MPI_Ssend, MPI_Issend).
     virtual void ssend(send_view data, int dest, int tag, location where) = 0;

@@ -1,11 +1,17 @@
 // Lower bounds for the simulator, without baton: what the machine itself costs for what baton's
-// thread-per-rank design has to do. run.py shows them as "floor" rows next to baton's.
+// designs (a thread, a fiber or a process per rank) have to do. run.py shows them as "floor" rows
+// next to baton's.
 //
 //   floor handoff --threads P --rounds R
 //       P threads in a ring, each waiting on its own std::binary_semaphore and releasing the
 //       next one's: the CPU handed from thread to thread as baton's engine does, P x R times.
 //       Prints per_handoff_us, and create_ms / join_ms for starting and ending P std::threads
 //       (default stacks) — what a run on P simulated ranks pays before any rank runs.
+//   floor fibers --rounds R
+//       Two Boost.Context fibers (the program's own context and one more) resuming each other, R
+//       round trips of two jumps: what a fiber ping-pong must switch at least, one jump per
+//       hand-off, as baton's fiber ranks hand the CPU straight to one another. Prints
+//       per_round_trip_us and per_jump_us.
 //   floor memcpy --ranks N --bytes B --iters I
 //       What a broadcast must copy: B bytes into N-1 separate buffers, I times, on one thread.
 //       Prints total_ms.
@@ -27,6 +33,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <boost/context/fiber.hpp>
 
 #include "baton_bench.hpp"
 
@@ -67,6 +75,33 @@ int handoff(long threads, long rounds) {
     bench::report("create_ms", (created - create_start) * 1e3);
     if (rounds > 1) bench::report("per_handoff_us", (finished - started) / static_cast<double>(threads * (rounds - 1)) * 1e6);
     bench::report("join_ms", (joined - finished) * 1e3);
+    return 0;
+}
+
+int fibers(long rounds) {
+    namespace ctx = boost::context;
+    long answered = 0;
+    bool over = false;
+    // The other side of the ping-pong: each time it gets the CPU it answers by giving it back.
+    ctx::fiber pong{[&](ctx::fiber&& ping) {
+        while (!over) {
+            ++answered;
+            ping = std::move(ping).resume();
+        }
+        return std::move(ping);
+    }};
+    pong = std::move(pong).resume();  // round 0 is untimed (it also starts the fiber)
+    const double start = bench::wall_seconds();
+    for (long r = 0; r < rounds; ++r) pong = std::move(pong).resume();
+    const double total = bench::wall_seconds() - start;
+    over = true;
+    pong = std::move(pong).resume();  // lets it return, which ends it
+    if (answered != rounds + 1 || pong) {
+        std::fprintf(stderr, "floor fibers: %ld answers to %ld round trips\n", answered, rounds + 1);
+        return 1;
+    }
+    bench::report("per_round_trip_us", total / static_cast<double>(rounds) * 1e6);
+    bench::report("per_jump_us", total / static_cast<double>(2 * rounds) * 1e6);
     return 0;
 }
 
@@ -130,13 +165,14 @@ int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "handoff")
         return handoff(bench::arg_long(argc, argv, "--threads", 2), bench::arg_long(argc, argv, "--rounds", 100000));
+    if (mode == "fibers") return fibers(bench::arg_long(argc, argv, "--rounds", 1000000));
     if (mode == "memcpy")
         return copies(bench::arg_long(argc, argv, "--ranks", 16), bench::arg_long(argc, argv, "--bytes", 1L << 20),
                       bench::arg_long(argc, argv, "--iters", 100));
     if (mode == "socket") {
         return sockets(bench::arg_long(argc, argv, "--rounds", 20000), !bench::arg_flag(argc, argv, "--two-cores"));
     }
-    std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor memcpy --ranks N --bytes B --iters I"
+    std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor fibers --rounds R | floor memcpy --ranks N --bytes B --iters I"
                          " | floor socket --rounds R [--two-cores]\n");
     return 2;
 }

@@ -52,7 +52,8 @@ How each figure is measured:
     every rank runs under spawn too: the job's peak is the sum of the ranks' plus mpiexec's (which
     may count a rank twice).
   - "floor" rows: bench/floor.cpp, what the machine costs without baton for what the simulator's
-    design must do (threads handing the CPU round through semaphores; a broadcast's copies).
+    design must do (threads handing the CPU round through semaphores; fibers jumping to each other
+    with Boost.Context; a broadcast's copies).
   - (g) the RSS slope: rank 0 of bench/soak.cpp reads its process's resident set size
     (/proc/self/statm) every 200 rounds after a warm-up of a fifth of the rounds; the least-squares
     slope of those samples, in bytes per round. A row is N separate runs, as above.
@@ -509,6 +510,14 @@ def case_b(ctx):
               "2 hand-offs per round trip")
     measure(ctx, row, [ctx.baton("floor"), "handoff", "--threads", "2", "--rounds", str(iters)], ctx.runs(5, 2), 120,
             ("per_handoff_us", 2))
+    rows.append(row)
+    # What fiber ranks' hand-offs cost without baton: one Boost.Context jump each, as baton's fiber
+    # ranks hand the CPU straight to one another; 2 per round trip are a blocked receive each way
+    # (the random schedule also switches at some sends: about 3.7 hand-offs per round trip at seed 1).
+    row = Row("floor, no baton: 2 Boost.Context fibers resuming each other, one jump per hand-off, "
+              "2 hand-offs per round trip")
+    measure(ctx, row, [ctx.baton("floor"), "fibers", "--rounds", str(iters * 10)], ctx.runs(5, 2), 120,
+            ("per_round_trip_us", 1))
     rows += [row, tool_row(ctx, "ompi", "pingpong", 2, args, ctx.runs(5, 2), 120),
              tool_row(ctx, "smpi", "pingpong", 2, args, ctx.runs(3, 1), 300)]
     return [table(f"(b) ping-pong of 8 bytes between 2 ranks: time per round trip ({iters} round trips per run, "

@@ -1,8 +1,13 @@
 // Ranks as fibers (Boost.Context), all on the thread that called sim::run.
 //
-// The calling thread runs a small loop: resume the rank the engine picked, and when that rank
-// gives the CPU up, resume the one it named. A switch is a register save and restore, with no
-// system call, so handing the CPU to another rank costs nanoseconds instead of an OS wake-up.
+// The calling thread runs a small loop: resume the rank the engine picked first, and the one a
+// rank names when it gives the CPU back to the loop. A rank that gives the CPU to another rank
+// jumps to that rank's fiber itself (transfer()): one switch per hand-off instead of two through
+// the loop, which is most of what a hand-off costs (issue 17). The loop gets the CPU back when a
+// rank ends (Boost.Context's exit path runs on the context it returns to, the loop's) and when a
+// rank went below its stack (the loop ends the run, on a stack of its own). A switch is a
+// register save and restore, with no system call, so handing the CPU to another rank costs
+// nanoseconds instead of an OS wake-up.
 //
 // What a switch must carry besides the registers:
 // - C++'s exception-handling state (the exceptions being caught, std::uncaught_exceptions) is
@@ -13,12 +18,19 @@
 //
 // ThreadSanitizer keeps a shadow stack of the functions entered per fiber (each instrumented
 // function pushes on entry and pops on return), so its fiber must be switched where every frame
-// entered on one side of a switch also returns on that side. That is the scheduler loop's frame
-// in run(), around the call that resumes a rank: the switches there are the only ones, and none is
-// on the rank's side. A rank's Boost.Context frames (resume(), the lambda, the record's run(),
-// the exit function that runs on the scheduler's stack) then all push and pop on the rank's own
-// shadow stack, even when they are not inlined (-O0). Switched from the rank's side instead, a
-// finishing rank's frames would return on the thread's shadow stack, popping entries it never
+// entered on one side of a switch also returns on that side, or is matched by one that returns
+// there. Its fiber is switched in the frame that calls resume(), right before the call: that
+// resume() (a function of Boost's, entered even at -O0 where it is not inlined) then pushes on the
+// shadow stack of the fiber it resumes, and pops there too, since the fiber it resumes returns
+// from the resume() that it entered itself when it gave the CPU up (or starts in Boost's entry
+// function, whose first visit was on its own shadow stack: create()). The scheduler loop in run()
+// switches so both ways around the call that resumes a rank, and a rank does so when it resumes
+// another rank (transfer()). A rank that gives the CPU back to the loop does not switch: its
+// resume() pushes on its own shadow stack, and the loop's resume() returns and pops there before
+// the loop switches back to the thread's fiber. That keeps a finishing rank's frames (the lambda,
+// the record's run(), the exit function that runs on the loop's stack) on the rank's own shadow
+// stack, even when they are not inlined (-O0). Switched on the rank's side for the loop instead,
+// a finishing rank's frames would return on the thread's shadow stack, popping entries it never
 // pushed, until libtsan crashes in __tsan_func_exit (issue #11).
 //
 // And AddressSanitizer's shadow of a stack must be clean whenever a rank starts on it. A fiber
@@ -81,11 +93,13 @@ struct exception_state {
 };
 static_assert(sizeof(exception_state) == 2 * sizeof(void*));
 
-// Swaps the thread's exception state with `saved`.
-void swap_exception_state(exception_state& saved) {
-    auto* current = reinterpret_cast<exception_state*>(__cxxabiv1::__cxa_get_globals());
-    std::swap(*current, saved);
+// This thread's exception state.
+exception_state* current_exception_state() {
+    return reinterpret_cast<exception_state*>(__cxxabiv1::__cxa_get_globals());
 }
+
+// Swaps the thread's exception state with `saved`.
+void swap_exception_state(exception_state& saved) { std::swap(*current_exception_state(), saved); }
 
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
 
@@ -259,7 +273,8 @@ class fiber_contexts final : public rank_contexts {
 public:
     fiber_contexts(int ranks, std::size_t stack_bytes, std::size_t room_bytes, rank_entry entry)
         : entry_(std::move(entry)), ranks_(ranks), given_room_(whole_lines(room_bytes)),
-          stacks_(stacks_for(ranks, stack_bytes, given_room_ + whole_lines(sizeof(slot)))) {
+          stacks_(stacks_for(ranks, stack_bytes, given_room_ + whole_lines(sizeof(slot)))),
+          first_slot_(stacks_->room(0) + given_room_), slot_stride_(stacks_->stride()) {
         for (int r = 0; r < ranks_; ++r) new (slot_address(r)) slot();
     }
 
@@ -305,16 +320,16 @@ public:
         s.tsan_fiber = __tsan_create_fiber(0);
         __tsan_switch_to_fiber(s.tsan_fiber, 0);
 #endif
-        s.fiber = ctx::fiber(std::allocator_arg, given_stack{stack}, [this, rank](ctx::fiber&& scheduler) {
+        s.fiber = ctx::fiber(std::allocator_arg, given_stack{stack}, [this, rank](ctx::fiber&& from) {
             auto& me = slot_of(rank);
-            scheduler_ = std::move(scheduler);
             arrived(me);
+            keep_suspended(std::move(from));  // the scheduler loop, or the rank that handed over directly
             try {
                 if (!unwinding_) entry_(rank);  // a rank that never ran is not started to be unwound
             } catch (const unwind_rank&) {
                 // Torn down by the destructor; the stack is over as if entry_ had returned.
             }
-            departing(me, true);
+            departing_for_good();
             return std::move(scheduler_);
         });
 #if BATON_ASAN
@@ -348,6 +363,8 @@ public:
 #if BATON_TSAN
         void* const thread_tsan_fiber = __tsan_get_current_fiber();
 #endif
+        // The ranks all run on this thread: its exception state stays where it is for the run.
+        thread_exceptions_ = current_exception_state();
         next_ = first;
         while (next_ >= 0) {
             const int rank = std::exchange(next_, -1);
@@ -364,19 +381,27 @@ public:
             // hand-over is.
             __tsan_switch_to_fiber(s.tsan_fiber, 0);
 #endif
-            s.fiber = std::move(s.fiber).resume();
-            // ... and take it back: the rank set next_ before it gave the CPU up.
+            running_ = rank;
+            came_from_ = scheduler_loop;
+            ctx::fiber back = std::move(s.fiber).resume();
+            // ... and take it back from whichever rank gives it up: the ranks may have handed the
+            // CPU to one another since (transfer()). That rank set next_ before it did.
 #if BATON_TSAN
             __tsan_switch_to_fiber(thread_tsan_fiber, 0);
 #endif
 #if BATON_ASAN
             __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+            const int gone = running_;
+            auto& g = slot_of(gone);
+            g.fiber = std::move(back);
+#if BATON_ASAN
             // A rank whose stack is over leaves it clean for whatever maps these addresses next.
-            if (!s.fiber) clean_stack_shadow(stacks_->bottom(rank), stacks_->size());
+            if (!g.fiber) clean_stack_shadow(stacks_->bottom(gone), stacks_->size());
 #endif
             // Before any other rank runs on memory this one may have overwritten.
-            if (stacks_->overflowed(rank, s.stack_pointer)) die_of_fiber_stack_overflow(rank, stacks_->size());
-            swap_exception_state(s.exceptions);
+            if (stacks_->overflowed(gone, g.stack_pointer)) die_of_fiber_stack_overflow(gone, stacks_->size());
+            swap_exception_state(g.exceptions);
         }
     }
 
@@ -384,11 +409,33 @@ public:
         // Being torn down: throw again at a rank that caught unwind_rank and went on.
         if (unwinding_) throw unwind_rank{};
         auto& me = slot_of(self);
-        next_ = next;
-        me.stack_pointer = __builtin_frame_address(0);  // for run()'s check that the rank is within its stack
-        departing(me, false);
-        scheduler_ = std::move(scheduler_).resume();
+        me.stack_pointer = __builtin_frame_address(0);  // for the check that the rank is within its stack
+        auto& target = slot_of(next);
+        ctx::fiber from;
+        if (target.fiber && !stacks_->overflowed(self, me.stack_pointer)) {
+            // Straight to the next rank's fiber: one jump where going through the scheduler loop
+            // takes two. (A rank that went below its stack goes through the loop, which ends the
+            // run on its own stack.) The exception state: this rank's own into its slot, the one
+            // the slot held (the scheduler loop's) on to the next rank's slot, the next rank's in.
+            std::swap(*thread_exceptions_, me.exceptions);
+            std::swap(*thread_exceptions_, target.exceptions);
+            departing(me, next);
+#if BATON_TSAN
+            // On the rank's side, in the frame that resumes, as the scheduler loop does: the
+            // resume() entered here returns on the next rank's side, where the resume() it
+            // entered when it gave the CPU up returns (see the top of this file).
+            __tsan_switch_to_fiber(target.tsan_fiber, 0);
+#endif
+            running_ = next;
+            came_from_ = self;
+            from = std::move(target.fiber).resume();
+        } else {
+            next_ = next;
+            departing(me, scheduler_loop);
+            from = std::move(scheduler_).resume();
+        }
         arrived(me);
+        keep_suspended(std::move(from));
         if (unwinding_) throw unwind_rank{};
     }
 
@@ -427,22 +474,48 @@ private:
         void* tsan_fiber = nullptr;
 #endif
     };
-    std::byte* slot_address(int rank) const { return stacks_->room(rank) + given_room_; }
+    std::byte* slot_address(int rank) const { return first_slot_ + static_cast<std::size_t>(rank) * slot_stride_; }
     slot& slot_of(int rank) { return *std::launder(reinterpret_cast<slot*>(slot_address(rank))); }
     const slot& slot_of(int rank) const { return *std::launder(reinterpret_cast<const slot*>(slot_address(rank))); }
 
+    // Where the fiber that just gave the CPU to the running rank went: into the slot of the rank
+    // it belongs to (came_from_), or back to being the scheduler loop.
+    void keep_suspended(ctx::fiber&& from) {
+        if (came_from_ == scheduler_loop) {
+            scheduler_ = std::move(from);
+        } else {
+            slot_of(came_from_).fiber = std::move(from);
+        }
+    }
+
     // AddressSanitizer's half of a switch, on the rank's side: after it gets the CPU, and before
-    // it gives it back (`for_good` when its stack will never run again). Always inlined, so that
-    // AddressSanitizer is told right next to the switch. (ThreadSanitizer's fiber is switched on
-    // the scheduler's side only: see the top of this file.)
+    // it gives it up to rank `to` or to the scheduler loop, or for
+    // good (its stack will never run again: it only ever returns to the loop). Always inlined, so
+    // that AddressSanitizer is told right next to the switch. (ThreadSanitizer's fiber is switched
+    // in the frames that resume: see the top of this file.)
     [[gnu::always_inline]] void arrived([[maybe_unused]] slot& me) {
 #if BATON_ASAN
-        __sanitizer_finish_switch_fiber(me.fake_stack, &thread_stack_bottom_, &thread_stack_size_);
+        // The stack the CPU came from is the scheduler loop's (the thread's own) only when it
+        // came from the loop: that is the one to remember for giving the CPU back to the loop.
+        if (came_from_ == scheduler_loop) {
+            __sanitizer_finish_switch_fiber(me.fake_stack, &thread_stack_bottom_, &thread_stack_size_);
+        } else {
+            __sanitizer_finish_switch_fiber(me.fake_stack, nullptr, nullptr);
+        }
 #endif
     }
-    [[gnu::always_inline]] void departing([[maybe_unused]] slot& me, [[maybe_unused]] bool for_good) {
+    [[gnu::always_inline]] void departing([[maybe_unused]] slot& me, [[maybe_unused]] int to) {
 #if BATON_ASAN
-        __sanitizer_start_switch_fiber(for_good ? nullptr : &me.fake_stack, thread_stack_bottom_, thread_stack_size_);
+        if (to == scheduler_loop) {
+            __sanitizer_start_switch_fiber(&me.fake_stack, thread_stack_bottom_, thread_stack_size_);
+        } else {
+            __sanitizer_start_switch_fiber(&me.fake_stack, stacks_->bottom(to), stacks_->size());
+        }
+#endif
+    }
+    [[gnu::always_inline]] void departing_for_good() {
+#if BATON_ASAN
+        __sanitizer_start_switch_fiber(nullptr, thread_stack_bottom_, thread_stack_size_);
 #endif
     }
 
@@ -450,10 +523,23 @@ private:
     int ranks_;
     std::size_t given_room_;  // of each rank's room, the caller's part (rooms()); the slot is above it
     std::unique_ptr<stack_region> stacks_;  // never null
+    // Rank 0's slot and the distance to the next rank's: a slot's address in two instructions at
+    // each switch, where stacks_ takes a few loads and sums.
+    std::byte* first_slot_;
+    std::size_t slot_stride_;
+    // The exception state of the thread the ranks run on (run()'s), for the switches between ranks.
+    exception_state* thread_exceptions_ = nullptr;
     // The scheduler loop in run(), while a rank holds the CPU: one for all, as one rank runs at a
-    // time (and a nested run on a fiber rank has contexts of its own).
+    // time (and a nested run on a fiber rank has contexts of its own). Ranks hand the CPU to one
+    // another directly (transfer()); the loop gets it back when a rank ends or cannot switch.
     ctx::fiber scheduler_;
-    int next_ = -1;           // the rank to resume next; -1 ends run()
+    int next_ = -1;           // the rank for the scheduler loop to resume next; -1 ends run()
+    // The rank whose fiber holds the CPU, and where the fiber that gave it the CPU belongs: the
+    // rank that switched straight to it, or the scheduler loop. Set by whoever switches, before
+    // the switch, and read on the other side.
+    static constexpr int scheduler_loop = -1;
+    int running_ = scheduler_loop;
+    int came_from_ = scheduler_loop;
     bool unwinding_ = false;  // the destructor is unwinding the ranks still suspended
 #if BATON_ASAN
     const void* thread_stack_bottom_ = nullptr;

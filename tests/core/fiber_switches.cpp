@@ -4,6 +4,7 @@
 // -Db_sanitize=thread that is the case where ThreadSanitizer must be told of each switch in the
 // frame that calls resume(), or its shadow stacks of function entries go out of step and libtsan
 // crashes in __tsan_func_exit (issue #11). In other builds it checks the order of the switches.
+#include <exception>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -59,4 +60,41 @@ TEST_CASE("a fiber rank runs a simulation of its own on fibers", "[fiber]") {
     const trace outer = ring(4, 5, [] { inner = ring(3, 4); });
     CHECK(outer == expected(4, 5));
     CHECK(inner == expected(3, 4));
+}
+
+TEST_CASE("each fiber rank keeps its own exception state as ranks hand the CPU to one another", "[fiber]") {
+    // Ranks hand the CPU straight to the next rank's fiber: the thread's caught exceptions must
+    // follow each rank, and the thread's own (run() is called here inside a catch block) come
+    // back when the run ends.
+    constexpr int ranks = 3, rounds = 4;
+    std::vector<int> mismatches(ranks, 0);
+    std::unique_ptr<rank_contexts> contexts;
+    contexts = make_fiber_contexts(ranks, 128 * 1024, [&](int rank) {
+        try {
+            throw rank;
+        } catch (int mine) {
+            for (int round = 0; round < rounds; ++round) {
+                contexts->transfer(rank, (rank + 1) % ranks);
+                try {
+                    throw;  // rethrows what this rank caught, whichever rank ran in between
+                } catch (int again) {
+                    if (again != mine) ++mismatches[static_cast<std::size_t>(rank)];
+                }
+                if (std::uncaught_exceptions() != 0) ++mismatches[static_cast<std::size_t>(rank)];
+            }
+        }
+        contexts->leave(rank, rank + 1 < ranks ? rank + 1 : -1);
+    });
+    for (int r = 0; r < ranks; ++r) contexts->create(r);
+    try {
+        throw -1;
+    } catch (int thread_own) {
+        contexts->run(0);
+        try {
+            throw;
+        } catch (int again) {
+            CHECK(again == thread_own);
+        }
+    }
+    CHECK(mismatches == std::vector<int>(ranks, 0));
 }

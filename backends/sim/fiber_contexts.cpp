@@ -48,6 +48,7 @@
 #include <baton/errors.hpp>
 
 #include "contexts.hpp"
+#include "prefetch.hpp"
 #include "process_exit.hpp"
 
 #include "../common/sanitizers.hpp"
@@ -349,6 +350,7 @@ public:
         void* const thread_tsan_fiber = __tsan_get_current_fiber();
 #endif
         next_ = first;
+        if (first >= 0) warm(first);
         while (next_ >= 0) {
             const int rank = std::exchange(next_, -1);
             auto& s = slot_of(rank);
@@ -385,14 +387,19 @@ public:
         if (unwinding_) throw unwind_rank{};
         auto& me = slot_of(self);
         next_ = next;
-        me.stack_pointer = __builtin_frame_address(0);  // for run()'s check that the rank is within its stack
+        warm(next);
+        // For run()'s check that the rank is within its stack, and for warm() when it is resumed.
+        me.stack_pointer = __builtin_frame_address(0);
         departing(me, false);
         scheduler_ = std::move(scheduler_).resume();
         arrived(me);
         if (unwinding_) throw unwind_rank{};
     }
 
-    void leave(int, int next) override { next_ = next; }
+    void leave(int, int next) override {
+        next_ = next;
+        if (next >= 0) warm(next);
+    }
 
     // What the caller asked for, below each rank's slot.
     rank_rooms rooms() const override {
@@ -445,6 +452,24 @@ private:
         __sanitizer_start_switch_fiber(for_good ? nullptr : &me.fake_stack, thread_stack_bottom_, thread_stack_size_);
 #endif
     }
+
+    // Reads the lines `rank` reads first when it is resumed (prefetch.hpp), all at once while the
+    // CPU is on its way there: its slot and room, and the frames it returns through, from where it
+    // gave the CPU up towards the top of its stack. At 100 000 ranks and more each is a miss, and
+    // they otherwise come one after another as the frames return.
+    // (Where it gave the CPU up is in its slot, in the same page: the page's one TLB miss, which a
+    // table of stack pointers by rank would only add to.)
+    void warm(int rank) const {
+        const std::byte* const room = stacks_->room(rank);
+        touch_lines(room, stacks_->room_bytes());
+        const auto* const low = static_cast<const std::byte*>(slot_of(rank).stack_pointer);
+        const auto frames = static_cast<std::size_t>(room - low);
+        // A rank deep in its own recursion returns through baton's frames first: those near `low`.
+        touch_lines(low, frames < most_warmed ? frames : most_warmed);
+        // The lowest bytes, which overflowed() reads when the rank gives the CPU up again.
+        touch(stacks_->bottom(rank));
+    }
+    static constexpr std::size_t most_warmed = 4096;
 
     rank_entry entry_;
     int ranks_;

@@ -212,6 +212,7 @@ void engine::hand_off(int self) {
         contexts_->leave(self, next);
         return;
     }
+    scheduler_.read_ahead(next);
     contexts_->transfer(self, next);
     resumed(self);
 }

@@ -396,6 +396,13 @@ public:
         if (unwinding_) throw unwind_rank{};
     }
 
+    void read_when_resumed(int rank, const void* first, const void* second, std::size_t bytes) override {
+        auto& s = slot_of(rank);
+        s.also_read[0] = first;
+        s.also_read[1] = second;
+        s.also_read_bytes = static_cast<std::uint32_t>(bytes < most_warmed ? bytes : most_warmed);
+    }
+
     void leave(int, int next) override {
         next_ = next;
         if (next >= 0) warm(next);
@@ -427,6 +434,8 @@ private:
         ctx::fiber fiber;  // the rank, while the scheduler loop holds the CPU
         exception_state exceptions;
         const void* stack_pointer = nullptr;  // where the rank's stack was when it last gave the CPU up
+        const void* also_read[2] = {};        // read_when_resumed's
+        std::uint32_t also_read_bytes = 0;
 #if BATON_ASAN
         void* fake_stack = nullptr;
 #endif
@@ -462,7 +471,10 @@ private:
     void warm(int rank) const {
         const std::byte* const room = stacks_->room(rank);
         touch_lines(room, stacks_->room_bytes());
-        const auto* const low = static_cast<const std::byte*>(slot_of(rank).stack_pointer);
+        const slot& s = slot_of(rank);
+        for (const void* also : s.also_read)
+            if (also) touch_lines(also, s.also_read_bytes);
+        const auto* const low = static_cast<const std::byte*>(s.stack_pointer);
         const auto frames = static_cast<std::size_t>(room - low);
         // A rank deep in its own recursion returns through baton's frames first: those near `low`.
         touch_lines(low, frames < most_warmed ? frames : most_warmed);

@@ -403,6 +403,11 @@ public:
         s.also_read_bytes = static_cast<std::uint32_t>(bytes < most_warmed ? bytes : most_warmed);
     }
 
+    void forget_when_resumed(int rank, const void* first) override {
+        auto& s = slot_of(rank);
+        if (s.also_read[0] == first) s.also_read[0] = s.also_read[1] = nullptr;
+    }
+
     void leave(int, int next) override {
         next_ = next;
         if (next >= 0) warm(next);

@@ -7,7 +7,7 @@
 //       next one's: the CPU handed from thread to thread as baton's engine does, P x R times.
 //       Prints per_handoff_us, and create_ms / join_ms for starting and ending P std::threads
 //       (default stacks) — what a run on P simulated ranks pays before any rank runs.
-//   floor fibers --rounds R
+//   floor fiber-pair --rounds R
 //       Two Boost.Context fibers (the program's own context and one more) resuming each other, R
 //       round trips of two jumps: what a fiber ping-pong must switch at least, one jump per
 //       hand-off, as baton's fiber ranks hand the CPU straight to one another. Prints
@@ -19,7 +19,17 @@
 //       Two processes sending 32 bytes back and forth over a Unix socket pair, R round trips: what
 //       one call of a process rank costs at least (its request to the engine and the answer), on
 //       one core as baton binds them, or wherever the OS puts them (--two-cores). Prints per_round_trip_us.
+//   floor fiber-ring --fibers N --passes K
+//       N Boost.Context fibers on stacks laid out as baton lays out fiber ranks' (one reserved
+//       range, 256 KiB each with a guard page below while the process may have that many
+//       mappings, the fiber's first frame below a 576-byte room at the top), and a loop that
+//       switches into each in rank order and back, K times: the CPU given once to every rank,
+//       which is the least an allreduce on N fiber ranks costs in this design. Prints per_pass_us
+//       (in rank order), cpu_per_pass_us (its CPU time, which
+//       other work on a shared machine inflates less) and shuffled_per_pass_us (each pass in another random order, as baton's
+//       random schedule picks ranks), and create_ms for making the fibers.
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,7 +38,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <fstream>
 #include <memory>
+#include <numeric>
+#include <random>
 #include <semaphore>
 #include <string>
 #include <thread>
@@ -78,7 +92,7 @@ int handoff(long threads, long rounds) {
     return 0;
 }
 
-int fibers(long rounds) {
+int fiber_pair(long rounds) {
     namespace ctx = boost::context;
     long answered = 0;
     bool over = false;
@@ -97,7 +111,7 @@ int fibers(long rounds) {
     over = true;
     pong = std::move(pong).resume();  // lets it return, which ends it
     if (answered != rounds + 1 || pong) {
-        std::fprintf(stderr, "floor fibers: %ld answers to %ld round trips\n", answered, rounds + 1);
+        std::fprintf(stderr, "floor fiber-pair: %ld answers to %ld round trips\n", answered, rounds + 1);
         return 1;
     }
     bench::report("per_round_trip_us", total / static_cast<double>(rounds) * 1e6);
@@ -159,20 +173,96 @@ int sockets(long rounds, bool one_core) {
     return status == 0 ? 0 : 1;
 }
 
+// A stack Boost.Context did not allocate and must not free (all live in one mapping).
+struct given_stack {
+    boost::context::stack_context stack;
+    boost::context::stack_context allocate() { return stack; }
+    void deallocate(boost::context::stack_context&) noexcept {}
+};
+
+int fiber_ring(long count, long passes) {
+    namespace ctx = boost::context;
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), usable = 256 * 1024, room = 576;
+    const auto n = static_cast<std::size_t>(count);
+    std::size_t max_maps = 65530;
+    std::ifstream("/proc/sys/vm/max_map_count") >> max_maps;
+    const bool guarded = 2 * n + 4096 < max_maps;  // as baton's stack_region decides
+    const std::size_t stride = usable + (guarded ? page : 0), bytes = page + stride * n;
+    auto* base = static_cast<std::byte*>(
+        ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+    if (base == MAP_FAILED) {
+        std::perror("floor fiber-ring: mmap");
+        return 1;
+    }
+    for (std::size_t i = 0; i < (guarded ? n : 1); ++i) ::mprotect(base + i * stride, page, PROT_NONE);
+    std::vector<ctx::fiber> ranks(n);
+    ctx::fiber loop;  // the switching loop, while a fiber runs
+    long switches = 0;
+    const double create_start = bench::wall_seconds();
+    for (std::size_t i = 0; i < n; ++i) {
+        ctx::stack_context stack;
+        stack.size = usable - room;
+        stack.sp = base + page + i * stride + usable - room;  // below the room, as a rank's stack
+        ranks[i] = ctx::fiber(std::allocator_arg, given_stack{stack}, [&](ctx::fiber&& back) {
+            loop = std::move(back);
+            for (;;) {
+                ++switches;
+                loop = std::move(loop).resume();
+            }
+            return std::move(loop);  // never: the fibers are dropped suspended
+        });
+    }
+    const double created = bench::wall_seconds();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    auto pass = [&] {
+        for (const std::size_t i : order) ranks[i] = std::move(ranks[i]).resume();
+    };
+    pass();  // untimed: each fiber's first run, and its stack's first touches
+    const double start = bench::wall_seconds();
+    const std::clock_t cpu_start = std::clock();
+    for (long k = 0; k < passes; ++k) pass();
+    const double in_order = bench::wall_seconds() - start;
+    const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    std::mt19937_64 random(1);
+    double shuffled = 0;
+    for (long k = 0; k < passes; ++k) {
+        std::shuffle(order.begin(), order.end(), random);  // untimed
+        const double t = bench::wall_seconds();
+        pass();
+        shuffled += bench::wall_seconds() - t;
+    }
+    if (switches != count * (2 * passes + 1)) {
+        std::fprintf(stderr, "floor fiber-ring: %ld switches, expected %ld\n", switches, count * (2 * passes + 1));
+        return 1;
+    }
+    bench::report("create_ms", (created - create_start) * 1e3);
+    bench::report("per_pass_us", in_order / static_cast<double>(passes) * 1e6);
+    bench::report("cpu_per_pass_us", cpu / static_cast<double>(passes) * 1e6);
+    bench::report("shuffled_per_pass_us", shuffled / static_cast<double>(passes) * 1e6);
+    // The suspended fibers' stacks go with the mapping: Boost's unwinding of them is not needed.
+    for (auto& f : ranks) (void)new ctx::fiber(std::move(f));  // leaked on purpose, with the process
+    ::munmap(base, bytes);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "handoff")
         return handoff(bench::arg_long(argc, argv, "--threads", 2), bench::arg_long(argc, argv, "--rounds", 100000));
-    if (mode == "fibers") return fibers(bench::arg_long(argc, argv, "--rounds", 1000000));
+    if (mode == "fiber-pair") return fiber_pair(bench::arg_long(argc, argv, "--rounds", 1000000));
     if (mode == "memcpy")
         return copies(bench::arg_long(argc, argv, "--ranks", 16), bench::arg_long(argc, argv, "--bytes", 1L << 20),
                       bench::arg_long(argc, argv, "--iters", 100));
     if (mode == "socket") {
         return sockets(bench::arg_long(argc, argv, "--rounds", 20000), !bench::arg_flag(argc, argv, "--two-cores"));
     }
-    std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor fibers --rounds R | floor memcpy --ranks N --bytes B --iters I"
+    if (mode == "fiber-ring")
+        return fiber_ring(bench::arg_long(argc, argv, "--fibers", 100000), bench::arg_long(argc, argv, "--passes", 5));
+    std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor fiber-pair --rounds R"
+                         " | floor fiber-ring --fibers N --passes K | floor memcpy --ranks N --bytes B --iters I"
                          " | floor socket --rounds R [--two-cores]\n");
     return 2;
 }

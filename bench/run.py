@@ -52,8 +52,9 @@ How each figure is measured:
     every rank runs under spawn too: the job's peak is the sum of the ranks' plus mpiexec's (which
     may count a rank twice).
   - "floor" rows: bench/floor.cpp, what the machine costs without baton for what the simulator's
-    design must do (threads handing the CPU round through semaphores; fibers jumping to each other
-    with Boost.Context; a broadcast's copies).
+    design must do (threads handing the CPU round through semaphores; two fibers jumping to each
+    other with Boost.Context; a switch into each of N fibers on stacks laid out as baton's and back,
+    what an allreduce on N fiber ranks costs at least; a broadcast's copies).
   - (g) the RSS slope: rank 0 of bench/soak.cpp reads its process's resident set size
     (/proc/self/statm) every 200 rounds after a warm-up of a fifth of the rounds; the least-squares
     slope of those samples, in bytes per round. A row is N separate runs, as above.
@@ -516,7 +517,7 @@ def case_b(ctx):
     # (the random schedule also switches at some sends: about 3.7 hand-offs per round trip at seed 1).
     row = Row("floor, no baton: 2 Boost.Context fibers resuming each other, one jump per hand-off, "
               "2 hand-offs per round trip")
-    measure(ctx, row, [ctx.baton("floor"), "fibers", "--rounds", str(iters * 10)], ctx.runs(5, 2), 120,
+    measure(ctx, row, [ctx.baton("floor"), "fiber-pair", "--rounds", str(iters * 10)], ctx.runs(5, 2), 120,
             ("per_round_trip_us", 1))
     rows += [row, tool_row(ctx, "ompi", "pingpong", 2, args, ctx.runs(5, 2), 120),
              tool_row(ctx, "smpi", "pingpong", 2, args, ctx.runs(3, 1), 300)]
@@ -600,10 +601,31 @@ def handoff_floor_row(ctx, p):
     return row
 
 
+# The fiber floor's passes per run at each rank count it is measured at (the largest fiber rows).
+C_FIBER_FLOOR_PASSES = {16384: 20, 100000: 5, 1000000: 3}
+
+
+def fiber_floor_row(ctx, p):
+    """Each fiber rank must have the CPU once per allreduce: a switch into each of P fibers and back."""
+    row = Row("floor, no baton: a switch into each of P Boost.Context fibers and back (stacks laid out as baton's, "
+              "in rank order), one pass per allreduce", config=str(p))
+    if (needed := C_MEMORY_NEEDED.get(("fiber", p))) and (free := available_kb()) < needed:
+        row.why = f"not run: it needs about {fmt_kb(needed)} of memory and the machine has {fmt_kb(free)} available"
+        return row
+    if measure(ctx, row, [ctx.baton("floor"), "fiber-ring", "--fibers", str(p), "--passes", str(C_FIBER_FLOOR_PASSES[p])],
+               c_runs(ctx, "fiber", p), C_TIMEOUT["fiber"], ("per_pass_us", 1)):
+        row.note = (f"each pass in another random order, as baton's schedule picks ranks: "
+                    f"{fmt_us(median_of(row, 'shuffled_per_pass_us'))}; the CPU time of a pass in rank order: "
+                    f"{fmt_us(median_of(row, 'cpu_per_pass_us'))}; making the fibers took "
+                    f"{median_of(row, 'create_ms'):.3g} ms")
+    return row
+
+
 def case_c(ctx):
     sizes = C_QUICK if ctx.quick else {tool: list(iters) for tool, iters in C_ITERS.items()}
     rows = [row for tool in sizes for row in allreduce_rows(ctx, tool, sizes[tool])]
     rows += [handoff_floor_row(ctx, p) for p in sizes["baton"]]
+    rows += [fiber_floor_row(ctx, p) for p in sizes["fiber"] if p in C_FIBER_FLOOR_PASSES]
     rows.sort(key=lambda r: (int(r.config), not r.reference, r.tool.startswith("floor"), r.tool))
     intro = ("Allreduces per run: " + "; ".join(f"{t} " + ", ".join(f"{C_ITERS[t][p]} at {p}" for p in sizes[t])
                                                  for t in sizes)

@@ -53,11 +53,14 @@ struct call_record {
 
 // A call of `comm`'s rank `comm_rank` to (or from, or rooted at) its rank `peer`. Inline: every
 // call makes one.
+// `world_rank`, when the caller knows it (a rank's own communicator keeps it), is comm_rank's:
+// not read from the communicator's table, where at a million ranks each rank's entry is a miss.
 inline call_record make_call(call_kind kind, std::string_view operation, const comm_state& comm, int comm_rank,
-                             int peer, int tag, std::size_t bytes, const std::source_location& where) {
+                             int peer, int tag, std::size_t bytes, const std::source_location& where,
+                             int world_rank = -1) {
     const call_peer asked{peer, peer >= 0 ? comm.world_rank(peer) : peer, tag};
     // A receive learns its match when its message comes (sim_request::complete).
-    return {kind, operation, comm.world_rank(comm_rank), &comm, asked,
+    return {kind, operation, world_rank >= 0 ? world_rank : comm.world_rank(comm_rank), &comm, asked,
             kind == call_kind::receive ? call_peer{} : asked, bytes, where};
 }
 

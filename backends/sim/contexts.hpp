@@ -50,6 +50,14 @@ public:
     virtual void leave(int self, int next) = 0;
     // Each rank's room, if these contexts have one.
     virtual rank_rooms rooms() const { return {}; }
+    // Memory of `rank`'s outside its stack that it reads as soon as it runs again (its world
+    // communicator's objects, on the heap): fiber contexts read `bytes` from each address with the
+    // rank's stack before resuming it, so that at 100 000 ranks and more those misses overlap
+    // with the others instead of following them (issue 17). A hint: contexts may ignore it.
+    virtual void read_when_resumed(int /*rank*/, const void* /*first*/, const void* /*second*/, std::size_t /*bytes*/) {}
+    // The object at `first` is going away: if read_when_resumed named it for `rank`, nothing more
+    // is read (its memory may be given back to the system).
+    virtual void forget_when_resumed(int /*rank*/, const void* /*first*/) {}
 };
 
 using rank_entry = std::function<void(int rank)>;

@@ -141,7 +141,11 @@ void engine::rank_main(int self) {
     if (self == opts_.debug_rank && !aborting_) stop_for_debugger(self, 0);  // --debug-rank: before its code
     if (!aborting_) {
         try {
-            auto world = at_user_boundary(*this, std::make_unique<sim_comm>(*this, this->world(), self), self);
+            auto inner = std::make_unique<sim_comm>(*this, this->world(), self);
+            const void* const inner_at = inner.get();
+            auto world = at_user_boundary(*this, std::move(inner), self);
+            // The rank's first reads at each call of the program's (issue 17).
+            contexts_->read_when_resumed(self, world.get(), inner_at, sizeof(sim_comm));
             // The body is the rank's own code, however it ends (a return or an exception); a
             // process rank's proxy waits for the process's calls as if they were the rank's own.
             const struct back_in_baton {
@@ -206,6 +210,7 @@ void engine::hand_off(int self) {
         contexts_->leave(self, next);
         return;
     }
+    scheduler_.read_ahead(next);
     contexts_->transfer(self, next);
     resumed(self);
 }
@@ -276,6 +281,8 @@ void engine::notify(int rank) {
     slot.state = rank_state::runnable;
     scheduler_.add(rank);
 }
+
+void engine::comm_gone(int rank, const void* comm) { contexts_->forget_when_resumed(rank, comm); }
 
 void engine::fail_rank(int rank, std::exception_ptr error) { fail_run(checker_.failure_of(rank, std::move(error))); }
 

@@ -105,6 +105,9 @@ public:
     void wait_until(int self, const blocker& what, const std::source_location& where);
     // `rank`'s wait may now be satisfied: make it runnable again.
     void notify(int rank);
+    // The communicator `comm` of rank `rank`'s is going away: if the contexts read it before
+    // resuming the rank (rank_main's world), they stop, as its memory may be given back.
+    void comm_gone(int rank, const void* comm);
     // Ends the whole run with `error` (a deadlock, a mismatch); unwinds the caller.
     [[noreturn]] void fail_run(std::exception_ptr error);
     // Ends the whole run with `error` as rank `rank`'s failure (a process rank that died while

@@ -60,6 +60,7 @@
 #include <baton/errors.hpp>
 
 #include "contexts.hpp"
+#include "prefetch.hpp"
 #include "process_exit.hpp"
 
 #include "../common/sanitizers.hpp"
@@ -366,6 +367,7 @@ public:
         // The ranks all run on this thread: its exception state stays where it is for the run.
         thread_exceptions_ = current_exception_state();
         next_ = first;
+        if (first >= 0) warm(first);
         while (next_ >= 0) {
             const int rank = std::exchange(next_, -1);
             auto& s = slot_of(rank);
@@ -409,7 +411,9 @@ public:
         // Being torn down: throw again at a rank that caught unwind_rank and went on.
         if (unwinding_) throw unwind_rank{};
         auto& me = slot_of(self);
-        me.stack_pointer = __builtin_frame_address(0);  // for the check that the rank is within its stack
+        // For the check that the rank is within its stack, and for warm() when it is resumed.
+        me.stack_pointer = __builtin_frame_address(0);
+        warm(next);
         auto& target = slot_of(next);
         ctx::fiber from;
         if (target.fiber && !stacks_->overflowed(self, me.stack_pointer)) {
@@ -439,7 +443,22 @@ public:
         if (unwinding_) throw unwind_rank{};
     }
 
-    void leave(int, int next) override { next_ = next; }
+    void read_when_resumed(int rank, const void* first, const void* second, std::size_t bytes) override {
+        auto& s = slot_of(rank);
+        s.also_read[0] = first;
+        s.also_read[1] = second;
+        s.also_read_bytes = static_cast<std::uint32_t>(bytes < most_warmed ? bytes : most_warmed);
+    }
+
+    void forget_when_resumed(int rank, const void* first) override {
+        auto& s = slot_of(rank);
+        if (s.also_read[0] == first) s.also_read[0] = s.also_read[1] = nullptr;
+    }
+
+    void leave(int, int next) override {
+        next_ = next;
+        if (next >= 0) warm(next);
+    }
 
     // What the caller asked for, below each rank's slot.
     rank_rooms rooms() const override {
@@ -467,6 +486,8 @@ private:
         ctx::fiber fiber;  // the rank, while the scheduler loop holds the CPU
         exception_state exceptions;
         const void* stack_pointer = nullptr;  // where the rank's stack was when it last gave the CPU up
+        const void* also_read[2] = {};        // read_when_resumed's
+        std::uint32_t also_read_bytes = 0;
 #if BATON_ASAN
         void* fake_stack = nullptr;
 #endif
@@ -518,6 +539,27 @@ private:
         __sanitizer_start_switch_fiber(nullptr, thread_stack_bottom_, thread_stack_size_);
 #endif
     }
+
+    // Reads the lines `rank` reads first when it is resumed (prefetch.hpp), all at once while the
+    // CPU is on its way there: its slot and room, and the frames it returns through, from where it
+    // gave the CPU up towards the top of its stack. At 100 000 ranks and more each is a miss, and
+    // they otherwise come one after another as the frames return.
+    // (Where it gave the CPU up is in its slot, in the same page: the page's one TLB miss, which a
+    // table of stack pointers by rank would only add to.)
+    void warm(int rank) const {
+        const std::byte* const room = stacks_->room(rank);
+        touch_lines(room, stacks_->room_bytes());
+        const slot& s = slot_of(rank);
+        for (const void* also : s.also_read)
+            if (also) touch_lines(also, s.also_read_bytes);
+        const auto* const low = static_cast<const std::byte*>(s.stack_pointer);
+        const auto frames = static_cast<std::size_t>(room - low);
+        // A rank deep in its own recursion returns through baton's frames first: those near `low`.
+        touch_lines(low, frames < most_warmed ? frames : most_warmed);
+        // The lowest bytes, which overflowed() reads when the rank gives the CPU up again.
+        touch(stacks_->bottom(rank));
+    }
+    static constexpr std::size_t most_warmed = 4096;
 
     rank_entry entry_;
     int ranks_;

@@ -15,6 +15,8 @@
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
+#include "prefetch.hpp"
+
 namespace baton::sim::detail {
 
 // A choice as a report describes it (--explore: the choice that made the difference): who made
@@ -33,6 +35,9 @@ public:
     void add(int rank);
     void remove(int rank);
     bool contains(int rank) const { return position_[static_cast<std::size_t>(rank)] >= 0; }
+    // `rank` is about to run: reads its entry, which remove(rank) reads when it blocks, while
+    // other misses of its resumption are under way (prefetch.hpp; a miss at a million ranks).
+    void read_ahead(int rank) const { touch(&position_[static_cast<std::size_t>(rank)]); }
     bool empty() const { return members_.empty(); }
 
     // The rank to run next among those added, or -1 if there is none. `current` is the rank

@@ -94,6 +94,7 @@ public:
     bounded_comm(engine& eng, std::unique_ptr<backend::comm_impl> inner, int rank)
         : eng_(eng), inner_(std::move(inner)), rank_(rank) {}
     ~bounded_comm() override {
+        eng_.comm_gone(rank_, this);  // no more reads of it before the rank is resumed
         const inside call(eng_, rank_);
         inner_.reset();
     }

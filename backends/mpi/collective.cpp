@@ -251,7 +251,7 @@ void mpi_comm::reduce(backend::send_view mine, backend::recv_buffer result, cons
         where);
 }
 
-void mpi_comm::allreduce_ref(const backend::send_view& mine, const backend::recv_buffer& given, const reduce_op& op,
+void mpi_comm::allreduce(const backend::send_view& mine, const backend::recv_buffer& given, const reduce_op& op,
                              backend::location where) {
     // The short path: MPI's own operation into a fixed buffer that holds the result, one
     // MPI_Allreduce. A resizable result, a user operation, --profile or a deferred receive take

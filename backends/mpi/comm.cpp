@@ -48,7 +48,7 @@ std::string mpi_comm::described(std::string_view operation, std::string_view arg
 
 // ---- Point-to-point ------------------------------------------------------------------------
 
-void mpi_comm::send_ref(const backend::send_view& data, int dest, int tag, backend::location where) {
+void mpi_comm::send(const backend::send_view& data, int dest, int tag, backend::location where) {
     if (settings_.synchronous_sends || data.count > static_cast<std::size_t>(INT_MAX) || !short_path()) [[unlikely]]
         return blocking_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard,
                              "send", where);
@@ -94,7 +94,7 @@ void mpi_comm::recv_failed(int code, const MPI_Status& mpi_status, int capacity,
                                      error_class == MPI_ERR_TRUNCATE ? truncation_detail(mpi_status, capacity, into) : ""));
 }
 
-status mpi_comm::recv_ref(const backend::recv_buffer& into, int source, int tag, backend::location where) {
+status mpi_comm::recv(const backend::recv_buffer& into, int source, int tag, backend::location where) {
     if (into.resizable() || source == proc_null || into.count > static_cast<std::size_t>(INT_MAX) || !short_path())
         [[unlikely]]
         return recv_general(into, source, tag, where);
@@ -163,7 +163,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::isend(backend::send_view data, 
 
 // ---- Point-to-point: per-call send modes -----------------------------------------------------
 
-void mpi_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
+void mpi_comm::ssend(const backend::send_view& data, int dest, int tag, backend::location where) {
     blocking_send(data, dest, tag, send_kind::synchronous, "ssend", where);
 }
 

@@ -67,7 +67,7 @@ void mpi_comm::require_bsend_buffer(std::string_view operation, const backend::l
                                        "a bsend needs an attached buffer, and none is attached (attach_buffer)"));
 }
 
-void mpi_comm::bsend(backend::send_view data, int dest, int tag, backend::location where) {
+void mpi_comm::bsend(const backend::send_view& data, int dest, int tag, backend::location where) {
     if (dest != proc_null) require_bsend_buffer("bsend", where);
     blocking_send(data, dest, tag, send_kind::buffered, "bsend", where);
 }
@@ -78,7 +78,7 @@ std::unique_ptr<backend::request_impl> mpi_comm::ibsend(backend::send_view data,
     return starting_send(data, dest, tag, send_kind::buffered, "ibsend", where);
 }
 
-void mpi_comm::rsend(backend::send_view data, int dest, int tag, backend::location where) {
+void mpi_comm::rsend(const backend::send_view& data, int dest, int tag, backend::location where) {
     blocking_send(data, dest, tag, send_kind::ready, "rsend", where);
 }
 

@@ -343,7 +343,7 @@ void sim_comm::start_receive(sim_request& request, const backend::recv_buffer& i
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
 }
 
-void sim_comm::send(backend::send_view data, int dest, int tag, backend::location where) {
+void sim_comm::send(const backend::send_view& data, int dest, int tag, backend::location where) {
     blocking_send(data, dest, tag, "send", where, send_kind::standard);
 }
 
@@ -355,7 +355,7 @@ void sim_comm::blocking_send(const backend::send_view& data, int dest, int tag, 
     }
 }
 
-status sim_comm::recv(backend::recv_buffer into, int source, int tag, backend::location where) {
+status sim_comm::recv(const backend::recv_buffer& into, int source, int tag, backend::location where) {
     eng_.schedule_point(world_rank());
     // On this rank's stack: the recv waits for it before it returns, and a heap request per call
     // was a malloc and a free in every ping-pong's receive.
@@ -380,7 +380,7 @@ std::unique_ptr<backend::request_impl> sim_comm::irecv(backend::recv_buffer into
 
 // ---- Point-to-point: per-call send modes -----------------------------------------------------
 
-void sim_comm::ssend(backend::send_view data, int dest, int tag, backend::location where) {
+void sim_comm::ssend(const backend::send_view& data, int dest, int tag, backend::location where) {
     blocking_send(data, dest, tag, "ssend", where, send_kind::synchronous);
 }
 
@@ -704,7 +704,7 @@ void sim_comm::reduce(backend::send_view mine, backend::recv_buffer result, cons
     collective(call);
 }
 
-void sim_comm::allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+void sim_comm::allreduce(const backend::send_view& mine, const backend::recv_buffer& result, const reduce_op& op,
                          backend::location where) {
     collective_call call{.kind = collective_kind::allreduce, .send = mine, .recv = result, .op = &op, .where = where};
     collective(call);

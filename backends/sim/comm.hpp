@@ -26,8 +26,8 @@ public:
     // Inline: every call of the rank's asks it, some several times.
     int world_rank() const override { return world_rank_; }
 
-    void send(backend::send_view data, int dest, int tag, backend::location where) override;
-    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override;
+    void send(const backend::send_view& data, int dest, int tag, backend::location where) override;
+    status recv(const backend::recv_buffer& into, int source, int tag, backend::location where) override;
     std::unique_ptr<backend::request_impl> isend(backend::send_view data, int dest, int tag,
                                                  backend::location where) override;
     std::unique_ptr<backend::request_impl> irecv(backend::recv_buffer into, int source, int tag,
@@ -36,7 +36,7 @@ public:
     std::optional<status> iprobe(int source, int tag, backend::location where) override;
 
     // Per-call send modes.
-    void ssend(backend::send_view data, int dest, int tag, backend::location where) override;
+    void ssend(const backend::send_view& data, int dest, int tag, backend::location where) override;
     std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
                                                   backend::location where) override;
 
@@ -48,7 +48,7 @@ public:
     void alltoall(backend::send_view all, backend::recv_buffer mine, backend::location where) override;
     void reduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op, int root,
                 backend::location where) override;
-    void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+    void allreduce(const backend::send_view& mine, const backend::recv_buffer& result, const reduce_op& op,
                    backend::location where) override;
     void scan(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
               backend::location where) override;
@@ -82,10 +82,10 @@ public:
     // Buffered and ready send modes (issue 14; send_modes.cpp), ending the run.
     void attach_buffer(std::size_t bytes, backend::location where) override;
     std::size_t detach_buffer(backend::location where) override;
-    void bsend(backend::send_view data, int dest, int tag, backend::location where) override;
+    void bsend(const backend::send_view& data, int dest, int tag, backend::location where) override;
     std::unique_ptr<backend::request_impl> ibsend(backend::send_view data, int dest, int tag,
                                                   backend::location where) override;
-    void rsend(backend::send_view data, int dest, int tag, backend::location where) override;
+    void rsend(const backend::send_view& data, int dest, int tag, backend::location where) override;
     std::unique_ptr<backend::request_impl> irsend(backend::send_view data, int dest, int tag,
                                                   backend::location where) override;
     [[noreturn]] void abort(int code, backend::location where) override;

@@ -372,10 +372,10 @@ public:
     const std::string& name() const override { return name_; }
     int world_rank() const override { return world_rank_; }
 
-    void send(backend::send_view data, int dest, int tag, backend::location where) override {
+    void send(const backend::send_view& data, int dest, int tag, backend::location where) override {
         send_call(verb::send, data, dest, tag, where);
     }
-    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
+    status recv(const backend::recv_buffer& into, int source, int tag, backend::location where) override {
         auto frame = begin(verb::recv, where);
         frame.put<std::int32_t>(source).put<std::int32_t>(tag);
         put_receive(frame, into);
@@ -413,7 +413,7 @@ public:
     }
 
     // ---- Point-to-point: per-call send modes (framed as send and isend) ----
-    void ssend(backend::send_view data, int dest, int tag, backend::location where) override {
+    void ssend(const backend::send_view& data, int dest, int tag, backend::location where) override {
         send_call(verb::ssend, data, dest, tag, where);
     }
     std::unique_ptr<backend::request_impl> issend(backend::send_view data, int dest, int tag,
@@ -529,7 +529,7 @@ public:
                 backend::location where) override {
         give_and_take(verb::reduce, root, mine, result, &op, where);
     }
-    void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+    void allreduce(const backend::send_view& mine, const backend::recv_buffer& result, const reduce_op& op,
                    backend::location where) override {
         give_and_take(verb::allreduce, -1, mine, result, &op, where);
     }
@@ -624,14 +624,14 @@ public:
         auto frame = begin(verb::detach_buffer, where);
         return static_cast<std::size_t>(link_.call(frame).get<std::uint64_t>());
     }
-    void bsend(backend::send_view data, int dest, int tag, backend::location where) override {
+    void bsend(const backend::send_view& data, int dest, int tag, backend::location where) override {
         send_call(verb::bsend, data, dest, tag, where);
     }
     std::unique_ptr<backend::request_impl> ibsend(backend::send_view data, int dest, int tag,
                                                   backend::location where) override {
         return start_send(verb::ibsend, data, dest, tag, where);
     }
-    void rsend(backend::send_view data, int dest, int tag, backend::location where) override {
+    void rsend(const backend::send_view& data, int dest, int tag, backend::location where) override {
         send_call(verb::rsend, data, dest, tag, where);
     }
     std::unique_ptr<backend::request_impl> irsend(backend::send_view data, int dest, int tag,

@@ -159,7 +159,7 @@ bool receives(verb v, int rank, int root) {
 // starting a request (isend, issend, ibsend, irsend).
 struct send_call {
     const char* name;
-    void (backend::comm_impl::*blocking)(backend::send_view, int, int, backend::location);
+    void (backend::comm_impl::*blocking)(const backend::send_view&, int, int, backend::location);
     std::unique_ptr<backend::request_impl> (backend::comm_impl::*starting)(backend::send_view, int, int,
                                                                            backend::location);
 };

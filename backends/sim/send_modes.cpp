@@ -85,7 +85,7 @@ std::size_t sim_comm::check_bsend_room(std::size_t bytes, int dest, int tag, std
     return room;
 }
 
-void sim_comm::bsend(backend::send_view data, int dest, int tag, backend::location where) {
+void sim_comm::bsend(const backend::send_view& data, int dest, int tag, backend::location where) {
     (void)start_send(data, dest, tag, "bsend", where, false, send_kind::buffered);  // never waits
 }
 
@@ -117,7 +117,7 @@ void sim_comm::check_ready(int dest, int tag, std::size_t bytes, std::string_vie
         {{world_rank(), call, at, {}, {}, state_.in_comm(world_rank())}}));
 }
 
-void sim_comm::rsend(backend::send_view data, int dest, int tag, backend::location where) {
+void sim_comm::rsend(const backend::send_view& data, int dest, int tag, backend::location where) {
     blocking_send(data, dest, tag, "rsend", where, send_kind::ready);
 }
 

@@ -104,11 +104,11 @@ public:
     const std::string& name() const override { return inner_->name(); }
     int world_rank() const override { return rank_; }
 
-    void send(backend::send_view data, int dest, int tag, backend::location where) override {
+    void send(const backend::send_view& data, int dest, int tag, backend::location where) override {
         const inside call(eng_, rank_, "send", where);
         inner_->send(data, dest, tag, where);
     }
-    status recv(backend::recv_buffer into, int source, int tag, backend::location where) override {
+    status recv(const backend::recv_buffer& into, int source, int tag, backend::location where) override {
         const inside call(eng_, rank_, "recv", where);
         return inner_->recv(into, source, tag, where);
     }
@@ -130,7 +130,7 @@ public:
         const inside call(eng_, rank_, "iprobe", where);
         return inner_->iprobe(source, tag, where);
     }
-    void ssend(backend::send_view data, int dest, int tag, backend::location where) override {
+    void ssend(const backend::send_view& data, int dest, int tag, backend::location where) override {
         const inside call(eng_, rank_, "ssend", where);
         inner_->ssend(data, dest, tag, where);
     }
@@ -168,7 +168,7 @@ public:
         const inside call(eng_, rank_, "reduce", where);
         inner_->reduce(mine, result, op, root, where);
     }
-    void allreduce(backend::send_view mine, backend::recv_buffer result, const reduce_op& op,
+    void allreduce(const backend::send_view& mine, const backend::recv_buffer& result, const reduce_op& op,
                    backend::location where) override {
         const inside call(eng_, rank_, "allreduce", where);
         inner_->allreduce(mine, result, op, where);
@@ -234,7 +234,7 @@ public:
         const inside call(eng_, rank_, "detach_buffer", where);
         return inner_->detach_buffer(where);
     }
-    void bsend(backend::send_view data, int dest, int tag, backend::location where) override {
+    void bsend(const backend::send_view& data, int dest, int tag, backend::location where) override {
         const inside call(eng_, rank_, "bsend", where);
         inner_->bsend(data, dest, tag, where);
     }
@@ -243,7 +243,7 @@ public:
         const inside call(eng_, rank_, "ibsend", where);
         return request(inner_->ibsend(data, dest, tag, where));
     }
-    void rsend(backend::send_view data, int dest, int tag, backend::location where) override {
+    void rsend(const backend::send_view& data, int dest, int tag, backend::location where) override {
         const inside call(eng_, rank_, "rsend", where);
         inner_->rsend(data, dest, tag, where);
     }

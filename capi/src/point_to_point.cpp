@@ -9,7 +9,7 @@ using namespace baton::capi;
 
 namespace {
 
-using blocking_send = void (backend::comm_impl::*)(backend::send_view, int, int, backend::location);
+using blocking_send = void (backend::comm_impl::*)(const backend::send_view&, int, int, backend::location);
 using starting_send = std::unique_ptr<backend::request_impl> (backend::comm_impl::*)(backend::send_view, int, int,
                                                                                     backend::location);
 

@@ -165,27 +165,20 @@ public:
     virtual int world_rank() const = 0;           // this rank's rank in the world, for messages
 
     // Point-to-point.
-    virtual void send(send_view data, int dest, int tag, location where) = 0;
-    virtual status recv(recv_buffer into, int source, int tag, location where) = 0;
+    // Blocking sends, recv and allreduce, the hot calls, take their buffers by reference: a view or buffer
+    // passed by value is built and then copied into the argument's place at every call (GCC does:
+    // about 10 instructions for a send view, 15 for a receive buffer), which on MPI is a
+    // measurable share of a small message's cost (issue 17).
+    virtual void send(const send_view& data, int dest, int tag, location where) = 0;
+    virtual status recv(const recv_buffer& into, int source, int tag, location where) = 0;
     virtual std::unique_ptr<request_impl> isend(send_view data, int dest, int tag, location where) = 0;
     virtual std::unique_ptr<request_impl> irecv(recv_buffer into, int source, int tag, location where) = 0;
     virtual status probe(int source, int tag, location where) = 0;
     virtual std::optional<status> iprobe(int source, int tag, location where) = 0;
 
-    // The hot calls again, their buffers taken by reference: what the typed layer calls for
-    // send, recv and allreduce. A view or buffer passed by value is built and then copied into
-    // the argument's place at every call (GCC does: about 10 instructions for a send view, 15 for
-    // a receive buffer), which on MPI is a measurable share of a small message's cost. Each is
-    // by default the by-value call above (src/by_reference.cpp: out of line, so that a compiler
-    // does not guess the default at every call site); a backend overrides them where the copy
-    // counts (MPI), and may make its by-value calls these.
-    virtual void send_ref(const send_view& data, int dest, int tag, location where);
-    virtual status recv_ref(const recv_buffer& into, int source, int tag, location where);
-    virtual void allreduce_ref(const send_view& mine, const recv_buffer& result, const reduce_op& op, location where);
-
     // Point-to-point in a send mode of the call's own (issue 14). ssend and issend complete only
     // once their receive has matched, whatever the run's mode (MPI_Ssend, MPI_Issend).
-    virtual void ssend(send_view data, int dest, int tag, location where) = 0;
+    virtual void ssend(const send_view& data, int dest, int tag, location where) = 0;
     virtual std::unique_ptr<request_impl> issend(send_view data, int dest, int tag, location where) = 0;
 
     // Collectives. `data` at the root of bcast is both the source and (elsewhere) the destination.
@@ -196,7 +189,7 @@ public:
     virtual void allgather(send_view mine, recv_buffer all, location where) = 0;
     virtual void alltoall(send_view all, recv_buffer mine, location where) = 0;
     virtual void reduce(send_view mine, recv_buffer result, const reduce_op& op, int root, location where) = 0;
-    virtual void allreduce(send_view mine, recv_buffer result, const reduce_op& op, location where) = 0;
+    virtual void allreduce(const send_view& mine, const recv_buffer& result, const reduce_op& op, location where) = 0;
     virtual void scan(send_view mine, recv_buffer result, const reduce_op& op, location where) = 0;
     virtual void exscan(send_view mine, recv_buffer result, const reduce_op& op, location where) = 0;
 
@@ -260,11 +253,11 @@ public:
     // bsend and ibsend (MPI_Bsend, MPI_Ibsend) complete at once, whatever the run's mode, the
     // message held in the attached buffer until received: each takes its bytes plus
     // baton::bsend_overhead; one that does not fit is a usage_error.
-    virtual void bsend(send_view data, int dest, int tag, location where) = 0;
+    virtual void bsend(const send_view& data, int dest, int tag, location where) = 0;
     virtual std::unique_ptr<request_impl> ibsend(send_view data, int dest, int tag, location where) = 0;
     // rsend and irsend (MPI_Rsend, MPI_Irsend): the matching receive must already be posted when
     // they start; the simulator reports one whose receive is not (ready-send-without-receive).
-    virtual void rsend(send_view data, int dest, int tag, location where) = 0;
+    virtual void rsend(const send_view& data, int dest, int tag, location where) = 0;
     virtual std::unique_ptr<request_impl> irsend(send_view data, int dest, int tag, location where) = 0;
     // Ends the whole run, or MPI job, at once with exit status `code` (0..255, checked by the
     // typed layer), on every rank whatever the communicator (MPI_Abort). Never returns.

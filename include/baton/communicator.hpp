@@ -79,11 +79,11 @@ public:
         check_source(source, tag, "recv", where);
         if constexpr (serializable_sendable<T>) {
             std::vector<std::byte> bytes;
-            const status result = impl().recv_ref(detail::serialized_buffer<T>(bytes), source, tag, where);
+            const status result = impl().recv(detail::serialized_buffer<T>(bytes), source, tag, where);
             if (result.source != proc_null) detail::deserialize_from(bytes, into);  // else nothing came
             return result;
         } else {
-            return impl().recv_ref(detail::recv_buffer_of(into), source, tag, where);
+            return impl().recv(detail::recv_buffer_of(into), source, tag, where);
         }
     }
 
@@ -108,7 +108,7 @@ public:
         check_source(source, tag, "recv", where);
         into.resize(bound.count);
         std::span<element_t<T>> room(std::ranges::data(into), bound.count);
-        const status result = impl().recv_ref(detail::recv_buffer_of(room), source, tag, where);
+        const status result = impl().recv(detail::recv_buffer_of(room), source, tag, where);
         into.resize(result.bytes / sizeof(element_t<T>));  // a whole number: the receive checked it
         return result;
     }
@@ -395,7 +395,7 @@ public:
     template <sendable T, class Op>
     detail::owning_t<T> allreduce(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
-        impl("allreduce", where).allreduce_ref(detail::view_of(mine), detail::recv_buffer_of(result),
+        impl("allreduce", where).allreduce(detail::view_of(mine), detail::recv_buffer_of(result),
                          detail::make_reduce_op<element_t<T>>(op), where);
         return result;
     }
@@ -425,7 +425,7 @@ public:
         requires detail::in_place_range<R>
     void allreduce_in_place(R&& data, const Op& op, location where = location::current()) {
         impl("allreduce_in_place", where)
-            .allreduce_ref(detail::view_of(data), detail::in_place_buffer(data),
+            .allreduce(detail::view_of(data), detail::in_place_buffer(data),
                        detail::make_reduce_op<element_t<R>>(op), where);
     }
 
@@ -1007,7 +1007,7 @@ private:
         check_destination(dest, tag, names[static_cast<int>(m)], where);
         auto post = [&](const backend::send_view& view) {
             switch (m) {
-                case mode::standard: return impl().send_ref(view, dest, tag, where);
+                case mode::standard: return impl().send(view, dest, tag, where);
                 case mode::synchronous: return impl().ssend(view, dest, tag, where);
                 case mode::buffered: return impl().bsend(view, dest, tag, where);
                 case mode::ready: return impl().rsend(view, dest, tag, where);

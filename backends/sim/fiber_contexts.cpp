@@ -367,7 +367,7 @@ public:
         // The ranks all run on this thread: its exception state stays where it is for the run.
         thread_exceptions_ = current_exception_state();
         next_ = first;
-        if (first >= 0) warm(first);
+        if (first >= 0 && warms_) warm(first);
         while (next_ >= 0) {
             const int rank = std::exchange(next_, -1);
             auto& s = slot_of(rank);
@@ -413,7 +413,7 @@ public:
         auto& me = slot_of(self);
         // For the check that the rank is within its stack, and for warm() when it is resumed.
         me.stack_pointer = __builtin_frame_address(0);
-        warm(next);
+        if (warms_) warm(next);
         auto& target = slot_of(next);
         ctx::fiber from;
         if (target.fiber && !stacks_->overflowed(self, me.stack_pointer)) {
@@ -457,7 +457,7 @@ public:
 
     void leave(int, int next) override {
         next_ = next;
-        if (next >= 0) warm(next);
+        if (next >= 0 && warms_) warm(next);
     }
 
     // What the caller asked for, below each rank's slot.
@@ -560,9 +560,13 @@ private:
         touch(stacks_->bottom(rank));
     }
     static constexpr std::size_t most_warmed = 4096;
+    // Below this many ranks, what they touch stays in the caches between their turns, and the
+    // reads would be work for nothing (about 100 ns of a two-rank fiber ping-pong's round trip).
+    static constexpr int fewest_warmed = 4096;
 
     rank_entry entry_;
     int ranks_;
+    bool warms_ = ranks_ >= fewest_warmed;  // warm() before each resume
     std::size_t given_room_;  // of each rank's room, the caller's part (rooms()); the slot is above it
     std::unique_ptr<stack_region> stacks_;  // never null
     // Rank 0's slot and the distance to the next rank's: a slot's address in two instructions at

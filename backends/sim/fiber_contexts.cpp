@@ -561,7 +561,7 @@ private:
     }
     static constexpr std::size_t most_warmed = 4096;
     // Below this many ranks, what they touch stays in the caches between their turns, and the
-    // reads would be work for nothing (about 100 ns of a two-rank fiber ping-pong's round trip).
+    // reads could only cost (up to 4 KiB of loads per hand-off for nothing).
     static constexpr int fewest_warmed = 4096;
 
     rank_entry entry_;

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -232,6 +233,49 @@ TEST_CASE("a process rank that dies is reported, and no process is left", "[proc
             CHECK_THAT(e.findings()[0].calls.at(0).location, Catch::Contains("process_ranks.cpp"));
         }
     }
+    CHECK_FALSE(has_children());
+}
+
+// The first run in a fresh process starts the watchdog's thread (the rank timeout, Ctrl-C's
+// report) just before it forks the ranks. A fork while that thread was still starting could leave
+// the allocator locked in a rank's process, which then hung in its first malloc for ever: under
+// AddressSanitizer, whose allocator (clang 16) is not locked across a fork, about one fresh
+// process in 300. Many fresh processes (forked children of this test), each one run.
+TEST_CASE("the first run of a fresh process on process ranks starts every rank", "[process]") {
+    constexpr int fresh_processes = 300;
+    int hung = 0, failed = 0;
+    for (int i = 0; i < fresh_processes; ++i) {
+        std::fflush(nullptr);
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            auto opts = on(baton::sim::rank_context::process, 2);
+            // A hang is named by the watchdog and ends this child with status 1; far longer than
+            // two ranks need to start on a loaded machine under a sanitizer.
+            opts.rank_timeout_seconds = 60;
+            int status = 2;
+            try {
+                const auto sums = baton::sim::run(opts, [](communicator& world) {
+                    // Blocks of every small size, more than an allocator keeps at hand per size:
+                    // a rank's process takes from each size's shared pool at least once.
+                    std::vector<std::unique_ptr<char[]>> blocks;
+                    for (std::size_t size = 16; size <= 512; size += 16)
+                        for (int k = 0; k < 256; ++k) blocks.push_back(std::make_unique<char[]>(size));
+                    return world.allreduce(world.rank() + 1, baton::op::sum);
+                });
+                status = sums.values == std::vector<int>{3, 3} ? 0 : 3;
+            } catch (...) {
+            }
+            std::fflush(nullptr);
+            ::_exit(status);
+        }
+        int status = 0;
+        while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 1) ++hung;
+        else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    CHECK(hung == 0);
+    CHECK(failed == 0);
     CHECK_FALSE(has_children());
 }
 

@@ -23,11 +23,17 @@ namespace {
 
 using kind = collective_kind;
 
+// Two names alike: usually the same literal (a type's type_name_v, a builtin's name), by address,
+// which every rank's arrival at a collective checks, without comparing the characters.
+bool same_name(std::string_view a, std::string_view b) {
+    return (a.data() == b.data() && a.size() == b.size()) || a == b;
+}
+
 // Builtins match by name (op::sum and std::plus<> are both MPI_SUM). A user callable's name is its
 // type's, which does not tell two lambdas of one function apart: those match by function too
 // (make_reduce_op marks builtins, and only them, commutative).
 bool same_reduction(const reduce_op& a, const reduce_op& b) {
-    if (a.name != b.name) return false;
+    if (!same_name(a.name, b.name)) return false;
     const auto identity = [](const reduce_op& op) { return op.identity ? op.identity : reinterpret_cast<const void*>(op.apply); };
     return a.commutative || identity(a) == identity(b);
 }
@@ -251,11 +257,13 @@ void alltoall(collective_slot& slot, comm_state& comm, engine&) {
 }
 
 // Reductions fold in rank order into scratch buffers, so the result is the same on every run.
+// The inputs are the calls' own, or the copies gather_input made of them.
 class reduction {
 public:
     explicit reduction(const collective_slot& slot)
-        : calls_(slot.calls), n_(calls_.front()->send.count), size_(calls_.front()->send.type.size),
-          op_(*slot.completing->op), accumulated_(n_ * size_), next_(n_ * size_) {}
+        : calls_(slot.calls), n_(slot.completing->send.count), size_(slot.completing->send.type.size),
+          op_(*slot.completing->op), accumulated_(n_ * size_), next_(n_ * size_),
+          gathered_(slot.gathered ? slot.inputs.data() : nullptr) {}
     std::size_t count() const { return n_; }
 
     // x[0] op ... op x[last], evaluated right to left.
@@ -280,12 +288,16 @@ public:
     const void* previous() { return next_.data(); }
 
 private:
-    const void* input(int r) const { return calls_[static_cast<std::size_t>(r)]->send.data; }
+    const void* input(int r) const {
+        if (gathered_) return gathered_ + static_cast<std::size_t>(r) * n_ * size_;
+        return calls_[static_cast<std::size_t>(r)]->send.data;
+    }
 
     const std::vector<collective_call*>& calls_;
     std::size_t n_, size_;
     const reduce_op& op_;
     scratch accumulated_, next_;
+    const std::byte* gathered_;
 };
 
 void reduce(collective_slot& slot, comm_state& comm, engine&) {
@@ -549,14 +561,36 @@ std::string describe(const collective_call& call, const comm_state* comm) {
     return fmt::format("{}({})", operation_of(call), collective_arguments(call, root));
 }
 
+namespace {
+
+// Whether `call` is plainly the same collective as `first`: what mismatch() compares, each by a
+// test that never says alike wrongly (names by address, the reduction by its functions), so that
+// every rank's arrival at a collective, 100 000 of them at 100 000 ranks, skips the comparisons of
+// text. A false answer only sends the call through mismatch()'s own checks.
+bool plainly_alike(const collective_call& call, const collective_call& first) {
+    const auto same_literal = [](std::string_view a, std::string_view b) {
+        return a.data() == b.data() && a.size() == b.size();
+    };
+    const auto same_op = [&](const reduce_op* a, const reduce_op* b) {
+        return a == b || (a && b && same_literal(a->name, b->name) && a->apply == b->apply && a->identity == b->identity);
+    };
+    return call.kind == first.kind && call.nonblocking == first.nonblocking && call.root == first.root &&
+           same_literal(element_type(call).name, element_type(first).name) && call.send.count == first.send.count &&
+           same_op(call.op, first.op) && call.counts_in.empty() && first.counts_in.empty() &&
+           call.overwrites_input == first.overwrites_input && !call.grid && !first.grid && !call.keep && !first.keep;
+}
+
+}  // namespace
+
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
+    if (plainly_alike(call, first)) return {};
     const auto& traits = traits_of(call.kind);
     std::string what;
     // A non-blocking collective matches only its own non-blocking form (MPI-3.1 5.12).
     if (call.kind != first.kind || call.nonblocking != first.nonblocking) what = "another operation";
     else if (traits.rooted && call.root != first.root) what = "another root";
-    else if (traits.typed && element_type(call).name != element_type(first).name) what = "another element type";
+    else if (traits.typed && !same_name(element_type(call).name, element_type(first).name)) what = "another element type";
     else if (traits.equal_counts && call.send.count != first.send.count) what = "another element count";
     else if (traits.reduces && !same_reduction(*call.op, *first.op)) what = "another reduction";
     else if (traits.blocks_alike && !std::ranges::equal(call.counts_in, first.counts_in)) what = "other block counts";
@@ -638,7 +672,52 @@ std::string mismatch_at_completion(const collective_slot& slot, const comm_state
     return {};
 }
 
+namespace {
+
+// Past this many bytes per rank, copying every rank's input (gather_input) would take memory by
+// the rank count (a million ranks times this) and more time than the visits it saves.
+constexpr std::size_t most_gathered_bytes = 64;
+
+// complete() for a slot whose inputs gather_input has all copied: fold them, leave the result in
+// the communicator for each rank to take (take_result), wake the ranks in rank order as complete()
+// does. No call is visited but the completing one.
+void complete_gathered(collective_slot& slot, comm_state& comm, engine& eng) {
+    reduction folded(slot);
+    const auto* result = static_cast<const std::byte*>(folded.fold(comm.size() - 1));
+    comm.result.assign(result, result + folded.count() * slot.completing->send.type.size);
+    comm.result_count = folded.count();
+    comm.result_leaves_at = slot.leaves_at;
+    ++comm.completed;
+    for (int r = 0; r < comm.size(); ++r) eng.notify(comm.world_rank(r));
+}
+
+}  // namespace
+
+void gather_input(collective_slot& slot, const collective_call& call, int rank, int ranks) {
+    const std::size_t bytes = call.send.count * call.send.type.size;
+    const bool fits = call.kind == collective_kind::allreduce && !call.nonblocking && !call.recv.share &&
+                      bytes <= most_gathered_bytes;
+    if (slot.arrived == 1) {
+        slot.gathered = fits;
+        if (fits) slot.inputs.resize(static_cast<std::size_t>(ranks) * bytes);
+    } else if (slot.gathered && (!fits || slot.inputs.size() != static_cast<std::size_t>(ranks) * bytes)) {
+        // Another size is a mismatch the checks report; the first one sized the copies.
+        slot.gathered = false;
+        slot.inputs = {};
+    }
+    if (slot.gathered && bytes > 0) std::memcpy(slot.inputs.data() + static_cast<std::size_t>(rank) * bytes, call.send.data, bytes);
+}
+
+bool take_result(collective_call& call, const comm_state& comm, int rank) {
+    if (call.done) return false;  // complete() visited it, or it left early
+    call.done = true;
+    call.leaves_at = comm.result_leaves_at;
+    write(call, comm.result.data(), comm.result_count, comm, rank);
+    return true;
+}
+
 void complete(collective_slot& slot, comm_state& comm, engine& eng) {
+    if (slot.gathered && slot.with_request == 0 && !eng.order().kept()) return complete_gathered(slot, comm, eng);
     // Each pass below visits every rank's call, on that rank's stack: at 100 000 ranks a pass
     // costs milliseconds in cache and TLB misses, so a pass with nothing to do is skipped.
     // A pending request's receive buffer (or in place, its input) is about to get its result:
@@ -671,6 +750,7 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
             eng.notify(comm.world_rank(r));
         }
     }
+    ++comm.completed;
 }
 
 collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank, bool let_go) {

@@ -136,7 +136,30 @@ struct collective_slot {
     // operation. (A process rank's own function runs in its process, which listens only while in
     // a call; a non-blocking call's other ranks may be anywhere by then.)
     const collective_call* completing = nullptr;
+    // Every rank's input, copied in as it arrives (gather_input), while each call so far is one
+    // complete() can finish without visiting the calls again (`gathered`): see gather_input.
+    std::vector<std::byte> inputs;
+    bool gathered = false;
 };
+
+// A blocking allreduce of a few bytes per rank is completed without a pass over the ranks' calls
+// (issue 17): each call lives on its rank's stack, and at 100 000 ranks and more every visit of
+// one is a cache and TLB miss, several passes of them (the fold, writing each result, marking each
+// call done) most of what an allreduce cost. Instead each rank's input is copied into the slot
+// when the rank arrives (its memory is in the caches then), complete() folds those in rank order
+// as before and leaves the result in the communicator, and each rank takes its own result when it
+// is resumed (take_result), on its own stack, which it touches then anyway. Nothing else changes:
+// the same fold, the same wakes in the same order, the same errors (a buffer too small is the
+// rank's own failure, found by the rank). Not for non-blocking calls (their requests complete at
+// completion), process ranks' receive buffers that share the engine's copy (backend.hpp's
+// share), nor systematic runs (their vector clocks are learnt from every call at completion).
+// Called at `rank`'s arrival, once its call matches the others'.
+void gather_input(collective_slot& slot, const collective_call& call, int rank, int ranks);
+
+// After `call`'s collective completed: when complete() did not visit it (gather_input), its
+// result, and when it leaves, from the communicator: written into its receive buffer, or its
+// error set (a fixed buffer too small). True if it took one.
+bool take_result(collective_call& call, const comm_state& comm, int rank);
 
 // Why `call` (from `rank` of `comm`) cannot be part of the same collective as the slot's first
 // call, or empty if it can.

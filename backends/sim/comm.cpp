@@ -58,7 +58,9 @@ public:
     collective_blocker(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank,
                        const call_record& record)
         : comm_(comm), sequence_(sequence), call_(call), rank_(rank), record_(record) {}
-    bool ready() const override { return call_.done; }
+    // Done when it left early, or when complete() marked it; complete() for a slot whose inputs
+    // were gathered marks no call, only the communicator (collective.hpp: gather_input).
+    bool ready() const override { return call_.done || comm_.completed > sequence_; }
     // MPI may let this rank leave at once (collective_mode::local); this run did not.
     bool buffering_dependent() const override { return may_complete_locally(call_, rank_); }
     // Lets it leave now, as collective_mode::local would have: its data stays in the slot.
@@ -476,12 +478,16 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     if (slot.first < 0) slot.first = rank_;
     if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot, state_);
     if (!why.empty()) fail_with_mismatch(slot, sequence, why);
+    gather_input(slot, call, rank_, size());
     if (slot.arrived == size()) {
         slot.completing = &call;
         time_collective(slot, eng_.time(), state_.world_ranks);
         complete(slot, state_, eng_);
         state_.collectives.erase(sequence);
-        if (!pending) eng_.time().reach(world_rank(), call.leaves_at);
+        if (!pending) {
+            take_result(call, state_, rank_);
+            eng_.time().reach(world_rank(), call.leaves_at);
+        }
         return;
     }
     if (pending) {
@@ -498,6 +504,7 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
         engine& eng = eng_;
         const int world = world_rank();
         eng.wait_until(world, until_complete, call.where);
+        take_result(call, state_, rank_);
         eng.time().reach(world, call.leaves_at);
     }
     if (call.error) std::rethrow_exception(call.error);

@@ -59,6 +59,15 @@ struct comm_state {
     std::optional<backend::cartesian_grid> grid;  // cart_create's and cart_sub's communicators
     std::vector<mailbox> mailboxes;  // one per receiving rank
     std::map<std::uint64_t, collective_slot> collectives;  // by sequence number
+    // How many collectives have completed: every one numbered below (all ranks reach them in one
+    // order, so they complete in that order).
+    std::uint64_t completed = 0;
+    // The last one complete() finished without visiting its calls (collective.hpp: gather_input):
+    // its result, for each of its ranks to take when resumed. The next one cannot complete before
+    // every one of them has: each arrives there only after taking its own.
+    std::vector<std::byte> result;
+    std::size_t result_count = 0;
+    sim_time result_leaves_at = 0;
     std::uint64_t arrivals = 0;  // messages stored so far: their arrival order
     int children = 0;            // communicators made from this one, for their names
     // The engine that owns it, told when the last handle is gone (engine::comm_unused); null once

@@ -89,7 +89,7 @@ std::vector<int> find_cycle(const std::vector<rank_call>& blocked, int world_siz
 
 std::vector<std::string> checker::recent_calls(int rank) const {
     const auto& slot = ranks_[rank];
-    return history_.lines(rank, slot.state == rank_state::blocked ? &slot.waiting_at : nullptr);
+    return history_.lines(rank, ranks_.blocked(rank) ? &slot.waiting_at : nullptr);
 }
 
 std::vector<int> checker::stuck_with(int self) {
@@ -97,7 +97,7 @@ std::vector<int> checker::stuck_with(int self) {
     if (opts_.schedule == schedule::systematic) return {};
     // The usual case, answered before the walk: a rank `self` waits for can run, and may wake it.
     for (int w : ranks_[self].waiting->waits_for())
-        if (ranks_[w].state == rank_state::runnable) return {};
+        if (ranks_.state(w) == rank_state::runnable) return {};
     // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
     // wake the set. Marks are epoch numbers, so nothing is cleared between calls.
     const auto ranks = static_cast<std::size_t>(ranks_.size());
@@ -113,8 +113,8 @@ std::vector<int> checker::stuck_with(int self) {
         const int r = pending.back();
         pending.pop_back();
         const auto& slot = ranks_[r];
-        if (slot.state == rank_state::finished) continue;  // will never send again
-        if (slot.state != rank_state::blocked || !slot.waiting || slot.waiting->ready()) return {};
+        if (ranks_.finished(r)) continue;  // will never send again
+        if (!ranks_.blocked(r) || !slot.waiting || slot.waiting->ready()) return {};
         stuck.push_back(r);
         for (int w : slot.waiting->waits_for()) {
             if (visited_[static_cast<std::size_t>(w)] == visit_) continue;
@@ -130,7 +130,7 @@ std::vector<int> checker::stuck_with(int self) {
         grew = false;
         for (int r = 0; r < ranks_.started; ++r) {
             const auto& slot = ranks_[r];
-            if (slot.state != rank_state::blocked || !slot.waiting || is_stuck(r) || slot.waiting->ready()) continue;
+            if (!ranks_.blocked(r) || !slot.waiting || is_stuck(r) || slot.waiting->ready()) continue;
             const auto targets = slot.waiting->waits_for();
             if (std::all_of(targets.begin(), targets.end(), is_stuck)) {
                 stuck.push_back(r);
@@ -147,13 +147,13 @@ stuck_verdict checker::judge_stuck(const std::vector<int>& stuck) {
     stuck_verdict verdict;
     for (int r : stuck) {
         const auto& slot = ranks_[r];
-        if (slot.state != rank_state::blocked || !slot.waiting || !slot.waiting->buffering_dependent()) continue;
+        if (!ranks_.blocked(r) || !slot.waiting || !slot.waiting->buffering_dependent()) continue;
         const auto targets = slot.waiting->waits_for();
         if (std::none_of(targets.begin(), targets.end(), has_finished)) verdict.grant.push_back(r);
     }
     // Ranks in the set that are not blocked are polling in vain (polling.cpp).
     auto polling = [&](int r) {
-        return ranks_[r].state == rank_state::runnable && std::find(stuck.begin(), stuck.end(), r) != stuck.end();
+        return ranks_.state(r) == rank_state::runnable && std::find(stuck.begin(), stuck.end(), r) != stuck.end();
     };
     if (std::any_of(stuck.begin(), stuck.end(), polling)) verdict.buffer = withheld_sends(comms_, polling, has_finished);
     if (!findings_before_stuck_) findings_before_stuck_ = findings_.size();
@@ -229,7 +229,7 @@ finding checker::deadlock_finding(const std::vector<int>& stuck, finding_kind ki
     int polling = 0;  // ranks in a polling loop that can never succeed (polling.cpp)
     for (int r : stuck) {
         const auto& slot = ranks_[r];
-        if (slot.state == rank_state::blocked && slot.waiting) {
+        if (ranks_.blocked(r) && slot.waiting) {
             calls.push_back(blocked_call(r, *slot.waiting, slot.waiting_at));
         } else {
             calls.push_back(polls_.last(r));

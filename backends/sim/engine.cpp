@@ -175,7 +175,7 @@ void engine::rank_main(int self) {
 }
 
 void engine::finish(int self) {
-    ranks_[self].state = rank_state::finished;
+    ranks_.state(self) = rank_state::finished;
     ++ranks_.ended;
     scheduler_.remove(self);
     checker_.acted(self);  // what others poll for may now never come: count their polls afresh
@@ -193,7 +193,7 @@ void engine::hand_off(int self) {
         // here before calling it a deadlock.
         for (int r = 0; r < ranks_.started; ++r) {
             const auto& slot = ranks_[r];
-            if (slot.state == rank_state::blocked && slot.waiting && slot.waiting->ready()) notify(r);
+            if (ranks_.blocked(r) && slot.waiting && slot.waiting->ready()) notify(r);
         }
         // A process rank that died while blocked is why nobody can run: its failure, not a deadlock.
         if (scheduler_.empty() && !aborting_ && a_process_rank_died()) begin_abort();
@@ -262,7 +262,7 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
     if (aborting_) throw run_aborted{};
     auto& slot = ranks_[self];
     while (!what.ready()) {
-        slot.state = rank_state::blocked;
+        ranks_.state(self) = rank_state::blocked;
         slot.waiting = &what;
         slot.waiting_at = where;
         scheduler_.remove(self);
@@ -276,9 +276,9 @@ void engine::wait_until(int self, const blocker& what, const std::source_locatio
 }
 
 void engine::notify(int rank) {
-    auto& slot = ranks_[rank];
-    if (slot.state != rank_state::blocked) return;
-    slot.state = rank_state::runnable;
+    auto& state = ranks_.state(rank);
+    if (state != rank_state::blocked) return;
+    state = rank_state::runnable;
     scheduler_.add(rank);
 }
 
@@ -295,9 +295,9 @@ void engine::fail_run(std::exception_ptr error) {
 void engine::begin_abort() {
     aborting_ = true;
     for (int r = 0; r < ranks_.started; ++r) {
-        auto& slot = ranks_[r];
-        if (slot.state == rank_state::finished) continue;
-        slot.state = rank_state::runnable;
+        auto& state = ranks_.state(r);
+        if (state == rank_state::finished) continue;
+        state = rank_state::runnable;
         scheduler_.add(r);
     }
 }

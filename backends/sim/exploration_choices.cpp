@@ -79,7 +79,7 @@ bool engine::end_chosen_waits() {
     bool ended = false;
     for (int r = 0; r < ranks_.started; ++r) {
         const auto& slot = ranks_[r];
-        if (slot.state != rank_state::blocked || !slot.waiting || !slot.waiting->ends_when_nothing_else_can_happen())
+        if (!ranks_.blocked(r) || !slot.waiting || !slot.waiting->ends_when_nothing_else_can_happen())
             continue;
         slot.waiting->end();
         notify(r);

@@ -66,7 +66,7 @@ std::vector<int> checker::polled_in_vain(int self, const blocker& poll, const st
     polls_.remember(self, std::move(call));
     std::vector<int> stuck;  // every rank that has not finished
     for (int r = 0; r < ranks_.started; ++r) {
-        const auto state = ranks_[r].state;
+        const auto state = ranks_.state(r);
         if (state == rank_state::runnable && !polls_.in_vain(r)) return {};  // it may still act
         if (state != rank_state::finished) stuck.push_back(r);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <source_location>
 #include <type_traits>
@@ -15,10 +16,13 @@
 
 namespace baton::sim::detail {
 
-enum class rank_state { runnable, blocked, finished };
+enum class rank_state : std::uint8_t { runnable, blocked, finished };
 
+// What a rank keeps of its own (on fibers, in its room: the rank's own calls find it in the page
+// they run on). Its state is not here but in rank_table's dense array: waking every rank of a
+// collective, or a walk over all ranks, reads and writes states only, and at 100 000 ranks and
+// more a state in each rank's room was a cache and TLB miss per rank (issue 17).
 struct rank_slot {
-    rank_state state = rank_state::runnable;
     const blocker* waiting = nullptr;  // while blocked
     std::source_location waiting_at;   // the call it is blocked in
     int calls_entered = 0;             // engine::entering() less leaving()
@@ -35,6 +39,7 @@ struct rank_table {
     void make_room(int ranks, const rank_rooms& rooms = {}) {
         static_assert(std::is_trivially_destructible_v<rank_slot> && alignof(rank_slot) <= 64);
         count_ = ranks;
+        states_.assign(static_cast<std::size_t>(ranks), rank_state::runnable);
         if (rooms.base && rooms.bytes >= sizeof(rank_slot)) {
             rooms_ = rooms;
             for (int r = 0; r < ranks; ++r) new (rooms_.of(r)) rank_slot();
@@ -48,8 +53,10 @@ struct rank_table {
         return *std::launder(reinterpret_cast<const rank_slot*>(rooms_.of(rank)));
     }
     int size() const { return count_; }
-    bool blocked(int rank) const { return (*this)[rank].state == rank_state::blocked; }
-    bool finished(int rank) const { return (*this)[rank].state == rank_state::finished; }
+    rank_state& state(int rank) { return states_[static_cast<std::size_t>(rank)]; }
+    rank_state state(int rank) const { return states_[static_cast<std::size_t>(rank)]; }
+    bool blocked(int rank) const { return state(rank) == rank_state::blocked; }
+    bool finished(int rank) const { return state(rank) == rank_state::finished; }
 
     int started = 0;   // contexts created: ranks 0 to started - 1
     int ended = 0;     // ranks whose body has returned or unwound
@@ -57,6 +64,7 @@ struct rank_table {
 private:
     rank_rooms rooms_;             // where each rank's slot is: in the rank's room, or in own_
     std::vector<rank_slot> own_;   // without rooms (thread ranks)
+    std::vector<rank_state> states_;  // by rank, dense (see rank_slot)
     int count_ = 0;
 };
 

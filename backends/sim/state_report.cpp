@@ -22,11 +22,11 @@ std::string checker::state_report(const std::string& headline, int running) cons
     std::size_t blocked = 0, ready = 0, left_out = 0;
     for (int r = 0; r < ranks_.started; ++r) {
         const auto& slot = ranks_[r];
-        if (slot.state == rank_state::finished) {
+        if (ranks_.finished(r)) {
             finished.push_back(r);
             continue;
         }
-        const bool is_blocked = slot.state == rank_state::blocked && slot.waiting;
+        const bool is_blocked = ranks_.blocked(r) && slot.waiting;
         ++(is_blocked ? blocked : ready);
         // Described only when shown (a collective's waits_for is O(ranks)); the running rank is
         // always shown: it is the one a hang is most likely in.

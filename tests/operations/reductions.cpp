@@ -420,3 +420,54 @@ TEST_CASE("a user callable reduces text, character by character", "[reductions][
         CHECK(result.values[r] == expected);
     }
 }
+
+// A blocking allreduce of at most 64 bytes per rank is combined from copies of the inputs taken as
+// the ranks arrive, and each rank takes its result when it runs again (collective.hpp:
+// gather_input); a larger one, a non-blocking one and the other collectives read the calls
+// themselves. Back to back and interleaved, on the same communicator, each must still give every
+// rank the fold in rank order (a non-commutative operation shows the order), with the result
+// landing in a fixed buffer, a vector that grows, and in place.
+TEST_CASE("allreduces of 64 bytes and of more, interleaved with other collectives, fold in rank order",
+          "[reductions]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations({1, 3, 9})));
+    OPS_DESCRIBE(opts);
+    const auto op = [](long a, long b) { return a * 3 + b; };  // neither commutative nor the same regrouped
+    const auto values = [](int rank, std::size_t count) {
+        std::vector<long> mine(count);
+        for (std::size_t i = 0; i < count; ++i) mine[i] = rank + static_cast<long>(i);
+        return mine;
+    };
+    const auto result = baton::sim::run(opts, [&](communicator& world) {
+        std::vector<std::vector<long>> got;
+        for (const std::size_t count : {std::size_t{8}, std::size_t{9}, std::size_t{1}, std::size_t{8}}) {
+            const std::vector<long> mine = values(world.rank(), count);
+            got.push_back(world.allreduce(std::span<const long>(mine), op));
+            std::vector<long> late(count);
+            auto pending = world.iallreduce(std::span<const long>(mine), late, op);
+            world.barrier();
+            pending.wait();
+            got.push_back(late);
+            std::vector<long> here = values(world.rank(), count);
+            world.allreduce_in_place(here, op);
+            got.push_back(here);
+        }
+        return got;
+    });
+    const auto fold = [&](std::size_t count) {  // x0 op (x1 op (... op x(n-1))), element-wise
+        std::vector<long> all = values(opts.ranks - 1, count);
+        for (int r = opts.ranks - 2; r >= 0; --r)
+            for (std::size_t i = 0; i < count; ++i) all[i] = op(values(r, count)[i], all[i]);
+        return all;
+    };
+    for (int r = 0; r < opts.ranks; ++r) {
+        INFO("rank " << r);
+        const auto& got = result.values[r];
+        REQUIRE(got.size() == 12);
+        std::size_t at = 0;
+        for (const std::size_t count : {std::size_t{8}, std::size_t{9}, std::size_t{1}, std::size_t{8}})
+            for (int form = 0; form < 3; ++form, ++at) {
+                INFO("count " << count << ", form " << form);
+                CHECK(got[at] == fold(count));
+            }
+    }
+}

@@ -329,16 +329,23 @@ void sim_comm::start_receive(sim_request& request, const backend::recv_buffer& i
     // rank is blocked: then every message it could take is there to choose from.
     const bool wait_for_choice = eng_.opts().schedule == schedule::systematic &&
                                  (source == any_source || box.has_posted_wildcard());
-    const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
-    if (candidates.empty()) {
+    message m;
+    bool found = false;
+    if (!wait_for_choice && source >= 0) {
+        found = box.take_first(source, tag, m);  // one sender: no choice to make
+    } else if (const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
+               !candidates.empty()) {
+        m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
+            return message_choice(state_, rank_, request.describe(), where, candidates, "took");
+        })]);
+        found = true;
+    }
+    if (!found) {
         box.post(source, tag, &request);
         request.posted_clock = eng_.order().now(world_rank());
         request.posted = true;
         return;
     }
-    message m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
-        return message_choice(state_, rank_, request.describe(), where, candidates, "took");
-    })]);
     learn_from_message(eng_.order(), state_, rank_, m);
     time_match(eng_.time(), request, m.timing, m.sync_sender);
     deliver(request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);

@@ -203,7 +203,7 @@ void engine::hand_off(int self) {
         next = scheduler_.pick(self);
     }
     if (next == self) {
-        resumed(self);
+        resumed(self, /*kept_cpu=*/true);
         return;
     }
     if (ranks_.finished(self)) {
@@ -215,11 +215,14 @@ void engine::hand_off(int self) {
     resumed(self);
 }
 
-void engine::resumed(int self) {
-    // Fibers share one thread: say which rank runs now.
-    mark_rank_thread(self, &replay_, checker_.last_call(self));
-    watch_.running(self);
-    rank_output::running(this, self);  // what was printed until now was the previous rank's
+void engine::resumed(int self, bool kept_cpu) {
+    // Fibers share one thread: say which rank runs now. A rank picked again while it held the CPU
+    // (about half the picks between two runnable ranks) is named there already.
+    if (!kept_cpu) {
+        mark_rank_thread(self, &replay_, checker_.last_call(self));
+        watch_.running(self);
+        rank_output::running(this, self);  // what was printed until now was the previous rank's
+    }
     // Each step picks one rank, which resumes here (or in rank_main): stop the debugger in the
     // rank that runs at the step asked for (see README, "Finding the bugs that show up only
     // sometimes").

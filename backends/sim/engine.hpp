@@ -167,8 +167,9 @@ public:
     double wtime(int rank);
 
 private:
-    // `self` has the CPU (again, or for the first time).
-    void resumed(int self);
+    // `self` has the CPU (again, or for the first time), or `kept_cpu`: it was picked while it
+    // held the CPU. Every scheduling step comes here (gdb's `baton step` stops at its return).
+    void resumed(int self, bool kept_cpu = false);
     // `self` stops for a debugger: at `step` of --break-at, or (step 0) before its code starts,
     // for --debug-rank.
     void stop_for_debugger(int self, std::uint64_t step);

@@ -25,7 +25,7 @@ public:
     bool empty() const { return head_ == items_.size(); }
     const T& front() const { return items_[head_]; }
 
-    void push_back(T item) { items_.push_back(std::move(item)); }
+    void push_back(T&& item) { items_.push_back(std::move(item)); }  // moved once, not twice
 
     // Takes the entry at `it` out of the list. The front's slot is left behind, moved from, until
     // the list empties (or, for a list that never empties, until the slots left behind are half

@@ -4,10 +4,6 @@
 
 namespace baton::sim::detail {
 
-void happens_before::learn(int rank, const clock& seen) {
-    if (kept()) merge(clocks_[at(rank)], seen);
-}
-
 void happens_before::merge(clock& into, const clock& seen) {
     if (seen.empty()) return;
     if (into.empty()) into.assign(seen.size(), 0);

@@ -34,8 +34,11 @@ public:
     }
     // Its clock, as a message carries it (empty when not kept).
     clock of(int rank) const { return kept() ? clocks_[at(rank)] : clock{}; }
-    // `rank` learns what `seen` knew.
-    void learn(int rank, const clock& seen);
+    // `rank` learns what `seen` knew. Inline: every message and wait asks, and most runs keep no
+    // clocks.
+    void learn(int rank, const clock& seen) {
+        if (kept()) merge(clocks_[at(rank)], seen);
+    }
     // `rank` learns what `other` knows now (both ways for a matched pair: learn twice).
     void learn_from(int rank, int other) {
         if (kept()) learn(rank, clocks_[at(other)]);

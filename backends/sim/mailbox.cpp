@@ -49,11 +49,8 @@ sim_request* mailbox::next_match_before_wildcard(message& taken) {
     if (!queues_) return nullptr;
     auto& posted = queues_->posted;
     for (auto it = posted.begin(); it != posted.end() && it->source >= 0; ++it) {
-        const auto found = candidates(it->source, it->tag);
-        if (found.empty()) continue;
-        sim_request* receive = posted.take(it).request;
-        taken = take(found.front());
-        return receive;
+        if (!take_first(it->source, it->tag, taken)) continue;
+        return posted.take(it).request;
     }
     return nullptr;
 }
@@ -64,7 +61,7 @@ void mailbox::cancel(sim_request* receive) {
     if (queues_) queues_->posted.remove_if([&](const posted_receive& p) { return p.request == receive; });
 }
 
-void mailbox::store(message m) {
+void mailbox::store(message&& m) {
     used().unexpected[m.source].push_back(std::move(m));
     ++stored_;
 }
@@ -95,6 +92,19 @@ message mailbox::take(const message* m) {
                            [&](const message& candidate) { return &candidate == m; });
     --stored_;
     return queue->second.take(it);
+}
+
+bool mailbox::take_first(int source, int tag, message& taken) {
+    if (stored_ == 0) return false;
+    const auto queue = queues_->unexpected.find(source);
+    if (queue == queues_->unexpected.end()) return false;
+    for (auto it = queue->second.begin(); it != queue->second.end(); ++it)
+        if (tag_matches(tag, it->tag)) {
+            --stored_;
+            taken = queue->second.take(it);
+            return true;
+        }
+    return false;
 }
 
 void mailbox::forget_sender(const sim_request* sender) {

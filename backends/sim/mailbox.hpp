@@ -70,10 +70,13 @@ public:
     void post(int source, int tag, sim_request* receive);
     void cancel(sim_request* receive);
 
-    void store(message m);
+    void store(message&& m);  // moved once, into its sender's queue
     // From each sender, the first stored message a receive (source, tag) accepts, by arrival.
     candidate_list candidates(int source, int tag) const;
     message take(const message* m);
+    // A receive from `source` (not a wildcard) takes its first stored message that `tag` accepts,
+    // if any, into `taken`: candidates() and take() in one look, as such a receive has no choice.
+    bool take_first(int source, int tag, message& taken);
     // A synchronous send's request is gone: its message no longer has anyone to tell.
     void forget_sender(const sim_request* sender);
 

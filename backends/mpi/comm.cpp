@@ -157,7 +157,8 @@ inline status mpi_comm::recv_short(const backend::recv_buffer& into, MPI_Datatyp
 status mpi_comm::short_recv_finished(int code, const MPI_Status& mpi_status) {
     const backend::location where = note.where.load(std::memory_order_relaxed);
     const auto& into = *static_cast<const backend::recv_buffer*>(short_args.buffer);
-    return short_args.comm->recv_finished(code, mpi_status, static_cast<int>(into.count), into, short_args.peer, short_args.tag, where);
+    return short_args.comm->recv_finished(code, mpi_status, static_cast<int>(into.count), into, short_args.peer,
+                                          short_args.tag, where);
 }
 
 status mpi_comm::recv_finished(int code, const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into,

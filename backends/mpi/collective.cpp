@@ -259,19 +259,29 @@ void mpi_comm::allreduce(const backend::send_view& mine, const backend::recv_buf
     const mpi_reduction& native = native_reduction(op, mine.type);
     if (native.op != MPI_OP_NULL && !given.resizable() && mine.count <= given.count &&
         mine.count <= static_cast<std::size_t>(INT_MAX) && short_path()) [[likely]] {
+        short_args.comm = this;
+        short_args.buffer = &mine;
+        short_args.op = &op;
         const short_call in_call("allreduce", where);
         const void* from = backend::in_place(mine, given) ? MPI_IN_PLACE : mine.data;
-        const int code = MPI_Allreduce(from, given.data, static_cast<int>(mine.count), native.type, native.op,
-                                       comm_->handle);
+        const int code =
+            MPI_Allreduce(from, given.data, static_cast<int>(mine.count), native.type, native.op, handle_);
         if (code != MPI_SUCCESS) [[unlikely]]
-            reduction_failed("allreduce", code, mine, op, where);
+            short_allreduce_failed(code);
         return;
     }
     allreduce_general(mine, given, op, where);
 }
 
-void mpi_comm::allreduce_general(const backend::send_view& mine, backend::recv_buffer result, const reduce_op& op,
-                                 const backend::location& where) {
+void mpi_comm::short_allreduce_failed(int code) {
+    const backend::location where = note.where.load(std::memory_order_relaxed);
+    short_args.comm->reduction_failed("allreduce", code, *static_cast<const backend::send_view*>(short_args.buffer),
+                                      *short_args.op, where);
+}
+
+void mpi_comm::allreduce_general(const backend::send_view& mine, const backend::recv_buffer& given,
+                                 const reduce_op& op, backend::location where) {
+    backend::recv_buffer result = given;  // a copy here, not in allreduce's frame: reduction() may resize it
     const current_call in_call("allreduce", where);
     profile_bytes("allreduce", where, mine.count * mine.type.size, 0);
     const MPI_Comm comm = comm_->handle;

@@ -28,10 +28,23 @@ status probed(const MPI_Status& mpi_status) {
     return received_status(mpi_status, static_cast<std::size_t>(bytes < 0 ? 0 : bytes));
 }
 
+// Whether a receive filled the fixed buffer `into`: the one glance a short receive gives its
+// status (received_count says why Open MPI's byte count is read directly).
+bool filled(const MPI_Status& mpi_status, const backend::recv_buffer& into) {
+#if defined(OPEN_MPI) && OPEN_MPI
+    return mpi_status._ucount == into.count * into.type.size;
+#else
+    const int capacity = static_cast<int>(into.count);
+    return received_count(mpi_status, transfer_type(into.type), into.type.size, capacity) == capacity;
+#endif
+}
+
 }  // namespace
 
+short_arguments short_args;
+
 mpi_comm::mpi_comm(MPI_Comm handle, std::string name, bool owned, const settings& options)
-    : comm_(std::make_shared<comm_info>()), settings_(options) {
+    : comm_(std::make_shared<comm_info>()), handle_(handle), settings_(options) {
     comm_->handle = handle;
     comm_->name = std::move(name);
     comm_->owned = owned;
@@ -49,15 +62,35 @@ std::string mpi_comm::described(std::string_view operation, std::string_view arg
 // ---- Point-to-point ------------------------------------------------------------------------
 
 void mpi_comm::send(const backend::send_view& data, int dest, int tag, backend::location where) {
-    if (settings_.synchronous_sends || data.count > static_cast<std::size_t>(INT_MAX) || !short_path()) [[unlikely]]
-        return blocking_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard,
-                             "send", where);
-    // The short path: MPI_Send, nothing else to decide.
+    const MPI_Datatype type = native_types[static_cast<int>(data.type.kind)];
+    if (type == MPI_DATATYPE_NULL || !short_send(data)) [[unlikely]]
+        return send_general(data, dest, tag, where);  // a jump: the same arguments in the same registers
+    send_short(data, type, dest, tag, where);
+}
+
+void mpi_comm::send_general(const backend::send_view& data, int dest, int tag, backend::location where) {
+    if (short_send(data)) return send_short(data, struct_type(data.type.size), dest, tag, where);
+    blocking_send(data, dest, tag, settings_.synchronous_sends ? send_kind::synchronous : send_kind::standard, "send",
+                  where);
+}
+
+// The short path: MPI_Send, nothing else to decide. What an error names goes to memory (short_args
+// and the note) before the call, so that nothing is kept in a register across it.
+inline void mpi_comm::send_short(const backend::send_view& data, MPI_Datatype type, int dest, int tag,
+                                 const backend::location& where) {
+    short_args.comm = this;  // field by field: `op` is not a send's
+    short_args.buffer = &data;
+    short_args.peer = dest;
+    short_args.tag = tag;
     const short_call in_call("send", where);
-    const int code = MPI_Send(data.data, static_cast<int>(data.count), transfer_type(data.type), mpi_dest(dest), tag,
-                              comm_->handle);
+    const int code = MPI_Send(data.data, static_cast<int>(data.count), type, mpi_dest(dest), tag, handle_);
     if (code != MPI_SUCCESS) [[unlikely]]
-        send_failed(code, dest, tag, "send", where);
+        short_send_failed(code);
+}
+
+void mpi_comm::short_send_failed(int code) {
+    const backend::location where = note.where.load(std::memory_order_relaxed);
+    short_args.comm->send_failed(code, short_args.peer, short_args.tag, "send", where);
 }
 
 void mpi_comm::send_failed(int code, int dest, int tag, const char* operation, const backend::location& where) const {
@@ -95,19 +128,37 @@ void mpi_comm::recv_failed(int code, const MPI_Status& mpi_status, int capacity,
 }
 
 status mpi_comm::recv(const backend::recv_buffer& into, int source, int tag, backend::location where) {
-    if (into.resizable() || source == proc_null || into.count > static_cast<std::size_t>(INT_MAX) || !short_path())
-        [[unlikely]]
-        return recv_general(into, source, tag, where);
-    // The short path: a fixed buffer, one MPI_Recv with the capacity as count; a full buffer's
-    // status is read here, anything else (an error, fewer elements) by recv_finished.
+    const MPI_Datatype type = native_types[static_cast<int>(into.type.kind)];
+    if (type == MPI_DATATYPE_NULL || !short_recv(into, source)) [[unlikely]]
+        return recv_general(into, source, tag, where);  // a jump: the same arguments in the same registers
+    return recv_short(into, type, source, tag, where);
+}
+
+// The short path: a fixed buffer, one MPI_Recv with the capacity as count; a full buffer's status
+// is read here, anything else (an error, fewer elements) by short_recv_finished. What that needs
+// goes to memory before the call (short_args, the note), and the buffer is read back from there
+// after it, so that only the status's address is kept in a register across the call.
+inline status mpi_comm::recv_short(const backend::recv_buffer& into, MPI_Datatype type, int source, int tag,
+                                   const backend::location& where) {
+    short_args.comm = this;
+    short_args.buffer = &into;
+    short_args.peer = source;
+    short_args.tag = tag;
     const short_call in_call("recv", where);
-    const MPI_Datatype type = transfer_type(into.type);
-    const int capacity = static_cast<int>(into.count);
     MPI_Status mpi_status;
-    const int code = MPI_Recv(into.data, capacity, type, mpi_source(source), mpi_tag(tag), comm_->handle, &mpi_status);
-    if (code == MPI_SUCCESS && received_count(mpi_status, type, into.type.size, capacity) == capacity) [[likely]]
-        return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, into.count * into.type.size};
-    return recv_finished(code, mpi_status, capacity, into, source, tag, where);
+    const int code = MPI_Recv(into.data, static_cast<int>(into.count), type, mpi_source(source), mpi_tag(tag),
+                              handle_, &mpi_status);
+    const auto& given = *static_cast<const backend::recv_buffer*>(short_args.buffer);
+    if (code == MPI_SUCCESS && filled(mpi_status, given)) [[likely]]
+        return {mpi_status.MPI_SOURCE, mpi_status.MPI_TAG, given.count * given.type.size};
+    return short_recv_finished(code, mpi_status);
+}
+
+status mpi_comm::short_recv_finished(int code, const MPI_Status& mpi_status) {
+    const backend::location where = note.where.load(std::memory_order_relaxed);
+    const auto& into = *static_cast<const backend::recv_buffer*>(short_args.buffer);
+    return short_args.comm->recv_finished(code, mpi_status, static_cast<int>(into.count), into, short_args.peer,
+                                          short_args.tag, where);
 }
 
 status mpi_comm::recv_finished(int code, const MPI_Status& mpi_status, int capacity, const backend::recv_buffer& into,
@@ -121,7 +172,8 @@ status mpi_comm::recv_finished(int code, const MPI_Status& mpi_status, int capac
     return received_status(mpi_status, static_cast<std::size_t>(count) * into.type.size);
 }
 
-status mpi_comm::recv_general(const backend::recv_buffer& into, int source, int tag, const backend::location& where) {
+status mpi_comm::recv_general(const backend::recv_buffer& into, int source, int tag, backend::location where) {
+    if (short_recv(into, source)) return recv_short(into, struct_type(into.type.size), source, tag, where);
     const current_call in_call("recv", where);
     if (!nothing_deferred()) [[unlikely]]
         return mpi_request::start_receive(comm_, into, source, tag, "recv", where)->wait(where);

@@ -24,6 +24,7 @@
 
 #include "current_call.hpp"
 #include "errors.hpp"
+#include "hidden.hpp"
 #include "request.hpp"
 
 namespace baton::mpi::detail {
@@ -167,16 +168,39 @@ private:
     // this once on its way in; the rest of their cases, and the errors of all, are in functions of
     // their own (the general path), so that the short one keeps few registers and a small frame.
     static bool short_path() { return hooks == 0; }
-    // recv's general path (a hook set, a resizable buffer, proc_null), and the end of a fixed
-    // receive whose status needs more than a glance (an error, fewer elements than the capacity).
+    // The ends of the short paths that only a failure (or, for recv, a status that needs more than
+    // a glance) reaches: they read the call's arguments back from `short_args` and `note`.
+    [[noreturn, gnu::cold, gnu::noinline]] static void short_send_failed(int code);
+    [[gnu::noinline]] static status short_recv_finished(int code, const MPI_Status& mpi_status);
+    [[noreturn, gnu::cold, gnu::noinline]] static void short_allreduce_failed(int code);
+    // Whether a send or receive can take its short path, once its datatype is known (MPI's own
+    // is looked up inline, a struct's made on first use by send_general or recv_general, which
+    // take the short path then too): a send in the run's mode (MPI_Send), a fixed buffer and a
+    // real source for a receive, an int count, no hook set.
+    bool short_send(const backend::send_view& data) const {
+        return !settings_.synchronous_sends && data.count <= static_cast<std::size_t>(INT_MAX) && short_path();
+    }
+    static bool short_recv(const backend::recv_buffer& into, int source) {
+        return !into.resizable() && source != proc_null && into.count <= static_cast<std::size_t>(INT_MAX) &&
+               short_path();
+    }
+    void send_short(const backend::send_view& data, MPI_Datatype type, int dest, int tag,
+                    const backend::location& where);
+    status recv_short(const backend::recv_buffer& into, MPI_Datatype type, int source, int tag,
+                      const backend::location& where);
+    // send's and recv's other paths, with send's and recv's own arguments, so that send and recv
+    // reach them with a jump: a struct, a hook set, a synchronous send, a resizable buffer,
+    // proc_null. recv_finished is the end of a fixed receive whose status needs more than a
+    // glance (an error, fewer elements than the capacity).
+    [[gnu::noinline]] void send_general(const backend::send_view& data, int dest, int tag, backend::location where);
     [[gnu::noinline]] status recv_general(const backend::recv_buffer& into, int source, int tag,
-                                          const backend::location& where);
+                                          backend::location where);
     [[gnu::noinline]] status recv_finished(int code, const MPI_Status& mpi_status, int capacity,
                                            const backend::recv_buffer& into, int source, int tag,
                                            const backend::location& where);
     // allreduce's general path: a hook set, a resizable result, a user operation.
-    [[gnu::noinline]] void allreduce_general(const backend::send_view& mine, backend::recv_buffer result,
-                                             const reduce_op& op, const backend::location& where);
+    [[gnu::noinline]] void allreduce_general(const backend::send_view& mine, const backend::recv_buffer& given,
+                                             const reduce_op& op, backend::location where);
     // A non-blocking reduction (ireduce, iallreduce, iscan, ...) with MPI's own `op`: `post(from,
     // to, reduction, request)` starts it, `to` being room for `result_count` elements of `result`,
     // or null where this rank gets no result (`gets` false).
@@ -250,11 +274,26 @@ private:
                                                             const backend::location& where) const;
 
     std::shared_ptr<comm_info> comm_;
+    MPI_Comm handle_;  // comm_->handle, one load nearer for the short paths
     settings settings_;
     int children_ = 0;  // communicators made from this one, for their names (as the simulator counts)
     // The handle's Cartesian topology (MPI_Cart_get), if it has one: cart_create's and cart_sub's,
     // or one that came through from_native.
     std::optional<backend::cartesian_grid> grid_;
 };
+
+// What the error of a short path's MPI call names beside the operation and line (which are in
+// `note`): the communicator, the buffer, the peer and tag, the reduction. Written to memory on
+// the way in rather than kept in callee-saved registers across the MPI call, so that the short
+// path saves and restores none and only a failure reads them back. One set for the process: only
+// the thread that called baton::run makes baton calls on MPI, and a short path makes no other.
+struct short_arguments {
+    mpi_comm* comm;
+    const void* buffer;   // send: the send_view; recv: the recv_buffer; allreduce: `mine`
+    const reduce_op* op;  // allreduce
+    int peer;             // send: dest; recv: source
+    int tag;
+};
+BATON_MPI_HIDDEN extern short_arguments short_args;
 
 }  // namespace baton::mpi::detail

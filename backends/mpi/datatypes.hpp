@@ -12,6 +12,8 @@
 
 #include <baton/detail/mpi_c_api.hpp>
 
+#include "hidden.hpp"
+
 namespace baton::mpi::detail {
 
 constexpr int element_kinds = static_cast<int>(element_kind::complex_float64) + 1;
@@ -19,7 +21,7 @@ constexpr int builtin_ops = static_cast<int>(builtin_op::maxloc) + 1;
 
 // MPI's datatype for each element kind; MPI_DATATYPE_NULL for `bytes` (a struct: by its size).
 // Filled by init_datatypes() once MPI is initialized.
-extern MPI_Datatype native_types[element_kinds];
+BATON_MPI_HIDDEN extern MPI_Datatype native_types[element_kinds];
 void init_datatypes();
 // The contiguous datatype of `size` bytes for structs, made and committed on first use.
 MPI_Datatype struct_type(std::size_t size);

@@ -15,6 +15,8 @@
 #include <baton/ops.hpp>
 #include <baton/detail/mpi_c_api.hpp>
 
+#include "hidden.hpp"
+
 #include "datatypes.hpp"
 
 namespace baton::mpi::detail {
@@ -29,7 +31,7 @@ void init_ops();
 
 // MPI's own operation and datatype for `op` on elements of `type`; op is MPI_OP_NULL when MPI
 // has none (then a user_reduction_scope is needed).
-extern mpi_reduction native_reductions[builtin_ops][element_kinds];
+BATON_MPI_HIDDEN extern mpi_reduction native_reductions[builtin_ops][element_kinds];
 inline const mpi_reduction& native_reduction(const reduce_op& op, const type_desc& type) {
     return native_reductions[static_cast<int>(op.id)][static_cast<int>(type.kind)];
 }

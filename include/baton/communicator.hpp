@@ -388,7 +388,7 @@ public:
         check_root(root, "reduce", where);
         detail::owning_t<T> result{};
         impl().reduce(detail::view_of(mine), detail::recv_buffer_of(result),
-                      detail::make_reduce_op<element_t<T>>(op), root, where);
+                      detail::reduce_op_for<element_t<T>>(op), root, where);
         return result;
     }
 
@@ -396,7 +396,7 @@ public:
     detail::owning_t<T> allreduce(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
         impl("allreduce", where).allreduce(detail::view_of(mine), detail::recv_buffer_of(result),
-                         detail::make_reduce_op<element_t<T>>(op), where);
+                         detail::reduce_op_for<element_t<T>>(op), where);
         return result;
     }
 
@@ -405,7 +405,7 @@ public:
     detail::owning_t<T> scan(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
         impl("scan", where).scan(detail::view_of(mine), detail::recv_buffer_of(result),
-                    detail::make_reduce_op<element_t<T>>(op), where);
+                    detail::reduce_op_for<element_t<T>>(op), where);
         return result;
     }
 
@@ -414,7 +414,7 @@ public:
     detail::owning_t<T> exscan(const T& mine, const Op& op, location where = location::current()) {
         detail::owning_t<T> result{};
         impl("exscan", where).exscan(detail::view_of(mine), detail::recv_buffer_of(result),
-                      detail::make_reduce_op<element_t<T>>(op), where);
+                      detail::reduce_op_for<element_t<T>>(op), where);
         return result;
     }
 
@@ -426,7 +426,7 @@ public:
     void allreduce_in_place(R&& data, const Op& op, location where = location::current()) {
         impl("allreduce_in_place", where)
             .allreduce(detail::view_of(data), detail::in_place_buffer(data),
-                       detail::make_reduce_op<element_t<R>>(op), where);
+                       detail::reduce_op_for<element_t<R>>(op), where);
     }
 
     // Only the root's `data` gets the result; the other ranks' only give.
@@ -436,14 +436,14 @@ public:
         check_root(root, "reduce_in_place", where);
         const backend::recv_buffer nothing{nullptr, 0, type_of<element_t<R>>()};
         impl().reduce(detail::view_of(data), rank() == root ? detail::in_place_buffer(data) : nothing,
-                      detail::make_reduce_op<element_t<R>>(op), root, where);
+                      detail::reduce_op_for<element_t<R>>(op), root, where);
     }
 
     template <class R, class Op>
         requires detail::in_place_range<R>
     void scan_in_place(R&& data, const Op& op, location where = location::current()) {
         impl("scan_in_place", where)
-            .scan(detail::view_of(data), detail::in_place_buffer(data), detail::make_reduce_op<element_t<R>>(op), where);
+            .scan(detail::view_of(data), detail::in_place_buffer(data), detail::reduce_op_for<element_t<R>>(op), where);
     }
 
     // Rank 0's `data` is left as it was.
@@ -451,7 +451,7 @@ public:
         requires detail::in_place_range<R>
     void exscan_in_place(R&& data, const Op& op, location where = location::current()) {
         impl("exscan_in_place", where)
-            .exscan(detail::view_of(data), detail::in_place_buffer(data), detail::make_reduce_op<element_t<R>>(op),
+            .exscan(detail::view_of(data), detail::in_place_buffer(data), detail::reduce_op_for<element_t<R>>(op),
                     where);
     }
 
@@ -495,7 +495,7 @@ public:
                                 where);
         std::vector<element_t<R>> result;
         impl().reduce_scatter_block(detail::view_of(mine), detail::recv_buffer_of_vector(result),
-                                    detail::make_reduce_op<element_t<R>>(op), where);
+                                    detail::reduce_op_for<element_t<R>>(op), where);
         return result;
     }
 
@@ -506,7 +506,7 @@ public:
         detail::check_counts(impl("reduce_scatter", where), counts, std::ranges::size(mine), "reduce_scatter", where);
         std::vector<element_t<R>> result;
         impl().reduce_scatter(detail::view_of(mine), counts, detail::recv_buffer_of_vector(result),
-                              detail::make_reduce_op<element_t<R>>(op), where);
+                              detail::reduce_op_for<element_t<R>>(op), where);
         return result;
     }
 

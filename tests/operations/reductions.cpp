@@ -231,6 +231,28 @@ TEST_CASE("user operations combine in rank order, also when not commutative", "[
     }
 }
 
+// An operation with state of its own: the blocking reductions hand the backend one made for the
+// call, around the caller's object (a stateless one gets a reduce_op the compiler made, around an
+// instance of its own: ops.hpp, reduce_op_for).
+struct modular_sum {
+    int modulus;
+    int operator()(int a, int b) const { return (a + b) % modulus; }
+};
+static_assert(baton::detail::stateless_op<baton::op::sum_t> && baton::detail::stateless_op<std::plus<>>);
+static_assert(!baton::detail::stateless_op<modular_sum>);
+
+TEST_CASE("an operation with state reduces with the caller's state, a stateless lambda without any", "[reductions]") {
+    const auto opts = GENERATE(from_range(ops::collective_configurations()));
+    OPS_DESCRIBE(opts);
+    for (const int modulus : {7, 11}) {
+        const modular_sum op{modulus};
+        check_reductions<int>(opts, op, op, [](int r) { return r * 5 + 3; });
+    }
+    // The later contribution wins: associative, not commutative, a lambda that captures nothing.
+    check_reductions<int>(opts, [](int, int b) { return b; }, [](int, int b) { return b; },
+                          [](int r) { return r * 3 + 1; });
+}
+
 TEST_CASE("reductions of ranges combine element by element", "[reductions]") {
     const auto opts = GENERATE(from_range(ops::collective_configurations()));
     OPS_DESCRIBE(opts);

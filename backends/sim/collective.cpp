@@ -23,11 +23,12 @@ namespace {
 
 using kind = collective_kind;
 
-// Two names alike: usually the same literal (a type's type_name_v, a builtin's name), by address,
-// which every rank's arrival at a collective checks, without comparing the characters.
-bool same_name(std::string_view a, std::string_view b) {
-    return (a.data() == b.data() && a.size() == b.size()) || a == b;
-}
+// The same literal (a type's type_name_v, a builtin's name): alike by address, without comparing
+// the characters, which every rank's arrival at a collective checks.
+bool same_literal(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+
+// Two names alike: usually the same literal, else the same characters.
+bool same_name(std::string_view a, std::string_view b) { return same_literal(a, b) || a == b; }
 
 // Builtins match by name (op::sum and std::plus<> are both MPI_SUM). A user callable's name is its
 // type's, which does not tell two lambdas of one function apart: those match by function too
@@ -568,9 +569,6 @@ namespace {
 // every rank's arrival at a collective, 100 000 of them at 100 000 ranks, skips the comparisons of
 // text. A false answer only sends the call through mismatch()'s own checks.
 bool plainly_alike(const collective_call& call, const collective_call& first) {
-    const auto same_literal = [](std::string_view a, std::string_view b) {
-        return a.data() == b.data() && a.size() == b.size();
-    };
     const auto same_op = [&](const reduce_op* a, const reduce_op* b) {
         return a == b || (a && b && same_literal(a->name, b->name) && a->apply == b->apply && a->identity == b->identity);
     };

@@ -54,6 +54,15 @@ enum call_hook : unsigned { deferred_hook = 1, profile_hook = 2, watch_hook = 4 
 BATON_MPI_HIDDEN extern unsigned hooks;
 inline void set_hook(call_hook hook, bool on) { hooks = on ? hooks | hook : hooks & ~hook; }
 
+// The note of the call under way (what a report after SIGTERM or Ctrl-C reads): set as a call
+// begins, cleared as it ends; current_call and short_call both write it so.
+inline void note_entering(const char* operation, const backend::location& where) noexcept {
+    note.where.store(where, std::memory_order_relaxed);
+    note.operation.store(operation, std::memory_order_release);
+    note.inside.store(true, std::memory_order_release);
+}
+inline void note_leaving() noexcept { note.inside.store(false, std::memory_order_release); }
+
 // Held for the duration of each baton call on MPI (the outermost one counts: a send may wait
 // on a request inside, and only the thread that called baton::run makes baton calls on MPI, so
 // the note's own `inside` says whether this is the outermost). A few stores, inline: it brackets
@@ -67,16 +76,14 @@ public:
     current_call(const char* operation, const backend::location& where, profiled_call counted = profiled) noexcept
         : outermost_(!note.inside.load(std::memory_order_relaxed)) {
         if (!outermost_) return;
-        note.where.store(where, std::memory_order_relaxed);
-        note.operation.store(operation, std::memory_order_release);
-        note.inside.store(true, std::memory_order_release);
+        note_entering(operation, where);
         if (watching) watching->entering();
         if (profiling && counted) [[unlikely]]
             profile_began(operation, where);
     }
     ~current_call() {
         if (!outermost_) return;
-        note.inside.store(false, std::memory_order_release);
+        note_leaving();
         if (profiling) [[unlikely]]
             profile_ended();
         if (watching) watching->leaving();
@@ -96,12 +103,8 @@ private:
 // register across the MPI call.
 class short_call {
 public:
-    short_call(const char* operation, const backend::location& where) noexcept {
-        note.where.store(where, std::memory_order_relaxed);
-        note.operation.store(operation, std::memory_order_release);
-        note.inside.store(true, std::memory_order_release);
-    }
-    ~short_call() { note.inside.store(false, std::memory_order_release); }
+    short_call(const char* operation, const backend::location& where) noexcept { note_entering(operation, where); }
+    ~short_call() { note_leaving(); }
     short_call(const short_call&) = delete;
     short_call& operator=(const short_call&) = delete;
 };

@@ -39,7 +39,7 @@ sent_timing simulated_time::send(int rank, int to, std::size_t bytes, bool rende
 
 simulated_time::done_times simulated_time::match(const sent_timing& sent, sim_time posted) const {
     const auto& n = sent.net ? *sent.net : network_;
-    const sim_time data = n.latency_of(sent.bytes) + n.transfer(sent.bytes);
+    const sim_time data = wire_time(n, sent.bytes);
     if (!sent.rendezvous) return {sent.leaves, std::max(posted, sent.leaves + data) + n.overhead};
     // The request and the clear-to-send carry no data: a 0-byte message's latency.
     const sim_time control = n.latency_of(0);

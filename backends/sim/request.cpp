@@ -27,6 +27,7 @@ public:
         return "wait for " + describe_posted(request_.call());
     }
     rank_list waits_for() const override { return request_.waits_for(); }
+    int one_awaited() const override { return request_.one_awaited(); }
     const comm_state* comm() const override { return &request_.comm(); }
 
 private:

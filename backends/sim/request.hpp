@@ -67,6 +67,9 @@ public:
     std::string describe() const { return detail::describe(call_); }
     // World ranks this operation waits for.
     rank_list waits_for() const;
+    // The one world rank a pending send, or receive from a named source, waits for; -1 for the
+    // others (blocker::one_awaited).
+    int one_awaited() const { return done_ || collective_ || call_.asked.rank < 0 ? -1 : call_.asked.world; }
 
     // An isend remembers a checksum of the caller's data, to catch changes before completion.
     void watch_send_buffer(const backend::send_view& data);

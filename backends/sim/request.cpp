@@ -138,8 +138,6 @@ sim_request::~sim_request() {
               baton::detail::format_location(call_.where), {}}}));
 }
 
-int sim_request::world_owner() const { return call_.rank; }
-
 void sim_request::start_watching(watched_part part, std::uintptr_t begin, std::size_t bytes, const void* container,
                                  const void* protect, bool no_access) {
     watched& w = watched_for(part);
@@ -232,8 +230,7 @@ void sim_request::report_change(watched_part part, std::optional<std::string> su
         {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
 }
 
-void sim_request::check_at_completion(const backend::location& where) {
-    if (!data_.on && !result_buffer_.on) return;
+void sim_request::check_watched_at_completion(const backend::location& where) {
     // A process rank's buffers are in its own process: asked once for both.
     std::optional<request_changes> asked;
     if (ask_rank_) asked = ask_rank_();
@@ -307,7 +304,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         call_.bytes = result.bytes;
         eng_.checks().log(call_, failure_ != nullptr);
     }
-    eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
+    eng_.notify(world_owner());
 }
 
 status sim_request::take_result(const backend::location& where) {

@@ -126,7 +126,7 @@ public:
 private:
     // What wait/test return: the status, or the operation's error. Runs the completion checks.
     status take_result(const backend::location& where);
-    int world_owner() const;
+    int world_owner() const { return call_.rank; }
 
     engine& eng_;
     comm_state& comm_;
@@ -163,8 +163,13 @@ private:
                                            const std::optional<buffer_change>& asked = std::nullopt);
     // A finding of `summary`, if any and none about this buffer was made yet.
     void report_change(watched_part part, std::optional<std::string> summary);
-    // Both buffers' checks at completion, at `where`.
-    void check_at_completion(const backend::location& where);
+    // Both buffers' checks at completion, at `where`. Inline, for the requests that watch
+    // neither (every blocking call's): nothing to check.
+    void check_at_completion(const backend::location& where) {
+        if (data_.on || result_buffer_.on) [[unlikely]]
+            check_watched_at_completion(where);
+    }
+    void check_watched_at_completion(const backend::location& where);
 
     watched data_;    // the isend's data, the irecv's poisoned buffer, a collective's input
     watched result_buffer_;  // a non-blocking collective's receive buffer

@@ -120,6 +120,13 @@ sim_request::sim_request(engine& eng, comm_state& comm, int owner, call_record c
     : eng_(eng), comm_(comm), owner_(owner), call_(std::move(call)) {}
 
 sim_request::~sim_request() {
+    // Most requests (every blocking call's) were taken by a wait and hold nothing of the
+    // simulator's: nothing to undo, in a frame without let_go's (issue 17).
+    if (collective_ || posted || unmatched_sync_send || data_.on || result_buffer_.on || !consumed_) [[unlikely]]
+        let_go();
+}
+
+void sim_request::let_go() {
     // A non-blocking collective let go before it completed: the others still find its data in the
     // slot (a copy it owns), and nothing is written to its buffers any more.
     if (collective_ && !collective_->done)

@@ -70,6 +70,8 @@ public:
     // measured compute time only then.
     bool asked() const { return asked_; }
     const network_model& network() const { return network_; }
+    // Whether entered() and left() add the CPU time a rank computed (compute_time::measured).
+    bool measures_computing() const { return measuring_; }
     // Inside a node: options::ranks_per_node, 0 when not given (every rank a node of its own).
     const network_model& within_node() const { return shm_; }
     int ranks_per_node() const { return ranks_per_node_; }

@@ -97,13 +97,15 @@ public:
     // Every rank has ended: the thread that ran the fibers lets go of its CPU clock's mark.
     void ranks_ended();
 
-    sim_time now(int rank) const;
+    // now(), reach() and send() are inline, at the end of rank_table.hpp, where a rank's clock is
+    // reached: every receive and send asks them (issue 17).
+    inline sim_time now(int rank) const;
     // Its clock reaches `t` (a wait that ends then), unless it is later already.
-    void reach(int rank, sim_time t);
+    inline void reach(int rank, sim_time t);
 
     // A send of `bytes` by `rank` to world rank `to` at its clock: advances its clock past the
     // send's overhead.
-    sent_timing send(int rank, int to, std::size_t bytes, bool rendezvous);
+    inline sent_timing send(int rank, int to, std::size_t bytes, bool rendezvous);
     // When each side is done, for a message matched with a receive posted at `posted`.
     struct done_times {
         sim_time sender = 0, receiver = 0;

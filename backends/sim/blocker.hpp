@@ -17,6 +17,10 @@ public:
     virtual bool ready() const = 0;
     virtual std::string describe() const = 0;       // e.g. "recv(source=1, tag=0, comm=world)"
     virtual rank_list waits_for() const = 0;  // world ranks it needs
+    // One of those, when it is known without making the list (-1: ask waits_for). A rank blocked
+    // on one that can run is not stuck: checker::stuck_with's usual answer at every blocking
+    // receive, which the list took most of (issue 17).
+    virtual int one_awaited() const { return -1; }
     // The communicator it waits on, if one: reports say which rank of it the waiting rank is.
     virtual const comm_state* comm() const { return nullptr; }
     // True when it waits only because this run did not buffer something MPI may buffer (a send

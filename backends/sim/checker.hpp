@@ -78,6 +78,8 @@ public:
     // --profile: every call logged from now on adds its bytes to its site (null: none).
     void profile_into(baton::detail::profile_recorder* profile) { profile_ = profile; }
     const last_call_note* last_call(int rank) const { return history_.last_note(rank); }
+    // Whether the event log is in simulated time, closing each call's event as its rank leaves it.
+    bool times_events() const { return !event_times_.empty(); }
     // Rank `rank` goes back to its own code (engine::leaving): its events since it entered end
     // at its clock, in the event log of a run with simulated time.
     void close_events(int rank) {

@@ -21,6 +21,21 @@ namespace {
 // message of any type may be received packed, and packed bytes may be received as any type).
 bool is_packed(const type_desc& type) { return type.kind == element_kind::bytes && type.name == "MPI_PACKED"; }
 
+// A message's bytes into its receive. Most messages are a number or two: from 8 to 16 bytes they
+// are copied by two loads and two stores (overlapping below 16), where memcpy was a call and a
+// dispatch on the size at every receive (issue 17).
+void copy_message(void* to, const void* from, std::size_t bytes) {
+    if (bytes >= 8 && bytes <= 16) {
+        std::uint64_t head = 0, tail = 0;
+        std::memcpy(&head, from, 8);
+        std::memcpy(&tail, static_cast<const std::byte*>(from) + bytes - 8, 8);
+        std::memcpy(to, &head, 8);
+        std::memcpy(static_cast<std::byte*>(to) + bytes - 8, &tail, 8);
+    } else if (bytes > 0) {
+        std::memcpy(to, from, bytes);
+    }
+}
+
 // Whether a message of elements `sent` may be received into elements `receive`.
 bool receivable(const type_desc& sent, const type_desc& receive) {
     // Both made from one type's type_name_v (the usual case): the same name, by address.
@@ -185,7 +200,7 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
         receive.keep_until_completion(data, count * type.size);
     } else {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, count * type.size / buffer.type.size) : buffer.data;
-        if (count > 0) std::memcpy(to, data, count * type.size);
+        copy_message(to, data, count * type.size);
     }
     receive.complete(result);
 }
@@ -201,13 +216,17 @@ void learn_from_message(happens_before& order, const comm_state& comm, int recei
     if (m.sync_sender) order.learn_from(comm.world_rank(m.source), comm.world_rank(receiver));
 }
 
+namespace {
+
 // When the receive and the send (a synchronous one's request, if any) of a matched message are
-// done, in simulated time.
+// done, in simulated time. (Local, so that its three callers have it inline.)
 void time_match(const simulated_time& time, sim_request& receive, const sent_timing& sent, sim_request* sender) {
     const auto done = time.match(sent, receive.posted_time);
     receive.done_time = done.receiver;
     if (sender) sender->done_time = done.sender;
 }
+
+}  // namespace
 
 void match_deferred(comm_state& comm, int rank, scheduler& sched, happens_before& order, const simulated_time& time) {
     auto& box = comm.mailboxes[static_cast<std::size_t>(rank)];
@@ -325,31 +344,33 @@ void sim_comm::start_receive(sim_request& request, const backend::recv_buffer& i
     }
     if (!blocking) request.defer_delivery();
     auto& box = state_.mailboxes[static_cast<std::size_t>(rank_)];
+    if (box.has_messages() && receive_stored(request, box, source, tag, where)) return;
+    box.post(source, tag, &request);
+    request.posted_clock = eng_.order().now(world_rank());
+    request.posted = true;
+}
+
+bool sim_comm::receive_stored(sim_request& request, mailbox& box, int source, int tag, const backend::location& where) {
     // A systematic run matches a wildcard (and whatever was posted after one) only when every
     // rank is blocked: then every message it could take is there to choose from.
     const bool wait_for_choice = eng_.opts().schedule == schedule::systematic &&
                                  (source == any_source || box.has_posted_wildcard());
     message m;
-    bool found = false;
     if (!wait_for_choice && source >= 0) {
-        found = box.take_first(source, tag, m);  // one sender: no choice to make
+        if (!box.take_first(source, tag, m)) return false;  // one sender: no choice to make
     } else if (const auto candidates = wait_for_choice ? candidate_list{} : box.candidates(source, tag);
                !candidates.empty()) {
         m = box.take(candidates[eng_.sched().choose(candidates.size(), [&] {
             return message_choice(state_, rank_, request.describe(), where, candidates, "took");
         })]);
-        found = true;
-    }
-    if (!found) {
-        box.post(source, tag, &request);
-        request.posted_clock = eng_.order().now(world_rank());
-        request.posted = true;
-        return;
+    } else {
+        return false;
     }
     learn_from_message(eng_.order(), state_, rank_, m);
     time_match(eng_.time(), request, m.timing, m.sync_sender);
     deliver(request, m.source, m.tag, m.type, m.data.data(), m.count, m.operation, m.sent_at, m.id);
     if (m.sync_sender) m.sync_sender->complete({rank_, m.tag, m.data.size()});
+    return true;
 }
 
 void sim_comm::send(const backend::send_view& data, int dest, int tag, backend::location where) {

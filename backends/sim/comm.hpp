@@ -155,6 +155,11 @@ private:
     // the call's scheduling point, with a stored message, or posts it.
     void start_receive(sim_request& request, const backend::recv_buffer& into, int source, int tag,
                        const backend::location& where, bool blocking);
+    // start_receive's match with a message stored in `box`, its own mailbox, if there is one it
+    // takes: true when `request` is complete. Out of line: most receives find no message stored
+    // (a ping-pong's are posted before their message comes), and need no room for one.
+    [[gnu::noinline]] bool receive_stored(sim_request& request, mailbox& box, int source, int tag,
+                                          const backend::location& where);
     // A message a probe (source, tag) accepts; the scheduler chooses among several, and with
     // `may_miss` "none yet" is one more alternative. `probe` and `where` describe the choice.
     std::optional<status> find_message(int source, int tag, const blocker& probe, const backend::location& where,

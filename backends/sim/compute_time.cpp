@@ -27,12 +27,9 @@ std::int64_t simulated_time::cpu_now(int rank) const {
     return clock == CLOCK_THREAD_CPUTIME_ID ? thread_cpu_ns() : clock_ns(clock);
 }
 
-void simulated_time::left(int rank) {
-    if (measuring_) ranks_[rank].clock.cpu_left = cpu_now(rank);
-}
+void simulated_time::cpu_mark(int rank) { ranks_[rank].clock.cpu_left = cpu_now(rank); }
 
-void simulated_time::entered(int rank) {
-    if (!measuring_) return;
+void simulated_time::add_computing(int rank) {
     auto& clock = ranks_[rank].clock;
     if (clock.cpu_left < 0) return;
     const std::int64_t spent_ns = std::max<std::int64_t>(0, cpu_now(rank) - clock.cpu_left);

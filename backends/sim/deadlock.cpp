@@ -96,7 +96,9 @@ std::vector<int> checker::stuck_with(int self) {
     // Systematic runs leave wildcard receives waiting until every rank is blocked: not stuck.
     if (opts_.schedule == schedule::systematic) return {};
     // The usual case, answered before the walk: a rank `self` waits for can run, and may wake it.
-    for (int w : ranks_[self].waiting->waits_for())
+    const blocker& waiting = *ranks_[self].waiting;
+    if (const int one = waiting.one_awaited(); one >= 0 && ranks_.state(one) == rank_state::runnable) return {};
+    for (int w : waiting.waits_for())
         if (ranks_.state(w) == rank_state::runnable) return {};
     // Follow wait-for edges from `self`; reaching a rank that can run means someone may still
     // wake the set. Marks are epoch numbers, so nothing is cleared between calls.

@@ -57,6 +57,7 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
         profile_ = std::make_unique<baton::detail::profile_recorder>(opts.ranks);
         checker_.profile_into(profile_.get());
     }
+    brackets_work_ = profile_ || time_.measures_computing() || checker_.times_events();
     install_exit_handlers();
 }
 

@@ -18,13 +18,12 @@
 
 namespace baton::sim::detail {
 
-namespace {
+constinit thread_local int current_rank_ = -1;
+constinit thread_local const std::string* current_replay = nullptr;
+constinit thread_local const last_call_note* current_last_call = nullptr;
+constinit thread_local bool has_alternate_stack = false;
 
-// initial-exec: read and written at every switch between fibers, so without a call to
-// __tls_get_addr (the library may be built position-independent).
-[[gnu::tls_model("initial-exec")]] thread_local int current_rank_ = -1;
-[[gnu::tls_model("initial-exec")]] thread_local const std::string* current_replay = nullptr;
-[[gnu::tls_model("initial-exec")]] thread_local const last_call_note* current_last_call = nullptr;
+namespace {
 
 struct sigaction previous_abort_action;
 // In a process rank's process: its rank is marked, but what happens to it is not this process's
@@ -127,7 +126,7 @@ struct alternate_stack {
         ::munmap(memory, bytes);
     }
 };
-[[gnu::tls_model("initial-exec")]] thread_local bool has_alternate_stack = false;
+}  // namespace
 
 void give_thread_an_alternate_stack() {
     has_alternate_stack = true;
@@ -144,6 +143,8 @@ void give_thread_an_alternate_stack() {
     stack.ss_size = mine.bytes;
     sigaltstack(&stack, nullptr);
 }
+
+namespace {
 
 void on_fatal_signal(int signal, siginfo_t* info, void* context) {
     if (strict_buffers::on_fault(signal, info, context)) return;  // --strict-buffers: a pending buffer touched
@@ -256,13 +257,6 @@ void die_of_fiber_stack_overflow(int rank, std::size_t stack_bytes) {
     say_replay();
     current_rank_ = -1;  // on_abort: not a rank's own abort, nothing more to say
     std::abort();
-}
-
-void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last) {
-    if (rank >= 0 && !has_alternate_stack) give_thread_an_alternate_stack();
-    current_rank_ = rank;
-    current_replay = replay;
-    current_last_call = last;
 }
 
 }  // namespace baton::sim::detail

@@ -18,9 +18,23 @@ struct last_call_note {
 
 // Installs the SIGABRT and exit handlers that say which rank ended the process (once per process).
 void install_exit_handlers();
+// What the calling thread runs, as the handlers below report it (mark_rank_thread). Written at
+// every switch between fiber ranks: initial-exec and constant-initialized, so reached with no
+// call (the library may be built position-independent).
+[[gnu::tls_model("initial-exec")]] extern constinit thread_local int current_rank_;
+[[gnu::tls_model("initial-exec")]] extern constinit thread_local const std::string* current_replay;
+[[gnu::tls_model("initial-exec")]] extern constinit thread_local const last_call_note* current_last_call;
+[[gnu::tls_model("initial-exec")]] extern constinit thread_local bool has_alternate_stack;
+void give_thread_an_alternate_stack();
 // Marks the calling thread as running rank `rank` of a run replayed by `replay`, whose last call
-// is `last` (if known). Cheap: fibers call it at every switch.
-void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last = nullptr);
+// is `last` (if known). Inline: fibers call it at every switch (issue 17).
+inline void mark_rank_thread(int rank, const std::string* replay, const last_call_note* last = nullptr) {
+    if (rank >= 0 && !has_alternate_stack) [[unlikely]]
+        give_thread_an_alternate_stack();
+    current_rank_ = rank;
+    current_replay = replay;
+    current_last_call = last;
+}
 // In the process of a process rank (rank_context::process): running_rank() says `rank`, and the
 // handlers above stay silent, as the engine's process reports how this one ended.
 void mark_process_rank(int rank);

@@ -3,6 +3,7 @@
 // that are stuck.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -67,5 +68,22 @@ private:
     std::vector<rank_state> states_;  // by rank, dense (see rank_slot)
     int count_ = 0;
 };
+
+// simulated_time's (sim_clock.hpp) that reach a rank's clock, in its slot.
+inline sim_time simulated_time::now(int rank) const { return ranks_[rank].clock.now; }
+
+inline void simulated_time::reach(int rank, sim_time t) {
+    auto& clock = ranks_[rank].clock;
+    clock.now = std::max(clock.now, t);
+}
+
+inline sent_timing simulated_time::send(int rank, int to, std::size_t bytes, bool rendezvous) {
+    auto& clock = ranks_[rank].clock;
+    const network_model& net = between(rank, to);
+    const sim_time inject = std::max(clock.now, clock.next_inject);
+    clock.next_inject = inject + net.gap;
+    clock.now = inject + net.overhead;
+    return {clock.now, bytes, rendezvous, &net};
+}
 
 }  // namespace baton::sim::detail

@@ -27,6 +27,7 @@ public:
         return "wait for " + describe_posted(request_.call());
     }
     rank_list waits_for() const override { return request_.waits_for(); }
+    int one_awaited() const override { return request_.one_awaited(); }
     const comm_state* comm() const override { return &request_.comm(); }
 
 private:
@@ -119,6 +120,13 @@ sim_request::sim_request(engine& eng, comm_state& comm, int owner, call_record c
     : eng_(eng), comm_(comm), owner_(owner), call_(std::move(call)) {}
 
 sim_request::~sim_request() {
+    // Most requests (every blocking call's) were taken by a wait and hold nothing of the
+    // simulator's: nothing to undo, in a frame without let_go's (issue 17).
+    if (collective_ || posted || unmatched_sync_send || data_.on || result_buffer_.on || !consumed_) [[unlikely]]
+        let_go();
+}
+
+void sim_request::let_go() {
     // A non-blocking collective let go before it completed: the others still find its data in the
     // slot (a copy it owns), and nothing is written to its buffers any more.
     if (collective_ && !collective_->done)
@@ -136,8 +144,6 @@ sim_request::~sim_request() {
             {{world_owner(), describe() + (done_ ? " (done, never waited for)" : " (still pending)"),
               baton::detail::format_location(call_.where), {}}}));
 }
-
-int sim_request::world_owner() const { return call_.rank; }
 
 void sim_request::start_watching(watched_part part, std::uintptr_t begin, std::size_t bytes, const void* container,
                                  const void* protect, bool no_access) {
@@ -231,8 +237,7 @@ void sim_request::report_change(watched_part part, std::optional<std::string> su
         {{world_owner(), describe(), baton::detail::format_location(call_.where), {}}}));
 }
 
-void sim_request::check_at_completion(const backend::location& where) {
-    if (!data_.on && !result_buffer_.on) return;
+void sim_request::check_watched_at_completion(const backend::location& where) {
     // A process rank's buffers are in its own process: asked once for both.
     std::optional<request_changes> asked;
     if (ask_rank_) asked = ask_rank_();
@@ -306,7 +311,7 @@ void sim_request::complete(const status& result, std::exception_ptr failure) {
         call_.bytes = result.bytes;
         eng_.checks().log(call_, failure_ != nullptr);
     }
-    eng_.notify(comm_.world_ranks[static_cast<std::size_t>(owner_)]);
+    eng_.notify(world_owner());
 }
 
 status sim_request::take_result(const backend::location& where) {

@@ -67,6 +67,9 @@ public:
     std::string describe() const { return detail::describe(call_); }
     // World ranks this operation waits for.
     rank_list waits_for() const;
+    // The one world rank a pending send, or receive from a named source, waits for; -1 for the
+    // others (blocker::one_awaited).
+    int one_awaited() const { return done_ || collective_ || call_.asked.rank < 0 ? -1 : call_.asked.world; }
 
     // An isend remembers a checksum of the caller's data, to catch changes before completion.
     void watch_send_buffer(const backend::send_view& data);
@@ -121,9 +124,12 @@ public:
     const std::source_location& posted_at() const { return call_.where; }
 
 private:
+    // What the destructor undoes of a request still in the simulator's lists or watching a
+    // buffer, and the leak finding of one never completed.
+    [[gnu::noinline]] void let_go();
     // What wait/test return: the status, or the operation's error. Runs the completion checks.
     status take_result(const backend::location& where);
-    int world_owner() const;
+    int world_owner() const { return call_.rank; }
 
     engine& eng_;
     comm_state& comm_;
@@ -160,8 +166,13 @@ private:
                                            const std::optional<buffer_change>& asked = std::nullopt);
     // A finding of `summary`, if any and none about this buffer was made yet.
     void report_change(watched_part part, std::optional<std::string> summary);
-    // Both buffers' checks at completion, at `where`.
-    void check_at_completion(const backend::location& where);
+    // Both buffers' checks at completion, at `where`. Inline, for the requests that watch
+    // neither (every blocking call's): nothing to check.
+    void check_at_completion(const backend::location& where) {
+        if (data_.on || result_buffer_.on) [[unlikely]]
+            check_watched_at_completion(where);
+    }
+    void check_watched_at_completion(const backend::location& where);
 
     watched data_;    // the isend's data, the irecv's poisoned buffer, a collective's input
     watched result_buffer_;  // a non-blocking collective's receive buffer

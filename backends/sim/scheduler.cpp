@@ -6,14 +6,6 @@
 
 namespace baton::sim::detail {
 
-namespace {
-
-// `x % n` (n > 0), without a division when n is a power of two (the two ranks of a ping-pong, one
-// runnable rank): a 64-bit division takes tens of cycles, and every scheduling step draws.
-std::uint64_t below(std::uint64_t x, std::uint64_t n) { return (n & (n - 1)) == 0 ? x & (n - 1) : x % n; }
-
-}  // namespace
-
 scheduler::scheduler(const options& opts, int ranks)
     : policy_(opts.schedule), position_(static_cast<std::size_t>(ranks), -1), plan_(opts.plan) {
     members_.reserve(static_cast<std::size_t>(ranks));
@@ -31,29 +23,17 @@ scheduler::scheduler(const options& opts, int ranks)
     }
 }
 
-void scheduler::add(int rank) {
-    auto& pos = position_[static_cast<std::size_t>(rank)];
-    if (pos >= 0) return;
-    pos = static_cast<std::ptrdiff_t>(members_.size());
-    members_.push_back(rank);
+void scheduler::add_in_order(int rank) {
     if (policy_ == schedule::round_robin || policy_ == schedule::systematic) ordered_.insert(rank);
     if (policy_ == schedule::pct) by_priority_.emplace(priority_[static_cast<std::size_t>(rank)], rank);
 }
 
-void scheduler::remove(int rank) {
-    auto& pos = position_[static_cast<std::size_t>(rank)];
-    if (pos < 0) return;
-    // Swap-remove: O(1), and deterministic because it depends only on the sequence of calls.
-    const int last = members_.back();
-    members_[static_cast<std::size_t>(pos)] = last;
-    position_[static_cast<std::size_t>(last)] = pos;
-    members_.pop_back();
-    pos = -1;
+void scheduler::remove_in_order(int rank) {
     if (policy_ == schedule::round_robin || policy_ == schedule::systematic) ordered_.erase(rank);
     if (policy_ == schedule::pct) by_priority_.erase({priority_[static_cast<std::size_t>(rank)], rank});
 }
 
-int scheduler::pick(int current) {
+int scheduler::pick_by_policy(int current) {
     if (members_.empty()) return -1;
     ++steps_;
     switch (policy_) {

@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +14,7 @@
 #include <baton/findings.hpp>
 #include <baton/sim.hpp>
 
+#include "batched_twister.hpp"
 #include "prefetch.hpp"
 
 namespace baton::sim::detail {
@@ -32,8 +32,28 @@ class scheduler {
 public:
     scheduler(const options& opts, int ranks);
 
-    void add(int rank);
-    void remove(int rank);
+    // Inline: a rank that blocks leaves and its wake adds it, at most calls of a ping-pong; the
+    // random policy keeps no order (issue 17).
+    void add(int rank) {
+        auto& pos = position_[static_cast<std::size_t>(rank)];
+        if (pos >= 0) return;
+        pos = static_cast<std::ptrdiff_t>(members_.size());
+        members_.push_back(rank);
+        if (policy_ != schedule::random) [[unlikely]]
+            add_in_order(rank);
+    }
+    void remove(int rank) {
+        auto& pos = position_[static_cast<std::size_t>(rank)];
+        if (pos < 0) return;
+        // Swap-remove: O(1), and deterministic because it depends only on the sequence of calls.
+        const int last = members_.back();
+        members_[static_cast<std::size_t>(pos)] = last;
+        position_[static_cast<std::size_t>(last)] = pos;
+        members_.pop_back();
+        pos = -1;
+        if (policy_ != schedule::random) [[unlikely]]
+            remove_in_order(rank);
+    }
     bool contains(int rank) const { return position_[static_cast<std::size_t>(rank)] >= 0; }
     // `rank` is about to run: reads its entry, which remove(rank) reads when it blocks, while
     // other misses of its resumption are under way (prefetch.hpp; a miss at a million ranks).
@@ -41,8 +61,15 @@ public:
     bool empty() const { return members_.empty(); }
 
     // The rank to run next among those added, or -1 if there is none. `current` is the rank
-    // asking (or -1): round-robin continues after it.
-    int pick(int current);
+    // asking (or -1): round-robin continues after it. The random policy's step inline: every
+    // call of every rank comes here (issue 17).
+    int pick(int current) {
+        if (policy_ == schedule::random && !members_.empty()) [[likely]] {
+            ++steps_;
+            return members_[static_cast<std::size_t>(below(draw(), members_.size()))];
+        }
+        return pick_by_policy(current);
+    }
 
     // `rank` polled in vain (iprobe, test). Under PCT it drops below every other rank, as at a
     // change point: otherwise a polling loop with the highest priority would run forever and
@@ -81,12 +108,21 @@ public:
     std::uint64_t steps() const { return steps_; }
 
 private:
+    // The other policies' orders of the members (ordered_, by_priority_).
+    void add_in_order(int rank);
+    void remove_in_order(int rank);
+    // pick() for the other policies, and when nobody can run.
+    int pick_by_policy(int current);
     int pick_by_priority();
+    // `x % n` (n > 0), without a division when n is a power of two (the two ranks of a ping-pong,
+    // one runnable rank): a 64-bit division takes tens of cycles, and every scheduling step draws.
+    static std::uint64_t below(std::uint64_t x, std::uint64_t n) { return (n & (n - 1)) == 0 ? x & (n - 1) : x % n; }
 
     schedule policy_;
-    // Fully specified by the standard: same numbers everywhere. Seeded only for the policies that
-    // draw from it (random, pct): seeding fills 312 words, a tenth of a small explored execution.
-    std::optional<std::mt19937_64> random_;
+    // std::mt19937_64's numbers, fully specified by the standard: same numbers everywhere
+    // (batched_twister.hpp makes them a block at a time). Seeded only for the policies that draw
+    // from it (random, pct): seeding fills 312 words, a tenth of a small explored execution.
+    std::optional<batched_twister> random_;
     std::uint64_t draw() { return (*random_)(); }
     std::vector<int> members_;           // unordered, for the random policy
     std::vector<std::ptrdiff_t> position_;  // index in members_, or -1

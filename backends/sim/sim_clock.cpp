@@ -21,25 +21,10 @@ simulated_time::simulated_time(const options& opts, rank_table& ranks)
         throw usage_error(fmt::format("sim::run: ranks_per_node must be 0 (not given) or positive, not {}", opts.ranks_per_node));
 }
 
-sim_time simulated_time::now(int rank) const { return ranks_[rank].clock.now; }
-
-void simulated_time::reach(int rank, sim_time t) {
-    auto& clock = ranks_[rank].clock;
-    clock.now = std::max(clock.now, t);
-}
-
-sent_timing simulated_time::send(int rank, int to, std::size_t bytes, bool rendezvous) {
-    auto& clock = ranks_[rank].clock;
-    const network_model& net = between(rank, to);
-    const sim_time inject = std::max(clock.now, clock.next_inject);
-    clock.next_inject = inject + net.gap;
-    clock.now = inject + net.overhead;
-    return {clock.now, bytes, rendezvous, &net};
-}
 
 simulated_time::done_times simulated_time::match(const sent_timing& sent, sim_time posted) const {
     const auto& n = sent.net ? *sent.net : network_;
-    const sim_time data = n.latency_of(sent.bytes) + n.transfer(sent.bytes);
+    const sim_time data = wire_time(n, sent.bytes);
     if (!sent.rendezvous) return {sent.leaves, std::max(posted, sent.leaves + data) + n.overhead};
     // The request and the clear-to-send carry no data: a 0-byte message's latency.
     const sim_time control = n.latency_of(0);

@@ -70,6 +70,8 @@ public:
     // measured compute time only then.
     bool asked() const { return asked_; }
     const network_model& network() const { return network_; }
+    // Whether entered() and left() add the CPU time a rank computed (compute_time::measured).
+    bool measures_computing() const { return measuring_; }
     // Inside a node: options::ranks_per_node, 0 when not given (every rank a node of its own).
     const network_model& within_node() const { return shm_; }
     int ranks_per_node() const { return ranks_per_node_; }
@@ -80,21 +82,30 @@ public:
     }
 
     // Rank `rank` goes back to its own code / calls baton again (engine::leaving, entering):
-    // what it computed in between is added to its clock.
-    void left(int rank);
-    void entered(int rank);
+    // what it computed in between is added to its clock. Inline: every call does both, and only
+    // measured compute time has anything to do.
+    void left(int rank) {
+        if (measuring_) [[unlikely]]
+            cpu_mark(rank);
+    }
+    void entered(int rank) {
+        if (measuring_) [[unlikely]]
+            add_computing(rank);
+    }
     // Process ranks compute in a process of their own: read its CPU clock.
     void compute_in_process(int rank, pid_t pid);
     // Every rank has ended: the thread that ran the fibers lets go of its CPU clock's mark.
     void ranks_ended();
 
-    sim_time now(int rank) const;
+    // now(), reach() and send() are inline, at the end of rank_table.hpp, where a rank's clock is
+    // reached: every receive and send asks them (issue 17).
+    inline sim_time now(int rank) const;
     // Its clock reaches `t` (a wait that ends then), unless it is later already.
-    void reach(int rank, sim_time t);
+    inline void reach(int rank, sim_time t);
 
     // A send of `bytes` by `rank` to world rank `to` at its clock: advances its clock past the
     // send's overhead.
-    sent_timing send(int rank, int to, std::size_t bytes, bool rendezvous);
+    inline sent_timing send(int rank, int to, std::size_t bytes, bool rendezvous);
     // When each side is done, for a message matched with a receive posted at `posted`.
     struct done_times {
         sim_time sender = 0, receiver = 0;
@@ -107,6 +118,23 @@ public:
 
 private:
     std::int64_t cpu_now(int rank) const;
+    // left() and entered() when compute time is measured.
+    void cpu_mark(int rank);
+    void add_computing(int rank);
+    // L(bytes) + bytes G(bytes) on `net`, a message's time on the wire. The last one asked is
+    // kept: a run's messages are mostly of one size, and each took a search of the size ranges
+    // and a division (issue 17: a ping-pong's every message, simulated time asked for or not).
+    sim_time wire_time(const network_model& net, std::size_t bytes) const {
+        if (&net != wire_net_ || bytes != wire_bytes_) [[unlikely]] {
+            wire_ = net.latency_of(bytes) + net.transfer(bytes);
+            wire_net_ = &net;
+            wire_bytes_ = bytes;
+        }
+        return wire_;
+    }
+    mutable const network_model* wire_net_ = nullptr;
+    mutable std::size_t wire_bytes_ = 0;
+    mutable sim_time wire_ = 0;
 
     rank_table& ranks_;
     network_model network_;

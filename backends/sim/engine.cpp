@@ -285,6 +285,10 @@ void engine::notify(int rank) {
     scheduler_.add(rank);
 }
 
+void engine::notify_all(std::span<const int> ranks) {
+    for (const int rank : ranks) notify(rank);
+}
+
 void engine::comm_gone(int rank, const void* comm) { contexts_->forget_when_resumed(rank, comm); }
 
 void engine::fail_rank(int rank, std::exception_ptr error) { fail_run(checker_.failure_of(rank, std::move(error))); }

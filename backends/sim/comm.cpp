@@ -200,8 +200,8 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
     receive.complete(result);
 }
 
-sim_comm::sim_comm(engine& eng, comm_state& state, int rank)
-    : eng_(eng), state_(state), rank_(rank), world_rank_(state.world_rank(rank)) {}
+sim_comm::sim_comm(engine& eng, comm_state& state, int rank, bool placed)
+    : eng_(eng), state_(state), rank_(rank), world_rank_(state.world_rank(rank)), placed_(placed) {}
 
 const std::string& sim_comm::name() const { return state_.name; }
 

@@ -18,7 +18,9 @@ struct comm_state;
 
 class sim_comm final : public backend::comm_impl {
 public:
-    sim_comm(engine& eng, comm_state& state, int rank);
+    // `placed`: made in its rank's room (engine::rank_main's world), not on the heap.
+    sim_comm(engine& eng, comm_state& state, int rank, bool placed = false);
+    void operator delete(sim_comm* comm, std::destroying_delete_t) { delete_unless_placed(comm, comm->placed_); }
 
     int rank() const override { return rank_; }
     int size() const override { return state_.size(); }
@@ -181,6 +183,7 @@ private:
     int rank_;
     int world_rank_;  // rank_'s in the world, which never changes
     std::uint64_t next_collective_ = 0;
+    bool placed_;
 };
 
 // Copies a matched message into a receive and completes it (with an error if it does not fit or

@@ -209,6 +209,7 @@ private:
     std::string replay_;
     rank_table ranks_;
     std::unique_ptr<rank_contexts> contexts_;
+    rank_rooms world_rooms_;  // where each rank's world communicator is made, if the contexts have rooms
     bool aborting_ = false;
     std::exception_ptr error_;
     std::vector<std::shared_ptr<bsend_buffer>> bsend_buffers_;  // by world rank

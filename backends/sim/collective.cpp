@@ -23,10 +23,6 @@ namespace {
 
 using kind = collective_kind;
 
-// The same literal (a type's type_name_v, a builtin's name): alike by address, without comparing
-// the characters, which every rank's arrival at a collective checks.
-bool same_literal(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
-
 // Two names alike: usually the same literal, else the same characters.
 bool same_name(std::string_view a, std::string_view b) { return same_literal(a, b) || a == b; }
 
@@ -37,11 +33,6 @@ bool same_reduction(const reduce_op& a, const reduce_op& b) {
     if (!same_name(a.name, b.name)) return false;
     const auto identity = [](const reduce_op& op) { return op.identity ? op.identity : reinterpret_cast<const void*>(op.apply); };
     return a.commutative || identity(a) == identity(b);
-}
-
-// A bcast's elements are in its one buffer, every other's in what it gives.
-const type_desc& element_type(const collective_call& call) {
-    return traits_of(call.kind).in_place ? call.recv.type : call.send.type;
 }
 
 std::string amount(std::size_t count, const type_desc& type) {
@@ -93,6 +84,12 @@ void* prepare(collective_call& call, std::size_t count, const comm_state& comm, 
                     traits_of(call.kind).name, baton::detail::format_location(call.where), count, buffer.count),
         {own_call(call, comm, rank)}));
     return nullptr;
+}
+
+// Copies `bytes`, at most most_gathered_bytes: one double (bench (c)'s, issue 17) without a call.
+void copy_few(void* to, const void* from, std::size_t bytes) {
+    if (bytes == sizeof(double)) std::memcpy(to, from, sizeof(double));
+    else std::memcpy(to, from, bytes);
 }
 
 void* write(collective_call& call, const void* from, std::size_t count, const comm_state& comm, int rank) {
@@ -443,8 +440,10 @@ void dup(collective_slot& slot, comm_state& comm, engine& eng) { split_into_grou
 
 using leaves = collective_traits::leaves_early;
 
+}  // namespace
+
 // One row per collective, in the order of collective_kind.
-constexpr collective_traits traits_table[] = {
+constexpr collective_traits collective_traits_table[] = {
     // name        rooted typed  reduces equal  count  in_place scatters blocks place  early           move
     {"barrier",    false, false, false,  false, false, false,   false,   false, false, leaves::nobody, barrier},
     {"bcast",      true,  true,  false,  false, false, true,    false,   false, false, leaves::root,   bcast},
@@ -473,15 +472,11 @@ constexpr collective_traits traits_table[] = {
     {"neighbor_alltoall", false, true, false, true, true, false, false, false, false, leaves::nobody,
      neighbor_alltoall},
 };
-static_assert(std::size(traits_table) == static_cast<std::size_t>(collective_kind::neighbor_alltoall) + 1);
-static_assert(traits_table[static_cast<int>(collective_kind::scatterv)].name == "scatterv");
+static_assert(std::size(collective_traits_table) == static_cast<std::size_t>(collective_kind::neighbor_alltoall) + 1);
+static_assert(collective_traits_table[static_cast<int>(collective_kind::scatterv)].name == "scatterv");
 
-}  // namespace
-
-const collective_traits& traits_of(collective_kind kind) { return traits_table[static_cast<int>(kind)]; }
-
-std::string_view operation_of(const collective_call& call) {
-    if (call.nonblocking) switch (call.kind) {
+std::string_view nonblocking_operation(collective_kind of) {
+    switch (of) {
             case kind::barrier: return "ibarrier";
             case kind::bcast: return "ibcast";
             case kind::reduce: return "ireduce";
@@ -501,7 +496,7 @@ std::string_view operation_of(const collective_call& call) {
             case kind::reduce_scatter: return "ireduce_scatter";
             default: break;
         }
-    return traits_of(call.kind).name;
+    return traits_of(of).name;
 }
 
 bool in_place(const collective_call& call, int rank) {
@@ -561,24 +556,6 @@ std::string describe(const collective_call& call, const comm_state* comm) {
     const std::string root = comm ? comm->peer(call.root) : std::to_string(call.root);
     return fmt::format("{}({})", operation_of(call), collective_arguments(call, root));
 }
-
-namespace {
-
-// Whether `call` is plainly the same collective as `first`: what mismatch() compares, each by a
-// test that never says alike wrongly (names by address, the reduction by its functions), so that
-// every rank's arrival at a collective, 100 000 of them at 100 000 ranks, skips the comparisons of
-// text. A false answer only sends the call through mismatch()'s own checks.
-bool plainly_alike(const collective_call& call, const collective_call& first) {
-    const auto same_op = [&](const reduce_op* a, const reduce_op* b) {
-        return a == b || (a && b && same_literal(a->name, b->name) && a->apply == b->apply && a->identity == b->identity);
-    };
-    return call.kind == first.kind && call.nonblocking == first.nonblocking && call.root == first.root &&
-           same_literal(element_type(call).name, element_type(first).name) && call.send.count == first.send.count &&
-           same_op(call.op, first.op) && call.counts_in.empty() && first.counts_in.empty() &&
-           call.overwrites_input == first.overwrites_input && !call.grid && !first.grid && !call.keep && !first.keep;
-}
-
-}  // namespace
 
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm) {
     const auto& first = *slot.calls[static_cast<std::size_t>(slot.first)];
@@ -686,7 +663,7 @@ void complete_gathered(collective_slot& slot, comm_state& comm, engine& eng) {
     comm.result_count = folded.count();
     comm.result_leaves_at = slot.leaves_at;
     ++comm.completed;
-    for (int r = 0; r < comm.size(); ++r) eng.notify(comm.world_rank(r));
+    eng.notify_all(comm.world_ranks);
 }
 
 }  // namespace
@@ -703,13 +680,19 @@ void gather_input(collective_slot& slot, const collective_call& call, int rank, 
         slot.gathered = false;
         slot.inputs = {};
     }
-    if (slot.gathered && bytes > 0) std::memcpy(slot.inputs.data() + static_cast<std::size_t>(rank) * bytes, call.send.data, bytes);
+    if (slot.gathered && bytes > 0) copy_few(slot.inputs.data() + static_cast<std::size_t>(rank) * bytes, call.send.data, bytes);
 }
 
 bool take_result(collective_call& call, const comm_state& comm, int rank) {
     if (call.done) return false;  // complete() visited it, or it left early
     call.done = true;
     call.leaves_at = comm.result_leaves_at;
+    // The usual case, a fixed buffer with room for the result: the copy alone.
+    const auto& buffer = call.recv;
+    if (!buffer.resizable() && !call.returned_early && comm.result_count <= buffer.count) {
+        if (comm.result_count > 0) copy_few(buffer.data, comm.result.data(), comm.result_count * buffer.type.size);
+        return true;
+    }
     write(call, comm.result.data(), comm.result_count, comm, rank);
     return true;
 }
@@ -734,7 +717,7 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
     happens_before::clock known;
     const bool ordered = eng.order().kept();
     if (ordered)
-        for (int r = 0; r < comm.size(); ++r) happens_before::merge(known, call_of(slot, r).joined_clock);
+        for (int r = 0; r < comm.size(); ++r) happens_before::merge(known, call_of(slot, r).joined_clock());
     for (int r = 0; r < comm.size(); ++r) {
         auto& call = call_of(slot, r);
         call.done = true;
@@ -753,27 +736,29 @@ void complete(collective_slot& slot, comm_state& comm, engine& eng) {
 
 collective_call* detach(collective_call& call, collective_slot& slot, const comm_state& comm, int rank, bool let_go) {
     auto copy = std::make_unique<collective_call>(call);
+    auto& owned = copy->owned.make();
+    owned.joined_clock = call.joined_clock();
     copy->request = nullptr;  // a request let go before completion is no longer there to complete
     const auto* first = static_cast<const std::byte*>(call.send.data);
-    copy->owned_data.assign(first, first + call.send.count * call.send.type.size);
-    copy->send.data = copy->owned_data.data();
+    owned.data.assign(first, first + call.send.count * call.send.type.size);
+    copy->send.data = owned.data.data();
     // A process rank's buffer addresses were for the buffer checks of its call, which are over.
     copy->send.origin = copy->recv.origin = nullptr;
     copy->returned_early = true;
     copy->counts_out = nullptr;  // nothing is written to the caller's memory any more
     // Its counts, which the others may still read (a scatterv's root's; a request let go before
     // completion takes the typed layer's copies with it).
-    copy->owned_counts.assign(call.counts_in.begin(), call.counts_in.end());
-    copy->counts_in = copy->owned_counts;
-    copy->owned_expected.assign(call.counts_expected.begin(), call.counts_expected.end());
-    copy->counts_expected = copy->owned_expected;
+    owned.counts.assign(call.counts_in.begin(), call.counts_in.end());
+    copy->counts_in = owned.counts;
+    owned.expected.assign(call.counts_expected.begin(), call.counts_expected.end());
+    copy->counts_expected = owned.expected;
     // The caller's reduce_op is a temporary that ends with the call: keep a copy (its name and
     // function; the reduction itself uses the operation of a rank still in the call).
     if (call.op) {
-        copy->owned_op = *call.op;
-        copy->op = &copy->owned_op;
+        owned.op = *call.op;
+        copy->op = &owned.op;
     }
-    if (traits_of(call.kind).in_place) copy->recv.data = copy->owned_data.data();  // the root's data
+    if (traits_of(call.kind).in_place) copy->recv.data = owned.data.data();  // the root's data
     // A scatter's root that leaves early takes its own block now: nobody may write to its buffer
     // later. (A non-blocking one let go before completion gets nothing.)
     if (traits_of(call.kind).scatters && !let_go) {

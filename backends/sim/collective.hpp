@@ -56,7 +56,39 @@ struct collective_traits {
     void (*move)(collective_slot& slot, comm_state& comm, engine& eng);
 };
 
-const collective_traits& traits_of(collective_kind kind);
+// The rows, in the order of collective_kind (collective.cpp). Inline: every arrival at a
+// collective reads its row several times.
+extern const collective_traits collective_traits_table[];
+inline const collective_traits& traits_of(collective_kind kind) { return collective_traits_table[static_cast<int>(kind)]; }
+
+// The data, counts and operation a collective call keeps copies of, when its caller's may be
+// gone before the collective completes (collective_call::owned).
+struct collective_copies {
+    std::vector<std::byte> data;
+    std::vector<std::size_t> counts, expected;
+    reduce_op op;
+    // Its rank's clock when it joined, in systematic runs (happens_before.hpp): what the others
+    // learn of it, whatever it did after (a non-blocking one's caller goes on).
+    happens_before::clock joined_clock;
+};
+
+// A collective_call's copies, made at the first use. Copying a call copies none of them: the one
+// copy made of a call (detach) makes its own from the caller's buffers, which it points at then.
+class owned_copies {
+public:
+    owned_copies() = default;
+    owned_copies(const owned_copies&) {}
+    owned_copies& operator=(const owned_copies&) = delete;
+    collective_copies& make() {
+        if (!copies_) copies_ = std::make_unique<collective_copies>();
+        return *copies_;
+    }
+    // Null when it made none.
+    const collective_copies* get() const { return copies_.get(); }
+
+private:
+    std::unique_ptr<collective_copies> copies_;
+};
 
 // One rank's part in a collective: what it gives, where its result goes.
 struct collective_call {
@@ -70,31 +102,36 @@ struct collective_call {
     // A non-blocking v-collective's receiver (igatherv's root, iallgatherv, ialltoallv): the count
     // it expects from each rank, named before anything arrives (MPI's recvcounts).
     std::span<const std::size_t> counts_expected;
-    bool overwrites_input = false;                   // in place: send and recv alias (in_place())
     int color = 0, key = 0;                          // split
     std::unique_ptr<backend::comm_impl>* new_comm = nullptr;  // split, dup, cart_create, cart_sub
     const backend::cartesian_grid* grid = nullptr;            // cart_create's grid, alike on every rank
     const std::vector<bool>* keep = nullptr;                  // cart_sub's dimensions, alike on every rank
     std::source_location where;
+    sim_request* request = nullptr;  // a non-blocking one's (below)
+    std::exception_ptr error;        // this rank's own failure (its buffer was too small)
+    // Simulated time (sim_clock.hpp): its rank's clock when it joined, and when it leaves.
+    sim_time joined_at = 0, leaves_at = 0;
+    // What the call owns of its own: only a non-blocking call and the copy a rank that left early
+    // leaves in the slot (detach) own anything, so it is on the heap, made when first needed
+    // (owned_copies). A blocking call waits on its rank's stack, a million of them at a million
+    // ranks: each line less there is a line fewer for each rank's resumption to read (issue 17),
+    // and nothing to construct or destroy at each call.
+    owned_copies owned;
+    // The flags last, side by side (each alone took a word).
+    bool overwrites_input = false;  // in place: send and recv alias (in_place())
     // A non-blocking collective (ibarrier, ibcast, ireduce, iallreduce: issue 14): the caller does
     // not wait in the call; its request completes when the collective does.
     bool nonblocking = false;
-    sim_request* request = nullptr;
-
     bool done = false;
-    std::exception_ptr error;  // this rank's own failure (its buffer was too small)
-
     // With collective_mode::local, a rank that MPI lets leave early (a bcast's root, a gather's
     // non-roots, ...) leaves a copy of its call, owning its data, and returns at once.
     bool returned_early = false;
-    // Its rank's clock when it joined, in systematic runs (happens_before.hpp): what the others
-    // learn of it, whatever it did after (a non-blocking one's caller goes on).
-    happens_before::clock joined_clock;
-    // Simulated time (sim_clock.hpp): its rank's clock when it joined, and when it leaves.
-    sim_time joined_at = 0, leaves_at = 0;
-    std::vector<std::byte> owned_data;
-    std::vector<std::size_t> owned_counts, owned_expected;
-    reduce_op owned_op;
+
+    // Its rank's clock when it joined (empty unless systematic runs keep clocks).
+    const happens_before::clock& joined_clock() const {
+        static const happens_before::clock none;
+        return owned.get() ? owned.get()->joined_clock : none;
+    }
 };
 
 // Whether `rank`'s call is in place (MPI_IN_PLACE, as the typed layer asks for it: backend.hpp):
@@ -110,9 +147,13 @@ bool gets_result(const collective_call& call, int rank);
 // only gives (a bcast's or scatter's root, a gather's or reduce's other ranks).
 bool may_complete_locally(const collective_call& call, int rank);
 
+// "iallreduce": a non-blocking collective's operation (a literal).
+std::string_view nonblocking_operation(collective_kind of);
 // "allreduce", or "iallreduce" for the non-blocking form: the call's operation, as records and
 // reports name it (a literal).
-std::string_view operation_of(const collective_call& call);
+inline std::string_view operation_of(const collective_call& call) {
+    return call.nonblocking ? nonblocking_operation(call.kind) : traits_of(call.kind).name;
+}
 
 // "op=sum, 1 x double": what a collective's text says between its parentheses, `root` its root as
 // a report names it (call_record.cpp adds the communicator).
@@ -161,8 +202,32 @@ void gather_input(collective_slot& slot, const collective_call& call, int rank, 
 // error set (a fixed buffer too small). True if it took one.
 bool take_result(collective_call& call, const comm_state& comm, int rank);
 
+// The same literal (a type's type_name_v, a builtin's name): alike by address, without comparing
+// the characters, which every rank's arrival at a collective checks.
+inline bool same_literal(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+
+// A bcast's elements are in its one buffer, every other's in what it gives.
+inline const type_desc& element_type(const collective_call& call) {
+    return traits_of(call.kind).in_place ? call.recv.type : call.send.type;
+}
+
+// Whether `call` is plainly the same collective as `first`: what mismatch() compares, each by a
+// test that never says alike wrongly (names by address, the reduction by its functions), so that
+// every rank's arrival at a collective, 100 000 of them at 100 000 ranks, skips the comparisons of
+// text. A false answer only sends the call through mismatch()'s own checks. Inline, in the
+// arrival itself: no call, and no string made for the answer "none" (issue 17).
+inline bool plainly_alike(const collective_call& call, const collective_call& first) {
+    const auto same_op = [&](const reduce_op* a, const reduce_op* b) {
+        return a == b || (a && b && same_literal(a->name, b->name) && a->apply == b->apply && a->identity == b->identity);
+    };
+    return call.kind == first.kind && call.nonblocking == first.nonblocking && call.root == first.root &&
+           same_literal(element_type(call).name, element_type(first).name) && call.send.count == first.send.count &&
+           same_op(call.op, first.op) && call.counts_in.empty() && first.counts_in.empty() &&
+           call.overwrites_input == first.overwrites_input && !call.grid && !first.grid && !call.keep && !first.keep;
+}
+
 // Why `call` (from `rank` of `comm`) cannot be part of the same collective as the slot's first
-// call, or empty if it can.
+// call, or empty if it can (plainly_alike calls can).
 std::string mismatch(const collective_slot& slot, const collective_call& call, int rank, const comm_state& comm);
 // Mismatches visible only once every rank is there (a bcast's fixed receive buffers against the
 // root's count; what a non-blocking form's receivers named beforehand against what they are

@@ -67,12 +67,21 @@ private:
     const call_record& call_;
 };
 
-// Waits for the other ranks to reach a collective.
+// The record of a blocking collective call of `comm`'s rank `rank` (world rank `world`).
+call_record collective_record(const collective_call& call, const comm_state& comm, int rank, int world) {
+    call_record record = make_call(call_kind::collective, operation_of(call), comm, rank, call.root, -1,
+                                   call.send.count * call.send.type.size, call.where, world);
+    record.collective = &call;
+    return record;
+}
+
+// Waits for the other ranks to reach a collective. Its text is made from the call when a report
+// asks: the call's record is not kept on the waiting rank's stack (issue 17: each line of a
+// blocked rank's frames is a line its resumption reads back, a miss at 100 000 ranks).
 class collective_blocker final : public blocker {
 public:
-    collective_blocker(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank,
-                       const call_record& record)
-        : comm_(comm), sequence_(sequence), call_(call), rank_(rank), record_(record) {}
+    collective_blocker(comm_state& comm, std::uint64_t sequence, collective_call& call, int rank)
+        : comm_(comm), sequence_(sequence), call_(call), rank_(rank) {}
     // Done when it left early, or when complete() marked it; complete() for a slot whose inputs
     // were gathered marks no call, only the communicator (collective.hpp: gather_input).
     bool ready() const override { return call_.done || comm_.completed > sequence_; }
@@ -82,7 +91,9 @@ public:
     void grant_buffering() const override { leave_early(comm_, sequence_, call_, rank_); }
     bool check_partial_deadlock() const override { return false; }
     const comm_state* comm() const override { return &comm_; }
-    std::string describe() const override { return detail::describe(record_); }
+    std::string describe() const override {
+        return detail::describe(collective_record(call_, comm_, rank_, comm_.world_rank(rank_)));
+    }
     rank_list waits_for() const override { return missing_from_collective(comm_, sequence_); }
 
 private:
@@ -90,7 +101,6 @@ private:
     std::uint64_t sequence_;
     collective_call& call_;
     int rank_;
-    const call_record& record_;
 };
 
 std::atomic<std::size_t> comm_states{0};
@@ -205,10 +215,9 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
     receive.complete(result);
 }
 
-sim_comm::sim_comm(engine& eng, comm_state& state, int rank)
-    : eng_(eng), state_(state), rank_(rank), world_rank_(state.world_rank(rank)) {}
+sim_comm::sim_comm(engine& eng, comm_state& state, int rank, bool placed)
+    : eng_(eng), state_(state), rank_(rank), world_rank_(state.world_rank(rank)), placed_(placed) {}
 
-int sim_comm::size() const { return state_.size(); }
 const std::string& sim_comm::name() const { return state_.name; }
 
 void learn_from_message(happens_before& order, const comm_state& comm, int receiver, const message& m) {
@@ -463,7 +472,7 @@ std::optional<status> sim_comm::iprobe(int source, int tag, backend::location wh
 
 // ---- Collectives ---------------------------------------------------------------------------
 
-void sim_comm::collective(collective_call& call, sim_request* pending) {
+sim_comm::arrival sim_comm::arrive(collective_call& call, sim_request* pending, std::uint64_t& sequence) {
     // Not a scheduling point: who arrives at a collective when changes nothing in its outcome,
     // and every rank but the last blocks there anyway. Letting another rank run first would
     // double the hand-offs a collective costs.
@@ -472,12 +481,9 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     const auto operation = operation_of(call);
     // MPI_IN_PLACE, as the typed layer asks for it (backend.hpp).
     call.overwrites_input = in_place(call, rank_);
-    call_record record = make_call(call_kind::collective, operation, state_, rank_, call.root, -1,
-                                   call.send.count * call.send.type.size, call.where, world_rank());
-    record.collective = &call;
-    call.joined_clock = eng_.order().of(world_rank());
+    if (eng_.order().kept()) call.owned.make().joined_clock = eng_.order().of(world_rank());
     call.joined_at = eng_.time().now(world_rank());
-    eng_.checks().log(record);
+    eng_.checks().log(collective_record(call, state_, rank_, world_rank()));
     // A collective reads and writes the rank's buffers too: not those of its pending requests. (A
     // bcast's root only reads its buffer; elsewhere the buffer is written.)
     const bool in_place = traits.in_place, root = call.root == rank_;
@@ -487,8 +493,8 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     if (!in_place || !root)
         eng_.checks().check_buffer_use(world_rank(), checked_data(call.recv), call.recv.count * call.recv.type.size,
                                        checked_object(call.recv), true, operation, call.where);
-    const std::uint64_t sequence = next_collective_++;
-    auto& slot = state_.collectives[sequence];
+    sequence = next_collective_++;
+    auto& slot = state_.slot_of(sequence);
     if (slot.calls.empty()) slot.calls.assign(static_cast<std::size_t>(size()), nullptr);
     // A non-blocking one's caller leaves anyway: its call stays in the slot until completion,
     // unless it completes here as the blocking one's caller would leave (then its request too).
@@ -502,31 +508,42 @@ void sim_comm::collective(collective_call& call, sim_request* pending) {
     ++slot.arrived;
     if (pending) ++slot.with_request;
     joined_collective(slot, call, rank_, size());
-    std::string why = slot.first < 0 ? std::string() : mismatch(slot, call, rank_, state_);
+    // Checked against the first arrival only: whatever differs between two ranks differs between
+    // one of them and the first. Most arrivals are plainly alike, and say so without a call.
     if (slot.first < 0) slot.first = rank_;
-    if (why.empty() && slot.arrived == size()) why = mismatch_at_completion(slot, state_);
-    if (!why.empty()) fail_with_mismatch(slot, sequence, why);
+    else if (!plainly_alike(call, *slot.calls[static_cast<std::size_t>(slot.first)]))
+        if (const auto why = mismatch(slot, call, rank_, state_); !why.empty()) fail_with_mismatch(slot, sequence, why);
+    if (slot.arrived == size())
+        if (const auto why = mismatch_at_completion(slot, state_); !why.empty()) fail_with_mismatch(slot, sequence, why);
     gather_input(slot, call, rank_, size());
     if (slot.arrived == size()) {
         slot.completing = &call;
         time_collective(slot, eng_.time(), state_.world_ranks);
         complete(slot, state_, eng_);
-        state_.collectives.erase(sequence);
+        state_.erase_slot(sequence);
         if (!pending) {
             take_result(call, state_, rank_);
             eng_.time().reach(world_rank(), call.leaves_at);
         }
-        return;
+        return arrival::returns;
     }
     if (pending) {
         if (early) {
             call.done = true;
             pending->complete({}, call.error);
         }
-        return;
+        return arrival::returns;
     }
-    if (!early) {  // one that left early is done: the others will find its data in the slot
-        collective_blocker until_complete(state_, sequence, call, rank_, record);
+    // One that left early is done: the others will find its data in the slot.
+    return early ? arrival::left_early : arrival::waits;
+}
+
+void sim_comm::collective(collective_call& call, sim_request* pending) {
+    std::uint64_t sequence = 0;
+    const arrival arrived = arrive(call, pending, sequence);
+    if (arrived == arrival::returns) return;
+    if (arrived == arrival::waits) {
+        collective_blocker until_complete(state_, sequence, call, rank_);
         // What the rank needs after the wait, on its stack: this object is on the heap, cold when
         // the rank is resumed at 100 000 ranks and more (a cache and TLB miss per rank).
         engine& eng = eng_;
@@ -566,8 +583,9 @@ std::unique_ptr<backend::request_impl> sim_comm::start_collective(std::unique_pt
     request->call().collective = call.get();
     // The reduce_op the caller passed ends with the call: the request keeps a copy.
     if (call->op) {
-        call->owned_op = *call->op;
-        call->op = &call->owned_op;
+        auto& copied = call->owned.make().op;
+        copied = *call->op;
+        call->op = &copied;
     }
     auto& owned = *call;
     request->own_collective(std::move(call));
@@ -695,8 +713,9 @@ std::unique_ptr<backend::request_impl> sim_comm::ireduce_scatter(backend::send_v
                                                                  backend::location where) {
     auto call = std::make_unique<collective_call>(collective_call{
         .kind = collective_kind::reduce_scatter, .send = mine, .recv = result, .op = &op, .where = where});
-    call->owned_counts.assign(counts.begin(), counts.end());  // the caller's may go before completion
-    call->counts_in = call->owned_counts;
+    auto& copied = call->owned.make().counts;
+    copied.assign(counts.begin(), counts.end());  // the caller's may go before completion
+    call->counts_in = copied;
     return start_collective(std::move(call));
 }
 

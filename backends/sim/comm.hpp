@@ -18,10 +18,12 @@ struct comm_state;
 
 class sim_comm final : public backend::comm_impl {
 public:
-    sim_comm(engine& eng, comm_state& state, int rank);
+    // `placed`: made in its rank's room (engine::rank_main's world), not on the heap.
+    sim_comm(engine& eng, comm_state& state, int rank, bool placed = false);
+    void operator delete(sim_comm* comm, std::destroying_delete_t) { delete_unless_placed(comm, comm->placed_); }
 
     int rank() const override { return rank_; }
-    int size() const override;
+    int size() const override { return state_.size(); }
     const std::string& name() const override;
     // Inline: every call of the rank's asks it, some several times.
     int world_rank() const override { return world_rank_; }
@@ -168,6 +170,12 @@ private:
     // returns at once, `pending` completing with the collective (its collective_sequence set
     // first, for a request let go before then).
     void collective(collective_call& call, sim_request* pending = nullptr);
+    // The arrival at a collective: logged, checked, matched against the others, completed if it
+    // is the last. Out of collective(), so that a rank that then waits keeps only collective()'s
+    // small frame on its stack, not this one's (issue 17: a blocked rank's resumption reads its
+    // frames back, each line a miss at 100 000 ranks). `sequence` is set to the collective's.
+    enum class arrival { returns, waits, left_early };
+    [[gnu::noinline]] arrival arrive(collective_call& call, sim_request* pending, std::uint64_t& sequence);
     // Ends the run with the mismatch `why` found in collective `sequence`, with every rank's call.
     // Out of collective(), whose frame every rank blocked in a collective keeps on its stack.
     [[noreturn, gnu::noinline, gnu::cold]] void fail_with_mismatch(const collective_slot& slot, std::uint64_t sequence,
@@ -180,6 +188,7 @@ private:
     int rank_;
     int world_rank_;  // rank_'s in the world, which never changes
     std::uint64_t next_collective_ = 0;
+    bool placed_;
 };
 
 // Copies a matched message into a receive and completes it (with an error if it does not fit or

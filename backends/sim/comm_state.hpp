@@ -59,6 +59,19 @@ struct comm_state {
     std::optional<backend::cartesian_grid> grid;  // cart_create's and cart_sub's communicators
     std::vector<mailbox> mailboxes;  // one per receiving rank
     std::map<std::uint64_t, collective_slot> collectives;  // by sequence number
+    // The slot of collective `sequence`, made at its first arrival. The last one asked for is
+    // kept at hand: every rank of a collective arrives at the same one, a search each (issue 17).
+    collective_slot& slot_of(std::uint64_t sequence) {
+        if (!arriving_ || arriving_sequence_ != sequence) {
+            arriving_ = &collectives[sequence];
+            arriving_sequence_ = sequence;
+        }
+        return *arriving_;
+    }
+    void erase_slot(std::uint64_t sequence) {
+        if (arriving_sequence_ == sequence) arriving_ = nullptr;
+        collectives.erase(sequence);
+    }
     // How many collectives have completed: every one numbered below (all ranks reach them in one
     // order, so they complete in that order).
     std::uint64_t completed = 0;
@@ -79,6 +92,12 @@ struct comm_state {
     ~comm_state();
     comm_state(const comm_state&) = delete;
     comm_state& operator=(const comm_state&) = delete;
+
+private:
+    collective_slot* arriving_ = nullptr;  // slot_of's, or null
+    std::uint64_t arriving_sequence_ = 0;
+
+public:
 
     int size() const { return static_cast<int>(world_ranks.size()); }
     int world_rank(int rank) const { return world_ranks[static_cast<std::size_t>(rank)]; }

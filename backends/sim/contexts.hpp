@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <new>
 #include <string>
 
 namespace baton::sim::detail {
@@ -30,6 +31,18 @@ struct rank_rooms {
         return base ? rank_rooms{base + offset, stride, size} : rank_rooms{};
     }
 };
+
+// `bytes` rounded up to whole cache lines: the share of a room one thing kept there takes.
+constexpr std::size_t room_lines(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+// For a destroying operator delete of a class whose objects are made on the heap or, placed, in
+// a rank's room (a rank's world communicator): its owners delete it alike, and only the heap's
+// memory is given back (`placed` is read before the object is gone).
+template <class T>
+void delete_unless_placed(T* object, bool placed) {
+    object->~T();
+    if (!placed) ::operator delete(object);
+}
 
 class rank_contexts {
 public:

@@ -40,19 +40,22 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     // takes memory for each rank.
     auto entry = [this](int rank) { rank_main(rank); };
     // A process rank's context in the engine is a fiber too: its proxy (process_ranks.hpp).
-    // A fiber rank keeps its slot in the rank table and its recent calls at the top of its own
-    // stack (contexts.hpp: rank_rooms), a cache line for the one, then the other.
-    constexpr std::size_t slot_room = (sizeof(rank_slot) + 63) / 64 * 64;
+    // A fiber rank keeps its slot in the rank table, its world communicator's two objects and its
+    // recent calls at the top of its own stack (contexts.hpp: rank_rooms), a cache line for the
+    // first, then the others.
+    constexpr std::size_t slot_room = room_lines(sizeof(rank_slot));
+    const std::size_t world_room = room_lines(sizeof(sim_comm)) + room_lines(boundary_bytes());
     contexts_ = opts.context == rank_context::thread
                     ? make_thread_contexts(opts.ranks, entry)
                     : make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry,
-                                          slot_room + call_history::room_bytes());
+                                          slot_room + world_room + call_history::room_bytes());
     const rank_rooms rooms = contexts_->rooms();
+    world_rooms_ = rooms.part(slot_room, world_room);
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
     for (int r = 0; r < opts.ranks; ++r) everyone[static_cast<std::size_t>(r)] = r;
     make_comm("world", std::move(everyone));
     ranks_.make_room(opts.ranks, rooms.part(0, slot_room));
-    checker_.make_room(opts.ranks, rooms.part(slot_room, call_history::room_bytes()));
+    checker_.make_room(opts.ranks, rooms.part(slot_room + world_room, call_history::room_bytes()));
     if (opts.profile) {
         profile_ = std::make_unique<baton::detail::profile_recorder>(opts.ranks);
         checker_.profile_into(profile_.get());
@@ -142,11 +145,16 @@ void engine::rank_main(int self) {
     if (self == opts_.debug_rank && !aborting_) stop_for_debugger(self, 0);  // --debug-rank: before its code
     if (!aborting_) {
         try {
-            auto inner = std::make_unique<sim_comm>(*this, this->world(), self);
+            // The rank's world communicator is read at each call of the program's (issue 17). In
+            // the rank's room where it has one (fibers): in the page it runs on, read with the
+            // room before the rank is resumed, where on the heap each rank's was a TLB miss more.
+            std::byte* const room = world_rooms_.base ? world_rooms_.of(self) : nullptr;
+            std::unique_ptr<sim_comm> inner(room ? new (room) sim_comm(*this, this->world(), self, /*placed=*/true)
+                                                 : new sim_comm(*this, this->world(), self));
             const void* const inner_at = inner.get();
-            auto world = at_user_boundary(*this, std::move(inner), self);
-            // The rank's first reads at each call of the program's (issue 17).
-            contexts_->read_when_resumed(self, world.get(), inner_at, sizeof(sim_comm));
+            auto world = at_user_boundary(*this, std::move(inner), self,
+                                          room ? room + room_lines(sizeof(sim_comm)) : nullptr);
+            if (!room) contexts_->read_when_resumed(self, world.get(), inner_at, sizeof(sim_comm));
             // The body is the rank's own code, however it ends (a return or an exception); a
             // process rank's proxy waits for the process's calls as if they were the rank's own.
             const struct back_in_baton {
@@ -284,6 +292,10 @@ void engine::notify(int rank) {
     if (state != rank_state::blocked) return;
     state = rank_state::runnable;
     scheduler_.add(rank);
+}
+
+void engine::notify_all(std::span<const int> ranks) {
+    for (const int rank : ranks) notify(rank);
 }
 
 void engine::comm_gone(int rank, const void* comm) { contexts_->forget_when_resumed(rank, comm); }

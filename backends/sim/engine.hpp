@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <source_location>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,8 @@ public:
     void wait_until(int self, const blocker& what, const std::source_location& where);
     // `rank`'s wait may now be satisfied: make it runnable again.
     void notify(int rank);
+    // notify(rank) for each of `ranks` in order: a whole collective's ranks at its completion.
+    void notify_all(std::span<const int> ranks);
     // The communicator `comm` of rank `rank`'s is going away: if the contexts read it before
     // resuming the rank (rank_main's world), they stop, as its memory may be given back.
     void comm_gone(int rank, const void* comm);
@@ -208,6 +211,7 @@ private:
     std::string replay_;
     rank_table ranks_;
     std::unique_ptr<rank_contexts> contexts_;
+    rank_rooms world_rooms_;  // where each rank's world communicator is made, if the contexts have rooms
     bool aborting_ = false;
     std::exception_ptr error_;
     std::vector<std::shared_ptr<bsend_buffer>> bsend_buffers_;  // by world rank

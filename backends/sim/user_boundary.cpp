@@ -91,8 +91,9 @@ private:
 
 class bounded_comm final : public backend::comm_impl {
 public:
-    bounded_comm(engine& eng, std::unique_ptr<backend::comm_impl> inner, int rank)
-        : eng_(eng), inner_(std::move(inner)), rank_(rank) {}
+    bounded_comm(engine& eng, std::unique_ptr<backend::comm_impl> inner, int rank, bool placed = false)
+        : eng_(eng), inner_(std::move(inner)), rank_(rank), placed_(placed) {}
+    void operator delete(bounded_comm* comm, std::destroying_delete_t) { delete_unless_placed(comm, comm->placed_); }
     ~bounded_comm() override {
         eng_.comm_gone(rank_, this);  // no more reads of it before the rank is resumed
         const inside call(eng_, rank_);
@@ -378,15 +379,19 @@ private:
     engine& eng_;
     std::unique_ptr<backend::comm_impl> inner_;
     int rank_;
+    bool placed_;
 };
 
 }  // namespace
 
 std::unique_ptr<backend::comm_impl> at_user_boundary(engine& eng, std::unique_ptr<backend::comm_impl> inner,
-                                                     int world_rank) {
+                                                     int world_rank, void* room) {
     if (!inner) return inner;  // a split that left this rank out
+    if (room) return std::unique_ptr<backend::comm_impl>(new (room) bounded_comm(eng, std::move(inner), world_rank, true));
     return std::make_unique<bounded_comm>(eng, std::move(inner), world_rank);
 }
+
+std::size_t boundary_bytes() { return sizeof(bounded_comm); }
 
 sim_request& simulated(backend::request_impl& bracketed) {
     return static_cast<sim_request&>(static_cast<bounded_request&>(bracketed).inner());

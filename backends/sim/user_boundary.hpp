@@ -5,6 +5,7 @@
 // code: the watchdog may read the state from its thread only then (watchdog.hpp).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include <baton/backend.hpp>
@@ -14,9 +15,11 @@ namespace baton::sim::detail {
 class engine;
 class sim_request;
 
-// `inner`, a communicator of rank `world_rank`, with every call bracketed.
+// `inner`, a communicator of rank `world_rank`, with every call bracketed; made at `room` (at
+// least boundary_bytes() there, aligned for any object) when given, else on the heap.
 std::unique_ptr<backend::comm_impl> at_user_boundary(engine& eng, std::unique_ptr<backend::comm_impl> inner,
-                                                     int world_rank);
+                                                     int world_rank, void* room = nullptr);
+std::size_t boundary_bytes();
 // The simulator's request inside one of those wrappers (a process rank's proxy tells it what the
 // rank saw of its buffer).
 sim_request& simulated(backend::request_impl& bracketed);

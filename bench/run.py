@@ -519,8 +519,14 @@ def case_b(ctx):
               "2 hand-offs per round trip")
     measure(ctx, row, [ctx.baton("floor"), "fiber-pair", "--rounds", str(iters * 10)], ctx.runs(5, 2), 120,
             ("per_round_trip_us", 1))
-    rows += [row, tool_row(ctx, "ompi", "pingpong", 2, args, ctx.runs(5, 2), 120),
-             tool_row(ctx, "smpi", "pingpong", 2, args, ctx.runs(3, 1), 300)]
+    ompi = tool_row(ctx, "ompi", "pingpong", 2, args, ctx.runs(5, 2), 120)
+    # Issue 17's target for fibers is relative: no slower than Open MPI's shared memory between two
+    # processes, measured in the same run (the fixed 0.5 us is an older issue's).
+    if rows[2].values and ompi.values:
+        ratio = rows[2].median() / ompi.median()
+        rows[2].note = (f"{ratio:.2f}× Open MPI's in this run (target ≤ 1×: "
+                        f"{'met' if ratio <= 1 else '**missed**'})")
+    rows += [row, ompi, tool_row(ctx, "smpi", "pingpong", 2, args, ctx.runs(3, 1), 300)]
     return [table(f"(b) ping-pong of 8 bytes between 2 ranks: time per round trip ({iters} round trips per run, "
                   "after one untimed)", rows, "per round trip")]
 

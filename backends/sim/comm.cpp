@@ -541,7 +541,9 @@ sim_comm::arrival sim_comm::arrive(collective_call& call, sim_request* pending, 
 void sim_comm::collective(collective_call& call, sim_request* pending) {
     std::uint64_t sequence = 0;
     const arrival arrived = arrive(call, pending, sequence);
-    if (arrived == arrival::returns) return;
+    if (pending) return;  // a non-blocking call's outcome, its error too, is its request's
+    // The rank that completed the collective (arrival::returns) has its result, or its error (a
+    // result larger than its fixed buffer), as much as one that waited for it.
     if (arrived == arrival::waits) {
         collective_blocker until_complete(state_, sequence, call, rank_);
         // What the rank needs after the wait, on its stack: this object is on the heap, cold when

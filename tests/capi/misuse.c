@@ -40,6 +40,14 @@ int main(int argc, char** argv) {
         else MPI_Barrier(MPI_COMM_WORLD);
     }
     if (strcmp(mistake, "abort") == 0 && rank == 1) MPI_Abort(MPI_COMM_WORLD, 5);
+    if (strcmp(mistake, "scatter-truncated") == 0) {
+        /* Rank 1 has room for one int of its block of two, and arrives last: its arrival
+           completes the scatter for both ranks, and its own error must not be lost there. */
+        int blocks[4] = {1, 2, 3, 4}, piece[2] = {0, 0}, token = 0;
+        if (rank == 0) MPI_Send(&token, 1, MPI_INT, 1, 0, MPI_COMM_WORLD);
+        else MPI_Recv(&token, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Scatter(blocks, 2, MPI_INT, piece, rank == 1 ? 1 : 2, MPI_INT, 0, MPI_COMM_WORLD);
+    }
     if (strcmp(mistake, "never-waited") == 0) {
         MPI_Request barrier;
         MPI_Ibarrier(MPI_COMM_WORLD, &barrier); /* never completed */

@@ -59,6 +59,8 @@ struct call {
     // their receive buffer first), and a call's send and receive buffers share no byte (MPI-3.1
     // §2.6.3 forbids aliased arguments: a reduction given one pointer twice wants MPI_IN_PLACE).
     backend::send_view send_view(const void* buffer, int n, MPI_Datatype datatype) const {
+        if (const type_desc* basic = plain_buffer(buffer, n, datatype, sent_, received_)) [[likely]]
+            return {buffer, static_cast<std::size_t>(n), *basic};
         check_buffer(buffer, n, datatype, sent_, received_);
         return data_to_send(buffer, n, datatype);
     }
@@ -68,11 +70,15 @@ struct call {
         return sendbuf == MPI_IN_PLACE ? data_to_send(recvbuf, n, datatype) : send_view(sendbuf, n, datatype);
     }
     backend::recv_buffer recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
+        if (const type_desc* basic = plain_buffer(buffer, n, datatype, received_, sent_)) [[likely]]
+            return {buffer, static_cast<std::size_t>(n), *basic};
         check_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, true);
         return {buffer, count(n), predefined_or_fail(datatype)};
     }
     backend::recv_buffer p2p_recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
+        if (const type_desc* basic = plain_buffer(buffer, n, datatype, received_, sent_)) [[likely]]
+            return {buffer, static_cast<std::size_t>(n), *basic};
         check_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, false);
         return {buffer, count(n), predefined_or_fail(datatype)};
@@ -94,30 +100,45 @@ struct call {
         std::size_t per = 1;
     };
     wire_form wire(MPI_Datatype datatype) const;
-    // dest, source (any_source where `wildcard`) and root; MPI_PROC_NULL for point-to-point.
+    // dest, source (any_source where `wildcard`) and root; MPI_PROC_NULL for point-to-point. The
+    // common case is checked here, inline in every call; the rest (and each report) out of line,
+    // so that a call's own checks stay a few compares (peer_checks.cpp).
     void check_peer(int peer, std::string_view role, bool wildcard) const {
-        if ((peer >= 0 && peer < comm.size()) || peer == proc_null) [[likely]]
+        if ((peer >= 0 && peer < size()) || peer == proc_null) [[likely]]
             return;
-        classified(MPI_ERR_RANK, [&] { detail::check_rank(comm, peer, name, role, wildcard, where); });
+        checked_peer(peer, role, wildcard);
     }
-    void check_root(int root) const {
-        classified(MPI_ERR_ROOT, [&] { detail::check_rank(comm, root, name, "root", false, where); });
-    }
+    void check_root(int root) const;
     void check_tag(int tag, bool wildcard) const {
         if (tag >= 0 && tag <= max_tag) [[likely]]
             return;
-        classified(MPI_ERR_TAG, [&] { detail::check_tag(comm, tag, name, wildcard, where); });
+        checked_tag(tag, wildcard);
     }
+    // The communicator's size: MPI_COMM_WORLD's as the rank keeps it (no virtual call).
+    int size() const { return handle == MPI_COMM_WORLD ? rank.world_size : comm.size(); }
     // `op` on elements of `datatype`: a predefined reduction or one of the rank's MPI_Op_create.
     reduce_op reduction(MPI_Op op, MPI_Datatype datatype) const;
 
 private:
+    [[gnu::noinline]] void checked_peer(int peer, std::string_view role, bool wildcard) const;
+    [[gnu::noinline]] void checked_tag(int tag, bool wildcard) const;
     // The bytes a buffer of `n` elements of `datatype` spans (as far as its handle says: an
     // unknown one is reported by the checks after).
     struct byte_span {
         const void* data = nullptr;
         std::size_t bytes = 0;
     };
+    // The common buffer, checked and resolved in one step: a predefined datatype's, a count of 0
+    // or more, and no overlap with the call's other buffer. Its element type, with `mine` (sent_
+    // or received_) recorded; null for any other, which check_buffer and the conversions after it
+    // check (and report) one by one.
+    const type_desc* plain_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine,
+                                  const byte_span& other) const {
+        const type_desc* basic = predefined_type(datatype);
+        if (!basic || n < 0 || buffer == MPI_IN_PLACE) return nullptr;
+        mine = {buffer, static_cast<std::size_t>(n) * basic->size};
+        return detail::overlap(mine.data, mine.bytes, other.data, other.bytes) ? nullptr : basic;
+    }
     // Checks one buffer (`mine`: sent_ or received_) against the call's other one: inline for a
     // predefined datatype's buffer that overlaps none, the rest (and each report) in checked_buffer.
     void check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const {

@@ -23,8 +23,10 @@ void check_source(const call& c, int source, int tag) {
     c.check_tag(tag, true);
 }
 
-// A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, MPI_Bsend, MPI_Rsend).
-int send_in_mode(std::string_view name, blocking_send mode, const baton_mpi_where* site, const void* buf, int count,
+// A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, MPI_Bsend, MPI_Rsend). The mode is a
+// template argument, so that each entry point calls its backend method directly and inlines this.
+template <blocking_send mode>
+int send_in_mode(std::string_view name, const baton_mpi_where* site, const void* buf, int count,
                  MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
     const call c(name, site, comm);
     check_destination(c, dest, tag);
@@ -33,7 +35,8 @@ int send_in_mode(std::string_view name, blocking_send mode, const baton_mpi_wher
 }
 
 // A send that starts a request, in one of MPI's modes (MPI_Isend, MPI_Issend, MPI_Ibsend, MPI_Irsend).
-int start_in_mode(std::string_view name, starting_send mode, const baton_mpi_where* site, const void* buf, int count,
+template <starting_send mode>
+int start_in_mode(std::string_view name, const baton_mpi_where* site, const void* buf, int count,
                   MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request* request) {
     const call c(name, site, comm);
     check_destination(c, dest, tag);
@@ -58,7 +61,7 @@ int persistent_send(std::string_view name, bool synchronous, const baton_mpi_whe
 #define BATON_MPI_BLOCKING_SEND(mode, method)                                                                        \
     BATON_MPI_BODY(MPI_##mode)(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
                                      int dest, int tag, MPI_Comm comm) {                                             \
-        return send_in_mode("MPI_" #mode, &backend::comm_impl::method, site, buf, count, datatype, dest, tag, comm); \
+        return send_in_mode<&backend::comm_impl::method>("MPI_" #mode, site, buf, count, datatype, dest, tag, comm); \
     }                                                                                                                \
     BATON_MPI_WITHOUT_SITE(MPI_##mode, (const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm), \
                            (buf, count, datatype, dest, tag, comm))
@@ -71,7 +74,7 @@ BATON_MPI_BLOCKING_SEND(Rsend, rsend)
 #define BATON_MPI_STARTING_SEND(mode, method)                                                                        \
     BATON_MPI_BODY(MPI_##mode)(const baton_mpi_where* site, const void* buf, int count, MPI_Datatype datatype, \
                                      int dest, int tag, MPI_Comm comm, MPI_Request* request) {                       \
-        return start_in_mode("MPI_" #mode, &backend::comm_impl::method, site, buf, count, datatype, dest, tag, comm,         \
+        return start_in_mode<&backend::comm_impl::method>("MPI_" #mode, site, buf, count, datatype, dest, tag, comm,         \
                              request);                                                                               \
     }                                                                                                                \
     BATON_MPI_WITHOUT_SITE(MPI_##mode,                                                                               \

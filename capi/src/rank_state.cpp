@@ -12,13 +12,13 @@
 
 namespace baton::capi {
 
+std::vector<std::unique_ptr<rank_state>> rank_states;
+
 namespace {
 
-// The states of the ranks in this process, by slot: the simulated rank's number, or slot 0 for
-// the one rank of a process on MPI. Ranks on threads start concurrently, so registering takes a
-// lock; afterwards each rank reads only its own slot.
+// Ranks on threads start concurrently, so registering takes a lock; afterwards each rank reads
+// only its own slot of rank_states.
 std::mutex registering;
-std::vector<std::unique_ptr<rank_state>> states;
 
 int slot_of_running_rank() {
     const int rank = sim::running_rank();
@@ -30,18 +30,18 @@ int slot_of_running_rank() {
 rank_scope::rank_scope(backend::comm_impl& world) : slot_(slot_of_running_rank()) {
     const std::lock_guard lock(registering);
     const auto at = static_cast<std::size_t>(slot_);
-    if (states.size() <= at) states.resize(at + 1);
-    states[at] = std::make_unique<rank_state>(world);
+    if (rank_states.size() <= at) rank_states.resize(at + 1);
+    rank_states[at] = std::make_unique<rank_state>(world);
 }
 
 rank_scope::~rank_scope() {
     const std::lock_guard lock(registering);
-    states[static_cast<std::size_t>(slot_)].reset();
+    rank_states[static_cast<std::size_t>(slot_)].reset();
 }
 
-rank_state& current(std::string_view operation, const std::source_location& where, bool any_time) {
+rank_state& current_or_fail(std::string_view operation, const std::source_location& where, bool any_time) {
     const auto at = static_cast<std::size_t>(slot_of_running_rank());
-    rank_state* state = at < states.size() ? states[at].get() : nullptr;
+    rank_state* state = at < rank_states.size() ? rank_states[at].get() : nullptr;
     if (!state)
         throw usage_error(std::string(operation) + " at " + detail::format_location(where) +
                           ": called outside the ranks of a run (libbaton-mpi's main runs them)");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <baton/backend.hpp>
+#include <baton/sim.hpp>
 
 #include "datatypes.hpp"
 #include "handle_table.hpp"
@@ -89,9 +90,10 @@ struct datatype_handle {
 };
 
 struct rank_state {
-    explicit rank_state(backend::comm_impl& world) : world(world) {}
+    explicit rank_state(backend::comm_impl& world) : world(world), world_size(world.size()) {}
 
     backend::comm_impl& world;
+    int world_size;  // world.size(), asked once: every call's rank checks compare with it
     bool initialized = false;
     bool finalized = false;
     // Communicators the rank made (MPI_COMM_WORLD is `world`; MPI_COMM_NULL is 0).
@@ -132,10 +134,28 @@ private:
     int slot_;
 };
 
+// The states of the ranks in this process, by slot: the simulated rank's number, or slot 0 for
+// the one rank of a process on MPI (rank_state.cpp registers them).
+extern std::vector<std::unique_ptr<rank_state>> rank_states;
+
+// current()'s errors, and its answer when `any_time` lets a call in before MPI_Init or after
+// MPI_Finalize.
+rank_state& current_or_fail(std::string_view operation, const std::source_location& where, bool any_time);
+
 // The running rank's state; `operation` is the MPI function asking, for the error when there is
 // none (a call from outside the ranks). Throws when MPI_Init was not called yet or MPI_Finalize
-// was, unless `any_time` (MPI_Initialized, MPI_Finalized, ...).
-rank_state& current(std::string_view operation, const std::source_location& where, bool any_time = false);
+// was, unless `any_time` (MPI_Initialized, MPI_Finalized, ...). Inline, as every call starts with
+// it: the common case is a thread-local read and a few compares.
+inline rank_state& current(std::string_view operation, const std::source_location& where, bool any_time = false) {
+    const int running = sim::running_rank();
+    const auto at = static_cast<std::size_t>(running >= 0 ? running : 0);
+    if (at < rank_states.size()) {
+        rank_state* state = rank_states[at].get();
+        if (state && state->initialized && !state->finalized) [[likely]]
+            return *state;
+    }
+    return current_or_fail(operation, where, any_time);
+}
 
 // The communicator a handle other than MPI_COMM_WORLD names, or a usage_error naming the call.
 backend::comm_impl& looked_up_comm(rank_state& rank, MPI_Comm comm, std::string_view operation,

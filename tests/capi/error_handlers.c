@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
     printf("rank %d: null reduction: %s\n", rank,
            class_name(MPI_Allreduce(&value, &sum, 1, MPI_INT, MPI_OP_NULL, MPI_COMM_WORLD), text));
     printf("rank %d: null communicator: %s\n", rank, class_name(MPI_Barrier(MPI_COMM_NULL), text));
+    /* Rank 1 is in the world but not in MPI_COMM_SELF: each communicator's own size is checked. */
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+    printf("rank %d: send to rank 1 of MPI_COMM_SELF: %s\n", rank,
+           class_name(MPI_Send(&value, 1, MPI_INT, 1, 0, MPI_COMM_SELF), text));
     MPI_Datatype uncommitted;
     MPI_Type_contiguous(2, MPI_INT, &uncommitted);
     printf("rank %d: uncommitted datatype: %s\n", rank,

@@ -14,6 +14,7 @@
 
 #include "comm.hpp"
 #include "comm_state.hpp"
+#include "copy_bytes.hpp"
 #include "engine.hpp"
 #include "request.hpp"
 
@@ -84,12 +85,6 @@ void* prepare(collective_call& call, std::size_t count, const comm_state& comm, 
                     traits_of(call.kind).name, baton::detail::format_location(call.where), count, buffer.count),
         {own_call(call, comm, rank)}));
     return nullptr;
-}
-
-// Copies `bytes`, at most most_gathered_bytes: one double (bench (c)'s, issue 17) without a call.
-void copy_few(void* to, const void* from, std::size_t bytes) {
-    if (bytes == sizeof(double)) std::memcpy(to, from, sizeof(double));
-    else std::memcpy(to, from, bytes);
 }
 
 void* write(collective_call& call, const void* from, std::size_t count, const comm_state& comm, int rank) {
@@ -680,7 +675,7 @@ void gather_input(collective_slot& slot, const collective_call& call, int rank, 
         slot.gathered = false;
         slot.inputs = {};
     }
-    if (slot.gathered && bytes > 0) copy_few(slot.inputs.data() + static_cast<std::size_t>(rank) * bytes, call.send.data, bytes);
+    if (slot.gathered && bytes > 0) copy_bytes(slot.inputs.data() + static_cast<std::size_t>(rank) * bytes, call.send.data, bytes);
 }
 
 bool take_result(collective_call& call, const comm_state& comm, int rank) {
@@ -690,7 +685,7 @@ bool take_result(collective_call& call, const comm_state& comm, int rank) {
     // The usual case, a fixed buffer with room for the result: the copy alone.
     const auto& buffer = call.recv;
     if (!buffer.resizable() && !call.returned_early && comm.result_count <= buffer.count) {
-        if (comm.result_count > 0) copy_few(buffer.data, comm.result.data(), comm.result_count * buffer.type.size);
+        if (comm.result_count > 0) copy_bytes(buffer.data, comm.result.data(), comm.result_count * buffer.type.size);
         return true;
     }
     write(call, comm.result.data(), comm.result_count, comm, rank);

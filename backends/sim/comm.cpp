@@ -12,6 +12,7 @@
 #include "buffer_checks.hpp"
 #include "collective_costs.hpp"
 #include "comm_state.hpp"
+#include "copy_bytes.hpp"
 
 namespace baton::sim::detail {
 
@@ -21,26 +22,10 @@ namespace {
 // message of any type may be received packed, and packed bytes may be received as any type).
 bool is_packed(const type_desc& type) { return type.kind == element_kind::bytes && type.name == "MPI_PACKED"; }
 
-// A message's bytes into its receive. Most messages are a number or two: from 8 to 16 bytes they
-// are copied by two loads and two stores (overlapping below 16), where memcpy was a call and a
-// dispatch on the size at every receive (issue 17).
-void copy_message(void* to, const void* from, std::size_t bytes) {
-    if (bytes >= 8 && bytes <= 16) {
-        std::uint64_t head = 0, tail = 0;
-        std::memcpy(&head, from, 8);
-        std::memcpy(&tail, static_cast<const std::byte*>(from) + bytes - 8, 8);
-        std::memcpy(to, &head, 8);
-        std::memcpy(static_cast<std::byte*>(to) + bytes - 8, &tail, 8);
-    } else if (bytes > 0) {
-        std::memcpy(to, from, bytes);
-    }
-}
-
 // Whether a message of elements `sent` may be received into elements `receive`.
 bool receivable(const type_desc& sent, const type_desc& receive) {
     // Both made from one type's type_name_v (the usual case): the same name, by address.
-    const bool same_name = sent.name.data() == receive.name.data() && sent.name.size() == receive.name.size();
-    if (same_name && sent.kind == receive.kind && sent.size == receive.size) return true;
+    if (same_literal(sent.name, receive.name) && sent.kind == receive.kind && sent.size == receive.size) return true;
     return sent == receive || is_packed(sent) || is_packed(receive);
 }
 
@@ -210,7 +195,7 @@ void deliver(sim_request& receive, int source, int tag, const type_desc& type, c
         receive.keep_until_completion(data, count * type.size);
     } else {
         void* to = buffer.resizable() ? buffer.resize(buffer.container, count * type.size / buffer.type.size) : buffer.data;
-        copy_message(to, data, count * type.size);
+        copy_bytes(to, data, count * type.size);
     }
     receive.complete(result);
 }

@@ -48,10 +48,10 @@ int scheduler::pick_by_policy(int current) {
             if (current >= 0 && std::find(change_points_.begin(), change_points_.end(), steps_) != change_points_.end())
                 set_priority(current, --lowest_);
             return pick_by_priority();
-        case schedule::random:
+        case schedule::random:  // pick() draws among the members itself, inline
             break;
     }
-    return members_[static_cast<std::size_t>(below(draw(), members_.size()))];
+    return -1;
 }
 
 void scheduler::polled_in_vain(int rank) {

@@ -80,6 +80,9 @@ public:
     // through while the program runs are all below this call's caller; those above (the rank's
     // start) are only returned to when the program returns, and are not read at each resumption.
     virtual void program_starts(int /*rank*/) {}
+    // Rank `rank` may be resumed after the next rank to run: contexts that read ahead start on
+    // the memory where what they read of it is found (its page, and where it gave the CPU up).
+    virtual void read_soon(int /*rank*/) {}
 };
 
 using rank_entry = std::function<void(int rank)>;

@@ -222,7 +222,11 @@ void engine::hand_off(int self) {
     }
     // Of `next`'s room, what only the engine knows it reads: the lines of its history its next call
     // writes (the contexts read the rest).
-    if (reads_ahead_) checker_.read_ahead(next);
+    if (reads_ahead_) {
+        checker_.read_ahead(next);
+        // And the first line of the rank that may run after it, while it runs (a guess).
+        if (const int after = scheduler_.guess_after(next); after >= 0) contexts_->read_soon(after);
+    }
     if (ranks_.finished(self)) {
         contexts_->leave(self, next);
         return;

@@ -28,6 +28,12 @@ public:
             refill();
         return tempered_[next_++];
     }
+    // What the next draw returns, without drawing it; false when that draw makes a new block.
+    bool peek(std::uint64_t& value) const {
+        if (next_ == words) return false;
+        value = tempered_[next_];
+        return true;
+    }
 
 private:
     static constexpr std::size_t words = 312, shift = 156;

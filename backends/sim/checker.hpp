@@ -75,6 +75,8 @@ public:
         if (opts_.record) [[unlikely]]
             record(call);
     }
+    // Before `rank` is resumed: the lines of its history its next call writes (call_history::read_ahead).
+    void read_ahead(int rank) const { history_.read_ahead(rank); }
     // --profile: every call logged from now on adds its bytes to its site (null: none).
     void profile_into(baton::detail::profile_recorder* profile) { profile_ = profile; }
     const last_call_note* last_call(int rank) const { return history_.last_note(rank); }

@@ -63,23 +63,38 @@ public:
     virtual void leave(int self, int next) = 0;
     // Each rank's room, if these contexts have one.
     virtual rank_rooms rooms() const { return {}; }
-    // Memory of `rank`'s outside its stack that it reads as soon as it runs again (its world
-    // communicator's objects, on the heap): fiber contexts read `bytes` from each address with the
+    // Memory of `rank`'s outside the frames it returns through that it reads as soon as it runs
+    // again (its world communicator's objects, on the heap; the program's handle on it, in the
+    // frame that calls the program: program_starts): fiber contexts read `bytes` from each address with the
     // rank's stack before resuming it, so that at 100 000 ranks and more those misses overlap
     // with the others instead of following them (issue 17). A hint: contexts may ignore it.
     virtual void read_when_resumed(int /*rank*/, const void* /*first*/, const void* /*second*/, std::size_t /*bytes*/) {}
     // The object at `first` is going away: if read_when_resumed named it for `rank`, nothing more
     // is read (its memory may be given back to the system).
     virtual void forget_when_resumed(int /*rank*/, const void* /*first*/) {}
+    // Whether these contexts read a rank's memory before resuming it (fiber contexts, at 4 096
+    // ranks and more): then what only the caller knows the rank will read of the rest of its room
+    // is the caller's to read (make_fiber_contexts' room_read_bytes).
+    virtual bool reads_ahead() const { return false; }
+    // From rank `rank`, right before it calls the program's function: the frames a rank returns
+    // through while the program runs are all below this call's caller; those above (the rank's
+    // start) are only returned to when the program returns, and are not read at each resumption.
+    virtual void program_starts(int /*rank*/) {}
+    // Rank `rank` may be resumed after the next rank to run: contexts that read ahead start on
+    // the memory where what they read of it is found (its page, and where it gave the CPU up).
+    virtual void read_soon(int /*rank*/) {}
 };
 
 using rank_entry = std::function<void(int rank)>;
 
 std::unique_ptr<rank_contexts> make_thread_contexts(int ranks, rank_entry entry);
 // `stack_bytes` of stack per rank, rounded up to whole pages, the top `room_bytes` of which are
-// the rank's room (rank_rooms) and not its stack.
+// the rank's room (rank_rooms) and not its stack. Of the room, the first `room_read_bytes` (all of
+// it unless told) are read at each resumption: when the contexts read ahead, they read those, and
+// the caller reads what it knows the rank will read of the rest.
 std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry,
-                                                   std::size_t room_bytes = 0);
+                                                   std::size_t room_bytes = 0,
+                                                   std::size_t room_read_bytes = ~std::size_t{0});
 
 // For the messages that say why ranks could not be started (limits.cpp).
 // "256 KiB", "7.8 GiB": bytes in binary units, to one decimal.

@@ -48,7 +48,9 @@ engine::engine(const options& opts, const std::function<void(communicator&)>& bo
     contexts_ = opts.context == rank_context::thread
                     ? make_thread_contexts(opts.ranks, entry)
                     : make_fiber_contexts(opts.ranks, opts.fiber_stack_bytes, entry,
-                                          slot_room + world_room + call_history::room_bytes());
+                                          slot_room + world_room + call_history::room_bytes(),
+                                          slot_room + world_room);  // the history: hand_off reads ahead
+    reads_ahead_ = contexts_->reads_ahead();
     const rank_rooms rooms = contexts_->rooms();
     world_rooms_ = rooms.part(slot_room, world_room);
     std::vector<int> everyone(static_cast<std::size_t>(opts.ranks));
@@ -167,10 +169,13 @@ void engine::rank_main(int self) {
             } back{*this, self};
             leaving(self);
             if (profile_) profile_->started(self, profile_now(self));
+            contexts_->program_starts(self);
             if (processes_) {
                 serve_process_rank(*this, *processes_, self, std::move(world), result_taker_);
             } else {
                 communicator user_world(std::move(world));
+                // In this frame, above the program's (program_starts), yet read at each of its calls.
+                if (room) contexts_->read_when_resumed(self, &user_world, nullptr, sizeof user_world);
                 body_(user_world);
             }
         } catch (const run_aborted&) {
@@ -214,6 +219,13 @@ void engine::hand_off(int self) {
     if (next == self) {
         resumed(self, /*kept_cpu=*/true);
         return;
+    }
+    // Of `next`'s room, what only the engine knows it reads: the lines of its history its next call
+    // writes (the contexts read the rest).
+    if (reads_ahead_) {
+        checker_.read_ahead(next);
+        // And the first line of the rank that may run after it, while it runs (a guess).
+        if (const int after = scheduler_.guess_after(next); after >= 0) contexts_->read_soon(after);
     }
     if (ranks_.finished(self)) {
         contexts_->leave(self, next);

@@ -232,6 +232,9 @@ private:
     // compute time, or an event log in simulated time. Most runs have none, and each call asked
     // all three (issue 17).
     bool brackets_work_ = false;
+    // Whether the contexts read a rank's memory before resuming it, and hand_off reads its history's
+    // next lines with it (rank_contexts::reads_ahead).
+    bool reads_ahead_ = false;
     // Last, so destroyed first: the watchdog may read the other members until it is unregistered.
     baton::detail::watch watch_;
 };

@@ -272,8 +272,10 @@ thread_local const fiber_contexts* running_fibers = nullptr;
 
 class fiber_contexts final : public rank_contexts {
 public:
-    fiber_contexts(int ranks, std::size_t stack_bytes, std::size_t room_bytes, rank_entry entry)
+    fiber_contexts(int ranks, std::size_t stack_bytes, std::size_t room_bytes, std::size_t room_read_bytes,
+                   rank_entry entry)
         : entry_(std::move(entry)), ranks_(ranks), given_room_(whole_lines(room_bytes)),
+          room_read_(room_read_bytes < given_room_ ? room_read_bytes : given_room_),
           stacks_(stacks_for(ranks, stack_bytes, given_room_ + whole_lines(sizeof(slot)))),
           first_slot_(stacks_->room(0) + given_room_), slot_stride_(stacks_->stride()) {
         for (int r = 0; r < ranks_; ++r) new (slot_address(r)) slot();
@@ -460,6 +462,27 @@ public:
         if (next >= 0 && warms_) warm(next);
     }
 
+    bool reads_ahead() const override { return warms_; }
+
+    // Asks for the first line of the rank's page (its slot, with where it gave the CPU up, which
+    // warm() starts from) and for its stack's lowest line (overflowed()'s), without waiting: the
+    // point is their TLB entries. At 100 000 ranks every rank's pages miss the TLB each time it is
+    // resumed, and warm()'s first load waited for the page walk before the frames' loads could
+    // start. A prefetch, not a load: a load that misses holds up the instructions behind it.
+    void read_soon(int rank) override {
+        if (!warms_) return;
+        __builtin_prefetch(&slot_of(rank));
+        __builtin_prefetch(stacks_->bottom(rank));
+    }
+
+    // Not inlined (nor is it when the call is devirtualized): its frame must be right below the
+    // caller's. On x86-64 the frame address is where this call saved its caller's frame pointer,
+    // below the return address, right below where the caller's stack pointer was: the program's
+    // frames start there.
+    [[gnu::noinline]] void program_starts(int rank) override {
+        slot_of(rank).program_top = static_cast<const std::byte*>(__builtin_frame_address(0)) + 2 * sizeof(void*);
+    }
+
     // What the caller asked for, below each rank's slot.
     rank_rooms rooms() const override {
         return given_room_ == 0 ? rank_rooms{} : rank_rooms{stacks_->room(0), stacks_->stride(), given_room_};
@@ -487,6 +510,8 @@ private:
         exception_state exceptions;
         const void* stack_pointer = nullptr;  // where the rank's stack was when it last gave the CPU up
         const void* also_read[2] = {};        // read_when_resumed's
+        // Above this, the rank's frames are those of its start (program_starts), which warm() skips.
+        const std::byte* program_top = nullptr;
         std::uint32_t also_read_bytes = 0;
 #if BATON_ASAN
         void* fake_stack = nullptr;
@@ -495,6 +520,10 @@ private:
         void* tsan_fiber = nullptr;
 #endif
     };
+#if !BATON_ASAN && !BATON_TSAN
+    // One line, which a room rounds up to anyway: a slot more would be a line more of every rank's memory.
+    static_assert(sizeof(slot) <= cache_line);
+#endif
     std::byte* slot_address(int rank) const { return first_slot_ + static_cast<std::size_t>(rank) * slot_stride_; }
     slot& slot_of(int rank) { return *std::launder(reinterpret_cast<slot*>(slot_address(rank))); }
     const slot& slot_of(int rank) const { return *std::launder(reinterpret_cast<const slot*>(slot_address(rank))); }
@@ -541,19 +570,26 @@ private:
     }
 
     // Reads the lines `rank` reads first when it is resumed (prefetch.hpp), all at once while the
-    // CPU is on its way there: its slot and room, and the frames it returns through, from where it
-    // gave the CPU up towards the top of its stack. At 100 000 ranks and more each is a miss, and
-    // they otherwise come one after another as the frames return.
+    // CPU is on its way there: its slot, the part of its room it reads each time (room_read_; the
+    // caller reads what it knows of the rest), and the frames it returns through, from where it
+    // gave the CPU up up to where its program's frames start (program_starts: those above are
+    // only returned to when the program ends). At 100 000 ranks and more each is a miss, and
+    // they otherwise come one after another as the frames return. Lines read for nothing are not
+    // free either: the misses of a resumption are bound by how many lines are in flight at once,
+    // so each line less shortens it (issue 17).
     // (Where it gave the CPU up is in its slot, in the same page: the page's one TLB miss, which a
     // table of stack pointers by rank would only add to.)
     void warm(int rank) const {
         const std::byte* const room = stacks_->room(rank);
-        touch_lines(room, stacks_->room_bytes());
         const slot& s = slot_of(rank);
+        touch_lines(&s, sizeof(slot));
+        touch_lines(room, room_read_);
         for (const void* also : s.also_read)
             if (also) touch_lines(also, s.also_read_bytes);
         const auto* const low = static_cast<const std::byte*>(s.stack_pointer);
-        const auto frames = static_cast<std::size_t>(room - low);
+        // Before its program starts, and after it ended, the rank is in the frames above.
+        const std::byte* const top = s.program_top && s.program_top > low ? s.program_top : room;
+        const auto frames = static_cast<std::size_t>(top - low);
         // A rank deep in its own recursion returns through baton's frames first: those near `low`.
         touch_lines(low, frames < most_warmed ? frames : most_warmed);
         // The lowest bytes, which overflowed() reads when the rank gives the CPU up again.
@@ -568,6 +604,7 @@ private:
     int ranks_;
     bool warms_ = ranks_ >= fewest_warmed;  // warm() before each resume
     std::size_t given_room_;  // of each rank's room, the caller's part (rooms()); the slot is above it
+    std::size_t room_read_;   // of the caller's part, what warm() reads
     std::unique_ptr<stack_region> stacks_;  // never null
     // Rank 0's slot and the distance to the next rank's: a slot's address in two instructions at
     // each switch, where stacks_ takes a few loads and sums.
@@ -615,8 +652,8 @@ extern "C" [[gnu::used]] const void* baton_debug_fiber_context(int rank) {
 namespace baton::sim::detail {
 
 std::unique_ptr<rank_contexts> make_fiber_contexts(int ranks, std::size_t stack_bytes, rank_entry entry,
-                                                   std::size_t room_bytes) {
-    return std::make_unique<fiber_contexts>(ranks, stack_bytes, room_bytes, std::move(entry));
+                                                   std::size_t room_bytes, std::size_t room_read_bytes) {
+    return std::make_unique<fiber_contexts>(ranks, stack_bytes, room_bytes, room_read_bytes, std::move(entry));
 }
 
 }  // namespace baton::sim::detail

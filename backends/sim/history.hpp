@@ -16,6 +16,7 @@
 #include "call_record.hpp"
 #include "comm_state.hpp"
 #include "contexts.hpp"
+#include "prefetch.hpp"
 #include "process_exit.hpp"
 
 namespace baton::sim::detail {
@@ -47,6 +48,15 @@ public:
         entry.call.collective = nullptr;
         entry.comm = call.comm->label;
         rank.last = {call.operation, call.where.file_name(), static_cast<unsigned>(call.where.line())};
+    }
+
+    // Reads the lines `rank`'s next add() writes before the rank is resumed (prefetch.hpp): the
+    // entry after its newest, and the line with the ring's own fields (read first). Of the ring's
+    // six lines one call writes three or four; the others hold older calls, which only a report
+    // reads, and reading them at every resumption was lines for nothing (issue 17).
+    void read_ahead(int rank) const {
+        const auto& r = of(rank);
+        touch_lines(&r.ring[r.newest + 1 == kept ? 0 : r.newest + 1], sizeof(entry));
     }
 
     // `rank`'s newest call, or null before its first.

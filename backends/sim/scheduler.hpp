@@ -59,6 +59,18 @@ public:
     // other misses of its resumption are under way (prefetch.hpp; a miss at a million ranks).
     void read_ahead(int rank) const { touch(&position_[static_cast<std::size_t>(rank)]); }
     bool empty() const { return members_.empty(); }
+    // A guess at the rank the random policy picks after `next`, just picked, runs and blocks
+    // (removing itself, as every rank of a collective but its last does), or -1 when there is
+    // nothing to guess from: the next draw among the others. Draws nothing: a wrong guess only
+    // reads the memory of a rank that does not run next (prefetch.hpp).
+    int guess_after(int next) const {
+        std::uint64_t value = 0;
+        const std::size_t others = members_.size() - 1;
+        if (policy_ != schedule::random || members_.size() < 2 || !random_->peek(value)) return -1;
+        const auto at = static_cast<std::size_t>(below(value, others));
+        // remove(next) moves the last member into next's place.
+        return at == static_cast<std::size_t>(position_[static_cast<std::size_t>(next)]) ? members_.back() : members_[at];
+    }
 
     // The rank to run next among those added, or -1 if there is none. `current` is the rank
     // asking (or -1): round-robin continues after it. The random policy's step inline: every

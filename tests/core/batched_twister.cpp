@@ -22,3 +22,21 @@ TEST_CASE("batched_twister gives std::mt19937_64's numbers for every seed", "[sc
         CHECK(first_difference == -1);
     }
 }
+
+TEST_CASE("batched_twister's peek is the next draw, and draws nothing", "[scheduler]") {
+    baton::sim::detail::batched_twister twister(7);
+    std::mt19937_64 standard(7);
+    std::uint64_t seen = 0;
+    CHECK_FALSE(twister.peek(seen));  // the first draw makes the first block
+    int peeked = 0;
+    for (int i = 0; i < 312 * 3; ++i) {
+        const bool known = twister.peek(seen);
+        const std::uint64_t drawn = twister();
+        CHECK(drawn == standard());
+        if (known) {
+            ++peeked;
+            CHECK(seen == drawn);
+        }
+    }
+    CHECK(peeked == 312 * 3 - 3);  // all but each block's first
+}

@@ -19,12 +19,16 @@
 //       Two processes sending 32 bytes back and forth over a Unix socket pair, R round trips: what
 //       one call of a process rank costs at least (its request to the engine and the answer), on
 //       one core as baton binds them, or wherever the OS puts them (--two-cores). Prints per_round_trip_us.
-//   floor fiber-ring --fibers N --passes K
+//   floor fiber-ring --fibers N --passes K [--lines L]
 //       N Boost.Context fibers on stacks laid out as baton lays out fiber ranks' (one reserved
 //       range, 256 KiB each with a guard page below while the process may have that many
 //       mappings, the fiber's first frame below a 576-byte room at the top), and a loop that
 //       switches into each in rank order and back, K times: the CPU given once to every rank,
-//       which is the least an allreduce on N fiber ranks costs in this design. Prints per_pass_us
+//       which is the least an allreduce on N fiber ranks costs in this design. With --lines L
+//       (at most 64), each fiber, each time it runs, also reads and writes L cache lines of its
+//       own stack just below its room: what a rank's own memory costs when it is resumed (a
+//       blocked rank returns through its frames and calls down through them again; at 100 000
+//       ranks and more none of it is still in the caches). Prints per_pass_us
 //       (in rank order), cpu_per_pass_us (its CPU time, which
 //       other work on a shared machine inflates less) and shuffled_per_pass_us (each pass in another random order, as baton's
 //       random schedule picks ranks), and create_ms for making the fibers.
@@ -180,7 +184,18 @@ struct given_stack {
     void deallocate(boost::context::stack_context&) noexcept {}
 };
 
-int fiber_ring(long count, long passes) {
+// Reads and writes one byte of each of the last `lines` cache lines of `frame` (64 lines), those
+// nearest the top of the stack as a rank's are, all independent (their misses overlap, as those of
+// baton's read of a rank's lines before resuming it do).
+__attribute__((noinline)) void touch_own_lines(volatile unsigned char* frame, long lines) {
+    for (long i = 64 - lines; i < 64; ++i) frame[i * 64] = static_cast<unsigned char>(frame[i * 64] + 1);
+}
+
+int fiber_ring(long count, long passes, long lines) {
+    if (lines < 0 || lines > 64) {
+        std::fprintf(stderr, "floor fiber-ring: --lines %ld: at most 64\n", lines);
+        return 2;
+    }
     namespace ctx = boost::context;
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), usable = 256 * 1024, room = 576;
     const auto n = static_cast<std::size_t>(count);
@@ -205,8 +220,10 @@ int fiber_ring(long count, long passes) {
         stack.sp = base + page + i * stride + usable - room;  // below the room, as a rank's stack
         ranks[i] = ctx::fiber(std::allocator_arg, given_stack{stack}, [&](ctx::fiber&& back) {
             loop = std::move(back);
+            alignas(64) volatile unsigned char frame[64 * 64];  // this fiber's own lines, on its stack
             for (;;) {
                 ++switches;
+                touch_own_lines(frame, lines);
                 loop = std::move(loop).resume();
             }
             return std::move(loop);  // never: the fibers are dropped suspended
@@ -260,9 +277,10 @@ int main(int argc, char** argv) {
         return sockets(bench::arg_long(argc, argv, "--rounds", 20000), !bench::arg_flag(argc, argv, "--two-cores"));
     }
     if (mode == "fiber-ring")
-        return fiber_ring(bench::arg_long(argc, argv, "--fibers", 100000), bench::arg_long(argc, argv, "--passes", 5));
+        return fiber_ring(bench::arg_long(argc, argv, "--fibers", 100000), bench::arg_long(argc, argv, "--passes", 5),
+                          bench::arg_long(argc, argv, "--lines", 0));
     std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor fiber-pair --rounds R"
-                         " | floor fiber-ring --fibers N --passes K | floor memcpy --ranks N --bytes B --iters I"
+                         " | floor fiber-ring --fibers N --passes K [--lines L] | floor memcpy --ranks N --bytes B --iters I"
                          " | floor socket --rounds R [--two-cores]\n");
     return 2;
 }

@@ -629,11 +629,35 @@ def fiber_floor_row(ctx, p):
     return row
 
 
+# What one fiber rank's own memory costs when it is resumed: the lines baton reads before resuming
+# a rank blocked in an allreduce at 100 000 ranks and more (fiber_contexts.cpp's warm(): its room,
+# the frames it returns through, its stack's lowest line). Counted from the release build: a
+# 640-byte room, 1 520 bytes of frames, one line: 35 lines.
+C_FIBER_OWN_LINES = 35
+
+
+def fiber_footprint_row(ctx, p):
+    """The fiber floor again, each fiber touching as many lines of its own stack as a resumed rank does,
+    in random order as baton's schedule picks ranks: the floor of this design with this footprint."""
+    row = Row(f"floor, no baton: as above, each fiber reading and writing {C_FIBER_OWN_LINES} cache lines of its own "
+              "stack each time it runs (the lines baton reads before resuming a rank), each pass in another random "
+              "order, as baton's schedule picks ranks", config=str(p))
+    if (needed := C_MEMORY_NEEDED.get(("fiber", p))) and (free := available_kb()) < needed:
+        row.why = f"not run: it needs about {fmt_kb(needed)} of memory and the machine has {fmt_kb(free)} available"
+        return row
+    if measure(ctx, row, [ctx.baton("floor"), "fiber-ring", "--fibers", str(p), "--passes", str(C_FIBER_FLOOR_PASSES[p]),
+                          "--lines", str(C_FIBER_OWN_LINES)],
+               c_runs(ctx, "fiber", p), C_TIMEOUT["fiber"], ("shuffled_per_pass_us", 1)):
+        row.note = f"the same passes in rank order: {fmt_us(median_of(row, 'per_pass_us'))}"
+    return row
+
+
 def case_c(ctx):
     sizes = C_QUICK if ctx.quick else {tool: list(iters) for tool, iters in C_ITERS.items()}
     rows = [row for tool in sizes for row in allreduce_rows(ctx, tool, sizes[tool])]
     rows += [handoff_floor_row(ctx, p) for p in sizes["baton"]]
     rows += [fiber_floor_row(ctx, p) for p in sizes["fiber"] if p in C_FIBER_FLOOR_PASSES]
+    rows += [fiber_footprint_row(ctx, p) for p in sizes["fiber"] if p in C_FIBER_FLOOR_PASSES and p >= 100000]
     rows.sort(key=lambda r: (int(r.config), not r.reference, r.tool.startswith("floor"), r.tool))
     intro = ("Allreduces per run: " + "; ".join(f"{t} " + ", ".join(f"{C_ITERS[t][p]} at {p}" for p in sizes[t])
                                                  for t in sizes)

@@ -119,8 +119,10 @@ BATON_MPI_BODY(MPI_Reduce)(const baton_mpi_where* site, const void* sendbuf, voi
     if (!at_root && sendbuf == MPI_IN_PLACE)
         fail(MPI_ERR_BUFFER, c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
     const backend::recv_buffer result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
-    const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);
+    // The reduction is checked before the input (in the reductions below, the result too): the
+    // order the checks have always run in, which decides the error a call with two mistakes gets.
     const auto reduction = c.reduction(op, datatype);
+    const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);
     as_called(c, "reduce", [&] { return reduction_text(c, sendbuf, count, datatype, op).number("root", root).done(); },
               [&] { c.comm.reduce(input, result, reduction, root, c.where); });
     return MPI_SUCCESS;
@@ -133,9 +135,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce,
 BATON_MPI_BODY(MPI_Allreduce)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count,
                               MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const call c("MPI_Allreduce", site, comm);
-    const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);
-    const auto result = c.recv_buffer(recvbuf, count, datatype);
     const auto reduction = c.reduction(op, datatype);
+    const auto result = c.recv_buffer(recvbuf, count, datatype);
+    const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);
     as_called(c, "allreduce", [&] { return reduction_text(c, sendbuf, count, datatype, op).done(); },
               [&] { c.comm.allreduce(input, result, reduction, c.where); });
     return MPI_SUCCESS;
@@ -151,9 +153,9 @@ BATON_MPI_BODY(MPI_Reduce_scatter_block)(const baton_mpi_where* site, const void
     const call c("MPI_Reduce_scatter_block", site, comm);
     const std::size_t all = c.count(recvcount) * static_cast<std::size_t>(c.comm.size());
     std::vector<std::byte> copy;
-    const auto input = input_or_copy(c, sendbuf, recvbuf, all, datatype, copy);
-    const auto result = c.recv_buffer(recvbuf, recvcount, datatype);
     const auto reduction = c.reduction(op, datatype);
+    const auto result = c.recv_buffer(recvbuf, recvcount, datatype);
+    const auto input = input_or_copy(c, sendbuf, recvbuf, all, datatype, copy);
     as_called(
         c, "reduce_scatter_block",
         [&] { return reduction_text(c, sendbuf, recvcount, datatype, op, "recvcount").done(); },
@@ -171,9 +173,9 @@ BATON_MPI_BODY(MPI_Reduce_scatter)(const baton_mpi_where* site, const void* send
     const auto counts = counts_of(c, recvcounts);
     const auto mine = counts[static_cast<std::size_t>(c.comm.rank())];
     std::vector<std::byte> copy;
-    const auto input = input_or_copy(c, sendbuf, recvbuf, sum_of(counts), datatype, copy);
-    const auto result = c.recv_buffer(recvbuf, static_cast<int>(mine), datatype);
     const auto reduction = c.reduction(op, datatype);
+    const auto result = c.recv_buffer(recvbuf, static_cast<int>(mine), datatype);
+    const auto input = input_or_copy(c, sendbuf, recvbuf, sum_of(counts), datatype, copy);
     // This rank's own count, of the counts every rank gives.
     const std::string own_count = "recvcounts[" + std::to_string(c.comm.rank()) + "]";
     as_called(
@@ -193,9 +195,9 @@ BATON_MPI_WITHOUT_SITE(MPI_Reduce_scatter,
     BATON_MPI_BODY(MPI_##operation)(const baton_mpi_where* site, const void* sendbuf, void* recvbuf, int count, \
                                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {                         \
         const call c("MPI_" #operation, site, comm);                                                                     \
-        const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);                                 \
-        const auto result = c.recv_buffer(recvbuf, count, datatype);                                             \
         const auto reduction = c.reduction(op, datatype);                                                        \
+        const auto result = c.recv_buffer(recvbuf, count, datatype);                                             \
+        const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);                                 \
         as_called(c, #method, [&] { return reduction_text(c, sendbuf, count, datatype, op).done(); },            \
                   [&] { c.comm.method(input, result, reduction, c.where); });                                    \
         return MPI_SUCCESS;                                                                                          \

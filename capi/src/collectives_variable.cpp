@@ -23,8 +23,8 @@ BATON_MPI_BODY(MPI_Gatherv)(const baton_mpi_where* site, const void* sendbuf, in
         return text.number("root", root).done();
     };
     if (!at_root) {
-        const auto mine = c.send_view(sendbuf, sendcount, sendtype);
         const auto none = c.recv_buffer(nullptr, 0, sendtype);
+        const auto mine = c.send_view(sendbuf, sendcount, sendtype);
         as_called(c, "gatherv", described, [&] { c.comm.gatherv(mine, none, nullptr, root, c.where); });
         return MPI_SUCCESS;
     }
@@ -54,8 +54,8 @@ BATON_MPI_BODY(MPI_Scatterv)(const baton_mpi_where* site, const void* sendbuf, c
         return text.receive(at_root ? recvbuf : nullptr, recvcount, recvtype).number("root", root).done();
     };
     if (!at_root) {
-        const auto none = c.send_view(nullptr, 0, recvtype);
         const auto mine = c.recv_buffer(recvbuf, recvcount, recvtype);
+        const auto none = c.send_view(nullptr, 0, recvtype);
         as_called(c, "scatterv", described, [&] { c.comm.scatterv(none, {}, mine, root, c.where); });
         return MPI_SUCCESS;
     }

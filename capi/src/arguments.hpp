@@ -25,6 +25,22 @@
 
 namespace baton::capi {
 
+// The common arguments, which every call checks inline (a few compares) and the direct path of
+// the blocking point-to-point calls takes straight to the backend (point_to_point.cpp); anything
+// else is checked, and reported, out of line.
+// A rank of the communicator or MPI_PROC_NULL; MPI_ANY_SOURCE too where `wildcard`.
+inline bool common_peer(int peer, int size, bool wildcard) {
+    return (peer >= 0 && peer < size) || peer == proc_null || (wildcard && peer == any_source);
+}
+// A tag MPI defines; MPI_ANY_TAG too where `wildcard`.
+inline bool common_tag(int tag, bool wildcard) { return (tag >= 0 && tag <= max_tag) || (wildcard && tag == any_tag); }
+// A buffer of the program's (not MPI_IN_PLACE) of 0 or more elements of a predefined datatype:
+// that datatype's element type, or null.
+inline const type_desc* common_buffer(const void* buffer, int n, MPI_Datatype datatype) {
+    const type_desc* basic = predefined_type(datatype);
+    return basic && n >= 0 && buffer != MPI_IN_PLACE ? basic : nullptr;
+}
+
 // One call's context: its name, its line, its rank and communicator.
 struct call {
     call(std::string_view name, const baton_mpi_where* site, MPI_Comm handle)
@@ -104,18 +120,17 @@ struct call {
     // common case is checked here, inline in every call; the rest (and each report) out of line,
     // so that a call's own checks stay a few compares (peer_checks.cpp).
     void check_peer(int peer, std::string_view role, bool wildcard) const {
-        if ((peer >= 0 && peer < size()) || peer == proc_null) [[likely]]
+        if (common_peer(peer, size(), wildcard)) [[likely]]
             return;
         checked_peer(peer, role, wildcard);
     }
     void check_root(int root) const;
     void check_tag(int tag, bool wildcard) const {
-        if (tag >= 0 && tag <= max_tag) [[likely]]
+        if (common_tag(tag, wildcard)) [[likely]]
             return;
         checked_tag(tag, wildcard);
     }
-    // The communicator's size: MPI_COMM_WORLD's as the rank keeps it (no virtual call).
-    int size() const { return handle == MPI_COMM_WORLD ? rank.world_size : comm.size(); }
+    int size() const { return size_of(rank, handle, comm); }
     // `op` on elements of `datatype`: a predefined reduction or one of the rank's MPI_Op_create.
     reduce_op reduction(MPI_Op op, MPI_Datatype datatype) const;
 
@@ -134,8 +149,8 @@ private:
     // check (and report) one by one.
     const type_desc* plain_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine,
                                   const byte_span& other) const {
-        const type_desc* basic = predefined_type(datatype);
-        if (!basic || n < 0 || buffer == MPI_IN_PLACE) return nullptr;
+        const type_desc* basic = common_buffer(buffer, n, datatype);
+        if (!basic) return nullptr;
         mine = {buffer, static_cast<std::size_t>(n) * basic->size};
         return detail::overlap(mine.data, mine.bytes, other.data, other.bytes) ? nullptr : basic;
     }

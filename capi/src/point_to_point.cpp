@@ -23,14 +23,53 @@ void check_source(const call& c, int source, int tag) {
     c.check_tag(tag, true);
 }
 
-// A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, MPI_Bsend, MPI_Rsend). The mode is a
-// template argument, so that each entry point calls its backend method directly and inlines this.
+// The direct path of a blocking send or receive: a call whose arguments are all common ones (a
+// buffer of the program's in a predefined datatype, a rank and a tag in range or a wildcard the
+// call allows) goes straight to the backend, as the typed API's send and recv do, without a call
+// object (whose staged messages and buffer spans are for derived datatypes and calls with two
+// buffers). Any other call, and so every report, goes the full way: its own checks in their
+// order, so its errors are what they were. Only the errors that come first both ways are raised
+// here (a call before MPI_Init, a handle that is no communicator). `peer` is checked last, once
+// the communicator's size is known; a null result is the full way.
+inline backend::comm_impl* direct_p2p(std::string_view name, std::source_location where, MPI_Comm handle, int peer,
+                                      bool wildcard) {
+    rank_state& rank = current(name, where);
+    backend::comm_impl& comm = comm_of(rank, handle, name, where);
+    return common_peer(peer, size_of(rank, handle, comm), wildcard) ? &comm : nullptr;
+}
+// A blocking send in one of MPI's modes (MPI_Send, MPI_Ssend, MPI_Bsend, MPI_Rsend), the full way.
+// Out of line, so that the direct path's frame stays small.
 template <blocking_send mode>
-int send_in_mode(std::string_view name, const baton_mpi_where* site, const void* buf, int count,
-                 MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+[[gnu::noinline]] int send_checked(std::string_view name, const baton_mpi_where* site, const void* buf, int count,
+                                   MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
     const call c(name, site, comm);
     check_destination(c, dest, tag);
     (c.comm.*mode)(c.send_view(buf, count, datatype), dest, tag, c.where);
+    return MPI_SUCCESS;
+}
+// The same, the direct path when it can. The mode is a template argument, so that each entry
+// point calls its backend method directly and inlines this.
+template <blocking_send mode>
+int send_in_mode(std::string_view name, const baton_mpi_where* site, const void* buf, int count,
+                 MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+    const type_desc* elements = common_buffer(buf, count, datatype);
+    if (!elements || !common_tag(tag, false)) [[unlikely]]
+        return send_checked<mode>(name, site, buf, count, datatype, dest, tag, comm);
+    const backend::send_view view{buf, static_cast<std::size_t>(count), *elements};
+    const std::source_location where = location_of(site);
+    backend::comm_impl* on = direct_p2p(name, where, comm, dest, false);
+    if (!on) [[unlikely]]
+        return send_checked<mode>(name, site, buf, count, datatype, dest, tag, comm);
+    (on->*mode)(view, dest, tag, where);
+    return MPI_SUCCESS;
+}
+
+// MPI_Recv, the full way (out of line, as send_checked).
+[[gnu::noinline]] int recv_checked(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype,
+                                   int source, int tag, MPI_Comm comm, MPI_Status* status) {
+    const call c("MPI_Recv", site, comm);
+    check_source(c, source, tag);
+    put_status(status, c.received(c.comm.recv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where)));
     return MPI_SUCCESS;
 }
 
@@ -88,9 +127,15 @@ BATON_MPI_STARTING_SEND(Irsend, irsend)
 
 BATON_MPI_BODY(MPI_Recv)(const baton_mpi_where* site, void* buf, int count, MPI_Datatype datatype, int source,
                          int tag, MPI_Comm comm, MPI_Status* status) {
-    const call c("MPI_Recv", site, comm);
-    check_source(c, source, tag);
-    put_status(status, c.received(c.comm.recv(c.p2p_recv_buffer(buf, count, datatype), source, tag, c.where)));
+    const type_desc* elements = common_buffer(buf, count, datatype);
+    if (!elements || !common_tag(tag, true)) [[unlikely]]
+        return recv_checked(site, buf, count, datatype, source, tag, comm, status);
+    const backend::recv_buffer into{buf, static_cast<std::size_t>(count), *elements};
+    const std::source_location where = location_of(site);
+    backend::comm_impl* on = direct_p2p("MPI_Recv", where, comm, source, true);
+    if (!on) [[unlikely]]
+        return recv_checked(site, buf, count, datatype, source, tag, comm, status);
+    put_status(status, on->recv(into, source, tag, where));
     return MPI_SUCCESS;
 }
 BATON_MPI_WITHOUT_SITE(MPI_Recv,

@@ -145,8 +145,9 @@ rank_state& current_or_fail(std::string_view operation, const std::source_locati
 // The running rank's state; `operation` is the MPI function asking, for the error when there is
 // none (a call from outside the ranks). Throws when MPI_Init was not called yet or MPI_Finalize
 // was, unless `any_time` (MPI_Initialized, MPI_Finalized, ...). Inline, as every call starts with
-// it: the common case is a thread-local read and a few compares.
-inline rank_state& current(std::string_view operation, const std::source_location& where, bool any_time = false) {
+// it: the common case is a thread-local read and a few compares. `where` is taken by value (one
+// pointer), so that a caller's own copy need not be kept in memory for the rare error.
+inline rank_state& current(std::string_view operation, std::source_location where, bool any_time = false) {
     const int running = sim::running_rank();
     const auto at = static_cast<std::size_t>(running >= 0 ? running : 0);
     if (at < rank_states.size()) {
@@ -168,6 +169,12 @@ inline backend::comm_impl& comm_of(rank_state& rank, MPI_Comm comm, std::string_
     if (comm != MPI_COMM_WORLD) return looked_up_comm(rank, comm, operation, where);
     rank.errors_on = comm;
     return rank.world;
+}
+
+// The size of `comm`, the communicator `handle` names: MPI_COMM_WORLD's as the rank keeps it (no
+// virtual call), each other's its own (MPI_COMM_SELF's is 1, whatever the world's).
+inline int size_of(const rank_state& rank, MPI_Comm handle, const backend::comm_impl& comm) {
+    return handle == MPI_COMM_WORLD ? rank.world_size : comm.size();
 }
 
 }  // namespace baton::capi

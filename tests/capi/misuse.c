@@ -48,6 +48,12 @@ int main(int argc, char** argv) {
         else MPI_Recv(&token, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Scatter(blocks, 2, MPI_INT, piece, rank == 1 ? 1 : 2, MPI_INT, 0, MPI_COMM_WORLD);
     }
+    if (strcmp(mistake, "gather-truncated") == 0) {
+        /* The root has room for one int from each rank, and each sends two: the root's report
+           names its own arguments, the receive's too. */
+        int mine[2] = {rank, rank}, all[4] = {0, 0, 0, 0};
+        MPI_Gather(mine, 2, MPI_INT, all, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    }
     if (strcmp(mistake, "never-waited") == 0) {
         MPI_Request barrier;
         MPI_Ibarrier(MPI_COMM_WORLD, &barrier); /* never completed */

@@ -28,7 +28,9 @@
 //       (at most 64), each fiber, each time it runs, also reads and writes L cache lines of its
 //       own stack just below its room: what a rank's own memory costs when it is resumed (a
 //       blocked rank returns through its frames and calls down through them again; at 100 000
-//       ranks and more none of it is still in the caches). Prints per_pass_us
+//       ranks and more none of it is still in the caches). The loop then reads ahead as baton's
+//       engine does (fiber_contexts.cpp): before resuming a fiber it loads the fiber's L lines,
+//       and it asks for the first of the following fiber's. Prints per_pass_us
 //       (in rank order), cpu_per_pass_us (its CPU time, which
 //       other work on a shared machine inflates less) and shuffled_per_pass_us (each pass in another random order, as baton's
 //       random schedule picks ranks), and create_ms for making the fibers.
@@ -211,6 +213,7 @@ int fiber_ring(long count, long passes, long lines) {
     }
     for (std::size_t i = 0; i < (guarded ? n : 1); ++i) ::mprotect(base + i * stride, page, PROT_NONE);
     std::vector<ctx::fiber> ranks(n);
+    std::vector<const volatile unsigned char*> lines_of(n);  // where each fiber's L lines start
     ctx::fiber loop;  // the switching loop, while a fiber runs
     long switches = 0;
     const double create_start = bench::wall_seconds();
@@ -218,9 +221,10 @@ int fiber_ring(long count, long passes, long lines) {
         ctx::stack_context stack;
         stack.size = usable - room;
         stack.sp = base + page + i * stride + usable - room;  // below the room, as a rank's stack
-        ranks[i] = ctx::fiber(std::allocator_arg, given_stack{stack}, [&](ctx::fiber&& back) {
+        ranks[i] = ctx::fiber(std::allocator_arg, given_stack{stack}, [&, i](ctx::fiber&& back) {
             loop = std::move(back);
             alignas(64) volatile unsigned char frame[64 * 64];  // this fiber's own lines, on its stack
+            lines_of[i] = frame + (64 - lines) * 64;
             for (;;) {
                 ++switches;
                 touch_own_lines(frame, lines);
@@ -233,7 +237,17 @@ int fiber_ring(long count, long passes, long lines) {
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     auto pass = [&] {
-        for (const std::size_t i : order) ranks[i] = std::move(ranks[i]).resume();
+        if (lines == 0) {
+            for (const std::size_t i : order) ranks[i] = std::move(ranks[i]).resume();
+            return;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t i = order[k];
+            if (k + 1 < n && lines_of[order[k + 1]]) __builtin_prefetch(const_cast<const unsigned char*>(lines_of[order[k + 1]]));
+            if (lines_of[i])
+                for (long line = 0; line < lines; ++line) (void)lines_of[i][line * 64];
+            ranks[i] = std::move(ranks[i]).resume();
+        }
     };
     pass();  // untimed: each fiber's first run, and its stack's first touches
     const double start = bench::wall_seconds();

@@ -629,10 +629,10 @@ def fiber_floor_row(ctx, p):
     return row
 
 
-# What one fiber rank's own memory costs when it is resumed: the lines baton reads before resuming
-# a rank blocked in an allreduce at 100 000 ranks and more (fiber_contexts.cpp's warm(): its room,
-# the frames it returns through, its stack's lowest line). Counted from the release build: a
-# 640-byte room, 1 520 bytes of frames, one line: 35 lines.
+# What one fiber rank's own memory costs when it is resumed: the cache lines a rank blocked in an
+# allreduce touches from one allreduce to the next (its room, the frames it returns through and
+# calls down through again, its stack's lowest line): 35.2 by callgrind at 10 000 fiber ranks with
+# baton's read-ahead off (2026-12-01, the release build).
 C_FIBER_OWN_LINES = 35
 
 
@@ -640,8 +640,9 @@ def fiber_footprint_row(ctx, p):
     """The fiber floor again, each fiber touching as many lines of its own stack as a resumed rank does,
     in random order as baton's schedule picks ranks: the floor of this design with this footprint."""
     row = Row(f"floor, no baton: as above, each fiber reading and writing {C_FIBER_OWN_LINES} cache lines of its own "
-              "stack each time it runs (the lines baton reads before resuming a rank), each pass in another random "
-              "order, as baton's schedule picks ranks", config=str(p))
+              "stack each time it runs (as many as a resumed rank touches), the loop reading them before it resumes a "
+              "fiber and asking for the next fiber's first line, as baton does; each pass in another random order, "
+              "as baton's schedule picks ranks", config=str(p))
     if (needed := C_MEMORY_NEEDED.get(("fiber", p))) and (free := available_kb()) < needed:
         row.why = f"not run: it needs about {fmt_kb(needed)} of memory and the machine has {fmt_kb(free)} available"
         return row

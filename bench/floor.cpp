@@ -25,7 +25,7 @@
 //       mappings, the fiber's first frame below a 576-byte room at the top), and a loop that
 //       switches into each in rank order and back, K times: the CPU given once to every rank,
 //       which is the least an allreduce on N fiber ranks costs in this design. With --lines L
-//       (at most 64), each fiber, each time it runs, also reads and writes L cache lines of its
+//       (at most 40), each fiber, each time it runs, also reads and writes L cache lines of its
 //       own stack just below its room: what a rank's own memory costs when it is resumed (a
 //       blocked rank returns through its frames and calls down through them again; at 100 000
 //       ranks and more none of it is still in the caches). The loop then reads ahead as baton's
@@ -186,18 +186,7 @@ struct given_stack {
     void deallocate(boost::context::stack_context&) noexcept {}
 };
 
-// Reads and writes one byte of each of the last `lines` cache lines of `frame` (64 lines), those
-// nearest the top of the stack as a rank's are, all independent (their misses overlap, as those of
-// baton's read of a rank's lines before resuming it do).
-__attribute__((noinline)) void touch_own_lines(volatile unsigned char* frame, long lines) {
-    for (long i = 64 - lines; i < 64; ++i) frame[i * 64] = static_cast<unsigned char>(frame[i * 64] + 1);
-}
-
-int fiber_ring(long count, long passes, long lines) {
-    if (lines < 0 || lines > 64) {
-        std::fprintf(stderr, "floor fiber-ring: --lines %ld: at most 64\n", lines);
-        return 2;
-    }
+int fiber_ring(long count, long passes) {
     namespace ctx = boost::context;
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), usable = 256 * 1024, room = 576;
     const auto n = static_cast<std::size_t>(count);
@@ -213,7 +202,6 @@ int fiber_ring(long count, long passes, long lines) {
     }
     for (std::size_t i = 0; i < (guarded ? n : 1); ++i) ::mprotect(base + i * stride, page, PROT_NONE);
     std::vector<ctx::fiber> ranks(n);
-    std::vector<const volatile unsigned char*> lines_of(n);  // where each fiber's L lines start
     ctx::fiber loop;  // the switching loop, while a fiber runs
     long switches = 0;
     const double create_start = bench::wall_seconds();
@@ -221,13 +209,10 @@ int fiber_ring(long count, long passes, long lines) {
         ctx::stack_context stack;
         stack.size = usable - room;
         stack.sp = base + page + i * stride + usable - room;  // below the room, as a rank's stack
-        ranks[i] = ctx::fiber(std::allocator_arg, given_stack{stack}, [&, i](ctx::fiber&& back) {
+        ranks[i] = ctx::fiber(std::allocator_arg, given_stack{stack}, [&](ctx::fiber&& back) {
             loop = std::move(back);
-            alignas(64) volatile unsigned char frame[64 * 64];  // this fiber's own lines, on its stack
-            lines_of[i] = frame + (64 - lines) * 64;
             for (;;) {
                 ++switches;
-                touch_own_lines(frame, lines);
                 loop = std::move(loop).resume();
             }
             return std::move(loop);  // never: the fibers are dropped suspended
@@ -237,17 +222,7 @@ int fiber_ring(long count, long passes, long lines) {
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     auto pass = [&] {
-        if (lines == 0) {
-            for (const std::size_t i : order) ranks[i] = std::move(ranks[i]).resume();
-            return;
-        }
-        for (std::size_t k = 0; k < n; ++k) {
-            const std::size_t i = order[k];
-            if (k + 1 < n && lines_of[order[k + 1]]) __builtin_prefetch(const_cast<const unsigned char*>(lines_of[order[k + 1]]));
-            if (lines_of[i])
-                for (long line = 0; line < lines; ++line) (void)lines_of[i][line * 64];
-            ranks[i] = std::move(ranks[i]).resume();
-        }
+        for (const std::size_t i : order) ranks[i] = std::move(ranks[i]).resume();
     };
     pass();  // untimed: each fiber's first run, and its stack's first touches
     const double start = bench::wall_seconds();
@@ -277,6 +252,84 @@ int fiber_ring(long count, long passes, long lines) {
     return 0;
 }
 
+// The most lines --lines may ask for: with the room and the fiber's first frames they stay in the
+// top 4 KiB page of the fiber's stack, as a blocked baton rank's frames do.
+constexpr long most_own_lines = 40;
+
+// fiber-ring --lines L: as fiber_ring, each fiber touching L lines of its own stack each time it
+// runs, and the loop reading ahead as baton's engine does. A function of its own: the plain ring
+// is kept as it was measured before, since its times moved 4x with the layout of its frame.
+int fiber_ring_own_lines(long count, long passes, long lines) {
+    if (lines < 1 || lines > most_own_lines) {
+        std::fprintf(stderr, "floor fiber-ring: --lines %ld: from 1 to %ld\n", lines, most_own_lines);
+        return 2;
+    }
+    namespace ctx = boost::context;
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), usable = 256 * 1024, room = 576;
+    const auto n = static_cast<std::size_t>(count);
+    const std::size_t stride = usable + page, bytes = page + stride * n;  // no guard pages: only the lines matter
+    auto* base = static_cast<std::byte*>(
+        ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+    if (base == MAP_FAILED) {
+        std::perror("floor fiber-ring: mmap");
+        return 1;
+    }
+    struct fiber_state {
+        ctx::fiber fiber;
+        const volatile unsigned char* lines = nullptr;  // where its L lines start, once it has run
+    };
+    std::vector<fiber_state> fibers(n);
+    ctx::fiber loop;
+    for (std::size_t i = 0; i < n; ++i) {
+        ctx::stack_context stack;
+        stack.size = usable - room;
+        stack.sp = base + page + i * stride + usable - room;
+        fibers[i].fiber = ctx::fiber(std::allocator_arg, given_stack{stack}, [&, i](ctx::fiber&& back) {
+            loop = std::move(back);
+            // Its own lines: the last L lines of an array in its frame, nearest the top of its stack.
+            alignas(64) volatile unsigned char frame[most_own_lines * 64] = {};
+            fibers[i].lines = frame + (most_own_lines - lines) * 64;
+            for (;;) {
+                for (long l = most_own_lines - lines; l < most_own_lines; ++l)
+                    frame[l * 64] = static_cast<unsigned char>(frame[l * 64] + 1);
+                loop = std::move(loop).resume();
+            }
+            return std::move(loop);  // never: the fibers are dropped suspended
+        });
+    }
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    // Before resuming a fiber, its lines are loaded and the next fiber's first line asked for
+    // (fiber_contexts.cpp's warm() and read_soon()).
+    auto pass = [&] {
+        for (std::size_t k = 0; k < n; ++k) {
+            fiber_state& f = fibers[order[k]];
+            if (k + 1 < n && fibers[order[k + 1]].lines)
+                __builtin_prefetch(const_cast<const unsigned char*>(fibers[order[k + 1]].lines));
+            if (f.lines)
+                for (long l = 0; l < lines; ++l) (void)f.lines[l * 64];
+            f.fiber = std::move(f.fiber).resume();
+        }
+    };
+    pass();  // untimed: each fiber's first run
+    const double start = bench::wall_seconds();
+    for (long k = 0; k < passes; ++k) pass();
+    const double in_order = bench::wall_seconds() - start;
+    std::mt19937_64 random(1);
+    double shuffled = 0;
+    for (long k = 0; k < passes; ++k) {
+        std::shuffle(order.begin(), order.end(), random);  // untimed
+        const double t = bench::wall_seconds();
+        pass();
+        shuffled += bench::wall_seconds() - t;
+    }
+    bench::report("per_pass_us", in_order / static_cast<double>(passes) * 1e6);
+    bench::report("shuffled_per_pass_us", shuffled / static_cast<double>(passes) * 1e6);
+    for (auto& f : fibers) (void)new ctx::fiber(std::move(f.fiber));  // leaked on purpose, as above
+    ::munmap(base, bytes);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -290,9 +343,11 @@ int main(int argc, char** argv) {
     if (mode == "socket") {
         return sockets(bench::arg_long(argc, argv, "--rounds", 20000), !bench::arg_flag(argc, argv, "--two-cores"));
     }
+    if (mode == "fiber-ring" && bench::arg_long(argc, argv, "--lines", 0) != 0)
+        return fiber_ring_own_lines(bench::arg_long(argc, argv, "--fibers", 100000),
+                                    bench::arg_long(argc, argv, "--passes", 5), bench::arg_long(argc, argv, "--lines", 0));
     if (mode == "fiber-ring")
-        return fiber_ring(bench::arg_long(argc, argv, "--fibers", 100000), bench::arg_long(argc, argv, "--passes", 5),
-                          bench::arg_long(argc, argv, "--lines", 0));
+        return fiber_ring(bench::arg_long(argc, argv, "--fibers", 100000), bench::arg_long(argc, argv, "--passes", 5));
     std::fprintf(stderr, "usage: floor handoff --threads P --rounds R | floor fiber-pair --rounds R"
                          " | floor fiber-ring --fibers N --passes K [--lines L] | floor memcpy --ranks N --bytes B --iters I"
                          " | floor socket --rounds R [--two-cores]\n");

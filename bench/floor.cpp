@@ -186,6 +186,31 @@ struct given_stack {
     void deallocate(boost::context::stack_context&) noexcept {}
 };
 
+struct pass_times {
+    double in_order;  // seconds, wall
+    double cpu;       // seconds of the process's CPU time, in order
+    double shuffled;  // seconds, wall, each pass in another random order
+};
+
+// `passes` passes in `order` (rank order), then `passes` more, each in another random order.
+template <class Pass>
+pass_times time_passes(Pass& pass, std::vector<std::size_t>& order, long passes) {
+    pass_times times{};
+    const double start = bench::wall_seconds();
+    const std::clock_t cpu_start = std::clock();
+    for (long k = 0; k < passes; ++k) pass();
+    times.in_order = bench::wall_seconds() - start;
+    times.cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    std::mt19937_64 random(1);
+    for (long k = 0; k < passes; ++k) {
+        std::shuffle(order.begin(), order.end(), random);  // untimed
+        const double t = bench::wall_seconds();
+        pass();
+        times.shuffled += bench::wall_seconds() - t;
+    }
+    return times;
+}
+
 int fiber_ring(long count, long passes) {
     namespace ctx = boost::context;
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), usable = 256 * 1024, room = 576;
@@ -225,19 +250,7 @@ int fiber_ring(long count, long passes) {
         for (const std::size_t i : order) ranks[i] = std::move(ranks[i]).resume();
     };
     pass();  // untimed: each fiber's first run, and its stack's first touches
-    const double start = bench::wall_seconds();
-    const std::clock_t cpu_start = std::clock();
-    for (long k = 0; k < passes; ++k) pass();
-    const double in_order = bench::wall_seconds() - start;
-    const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    std::mt19937_64 random(1);
-    double shuffled = 0;
-    for (long k = 0; k < passes; ++k) {
-        std::shuffle(order.begin(), order.end(), random);  // untimed
-        const double t = bench::wall_seconds();
-        pass();
-        shuffled += bench::wall_seconds() - t;
-    }
+    const auto [in_order, cpu, shuffled] = time_passes(pass, order, passes);
     if (switches != count * (2 * passes + 1)) {
         std::fprintf(stderr, "floor fiber-ring: %ld switches, expected %ld\n", switches, count * (2 * passes + 1));
         return 1;
@@ -312,18 +325,9 @@ int fiber_ring_own_lines(long count, long passes, long lines) {
         }
     };
     pass();  // untimed: each fiber's first run
-    const double start = bench::wall_seconds();
-    for (long k = 0; k < passes; ++k) pass();
-    const double in_order = bench::wall_seconds() - start;
-    std::mt19937_64 random(1);
-    double shuffled = 0;
-    for (long k = 0; k < passes; ++k) {
-        std::shuffle(order.begin(), order.end(), random);  // untimed
-        const double t = bench::wall_seconds();
-        pass();
-        shuffled += bench::wall_seconds() - t;
-    }
+    const auto [in_order, cpu, shuffled] = time_passes(pass, order, passes);
     bench::report("per_pass_us", in_order / static_cast<double>(passes) * 1e6);
+    bench::report("cpu_per_pass_us", cpu / static_cast<double>(passes) * 1e6);
     bench::report("shuffled_per_pass_us", shuffled / static_cast<double>(passes) * 1e6);
     for (auto& f : fibers) (void)new ctx::fiber(std::move(f.fiber));  // leaked on purpose, as above
     ::munmap(base, bytes);

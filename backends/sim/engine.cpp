@@ -221,8 +221,8 @@ void engine::hand_off(int self) {
         return;
     }
     // Of `next`'s room, what only the engine knows it reads: the lines of its history its next call
-    // writes (the contexts read the rest).
-    if (reads_ahead_) {
+    // writes (the contexts read the rest). Nobody (-1) when a finished rank leaves a run that ends.
+    if (reads_ahead_ && next >= 0) {
         checker_.read_ahead(next);
         // And the first line of the rank that may run after it, while it runs (a guess).
         if (const int after = scheduler_.guess_after(next); after >= 0) contexts_->read_soon(after);

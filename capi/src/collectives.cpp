@@ -119,8 +119,10 @@ BATON_MPI_BODY(MPI_Reduce)(const baton_mpi_where* site, const void* sendbuf, voi
     if (!at_root && sendbuf == MPI_IN_PLACE)
         fail(MPI_ERR_BUFFER, c.comm, c.name, "MPI_IN_PLACE is for the root's send buffer only", c.where);
     const backend::recv_buffer result = c.recv_buffer(at_root ? recvbuf : nullptr, at_root ? count : 0, datatype);
-    // The reduction is checked before the input (in the reductions below, the result too): the
-    // order the checks have always run in, which decides the error a call with two mistakes gets.
+    // The reduction is checked before the input (in the reductions below, the result too), in
+    // named steps: the order decides the error a call with two mistakes gets, and when the checks
+    // were a call's arguments it was the compiler's (GCC right to left, as now; clang left to
+    // right, so a clang build then reported the input's mistake first).
     const auto reduction = c.reduction(op, datatype);
     const auto input = c.reduction_input(sendbuf, recvbuf, count, datatype);
     as_called(c, "reduce", [&] { return reduction_text(c, sendbuf, count, datatype, op).number("root", root).done(); },

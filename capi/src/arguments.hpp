@@ -77,7 +77,7 @@ struct call {
     backend::send_view send_view(const void* buffer, int n, MPI_Datatype datatype) const {
         if (const type_desc* basic = plain_buffer(buffer, n, datatype, sent_, received_)) [[likely]]
             return {buffer, static_cast<std::size_t>(n), *basic};
-        check_buffer(buffer, n, datatype, sent_, received_);
+        checked_buffer(buffer, n, datatype, sent_, received_);
         return data_to_send(buffer, n, datatype);
     }
     // A reduction's input: MPI_IN_PLACE stands for the receive buffer's own data, read as the
@@ -88,14 +88,14 @@ struct call {
     backend::recv_buffer recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
         if (const type_desc* basic = plain_buffer(buffer, n, datatype, received_, sent_)) [[likely]]
             return {buffer, static_cast<std::size_t>(n), *basic};
-        check_buffer(buffer, n, datatype, received_, sent_);
+        checked_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, true);
         return {buffer, count(n), predefined_or_fail(datatype)};
     }
     backend::recv_buffer p2p_recv_buffer(void* buffer, int n, MPI_Datatype datatype) const {
         if (const type_desc* basic = plain_buffer(buffer, n, datatype, received_, sent_)) [[likely]]
             return {buffer, static_cast<std::size_t>(n), *basic};
-        check_buffer(buffer, n, datatype, received_, sent_);
+        checked_buffer(buffer, n, datatype, received_, sent_);
         if (datatype >= first_derived_type) return staged_receive(buffer, count(n), datatype, false);
         return {buffer, count(n), predefined_or_fail(datatype)};
     }
@@ -145,7 +145,7 @@ private:
     };
     // The common buffer, checked and resolved in one step: a predefined datatype's, a count of 0
     // or more, and no overlap with the call's other buffer. Its element type, with `mine` (sent_
-    // or received_) recorded; null for any other, which check_buffer and the conversions after it
+    // or received_) recorded; null for any other, which checked_buffer and the conversions after it
     // check (and report) one by one.
     const type_desc* plain_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine,
                                   const byte_span& other) const {
@@ -154,15 +154,8 @@ private:
         mine = {buffer, static_cast<std::size_t>(n) * basic->size};
         return detail::overlap(mine.data, mine.bytes, other.data, other.bytes) ? nullptr : basic;
     }
-    // Checks one buffer (`mine`: sent_ or received_) against the call's other one: inline for a
-    // predefined datatype's buffer that overlaps none, the rest (and each report) in checked_buffer.
-    void check_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const {
-        if (const type_desc* basic = predefined_type(datatype); basic && buffer != MPI_IN_PLACE) [[likely]] {
-            mine = {buffer, n > 0 ? static_cast<std::size_t>(n) * basic->size : 0};
-            if (!detail::overlap(mine.data, mine.bytes, other.data, other.bytes)) return;
-        }
-        checked_buffer(buffer, n, datatype, mine, other);
-    }
+    // Checks one buffer that plain_buffer did not take (`mine`: sent_ or received_) against the
+    // call's other one, and reports what is wrong with it (buffer_checks.cpp).
     void checked_buffer(const void* buffer, int n, MPI_Datatype datatype, byte_span& mine, const byte_span& other) const;
     // The predefined datatype's element type, or the call's error for a handle that is none.
     type_desc predefined_or_fail(MPI_Datatype datatype) const {

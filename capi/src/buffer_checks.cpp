@@ -1,4 +1,4 @@
-// What every buffer an MPI call takes is checked for (call::check_buffer): MPI_IN_PLACE where the
+// What every buffer an MPI call takes is checked for (call::checked_buffer): MPI_IN_PLACE where the
 // call does not take it, and a send and a receive buffer of one call that overlap.
 #include "arguments.hpp"
 

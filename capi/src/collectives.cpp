@@ -178,11 +178,12 @@ BATON_MPI_BODY(MPI_Reduce_scatter)(const baton_mpi_where* site, const void* send
     const auto reduction = c.reduction(op, datatype);
     const auto result = c.recv_buffer(recvbuf, static_cast<int>(mine), datatype);
     const auto input = input_or_copy(c, sendbuf, recvbuf, sum_of(counts), datatype, copy);
-    // This rank's own count, of the counts every rank gives.
-    const std::string own_count = "recvcounts[" + std::to_string(c.comm.rank()) + "]";
     as_called(
         c, "reduce_scatter",
-        [&] { return reduction_text(c, sendbuf, static_cast<int>(mine), datatype, op, own_count).done(); },
+        [&] {  // this rank's own count, of the counts every rank gives
+            const std::string own_count = "recvcounts[" + std::to_string(c.comm.rank()) + "]";
+            return reduction_text(c, sendbuf, static_cast<int>(mine), datatype, op, own_count).done();
+        },
         [&] { c.comm.reduce_scatter(input, counts, result, reduction, c.where); });
     return MPI_SUCCESS;
 }
